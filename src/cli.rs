@@ -1,0 +1,271 @@
+//! The command line: clap structs that mirror what was typed, and `run`,
+//! which builds the settings, calls the library and picks the exit code.
+//!
+//! Output goes to the writers `run` is given; `main` only hands over
+//! standard output and error. Exit codes: 0 fine, 1 findings, 2 could not
+//! run (clap's own usage errors are 2 as well).
+
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::check;
+use crate::report::{CheckReport, Failure, FileReport, Format, Style};
+use crate::workspace::{ReadError, Workspace};
+
+const ABOUT: &str = "Designed alliances as Markdown in git: scaffold, validate, review and diff working agreements.";
+
+const AFTER_HELP: &str = "\
+Examples:
+  alliance check                     check every alliance in this repository
+  alliance check TEAM_ALLIANCE.md    check one file
+  alliance check --format github     annotate a pull request from GitHub Actions
+  alliance kinds                     list the kinds of alliance and their sections
+
+Exit codes: 0 fine, 1 findings (errors from check), 2 could not run.";
+
+/// The `alliance` command line.
+#[derive(Debug, Parser)]
+#[command(name = "alliance", version, about = ABOUT, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// When to colour output: auto colours a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and NO_COLOR is not set (CLICOLOR_FORCE forces it).
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate alliance documents: front matter, required sections, items, dates, owners.
+    #[command(after_help = CHECK_HELP)]
+    Check(CheckArgs),
+    /// List the kinds of alliance available here, with their required sections.
+    #[command(after_help = KINDS_HELP)]
+    Kinds(KindsArgs),
+}
+
+const CHECK_HELP: &str = "\
+With no PATH, checks the repository's alliance documents: Markdown files whose
+name contains ALLIANCE, or whose front matter has an `alliance:` key, skipping
+what .gitignore and .alliance.yaml's `exclude` leave out.
+
+Examples:
+  alliance check
+  alliance check TEAM_ALLIANCE.md alliances/
+  alliance check --format json | jq '.summary'
+
+Rule codes are listed in docs/rules.md. Exit codes: 0 no errors (warnings
+allowed), 1 errors found, 2 could not run (bad arguments, unreadable path).";
+
+const KINDS_HELP: &str = "\
+A repository can add or override kinds: name a folder in .alliance.yaml
+(`kinds: alliance-kinds`) and put NAME.kind.yaml (sections), NAME.schema.json
+(front matter) and NAME.md.j2 (template) in it.
+
+Examples:
+  alliance kinds
+  alliance kinds --format json";
+
+/// Arguments of `alliance check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to check (default: the repository's alliances).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Output formats of `alliance kinds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindsFormat {
+    /// A readable list.
+    Human,
+    /// JSON: name, origin, summary and sections of each kind.
+    Json,
+}
+
+/// Arguments of `alliance kinds`.
+#[derive(Debug, Args)]
+pub struct KindsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = KindsFormat::Human)]
+    pub format: KindsFormat,
+}
+
+/// Run the command line `args` (program name first), writing to `out` and
+/// `err`. Returns the exit code.
+pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let rendered = e.render().to_string();
+            let target: &mut dyn Write = if e.use_stderr() { err } else { out };
+            let _ = target.write_all(rendered.as_bytes());
+            return code;
+        }
+    };
+    let style = Style {
+        color: use_color(cli.color),
+    };
+    let result = match cli.command {
+        Command::Check(args) => run_check(&args, style, out),
+        Command::Kinds(args) => run_kinds(&args, out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failed::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            let _ = writeln!(err, "alliance: {}", crate::report::sanitize(&e.to_string()));
+            2
+        }
+    }
+}
+
+/// Why a command could not do its job.
+#[derive(Debug, thiserror::Error)]
+pub enum Failed {
+    /// Setting up the workspace failed.
+    #[error(transparent)]
+    Workspace(#[from] crate::workspace::WorkspaceError),
+    /// Writing the output failed.
+    #[error("cannot write output: {0}")]
+    Io(#[from] io::Error),
+    /// The command was asked something it cannot do.
+    #[error("{0}")]
+    Usage(String),
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    let env = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if env("NO_COLOR") => false,
+        ColorChoice::Auto if env("CLICOLOR_FORCE") => true,
+        ColorChoice::Auto => io::stdout().is_terminal(),
+    }
+}
+
+/// Check `paths` in `workspace` and collect the report.
+pub fn check_report(workspace: &Workspace, paths: &[PathBuf]) -> Result<CheckReport, Failed> {
+    let found = workspace.discover(paths)?;
+    let mut report = CheckReport::default();
+    for candidate in &found.documents {
+        match workspace.read(candidate) {
+            Ok(doc) => report.files.push(FileReport {
+                path: candidate.path.clone(),
+                findings: check::check(&doc, &workspace.kinds),
+            }),
+            Err(ReadError::NotText(file)) => report.files.push(FileReport {
+                path: candidate.path.clone(),
+                findings: vec![check::unreadable(&file)],
+            }),
+            Err(ReadError::Io(reason)) => report.failures.push(Failure {
+                path: candidate.path.clone(),
+                reason,
+            }),
+        }
+    }
+    Ok(report)
+}
+
+fn run_check(args: &CheckArgs, style: Style, out: &mut dyn Write) -> Result<u8, Failed> {
+    let workspace = Workspace::current()?;
+    let report = check_report(&workspace, &args.paths)?;
+    if report.files.is_empty() && report.failures.is_empty() {
+        return Err(Failed::Usage(if args.paths.is_empty() {
+            format!(
+                "no alliance documents found in {} (looked for *ALLIANCE*.md and Markdown with `alliance:` front matter); `alliance new team` starts one",
+                workspace.root.display()
+            )
+        } else {
+            "no alliance documents found in the folders given".to_owned()
+        }));
+    }
+    report.render(args.format, style, out)?;
+    Ok(report.exit_code())
+}
+
+fn run_kinds(args: &KindsArgs, out: &mut dyn Write) -> Result<u8, Failed> {
+    let workspace = Workspace::current()?;
+    match args.format {
+        KindsFormat::Json => {
+            let kinds: Vec<_> = workspace
+                .kinds
+                .iter()
+                .map(|k| {
+                    serde_json::json!({
+                        "name": k.name,
+                        "origin": k.origin.to_string(),
+                        "summary": k.summary,
+                        "default_every": k.default_every,
+                        "sections": k.sections,
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &kinds).map_err(io::Error::from)?;
+            writeln!(out)?;
+        }
+        KindsFormat::Human => {
+            for (i, kind) in workspace.kinds.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                writeln!(out, "{} ({})", kind.name, kind.origin)?;
+                writeln!(out, "  {}", kind.summary)?;
+                if let Some(every) = &kind.default_every {
+                    writeln!(out, "  reviewed every {every} by default")?;
+                }
+                writeln!(out, "  required sections:")?;
+                for section in &kind.sections {
+                    let content = match section.content {
+                        crate::kind::Content::Items => "list items",
+                        crate::kind::Content::Text => "any content",
+                        crate::kind::Content::Optional => "may be empty",
+                    };
+                    let also = if section.aliases.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; also: {}", section.aliases.join(", "))
+                    };
+                    writeln!(out, "    ## {} ({content}{also})", section.name)?;
+                }
+            }
+        }
+    }
+    Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

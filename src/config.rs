@@ -1,0 +1,142 @@
+//! `.alliance.yaml`: a repository's settings, at its root.
+//!
+//! Unknown keys are refused with the key's line, so a typo never silently
+//! turns a setting off. Paths in the file are relative to the file's folder.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::document::{LineIndex, yaml};
+
+/// The config file's name.
+pub const FILE_NAME: &str = ".alliance.yaml";
+
+/// A repository's settings.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Config {
+    /// Where the config was read from, if anywhere.
+    pub path: Option<PathBuf>,
+    /// The folder of the repository's own kinds, resolved.
+    pub kinds: Option<PathBuf>,
+    /// Globs (gitignore syntax, relative to the root) that discovery skips.
+    pub exclude: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    #[serde(default)]
+    kinds: Option<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+}
+
+/// Why the config could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file exists but could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not a valid config.
+    #[error("{}:{line}: {message}", path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// The line the problem is on.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Config {
+    /// Read `root/.alliance.yaml`, or the defaults when there is none.
+    pub fn load(root: &Path) -> Result<Config, ConfigError> {
+        let path = root.join(FILE_NAME);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(source) => return Err(ConfigError::Read { path, source }),
+        };
+        Config::parse(&path, &text)
+    }
+
+    /// Parse a config file's text.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let lines = LineIndex::new(text);
+        let invalid = |at: usize, message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line: lines.line_col(text, at).0,
+            message,
+        };
+        let root = yaml::parse_located(text, &|line, col| lines.byte_at_in(text, line, col, 0))
+            .map_err(|e| invalid(e.span.start, format!("not valid YAML: {}", e.message)))?;
+        if let yaml::Value::Map(entries) = &root.value {
+            for (key, _) in entries {
+                let name = key.as_str().unwrap_or("");
+                if !["kinds", "exclude"].contains(&name) {
+                    return Err(invalid(
+                        key.span.start,
+                        format!("unknown key `{name}` (known keys: kinds, exclude)"),
+                    ));
+                }
+            }
+        } else if root.value != yaml::Value::Null {
+            return Err(invalid(root.span.start, "expected `key: value` lines".to_owned()));
+        }
+        let raw: Raw = if root.value == yaml::Value::Null {
+            Raw::default()
+        } else {
+            serde_json::from_value(root.to_json())
+                .map_err(|e| invalid(root.span.start, format!("{e}")))?
+        };
+        let folder = path.parent().unwrap_or(Path::new("."));
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            kinds: raw.kinds.map(|k| folder.join(k)),
+            exclude: raw.exclude,
+        })
+    }
+}
+
+/// The root of the repository containing `start`: the nearest folder with a
+/// `.git` entry, else `start` itself.
+pub fn repository_root(start: &Path) -> PathBuf {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        if d.join(".git").exists() {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    start.to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_refused_with_their_line() {
+        let err = Config::parse(Path::new("/r/.alliance.yaml"), "kinds: k\nexlude: [a]\n")
+            .expect_err("unknown key");
+        assert_eq!(
+            err.to_string(),
+            "/r/.alliance.yaml:2: unknown key `exlude` (known keys: kinds, exclude)"
+        );
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_file() {
+        let config = Config::parse(Path::new("/r/.alliance.yaml"), "kinds: team-kinds\n").expect("ok");
+        assert_eq!(config.kinds, Some(PathBuf::from("/r/team-kinds")));
+        let empty = Config::parse(Path::new("/r/.alliance.yaml"), "# nothing yet\n").expect("ok");
+        assert_eq!(empty.kinds, None);
+    }
+}

@@ -1,0 +1,275 @@
+//! The front matter's fields as the practice names them: kind, title,
+//! parties, status, the review plan and the log of past reviews.
+//!
+//! Reading is lenient: a field of the wrong shape is left out here and the
+//! JSON Schema check reports it with its line. Values keep their spans so a
+//! finding about `review.next` points at that value.
+
+use jiff::civil::Date;
+
+use super::Span;
+use super::yaml::{Node, Value};
+use crate::dates::{self, Cadence, CadenceError, DateError};
+
+/// A text value and where it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    /// The text.
+    pub value: String,
+    /// Its span in the file.
+    pub span: Span,
+}
+
+impl Text {
+    fn from_node(node: &Node) -> Option<Text> {
+        node.scalar_text().map(|value| Text {
+            value: value.into_owned(),
+            span: node.span,
+        })
+    }
+}
+
+/// A date value as written, with the date it means when it is one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateField {
+    /// The text as written (quotes removed).
+    pub raw: String,
+    /// Its span in the file.
+    pub span: Span,
+    /// The date, or why the text is not one.
+    pub date: Result<Date, DateError>,
+}
+
+impl DateField {
+    fn from_node(node: &Node) -> Option<DateField> {
+        let raw = node.scalar_text()?.into_owned();
+        let date = dates::parse_date(&raw);
+        Some(DateField {
+            raw,
+            span: node.span,
+            date,
+        })
+    }
+
+    /// The date, when the text is one.
+    pub fn get(&self) -> Option<Date> {
+        self.date.as_ref().ok().copied()
+    }
+}
+
+/// One of the people who made the alliance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Party {
+    /// Their name.
+    pub name: Option<Text>,
+    /// Their git or forge handle, without `@`.
+    pub handle: Option<Text>,
+    /// Their role (lead, coach, client...).
+    pub role: Option<Text>,
+    /// The party's node in the file.
+    pub span: Span,
+}
+
+impl Party {
+    /// Read `"Ada Lovelace <ada>"`, as `--party` and the short list form take it.
+    pub fn parse_short(text: &str) -> (String, Option<String>) {
+        let text = text.trim();
+        match (text.rfind('<'), text.ends_with('>')) {
+            (Some(open), true) => {
+                let name = text[..open].trim().to_owned();
+                let handle = text[open + 1..text.len() - 1].trim().trim_start_matches('@');
+                let handle = (!handle.is_empty()).then(|| handle.to_owned());
+                (name, handle)
+            }
+            _ => (text.to_owned(), None),
+        }
+    }
+
+    fn from_node(node: &Node) -> Option<Party> {
+        match &node.value {
+            Value::Str(s) => {
+                let (name, handle) = Party::parse_short(s);
+                let text = |value: String| Text {
+                    value,
+                    span: node.span,
+                };
+                Some(Party {
+                    name: Some(text(name)),
+                    handle: handle.map(text),
+                    role: None,
+                    span: node.span,
+                })
+            }
+            Value::Map(_) => Some(Party {
+                name: node.get("name").and_then(Text::from_node),
+                handle: node.get("handle").and_then(Text::from_node).map(|mut t| {
+                    t.value = t.value.trim_start_matches('@').to_owned();
+                    t
+                }),
+                role: node.get("role").and_then(Text::from_node),
+                span: node.span,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Whether `who` (a handle with or without `@`, or a name) names this party.
+    pub fn is(&self, who: &str) -> bool {
+        let who = who.trim().trim_start_matches('@');
+        let same = |t: &Option<Text>| t.as_ref().is_some_and(|t| t.value.eq_ignore_ascii_case(who));
+        same(&self.handle) || same(&self.name)
+    }
+
+    /// How to name the party in a report: `@handle`, else the name.
+    pub fn label(&self) -> String {
+        match (&self.handle, &self.name) {
+            (Some(h), _) => format!("@{}", h.value),
+            (None, Some(n)) => n.value.clone(),
+            (None, None) => "(unnamed party)".to_owned(),
+        }
+    }
+}
+
+/// Where an alliance is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Still being written: sections may be empty.
+    Draft,
+    /// In force.
+    Active,
+    /// No longer in force: not due for review.
+    Retired,
+}
+
+impl Status {
+    /// Read a status word.
+    pub fn parse(text: &str) -> Option<Status> {
+        match text {
+            "draft" => Some(Status::Draft),
+            "active" => Some(Status::Active),
+            "retired" => Some(Status::Retired),
+            _ => None,
+        }
+    }
+}
+
+/// When the alliance is reviewed: `review:` in the front matter.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReviewPlan {
+    /// The cadence as written.
+    pub every: Option<Text>,
+    /// The date of the last review.
+    pub last: Option<DateField>,
+    /// The date of the next review, when written.
+    pub next: Option<DateField>,
+    /// The `review` key's node.
+    pub span: Option<Span>,
+}
+
+impl ReviewPlan {
+    /// The cadence, if written and valid.
+    pub fn cadence(&self) -> Option<Result<Cadence, CadenceError>> {
+        self.every.as_ref().map(|t| t.value.parse())
+    }
+}
+
+/// One entry of the `reviews:` log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewEntry {
+    /// When the review was held.
+    pub date: Option<DateField>,
+    /// What the parties noted.
+    pub note: Option<Text>,
+    /// The successes they celebrated.
+    pub wins: Vec<Text>,
+}
+
+/// The typed front matter of an alliance.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FrontMatter {
+    /// `alliance:`, the kind's name.
+    pub kind: Option<Text>,
+    /// `title:`
+    pub title: Option<Text>,
+    /// `parties:`
+    pub parties: Vec<Party>,
+    /// `status:` as written.
+    pub status: Option<Text>,
+    /// `created:`
+    pub created: Option<DateField>,
+    /// `review:`
+    pub review: ReviewPlan,
+    /// `reviews:`, the log of past reviews.
+    pub reviews: Vec<ReviewEntry>,
+}
+
+impl FrontMatter {
+    /// Read the fields from the front matter's mapping.
+    pub fn read(root: &Node) -> FrontMatter {
+        let text = |key| root.get(key).and_then(Text::from_node);
+        let review = root.get("review");
+        let review_date = |key| review.and_then(|r| r.get(key)).and_then(DateField::from_node);
+        FrontMatter {
+            kind: text("alliance"),
+            title: text("title"),
+            parties: root
+                .get("parties")
+                .and_then(Node::as_seq)
+                .map(|items| items.iter().filter_map(Party::from_node).collect())
+                .unwrap_or_default(),
+            status: text("status"),
+            created: root.get("created").and_then(DateField::from_node),
+            review: ReviewPlan {
+                every: review.and_then(|r| r.get("every")).and_then(Text::from_node),
+                last: review_date("last"),
+                next: review_date("next"),
+                span: review.map(|r| r.span),
+            },
+            reviews: root
+                .get("reviews")
+                .and_then(Node::as_seq)
+                .map(|items| items.iter().map(read_review_entry).collect())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The status, `active` when not written or not one of the three words.
+    pub fn status(&self) -> Status {
+        self.status
+            .as_ref()
+            .and_then(|s| Status::parse(&s.value))
+            .unwrap_or(Status::Active)
+    }
+
+    /// The party named by `who` (handle or name).
+    pub fn party(&self, who: &str) -> Option<&Party> {
+        self.parties.iter().find(|p| p.is(who))
+    }
+}
+
+fn read_review_entry(node: &Node) -> ReviewEntry {
+    ReviewEntry {
+        date: node.get("date").and_then(DateField::from_node),
+        note: node.get("note").and_then(Text::from_node),
+        wins: node
+            .get("wins")
+            .and_then(Node::as_seq)
+            .map(|w| w.iter().filter_map(Text::from_node).collect())
+            .unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_party_form() {
+        assert_eq!(
+            Party::parse_short("Ada Lovelace <@ada>"),
+            ("Ada Lovelace".into(), Some("ada".into()))
+        );
+        assert_eq!(Party::parse_short("Grace"), ("Grace".into(), None));
+    }
+}

@@ -1,0 +1,526 @@
+//! Kinds of alliance: what a `team` or `one-on-one` alliance must hold.
+//!
+//! A kind is a definition (`NAME.kind.yaml`: required sections, their
+//! aliases, what "has content" means), a JSON Schema for the front matter
+//! (`NAME.schema.json`) and, for scaffolding, a template. The built-in kinds
+//! live in the repository's `schemas/` folder and are compiled into the
+//! binary; a repository may add or override kinds in a folder named in its
+//! `.alliance.yaml`. Definitions from a repository are validated when they
+//! are loaded: a broken one stops the run with a message naming its file.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::document::yaml;
+use crate::document::LineIndex;
+
+/// Where a kind was defined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Compiled into `alliance`.
+    BuiltIn,
+    /// The repository's own, from this definition file.
+    Repository(PathBuf),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::BuiltIn => f.write_str("built-in"),
+            Origin::Repository(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// What a section needs to count as answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Content {
+    /// At least one list item with text.
+    Items,
+    /// Any prose, list, table or code.
+    #[serde(alias = "any")]
+    Text,
+    /// The section must be there but may be empty.
+    Optional,
+}
+
+/// A section a kind requires.
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionRule {
+    /// The section's name, as the template writes it.
+    pub name: String,
+    /// Other headings accepted for it.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// What counts as content.
+    pub content: Content,
+    /// What to write there, said to someone whose section is empty.
+    #[serde(default)]
+    pub help: Option<String>,
+}
+
+impl SectionRule {
+    /// Whether a heading's text names this section.
+    pub fn matches(&self, heading: &str) -> bool {
+        let heading = normalize_heading(heading);
+        std::iter::once(&self.name)
+            .chain(&self.aliases)
+            .any(|n| normalize_heading(n) == heading)
+    }
+}
+
+/// A kind's definition file, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Definition {
+    name: String,
+    summary: String,
+    #[serde(default)]
+    default_path: Option<String>,
+    #[serde(default)]
+    default_every: Option<String>,
+    sections: Vec<SectionRule>,
+}
+
+/// A kind of alliance.
+#[derive(Debug)]
+pub struct Kind {
+    /// Its name, the value of `alliance:`.
+    pub name: String,
+    /// One line on what it is for.
+    pub summary: String,
+    /// Where it was defined.
+    pub origin: Origin,
+    /// Where `new` writes it, a template of its own (`{{ slug }}` allowed).
+    pub default_path: Option<String>,
+    /// The cadence `new` proposes.
+    pub default_every: Option<String>,
+    /// The sections it requires, in order.
+    pub sections: Vec<SectionRule>,
+    /// The front matter's JSON Schema.
+    pub schema: serde_json::Value,
+    /// The template `new` renders, when the kind has one.
+    pub template: Option<Template>,
+    validator: OnceLock<Result<Validator, String>>,
+}
+
+/// A template's text and where it came from.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// The template's file name (for error messages).
+    pub name: String,
+    /// The template source.
+    pub source: String,
+    /// The folder a repository template may include from.
+    pub folder: Option<PathBuf>,
+}
+
+struct Validator {
+    schemas: boon::Schemas,
+    index: boon::SchemaIndex,
+}
+
+impl fmt::Debug for Validator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Validator")
+    }
+}
+
+/// One way the front matter breaks the kind's JSON Schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaError {
+    /// JSON pointer to the value (`/parties/0/name`).
+    pub pointer: String,
+    /// What went wrong.
+    pub problem: SchemaProblem,
+}
+
+/// The kinds of schema errors that get their own rule.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemaProblem {
+    /// Required keys are missing from the object at the pointer.
+    Missing(Vec<String>),
+    /// The value's type is wrong; the types wanted.
+    Type {
+        /// What the schema accepts.
+        want: String,
+    },
+    /// Anything else, in the validator's words.
+    Other(String),
+}
+
+impl Kind {
+    /// The index of the section rule that `heading` names.
+    pub fn section_for(&self, heading: &str) -> Option<usize> {
+        self.sections.iter().position(|s| s.matches(heading))
+    }
+
+    /// Validate front matter (as JSON) against the kind's schema.
+    pub fn validate(&self, instance: &serde_json::Value) -> Result<Vec<SchemaError>, String> {
+        let validator = self
+            .validator
+            .get_or_init(|| compile_schema(&self.name, &self.schema))
+            .as_ref()
+            .map_err(Clone::clone)?;
+        let Err(error) = validator.schemas.validate(instance, validator.index) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        collect_leaves(&error, &mut out);
+        Ok(out)
+    }
+
+    fn from_definition(
+        def: Definition,
+        origin: Origin,
+        schema: serde_json::Value,
+        template: Option<Template>,
+    ) -> Kind {
+        Kind {
+            name: def.name,
+            summary: def.summary,
+            origin,
+            default_path: def.default_path,
+            default_every: def.default_every,
+            sections: def.sections,
+            schema,
+            template,
+            validator: OnceLock::new(),
+        }
+    }
+}
+
+fn compile_schema(name: &str, schema: &serde_json::Value) -> Result<Validator, String> {
+    let url = format!("alliance:{name}.schema.json");
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.set_default_draft(boon::Draft::V2020_12);
+    compiler
+        .add_resource(&url, schema.clone())
+        .map_err(|e| format!("{e:#}"))?;
+    let index = compiler
+        .compile(&url, &mut schemas)
+        .map_err(|e| format!("{e:#}"))?;
+    Ok(Validator { schemas, index })
+}
+
+fn collect_leaves(error: &boon::ValidationError<'_, '_>, out: &mut Vec<SchemaError>) {
+    if !error.causes.is_empty() {
+        for cause in &error.causes {
+            collect_leaves(cause, out);
+        }
+        return;
+    }
+    let pointer = error.instance_location.to_string();
+    let problem = match &error.kind {
+        boon::ErrorKind::Required { want } => {
+            SchemaProblem::Missing(want.iter().map(|s| (*s).to_owned()).collect())
+        }
+        boon::ErrorKind::Type { want, .. } => SchemaProblem::Type {
+            want: want
+                .iter()
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+                .join(" or "),
+        },
+        kind => SchemaProblem::Other(kind.to_string()),
+    };
+    out.push(SchemaError { pointer, problem });
+}
+
+/// Why the kinds could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum KindError {
+    /// A definition file could not be read.
+    #[error("cannot read kind definition {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A definition file is not valid.
+    #[error("{}:{line}: invalid kind definition: {message}", path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// The line (1 when unknown).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The kinds folder named in the config does not exist.
+    #[error("kinds folder {} (named in .alliance.yaml) does not exist", path.display())]
+    NoFolder {
+        /// The folder.
+        path: PathBuf,
+    },
+}
+
+/// The kinds available in a repository: the built-in ones, overridden or
+/// extended by the repository's own.
+#[derive(Debug)]
+pub struct Kinds {
+    kinds: Vec<Kind>,
+}
+
+macro_rules! builtin {
+    ($name:literal) => {
+        (
+            include_str!(concat!("../schemas/", $name, ".kind.yaml")),
+            include_str!(concat!("../schemas/", $name, ".schema.json")),
+            include_str!(concat!("../templates/", $name, ".md.j2")),
+        )
+    };
+}
+
+const BUILTIN: &[(&str, &str, &str)] = &[
+    builtin!("team"),
+    builtin!("one-on-one"),
+    builtin!("designed"),
+    builtin!("working"),
+];
+
+impl Kinds {
+    /// The built-in kinds.
+    pub fn builtin() -> Kinds {
+        let kinds = BUILTIN
+            .iter()
+            .enumerate()
+            .map(|(i, (definition, schema, template))| {
+                let path = PathBuf::from(format!("schemas/builtin-{i}.kind.yaml"));
+                // The built-in files are tested to parse (see the tests below);
+                // a failure here is a build defect, so it is made loud.
+                let def = parse_definition(&path, definition).unwrap_or_else(|e| {
+                    unreachable!("built-in kind definition does not parse: {e}")
+                });
+                let schema = serde_json::from_str(schema).unwrap_or_else(|e| {
+                    unreachable!("built-in schema is not JSON: {e}")
+                });
+                let template = Template {
+                    name: format!("{}.md.j2", def.name),
+                    source: (*template).to_owned(),
+                    folder: None,
+                };
+                Kind::from_definition(def, Origin::BuiltIn, schema, Some(template))
+            })
+            .collect();
+        Kinds { kinds }
+    }
+
+    /// The built-in kinds plus those defined in `folder` (which override
+    /// built-in kinds of the same name).
+    pub fn with_folder(folder: Option<&Path>) -> Result<Kinds, KindError> {
+        let mut kinds = Kinds::builtin();
+        let Some(folder) = folder else {
+            return Ok(kinds);
+        };
+        if !folder.is_dir() {
+            return Err(KindError::NoFolder {
+                path: folder.to_path_buf(),
+            });
+        }
+        let read = |path: &Path| {
+            std::fs::read_to_string(path).map_err(|source| KindError::Read {
+                path: path.to_path_buf(),
+                source,
+            })
+        };
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(folder)
+            .map_err(|source| KindError::Read {
+                path: folder.to_path_buf(),
+                source,
+            })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.to_string_lossy().ends_with(".kind.yaml"))
+            .collect();
+        entries.sort();
+        for path in entries {
+            let def = parse_definition(&path, &read(&path)?)?;
+            let stem = path
+                .file_name()
+                .map(|n| n.to_string_lossy().trim_end_matches(".kind.yaml").to_owned())
+                .unwrap_or_default();
+            if stem != def.name {
+                return Err(invalid(&path, 1, format!(
+                    "the file defines kind `{}` but is named `{stem}.kind.yaml`; name it `{}.kind.yaml`",
+                    def.name, def.name
+                )));
+            }
+            let schema_path = folder.join(format!("{}.schema.json", def.name));
+            let schema = if schema_path.exists() {
+                let text = read(&schema_path)?;
+                let schema: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                    invalid(&schema_path, e.line(), format!("not JSON: {e}"))
+                })?;
+                compile_schema(&def.name, &schema)
+                    .map_err(|e| invalid(&schema_path, 1, format!("not a valid JSON Schema: {e}")))?;
+                schema
+            } else {
+                // No schema of its own: the built-in one of the same name,
+                // else the team schema with this kind's name.
+                let base = kinds.get(&def.name).or_else(|| kinds.get("team"));
+                let mut schema = base.map(|k| k.schema.clone()).unwrap_or_default();
+                if let Some(kind) = schema.pointer_mut("/properties/alliance/const") {
+                    *kind = serde_json::Value::String(def.name.clone());
+                }
+                schema
+            };
+            let template_path = folder.join(format!("{}.md.j2", def.name));
+            let template = if template_path.exists() {
+                Some(Template {
+                    name: template_path.display().to_string(),
+                    source: read(&template_path)?,
+                    folder: Some(folder.to_path_buf()),
+                })
+            } else {
+                kinds.get(&def.name).and_then(|k| k.template.clone())
+            };
+            let kind = Kind::from_definition(def, Origin::Repository(path), schema, template);
+            kinds.kinds.retain(|k| k.name != kind.name);
+            kinds.kinds.push(kind);
+        }
+        Ok(kinds)
+    }
+
+    /// The kind named `name`.
+    pub fn get(&self, name: &str) -> Option<&Kind> {
+        self.kinds.iter().find(|k| k.name == name)
+    }
+
+    /// Every kind, built-in first.
+    pub fn iter(&self) -> impl Iterator<Item = &Kind> {
+        self.kinds.iter()
+    }
+
+    /// The names of every kind, for "one of: ..." messages.
+    pub fn names(&self) -> Vec<&str> {
+        self.kinds.iter().map(|k| k.name.as_str()).collect()
+    }
+}
+
+fn invalid(path: &Path, line: usize, message: String) -> KindError {
+    KindError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        message,
+    }
+}
+
+fn parse_definition(path: &Path, text: &str) -> Result<Definition, KindError> {
+    let lines = LineIndex::new(text);
+    let root = yaml::parse_located(text, &|line, col| lines.byte_at_in(text, line, col, 0))
+        .map_err(|e| {
+            let line = lines.line_col(text, e.span.start).0;
+            invalid(path, line, e.message)
+        })?;
+    let def: Definition = serde_json::from_value(root.to_json())
+        .map_err(|e| invalid(path, 1, e.to_string()))?;
+    let line_of = |needle: &str| {
+        text.find(needle)
+            .map(|at| lines.line_col(text, at).0)
+            .unwrap_or(1)
+    };
+    let name_ok = !def.name.is_empty()
+        && def
+            .name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !name_ok {
+        return Err(invalid(path, line_of("name:"), format!(
+            "kind name `{}` must be lower-case letters, digits and dashes",
+            def.name
+        )));
+    }
+    if def.sections.is_empty() {
+        return Err(invalid(path, line_of("sections:"), "a kind needs at least one section".into()));
+    }
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for section in &def.sections {
+        for name in std::iter::once(&section.name).chain(&section.aliases) {
+            let key = normalize_heading(name);
+            if key.is_empty() {
+                return Err(invalid(path, line_of(name), format!("section name `{name}` has no letters")));
+            }
+            if let Some(other) = seen.insert(key, &section.name) {
+                return Err(invalid(path, line_of(name), format!(
+                    "`{name}` names both section `{other}` and section `{}`",
+                    section.name
+                )));
+            }
+        }
+    }
+    if let Some(every) = &def.default_every {
+        every
+            .parse::<crate::dates::Cadence>()
+            .map_err(|e| invalid(path, line_of("default_every:"), e.to_string()))?;
+    }
+    Ok(def)
+}
+
+/// A heading reduced to what identifies it: lower case, without numbering,
+/// emphasis, emoji, punctuation or extra spaces. `### **2. Ground Rules:**`
+/// becomes `ground rules`.
+pub fn normalize_heading(heading: &str) -> String {
+    let lower = heading.to_lowercase();
+    let words: String = lower
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '\'' || c == '’' { c } else { ' ' })
+        .filter(|c| *c != '\'' && *c != '’')
+        .collect();
+    let mut words: Vec<&str> = words.split_whitespace().collect();
+    while words
+        .first()
+        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()) || roman(w))
+        && words.len() > 1
+    {
+        words.remove(0);
+    }
+    words.join(" ")
+}
+
+fn roman(word: &str) -> bool {
+    matches!(word, "i" | "ii" | "iii" | "iv" | "v" | "vi" | "vii" | "viii" | "ix" | "x")
+}
+
+/// A span-free helper for messages: the kind names as `a`, `b` or `c`.
+pub fn one_of(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_kinds_load_and_compile() {
+        let kinds = Kinds::builtin();
+        assert_eq!(kinds.names(), ["team", "one-on-one", "designed", "working"]);
+        for kind in kinds.iter() {
+            let errors = kind.validate(&serde_json::json!({})).expect("schema compiles");
+            assert!(!errors.is_empty(), "{} accepts an empty front matter", kind.name);
+        }
+    }
+
+    #[test]
+    fn headings_normalize() {
+        assert_eq!(normalize_heading("**2. Ground Rules:**"), "ground rules");
+        assert_eq!(normalize_heading("🤝 Co-responsibility"), "co responsibility");
+        assert_eq!(normalize_heading("How we'll know it's working"), "how well know its working");
+        assert_eq!(normalize_heading("IV. Goals"), "goals");
+        let team = Kinds::builtin();
+        let team = team.get("team").expect("team");
+        assert_eq!(team.section_for("Ground rules"), team.section_for("Agreements"));
+        assert_eq!(team.section_for("1) Purpose"), Some(0));
+    }
+}

@@ -1,0 +1,60 @@
+//! The GitHub Actions format: `::error file=...,line=...::message`
+//! workflow commands, which the runner turns into annotations.
+
+use std::io::{self, Write};
+
+use super::CheckReport;
+use crate::finding::Severity;
+
+pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
+    for file in &report.files {
+        let path = property(&file.path.display().to_string());
+        for f in &file.findings {
+            let level = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let mut props = format!("file={path}");
+            if let Some(l) = &f.location {
+                props.push_str(&format!(",line={},col={}", l.line, l.column));
+                if l.end_line == l.line && l.end_column > l.column {
+                    props.push_str(&format!(",endColumn={}", l.end_column));
+                }
+            }
+            props.push_str(&format!(",title={}", property(&format!("{} {}", f.rule.code(), f.rule.name()))));
+            let mut message = f.message.clone();
+            if let Some(help) = &f.help {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            writeln!(out, "::{level} {props}::{}", data(&message))?;
+        }
+    }
+    for failure in &report.failures {
+        let path = property(&failure.path.display().to_string());
+        let message = format!("cannot read the file: {}", failure.reason);
+        writeln!(out, "::error file={path},title=alliance::{}", data(&message))?;
+    }
+    Ok(())
+}
+
+/// Escape a workflow command's message: `%`, CR and LF are encoded, and
+/// other control characters are dropped so nothing reaches the log raw.
+pub fn data(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if c.is_control() => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escape a workflow command's property value: as [`data`], plus `:` and `,`.
+pub fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
+}

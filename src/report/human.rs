@@ -1,0 +1,110 @@
+//! The human format: rustc-style diagnostics drawn by annotate-snippets.
+
+use std::io::{self, Write};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+use super::{CheckReport, Style, plural, sanitize};
+use crate::finding::{Finding, Location, Severity};
+
+/// Longest stretch of a source line shown; longer lines are cut around the
+/// span so a 10 MB line prints as one screen line.
+const WINDOW: usize = 120;
+
+pub(super) fn check(report: &CheckReport, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    let renderer = if style.color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    for file in &report.files {
+        let path = sanitize(&file.path.display().to_string()).into_owned();
+        for finding in &file.findings {
+            writeln!(out, "{}\n", render_finding(&renderer, &path, finding))?;
+        }
+    }
+    for failure in &report.failures {
+        let title = format!(
+            "cannot read {}: {}",
+            sanitize(&failure.path.display().to_string()),
+            sanitize(&failure.reason)
+        );
+        let group = [Group::with_title(Level::ERROR.primary_title(title))];
+        writeln!(out, "{}\n", renderer.render(&group))?;
+    }
+    let errors = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    let files = plural(report.files.len(), "file");
+    let summary = match (errors, warnings) {
+        (0, 0) => format!("checked {files}: no problems"),
+        (e, 0) => format!("checked {files}: {}", plural(e, "error")),
+        (0, w) => format!("checked {files}: {}", plural(w, "warning")),
+        (e, w) => format!("checked {files}: {}, {}", plural(e, "error"), plural(w, "warning")),
+    };
+    writeln!(out, "{summary}")
+}
+
+/// One finding as a rustc-style block.
+pub(super) fn render_finding(renderer: &Renderer, path: &str, finding: &Finding) -> String {
+    let level = match finding.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let message = sanitize(&finding.message).into_owned();
+    let title = level.primary_title(message).id(finding.rule.code());
+    let help = finding
+        .help
+        .as_ref()
+        .map(|h| Level::HELP.message(sanitize(h).into_owned()));
+    let mut group = match &finding.location {
+        Some(location) => {
+            let (line, underline) = window(location);
+            let snippet = Snippet::source(line)
+                .line_start(location.line)
+                .path(format!("{path}:{}:{}", location.line, location.column))
+                .fold(false)
+                .annotation(AnnotationKind::Primary.span(underline));
+            title.element(snippet)
+        }
+        None => title.element(annotate_snippets::Origin::path(path.to_owned())),
+    };
+    if let Some(help) = help {
+        group = group.element(help);
+    }
+    renderer.render(&[group])
+}
+
+/// The part of the location's line to show, sanitised, and the byte range to
+/// underline in it.
+fn window(location: &Location) -> (String, std::ops::Range<usize>) {
+    let line = &location.source_line;
+    let (mut from, mut to) = (location.underline.start, location.underline.end);
+    let (mut lead, mut tail) = ("", "");
+    let mut shown = line.as_str();
+    if line.chars().count() > WINDOW {
+        let start = floor_char(line, from.saturating_sub(WINDOW / 3));
+        let end = floor_char(line, (start + WINDOW).min(line.len()));
+        if start > 0 {
+            lead = "…";
+        }
+        if end < line.len() {
+            tail = "…";
+        }
+        shown = &line[start..end];
+        from = from.saturating_sub(start).min(shown.len());
+        to = to.saturating_sub(start).min(shown.len()).max(from);
+    }
+    let before = sanitize(&shown[..from]);
+    let inside = sanitize(&shown[from..to]);
+    let after = sanitize(&shown[to..]);
+    let start = lead.len() + before.len();
+    let text = format!("{lead}{before}{inside}{after}{tail}");
+    (text, start..start + inside.len())
+}
+
+fn floor_char(text: &str, mut at: usize) -> usize {
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}

@@ -1,0 +1,138 @@
+//! Reports: the findings of a run, rendered in the format asked for.
+//!
+//! One report type, many renderers: `human` (rustc-style snippets),
+//! `json` (stable, documented in `docs/json.md`), `github` (workflow
+//! commands). Renderers write to a `Write` they are given; the library
+//! never prints. All text that came from a document goes through
+//! [`sanitize`] before it reaches a terminal.
+
+mod github;
+mod human;
+mod json;
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use crate::finding::{Finding, Severity};
+
+/// How to render a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For people: rustc-style, with the source line.
+    Human,
+    /// For programs: one JSON document (see docs/json.md).
+    Json,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+}
+
+/// Whether to colour human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    /// Use ANSI colours.
+    pub color: bool,
+}
+
+/// The findings of one file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The file, as the user or discovery named it.
+    pub path: PathBuf,
+    /// What was found, in line order.
+    pub findings: Vec<Finding>,
+}
+
+/// A file that could not be read at all (exit 2).
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// The file.
+    pub path: PathBuf,
+    /// Why it could not be read.
+    pub reason: String,
+}
+
+/// The findings of a `check` run.
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    /// Every file checked, with its findings (possibly none).
+    pub files: Vec<FileReport>,
+    /// Files that could not be read.
+    pub failures: Vec<Failure>,
+}
+
+impl CheckReport {
+    /// How many findings of `severity`.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.files
+            .iter()
+            .flat_map(|f| &f.findings)
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    /// Exit code: 2 if a file could not be read, 1 for errors, else 0.
+    pub fn exit_code(&self) -> u8 {
+        if !self.failures.is_empty() {
+            2
+        } else if self.count(Severity::Error) > 0 {
+            1
+        } else {
+            0
+        }
+    }
+
+    /// Render in `format`.
+    pub fn render(&self, format: Format, style: Style, out: &mut dyn Write) -> io::Result<()> {
+        match format {
+            Format::Human => human::check(self, style, out),
+            Format::Json => json::check(self, out),
+            Format::Github => github::check(self, out),
+        }
+    }
+}
+
+/// Make document text safe for a terminal: control characters (ESC, BEL,
+/// carriage returns, NUL...) and bidirectional overrides are written as
+/// escapes instead of passing through.
+pub fn sanitize(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if needs_escape(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+}
+
+/// "1 error", "2 warnings".
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_terminal_controls() {
+        assert_eq!(sanitize("plain ü"), "plain ü");
+        assert_eq!(sanitize("a\u{1b}[31mred"), "a\\u{1b}[31mred");
+        assert_eq!(sanitize("x\ry"), "x\\ry");
+        assert_eq!(sanitize("\u{202e}abc"), "\\u{202e}abc");
+    }
+}

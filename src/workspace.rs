@@ -1,0 +1,103 @@
+//! The settings of a run: the repository root, its config and its kinds,
+//! built once before any work starts, and reading documents from disk.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{Config, ConfigError, repository_root};
+use crate::discover::{self, Candidate, DiscoverError, Found};
+use crate::document::{Alliance, Unreadable};
+use crate::kind::{KindError, Kinds};
+
+/// Files larger than this are refused rather than parsed: no agreement is
+/// this long, and the limit keeps a stray dump from stalling a hook.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Why the workspace could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    /// The config is broken.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A kind definition is broken.
+    #[error(transparent)]
+    Kind(#[from] KindError),
+    /// Discovery failed.
+    #[error(transparent)]
+    Discover(#[from] DiscoverError),
+    /// The current folder is unusable.
+    #[error("cannot use the current folder: {0}")]
+    CurrentDir(std::io::Error),
+}
+
+/// A repository as a run sees it.
+#[derive(Debug)]
+pub struct Workspace {
+    /// The repository root (the folder with `.git`, else the current one).
+    pub root: PathBuf,
+    /// Its `.alliance.yaml`.
+    pub config: Config,
+    /// The kinds available.
+    pub kinds: Kinds,
+}
+
+/// Why a document could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The file system refused (missing, permission, a link loop, a folder).
+    Io(String),
+    /// The bytes are not text; `check` reports this as a finding.
+    NotText(Unreadable),
+}
+
+impl Workspace {
+    /// Set up for the repository that contains `dir`.
+    pub fn open(dir: &Path) -> Result<Workspace, WorkspaceError> {
+        let root = repository_root(dir);
+        let config = Config::load(&root)?;
+        let kinds = Kinds::with_folder(config.kinds.as_deref())?;
+        Ok(Workspace { root, config, kinds })
+    }
+
+    /// Set up in the current folder.
+    pub fn current() -> Result<Workspace, WorkspaceError> {
+        let dir = std::env::current_dir().map_err(WorkspaceError::CurrentDir)?;
+        Workspace::open(&dir)
+    }
+
+    /// The documents under `paths`, or the repository's when none are given.
+    pub fn discover(&self, paths: &[PathBuf]) -> Result<Found, WorkspaceError> {
+        let mut found = discover::discover(paths, &self.root, &self.config)?;
+        if paths.is_empty() {
+            // Paths relative to where the user stands read better.
+            let cwd = std::env::current_dir().unwrap_or_default();
+            for doc in &mut found.documents {
+                if let Ok(rel) = doc.path.strip_prefix(&cwd) {
+                    doc.path = rel.to_path_buf();
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Read and parse one document.
+    pub fn read(&self, candidate: &Candidate) -> Result<Alliance, ReadError> {
+        read_document(&candidate.path)
+    }
+}
+
+/// Read and parse the document at `path`.
+pub fn read_document(path: &Path) -> Result<Alliance, ReadError> {
+    let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    if meta.is_dir() {
+        return Err(ReadError::Io("is a folder, not a file".to_owned()));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ReadError::Io(format!(
+            "the file is {} MB; alliance reads files up to {} MB",
+            meta.len() / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    Alliance::parse(path, bytes).map_err(ReadError::NotText)
+}
