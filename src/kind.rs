@@ -225,7 +225,15 @@ fn collect_leaves(error: &boon::ValidationError<'_, '_>, out: &mut Vec<SchemaErr
         boon::ErrorKind::Type { want, .. } => SchemaProblem::Type {
             want: want
                 .iter()
-                .map(|t| t.to_string())
+                .map(|t| match t.to_string().as_str() {
+                    "array" => "a list",
+                    "object" => "a mapping",
+                    "string" => "text",
+                    "integer" => "a whole number",
+                    "number" => "a number",
+                    "boolean" => "true or false",
+                    _ => "nothing",
+                })
                 .collect::<Vec<_>>()
                 .join(" or "),
         },

@@ -58,13 +58,20 @@ pub(super) fn render_finding(renderer: &Renderer, path: &str, finding: &Finding)
         .map(|h| Level::HELP.message(sanitize(h).into_owned()));
     let mut group = match &finding.location {
         Some(location) => {
-            let (line, underline) = window(location);
+            let (line, underline, cut) = window(location);
             let snippet = Snippet::source(line)
                 .line_start(location.line)
-                .path(format!("{path}:{}:{}", location.line, location.column))
                 .fold(false)
                 .annotation(AnnotationKind::Primary.span(underline));
-            title.element(snippet)
+            if cut {
+                // The shown line is a window: name the real column.
+                let origin = annotate_snippets::Origin::path(path.to_owned())
+                    .line(location.line)
+                    .char_column(location.column);
+                title.element(origin).element(snippet)
+            } else {
+                title.element(snippet.path(path.to_owned()))
+            }
         }
         None => title.element(annotate_snippets::Origin::path(path.to_owned())),
     };
@@ -74,9 +81,9 @@ pub(super) fn render_finding(renderer: &Renderer, path: &str, finding: &Finding)
     renderer.render(&[group])
 }
 
-/// The part of the location's line to show, sanitised, and the byte range to
-/// underline in it.
-fn window(location: &Location) -> (String, std::ops::Range<usize>) {
+/// The part of the location's line to show, sanitised, the byte range to
+/// underline in it, and whether the line was cut.
+fn window(location: &Location) -> (String, std::ops::Range<usize>, bool) {
     let line = &location.source_line;
     let (mut from, mut to) = (location.underline.start, location.underline.end);
     let (mut lead, mut tail) = ("", "");
@@ -99,7 +106,8 @@ fn window(location: &Location) -> (String, std::ops::Range<usize>) {
     let after = sanitize(&shown[to..]);
     let start = lead.len() + before.len();
     let text = format!("{lead}{before}{inside}{after}{tail}");
-    (text, start..start + inside.len())
+    let cut = !lead.is_empty() || !tail.is_empty();
+    (text, start..start + inside.len(), cut)
 }
 
 fn floor_char(text: &str, mut at: usize) -> usize {

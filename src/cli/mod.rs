@@ -11,9 +11,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::check;
-use crate::report::{CheckReport, Failure, FileReport, Format, Style};
-use crate::workspace::{ReadError, Workspace};
+use crate::report::{Format, Style};
+
+mod check;
+mod kinds;
 
 const ABOUT: &str = "Designed alliances as Markdown in git: scaffold, validate, review and diff working agreements.";
 
@@ -131,8 +132,8 @@ where
         color: use_color(cli.color),
     };
     let result = match cli.command {
-        Command::Check(args) => run_check(&args, style, out),
-        Command::Kinds(args) => run_kinds(&args, out),
+        Command::Check(args) => check::run(&args, style, out),
+        Command::Kinds(args) => kinds::run(&args, out),
     };
     match result {
         Ok(code) => code,
@@ -167,96 +168,6 @@ fn use_color(choice: ColorChoice) -> bool {
         ColorChoice::Auto if env("CLICOLOR_FORCE") => true,
         ColorChoice::Auto => io::stdout().is_terminal(),
     }
-}
-
-/// Check `paths` in `workspace` and collect the report.
-pub fn check_report(workspace: &Workspace, paths: &[PathBuf]) -> Result<CheckReport, Failed> {
-    let found = workspace.discover(paths)?;
-    let mut report = CheckReport::default();
-    for candidate in &found.documents {
-        match workspace.read(candidate) {
-            Ok(doc) => report.files.push(FileReport {
-                path: candidate.path.clone(),
-                findings: check::check(&doc, &workspace.kinds),
-            }),
-            Err(ReadError::NotText(file)) => report.files.push(FileReport {
-                path: candidate.path.clone(),
-                findings: vec![check::unreadable(&file)],
-            }),
-            Err(ReadError::Io(reason)) => report.failures.push(Failure {
-                path: candidate.path.clone(),
-                reason,
-            }),
-        }
-    }
-    Ok(report)
-}
-
-fn run_check(args: &CheckArgs, style: Style, out: &mut dyn Write) -> Result<u8, Failed> {
-    let workspace = Workspace::current()?;
-    let report = check_report(&workspace, &args.paths)?;
-    if report.files.is_empty() && report.failures.is_empty() {
-        return Err(Failed::Usage(if args.paths.is_empty() {
-            format!(
-                "no alliance documents found in {} (looked for *ALLIANCE*.md and Markdown with `alliance:` front matter); `alliance new team` starts one",
-                workspace.root.display()
-            )
-        } else {
-            "no alliance documents found in the folders given".to_owned()
-        }));
-    }
-    report.render(args.format, style, out)?;
-    Ok(report.exit_code())
-}
-
-fn run_kinds(args: &KindsArgs, out: &mut dyn Write) -> Result<u8, Failed> {
-    let workspace = Workspace::current()?;
-    match args.format {
-        KindsFormat::Json => {
-            let kinds: Vec<_> = workspace
-                .kinds
-                .iter()
-                .map(|k| {
-                    serde_json::json!({
-                        "name": k.name,
-                        "origin": k.origin.to_string(),
-                        "summary": k.summary,
-                        "default_every": k.default_every,
-                        "sections": k.sections,
-                    })
-                })
-                .collect();
-            serde_json::to_writer_pretty(&mut *out, &kinds).map_err(io::Error::from)?;
-            writeln!(out)?;
-        }
-        KindsFormat::Human => {
-            for (i, kind) in workspace.kinds.iter().enumerate() {
-                if i > 0 {
-                    writeln!(out)?;
-                }
-                writeln!(out, "{} ({})", kind.name, kind.origin)?;
-                writeln!(out, "  {}", kind.summary)?;
-                if let Some(every) = &kind.default_every {
-                    writeln!(out, "  reviewed every {every} by default")?;
-                }
-                writeln!(out, "  required sections:")?;
-                for section in &kind.sections {
-                    let content = match section.content {
-                        crate::kind::Content::Items => "list items",
-                        crate::kind::Content::Text => "any content",
-                        crate::kind::Content::Optional => "may be empty",
-                    };
-                    let also = if section.aliases.is_empty() {
-                        String::new()
-                    } else {
-                        format!("; also: {}", section.aliases.join(", "))
-                    };
-                    writeln!(out, "    ## {} ({content}{also})", section.name)?;
-                }
-            }
-        }
-    }
-    Ok(0)
 }
 
 #[cfg(test)]

@@ -1,0 +1,145 @@
+//! Shared helpers for the command-line tests: a sandbox folder with files
+//! in it, and a runner for the `alliance` binary that pins what the
+//! environment would otherwise change (colour, git identity, dates).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use tempfile::TempDir;
+
+/// A temporary folder to run `alliance` in.
+pub struct Sandbox {
+    dir: TempDir,
+}
+
+/// What a run printed and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Parse stdout as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Write `content` to `name` (creating folders), returning the path.
+    pub fn write(&self, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&path, content).expect("write");
+        path
+    }
+
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(name)).expect("read")
+    }
+
+    /// A `Command` for `alliance` in this sandbox with a pinned environment.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_alliance"));
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env("NO_COLOR", "1")
+            .env_remove("CLICOLOR_FORCE")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", self.dir.path())
+            .env("TZ", "UTC");
+        cmd
+    }
+
+    /// Run `alliance ARGS` here.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = self.command(args).output().expect("run alliance");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Run `git ARGS` here with a pinned identity and dates.
+    pub fn git(&self, args: &[&str], date: &str) -> String {
+        let output = Command::new("git")
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", self.dir.path())
+            .env("GIT_AUTHOR_NAME", "Ada Lovelace")
+            .env("GIT_AUTHOR_EMAIL", "ada@example.com")
+            .env("GIT_COMMITTER_NAME", "Ada Lovelace")
+            .env("GIT_COMMITTER_EMAIL", "ada@example.com")
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
+            .output()
+            .expect("run git");
+        assert!(
+            output.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+}
+
+/// The repository's `examples/` folder.
+pub fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
+
+/// `../shared/corpus/real`, when it exists beside the project.
+pub fn real_corpus() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real");
+    dir.is_dir().then_some(dir)
+}
+
+/// A minimal valid team alliance, with `extra` front matter lines and `body`.
+pub fn team_doc(extra: &str, body: &str) -> String {
+    format!(
+        "---\nalliance: team\ntitle: Test team\nparties:\n  - name: Ada Lovelace\n    handle: ada\n  - name: Grace Hopper\n    handle: grace\n{extra}review:\n  every: 3 months\n---\n\n# Test team\n{body}"
+    )
+}
+
+/// The body of a team alliance with every section answered.
+pub const TEAM_BODY: &str = "
+## Purpose
+
+We keep the lights on.
+
+## Atmosphere
+
+Calm and curious.
+
+## Co-responsibility
+
+- Ada keeps the plan. [owner:: @ada]
+
+## Agreements
+
+- We start on time. [id:: on-time]
+
+## When it gets hard
+
+We talk it through.
+";
