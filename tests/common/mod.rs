@@ -50,6 +50,10 @@ impl Sandbox {
         path
     }
 
+    pub fn read_bytes(&self, name: &str) -> Vec<u8> {
+        std::fs::read(self.dir.path().join(name)).expect("read")
+    }
+
     pub fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.dir.path().join(name)).expect("read")
     }
@@ -71,6 +75,35 @@ impl Sandbox {
     /// Run `alliance ARGS` here.
     pub fn run(&self, args: &[&str]) -> Run {
         let output = self.command(args).output().expect("run alliance");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Run `alliance ARGS` here, killing it if it runs past `limit` (a hang
+    /// guard, not a timing assertion: the limit is far above any real run).
+    pub fn run_bounded(&self, args: &[&str], limit: std::time::Duration) -> Run {
+        use std::process::Stdio;
+        let mut child = self
+            .command(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn alliance");
+        let started = std::time::Instant::now();
+        loop {
+            if child.try_wait().expect("wait").is_some() {
+                break;
+            }
+            if started.elapsed() > limit {
+                let _ = child.kill();
+                panic!("alliance {args:?} hung for more than {limit:?}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let output = child.wait_with_output().expect("output");
         Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
