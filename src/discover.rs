@@ -135,7 +135,7 @@ fn walk(
             continue;
         }
         let path = entry.path();
-        if is_markdown(path) && (named_alliance(path) || declares_alliance(path)) {
+        if looks_like_alliance(path) {
             found.documents.push(Candidate {
                 path: path.to_path_buf(),
                 named: false,
@@ -143,6 +143,12 @@ fn walk(
         }
     }
     Ok(())
+}
+
+/// Whether `path` is an alliance document by discovery's rules: Markdown,
+/// and named `*alliance*` or with `alliance:` in its front matter.
+pub fn looks_like_alliance(path: &Path) -> bool {
+    is_markdown(path) && (named_alliance(path) || declares_alliance(path))
 }
 
 /// Whether the file name ends in `.md` or `.markdown`.

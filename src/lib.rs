@@ -12,6 +12,7 @@ pub mod dates;
 pub mod discover;
 pub mod document;
 pub mod finding;
+pub mod fsutil;
 pub mod kind;
 pub mod report;
 pub mod workspace;

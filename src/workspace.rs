@@ -41,11 +41,13 @@ pub struct Workspace {
 }
 
 /// Why a document could not be read.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     /// The file system refused (missing, permission, a link loop, a folder).
+    #[error("{0}")]
     Io(String),
     /// The bytes are not text; `check` reports this as a finding.
+    #[error("not a text file")]
     NotText(Unreadable),
 }
 

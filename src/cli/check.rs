@@ -33,7 +33,22 @@ pub fn check_report(workspace: &Workspace, paths: &[PathBuf]) -> Result<CheckRep
 
 pub(super) fn run(args: &CheckArgs, style: Style, out: &mut dyn Write) -> Result<u8, Failed> {
     let workspace = Workspace::current()?;
-    let report = check_report(&workspace, &args.paths)?;
+    let paths: Vec<PathBuf> = if args.only_alliances {
+        let kept: Vec<PathBuf> = args
+            .paths
+            .iter()
+            .filter(|p| p.is_dir() || crate::discover::looks_like_alliance(p))
+            .cloned()
+            .collect();
+        if kept.is_empty() && !args.paths.is_empty() {
+            // Nothing being committed is an alliance: nothing to check.
+            return Ok(0);
+        }
+        kept
+    } else {
+        args.paths.clone()
+    };
+    let report = check_report(&workspace, &paths)?;
     if report.files.is_empty() && report.failures.is_empty() {
         return Err(Failed::Usage(if args.paths.is_empty() {
             format!(

@@ -14,7 +14,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::report::{Format, Style};
 
 mod check;
+mod completions;
+mod init;
 mod kinds;
+mod list;
+mod schema;
 
 const ABOUT: &str = "Designed alliances as Markdown in git: scaffold, validate, review and diff working agreements.";
 
@@ -24,6 +28,7 @@ Examples:
   alliance check TEAM_ALLIANCE.md    check one file
   alliance check --format github     annotate a pull request from GitHub Actions
   alliance kinds                     list the kinds of alliance and their sections
+  alliance list                      the index of this repository's alliances
 
 Exit codes: 0 fine, 1 findings (errors from check), 2 could not run.";
 
@@ -60,6 +65,106 @@ pub enum Command {
     /// List the kinds of alliance available here, with their required sections.
     #[command(after_help = KINDS_HELP)]
     Kinds(KindsArgs),
+    /// List every alliance in the repository: kind, title, parties, status, reviews.
+    #[command(after_help = LIST_HELP)]
+    List(ListArgs),
+    /// Set up a repository: write .alliance.yaml and, with --ci, a CI workflow.
+    #[command(after_help = INIT_HELP)]
+    Init(InitArgs),
+    /// Print the JSON Schema of a kind's front matter, for editors.
+    #[command(after_help = SCHEMA_HELP)]
+    Schema(SchemaArgs),
+    /// Print a shell completion script.
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `alliance man > alliance.1`.
+    Man,
+}
+
+const LIST_HELP: &str = "\
+Examples:
+  alliance list                       a table of the repository's alliances
+  alliance list --format markdown     an index to paste in the README
+  alliance list --format json         a full export: front matter, sections, items";
+
+const INIT_HELP: &str = "\
+Never replaces an existing file unless --force is given.
+
+Examples:
+  alliance init
+  alliance init --ci github     also write .github/workflows/alliance.yml
+  alliance init --ci gitlab     also write .gitlab-ci.yml (or .gitlab/alliance.yml to include)";
+
+const SCHEMA_HELP: &str = "\
+Point your editor's YAML language server at it, e.g. in VS Code settings:
+  \"yaml.schemas\": { \"./schemas/team.schema.json\": \"TEAM_ALLIANCE.md\" }
+or on the first line of the front matter:
+  # yaml-language-server: $schema=./schemas/team.schema.json
+
+Examples:
+  alliance schema team > schemas/team.schema.json";
+
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  alliance completions bash > ~/.local/share/bash-completion/completions/alliance
+  alliance completions zsh > ~/.zfunc/_alliance
+  alliance completions fish > ~/.config/fish/completions/alliance.fish
+  alliance completions powershell >> $PROFILE";
+
+/// Output formats of `alliance list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// An aligned table.
+    Table,
+    /// A Markdown table, for a README.
+    Markdown,
+    /// A full export: front matter, sections and items of each alliance.
+    Json,
+}
+
+/// Arguments of `alliance list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Files or folders (default: the repository's alliances).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+/// CI services `init` can set up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Ci {
+    /// A GitHub Actions workflow using the alliance action.
+    Github,
+    /// A GitLab CI job with a JUnit report.
+    Gitlab,
+}
+
+/// Arguments of `alliance init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Also write a CI workflow for this service.
+    #[arg(long, value_enum)]
+    pub ci: Option<Ci>,
+    /// Replace files that already exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `alliance schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The kind (see `alliance kinds`).
+    pub kind: String,
+}
+
+/// Arguments of `alliance completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 const CHECK_HELP: &str = "\
@@ -92,6 +197,11 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Skip named files that are not alliances (no `alliance:` front matter and no
+    /// ALLIANCE in the name) instead of reporting them: for pre-commit, which passes
+    /// every Markdown file being committed.
+    #[arg(long)]
+    pub only_alliances: bool,
 }
 
 /// Output formats of `alliance kinds`.
@@ -134,6 +244,11 @@ where
     let result = match cli.command {
         Command::Check(args) => check::run(&args, style, out),
         Command::Kinds(args) => kinds::run(&args, out),
+        Command::List(args) => list::run(&args, out),
+        Command::Init(args) => init::run(&args, out),
+        Command::Schema(args) => schema::run(&args, out),
+        Command::Completions(args) => completions::run(&args, out),
+        Command::Man => completions::man(out),
     };
     match result {
         Ok(code) => code,

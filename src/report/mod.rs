@@ -2,13 +2,16 @@
 //!
 //! One report type, many renderers: `human` (rustc-style snippets),
 //! `json` (stable, documented in `docs/json.md`), `github` (workflow
-//! commands). Renderers write to a `Write` they are given; the library
+//! commands), `sarif` (code scanning) and `junit` (CI test reports). Renderers write to a `Write` they are given; the library
 //! never prints. All text that came from a document goes through
 //! [`sanitize`] before it reaches a terminal.
 
 mod github;
 mod human;
 mod json;
+mod junit;
+pub mod list;
+mod sarif;
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -25,6 +28,10 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow commands: annotations on the pull request.
     Github,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// JUnit XML, for GitLab, Jenkins and other CI test reports.
+    Junit,
 }
 
 /// Whether to colour human output.
@@ -88,6 +95,8 @@ impl CheckReport {
             Format::Human => human::check(self, style, out),
             Format::Json => json::check(self, out),
             Format::Github => github::check(self, out),
+            Format::Sarif => sarif::check(self, out),
+            Format::Junit => junit::check(self, out),
         }
     }
 }

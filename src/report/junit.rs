@@ -1,0 +1,113 @@
+//! JUnit XML, which GitLab, Jenkins and most CI servers show as test
+//! results: one test case per file, failing when the file has errors.
+
+use std::io::{self, Write};
+
+use super::{CheckReport, sanitize};
+use crate::finding::Severity;
+
+pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
+    let failing = report
+        .files
+        .iter()
+        .filter(|f| f.findings.iter().any(|x| x.severity == Severity::Error))
+        .count();
+    let tests = report.files.len() + report.failures.len();
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        out,
+        r#"<testsuites name="alliance check" tests="{tests}" failures="{failing}" errors="{}">"#,
+        report.failures.len()
+    )?;
+    writeln!(
+        out,
+        r#"  <testsuite name="alliance check" tests="{tests}" failures="{failing}" errors="{}">"#,
+        report.failures.len()
+    )?;
+    for file in &report.files {
+        let path = file.path.display().to_string();
+        write!(
+            out,
+            r#"    <testcase classname="alliance.check" name="{}""#,
+            xml(&path)
+        )?;
+        let errors: Vec<_> = file
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        let warnings: Vec<_> = file
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .collect();
+        if errors.is_empty() && warnings.is_empty() {
+            writeln!(out, "/>")?;
+            continue;
+        }
+        writeln!(out, ">")?;
+        let lines = |list: &[&crate::finding::Finding]| {
+            list.iter()
+                .map(|f| {
+                    let at = f
+                        .location
+                        .as_ref()
+                        .map(|l| format!("{path}:{}:{}: ", l.line, l.column))
+                        .unwrap_or_else(|| format!("{path}: "));
+                    let help = f
+                        .help
+                        .as_ref()
+                        .map(|h| format!(" (help: {h})"))
+                        .unwrap_or_default();
+                    format!(
+                        "{at}{}[{}] {}{help}",
+                        severity(f.severity),
+                        f.rule.code(),
+                        f.message
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        if let Some(first) = errors.first() {
+            writeln!(
+                out,
+                r#"      <failure type="{}" message="{}">{}</failure>"#,
+                first.rule.code(),
+                xml(&format!("{} error(s): {}", errors.len(), first.message)),
+                xml(&lines(&errors))
+            )?;
+        }
+        if !warnings.is_empty() {
+            writeln!(
+                out,
+                "      <system-out>{}</system-out>",
+                xml(&lines(&warnings))
+            )?;
+        }
+        writeln!(out, "    </testcase>")?;
+    }
+    for failure in &report.failures {
+        writeln!(
+            out,
+            r#"    <testcase classname="alliance.check" name="{}"><error message="{}"/></testcase>"#,
+            xml(&failure.path.display().to_string()),
+            xml(&format!("cannot read the file: {}", failure.reason))
+        )?;
+    }
+    writeln!(out, "  </testsuite>")?;
+    writeln!(out, "</testsuites>")
+}
+
+fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// Text made safe for XML: control characters (not allowed in XML 1.0,
+/// even escaped) are written as `\u{..}`, then markup is escaped.
+pub fn xml(text: &str) -> String {
+    quick_xml::escape::escape(sanitize(text).as_ref()).into_owned()
+}
