@@ -57,7 +57,9 @@ fn xml_elements(xml: &str) -> Vec<(String, Vec<(String, String)>)> {
                         let a = a.expect("valid attribute");
                         (
                             String::from_utf8_lossy(a.key.as_ref()).into_owned(),
-                            a.normalized_value().expect("valid value").into_owned(),
+                            a.normalized_value(quick_xml::XmlVersion::Explicit1_0)
+                                .expect("valid value")
+                                .into_owned(),
                         )
                     })
                     .collect();
