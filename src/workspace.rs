@@ -99,7 +99,9 @@ pub fn read_document(path: &Path) -> Result<Alliance, ReadError> {
     }
     if !meta.is_file() {
         // A FIFO or device would block the read or never end.
-        return Err(ReadError::Io("is not a regular file (a pipe, socket or device)".to_owned()));
+        return Err(ReadError::Io(
+            "is not a regular file (a pipe, socket or device)".to_owned(),
+        ));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(ReadError::Io(format!(

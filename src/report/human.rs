@@ -8,8 +8,8 @@ use super::{CheckReport, Style, plural, sanitize};
 use crate::finding::{Finding, Location, Severity};
 
 /// Longest stretch of a source line shown; longer lines are cut around the
-/// span so a 10 MB line prints as one screen line.
-const WINDOW: usize = 120;
+/// span so a 10 MB line prints as a few screen lines.
+const WINDOW: usize = 400;
 
 pub(super) fn check(report: &CheckReport, style: Style, out: &mut dyn Write) -> io::Result<()> {
     let renderer = if style.color {
@@ -93,7 +93,7 @@ fn window(location: &Location) -> (String, std::ops::Range<usize>, bool) {
     let (mut lead, mut tail) = ("", "");
     let mut shown = line.as_str();
     if line.chars().count() > WINDOW {
-        let start = floor_char(line, from.saturating_sub(WINDOW / 3));
+        let start = floor_char(line, from.saturating_sub(WINDOW / 4));
         let end = floor_char(line, (start + WINDOW).min(line.len()));
         if start > 0 {
             lead = "…";
