@@ -3,6 +3,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use super::{CheckArgs, Failed};
 use crate::check;
 use crate::report::{CheckReport, Failure, FileReport, Style};
@@ -11,21 +13,31 @@ use crate::workspace::{ReadError, Workspace};
 /// Check `paths` in `workspace` and collect the report.
 pub fn check_report(workspace: &Workspace, paths: &[PathBuf]) -> Result<CheckReport, Failed> {
     let found = workspace.discover(paths)?;
-    let mut report = CheckReport::default();
-    for candidate in &found.documents {
-        match workspace.read(candidate) {
-            Ok(doc) => report.files.push(FileReport {
+    // Files are independent: read and check them on every core, keeping
+    // discovery's order in the report.
+    let outcomes: Vec<Result<FileReport, Failure>> = found
+        .documents
+        .par_iter()
+        .map(|candidate| match workspace.read(candidate) {
+            Ok(doc) => Ok(FileReport {
                 path: candidate.path.clone(),
                 findings: check::check(&doc, &workspace.kinds),
             }),
-            Err(ReadError::NotText(file)) => report.files.push(FileReport {
+            Err(ReadError::NotText(file)) => Ok(FileReport {
                 path: candidate.path.clone(),
                 findings: vec![check::unreadable(&file)],
             }),
-            Err(ReadError::Io(reason)) => report.failures.push(Failure {
+            Err(ReadError::Io(reason)) => Err(Failure {
                 path: candidate.path.clone(),
                 reason,
             }),
+        })
+        .collect();
+    let mut report = CheckReport::default();
+    for outcome in outcomes {
+        match outcome {
+            Ok(file) => report.files.push(file),
+            Err(failure) => report.failures.push(failure),
         }
     }
     Ok(report)
