@@ -107,6 +107,9 @@ pub struct Kind {
     pub schema: serde_json::Value,
     /// The template `new` renders, when the kind has one.
     pub template: Option<Template>,
+    /// Each section's name and aliases, normalised once (see
+    /// [`normalize_heading`]): matching runs for every heading of every file.
+    section_keys: Vec<Vec<String>>,
     validator: OnceLock<Result<Validator, String>>,
 }
 
@@ -158,7 +161,10 @@ pub enum SchemaProblem {
 impl Kind {
     /// The index of the section rule that `heading` names.
     pub fn section_for(&self, heading: &str) -> Option<usize> {
-        self.sections.iter().position(|s| s.matches(heading))
+        let heading = normalize_heading(heading);
+        self.section_keys
+            .iter()
+            .position(|keys| keys.contains(&heading))
     }
 
     /// Validate front matter (as JSON) against the kind's schema.
@@ -182,6 +188,16 @@ impl Kind {
         schema: serde_json::Value,
         template: Option<Template>,
     ) -> Kind {
+        let section_keys = def
+            .sections
+            .iter()
+            .map(|s| {
+                std::iter::once(&s.name)
+                    .chain(&s.aliases)
+                    .map(|n| normalize_heading(n))
+                    .collect()
+            })
+            .collect();
         Kind {
             name: def.name,
             summary: def.summary,
@@ -191,6 +207,7 @@ impl Kind {
             sections: def.sections,
             schema,
             template,
+            section_keys,
             validator: OnceLock::new(),
         }
     }
