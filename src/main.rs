@@ -3,6 +3,11 @@
 
 use std::process::ExitCode;
 
+/// mimalloc: parsing thousands of small documents is allocation-heavy, and
+/// it cut `check`'s time on 10,000 files by a fifth (see README, Performance).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
