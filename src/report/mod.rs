@@ -2,9 +2,10 @@
 //!
 //! One report type, many renderers: `human` (rustc-style snippets),
 //! `json` (stable, documented in `docs/json.md`), `github` (workflow
-//! commands), `sarif` (code scanning) and `junit` (CI test reports). Renderers write to a `Write` they are given; the library
-//! never prints. All text that came from a document goes through
-//! [`sanitize`] before it reaches a terminal.
+//! commands), `sarif` (code scanning) and `junit` (CI test reports).
+//! Renderers write to a `Write` they are given; the library never prints.
+//! All text that came from a document goes through [`sanitize`] before it
+//! reaches a terminal.
 
 mod github;
 mod human;
