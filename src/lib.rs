@@ -5,6 +5,8 @@
 //! (schemas, templates) → [`check`] → [`report`] (formats) → [`cli`].
 //! The library never prints: renderers write to the writer they are given.
 
+pub mod adopt;
+pub mod atomic;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -14,4 +16,5 @@ pub mod document;
 pub mod finding;
 pub mod kind;
 pub mod report;
+pub mod scaffold;
 pub mod workspace;

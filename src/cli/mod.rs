@@ -13,8 +13,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::report::{Format, Style};
 
+mod adopt;
 mod check;
 mod kinds;
+mod new;
 
 const ABOUT: &str = "Designed alliances as Markdown in git: scaffold, validate, review and diff working agreements.";
 
@@ -60,7 +62,48 @@ pub enum Command {
     /// List the kinds of alliance available here, with their required sections.
     #[command(after_help = KINDS_HELP)]
     Kinds(KindsArgs),
+    /// Start an alliance from a kind's template: the questions to answer, and complete front matter.
+    #[command(after_help = NEW_HELP)]
+    New(NewArgs),
+    /// Turn an agreement you already have into an alliance by adding front matter; the body keeps every byte.
+    #[command(after_help = ADOPT_HELP)]
+    Adopt(AdoptArgs),
 }
+
+const NEW_HELP: &str = "\
+Renders the kind's template (built-in, or NAME.md.j2 in the repository's kinds
+folder) to its default path: TEAM_ALLIANCE.md for team, alliances/SLUG.md (the
+parties' handles) for one-on-one and working. The alliance starts as a draft
+whose sections hold the questions to answer; `alliance check` reports each
+unanswered one as a warning until you answer it and set `status: active`.
+
+Never overwrites a file unless --force. The environment variable
+ALLIANCE_TODAY=YYYY-MM-DD replaces today's date (for reproducible output).
+
+Examples:
+  alliance new team --title \"Payments team alliance\" --party \"Ada Lovelace <ada>\" --party \"Grace Hopper <grace>\"
+  alliance new one-on-one --party \"Ada Lovelace <ada>\" --party \"Grace Hopper <grace>\" --every monthly
+  alliance new team -o - --party Ada --party Grace      print instead of writing
+  alliance new squad --set channel=#payments ...       a repository kind with its own variable
+
+Exit codes: 0 written, 2 could not (unknown kind, file exists, template error).";
+
+const ADOPT_HELP: &str = "\
+Adds front matter (alliance, title, parties, status: active, review) at the top
+of FILE and changes nothing else: every byte after it is the original's, CRLF
+line endings and a BOM included. The title is the file's first heading unless
+--title is given. Reports which of the kind's sections the file's headings
+answer (by name or alias) and which are missing, as `alliance check` would.
+
+A file that already has front matter (a Jekyll or GitBook page) is refused
+unless --merge: then the missing keys are appended inside its front matter,
+whose own lines stay as written.
+
+Examples:
+  alliance adopt WORKING_AGREEMENT.md --kind team --party \"Ada Lovelace <ada>\" --party \"Grace Hopper <grace>\"
+  alliance adopt docs/team-charter.md --kind team --merge
+
+Exit codes: 0 adopted, 2 could not (unknown kind, front matter present, unreadable file).";
 
 const CHECK_HELP: &str = "\
 With no PATH, checks the repository's alliance documents: Markdown files whose
@@ -111,6 +154,53 @@ pub struct KindsArgs {
     pub format: KindsFormat,
 }
 
+/// Arguments of `alliance new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The kind of alliance (`alliance kinds` lists them).
+    pub kind: String,
+    /// Where to write it (default: the kind's path); `-` for standard output.
+    #[arg(short = 'o', long = "output", value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// The alliance's title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// A party to the alliance, as "NAME <handle>" (the handle is optional); repeat for each.
+    #[arg(long = "party", value_name = "NAME <handle>")]
+    pub parties: Vec<String>,
+    /// How often to review it: `3 months`, `6 weeks`, `quarterly` (default: the kind's).
+    #[arg(long, value_name = "CADENCE")]
+    pub every: Option<String>,
+    /// A variable for the template, for a repository kind's own variables; repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Overwrite the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `alliance adopt`.
+#[derive(Debug, Args)]
+pub struct AdoptArgs {
+    /// The agreement to adopt (Markdown).
+    pub file: PathBuf,
+    /// The kind of alliance it is (`alliance kinds` lists them).
+    #[arg(long)]
+    pub kind: String,
+    /// The title (default: the file's first heading).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// A party to the alliance, as "NAME <handle>"; repeat for each.
+    #[arg(long = "party", value_name = "NAME <handle>")]
+    pub parties: Vec<String>,
+    /// How often to review it (default: the kind's).
+    #[arg(long, value_name = "CADENCE")]
+    pub every: Option<String>,
+    /// Add the missing keys to front matter the file already has.
+    #[arg(long)]
+    pub merge: bool,
+}
+
 /// Run the command line `args` (program name first), writing to `out` and
 /// `err`. Returns the exit code.
 pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> u8
@@ -134,6 +224,8 @@ where
     let result = match cli.command {
         Command::Check(args) => check::run(&args, style, out),
         Command::Kinds(args) => kinds::run(&args, out),
+        Command::New(args) => new::run(&args, out),
+        Command::Adopt(args) => adopt::run(&args, out),
     };
     match result {
         Ok(code) => code,
@@ -157,6 +249,15 @@ pub enum Failed {
     /// The command was asked something it cannot do.
     #[error("{0}")]
     Usage(String),
+    /// A template could not be rendered.
+    #[error(transparent)]
+    Scaffold(#[from] crate::scaffold::ScaffoldError),
+    /// A file could not be adopted.
+    #[error(transparent)]
+    Adopt(#[from] crate::adopt::AdoptError),
+    /// A file could not be written.
+    #[error(transparent)]
+    Write(#[from] crate::atomic::WriteError),
 }
 
 fn use_color(choice: ColorChoice) -> bool {
