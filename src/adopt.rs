@@ -20,7 +20,8 @@ use crate::scaffold::{NewParty, yaml_scalar};
 /// What `adopt` was asked to do.
 #[derive(Debug, Clone)]
 pub struct AdoptOptions {
-    /// The title; the first heading when absent.
+    /// The title; the first heading when absent. A title already in the
+    /// front matter is kept.
     pub title: Option<String>,
     /// The parties.
     pub parties: Vec<NewParty>,
@@ -91,9 +92,12 @@ pub fn adopt(doc: &Alliance, kind: &Kind, options: &AdoptOptions) -> Result<Adop
         why: why.to_owned(),
     };
     let nl = doc.line_ending.as_str();
-    let title = options
-        .title
-        .clone()
+    let existing_title = doc
+        .fields()
+        .and_then(|f| f.title.as_ref())
+        .map(|t| t.value.clone());
+    let title = existing_title
+        .or_else(|| options.title.clone())
         .or_else(|| doc.title.as_ref().map(|h| h.text.trim().to_owned()))
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| title_from_path(&doc.path));

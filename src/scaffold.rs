@@ -151,7 +151,7 @@ pub enum ScaffoldError {
         hint: String,
     },
     /// An argument that cannot go into a document.
-    #[error("{what} `{value}`: {why}")]
+    #[error("{what} `{}`: {why}", value.escape_debug())]
     BadValue {
         /// Which argument.
         what: String,
@@ -307,7 +307,11 @@ struct Naming {
 impl Naming {
     fn file(&self, name: &str) -> String {
         match &self.folder {
-            Some(folder) => folder.join(name).display().to_string(),
+            Some(folder) => {
+                let path = folder.join(name);
+                let cwd = std::env::current_dir().unwrap_or_default();
+                path.strip_prefix(&cwd).unwrap_or(&path).display().to_string()
+            }
             None => format!("built-in template {name}"),
         }
     }
