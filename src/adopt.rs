@@ -120,7 +120,12 @@ pub fn adopt(doc: &Alliance, kind: &Kind, options: &AdoptOptions) -> Result<Adop
             text.push_str(&doc.text[bom_len..]);
             (text, keys.iter().map(|(k, _)| *k).collect())
         }
-        FrontMatterBlock::Mapping { fields, inner, root, .. } => {
+        FrontMatterBlock::Mapping {
+            fields,
+            inner,
+            root,
+            ..
+        } => {
             if let Some(existing) = &fields.kind {
                 return Err(AdoptError::AlreadyAlliance {
                     path,
@@ -135,7 +140,9 @@ pub fn adopt(doc: &Alliance, kind: &Kind, options: &AdoptOptions) -> Result<Adop
                 .get(inner.start..inner.end)
                 .is_some_and(|t| !t.trim_start().starts_with('{'));
             if !block_style {
-                return Err(cannot("it is a flow mapping (`{...}`); add the keys by hand"));
+                return Err(cannot(
+                    "it is a flow mapping (`{...}`); add the keys by hand",
+                ));
             }
             let keys: Vec<_> = keys(kind, &title, options)
                 .into_iter()
@@ -167,7 +174,9 @@ pub fn adopt(doc: &Alliance, kind: &Kind, options: &AdoptOptions) -> Result<Adop
         .is_some_and(|k| k.value == kind.name);
     let body_ok = check.text.get(check.body_start..) == doc.text.get(doc.body_start..);
     if !kind_ok || !body_ok {
-        return Err(cannot("the keys added would not read back as front matter; add them by hand"));
+        return Err(cannot(
+            "the keys added would not read back as front matter; add them by hand",
+        ));
     }
     let sections = kind
         .sections

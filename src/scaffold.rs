@@ -72,12 +72,19 @@ impl NewParty {
         }
         let (name, handle) = crate::document::Party::parse_short(text);
         if name.is_empty() {
-            return Err(bad("write it as \"Ada Lovelace <ada>\": a name, then an optional handle"));
+            return Err(bad(
+                "write it as \"Ada Lovelace <ada>\": a name, then an optional handle",
+            ));
         }
         if name.contains(['<', '>']) {
-            return Err(bad("write it as \"Ada Lovelace <ada>\", with the handle last"));
+            return Err(bad(
+                "write it as \"Ada Lovelace <ada>\", with the handle last",
+            ));
         }
-        if handle.as_deref().is_some_and(|h| h.contains(char::is_whitespace)) {
+        if handle
+            .as_deref()
+            .is_some_and(|h| h.contains(char::is_whitespace))
+        {
             return Err(bad("a handle has no spaces"));
         }
         Ok(NewParty {
@@ -107,7 +114,9 @@ pub struct Variables {
 #[derive(Debug, thiserror::Error)]
 pub enum ScaffoldError {
     /// The kind has no template.
-    #[error("kind `{kind}` has no template: add {kind}.md.j2 to the kinds folder named in .alliance.yaml")]
+    #[error(
+        "kind `{kind}` has no template: add {kind}.md.j2 to the kinds folder named in .alliance.yaml"
+    )]
     NoTemplate {
         /// The kind.
         kind: String,
@@ -187,7 +196,12 @@ impl Object for Context {
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Values(self.values.keys().map(|k| Value::from(k.as_str())).collect())
+        Enumerator::Values(
+            self.values
+                .keys()
+                .map(|k| Value::from(k.as_str()))
+                .collect(),
+        )
     }
 }
 
@@ -259,9 +273,7 @@ fn plain_is_safe(text: &str) -> bool {
         return false;
     }
     // `3 months` is text; `2026-01-01`, `1e5` and `0x1f` are not.
-    if first.is_ascii_digit()
-        && !(text.contains(' ') && text.chars().any(|c| c.is_alphabetic()))
-    {
+    if first.is_ascii_digit() && !(text.contains(' ') && text.chars().any(|c| c.is_alphabetic())) {
         return false;
     }
     if "-?:,[]{}#&*!|>'\"%@`~".contains(first) {
@@ -278,7 +290,11 @@ fn plain_is_safe(text: &str) -> bool {
         return false;
     }
     text.chars().all(|c| {
-        c.is_alphanumeric() || " _-.,/()'&+@<>;=!?".contains(c) || (!c.is_control() && !c.is_ascii() && !matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}' | '\u{85}'))
+        c.is_alphanumeric()
+            || " _-.,/()'&+@<>;=!?".contains(c)
+            || (!c.is_control()
+                && !c.is_ascii()
+                && !matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}' | '\u{85}'))
     })
 }
 
@@ -310,7 +326,10 @@ impl Naming {
             Some(folder) => {
                 let path = folder.join(name);
                 let cwd = std::env::current_dir().unwrap_or_default();
-                path.strip_prefix(&cwd).unwrap_or(&path).display().to_string()
+                path.strip_prefix(&cwd)
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string()
             }
             None => format!("built-in template {name}"),
         }
@@ -352,7 +371,10 @@ fn load(folder: Option<&Path>, name: &str) -> Result<Option<String>, Error> {
                 return refuse("it is larger than 1 MB or unreadable");
             }
             return std::fs::read_to_string(&real).map(Some).map_err(|e| {
-                Error::new(ErrorKind::InvalidOperation, format!("cannot read {}: {e}", real.display()))
+                Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("cannot read {}: {e}", real.display()),
+                )
             });
         }
     }
@@ -396,8 +418,14 @@ fn builtin_values(kind: &Kind, vars: &Variables) -> BTreeMap<String, Value> {
         .map(|p| {
             let mut party = BTreeMap::new();
             party.insert("name", Value::from(p.name.as_str()));
-            party.insert("handle", p.handle.as_deref().map_or(Value::from(()), Value::from));
-            party.insert("role", p.role.as_deref().map_or(Value::from(()), Value::from));
+            party.insert(
+                "handle",
+                p.handle.as_deref().map_or(Value::from(()), Value::from),
+            );
+            party.insert(
+                "role",
+                p.role.as_deref().map_or(Value::from(()), Value::from),
+            );
             Value::from(party)
         })
         .collect();
@@ -420,9 +448,12 @@ fn builtin_values(kind: &Kind, vars: &Variables) -> BTreeMap<String, Value> {
 
 /// Render `kind`'s template with `vars`.
 pub fn render(kind: &Kind, vars: &Variables) -> Result<String, ScaffoldError> {
-    let template = kind.template.as_ref().ok_or_else(|| ScaffoldError::NoTemplate {
-        kind: kind.name.clone(),
-    })?;
+    let template = kind
+        .template
+        .as_ref()
+        .ok_or_else(|| ScaffoldError::NoTemplate {
+            kind: kind.name.clone(),
+        })?;
     if vars.title.chars().any(char::is_control) {
         return Err(ScaffoldError::BadValue {
             what: "--title".to_owned(),
@@ -496,19 +527,26 @@ pub fn render_path(pattern: &str, kind: &Kind, vars: &Variables) -> Result<PathB
     let env = environment(None);
     let file = format!("default_path of kind `{}`", kind.name);
     let context = Value::from(builtin_values(kind, vars));
-    let rendered = env.render_str(pattern, context).map_err(|e| ScaffoldError::Template {
-        file: file.clone(),
-        line: None,
-        message: e.detail().unwrap_or("cannot render").to_owned(),
-    })?;
+    let rendered = env
+        .render_str(pattern, context)
+        .map_err(|e| ScaffoldError::Template {
+            file: file.clone(),
+            line: None,
+            message: e.detail().unwrap_or("cannot render").to_owned(),
+        })?;
     let path = PathBuf::from(rendered.trim());
     let inside = !path.as_os_str().is_empty()
-        && path.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+        && path
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
     if !inside {
         return Err(ScaffoldError::Template {
             file,
             line: None,
-            message: format!("`{}` is not a relative path inside the repository", path.display()),
+            message: format!(
+                "`{}` is not a relative path inside the repository",
+                path.display()
+            ),
         });
     }
     Ok(path)
@@ -524,7 +562,9 @@ fn template_error(
     // The innermost error says where it happened; included templates
     // report their own name.
     let mut inner: &Error = error;
-    while let Some(source) = std::error::Error::source(inner).and_then(|s| s.downcast_ref::<Error>()) {
+    while let Some(source) =
+        std::error::Error::source(inner).and_then(|s| s.downcast_ref::<Error>())
+    {
         inner = source;
     }
     let located = if inner.name().is_some() { inner } else { error };
@@ -540,9 +580,14 @@ fn template_error(
         }
     }
     let message = match inner.kind() {
-        ErrorKind::OutOfFuel => format!("the template ran more than {FUEL} steps and was stopped (a loop that never ends?)"),
+        ErrorKind::OutOfFuel => format!(
+            "the template ran more than {FUEL} steps and was stopped (a loop that never ends?)"
+        ),
         _ => {
-            let detail = inner.detail().map(str::to_owned).unwrap_or_else(|| inner.kind().to_string());
+            let detail = inner
+                .detail()
+                .map(str::to_owned)
+                .unwrap_or_else(|| inner.kind().to_string());
             if detail.contains("recursion") {
                 format!("{detail} (an include or macro that never ends?)")
             } else {
@@ -550,7 +595,11 @@ fn template_error(
             }
         }
     };
-    ScaffoldError::Template { file, line, message }
+    ScaffoldError::Template {
+        file,
+        line,
+        message,
+    }
 }
 
 #[cfg(test)]
@@ -578,7 +627,10 @@ mod tests {
             handle: handle.map(str::to_owned),
             role: None,
         };
-        assert_eq!(slug(&[p("Ada Lovelace", Some("ada")), p("Grace Hopper", None)]), "ada-grace-hopper");
+        assert_eq!(
+            slug(&[p("Ada Lovelace", Some("ada")), p("Grace Hopper", None)]),
+            "ada-grace-hopper"
+        );
         assert_eq!(slug(&[]), "alliance");
         assert_eq!(slug(&[p("!!", None)]), "alliance");
     }
@@ -586,7 +638,10 @@ mod tests {
     #[test]
     fn parties_parse() {
         let ada = NewParty::parse("Ada Lovelace <@ada>").expect("ok");
-        assert_eq!((ada.name.as_str(), ada.handle.as_deref()), ("Ada Lovelace", Some("ada")));
+        assert_eq!(
+            (ada.name.as_str(), ada.handle.as_deref()),
+            ("Ada Lovelace", Some("ada"))
+        );
         assert!(NewParty::parse("<ada>").is_err());
         assert!(NewParty::parse("Ada\nLovelace").is_err());
     }

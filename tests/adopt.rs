@@ -49,7 +49,16 @@ fn adopts_a_plain_agreement_and_maps_its_headings() {
     sandbox.write("WORKING_AGREEMENT.md", original);
     let run = run_on_day(
         &sandbox,
-        &["adopt", "WORKING_AGREEMENT.md", "--kind", "team", "--party", ADA, "--party", GRACE],
+        &[
+            "adopt",
+            "WORKING_AGREEMENT.md",
+            "--kind",
+            "team",
+            "--party",
+            ADA,
+            "--party",
+            GRACE,
+        ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
@@ -87,7 +96,17 @@ fn crlf_and_bom_are_kept() {
     let sandbox = Sandbox::new();
     let original = "\u{feff}# Norms\r\n\r\n## Agreements\r\n\r\n- Be kind.\r\n";
     sandbox.write("norms.md", original);
-    let run = run_on_day(&sandbox, &["adopt", "norms.md", "--kind", "team", "--title", "Our norms"]);
+    let run = run_on_day(
+        &sandbox,
+        &[
+            "adopt",
+            "norms.md",
+            "--kind",
+            "team",
+            "--title",
+            "Our norms",
+        ],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("no parties given"), "{}", run.stdout);
     let text = sandbox.read("norms.md");
@@ -112,7 +131,17 @@ fn front_matter_is_refused_unless_merging() {
 
     let run = run_on_day(
         &sandbox,
-        &["adopt", "charter.md", "--kind", "team", "--merge", "--party", ADA, "--party", GRACE],
+        &[
+            "adopt",
+            "charter.md",
+            "--kind",
+            "team",
+            "--merge",
+            "--party",
+            ADA,
+            "--party",
+            GRACE,
+        ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
@@ -125,9 +154,15 @@ fn front_matter_is_refused_unless_merging() {
         "---\nlayout: default\ntitle: Team charter   # shown in the nav\nnav_order: 2\nalliance: team\nparties:\n  - name: Ada Lovelace\n    handle: ada\n  - name: Grace Hopper\n    handle: grace\nstatus: active\nreview:\n  every: 3 months\n  next: 2026-06-02\n---\n\n# Team charter\n\n## Purpose\n\nWe build the site.\n"
     );
 
-    let again = run_on_day(&sandbox, &["adopt", "charter.md", "--kind", "team", "--merge"]);
+    let again = run_on_day(
+        &sandbox,
+        &["adopt", "charter.md", "--kind", "team", "--merge"],
+    );
     assert_eq!(again.code, 2);
-    assert_eq!(again.stderr, "alliance: charter.md is already an alliance (`alliance: team`); nothing to adopt\n");
+    assert_eq!(
+        again.stderr,
+        "alliance: charter.md is already an alliance (`alliance: team`); nothing to adopt\n"
+    );
 }
 
 #[test]
@@ -136,18 +171,36 @@ fn what_cannot_be_adopted_exits_2() {
     sandbox.write("flow.md", "---\n{layout: default}\n---\n# A\n");
     sandbox.write("rule.md", "---\n\nA thematic break, not front matter.\n");
     let cases: &[(&[&str], &str)] = &[
-        (&["adopt", "missing.md", "--kind", "team"], "alliance: cannot read missing.md: "),
-        (&["adopt", "flow.md", "--kind", "team", "--merge"], "alliance: flow.md: cannot merge into its front matter: it is a flow mapping"),
-        (&["adopt", "rule.md", "--kind", "team"], "alliance: rule.md: cannot merge into its front matter: the file starts with a `---` line"),
-        (&["adopt", "flow.md", "--kind", "squad"], "alliance: unknown kind `squad`"),
+        (
+            &["adopt", "missing.md", "--kind", "team"],
+            "alliance: cannot read missing.md: ",
+        ),
+        (
+            &["adopt", "flow.md", "--kind", "team", "--merge"],
+            "alliance: flow.md: cannot merge into its front matter: it is a flow mapping",
+        ),
+        (
+            &["adopt", "rule.md", "--kind", "team"],
+            "alliance: rule.md: cannot merge into its front matter: the file starts with a `---` line",
+        ),
+        (
+            &["adopt", "flow.md", "--kind", "squad"],
+            "alliance: unknown kind `squad`",
+        ),
     ];
     for (args, stderr) in cases {
         let run = run_on_day(&sandbox, args);
         assert_eq!(run.code, 2, "{args:?}");
         assert!(run.stderr.starts_with(stderr), "{args:?}: {}", run.stderr);
     }
-    assert_eq!(sandbox.read("flow.md"), "---\n{layout: default}\n---\n# A\n");
-    assert_eq!(sandbox.read("rule.md"), "---\n\nA thematic break, not front matter.\n");
+    assert_eq!(
+        sandbox.read("flow.md"),
+        "---\n{layout: default}\n---\n# A\n"
+    );
+    assert_eq!(
+        sandbox.read("rule.md"),
+        "---\n\nA thematic break, not front matter.\n"
+    );
 }
 
 /// Every real agreement in the corpus: adopted (merging into the front
@@ -166,16 +219,36 @@ fn adopts_every_file_of_the_real_corpus() {
     files.sort();
     assert!(files.len() >= 40, "corpus has {} files", files.len());
     for path in files {
-        let name = path.file_name().expect("name").to_string_lossy().into_owned();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
         let original = std::fs::read(&path).expect("read");
         let sandbox = Sandbox::new();
         sandbox.write(&name, &original);
-        let had_front_matter = original.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&original).starts_with(b"---");
-        let mut args = vec!["adopt", name.as_str(), "--kind", "team", "--party", ADA, "--party", GRACE];
+        let had_front_matter = original
+            .strip_prefix(b"\xef\xbb\xbf")
+            .unwrap_or(&original)
+            .starts_with(b"---");
+        let mut args = vec![
+            "adopt",
+            name.as_str(),
+            "--kind",
+            "team",
+            "--party",
+            ADA,
+            "--party",
+            GRACE,
+        ];
         if had_front_matter {
             let refused = run_on_day(&sandbox, &args);
             assert_eq!(refused.code, 2, "{name}: {}", refused.stderr);
-            assert_eq!(read_bytes(&sandbox, &name), original, "{name}: changed though refused");
+            assert_eq!(
+                read_bytes(&sandbox, &name),
+                original,
+                "{name}: changed though refused"
+            );
             args.push("--merge");
         }
         let run = run_on_day(&sandbox, &args);
@@ -190,22 +263,48 @@ fn adopts_every_file_of_the_real_corpus() {
                 .iter()
                 .rposition(|&b| b == b'-')
                 .map_or(0, |i| i - 2);
-            assert_eq!(&adopted[..closing], &original[..closing], "{name}: front matter rewritten");
-            assert_eq!(&adopted[front_len..], &original[original_front..], "{name}: body changed");
+            assert_eq!(
+                &adopted[..closing],
+                &original[..closing],
+                "{name}: front matter rewritten"
+            );
+            assert_eq!(
+                &adopted[front_len..],
+                &original[original_front..],
+                "{name}: body changed"
+            );
         } else {
-            let bom = if original.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+            let bom = if original.starts_with(b"\xef\xbb\xbf") {
+                3
+            } else {
+                0
+            };
             assert_eq!(&adopted[..bom], &original[..bom]);
-            assert_eq!(&adopted[front_len..], &original[bom..], "{name}: body changed");
+            assert_eq!(
+                &adopted[front_len..],
+                &original[bom..],
+                "{name}: body changed"
+            );
         }
         let crlf = original.windows(2).any(|w| w == b"\r\n");
         if crlf {
             let front = &adopted[..front_len];
-            let bare_lf = front.iter().enumerate().any(|(i, &b)| b == b'\n' && (i == 0 || front[i - 1] != b'\r'));
+            let bare_lf = front
+                .iter()
+                .enumerate()
+                .any(|(i, &b)| b == b'\n' && (i == 0 || front[i - 1] != b'\r'));
             assert!(!bare_lf, "{name}: LF line endings added to a CRLF file");
         }
         let check = sandbox.run(&["check", name.as_str()]);
         // None of them has all five team sections: real findings, exit 1.
-        assert_eq!(check.code, 1, "{name}: check exited {}: {}", check.code, check.stderr);
-        assert!(!check.stdout.contains("A001"), "{name}: still has no front matter");
+        assert_eq!(
+            check.code, 1,
+            "{name}: check exited {}: {}",
+            check.code, check.stderr
+        );
+        assert!(
+            !check.stdout.contains("A001"),
+            "{name}: still has no front matter"
+        );
     }
 }

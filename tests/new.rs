@@ -93,7 +93,11 @@ fn a_new_draft_checks_with_only_its_unanswered_prompts() {
             run.stdout,
             format!(
                 "wrote {path}: a draft `{kind}` alliance, reviewed every {}\nnext: answer the questions under each heading together, set `status: active`, then run `alliance check {path}`\n",
-                if matches!(kind, "designed" | "working") { "6 weeks" } else { "3 months" }
+                if matches!(kind, "designed" | "working") {
+                    "6 weeks"
+                } else {
+                    "3 months"
+                }
             )
         );
         let (code, codes) = finding_codes(&sandbox, path);
@@ -110,7 +114,12 @@ fn a_filled_in_active_alliance_has_no_findings() {
         assert_eq!(run.code, 0, "{kind}: {}", run.stderr);
         let path = format!("{kind}-filled.md");
         sandbox.write(&path, fill_in(&run.stdout));
-        assert_eq!(finding_codes(&sandbox, &path), (0, vec![]), "{kind}:\n{}", sandbox.read(&path));
+        assert_eq!(
+            finding_codes(&sandbox, &path),
+            (0, vec![]),
+            "{kind}:\n{}",
+            sandbox.read(&path)
+        );
     }
 }
 
@@ -118,7 +127,10 @@ fn a_filled_in_active_alliance_has_no_findings() {
 fn a_prompt_left_in_an_active_alliance_is_an_error() {
     let sandbox = Sandbox::new();
     let run = new(&sandbox, "team", &["-o", "-"]);
-    sandbox.write("t.md", run.stdout.replace("status: draft", "status: active"));
+    sandbox.write(
+        "t.md",
+        run.stdout.replace("status: draft", "status: active"),
+    );
     let (code, codes) = finding_codes(&sandbox, "t.md");
     assert_eq!(code, 1);
     assert_eq!(codes, vec!["A031"; 5]);
@@ -138,7 +150,11 @@ fn never_overwrites_without_force() {
 
     let run = new(&sandbox, "team", &["--force"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(sandbox.read("TEAM_ALLIANCE.md").starts_with("---\nalliance: team\n"));
+    assert!(
+        sandbox
+            .read("TEAM_ALLIANCE.md")
+            .starts_with("---\nalliance: team\n")
+    );
     let leftovers: Vec<_> = std::fs::read_dir(sandbox.path())
         .expect("list")
         .filter_map(|e| e.ok())
@@ -150,14 +166,30 @@ fn never_overwrites_without_force() {
 #[test]
 fn output_path_creates_folders_and_dash_prints() {
     let sandbox = Sandbox::new();
-    let run = new(&sandbox, "team", &["-o", "docs/team/ALLIANCE.md", "--title", "Payments team alliance"]);
+    let run = new(
+        &sandbox,
+        "team",
+        &[
+            "-o",
+            "docs/team/ALLIANCE.md",
+            "--title",
+            "Payments team alliance",
+        ],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.starts_with("wrote docs/team/ALLIANCE.md: a draft `team` alliance"));
+    assert!(
+        run.stdout
+            .starts_with("wrote docs/team/ALLIANCE.md: a draft `team` alliance")
+    );
     let written = sandbox.read("docs/team/ALLIANCE.md");
     assert!(written.contains("title: Payments team alliance\n"));
     assert!(written.contains("\n# Payments team alliance\n"));
 
-    let printed = new(&sandbox, "team", &["-o", "-", "--title", "Payments team alliance"]);
+    let printed = new(
+        &sandbox,
+        "team",
+        &["-o", "-", "--title", "Payments team alliance"],
+    );
     assert_eq!(printed.stdout, written);
     assert!(!sandbox.path().join("TEAM_ALLIANCE.md").exists());
 }
@@ -168,16 +200,32 @@ fn titles_and_names_are_quoted_when_yaml_needs_it() {
     let run = run_on_day(
         &sandbox,
         &[
-            "new", "team", "-o", "t.md", "--title", "Ops: on-call #1", "--party", "Zoë \"Z\" Müller <zoe>",
-            "--party", "yes", "--every", "quarterly",
+            "new",
+            "team",
+            "-o",
+            "t.md",
+            "--title",
+            "Ops: on-call #1",
+            "--party",
+            "Zoë \"Z\" Müller <zoe>",
+            "--party",
+            "yes",
+            "--every",
+            "quarterly",
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = sandbox.read("t.md");
     assert!(text.contains("title: \"Ops: on-call #1\"\n"), "{text}");
-    assert!(text.contains("  - name: \"Zoë \\\"Z\\\" Müller\"\n    handle: zoe\n"), "{text}");
+    assert!(
+        text.contains("  - name: \"Zoë \\\"Z\\\" Müller\"\n    handle: zoe\n"),
+        "{text}"
+    );
     assert!(text.contains("  - name: \"yes\"\n"), "{text}");
-    assert!(text.contains("  every: 3 months\n  next: 2026-06-02\n"), "{text}");
+    assert!(
+        text.contains("  every: 3 months\n  next: 2026-06-02\n"),
+        "{text}"
+    );
     let check = sandbox.run(&["check", "--format", "json", "t.md"]);
     assert_eq!(check.code, 0, "{}", check.stdout);
 }
@@ -195,19 +243,48 @@ fn bad_arguments_exit_2_with_a_reason() {
             "alliance: a `team` alliance needs at least 2 parties; name each with --party \"NAME <handle>\", e.g. --party \"Ada Lovelace <ada>\" --party \"Grace Hopper <grace>\"\n",
         ),
         (
-            &["new", "team", "--party", ADA, "--party", GRACE, "--every", "sometimes"],
+            &[
+                "new",
+                "team",
+                "--party",
+                ADA,
+                "--party",
+                GRACE,
+                "--every",
+                "sometimes",
+            ],
             "alliance: --every: `sometimes` is not a cadence: write a number and a unit (`3 months`, `6 weeks`, `14d`) or a word (weekly, fortnightly, monthly, quarterly, yearly)\n",
         ),
         (
-            &["new", "team", "--party", ADA, "--party", GRACE, "--set", "channel=#ops"],
+            &[
+                "new",
+                "team",
+                "--party",
+                ADA,
+                "--party",
+                GRACE,
+                "--set",
+                "channel=#ops",
+            ],
             "alliance: --set channel: the `team` template does not use `channel` (it uses: every, kind, next_review, parties, title, today)\n",
         ),
         (
-            &["new", "team", "--party", ADA, "--party", GRACE, "--set", "title=X"],
+            &[
+                "new", "team", "--party", ADA, "--party", GRACE, "--set", "title=X",
+            ],
             "alliance: --set title: `title` is set by alliance itself; use --title\n",
         ),
         (
-            &["new", "team", "--party", ADA, "--party", GRACE, "--title", "two\nlines"],
+            &[
+                "new",
+                "team",
+                "--party",
+                ADA,
+                "--party",
+                GRACE,
+                "--title",
+                "two\nlines",
+            ],
             "alliance: --title `two\\nlines`: a title is one line, without control characters\n",
         ),
     ];
@@ -216,7 +293,11 @@ fn bad_arguments_exit_2_with_a_reason() {
         assert_eq!((run.code, run.stderr.as_str()), (2, *stderr), "{args:?}");
         assert_eq!(run.stdout, "");
     }
-    assert_eq!(std::fs::read_dir(sandbox.path()).expect("list").count(), 0, "nothing written");
+    assert_eq!(
+        std::fs::read_dir(sandbox.path()).expect("list").count(),
+        0,
+        "nothing written"
+    );
 }
 
 /// A sandbox whose `.alliance.yaml` names a kinds folder with a `squad`
@@ -238,12 +319,21 @@ fn a_repository_kind_renders_its_own_template_and_variables() {
     let sandbox = squad(
         "{% include \"_front_matter.md.j2\" %}\n# {{ title }}\n\n{% include \"_purpose.md.j2\" %}",
     );
-    sandbox.write("kinds/_purpose.md.j2", "## Purpose\n\nWe talk in {{ channel }}.\n");
+    sandbox.write(
+        "kinds/_purpose.md.j2",
+        "## Purpose\n\nWe talk in {{ channel }}.\n",
+    );
     let run = new(&sandbox, "squad", &["--set", "channel=#payments"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = sandbox.read("SQUAD.md");
-    assert!(text.starts_with("---\nalliance: squad\ntitle: Squad alliance\n"), "{text}");
-    assert!(text.ends_with("# Squad alliance\n\n## Purpose\n\nWe talk in #payments.\n"), "{text}");
+    assert!(
+        text.starts_with("---\nalliance: squad\ntitle: Squad alliance\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("# Squad alliance\n\n## Purpose\n\nWe talk in #payments.\n"),
+        "{text}"
+    );
     assert_eq!(finding_codes(&sandbox, "SQUAD.md"), (0, vec![]));
 
     let run = new(&sandbox, "squad", &["-o", "-"]);
@@ -287,13 +377,18 @@ fn malicious_repository_templates_fail_cleanly() {
         let sandbox = squad(template);
         let run = new(&sandbox, "squad", &[]);
         assert_eq!(run.code, 2, "{template}: {}", run.stderr);
-        let stderr = run.stderr.replace(&format!("{}/", sandbox.path().display()), "");
+        let stderr = run
+            .stderr
+            .replace(&format!("{}/", sandbox.path().display()), "");
         assert!(
             stderr.starts_with(&format!("alliance: {message}")),
             "{template}:\n{stderr}"
         );
         assert!(!stderr.contains("SECRET") && !run.stdout.contains("SECRET"));
-        assert!(!sandbox.path().join("SQUAD.md").exists(), "{template}: wrote a file");
+        assert!(
+            !sandbox.path().join("SQUAD.md").exists(),
+            "{template}: wrote a file"
+        );
     }
 }
 
@@ -301,10 +396,18 @@ fn malicious_repository_templates_fail_cleanly() {
 #[test]
 fn a_link_out_of_the_kinds_folder_is_refused() {
     let sandbox = squad("{% include \"link.md.j2\" %}");
-    std::os::unix::fs::symlink(sandbox.path().join("secret.md.j2"), sandbox.path().join("kinds/link.md.j2"))
-        .expect("symlink");
+    std::os::unix::fs::symlink(
+        sandbox.path().join("secret.md.j2"),
+        sandbox.path().join("kinds/link.md.j2"),
+    )
+    .expect("symlink");
     let run = new(&sandbox, "squad", &["-o", "-"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("cannot include `link.md.j2`: it links outside the kinds folder"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("cannot include `link.md.j2`: it links outside the kinds folder"),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stdout.contains("SECRET"));
 }

@@ -18,8 +18,14 @@ pub(super) fn run(args: &AdoptArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         today: today()?,
         merge: args.merge,
     };
-    if options.title.as_deref().is_some_and(|t| t.chars().any(char::is_control) || t.trim().is_empty()) {
-        return Err(Failed::Usage("--title: a title is one line of text".to_owned()));
+    if options
+        .title
+        .as_deref()
+        .is_some_and(|t| t.chars().any(char::is_control) || t.trim().is_empty())
+    {
+        return Err(Failed::Usage(
+            "--title: a title is one line of text".to_owned(),
+        ));
     }
     let shown = shown(&args.file);
     let doc = read_document(&args.file).map_err(|e| match e {
@@ -51,13 +57,20 @@ pub(super) fn run(args: &AdoptArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         }
     }
     if options.parties.is_empty() {
-        writeln!(out, "no parties given: add them under `parties:` (or re-run with --party \"NAME <handle>\")")?;
+        writeln!(
+            out,
+            "no parties given: add them under `parties:` (or re-run with --party \"NAME <handle>\")"
+        )?;
     }
     if !missing.is_empty() {
         writeln!(
             out,
             "missing: {}; rename a heading to match, or add the section",
-            missing.iter().map(|s| format!("## {s}")).collect::<Vec<_>>().join(", ")
+            missing
+                .iter()
+                .map(|s| format!("## {s}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )?;
     }
     writeln!(out, "next: run `alliance check {shown}`")?;

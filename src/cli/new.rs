@@ -63,7 +63,10 @@ fn min_parties(kind: &Kind) -> usize {
 /// A title when none is given: `Team alliance`, or for kinds written per
 /// pair of people, `Alliance of Ada Lovelace and Grace Hopper`.
 fn default_title(kind: &Kind, parties: &[NewParty]) -> String {
-    let per_party = kind.default_path.as_deref().is_some_and(|p| p.contains("slug"));
+    let per_party = kind
+        .default_path
+        .as_deref()
+        .is_some_and(|p| p.contains("slug"));
     if per_party && !parties.is_empty() {
         let names: Vec<&str> = parties.iter().map(|p| p.name.as_str()).collect();
         let joined = match names.split_last() {
@@ -88,7 +91,10 @@ fn set_pairs(values: &[String]) -> Result<Vec<(String, String)>, Failed> {
                 .split_once('=')
                 .ok_or_else(|| Failed::Usage(format!("--set {pair}: write it as KEY=VALUE")))?;
             let key = key.trim();
-            let ok = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            let ok = key
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                 && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             if !ok {
                 return Err(Failed::Usage(format!(
@@ -103,7 +109,14 @@ fn set_pairs(values: &[String]) -> Result<Vec<(String, String)>, Failed> {
 /// `path` relative to the current folder when it is under it.
 pub(super) fn shown(path: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
-    sanitize(&path.strip_prefix(&cwd).unwrap_or(path).display().to_string()).into_owned()
+    sanitize(
+        &path
+            .strip_prefix(&cwd)
+            .unwrap_or(path)
+            .display()
+            .to_string(),
+    )
+    .into_owned()
 }
 
 pub(super) fn run(args: &NewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
@@ -130,7 +143,10 @@ pub(super) fn run(args: &NewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let text = scaffold::render(kind, &vars)?;
     let doc = Alliance::parse_text(Path::new("-"), text);
     if !matches!(doc.front, FrontMatterBlock::Mapping { .. }) || !doc.declares_kind() {
-        let file = kind.template.as_ref().map_or("the template", |t| t.name.as_str());
+        let file = kind
+            .template
+            .as_ref()
+            .map_or("the template", |t| t.name.as_str());
         return Err(Failed::Usage(format!(
             "{file} did not produce an alliance: its output must start with front matter naming `alliance: {}`",
             kind.name
@@ -144,11 +160,12 @@ pub(super) fn run(args: &NewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let path: PathBuf = match &args.output {
         Some(path) => path.clone(),
         None => {
-            let pattern = kind
-                .default_path
-                .clone()
-                .unwrap_or_else(|| format!("{}_ALLIANCE.md", kind.name.to_uppercase().replace('-', "_")));
-            workspace.root.join(scaffold::render_path(&pattern, kind, &vars)?)
+            let pattern = kind.default_path.clone().unwrap_or_else(|| {
+                format!("{}_ALLIANCE.md", kind.name.to_uppercase().replace('-', "_"))
+            });
+            workspace
+                .root
+                .join(scaffold::render_path(&pattern, kind, &vars)?)
         }
     };
     let shown = shown(&path);
@@ -158,7 +175,11 @@ pub(super) fn run(args: &NewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         )),
         e => Failed::Write(e),
     })?;
-    writeln!(out, "wrote {shown}: a draft `{}` alliance, reviewed every {}", kind.name, vars.every)?;
+    writeln!(
+        out,
+        "wrote {shown}: a draft `{}` alliance, reviewed every {}",
+        kind.name, vars.every
+    )?;
     writeln!(
         out,
         "next: answer the questions under each heading together, set `status: active`, then run `alliance check {shown}`"
