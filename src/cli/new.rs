@@ -101,6 +101,14 @@ fn set_pairs(values: &[String]) -> Result<Vec<(String, String)>, Failed> {
                     "--set {pair}: `{key}` is not a variable name (letters, digits and _)"
                 )));
             }
+            if value
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t')
+            {
+                return Err(Failed::Usage(format!(
+                    "--set {key}: the value holds a control character"
+                )));
+            }
             Ok((key.to_owned(), value.to_owned()))
         })
         .collect()
