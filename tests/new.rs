@@ -287,6 +287,36 @@ fn bad_arguments_exit_2_with_a_reason() {
             ],
             "alliance: --title `two\\nlines`: a title is one line, without control characters\n",
         ),
+        (
+            &[
+                "new",
+                "team",
+                "--party",
+                ADA,
+                "--party",
+                GRACE,
+                "--set",
+                "x=\u{1b}[31m",
+            ],
+            "alliance: --set x: the value holds a control character\n",
+        ),
+        (
+            &[
+                "new",
+                "team",
+                "--party",
+                ADA,
+                "--party",
+                GRACE,
+                "--set",
+                "not a name=1",
+            ],
+            "alliance: --set not a name=1: `not a name` is not a variable name (letters, digits and _)\n",
+        ),
+        (
+            &["new", "team", "--party", ADA, "--party", "<grace>"],
+            "alliance: --party `<grace>`: write it as \"Ada Lovelace <ada>\": a name, then an optional handle\n",
+        ),
     ];
     for (args, stderr) in cases {
         let run = run_on_day(&sandbox, args);
