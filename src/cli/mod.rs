@@ -72,19 +72,20 @@ pub enum Command {
 
 const NEW_HELP: &str = "\
 Renders the kind's template (built-in, or NAME.md.j2 in the repository's kinds
-folder) to its default path: TEAM_ALLIANCE.md for team, alliances/SLUG.md (the
-parties' handles) for one-on-one and working. The alliance starts as a draft
-whose sections hold the questions to answer; `alliance check` reports each
-unanswered one as a warning until you answer it and set `status: active`.
+folder) to the kind's path: TEAM_ALLIANCE.md for team, DESIGNED_ALLIANCE.md for
+designed, alliances/SLUG.md for one-on-one and alliances/SLUG-working.md for
+working (SLUG from the parties' handles). The alliance starts as a draft whose
+sections hold the questions to answer; `alliance check` warns about each one
+until it is answered. Then set `status: active`.
 
 Never overwrites a file unless --force. The environment variable
 ALLIANCE_TODAY=YYYY-MM-DD replaces today's date (for reproducible output).
 
 Examples:
-  alliance new team --title \"Payments team alliance\" --party \"Ada Lovelace <ada>\" --party \"Grace Hopper <grace>\"
-  alliance new one-on-one --party \"Ada Lovelace <ada>\" --party \"Grace Hopper <grace>\" --every monthly
-  alliance new team -o - --party Ada --party Grace      print instead of writing
-  alliance new squad --set channel=#payments ...       a repository kind with its own variable
+  alliance new team --party \"Ada Lovelace <ada>\" --party \"Grace Hopper <grace>\"
+  alliance new one-on-one --party Ada --party Grace --every monthly
+  alliance new team --party Ada --party Grace -o -     print, write nothing
+  alliance new squad --set channel=#payments ...      a repository kind's variable
 
 Exit codes: 0 written, 2 could not (unknown kind, file exists, template error).";
 
@@ -100,7 +101,7 @@ unless --merge: then the missing keys are appended inside its front matter,
 whose own lines stay as written.
 
 Examples:
-  alliance adopt WORKING_AGREEMENT.md --kind team --party \"Ada Lovelace <ada>\" --party \"Grace Hopper <grace>\"
+  alliance adopt WORKING_AGREEMENT.md --kind team --party \"Ada <ada>\" --party \"Grace <grace>\"
   alliance adopt docs/team-charter.md --kind team --merge
 
 Exit codes: 0 adopted, 2 could not (unknown kind, front matter present, unreadable file).";
