@@ -5,6 +5,8 @@
 //! (schemas, templates) → [`check`] → [`report`] (formats) → [`cli`].
 //! The library never prints: renderers write to the writer they are given.
 
+pub mod adopt;
+pub mod atomic;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -12,7 +14,7 @@ pub mod dates;
 pub mod discover;
 pub mod document;
 pub mod finding;
-pub mod fsutil;
 pub mod kind;
 pub mod report;
+pub mod scaffold;
 pub mod workspace;

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 
 use super::{Ci, Failed, InitArgs};
 use crate::config::{FILE_NAME, repository_root};
-use crate::fsutil::write_atomic;
 
 const CONFIG: &str = "\
 # alliance settings. Every key is optional; unknown keys are refused.
@@ -54,8 +53,7 @@ pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         }
     }
     for (path, content) in &writes {
-        write_atomic(path, content.as_bytes(), args.force)
-            .map_err(|e| Failed::Usage(e.to_string()))?;
+        crate::atomic::write(path, content.as_bytes(), args.force)?;
         let shown = path.strip_prefix(&cwd).unwrap_or(path);
         writeln!(out, "wrote {}", shown.display())?;
     }

@@ -13,17 +13,21 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::report::{Format, Style};
 
+mod adopt;
 mod check;
 mod completions;
 mod init;
 mod kinds;
 mod list;
+mod new;
 mod schema;
 
 const ABOUT: &str = "Designed alliances as Markdown in git: scaffold, validate, review and diff working agreements.";
 
 const AFTER_HELP: &str = "\
 Examples:
+  alliance new team --party \"Ada Lovelace <ada>\" --party \"Grace Hopper <grace>\"
+  alliance adopt WORKING_AGREEMENT.md --kind team
   alliance check                     check every alliance in this repository
   alliance check TEAM_ALLIANCE.md    check one file
   alliance check --format github     annotate a pull request from GitHub Actions
@@ -65,6 +69,12 @@ pub enum Command {
     /// List the kinds of alliance available here, with their required sections.
     #[command(after_help = KINDS_HELP)]
     Kinds(KindsArgs),
+    /// Start an alliance from a kind's template: the questions to answer, and complete front matter.
+    #[command(after_help = NEW_HELP)]
+    New(NewArgs),
+    /// Turn an agreement you already have into an alliance by adding front matter; the body keeps every byte.
+    #[command(after_help = ADOPT_HELP)]
+    Adopt(AdoptArgs),
     /// List every alliance in the repository: kind, title, parties, status, reviews.
     #[command(after_help = LIST_HELP)]
     List(ListArgs),
@@ -167,6 +177,42 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+const NEW_HELP: &str = "\
+Renders the kind's template (built-in, or NAME.md.j2 in the repository's kinds
+folder) to the kind's path: TEAM_ALLIANCE.md for team, DESIGNED_ALLIANCE.md for
+designed, alliances/SLUG.md for one-on-one and alliances/SLUG-working.md for
+working (SLUG from the parties' handles). The alliance starts as a draft whose
+sections hold the questions to answer; `alliance check` warns about each one
+until it is answered. Then set `status: active`.
+
+Never overwrites a file unless --force. The environment variable
+ALLIANCE_TODAY=YYYY-MM-DD replaces today's date (for reproducible output).
+
+Examples:
+  alliance new team --party \"Ada Lovelace <ada>\" --party \"Grace Hopper <grace>\"
+  alliance new one-on-one --party Ada --party Grace --every monthly
+  alliance new team --party Ada --party Grace -o -     print, write nothing
+  alliance new squad --set channel=#payments ...      a repository kind's variable
+
+Exit codes: 0 written, 2 could not (unknown kind, file exists, template error).";
+
+const ADOPT_HELP: &str = "\
+Adds front matter (alliance, title, parties, status: active, review) at the top
+of FILE and changes nothing else: every byte after it is the original's, CRLF
+line endings and a BOM included. The title is the file's first heading unless
+--title is given. Reports which of the kind's sections the file's headings
+answer (by name or alias) and which are missing, as `alliance check` would.
+
+A file that already has front matter (a Jekyll or GitBook page) is refused
+unless --merge: then the missing keys are appended inside its front matter,
+whose own lines stay as written.
+
+Examples:
+  alliance adopt WORKING_AGREEMENT.md --kind team --party \"Ada <ada>\" --party \"Grace <grace>\"
+  alliance adopt docs/team-charter.md --kind team --merge
+
+Exit codes: 0 adopted, 2 could not (unknown kind, front matter present, unreadable file).";
+
 const CHECK_HELP: &str = "\
 With no PATH, checks the repository's alliance documents: Markdown files whose
 name contains ALLIANCE, or whose front matter has an `alliance:` key, skipping
@@ -221,6 +267,53 @@ pub struct KindsArgs {
     pub format: KindsFormat,
 }
 
+/// Arguments of `alliance new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The kind of alliance (`alliance kinds` lists them).
+    pub kind: String,
+    /// Where to write it (default: the kind's path); `-` for standard output.
+    #[arg(short = 'o', long = "output", value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// The alliance's title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// A party to the alliance, as "NAME <handle>" (the handle is optional); repeat for each.
+    #[arg(long = "party", value_name = "NAME <handle>")]
+    pub parties: Vec<String>,
+    /// How often to review it: `3 months`, `6 weeks`, `quarterly` (default: the kind's).
+    #[arg(long, value_name = "CADENCE")]
+    pub every: Option<String>,
+    /// A variable for the template, for a repository kind's own variables; repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Overwrite the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `alliance adopt`.
+#[derive(Debug, Args)]
+pub struct AdoptArgs {
+    /// The agreement to adopt (Markdown).
+    pub file: PathBuf,
+    /// The kind of alliance it is (`alliance kinds` lists them).
+    #[arg(long)]
+    pub kind: String,
+    /// The title (default: the file's first heading).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// A party to the alliance, as "NAME <handle>"; repeat for each.
+    #[arg(long = "party", value_name = "NAME <handle>")]
+    pub parties: Vec<String>,
+    /// How often to review it (default: the kind's).
+    #[arg(long, value_name = "CADENCE")]
+    pub every: Option<String>,
+    /// Add the missing keys to front matter the file already has.
+    #[arg(long)]
+    pub merge: bool,
+}
+
 /// Run the command line `args` (program name first), writing to `out` and
 /// `err`. Returns the exit code.
 pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> u8
@@ -244,6 +337,8 @@ where
     let result = match cli.command {
         Command::Check(args) => check::run(&args, style, out),
         Command::Kinds(args) => kinds::run(&args, out),
+        Command::New(args) => new::run(&args, out),
+        Command::Adopt(args) => adopt::run(&args, out),
         Command::List(args) => list::run(&args, out),
         Command::Init(args) => init::run(&args, out),
         Command::Schema(args) => schema::run(&args, out),
@@ -272,6 +367,15 @@ pub enum Failed {
     /// The command was asked something it cannot do.
     #[error("{0}")]
     Usage(String),
+    /// A template could not be rendered.
+    #[error(transparent)]
+    Scaffold(#[from] crate::scaffold::ScaffoldError),
+    /// A file could not be adopted.
+    #[error(transparent)]
+    Adopt(#[from] crate::adopt::AdoptError),
+    /// A file could not be written.
+    #[error(transparent)]
+    Write(#[from] crate::atomic::WriteError),
 }
 
 fn use_color(choice: ColorChoice) -> bool {

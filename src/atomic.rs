@@ -1,6 +1,5 @@
-//! Writing files safely: atomically (a temporary file in the same folder,
-//! then a rename), creating missing folders, and never replacing an
-//! existing file unless asked to.
+//! Writing files safely: a temporary file in the target's folder, then a
+//! rename, so a reader never sees half a file and a crash never leaves one.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -8,8 +7,8 @@ use std::path::{Path, PathBuf};
 /// Why a file could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    /// The file exists and replacing it was not allowed.
-    #[error("{} already exists; pass --force to replace it", path.display())]
+    /// The file exists and overwriting was not asked for.
+    #[error("{} already exists; pass --force to overwrite it, or -o to write elsewhere", path.display())]
     Exists {
         /// The file.
         path: PathBuf,
@@ -24,18 +23,23 @@ pub enum WriteError {
     },
 }
 
-/// Write `bytes` to `path` atomically. With `replace` false an existing
-/// file is an error, checked at the rename, so a file created meanwhile is
-/// not clobbered either.
-pub fn write_atomic(path: &Path, bytes: &[u8], replace: bool) -> Result<(), WriteError> {
+/// Write `bytes` to `path`, creating missing parent folders. An existing
+/// file is replaced only when `overwrite` is set (and keeps its
+/// permissions); otherwise the write fails, even if the file appears
+/// between the check and the rename.
+pub fn write(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), WriteError> {
     let io = |source| WriteError::Io {
         path: path.to_path_buf(),
         source,
     };
-    if !replace && path.symlink_metadata().is_ok() {
+    let existing = std::fs::metadata(path).ok();
+    if existing.is_some() && !overwrite {
         return Err(WriteError::Exists {
             path: path.to_path_buf(),
         });
+    }
+    if existing.as_ref().is_some_and(|m| m.is_dir()) {
+        return Err(io(std::io::Error::other("it is a folder")));
     }
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -49,24 +53,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8], replace: bool) -> Result<(), Writ
         .map_err(io)?;
     temp.write_all(bytes).map_err(io)?;
     temp.as_file().sync_all().map_err(io)?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        // Keep the permissions of the file being replaced.
-        let _ = std::fs::set_permissions(temp.path(), meta.permissions());
+    if let Some(meta) = &existing {
+        std::fs::set_permissions(temp.path(), meta.permissions()).map_err(io)?;
     }
-    let persisted = if replace {
-        temp.persist(path).map(|_| ())
+    if overwrite {
+        temp.persist(path).map_err(|e| io(e.error))?;
     } else {
-        temp.persist_noclobber(path).map(|_| ())
-    };
-    persisted.map_err(|e| {
-        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-            WriteError::Exists {
-                path: path.to_path_buf(),
+        temp.persist_noclobber(path).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                WriteError::Exists {
+                    path: path.to_path_buf(),
+                }
+            } else {
+                io(e.error)
             }
-        } else {
-            io(e.error)
-        }
-    })
+        })?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -77,13 +80,13 @@ mod tests {
     fn never_clobbers_without_replace() {
         let dir = tempfile::tempdir().expect("dir");
         let path = dir.path().join("a/b/file.md");
-        write_atomic(&path, b"one", false).expect("first write");
+        write(&path, b"one", false).expect("first write");
         assert!(matches!(
-            write_atomic(&path, b"two", false),
+            write(&path, b"two", false),
             Err(WriteError::Exists { .. })
         ));
         assert_eq!(std::fs::read(&path).expect("read"), b"one");
-        write_atomic(&path, b"two", true).expect("replace");
+        write(&path, b"two", true).expect("replace");
         assert_eq!(std::fs::read(&path).expect("read"), b"two");
         let leftovers = std::fs::read_dir(path.parent().expect("parent"))
             .expect("ls")

@@ -1,0 +1,196 @@
+//! `alliance new`: render a kind's template into a new alliance.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use super::{Failed, NewArgs};
+use crate::dates::Cadence;
+use crate::document::{Alliance, FrontMatterBlock};
+use crate::kind::{Kind, Kinds, one_of};
+use crate::report::sanitize;
+use crate::scaffold::{self, NewParty, Variables};
+use crate::workspace::Workspace;
+
+/// The environment variable that replaces today's date.
+pub(super) const TODAY_VAR: &str = "ALLIANCE_TODAY";
+
+/// Today, or the day `ALLIANCE_TODAY` names.
+pub(super) fn today() -> Result<Date, Failed> {
+    match std::env::var(TODAY_VAR) {
+        Ok(text) if !text.is_empty() => crate::dates::parse_date(&text)
+            .map_err(|e| Failed::Usage(format!("{TODAY_VAR}={text}: {e}"))),
+        _ => Ok(jiff::Zoned::now().date()),
+    }
+}
+
+/// The kind named `name`, or a message listing the kinds there are.
+pub(super) fn kind<'k>(kinds: &'k Kinds, name: &str) -> Result<&'k Kind, Failed> {
+    kinds.get(name).ok_or_else(|| {
+        Failed::Usage(format!(
+            "unknown kind `{name}`; use one of {} (`alliance kinds` describes them)",
+            one_of(&kinds.names())
+        ))
+    })
+}
+
+/// `--every`, else the kind's default, else three months.
+pub(super) fn cadence(every: Option<&str>, kind: &Kind) -> Result<Cadence, Failed> {
+    let text = every
+        .or(kind.default_every.as_deref())
+        .unwrap_or("3 months");
+    text.parse::<Cadence>()
+        .map_err(|e| Failed::Usage(format!("--every: {e}")))
+}
+
+/// The `--party` values, read.
+pub(super) fn parties(values: &[String]) -> Result<Vec<NewParty>, Failed> {
+    Ok(values
+        .iter()
+        .map(|v| NewParty::parse(v))
+        .collect::<Result<_, _>>()?)
+}
+
+/// How many parties the kind's schema asks for.
+fn min_parties(kind: &Kind) -> usize {
+    kind.schema
+        .pointer("/properties/parties/minItems")
+        .and_then(serde_json::Value::as_u64)
+        .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+/// A title when none is given: `Team alliance`, or for kinds written per
+/// pair of people, `Alliance of Ada Lovelace and Grace Hopper`.
+fn default_title(kind: &Kind, parties: &[NewParty]) -> String {
+    let per_party = kind
+        .default_path
+        .as_deref()
+        .is_some_and(|p| p.contains("slug"));
+    if per_party && !parties.is_empty() {
+        let names: Vec<&str> = parties.iter().map(|p| p.name.as_str()).collect();
+        let joined = match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => names.join(""),
+        };
+        return format!("Alliance of {joined}");
+    }
+    let name = kind.name.replace('-', " ");
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => format!("{}{} alliance", first.to_uppercase(), chars.as_str()),
+        None => "Alliance".to_owned(),
+    }
+}
+
+fn set_pairs(values: &[String]) -> Result<Vec<(String, String)>, Failed> {
+    values
+        .iter()
+        .map(|pair| {
+            let (key, value) = pair
+                .split_once('=')
+                .ok_or_else(|| Failed::Usage(format!("--set {pair}: write it as KEY=VALUE")))?;
+            let key = key.trim();
+            let ok = key
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !ok {
+                return Err(Failed::Usage(format!(
+                    "--set {pair}: `{key}` is not a variable name (letters, digits and _)"
+                )));
+            }
+            if value
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t')
+            {
+                return Err(Failed::Usage(format!(
+                    "--set {key}: the value holds a control character"
+                )));
+            }
+            Ok((key.to_owned(), value.to_owned()))
+        })
+        .collect()
+}
+
+/// `path` relative to the current folder when it is under it.
+pub(super) fn shown(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    sanitize(
+        &path
+            .strip_prefix(&cwd)
+            .unwrap_or(path)
+            .display()
+            .to_string(),
+    )
+    .into_owned()
+}
+
+pub(super) fn run(args: &NewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
+    let workspace = Workspace::current()?;
+    let kind = kind(&workspace.kinds, &args.kind)?;
+    let parties = parties(&args.parties)?;
+    let needed = min_parties(kind);
+    if parties.len() < needed {
+        return Err(Failed::Usage(format!(
+            "a `{}` alliance needs at least {needed} parties; name each with --party \"NAME <handle>\", e.g. --party \"Ada Lovelace <ada>\" --party \"Grace Hopper <grace>\"",
+            kind.name
+        )));
+    }
+    let vars = Variables {
+        title: args
+            .title
+            .clone()
+            .unwrap_or_else(|| default_title(kind, &parties)),
+        parties,
+        today: today()?,
+        every: cadence(args.every.as_deref(), kind)?,
+        set: set_pairs(&args.set)?,
+    };
+    let text = scaffold::render(kind, &vars)?;
+    let doc = Alliance::parse_text(Path::new("-"), text);
+    if !matches!(doc.front, FrontMatterBlock::Mapping { .. }) || !doc.declares_kind() {
+        let file = kind
+            .template
+            .as_ref()
+            .map_or("the template", |t| t.name.as_str());
+        return Err(Failed::Usage(format!(
+            "{file} did not produce an alliance: its output must start with front matter naming `alliance: {}`",
+            kind.name
+        )));
+    }
+    let to_stdout = args.output.as_deref() == Some(Path::new("-"));
+    if to_stdout {
+        out.write_all(doc.text.as_bytes())?;
+        return Ok(0);
+    }
+    let path: PathBuf = match &args.output {
+        Some(path) => path.clone(),
+        None => {
+            let pattern = kind.default_path.clone().unwrap_or_else(|| {
+                format!("{}_ALLIANCE.md", kind.name.to_uppercase().replace('-', "_"))
+            });
+            workspace
+                .root
+                .join(scaffold::render_path(&pattern, kind, &vars)?)
+        }
+    };
+    let shown = shown(&path);
+    crate::atomic::write(&path, doc.text.as_bytes(), args.force).map_err(|e| match e {
+        crate::atomic::WriteError::Exists { .. } => Failed::Usage(format!(
+            "{shown} already exists; pass --force to overwrite it, or -o PATH to write elsewhere"
+        )),
+        e => Failed::Write(e),
+    })?;
+    writeln!(
+        out,
+        "wrote {shown}: a draft `{}` alliance, reviewed every {}",
+        kind.name, vars.every
+    )?;
+    writeln!(
+        out,
+        "next: answer the questions under each heading together, set `status: active`, then run `alliance check {shown}`"
+    )?;
+    Ok(0)
+}
