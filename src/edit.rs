@@ -123,30 +123,30 @@ pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditErro
         return Err(EditError::FlowStyle("review"));
     }
     let mut splices = Vec::new();
-    let mut inserts_after_plan = String::new();
     let key_indent = first_key_indent(doc, plan);
+    let plan_end = line_end_after(text, deep_end(plan));
     for (key, date) in [("last", review.date), ("next", next)] {
         let wanted = date.to_string();
+        let what = format!("review.{key}");
         match plan.entry(key) {
             Some((k, v)) => {
-                if let Some(s) = set_scalar(text, k, v, &wanted, format!("review.{key}"))? {
+                if let Some(s) = set_scalar(text, k, v, &wanted, what)? {
                     splices.push(s);
                 }
             }
             None => {
-                let _ = write!(inserts_after_plan, "{key_indent}{key}: {wanted}{eol}");
+                // After the mapping's last line; a file ending without a
+                // line ending gets one first.
+                let lead = if plan_end > 0 && !text[..plan_end].ends_with('\n') { eol } else { "" };
+                splices.push(Splice {
+                    span: Span::new(plan_end, plan_end),
+                    text: format!("{lead}{key_indent}{key}: {wanted}{eol}"),
+                    what,
+                    old: None,
+                    new: wanted,
+                });
             }
         }
-    }
-    if !inserts_after_plan.is_empty() {
-        let at = line_end_after(text, deep_end(plan));
-        splices.push(Splice {
-            span: Span::new(at, at),
-            new: inserts_after_plan.trim_end().trim_start().to_owned(),
-            text: inserts_after_plan,
-            what: "review".to_owned(),
-            old: None,
-        });
     }
     if let Some(s) = reviews_entry(doc, root, inner, review)? {
         splices.push(s);
