@@ -130,7 +130,14 @@ impl Window {
         }
     }
 
-    fn due(&self, date: Date, basis: Basis, owners: Vec<String>, at: (usize, usize), item: Option<DueItem>) -> Due {
+    fn due(
+        &self,
+        date: Date,
+        basis: Basis,
+        owners: Vec<String>,
+        at: (usize, usize),
+        item: Option<DueItem>,
+    ) -> Due {
         Due {
             date,
             days_overdue: dates::days_between(date, self.today),
@@ -193,9 +200,8 @@ pub fn assess(doc: &Alliance, window: &Window) -> Outcome {
     }
     let parties: Vec<String> = fields.parties.iter().map(|p| p.label()).collect();
     let at = |span: Span| doc.line_col(span.start);
-    let review = alliance_review(fields).map(|(date, basis, span)| {
-        window.due(date, basis, parties.clone(), at(span), None)
-    });
+    let review = alliance_review(fields)
+        .map(|(date, basis, span)| window.due(date, basis, parties.clone(), at(span), None));
     let mut items = Vec::new();
     for (section, item) in doc.items() {
         let Some(field) = item.field("review") else {
@@ -220,7 +226,13 @@ pub fn assess(doc: &Alliance, window: &Window) -> Outcome {
             id: item.field("id").map(|f| f.value.clone()),
             section: section.heading.text.clone(),
         };
-        items.push(window.due(date, Basis::Item, owners, at(field.value_span), Some(described)));
+        items.push(window.due(
+            date,
+            Basis::Item,
+            owners,
+            at(field.value_span),
+            Some(described),
+        ));
     }
     Outcome::Listed(AllianceDue {
         path: doc.path.clone(),
@@ -347,7 +359,9 @@ mod tests {
     fn doc(front: &str, body: &str) -> Alliance {
         Alliance::parse_text(
             Path::new("a.md"),
-            format!("---\nalliance: team\ntitle: T\nparties:\n  - Ada <ada>\n  - Grace <grace>\n{front}---\n# T\n{body}"),
+            format!(
+                "---\nalliance: team\ntitle: T\nparties:\n  - Ada <ada>\n  - Grace <grace>\n{front}---\n# T\n{body}"
+            ),
         )
     }
 
@@ -373,21 +387,39 @@ mod tests {
     #[test]
     fn date_sources_in_order() {
         let w = Window::new(date("2027-03-01"), None);
-        let a = listed(assess(&doc("created: 2026-01-31\nreview:\n  every: 1 month\n", ""), &w));
-        let r = a.review.expect("review");
-        assert_eq!((r.date, r.basis), (date("2026-02-28"), Basis::CreatedPlusEvery));
         let a = listed(assess(
-            &doc("created: 2026-01-01\nreview:\n  every: 1 month\n  last: 2028-01-31\n", ""),
+            &doc("created: 2026-01-31\nreview:\n  every: 1 month\n", ""),
             &w,
         ));
         let r = a.review.expect("review");
-        assert_eq!((r.date, r.basis), (date("2028-02-29"), Basis::LastPlusEvery));
+        assert_eq!(
+            (r.date, r.basis),
+            (date("2026-02-28"), Basis::CreatedPlusEvery)
+        );
         let a = listed(assess(
-            &doc("review:\n  every: 1 month\n  last: 2026-01-01\n  next: 2027-02-27\n", ""),
+            &doc(
+                "created: 2026-01-01\nreview:\n  every: 1 month\n  last: 2028-01-31\n",
+                "",
+            ),
             &w,
         ));
         let r = a.review.expect("review");
-        assert_eq!((r.date, r.basis, r.days_overdue, r.tier), (date("2027-02-27"), Basis::Next, 2, Tier::Overdue));
+        assert_eq!(
+            (r.date, r.basis),
+            (date("2028-02-29"), Basis::LastPlusEvery)
+        );
+        let a = listed(assess(
+            &doc(
+                "review:\n  every: 1 month\n  last: 2026-01-01\n  next: 2027-02-27\n",
+                "",
+            ),
+            &w,
+        ));
+        let r = a.review.expect("review");
+        assert_eq!(
+            (r.date, r.basis, r.days_overdue, r.tier),
+            (date("2027-02-27"), Basis::Next, 2, Tier::Overdue)
+        );
         assert_eq!(r.owners, ["@ada", "@grace"]);
     }
 
@@ -401,7 +433,10 @@ mod tests {
         assert_eq!(a.items[0].owners, ["@grace"]);
         assert_eq!(a.items[0].days_overdue, 30);
         assert_eq!(a.items[0].line, 10);
-        assert!(matches!(assess(&doc("status: retired\n", body), &w), Outcome::Retired));
+        assert!(matches!(
+            assess(&doc("status: retired\n", body), &w),
+            Outcome::Retired
+        ));
         assert!(listed(assess(&doc("status: draft\n", body), &w)).draft);
     }
 

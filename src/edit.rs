@@ -60,10 +60,14 @@ pub enum EditError {
     #[error("{0}")]
     Unreadable(String),
     /// No usable cadence to move `review.next` by.
-    #[error("`review.every` is missing or not a cadence, so the next review cannot be set: add e.g. `every: 3 months` under `review:`")]
+    #[error(
+        "`review.every` is missing or not a cadence, so the next review cannot be set: add e.g. `every: 3 months` under `review:`"
+    )]
     NoCadence,
     /// A part of the front matter is written in a shape this editor does not rewrite.
-    #[error("`{0}` is written in flow style (`{{...}}` or `[...]`); write it as a block to let `alliance review` edit it")]
+    #[error(
+        "`{0}` is written in flow style (`{{...}}` or `[...]`); write it as a block to let `alliance review` edit it"
+    )]
     FlowStyle(&'static str),
     /// A key holds the wrong kind of value.
     #[error("`{0}` is not {1}")]
@@ -96,7 +100,9 @@ fn root_of(doc: &Alliance) -> Result<(&Node, Span), EditError> {
     }
     match &doc.front {
         FrontMatterBlock::Mapping { root, inner, .. } => Ok((root, *inner)),
-        _ => Err(EditError::Unreadable("the file has no front matter".to_owned())),
+        _ => Err(EditError::Unreadable(
+            "the file has no front matter".to_owned(),
+        )),
     }
 }
 
@@ -137,7 +143,11 @@ pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditErro
             None => {
                 // After the mapping's last line; a file ending without a
                 // line ending gets one first.
-                let lead = if plan_end > 0 && !text[..plan_end].ends_with('\n') { eol } else { "" };
+                let lead = if plan_end > 0 && !text[..plan_end].ends_with('\n') {
+                    eol
+                } else {
+                    ""
+                };
                 splices.push(Splice {
                     span: Span::new(plan_end, plan_end),
                     text: format!("{lead}{key_indent}{key}: {wanted}{eol}"),
@@ -159,7 +169,9 @@ pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditErro
             && f.reviews.iter().any(|e| same_entry(e, review))
     });
     if !ok {
-        return Err(EditError::Verify("review.last, review.next or the reviews entry".to_owned()));
+        return Err(EditError::Verify(
+            "review.last, review.next or the reviews entry".to_owned(),
+        ));
     }
     Ok(edited)
 }
@@ -185,12 +197,17 @@ pub fn set_item_review(doc: &Alliance, id: &str, next: Date) -> Result<Edited, E
             new: wanted,
         }),
         None => {
-            let after = item.fields.iter().map(|f| f.span.end).max().unwrap_or_else(|| {
-                let line_end = doc.text[item.span.start..]
-                    .find(['\n', '\r'])
-                    .map_or(doc.text.len(), |i| item.span.start + i);
-                line_end.min(item.span.end.max(item.span.start))
-            });
+            let after = item
+                .fields
+                .iter()
+                .map(|f| f.span.end)
+                .max()
+                .unwrap_or_else(|| {
+                    let line_end = doc.text[item.span.start..]
+                        .find(['\n', '\r'])
+                        .map_or(doc.text.len(), |i| item.span.start + i);
+                    line_end.min(item.span.end.max(item.span.start))
+                });
             let at = doc.text[..after].trim_end_matches([' ', '\t']).len();
             Some(Splice {
                 span: Span::new(at, at),
@@ -204,7 +221,10 @@ pub fn set_item_review(doc: &Alliance, id: &str, next: Date) -> Result<Edited, E
     let edited = apply(&doc.text, splice.into_iter().collect());
     let check = Alliance::parse_text(&doc.path, edited.text.clone());
     let ok = check.items().any(|(_, item)| {
-        item.field("id").is_some_and(|f| f.value == id) && item.field("review").is_some_and(|f| f.value == next.to_string())
+        item.field("id").is_some_and(|f| f.value == id)
+            && item
+                .field("review")
+                .is_some_and(|f| f.value == next.to_string())
     });
     if !ok {
         return Err(EditError::Verify(format!("the review date of item {id}")));
@@ -219,7 +239,12 @@ fn same_entry(entry: &crate::document::ReviewEntry, review: &Review) -> bool {
 
 /// The splice that appends the review to `reviews:` (creating the list at
 /// the end of the front matter), or `None` when it is already there.
-fn reviews_entry(doc: &Alliance, root: &Node, inner: Span, review: &Review) -> Result<Option<Splice>, EditError> {
+fn reviews_entry(
+    doc: &Alliance,
+    root: &Node,
+    inner: Span,
+    review: &Review,
+) -> Result<Option<Splice>, EditError> {
     let fields = doc.fields().ok_or(EditError::NoCadence)?;
     if fields.reviews.iter().any(|e| same_entry(e, review)) {
         return Ok(None);
@@ -247,7 +272,11 @@ fn reviews_entry(doc: &Alliance, root: &Node, inner: Span, review: &Review) -> R
                 }
                 None => {
                     let key_line = line_end_after(text, key.span.end.max(list.span.end));
-                    (key_line, format!("{}  ", line_indent(text, key.span.start)), String::new())
+                    (
+                        key_line,
+                        format!("{}  ", line_indent(text, key.span.start)),
+                        String::new(),
+                    )
                 }
             }
         }
@@ -266,7 +295,11 @@ fn reviews_entry(doc: &Alliance, root: &Node, inner: Span, review: &Review) -> R
         }
     }
     // Inserting at the end of a file whose last line has no line ending.
-    let lead = if at > 0 && !text[..at].ends_with('\n') { eol } else { "" };
+    let lead = if at > 0 && !text[..at].ends_with('\n') {
+        eol
+    } else {
+        ""
+    };
     Ok(Some(Splice {
         span: Span::new(at, at),
         text: format!("{lead}{lines}"),
@@ -278,7 +311,13 @@ fn reviews_entry(doc: &Alliance, root: &Node, inner: Span, review: &Review) -> R
 
 /// Replace a scalar's bytes with `wanted`, keeping its quotes. `None` when
 /// it already says `wanted`.
-fn set_scalar(text: &str, key: &Node, value: &Node, wanted: &str, what: String) -> Result<Option<Splice>, EditError> {
+fn set_scalar(
+    text: &str,
+    key: &Node,
+    value: &Node,
+    wanted: &str,
+    what: String,
+) -> Result<Option<Splice>, EditError> {
     let old_text = value.scalar_text().map(|t| t.into_owned());
     if old_text.as_deref() == Some(wanted) {
         return Ok(None);
@@ -287,7 +326,9 @@ fn set_scalar(text: &str, key: &Node, value: &Node, wanted: &str, what: String) 
         Value::Seq(_) | Value::Map(_) => return Err(EditError::Shape("review dates", "a date")),
         Value::Null => {
             // `last:` with nothing after it: write the value after the colon.
-            let colon = text[key.span.end..].find(':').map_or(key.span.end, |i| key.span.end + i + 1);
+            let colon = text[key.span.end..]
+                .find(':')
+                .map_or(key.span.end, |i| key.span.end + i + 1);
             return Ok(Some(Splice {
                 span: Span::new(colon, colon),
                 text: format!(" {wanted}"),
@@ -350,7 +391,10 @@ fn scalar_span(text: &str, span: Span) -> Span {
             end
         }
         _ => {
-            let cut = line.find(" #").or_else(|| line.find("\t#")).unwrap_or(line.len());
+            let cut = line
+                .find(" #")
+                .or_else(|| line.find("\t#"))
+                .unwrap_or(line.len());
             line[..cut].trim_end().len()
         }
     };
@@ -377,7 +421,10 @@ fn first_key_indent(doc: &Alliance, map: &Node) -> String {
 /// The whitespace before byte `at` on its line.
 fn line_indent(text: &str, at: usize) -> String {
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    text[start..at].chars().take_while(|c| *c == ' ' || *c == '\t').collect()
+    text[start..at]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect()
 }
 
 /// The furthest byte any part of `node` reaches (scalars' ends; collection
@@ -413,7 +460,9 @@ pub fn yaml_scalar(text: &str) -> String {
         && !text.contains(": ")
         && !text.contains(" #")
         && !text.ends_with(':')
-        && !text.chars().any(|c| c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}'))
+        && !text
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}'))
         && !matches!(
             text.to_ascii_lowercase().as_str(),
             "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n" | "nan" | "inf"
@@ -421,7 +470,8 @@ pub fn yaml_scalar(text: &str) -> String {
     if plain_ok {
         text.to_owned()
     } else {
-        serde_json::to_string(text).unwrap_or_else(|_| format!("\"{}\"", text.replace(['"', '\\'], "")))
+        serde_json::to_string(text)
+            .unwrap_or_else(|_| format!("\"{}\"", text.replace(['"', '\\'], "")))
     }
 }
 
@@ -518,12 +568,18 @@ mod tests {
 
     #[test]
     fn refusals() {
-        assert_eq!(review("---\ntitle: x\n---\n", "2026-01-01", None), Err(EditError::NoCadence));
+        assert_eq!(
+            review("---\ntitle: x\n---\n", "2026-01-01", None),
+            Err(EditError::NoCadence)
+        );
         assert_eq!(
             review("---\nreview: {every: 1 month}\n---\n", "2026-01-01", None),
             Err(EditError::FlowStyle("review"))
         );
-        assert!(matches!(review("---\nreview: [\n---\n", "2026-01-01", None), Err(EditError::Unreadable(_))));
+        assert!(matches!(
+            review("---\nreview: [\n---\n", "2026-01-01", None),
+            Err(EditError::Unreadable(_))
+        ));
     }
 
     #[test]
@@ -531,10 +587,21 @@ mod tests {
         let text = "---\nalliance: team\n---\n## Agreements\n- On time. [id:: on-time] [review:: 2026-01-01]\n- Reply fast. [id:: reply]\n";
         let doc = Alliance::parse_text(Path::new("a.md"), text.to_owned());
         let edited = set_item_review(&doc, "on-time", date("2026-06-01")).expect("edits");
-        assert!(edited.text.contains("[id:: on-time] [review:: 2026-06-01]\n"));
+        assert!(
+            edited
+                .text
+                .contains("[id:: on-time] [review:: 2026-06-01]\n")
+        );
         let edited = set_item_review(&doc, "reply", date("2026-06-01")).expect("edits");
-        assert!(edited.text.ends_with("- Reply fast. [id:: reply] [review:: 2026-06-01]\n"));
+        assert!(
+            edited
+                .text
+                .ends_with("- Reply fast. [id:: reply] [review:: 2026-06-01]\n")
+        );
         assert_eq!(edited.changes[0].lines, 6..=6);
-        assert!(matches!(set_item_review(&doc, "nope", date("2026-06-01")), Err(EditError::NoSuchItem(_))));
+        assert!(matches!(
+            set_item_review(&doc, "nope", date("2026-06-01")),
+            Err(EditError::NoSuchItem(_))
+        ));
     }
 }

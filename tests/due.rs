@@ -2,11 +2,14 @@
 
 mod common;
 
-use common::{Sandbox, team_doc, TEAM_BODY};
+use common::{Sandbox, TEAM_BODY, team_doc};
 
 /// A team alliance with `review:` lines and an extra body.
 fn alliance(review: &str, body: &str) -> String {
-    let doc = team_doc("status: active\ncreated: 2026-01-31\n", &format!("{TEAM_BODY}{body}"));
+    let doc = team_doc(
+        "status: active\ncreated: 2026-01-31\n",
+        &format!("{TEAM_BODY}{body}"),
+    );
     doc.replace("review:\n  every: 3 months\n", review)
 }
 
@@ -44,8 +47,16 @@ fn due_today_is_due_not_overdue() {
     let sb = sandbox();
     let run = sb.run(&["due", "--today", "2026-12-01", "TEAM_ALLIANCE.md"]);
     assert_eq!(run.code, 1, "the item is still overdue: {run:?}");
-    assert!(run.stdout.contains("due soon: TEAM_ALLIANCE.md:14: review of Test team — due today (2026-12-01)"), "{}", run.stdout);
-    let json = sb.run(&["due", "--today", "2026-12-01", "--format", "json"]).json();
+    assert!(
+        run.stdout.contains(
+            "due soon: TEAM_ALLIANCE.md:14: review of Test team — due today (2026-12-01)"
+        ),
+        "{}",
+        run.stdout
+    );
+    let json = sb
+        .run(&["due", "--today", "2026-12-01", "--format", "json"])
+        .json();
     assert_eq!(json["alliances"][0]["review"]["tier"], "due-soon");
     assert_eq!(json["alliances"][0]["review"]["days_overdue"], 0);
 }
@@ -54,19 +65,57 @@ fn due_today_is_due_not_overdue() {
 fn within_boundaries() {
     let sb = sandbox();
     // On 2026-11-01 nothing is overdue. 14 days reaches 2026-11-15: the item.
-    let run = sb.run(&["due", "--today", "2026-11-01", "--within", "14d", "--format", "json"]);
+    let run = sb.run(&[
+        "due",
+        "--today",
+        "2026-11-01",
+        "--within",
+        "14d",
+        "--format",
+        "json",
+    ]);
     assert_eq!(run.code, 0);
     let json = run.json();
     assert_eq!(json["summary"]["due_soon"], 1);
     assert_eq!(json["alliances"][0]["items"][0]["tier"], "due-soon");
     assert_eq!(json["alliances"][0]["review"]["tier"], "ok");
     // 13 days stops a day short.
-    let json = sb.run(&["due", "--today", "2026-11-01", "--within", "13 days", "--format", "json"]).json();
+    let json = sb
+        .run(&[
+            "due",
+            "--today",
+            "2026-11-01",
+            "--within",
+            "13 days",
+            "--format",
+            "json",
+        ])
+        .json();
     assert_eq!(json["summary"]["due_soon"], 0);
     // A month reaches 2026-12-01: both.
-    let json = sb.run(&["due", "--today", "2026-11-01", "--within", "1 month", "--format", "json"]).json();
+    let json = sb
+        .run(&[
+            "due",
+            "--today",
+            "2026-11-01",
+            "--within",
+            "1 month",
+            "--format",
+            "json",
+        ])
+        .json();
     assert_eq!(json["summary"]["due_soon"], 2);
-    let json = sb.run(&["due", "--today", "2026-11-01", "--within", "2w", "--format", "json"]).json();
+    let json = sb
+        .run(&[
+            "due",
+            "--today",
+            "2026-11-01",
+            "--within",
+            "2w",
+            "--format",
+            "json",
+        ])
+        .json();
     assert_eq!(json["summary"]["due_soon"], 1);
 }
 
@@ -76,12 +125,26 @@ fn calendar_arithmetic_from_last_and_created() {
     // Never reviewed: created 2026-01-31 + 1 month = 2026-02-28.
     sb.write("a/ALLIANCE.md", alliance("review:\n  every: monthly\n", ""));
     // Leap year: last 2028-01-31 + 1 month = 2028-02-29.
-    sb.write("b/ALLIANCE.md", alliance("review:\n  every: 1 month\n  last: 2028-01-31\n", ""));
+    sb.write(
+        "b/ALLIANCE.md",
+        alliance("review:\n  every: 1 month\n  last: 2028-01-31\n", ""),
+    );
     // Weeks: 2026-12-01 + 6 weeks = 2027-01-12. Years from a leap day: 2029-02-28.
-    sb.write("c/ALLIANCE.md", alliance("review:\n  every: 6 weeks\n  last: 2026-12-01\n", ""));
-    sb.write("d/ALLIANCE.md", alliance("review:\n  every: yearly\n  last: 2028-02-29\n", ""));
-    sb.write("e/ALLIANCE.md", alliance("review:\n  every: 10 days\n  last: 2026-12-25\n", ""));
-    let json = sb.run(&["due", "--today", "2026-01-01", "--format", "json"]).json();
+    sb.write(
+        "c/ALLIANCE.md",
+        alliance("review:\n  every: 6 weeks\n  last: 2026-12-01\n", ""),
+    );
+    sb.write(
+        "d/ALLIANCE.md",
+        alliance("review:\n  every: yearly\n  last: 2028-02-29\n", ""),
+    );
+    sb.write(
+        "e/ALLIANCE.md",
+        alliance("review:\n  every: 10 days\n  last: 2026-12-25\n", ""),
+    );
+    let json = sb
+        .run(&["due", "--today", "2026-01-01", "--format", "json"])
+        .json();
     let dates: Vec<(String, String, String)> = json["alliances"]
         .as_array()
         .expect("alliances")
@@ -111,7 +174,16 @@ fn calendar_arithmetic_from_last_and_created() {
 fn exit_code_for_every_fail_on() {
     let sb = sandbox();
     let code = |today: &str, fail_on: &str| {
-        sb.run(&["due", "--today", today, "--within", "30d", "--fail-on", fail_on]).code
+        sb.run(&[
+            "due",
+            "--today",
+            today,
+            "--within",
+            "30d",
+            "--fail-on",
+            fail_on,
+        ])
+        .code
     };
     // 2026-12-03: overdue. 2026-11-10: due soon only. 2026-10-01: nothing.
     assert_eq!(code("2026-12-03", "overdue"), 1);
@@ -121,15 +193,25 @@ fn exit_code_for_every_fail_on() {
     assert_eq!(code("2026-11-10", "due-soon"), 1);
     assert_eq!(code("2026-11-10", "never"), 0);
     assert_eq!(code("2026-10-01", "due-soon"), 0);
-    assert_eq!(sb.run(&["due", "--today", "2026-12-03"]).code, 1, "overdue fails by default");
+    assert_eq!(
+        sb.run(&["due", "--today", "2026-12-03"]).code,
+        1,
+        "overdue fails by default"
+    );
 }
 
 #[test]
 fn retired_skipped_and_drafts_apart() {
     let sb = Sandbox::new();
     let overdue = "review:\n  every: 3 months\n  next: 2026-01-01\n";
-    sb.write("old/ALLIANCE.md", alliance(overdue, "").replace("status: active", "status: retired"));
-    sb.write("new/ALLIANCE.md", alliance(overdue, "").replace("status: active", "status: draft"));
+    sb.write(
+        "old/ALLIANCE.md",
+        alliance(overdue, "").replace("status: active", "status: retired"),
+    );
+    sb.write(
+        "new/ALLIANCE.md",
+        alliance(overdue, "").replace("status: active", "status: draft"),
+    );
     let run = sb.run(&["due", "--today", "2026-02-01"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(
@@ -145,12 +227,25 @@ fn retired_skipped_and_drafts_apart() {
 #[test]
 fn a_broken_file_exits_2_and_the_others_are_listed() {
     let sb = sandbox();
-    sb.write("BROKEN_ALLIANCE.md", "---\nalliance: team\ntitle: [oops\n---\n# Broken\n");
+    sb.write(
+        "BROKEN_ALLIANCE.md",
+        "---\nalliance: team\ntitle: [oops\n---\n# Broken\n",
+    );
     let run = sb.run(&["due", "--today", "2026-12-03"]);
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(run.stdout.contains("error[A003]: BROKEN_ALLIANCE.md:"), "{}", run.stdout);
-    assert!(run.stdout.contains("review of Test team — 2 days overdue"), "{}", run.stdout);
-    let json = sb.run(&["due", "--today", "2026-12-03", "--format", "json"]).json();
+    assert!(
+        run.stdout.contains("error[A003]: BROKEN_ALLIANCE.md:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("review of Test team — 2 days overdue"),
+        "{}",
+        run.stdout
+    );
+    let json = sb
+        .run(&["due", "--today", "2026-12-03", "--format", "json"])
+        .json();
     assert_eq!(json["broken"][0]["code"], "A003");
     assert_eq!(json["alliances"].as_array().map(Vec::len), Some(1));
 }
@@ -171,7 +266,15 @@ fn bad_arguments_exit_2() {
 #[test]
 fn github_annotations() {
     let sb = sandbox();
-    let run = sb.run(&["due", "--today", "2026-11-20", "--within", "14d", "--format", "github"]);
+    let run = sb.run(&[
+        "due",
+        "--today",
+        "2026-11-20",
+        "--within",
+        "14d",
+        "--format",
+        "github",
+    ]);
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stdout,
@@ -184,7 +287,15 @@ fn github_annotations() {
 #[test]
 fn markdown_table() {
     let sb = sandbox();
-    let run = sb.run(&["due", "--today", "2026-11-20", "--within", "14d", "--format", "markdown"]);
+    let run = sb.run(&[
+        "due",
+        "--today",
+        "2026-11-20",
+        "--within",
+        "14d",
+        "--format",
+        "markdown",
+    ]);
     assert_eq!(
         run.stdout,
         "### Alliance reviews due on 2026-11-20
@@ -236,7 +347,11 @@ fn junit_is_valid_xml_with_one_case_per_alliance_and_item() {
                 }
             }
             Ok(_) => {}
-            Err(e) => panic!("invalid XML at {}: {e}\n{}", reader.buffer_position(), run.stdout),
+            Err(e) => panic!(
+                "invalid XML at {}: {e}\n{}",
+                reader.buffer_position(),
+                run.stdout
+            ),
         }
     }
     assert_eq!(
@@ -263,11 +378,28 @@ fn changed_since_limits_to_changed_alliances() {
     // Nothing changed since HEAD: nothing listed, nothing fails.
     let run = sb.run(&["due", "--today", "2026-02-01", "--changed-since", "HEAD"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(run.stdout.starts_with("0 alliances on 2026-02-01"), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("0 alliances on 2026-02-01"),
+        "{}",
+        run.stdout
+    );
     // Change b (unstaged), add c (untracked): those two are listed.
-    sb.write("b/ALLIANCE.md", overdue.replace("We keep the lights on.", "We keep the lights on, mostly."));
+    sb.write(
+        "b/ALLIANCE.md",
+        overdue.replace("We keep the lights on.", "We keep the lights on, mostly."),
+    );
     sb.write("c/ALLIANCE.md", &overdue);
-    let json = sb.run(&["due", "--today", "2026-02-01", "--changed-since", "HEAD", "--format", "json"]).json();
+    let json = sb
+        .run(&[
+            "due",
+            "--today",
+            "2026-02-01",
+            "--changed-since",
+            "HEAD",
+            "--format",
+            "json",
+        ])
+        .json();
     let paths: Vec<String> = json["alliances"]
         .as_array()
         .expect("alliances")
@@ -276,11 +408,19 @@ fn changed_since_limits_to_changed_alliances() {
         .collect();
     assert_eq!(paths, ["b/ALLIANCE.md", "c/ALLIANCE.md"]);
     // The whole repository without the flag.
-    assert_eq!(sb.run(&["due", "--today", "2026-02-01", "--format", "json"]).json()["summary"]["alliances"], 3);
+    assert_eq!(
+        sb.run(&["due", "--today", "2026-02-01", "--format", "json"])
+            .json()["summary"]["alliances"],
+        3
+    );
     // A revision that does not exist.
     let run = sb.run(&["due", "--changed-since", "no-such-branch"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("`no-such-branch` is not a revision"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`no-such-branch` is not a revision"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -288,5 +428,9 @@ fn changed_since_outside_a_repository() {
     let sb = sandbox();
     let run = sb.run(&["due", "--changed-since", "HEAD"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("needs a git repository"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("needs a git repository"),
+        "{}",
+        run.stderr
+    );
 }

@@ -32,7 +32,9 @@ fn review_preserves_bytes(sb: &Sandbox, name: &str) {
     let mut reported = BTreeSet::new();
     let mut replaced = 0;
     for line in run.stdout.lines() {
-        let rest = line.strip_prefix(&format!("{name}:")).unwrap_or_else(|| panic!("{name}: unexpected output {line:?}"));
+        let rest = line
+            .strip_prefix(&format!("{name}:"))
+            .unwrap_or_else(|| panic!("{name}: unexpected output {line:?}"));
         let (lines, what) = rest.split_once(": ").expect("lines: what");
         let (from, to) = lines.split_once('-').unwrap_or((lines, lines));
         let (from, to): (usize, usize) = (from.parse().expect("line"), to.parse().expect("line"));
@@ -54,31 +56,70 @@ fn review_preserves_bytes(sb: &Sandbox, name: &str) {
             similar::ChangeTag::Equal => {}
         }
     }
-    assert_eq!(inserted, reported, "{name}: changed lines differ from the report:\n{}", run.stdout);
-    assert_eq!(deleted, replaced, "{name}: only replaced values remove a line:\n{}", run.stdout);
-    assert_eq!(before.starts_with(b"\xef\xbb\xbf"), after.starts_with(b"\xef\xbb\xbf"), "{name}: BOM");
+    assert_eq!(
+        inserted, reported,
+        "{name}: changed lines differ from the report:\n{}",
+        run.stdout
+    );
+    assert_eq!(
+        deleted, replaced,
+        "{name}: only replaced values remove a line:\n{}",
+        run.stdout
+    );
+    assert_eq!(
+        before.starts_with(b"\xef\xbb\xbf"),
+        after.starts_with(b"\xef\xbb\xbf"),
+        "{name}: BOM"
+    );
     if before_text.contains("\r\n") {
-        assert_eq!(after_text.matches('\n').count(), after_text.matches("\r\n").count(), "{name}: CRLF kept");
+        assert_eq!(
+            after_text.matches('\n').count(),
+            after_text.matches("\r\n").count(),
+            "{name}: CRLF kept"
+        );
     }
     // The body is byte for byte the same.
     let body = |text: &str| {
         let doc = alliance::document::Alliance::parse_text(Path::new(name), text.to_owned());
         text[doc.body_start..].to_owned()
     };
-    assert_eq!(body(&before_text), body(&after_text), "{name}: body changed");
+    assert_eq!(
+        body(&before_text),
+        body(&after_text),
+        "{name}: body changed"
+    );
     // The result is what was asked.
     let doc = alliance::document::Alliance::parse_text(Path::new(name), after_text.clone());
     let fields = doc.fields().expect("front matter");
-    assert_eq!(fields.review.last.as_ref().map(|d| d.raw.as_str()), Some("2026-12-01"));
+    assert_eq!(
+        fields.review.last.as_ref().map(|d| d.raw.as_str()),
+        Some("2026-12-01")
+    );
     let last = fields.reviews.last().expect("a reviews entry");
-    assert_eq!(last.note.as_ref().map(|n| n.value.as_str()), Some("Kept all; moved stand-up: 09:45 #team"));
-    assert_eq!(last.wins.iter().map(|w| w.value.as_str()).collect::<Vec<_>>(), ["Shipped the ledger"]);
+    assert_eq!(
+        last.note.as_ref().map(|n| n.value.as_str()),
+        Some("Kept all; moved stand-up: 09:45 #team")
+    );
+    assert_eq!(
+        last.wins
+            .iter()
+            .map(|w| w.value.as_str())
+            .collect::<Vec<_>>(),
+        ["Shipped the ledger"]
+    );
 
     // Idempotent: the same review again changes nothing.
     let again = sb.run(&args);
     assert_eq!(again.code, 0, "{name}: {again:?}");
-    assert_eq!(again.stdout, format!("{name}: already up to date; nothing changed\n"));
-    assert_eq!(std::fs::read(sb.path().join(name)).expect("read"), after, "{name}: second review changed bytes");
+    assert_eq!(
+        again.stdout,
+        format!("{name}: already up to date; nothing changed\n")
+    );
+    assert_eq!(
+        std::fs::read(sb.path().join(name)).expect("read"),
+        after,
+        "{name}: second review changed bytes"
+    );
 }
 
 #[test]
@@ -88,7 +129,11 @@ fn every_example_keeps_its_bytes() {
         let path = entry.expect("entry").path();
         if path.extension().is_some_and(|e| e == "md") {
             let sb = Sandbox::new();
-            let name = path.file_name().and_then(|n| n.to_str()).expect("name").to_owned();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .expect("name")
+                .to_owned();
             sb.write(&name, std::fs::read(&path).expect("read"));
             review_preserves_bytes(&sb, &name);
             seen += 1;
@@ -105,7 +150,9 @@ fn real_agreements_with_front_matter_keep_their_bytes() {
     let mut seen = 0;
     for entry in std::fs::read_dir(corpus).expect("corpus") {
         let path = entry.expect("entry").path();
-        if path.extension().is_none_or(|e| e != "md") || path.file_name().is_some_and(|n| n == "SOURCES.md") {
+        if path.extension().is_none_or(|e| e != "md")
+            || path.file_name().is_some_and(|n| n == "SOURCES.md")
+        {
             continue;
         }
         let bytes = std::fs::read(&path).expect("read");
@@ -119,7 +166,16 @@ fn real_agreements_with_front_matter_keep_their_bytes() {
             None => ("", text.as_str()),
         };
         let eol = if rest.contains("\r\n") { "\r\n" } else { "\n" };
-        let front = ["---", "alliance: team", "title: Adopted agreement", "review:", "  every: 3 months", "---", ""].join(eol);
+        let front = [
+            "---",
+            "alliance: team",
+            "title: Adopted agreement",
+            "review:",
+            "  every: 3 months",
+            "---",
+            "",
+        ]
+        .join(eol);
         let sb = Sandbox::new();
         let name = "AGREEMENT.md";
         sb.write(name, format!("{bom}{front}{rest}"));
@@ -134,9 +190,19 @@ fn prints_what_it_changed() {
     let sb = Sandbox::new();
     sb.write(
         "TEAM_ALLIANCE.md",
-        team_doc("created: 2026-01-31\n", TEAM_BODY).replace("  every: 3 months\n", "  every: 1 month  # monthly\n  last: \"2026-10-31\"\n"),
+        team_doc("created: 2026-01-31\n", TEAM_BODY).replace(
+            "  every: 3 months\n",
+            "  every: 1 month  # monthly\n  last: \"2026-10-31\"\n",
+        ),
     );
-    let run = sb.run(&["review", "TEAM_ALLIANCE.md", "--date", "2027-01-31", "--note", "All good"]);
+    let run = sb.run(&[
+        "review",
+        "TEAM_ALLIANCE.md",
+        "--date",
+        "2027-01-31",
+        "--note",
+        "All good",
+    ]);
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(
         run.stdout,
@@ -163,14 +229,22 @@ fn refuses_broken_front_matter_and_leaves_the_file() {
     let run = sb.run(&["review", "ALLIANCE.md", "--date", "2026-12-01"]);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.contains("A003 invalid-yaml"), "{}", run.stderr);
-    assert!(run.stderr.contains("the file was not changed"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the file was not changed"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(sb.read("ALLIANCE.md"), broken);
 
     let no_cadence = team_doc("", TEAM_BODY).replace("review:\n  every: 3 months\n", "");
     sb.write("ALLIANCE.md", &no_cadence);
     let run = sb.run(&["review", "ALLIANCE.md", "--date", "2026-12-01"]);
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(run.stderr.contains("`review.every` is missing"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`review.every` is missing"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(sb.read("ALLIANCE.md"), no_cadence);
 }
 
@@ -180,11 +254,21 @@ fn reviews_one_item() {
     sb.write("TEAM_ALLIANCE.md", team_doc("", TEAM_BODY));
     let run = sb.run(&["review", "--item", "on-time", "--next", "2027-03-01"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert_eq!(run.stdout, "TEAM_ALLIANCE.md:29: item on-time: 2027-03-01\n");
-    assert!(sb.read("TEAM_ALLIANCE.md").contains("- We start on time. [id:: on-time] [review:: 2027-03-01]\n"));
+    assert_eq!(
+        run.stdout,
+        "TEAM_ALLIANCE.md:29: item on-time: 2027-03-01\n"
+    );
+    assert!(
+        sb.read("TEAM_ALLIANCE.md")
+            .contains("- We start on time. [id:: on-time] [review:: 2027-03-01]\n")
+    );
     let run = sb.run(&["review", "--item", "nope", "--next", "2027-03-01"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("no item has `[id:: nope]`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no item has `[id:: nope]`"),
+        "{}",
+        run.stderr
+    );
     let run = sb.run(&["review", "--item", "on-time"]);
     assert_eq!(run.code, 2, "--item needs --next");
 }

@@ -10,7 +10,9 @@ use crate::workspace::{ReadError, Workspace, read_document};
 
 pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let date = match &args.date {
-        Some(text) => crate::dates::parse_date(text).map_err(|e| Failed::Usage(format!("--date: {e}")))?,
+        Some(text) => {
+            crate::dates::parse_date(text).map_err(|e| Failed::Usage(format!("--date: {e}")))?
+        }
         None => jiff::Zoned::now().date(),
     };
     let path = match &args.path {
@@ -25,10 +27,13 @@ pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> 
             crate::check::unreadable(&file).message
         )),
     })?;
-    let refused = |e: edit::EditError| Failed::Usage(format!("{}: {e}; the file was not changed", path.display()));
+    let refused = |e: edit::EditError| {
+        Failed::Usage(format!("{}: {e}; the file was not changed", path.display()))
+    };
     let edited = match (&args.item, args.next.as_deref()) {
         (Some(id), Some(next)) => {
-            let next = crate::dates::parse_date(next).map_err(|e| Failed::Usage(format!("--next: {e}")))?;
+            let next = crate::dates::parse_date(next)
+                .map_err(|e| Failed::Usage(format!("--next: {e}")))?;
             edit::set_item_review(&doc, id, next).map_err(refused)?
         }
         _ => edit::record_review(
@@ -46,7 +51,8 @@ pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> 
         writeln!(out, "{shown}: already up to date; nothing changed")?;
         return Ok(0);
     }
-    write_atomic(&path, &edited).map_err(|e| Failed::Usage(format!("cannot write {}: {e}", path.display())))?;
+    write_atomic(&path, &edited)
+        .map_err(|e| Failed::Usage(format!("cannot write {}: {e}", path.display())))?;
     for change in &edited.changes {
         let lines = if change.lines.start() == change.lines.end() {
             format!("{}", change.lines.start())
@@ -68,7 +74,9 @@ fn only_alliance() -> Result<PathBuf, Failed> {
     let found = workspace.discover(&[])?;
     match found.documents.as_slice() {
         [one] => Ok(one.path.clone()),
-        [] => Err(Failed::Usage("no alliance documents found here; name the file to review".to_owned())),
+        [] => Err(Failed::Usage(
+            "no alliance documents found here; name the file to review".to_owned(),
+        )),
         many => Err(Failed::Usage(format!(
             "{} alliances here; name the one to review (e.g. `alliance review {}`)",
             many.len(),

@@ -76,8 +76,16 @@ impl Row<'_> {
 fn when(due: &Due) -> String {
     match due.days_overdue {
         0 => format!("due today ({})", due.date),
-        n if n > 0 => format!("{} overdue (due {})", plural(n.unsigned_abs() as usize, "day"), due.date),
-        n => format!("due in {} ({})", plural(n.unsigned_abs() as usize, "day"), due.date),
+        n if n > 0 => format!(
+            "{} overdue (due {})",
+            plural(n.unsigned_abs() as usize, "day"),
+            due.date
+        ),
+        n => format!(
+            "due in {} ({})",
+            plural(n.unsigned_abs() as usize, "day"),
+            due.date
+        ),
     }
 }
 
@@ -99,7 +107,11 @@ fn rows<'a>(report: &'a DueReport, draft: bool, tiers: &[Tier]) -> Vec<Row<'a>> 
         .filter(|r| tiers.contains(&r.due.tier))
         .collect();
     rows.sort_by(|a, b| {
-        (a.due.date, a.alliance.path.as_path(), a.due.line).cmp(&(b.due.date, b.alliance.path.as_path(), b.due.line))
+        (a.due.date, a.alliance.path.as_path(), a.due.line).cmp(&(
+            b.due.date,
+            b.alliance.path.as_path(),
+            b.due.line,
+        ))
     });
     rows
 }
@@ -131,7 +143,11 @@ fn human(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
             sanitize(&broken.finding.message)
         )?;
     }
-    for alliance in report.alliances.iter().filter(|a| a.review.is_none() && !a.draft) {
+    for alliance in report
+        .alliances
+        .iter()
+        .filter(|a| a.review.is_none() && !a.draft)
+    {
         writeln!(
             out,
             "note: {}: no review date (add `review.every` or `review.next`)",
@@ -154,10 +170,18 @@ fn human(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
         let _ = write!(summary, "; {} apart", plural(drafts, "draft"));
     }
     if report.retired > 0 {
-        let _ = write!(summary, "; {} skipped", plural(report.retired, "retired alliance"));
+        let _ = write!(
+            summary,
+            "; {} skipped",
+            plural(report.retired, "retired alliance")
+        );
     }
     if !report.broken.is_empty() {
-        let _ = write!(summary, "; {} not readable", plural(report.broken.len(), "file"));
+        let _ = write!(
+            summary,
+            "; {} not readable",
+            plural(report.broken.len(), "file")
+        );
     }
     writeln!(out, "{summary}")
 }
@@ -290,13 +314,22 @@ fn json(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
 fn github(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
     for draft in [false, true] {
         for row in rows(report, draft, &[Tier::Overdue, Tier::DueSoon]) {
-            let level = if row.due.tier == Tier::Overdue && !draft { "error" } else { "warning" };
+            let level = if row.due.tier == Tier::Overdue && !draft {
+                "error"
+            } else {
+                "warning"
+            };
             let title = if draft {
                 "alliance due (draft)".to_owned()
             } else {
                 format!("alliance {}", tier_word(row.due.tier))
             };
-            let message = format!("{} — {}; responsible: {}", row.subject(), row.when(), row.owners());
+            let message = format!(
+                "{} — {}; responsible: {}",
+                row.subject(),
+                row.when(),
+                row.owners()
+            );
             writeln!(
                 out,
                 "::{level} file={},line={},col={},title={}::{}",
@@ -313,8 +346,17 @@ fn github(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
         if let Some(l) = &broken.finding.location {
             let _ = write!(props, ",line={},col={}", l.line, l.column);
         }
-        let title = format!("{} {}", broken.finding.rule.code(), broken.finding.rule.name());
-        writeln!(out, "::error {props},title={}::{}", property(&title), data(&broken.finding.message))?;
+        let title = format!(
+            "{} {}",
+            broken.finding.rule.code(),
+            broken.finding.rule.name()
+        );
+        writeln!(
+            out,
+            "::error {props},title={}::{}",
+            property(&title),
+            data(&broken.finding.message)
+        )?;
     }
     Ok(())
 }
@@ -358,15 +400,21 @@ fn junit(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
                 None => format!("review of {}", alliance.title),
                 Some(_) => row.subject(),
             };
-            let _ = write!(
+            let _ = writeln!(
                 cases,
-                "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\">\n",
+                "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\">",
                 xml_escape(&name),
                 xml_escape(&path),
                 xml_escape(&path),
                 due.line
             );
-            let detail = format!("{}:{}: {}; responsible: {}", path, due.line, row.when(), row.owners());
+            let detail = format!(
+                "{}:{}: {}; responsible: {}",
+                path,
+                due.line,
+                row.when(),
+                row.owners()
+            );
             match (due.tier, alliance.draft) {
                 (Tier::Overdue, false) => {
                     failures += 1;
@@ -378,7 +426,11 @@ fn junit(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
                     );
                 }
                 (Tier::DueSoon, _) | (Tier::Overdue, true) => {
-                    let _ = writeln!(cases, "      <system-out>{}</system-out>", xml_escape(&detail));
+                    let _ = writeln!(
+                        cases,
+                        "      <system-out>{}</system-out>",
+                        xml_escape(&detail)
+                    );
                 }
                 (Tier::Ok, _) => {}
             }
@@ -501,7 +553,10 @@ mod tests {
 
     #[test]
     fn xml_text_is_escaped() {
-        assert_eq!(xml_escape("a<b & \"c\"'"), "a&lt;b &amp; &quot;c&quot;&apos;");
+        assert_eq!(
+            xml_escape("a<b & \"c\"'"),
+            "a&lt;b &amp; &quot;c&quot;&apos;"
+        );
         assert_eq!(xml_escape("x\u{1b}y"), "x\\u{1b}y");
     }
 }
