@@ -324,6 +324,9 @@ fn set_scalar(
     }
     match &value.value {
         Value::Seq(_) | Value::Map(_) => return Err(EditError::Shape("review dates", "a date")),
+        Value::Null if !scalar_span(text, value.span).slice(text).trim().is_empty() && value.span.start > key.span.end => {
+            // `~` or `null`: replaced like any other value below.
+        }
         Value::Null => {
             // `last:` with nothing after it: write the value after the colon.
             let colon = text[key.span.end..]
@@ -564,6 +567,16 @@ mod tests {
         .expect("edits");
         assert_eq!(twice.text, edited.text);
         assert!(twice.changes.is_empty());
+    }
+
+    #[test]
+    fn empty_and_null_values_and_unindented_lists() {
+        let text = "---\nreview:\n  every: 1 month\n  last:\n  next: ~\nreviews:\n- date: 2026-01-01\n  note: x\n# end\n---\n";
+        let edited = review(text, "2026-03-31", Some("yes")).expect("edits");
+        assert_eq!(
+            edited.text,
+            "---\nreview:\n  every: 1 month\n  last: 2026-03-31\n  next: 2026-04-30\nreviews:\n- date: 2026-01-01\n  note: x\n- date: 2026-03-31\n  note: \"yes\"\n  wins:\n    - \"Shipped: v2\"\n# end\n---\n"
+        );
     }
 
     #[test]
