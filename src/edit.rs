@@ -259,7 +259,7 @@ fn reviews_entry(
                 _ => return Err(EditError::Shape("reviews", "a list")),
             };
             if is_flow(text, list) {
-                return Err(EditError::FlowStyle("reviews"));
+                return empty_flow_list(doc, key, list, review).map(Some);
             }
             match items.first() {
                 Some(first) => {
@@ -282,18 +282,7 @@ fn reviews_entry(
         }
         None => (inner.end, "  ".to_owned(), format!("reviews:{eol}")),
     };
-    let pad = format!("{dash_indent}  ");
-    let mut lines = header;
-    let _ = write!(lines, "{dash_indent}- date: {}{eol}", review.date);
-    if let Some(note) = &review.note {
-        let _ = write!(lines, "{pad}note: {}{eol}", yaml_scalar(note));
-    }
-    if !review.wins.is_empty() {
-        let _ = write!(lines, "{pad}wins:{eol}");
-        for win in &review.wins {
-            let _ = write!(lines, "{pad}  - {}{eol}", yaml_scalar(win));
-        }
-    }
+    let lines = format!("{header}{}", entry_lines(review, &dash_indent, eol));
     // Inserting at the end of a file whose last line has no line ending.
     let lead = if at > 0 && !text[..at].ends_with('\n') {
         eol
@@ -307,6 +296,59 @@ fn reviews_entry(
         old: None,
         new: format!("added the review of {}", review.date),
     }))
+}
+
+/// `reviews: []` becomes a block list holding the review. Any other flow
+/// list is refused: it cannot grow line by line.
+fn empty_flow_list(
+    doc: &Alliance,
+    key: &Node,
+    list: &Node,
+    review: &Review,
+) -> Result<Splice, EditError> {
+    let text = &doc.text;
+    let eol = doc.line_ending.as_str();
+    let from =
+        list.span.start + (list.span.slice(text).len() - list.span.slice(text).trim_start().len());
+    let rest = &text[from..];
+    let close = rest.find(']').map(|i| from + i + 1);
+    let empty = close.is_some_and(|c| text[from + 1..c - 1].trim().is_empty());
+    let line_rest = close
+        .map(|c| &text[c..line_end_after(text, c)])
+        .unwrap_or("");
+    let (true, Some(close), true) = (empty, close, line_rest.trim().is_empty()) else {
+        return Err(EditError::FlowStyle("reviews"));
+    };
+    let indent = format!("{}  ", line_indent(text, key.span.start));
+    let lines = entry_lines(review, &indent, eol);
+    Ok(Splice {
+        span: Span::new(key.span.start, close),
+        text: format!(
+            "{}:{eol}{}",
+            key.span.slice(text),
+            lines.trim_end_matches(['\r', '\n'])
+        ),
+        what: "reviews".to_owned(),
+        old: Some("[]".to_owned()),
+        new: format!("added the review of {}", review.date),
+    })
+}
+
+/// The lines of one `reviews:` entry, its dash at `dash_indent`.
+fn entry_lines(review: &Review, dash_indent: &str, eol: &str) -> String {
+    let pad = format!("{dash_indent}  ");
+    let mut lines = String::new();
+    let _ = write!(lines, "{dash_indent}- date: {}{eol}", review.date);
+    if let Some(note) = &review.note {
+        let _ = write!(lines, "{pad}note: {}{eol}", yaml_scalar(note));
+    }
+    if !review.wins.is_empty() {
+        let _ = write!(lines, "{pad}wins:{eol}");
+        for win in &review.wins {
+            let _ = write!(lines, "{pad}  - {}{eol}", yaml_scalar(win));
+        }
+    }
+    lines
 }
 
 /// Replace a scalar's bytes with `wanted`, keeping its quotes. `None` when
@@ -324,7 +366,10 @@ fn set_scalar(
     }
     match &value.value {
         Value::Seq(_) | Value::Map(_) => return Err(EditError::Shape("review dates", "a date")),
-        Value::Null if !scalar_span(text, value.span).slice(text).trim().is_empty() && value.span.start > key.span.end => {
+        Value::Null
+            if !scalar_span(text, value.span).slice(text).trim().is_empty()
+                && value.span.start > key.span.end =>
+        {
             // `~` or `null`: replaced like any other value below.
         }
         Value::Null => {
@@ -576,6 +621,26 @@ mod tests {
         assert_eq!(
             edited.text,
             "---\nreview:\n  every: 1 month\n  last: 2026-03-31\n  next: 2026-04-30\nreviews:\n- date: 2026-01-01\n  note: x\n- date: 2026-03-31\n  note: \"yes\"\n  wins:\n    - \"Shipped: v2\"\n# end\n---\n"
+        );
+    }
+
+    #[test]
+    fn an_empty_flow_list_becomes_a_block() {
+        let text = "---\nreview:\n  every: 1 month\nreviews: []\ntitle: T\n---\n";
+        let edited = review(text, "2026-03-31", None).expect("edits");
+        assert!(
+            edited.text.ends_with("reviews:\n  - date: 2026-03-31\n    wins:\n      - \"Shipped: v2\"\ntitle: T\n---\n"),
+            "{}",
+            edited.text
+        );
+        assert_eq!(edited.changes.last().map(|c| c.lines.clone()), Some(6..=9));
+        assert_eq!(
+            review(
+                "---\nreview:\n  every: 1 month\nreviews: [{date: 2026-01-01}]\n---\n",
+                "2026-03-31",
+                None
+            ),
+            Err(EditError::FlowStyle("reviews"))
         );
     }
 
