@@ -72,6 +72,16 @@ pub enum EditError {
     /// A key holds the wrong kind of value.
     #[error("`{0}` is not {1}")]
     Shape(&'static str, &'static str),
+    /// The review date is before the last review already recorded.
+    #[error(
+        "the last review is already recorded on {last}, after {date}: a review cannot be dated before the last one"
+    )]
+    BeforeLast {
+        /// The date asked for.
+        date: Date,
+        /// `review.last` in the file.
+        last: Date,
+    },
     /// No item has this id.
     #[error("no item has `[id:: {0}]`")]
     NoSuchItem(String),
@@ -116,6 +126,14 @@ pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditErro
         Some(Ok(c)) => c,
         _ => return Err(EditError::NoCadence),
     };
+    if let Some(last) = fields.review.last.as_ref().and_then(|d| d.get()) {
+        if last > review.date {
+            return Err(EditError::BeforeLast {
+                date: review.date,
+                last,
+            });
+        }
+    }
     let next = cadence
         .after(review.date)
         .ok_or_else(|| EditError::Verify("the next date is past the calendar's end".to_owned()))?;
@@ -654,6 +672,14 @@ mod tests {
             review("---\nreview: {every: 1 month}\n---\n", "2026-01-01", None),
             Err(EditError::FlowStyle("review"))
         );
+        assert!(matches!(
+            review(
+                "---\nreview:\n  every: 1 month\n  last: 2026-05-01\n---\n",
+                "2026-04-30",
+                None
+            ),
+            Err(EditError::BeforeLast { .. })
+        ));
         assert!(matches!(
             review("---\nreview: [\n---\n", "2026-01-01", None),
             Err(EditError::Unreadable(_))
