@@ -88,6 +88,9 @@ fn only_alliance() -> Result<PathBuf, Failed> {
 /// Write the new text beside the file and rename it over, keeping the
 /// file's permissions.
 fn write_atomic(path: &Path, edited: &Edited) -> std::io::Result<()> {
+    // Through a symbolic link, the file it points at is the one rewritten.
+    let target = std::fs::canonicalize(path)?;
+    let path = target.as_path();
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
