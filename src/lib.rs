@@ -13,6 +13,8 @@ pub mod config;
 pub mod dates;
 pub mod discover;
 pub mod document;
+pub mod due;
+pub mod edit;
 pub mod finding;
 pub mod kind;
 pub mod report;

@@ -16,10 +16,12 @@ use crate::report::{Format, Style};
 mod adopt;
 mod check;
 mod completions;
+mod due;
 mod init;
 mod kinds;
 mod list;
 mod new;
+mod review;
 mod schema;
 
 const ABOUT: &str = "Designed alliances as Markdown in git: scaffold, validate, review and diff working agreements.";
@@ -75,6 +77,12 @@ pub enum Command {
     /// Turn an agreement you already have into an alliance by adding front matter; the body keeps every byte.
     #[command(after_help = ADOPT_HELP)]
     Adopt(AdoptArgs),
+    /// List alliances and items whose review date has passed (or falls within --within).
+    #[command(after_help = DUE_HELP)]
+    Due(DueArgs),
+    /// Record a review: set review.last, move review.next, log the note and the wins.
+    #[command(after_help = REVIEW_HELP)]
+    Review(ReviewArgs),
     /// List every alliance in the repository: kind, title, parties, status, reviews.
     #[command(after_help = LIST_HELP)]
     List(ListArgs),
@@ -89,6 +97,77 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `alliance man > alliance.1`.
     Man,
+}
+
+const DUE_HELP: &str = "\
+An alliance is due on review.next, else review.last + review.every, else
+created + review.every. Items are due on their [review:: DATE]. Retired
+alliances are skipped; drafts are listed apart and never fail the run.
+
+Examples:
+  alliance due
+  alliance due --within 14d
+  alliance due --today 2026-12-01 --fail-on never --format markdown
+  alliance due --changed-since origin/main --format github
+
+Exit codes: 0 nothing failing, 1 overdue (or due soon with --fail-on
+due-soon), 2 could not run (bad arguments, a file that is not an alliance,
+a bad revision).";
+
+const REVIEW_HELP: &str = "\
+Only the values that change are rewritten: comments, key order, quoting,
+blank lines, CRLF and the body keep every byte. Recording the same review
+twice changes nothing.
+
+Examples:
+  alliance review TEAM_ALLIANCE.md --note \"Kept everything\" --win \"First quiet on-call\"
+  alliance review --date 2026-12-01
+  alliance review TEAM_ALLIANCE.md --item on-time --next 2027-03-01
+
+Exit codes: 0 recorded (or already recorded), 2 refused (the file is untouched).";
+
+/// Arguments of `alliance due`.
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// Files or folders (default: the repository's alliances).
+    pub paths: Vec<PathBuf>,
+    /// The day to judge by, YYYY-MM-DD (default: today, local time).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+    /// Also list reviews due within this span: 14d, 2w, 1 month.
+    #[arg(long, value_name = "SPAN")]
+    pub within: Option<String>,
+    /// What fails the run (exit 1).
+    #[arg(long, value_enum, default_value_t = crate::due::FailOn::Overdue)]
+    pub fail_on: crate::due::FailOn,
+    /// Only alliances changed between REV and the working tree.
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = crate::report::due::DueFormat::Human)]
+    pub format: crate::report::due::DueFormat,
+}
+
+/// Arguments of `alliance review`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The alliance (default: the repository's only one).
+    pub path: Option<PathBuf>,
+    /// The day of the review, YYYY-MM-DD (default: today, local time).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// What the parties noted.
+    #[arg(long, value_name = "TEXT", conflicts_with = "item")]
+    pub note: Option<String>,
+    /// A success celebrated (repeat for more).
+    #[arg(long, value_name = "TEXT", conflicts_with = "item")]
+    pub win: Vec<String>,
+    /// Review one item instead: the item with [id:: ID] (needs --next).
+    #[arg(long, value_name = "ID", requires = "next")]
+    pub item: Option<String>,
+    /// The item's next review date, YYYY-MM-DD (with --item).
+    #[arg(long, value_name = "DATE", requires = "item")]
+    pub next: Option<String>,
 }
 
 const LIST_HELP: &str = "\
@@ -339,6 +418,8 @@ where
         Command::Kinds(args) => kinds::run(&args, out),
         Command::New(args) => new::run(&args, out),
         Command::Adopt(args) => adopt::run(&args, out),
+        Command::Due(args) => due::run(&args, out),
+        Command::Review(args) => review::run(&args, out),
         Command::List(args) => list::run(&args, out),
         Command::Init(args) => init::run(&args, out),
         Command::Schema(args) => schema::run(&args, out),

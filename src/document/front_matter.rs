@@ -177,17 +177,6 @@ impl ReviewPlan {
     pub fn cadence(&self) -> Option<Result<Cadence, CadenceError>> {
         self.every.as_ref().map(|t| t.value.parse())
     }
-
-    /// When the next review is due: `next` when written, else `last` +
-    /// `every`, else `created` + `every` for an alliance never reviewed.
-    pub fn next_due(&self, created: Option<Date>) -> Option<Date> {
-        if let Some(next) = self.next.as_ref().and_then(DateField::get) {
-            return Some(next);
-        }
-        let cadence = self.cadence()?.ok()?;
-        let anchor = self.last.as_ref().and_then(DateField::get).or(created)?;
-        cadence.after(anchor)
-    }
 }
 
 /// One entry of the `reviews:` log.

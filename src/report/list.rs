@@ -41,11 +41,8 @@ fn row(doc: &Alliance) -> Row {
             .unwrap_or_default(),
         last: date(fields.and_then(|f| f.review.last.as_ref())),
         next: fields
-            .and_then(|f| {
-                f.review
-                    .next_due(f.created.as_ref().and_then(DateField::get))
-            })
-            .map(|d| d.to_string())
+            .and_then(crate::due::alliance_review)
+            .map(|(date, _, _)| date.to_string())
             .unwrap_or_default(),
     }
 }

@@ -7,6 +7,7 @@
 //! All text that came from a document goes through [`sanitize`] before it
 //! reaches a terminal.
 
+pub mod due;
 mod github;
 mod human;
 mod json;

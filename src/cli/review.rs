@@ -1,0 +1,94 @@
+//! `alliance review`: record a review in the alliance's front matter.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{Failed, ReviewArgs};
+use crate::edit::{self, Edited, Review};
+use crate::report::sanitize;
+use crate::workspace::{ReadError, Workspace, read_document};
+
+pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
+    let date = match &args.date {
+        Some(text) => {
+            crate::dates::parse_date(text).map_err(|e| Failed::Usage(format!("--date: {e}")))?
+        }
+        None => jiff::Zoned::now().date(),
+    };
+    let path = match &args.path {
+        Some(path) => path.clone(),
+        None => only_alliance()?,
+    };
+    let doc = read_document(&path).map_err(|e| match e {
+        ReadError::Io(reason) => Failed::Usage(format!("cannot read {}: {reason}", path.display())),
+        ReadError::NotText(file) => Failed::Usage(format!(
+            "{}: {}",
+            path.display(),
+            crate::check::unreadable(&file).message
+        )),
+    })?;
+    let refused = |e: edit::EditError| {
+        Failed::Usage(format!("{}: {e}; the file was not changed", path.display()))
+    };
+    let edited = match (&args.item, args.next.as_deref()) {
+        (Some(id), Some(next)) => {
+            let next = crate::dates::parse_date(next)
+                .map_err(|e| Failed::Usage(format!("--next: {e}")))?;
+            edit::set_item_review(&doc, id, next).map_err(refused)?
+        }
+        _ => edit::record_review(
+            &doc,
+            &Review {
+                date,
+                note: args.note.clone(),
+                wins: args.win.clone(),
+            },
+        )
+        .map_err(refused)?,
+    };
+    let shown = sanitize(&path.display().to_string()).into_owned();
+    if edited.changes.is_empty() {
+        writeln!(out, "{shown}: already up to date; nothing changed")?;
+        return Ok(0);
+    }
+    write_atomic(&path, &edited)?;
+    for change in &edited.changes {
+        let lines = if change.lines.start() == change.lines.end() {
+            format!("{}", change.lines.start())
+        } else {
+            format!("{}-{}", change.lines.start(), change.lines.end())
+        };
+        let what = match &change.old {
+            Some(old) => format!("{}: {} -> {}", change.what, old, change.new),
+            None => format!("{}: {}", change.what, change.new),
+        };
+        writeln!(out, "{shown}:{lines}: {}", sanitize(&what))?;
+    }
+    Ok(0)
+}
+
+/// The repository's one alliance, when no path is given.
+fn only_alliance() -> Result<PathBuf, Failed> {
+    let workspace = Workspace::current()?;
+    let found = workspace.discover(&[])?;
+    match found.documents.as_slice() {
+        [one] => Ok(one.path.clone()),
+        [] => Err(Failed::Usage(
+            "no alliance documents found here; name the file to review".to_owned(),
+        )),
+        many => Err(Failed::Usage(format!(
+            "{} alliances here; name the one to review (e.g. `alliance review {}`)",
+            many.len(),
+            many[0].path.display()
+        ))),
+    }
+}
+
+/// Write the new text atomically over the file (through a symbolic link,
+/// the file it points at), keeping its permissions.
+fn write_atomic(path: &Path, edited: &Edited) -> Result<(), Failed> {
+    let target = std::fs::canonicalize(path)
+        .map_err(|e| Failed::Usage(format!("cannot write {}: {e}", path.display())))?;
+    crate::atomic::write(&target, edited.text.as_bytes(), true)?;
+    Ok(())
+}

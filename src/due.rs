@@ -1,0 +1,452 @@
+//! What is due for review: per alliance, the next review date, and per item,
+//! the `[review:: DATE]` it carries, each placed in a tier relative to a
+//! given day.
+//!
+//! The alliance's date is `review.next` when written, else `review.last` +
+//! `review.every`, else `created` + `review.every` for an alliance never
+//! reviewed. Responsibility goes to the item's `[owner:: ...]`, else to the
+//! parties. Retired alliances are skipped; drafts are kept apart and never
+//! fail a run (they are not in force yet). This module computes; it never
+//! reads files, prints or decides exit codes beyond counting.
+
+use jiff::civil::Date;
+
+use crate::check;
+use crate::dates::{self, Cadence};
+use crate::document::{Alliance, FrontMatter, Span, Status};
+use crate::finding::{Finding, Location, Rule};
+
+/// Where a dated thing stands on the day of the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tier {
+    /// The date has passed.
+    Overdue,
+    /// The date is today, or within the `--within` window.
+    DueSoon,
+    /// Later than that.
+    Ok,
+}
+
+/// Where an alliance's review date came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// `review.next`, as written.
+    Next,
+    /// `review.last` + `review.every`.
+    LastPlusEvery,
+    /// `created` + `review.every`: never reviewed yet.
+    CreatedPlusEvery,
+    /// An item's `[review:: DATE]`.
+    Item,
+}
+
+/// One dated thing: the alliance's review, or an item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Due {
+    /// The date the review falls on.
+    pub date: Date,
+    /// Days from the date to today: positive when overdue, 0 on the day,
+    /// negative before.
+    pub days_overdue: i64,
+    /// Overdue, due soon or fine.
+    pub tier: Tier,
+    /// Where the date came from.
+    pub basis: Basis,
+    /// Who is responsible: the item's owners, else the parties.
+    pub owners: Vec<String>,
+    /// Where the date is written (1-based line and column).
+    pub line: usize,
+    /// Column of the date.
+    pub column: usize,
+    /// For an item, its text (without fields); its `id` when it has one.
+    pub item: Option<DueItem>,
+}
+
+/// The item a [`Due`] is about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueItem {
+    /// The item's text without its inline fields.
+    pub text: String,
+    /// The item's `[id:: ...]`.
+    pub id: Option<String>,
+    /// The section it is in.
+    pub section: String,
+}
+
+/// What is due in one alliance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AllianceDue {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// The title.
+    pub title: String,
+    /// Whether the alliance is a draft (listed apart, never failing).
+    pub draft: bool,
+    /// The alliance's review, or `None` when no date can be worked out
+    /// (no `review.next` and no valid cadence).
+    pub review: Option<Due>,
+    /// Every item with a review date, in file order.
+    pub items: Vec<Due>,
+}
+
+impl AllianceDue {
+    /// The alliance review and the items, in that order.
+    pub fn entries(&self) -> impl Iterator<Item = &Due> {
+        self.review.iter().chain(&self.items)
+    }
+
+    /// The worst tier of any of its entries.
+    pub fn worst(&self) -> Tier {
+        self.entries().map(|d| d.tier).min().unwrap_or(Tier::Ok)
+    }
+}
+
+/// The day of the run and how far ahead "due soon" reaches.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    /// Today.
+    pub today: Date,
+    /// The last day counted as due soon (today itself when no window).
+    pub soon_until: Date,
+}
+
+impl Window {
+    /// The window from `today` over `within` (none: only today is due soon).
+    pub fn new(today: Date, within: Option<Cadence>) -> Window {
+        let soon_until = within.and_then(|c| c.after(today)).unwrap_or(today);
+        Window { today, soon_until }
+    }
+
+    /// The tier of `date`.
+    pub fn tier(&self, date: Date) -> Tier {
+        if date < self.today {
+            Tier::Overdue
+        } else if date <= self.soon_until {
+            Tier::DueSoon
+        } else {
+            Tier::Ok
+        }
+    }
+
+    fn due(
+        &self,
+        date: Date,
+        basis: Basis,
+        owners: Vec<String>,
+        at: (usize, usize),
+        item: Option<DueItem>,
+    ) -> Due {
+        Due {
+            date,
+            days_overdue: dates::days_between(date, self.today),
+            tier: self.tier(date),
+            basis,
+            owners,
+            line: at.0,
+            column: at.1,
+            item,
+        }
+    }
+}
+
+/// What one document amounts to for `due`.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// A retired alliance: not listed.
+    Retired,
+    /// The document could not be read as an alliance: the finding says why.
+    Broken(Finding),
+    /// An alliance with its dates.
+    Listed(AllianceDue),
+}
+
+/// The rules that mean a file is not an alliance at all.
+const UNREADABLE: &[Rule] = &[
+    Rule::NoFrontMatter,
+    Rule::UnclosedFrontMatter,
+    Rule::InvalidYaml,
+    Rule::NotAMapping,
+    Rule::NotText,
+];
+
+/// The finding that stops `doc` from being read as an alliance, if any.
+pub fn broken(doc: &Alliance) -> Option<Finding> {
+    if doc.fields().is_some() {
+        return None;
+    }
+    let kinds = crate::kind::Kinds::builtin();
+    check::check(doc, &kinds)
+        .into_iter()
+        .find(|f| UNREADABLE.contains(&f.rule))
+}
+
+/// Work out what is due in `doc` on the window's day.
+pub fn assess(doc: &Alliance, window: &Window) -> Outcome {
+    if let Some(finding) = broken(doc) {
+        return Outcome::Broken(finding);
+    }
+    let Some(fields) = doc.fields() else {
+        // `broken` found no reason, yet there is no mapping: say so plainly.
+        return Outcome::Broken(Finding::error(
+            Rule::NoFrontMatter,
+            "not an alliance: the file has no front matter",
+        ));
+    };
+    let status = fields.status();
+    if status == Status::Retired {
+        return Outcome::Retired;
+    }
+    let parties: Vec<String> = fields.parties.iter().map(|p| p.label()).collect();
+    let at = |span: Span| doc.line_col(span.start);
+    let review = alliance_review(fields)
+        .map(|(date, basis, span)| window.due(date, basis, parties.clone(), at(span), None));
+    let mut items = Vec::new();
+    for (section, item) in doc.items() {
+        let Some(field) = item.field("review") else {
+            continue;
+        };
+        let Ok(date) = dates::parse_date(&field.value) else {
+            // `check` reports it (A040); `due` has no date to place.
+            continue;
+        };
+        let owners = match item.field("owner") {
+            Some(owner) => check::owners(&owner.value)
+                .into_iter()
+                .map(|who| match fields.party(who) {
+                    Some(party) => party.label(),
+                    None => who.to_owned(),
+                })
+                .collect(),
+            None => parties.clone(),
+        };
+        let described = DueItem {
+            text: item.text.clone(),
+            id: item.field("id").map(|f| f.value.clone()),
+            section: section.heading.text.clone(),
+        };
+        items.push(window.due(
+            date,
+            Basis::Item,
+            owners,
+            at(field.value_span),
+            Some(described),
+        ));
+    }
+    Outcome::Listed(AllianceDue {
+        path: doc.path.clone(),
+        title: doc.display_title().unwrap_or("(untitled)").to_owned(),
+        draft: status == Status::Draft,
+        review,
+        items,
+    })
+}
+
+/// The alliance's review date, where it came from and where it is written.
+pub fn alliance_review(fields: &FrontMatter) -> Option<(Date, Basis, Span)> {
+    let plan = &fields.review;
+    if let Some(next) = &plan.next {
+        if let Some(date) = next.get() {
+            return Some((date, Basis::Next, next.span));
+        }
+    }
+    let cadence = plan.cadence()?.ok()?;
+    if let Some(last) = &plan.last {
+        if let Some(date) = last.get() {
+            return Some((cadence.after(date)?, Basis::LastPlusEvery, last.span));
+        }
+    }
+    let created = fields.created.as_ref()?;
+    let date = created.get()?;
+    Some((cadence.after(date)?, Basis::CreatedPlusEvery, created.span))
+}
+
+/// When a run fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Overdue reviews fail the run (the default).
+    Overdue,
+    /// Overdue reviews and reviews due soon fail the run.
+    DueSoon,
+    /// Report only: never exit 1.
+    Never,
+}
+
+/// A document that could not be read as an alliance.
+#[derive(Debug, Clone)]
+pub struct BrokenFile {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// The `check` finding that says why (its location, when it has one).
+    pub finding: Finding,
+}
+
+/// The result of a `due` run.
+#[derive(Debug, Clone)]
+pub struct DueReport {
+    /// The day and window.
+    pub window: Window,
+    /// The alliances, active and draft.
+    pub alliances: Vec<AllianceDue>,
+    /// Files that are not readable alliances.
+    pub broken: Vec<BrokenFile>,
+    /// How many retired alliances were skipped.
+    pub retired: usize,
+}
+
+impl DueReport {
+    /// An empty report for `window`.
+    pub fn new(window: Window) -> DueReport {
+        DueReport {
+            window,
+            alliances: Vec::new(),
+            broken: Vec::new(),
+            retired: 0,
+        }
+    }
+
+    /// Add the outcome of one document.
+    pub fn add(&mut self, path: &std::path::Path, outcome: Outcome) {
+        match outcome {
+            Outcome::Retired => self.retired += 1,
+            Outcome::Broken(finding) => self.broken.push(BrokenFile {
+                path: path.to_path_buf(),
+                finding,
+            }),
+            Outcome::Listed(alliance) => self.alliances.push(alliance),
+        }
+    }
+
+    /// How many entries of active alliances are in `tier`.
+    pub fn count(&self, tier: Tier) -> usize {
+        self.alliances
+            .iter()
+            .filter(|a| !a.draft)
+            .flat_map(AllianceDue::entries)
+            .filter(|d| d.tier == tier)
+            .count()
+    }
+
+    /// Exit code: 2 when a file is broken, 1 when `fail_on` is met, else 0.
+    pub fn exit_code(&self, fail_on: FailOn) -> u8 {
+        if !self.broken.is_empty() {
+            return 2;
+        }
+        let failing = match fail_on {
+            FailOn::Never => 0,
+            FailOn::Overdue => self.count(Tier::Overdue),
+            FailOn::DueSoon => self.count(Tier::Overdue) + self.count(Tier::DueSoon),
+        };
+        u8::from(failing > 0)
+    }
+
+    /// The location of a broken file's finding, if it has one.
+    pub fn broken_location(file: &BrokenFile) -> Option<&Location> {
+        file.finding.location.as_ref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn date(s: &str) -> Date {
+        dates::parse_date(s).expect("date")
+    }
+
+    fn doc(front: &str, body: &str) -> Alliance {
+        Alliance::parse_text(
+            Path::new("a.md"),
+            format!(
+                "---\nalliance: team\ntitle: T\nparties:\n  - Ada <ada>\n  - Grace <grace>\n{front}---\n# T\n{body}"
+            ),
+        )
+    }
+
+    fn listed(outcome: Outcome) -> AllianceDue {
+        match outcome {
+            Outcome::Listed(a) => a,
+            other => panic!("expected a listed alliance, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn tiers_at_the_boundaries() {
+        let w = Window::new(date("2026-11-21"), Some("14d".parse().expect("cadence")));
+        assert_eq!(w.tier(date("2026-11-20")), Tier::Overdue);
+        assert_eq!(w.tier(date("2026-11-21")), Tier::DueSoon);
+        assert_eq!(w.tier(date("2026-12-05")), Tier::DueSoon);
+        assert_eq!(w.tier(date("2026-12-06")), Tier::Ok);
+        let bare = Window::new(date("2026-11-21"), None);
+        assert_eq!(bare.tier(date("2026-11-21")), Tier::DueSoon);
+        assert_eq!(bare.tier(date("2026-11-22")), Tier::Ok);
+    }
+
+    #[test]
+    fn date_sources_in_order() {
+        let w = Window::new(date("2027-03-01"), None);
+        let a = listed(assess(
+            &doc("created: 2026-01-31\nreview:\n  every: 1 month\n", ""),
+            &w,
+        ));
+        let r = a.review.expect("review");
+        assert_eq!(
+            (r.date, r.basis),
+            (date("2026-02-28"), Basis::CreatedPlusEvery)
+        );
+        let a = listed(assess(
+            &doc(
+                "created: 2026-01-01\nreview:\n  every: 1 month\n  last: 2028-01-31\n",
+                "",
+            ),
+            &w,
+        ));
+        let r = a.review.expect("review");
+        assert_eq!(
+            (r.date, r.basis),
+            (date("2028-02-29"), Basis::LastPlusEvery)
+        );
+        let a = listed(assess(
+            &doc(
+                "review:\n  every: 1 month\n  last: 2026-01-01\n  next: 2027-02-27\n",
+                "",
+            ),
+            &w,
+        ));
+        let r = a.review.expect("review");
+        assert_eq!(
+            (r.date, r.basis, r.days_overdue, r.tier),
+            (date("2027-02-27"), Basis::Next, 2, Tier::Overdue)
+        );
+        assert_eq!(r.owners, ["@ada", "@grace"]);
+    }
+
+    #[test]
+    fn items_with_owners_and_retired_and_drafts() {
+        let w = Window::new(date("2026-12-01"), None);
+        let body = "## Agreements\n- On time. [owner:: @grace] [review:: 2026-11-01]\n- No date.\n- Bad. [review:: soon]\n";
+        let a = listed(assess(&doc("", body), &w));
+        assert!(a.review.is_none());
+        assert_eq!(a.items.len(), 1);
+        assert_eq!(a.items[0].owners, ["@grace"]);
+        assert_eq!(a.items[0].days_overdue, 30);
+        assert_eq!(a.items[0].line, 10);
+        assert!(matches!(
+            assess(&doc("status: retired\n", body), &w),
+            Outcome::Retired
+        ));
+        assert!(listed(assess(&doc("status: draft\n", body), &w)).draft);
+    }
+
+    #[test]
+    fn unparsable_documents_are_broken() {
+        let w = Window::new(date("2026-12-01"), None);
+        let bad = Alliance::parse_text(Path::new("b.md"), "---\ntitle: [\n---\n".to_owned());
+        match assess(&bad, &w) {
+            Outcome::Broken(f) => assert_eq!(f.rule, Rule::InvalidYaml),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,711 @@
+//! In-place edits of an alliance that keep every other byte: recording a
+//! review in the front matter, and moving an item's `[review:: DATE]`.
+//!
+//! Edits are splices computed from the spans the parser keeps: a value that
+//! changes has only its bytes replaced (its quotes kept), a missing key or a
+//! new `reviews:` entry is inserted as whole lines with the file's line
+//! ending and the indentation its neighbours use. Comments, key order, blank
+//! lines, BOM, CRLF and the body are untouched. The result is parsed again
+//! and checked before it is handed back. This module computes new text; the
+//! caller writes it (atomically).
+
+use std::fmt::Write as _;
+use std::ops::RangeInclusive;
+
+use jiff::civil::Date;
+
+use crate::document::yaml::{Node, Value};
+use crate::document::{Alliance, FrontMatterBlock, LineIndex, Span};
+use crate::due::{self};
+
+/// A review to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    /// The day it was held.
+    pub date: Date,
+    /// What the parties noted.
+    pub note: Option<String>,
+    /// The successes celebrated.
+    pub wins: Vec<String>,
+}
+
+/// One change made, for the user: what, where (lines of the new file), from
+/// what to what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// What changed: `review.last`, `reviews`, `item on-time`.
+    pub what: String,
+    /// The lines of the new text that hold the change.
+    pub lines: RangeInclusive<usize>,
+    /// The old value, when one was replaced.
+    pub old: Option<String>,
+    /// The new value, or a description of what was added.
+    pub new: String,
+}
+
+/// The new text of a document and what changed (nothing, when the review
+/// was already recorded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edited {
+    /// The whole new text.
+    pub text: String,
+    /// The changes, in file order.
+    pub changes: Vec<Change>,
+}
+
+/// Why an edit was refused. The file is left as it was.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    /// The front matter does not parse; the finding says why.
+    #[error("{0}")]
+    Unreadable(String),
+    /// No usable cadence to move `review.next` by.
+    #[error(
+        "`review.every` is missing or not a cadence, so the next review cannot be set: add e.g. `every: 3 months` under `review:`"
+    )]
+    NoCadence,
+    /// A part of the front matter is written in a shape this editor does not rewrite.
+    #[error(
+        "`{0}` is written in flow style (`{{...}}` or `[...]`); write it as a block to let `alliance review` edit it"
+    )]
+    FlowStyle(&'static str),
+    /// A key holds the wrong kind of value.
+    #[error("`{0}` is not {1}")]
+    Shape(&'static str, &'static str),
+    /// The review date is before the last review already recorded.
+    #[error(
+        "the last review is already recorded on {last}, after {date}: a review cannot be dated before the last one"
+    )]
+    BeforeLast {
+        /// The date asked for.
+        date: Date,
+        /// `review.last` in the file.
+        last: Date,
+    },
+    /// No item has this id.
+    #[error("no item has `[id:: {0}]`")]
+    NoSuchItem(String),
+    /// The edited text did not read back as intended (a bug; nothing written).
+    #[error("the edited front matter did not read back as expected ({0}); nothing was written")]
+    Verify(String),
+}
+
+/// A splice: replace `span` with `text`.
+struct Splice {
+    span: Span,
+    text: String,
+    what: String,
+    old: Option<String>,
+    new: String,
+}
+
+fn root_of(doc: &Alliance) -> Result<(&Node, Span), EditError> {
+    if let Some(finding) = due::broken(doc) {
+        return Err(EditError::Unreadable(format!(
+            "{} {}: {}",
+            finding.rule.code(),
+            finding.rule.name(),
+            finding.message
+        )));
+    }
+    match &doc.front {
+        FrontMatterBlock::Mapping { root, inner, .. } => Ok((root, *inner)),
+        _ => Err(EditError::Unreadable(
+            "the file has no front matter".to_owned(),
+        )),
+    }
+}
+
+/// Record `review` in `doc`: set `review.last`, move `review.next` by the
+/// cadence, and append an entry to `reviews:` unless one with the same date
+/// and note is there already.
+pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditError> {
+    let (root, inner) = root_of(doc)?;
+    let fields = doc.fields().ok_or(EditError::NoCadence)?;
+    let cadence = match fields.review.cadence() {
+        Some(Ok(c)) => c,
+        _ => return Err(EditError::NoCadence),
+    };
+    if let Some(last) = fields.review.last.as_ref().and_then(|d| d.get()) {
+        if last > review.date {
+            return Err(EditError::BeforeLast {
+                date: review.date,
+                last,
+            });
+        }
+    }
+    let next = cadence
+        .after(review.date)
+        .ok_or_else(|| EditError::Verify("the next date is past the calendar's end".to_owned()))?;
+    let text = &doc.text;
+    let eol = doc.line_ending.as_str();
+    let (_, plan) = root.entry("review").ok_or(EditError::NoCadence)?;
+    if !matches!(plan.value, Value::Map(_)) {
+        return Err(EditError::Shape("review", "a mapping"));
+    }
+    if is_flow(text, plan) {
+        return Err(EditError::FlowStyle("review"));
+    }
+    let mut splices = Vec::new();
+    let key_indent = first_key_indent(doc, plan);
+    let plan_end = line_end_after(text, deep_end(plan));
+    for (key, date) in [("last", review.date), ("next", next)] {
+        let wanted = date.to_string();
+        let what = format!("review.{key}");
+        match plan.entry(key) {
+            Some((k, v)) => {
+                if let Some(s) = set_scalar(text, k, v, &wanted, what)? {
+                    splices.push(s);
+                }
+            }
+            None => {
+                // After the mapping's last line; a file ending without a
+                // line ending gets one first.
+                let lead = if plan_end > 0 && !text[..plan_end].ends_with('\n') {
+                    eol
+                } else {
+                    ""
+                };
+                splices.push(Splice {
+                    span: Span::new(plan_end, plan_end),
+                    text: format!("{lead}{key_indent}{key}: {wanted}{eol}"),
+                    what,
+                    old: None,
+                    new: wanted,
+                });
+            }
+        }
+    }
+    if let Some(s) = reviews_entry(doc, root, inner, review)? {
+        splices.push(s);
+    }
+    let edited = apply(text, splices);
+    let check = Alliance::parse_text(&doc.path, edited.text.clone());
+    let ok = check.fields().is_some_and(|f| {
+        f.review.last.as_ref().and_then(|d| d.get()) == Some(review.date)
+            && f.review.next.as_ref().and_then(|d| d.get()) == Some(next)
+            && f.reviews.iter().any(|e| same_entry(e, review))
+    });
+    if !ok {
+        return Err(EditError::Verify(
+            "review.last, review.next or the reviews entry".to_owned(),
+        ));
+    }
+    Ok(edited)
+}
+
+/// Set the `[review:: DATE]` of the item with `[id:: id]` to `next`,
+/// adding the field after the item's last field when it has none.
+pub fn set_item_review(doc: &Alliance, id: &str, next: Date) -> Result<Edited, EditError> {
+    root_of(doc)?;
+    let item = doc
+        .items()
+        .map(|(_, item)| item)
+        .find(|item| item.field("id").is_some_and(|f| f.value == id))
+        .ok_or_else(|| EditError::NoSuchItem(id.to_owned()))?;
+    let wanted = next.to_string();
+    let what = format!("item {id}");
+    let splice = match item.field("review") {
+        Some(field) if field.value == wanted => None,
+        Some(field) => Some(Splice {
+            span: field.value_span,
+            text: wanted.clone(),
+            what,
+            old: Some(field.value.clone()),
+            new: wanted,
+        }),
+        None => {
+            let after = item
+                .fields
+                .iter()
+                .map(|f| f.span.end)
+                .max()
+                .unwrap_or_else(|| {
+                    let line_end = doc.text[item.span.start..]
+                        .find(['\n', '\r'])
+                        .map_or(doc.text.len(), |i| item.span.start + i);
+                    line_end.min(item.span.end.max(item.span.start))
+                });
+            let at = doc.text[..after].trim_end_matches([' ', '\t']).len();
+            Some(Splice {
+                span: Span::new(at, at),
+                text: format!(" [review:: {wanted}]"),
+                what,
+                old: None,
+                new: wanted,
+            })
+        }
+    };
+    let edited = apply(&doc.text, splice.into_iter().collect());
+    let check = Alliance::parse_text(&doc.path, edited.text.clone());
+    let ok = check.items().any(|(_, item)| {
+        item.field("id").is_some_and(|f| f.value == id)
+            && item
+                .field("review")
+                .is_some_and(|f| f.value == next.to_string())
+    });
+    if !ok {
+        return Err(EditError::Verify(format!("the review date of item {id}")));
+    }
+    Ok(edited)
+}
+
+fn same_entry(entry: &crate::document::ReviewEntry, review: &Review) -> bool {
+    entry.date.as_ref().and_then(|d| d.get()) == Some(review.date)
+        && entry.note.as_ref().map(|n| n.value.as_str()) == review.note.as_deref()
+}
+
+/// The splice that appends the review to `reviews:` (creating the list at
+/// the end of the front matter), or `None` when it is already there.
+fn reviews_entry(
+    doc: &Alliance,
+    root: &Node,
+    inner: Span,
+    review: &Review,
+) -> Result<Option<Splice>, EditError> {
+    let fields = doc.fields().ok_or(EditError::NoCadence)?;
+    if fields.reviews.iter().any(|e| same_entry(e, review)) {
+        return Ok(None);
+    }
+    let text = &doc.text;
+    let eol = doc.line_ending.as_str();
+    let (at, dash_indent, header) = match root.entry("reviews") {
+        Some((key, list)) => {
+            let items = match &list.value {
+                Value::Seq(items) => items,
+                Value::Null => &Vec::new(),
+                _ => return Err(EditError::Shape("reviews", "a list")),
+            };
+            if is_flow(text, list) {
+                return empty_flow_list(doc, key, list, review).map(Some);
+            }
+            match items.first() {
+                Some(first) => {
+                    let line_start = text[..first.span.start].rfind('\n').map_or(0, |i| i + 1);
+                    let before = &text[line_start..first.span.start];
+                    let dash = before.find('-').unwrap_or(0);
+                    let indent = before[..dash].to_owned();
+                    let end = items.iter().map(deep_end).max().unwrap_or(first.span.end);
+                    (line_end_after(text, end), indent, String::new())
+                }
+                None => {
+                    let key_line = line_end_after(text, key.span.end.max(list.span.end));
+                    (
+                        key_line,
+                        format!("{}  ", line_indent(text, key.span.start)),
+                        String::new(),
+                    )
+                }
+            }
+        }
+        None => (inner.end, "  ".to_owned(), format!("reviews:{eol}")),
+    };
+    let lines = format!("{header}{}", entry_lines(review, &dash_indent, eol));
+    // Inserting at the end of a file whose last line has no line ending.
+    let lead = if at > 0 && !text[..at].ends_with('\n') {
+        eol
+    } else {
+        ""
+    };
+    Ok(Some(Splice {
+        span: Span::new(at, at),
+        text: format!("{lead}{lines}"),
+        what: "reviews".to_owned(),
+        old: None,
+        new: format!("added the review of {}", review.date),
+    }))
+}
+
+/// `reviews: []` becomes a block list holding the review. Any other flow
+/// list is refused: it cannot grow line by line.
+fn empty_flow_list(
+    doc: &Alliance,
+    key: &Node,
+    list: &Node,
+    review: &Review,
+) -> Result<Splice, EditError> {
+    let text = &doc.text;
+    let eol = doc.line_ending.as_str();
+    let from =
+        list.span.start + (list.span.slice(text).len() - list.span.slice(text).trim_start().len());
+    let rest = &text[from..];
+    let close = rest.find(']').map(|i| from + i + 1);
+    let empty = close.is_some_and(|c| text[from + 1..c - 1].trim().is_empty());
+    let line_rest = close
+        .map(|c| &text[c..line_end_after(text, c)])
+        .unwrap_or("");
+    let (true, Some(close), true) = (empty, close, line_rest.trim().is_empty()) else {
+        return Err(EditError::FlowStyle("reviews"));
+    };
+    let indent = format!("{}  ", line_indent(text, key.span.start));
+    let lines = entry_lines(review, &indent, eol);
+    Ok(Splice {
+        span: Span::new(key.span.start, close),
+        text: format!(
+            "{}:{eol}{}",
+            key.span.slice(text),
+            lines.trim_end_matches(['\r', '\n'])
+        ),
+        what: "reviews".to_owned(),
+        old: Some("[]".to_owned()),
+        new: format!("added the review of {}", review.date),
+    })
+}
+
+/// The lines of one `reviews:` entry, its dash at `dash_indent`.
+fn entry_lines(review: &Review, dash_indent: &str, eol: &str) -> String {
+    let pad = format!("{dash_indent}  ");
+    let mut lines = String::new();
+    let _ = write!(lines, "{dash_indent}- date: {}{eol}", review.date);
+    if let Some(note) = &review.note {
+        let _ = write!(lines, "{pad}note: {}{eol}", yaml_scalar(note));
+    }
+    if !review.wins.is_empty() {
+        let _ = write!(lines, "{pad}wins:{eol}");
+        for win in &review.wins {
+            let _ = write!(lines, "{pad}  - {}{eol}", yaml_scalar(win));
+        }
+    }
+    lines
+}
+
+/// Replace a scalar's bytes with `wanted`, keeping its quotes. `None` when
+/// it already says `wanted`.
+fn set_scalar(
+    text: &str,
+    key: &Node,
+    value: &Node,
+    wanted: &str,
+    what: String,
+) -> Result<Option<Splice>, EditError> {
+    let old_text = value.scalar_text().map(|t| t.into_owned());
+    if old_text.as_deref() == Some(wanted) {
+        return Ok(None);
+    }
+    match &value.value {
+        Value::Seq(_) | Value::Map(_) => return Err(EditError::Shape("review dates", "a date")),
+        Value::Null
+            if !scalar_span(text, value.span).slice(text).trim().is_empty()
+                && value.span.start > key.span.end =>
+        {
+            // `~` or `null`: replaced like any other value below.
+        }
+        Value::Null => {
+            // `last:` with nothing after it: write the value after the colon.
+            let colon = text[key.span.end..]
+                .find(':')
+                .map_or(key.span.end, |i| key.span.end + i + 1);
+            return Ok(Some(Splice {
+                span: Span::new(colon, colon),
+                text: format!(" {wanted}"),
+                what,
+                old: None,
+                new: wanted.to_owned(),
+            }));
+        }
+        _ => {}
+    }
+    let span = scalar_span(text, value.span);
+    let raw = span.slice(text);
+    let replacement = match raw.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        Some(q) => format!("{q}{wanted}{q}"),
+        None => wanted.to_owned(),
+    };
+    Ok(Some(Splice {
+        span,
+        text: replacement,
+        what,
+        old: old_text,
+        new: wanted.to_owned(),
+    }))
+}
+
+/// The bytes of a one-line scalar, quotes included: the parser's span can
+/// run on over trailing spaces and a comment.
+fn scalar_span(text: &str, span: Span) -> Span {
+    let raw = span.slice(text);
+    let line = raw.split(['\n', '\r']).next().unwrap_or("");
+    let len = match line.chars().next() {
+        Some('\'') => {
+            let mut end = line.len();
+            let mut chars = line.char_indices().skip(1).peekable();
+            while let Some((i, c)) = chars.next() {
+                if c == '\'' {
+                    if chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                        chars.next();
+                    } else {
+                        end = i + 1;
+                        break;
+                    }
+                }
+            }
+            end
+        }
+        Some('"') => {
+            let mut end = line.len();
+            let mut escaped = false;
+            for (i, c) in line.char_indices().skip(1) {
+                match c {
+                    '\\' if !escaped => escaped = true,
+                    '"' if !escaped => {
+                        end = i + 1;
+                        break;
+                    }
+                    _ => escaped = false,
+                }
+            }
+            end
+        }
+        _ => {
+            let cut = line
+                .find(" #")
+                .or_else(|| line.find("\t#"))
+                .unwrap_or(line.len());
+            line[..cut].trim_end().len()
+        }
+    };
+    Span::new(span.start, span.start + len)
+}
+
+/// Whether a collection node is written in flow style.
+fn is_flow(text: &str, node: &Node) -> bool {
+    let raw = node.span.slice(text).trim_start();
+    raw.starts_with('{') || raw.starts_with('[')
+}
+
+/// The indentation of the keys of a block mapping.
+fn first_key_indent(doc: &Alliance, map: &Node) -> String {
+    match &map.value {
+        Value::Map(entries) => entries
+            .first()
+            .map(|(k, _)| line_indent(&doc.text, k.span.start))
+            .unwrap_or_else(|| "  ".to_owned()),
+        _ => "  ".to_owned(),
+    }
+}
+
+/// The whitespace before byte `at` on its line.
+fn line_indent(text: &str, at: usize) -> String {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    text[start..at]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect()
+}
+
+/// The furthest byte any part of `node` reaches (scalars' ends; collection
+/// spans can stretch to the next key, so they are not trusted).
+fn deep_end(node: &Node) -> usize {
+    match &node.value {
+        Value::Seq(items) => items.iter().map(deep_end).max().unwrap_or(node.span.start),
+        Value::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| k.span.end.max(deep_end(v)))
+            .max()
+            .unwrap_or(node.span.start),
+        _ => node.span.end,
+    }
+}
+
+/// The byte after the line ending of the line holding byte `at` (a
+/// multi-line scalar's last line included).
+fn line_end_after(text: &str, at: usize) -> usize {
+    let at = at.min(text.len());
+    // A span that ends just after a line ending already sits at a line start.
+    if at > 0 && text.as_bytes()[at - 1] == b'\n' {
+        return at;
+    }
+    text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
+}
+
+/// Write `text` as a YAML scalar: plain when that reads back as the same
+/// text, else double-quoted (a JSON string is a valid YAML one).
+pub fn yaml_scalar(text: &str) -> String {
+    let plain_ok = text.chars().next().is_some_and(|c| c.is_alphabetic())
+        && !text.ends_with([' ', '\t'])
+        && !text.contains(": ")
+        && !text.contains(" #")
+        && !text.ends_with(':')
+        && !text
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}'))
+        && !matches!(
+            text.to_ascii_lowercase().as_str(),
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n" | "nan" | "inf"
+        );
+    if plain_ok {
+        text.to_owned()
+    } else {
+        serde_json::to_string(text)
+            .unwrap_or_else(|_| format!("\"{}\"", text.replace(['"', '\\'], "")))
+    }
+}
+
+/// Apply `splices` (non-overlapping) to `text` and locate each in the result.
+fn apply(text: &str, mut splices: Vec<Splice>) -> Edited {
+    splices.sort_by_key(|s| (s.span.start, s.span.end));
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut at = 0;
+    let mut placed = Vec::new();
+    for s in splices {
+        out.push_str(&text[at..s.span.start]);
+        let start = out.len();
+        out.push_str(&s.text);
+        at = s.span.end;
+        placed.push((start, out.len(), s));
+    }
+    out.push_str(&text[at..]);
+    let lines = LineIndex::new(&out);
+    let changes = placed
+        .into_iter()
+        .map(|(start, end, s)| {
+            // Inserted lines start after a leading line ending and stop
+            // before their last one.
+            let body = &out[start..end];
+            let first = start + (body.len() - body.trim_start_matches(['\r', '\n']).len());
+            let last = start + body.trim_end_matches(['\r', '\n']).len();
+            let from = lines.line_col(&out, first).0;
+            let to = lines.line_col(&out, last.max(first)).0;
+            Change {
+                what: s.what,
+                lines: from..=to.max(from),
+                old: s.old,
+                new: s.new,
+            }
+        })
+        .collect();
+    Edited { text: out, changes }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn date(s: &str) -> Date {
+        crate::dates::parse_date(s).expect("date")
+    }
+
+    fn review(text: &str, on: &str, note: Option<&str>) -> Result<Edited, EditError> {
+        let doc = Alliance::parse_text(Path::new("a.md"), text.to_owned());
+        record_review(
+            &doc,
+            &Review {
+                date: date(on),
+                note: note.map(str::to_owned),
+                wins: vec!["Shipped: v2".to_owned()],
+            },
+        )
+    }
+
+    #[test]
+    fn replaces_values_and_keeps_quotes_and_comments() {
+        let text = "---\nalliance: team # kind\nreview:\n  every: 1 month   # cadence\n  last: '2026-01-01'  # last\n  next: \"2026-02-01\"\n---\n# Body\n";
+        let edited = review(text, "2026-01-31", None).expect("edits");
+        assert_eq!(
+            edited.text,
+            "---\nalliance: team # kind\nreview:\n  every: 1 month   # cadence\n  last: '2026-01-31'  # last\n  next: \"2026-02-28\"\nreviews:\n  - date: 2026-01-31\n    wins:\n      - \"Shipped: v2\"\n---\n# Body\n"
+        );
+        let lines: Vec<_> = edited.changes.iter().map(|c| c.lines.clone()).collect();
+        assert_eq!(lines, [5..=5, 6..=6, 7..=10]);
+    }
+
+    #[test]
+    fn inserts_missing_keys_with_crlf_and_indent() {
+        let text = "\u{feff}---\r\nreview:\r\n    every: 2 weeks\r\nreviews:\r\n  - date: 2026-01-01\r\n    note: first\r\n---\r\nbody";
+        let edited = review(text, "2028-02-28", Some("second: fine")).expect("edits");
+        assert_eq!(
+            edited.text,
+            "\u{feff}---\r\nreview:\r\n    every: 2 weeks\r\n    last: 2028-02-28\r\n    next: 2028-03-13\r\nreviews:\r\n  - date: 2026-01-01\r\n    note: first\r\n  - date: 2028-02-28\r\n    note: \"second: fine\"\r\n    wins:\r\n      - \"Shipped: v2\"\r\n---\r\nbody"
+        );
+        let again = Alliance::parse_text(Path::new("a.md"), edited.text.clone());
+        let twice = record_review(
+            &again,
+            &Review {
+                date: date("2028-02-28"),
+                note: Some("second: fine".to_owned()),
+                wins: vec!["Shipped: v2".to_owned()],
+            },
+        )
+        .expect("edits");
+        assert_eq!(twice.text, edited.text);
+        assert!(twice.changes.is_empty());
+    }
+
+    #[test]
+    fn empty_and_null_values_and_unindented_lists() {
+        let text = "---\nreview:\n  every: 1 month\n  last:\n  next: ~\nreviews:\n- date: 2026-01-01\n  note: x\n# end\n---\n";
+        let edited = review(text, "2026-03-31", Some("yes")).expect("edits");
+        assert_eq!(
+            edited.text,
+            "---\nreview:\n  every: 1 month\n  last: 2026-03-31\n  next: 2026-04-30\nreviews:\n- date: 2026-01-01\n  note: x\n- date: 2026-03-31\n  note: \"yes\"\n  wins:\n    - \"Shipped: v2\"\n# end\n---\n"
+        );
+    }
+
+    #[test]
+    fn an_empty_flow_list_becomes_a_block() {
+        let text = "---\nreview:\n  every: 1 month\nreviews: []\ntitle: T\n---\n";
+        let edited = review(text, "2026-03-31", None).expect("edits");
+        assert!(
+            edited.text.ends_with("reviews:\n  - date: 2026-03-31\n    wins:\n      - \"Shipped: v2\"\ntitle: T\n---\n"),
+            "{}",
+            edited.text
+        );
+        assert_eq!(edited.changes.last().map(|c| c.lines.clone()), Some(6..=9));
+        assert_eq!(
+            review(
+                "---\nreview:\n  every: 1 month\nreviews: [{date: 2026-01-01}]\n---\n",
+                "2026-03-31",
+                None
+            ),
+            Err(EditError::FlowStyle("reviews"))
+        );
+    }
+
+    #[test]
+    fn refusals() {
+        assert_eq!(
+            review("---\ntitle: x\n---\n", "2026-01-01", None),
+            Err(EditError::NoCadence)
+        );
+        assert_eq!(
+            review("---\nreview: {every: 1 month}\n---\n", "2026-01-01", None),
+            Err(EditError::FlowStyle("review"))
+        );
+        assert!(matches!(
+            review(
+                "---\nreview:\n  every: 1 month\n  last: 2026-05-01\n---\n",
+                "2026-04-30",
+                None
+            ),
+            Err(EditError::BeforeLast { .. })
+        ));
+        assert!(matches!(
+            review("---\nreview: [\n---\n", "2026-01-01", None),
+            Err(EditError::Unreadable(_))
+        ));
+    }
+
+    #[test]
+    fn item_review_dates() {
+        let text = "---\nalliance: team\n---\n## Agreements\n- On time. [id:: on-time] [review:: 2026-01-01]\n- Reply fast. [id:: reply]\n";
+        let doc = Alliance::parse_text(Path::new("a.md"), text.to_owned());
+        let edited = set_item_review(&doc, "on-time", date("2026-06-01")).expect("edits");
+        assert!(
+            edited
+                .text
+                .contains("[id:: on-time] [review:: 2026-06-01]\n")
+        );
+        let edited = set_item_review(&doc, "reply", date("2026-06-01")).expect("edits");
+        assert!(
+            edited
+                .text
+                .ends_with("- Reply fast. [id:: reply] [review:: 2026-06-01]\n")
+        );
+        assert_eq!(edited.changes[0].lines, 6..=6);
+        assert!(matches!(
+            set_item_review(&doc, "nope", date("2026-06-01")),
+            Err(EditError::NoSuchItem(_))
+        ));
+    }
+}

@@ -1,0 +1,562 @@
+//! Renderers of a `due` run: human (most overdue first), json, github
+//! annotations, junit (one test case per alliance and per dated item) and a
+//! markdown table. Each writes the same [`DueReport`]; adding a format
+//! touches this file only.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::github::{data, property};
+use super::{plural, sanitize};
+use crate::due::{AllianceDue, Basis, Due, DueReport, Tier};
+
+/// Output formats of `alliance due`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DueFormat {
+    /// For people: most overdue first, drafts apart.
+    Human,
+    /// For programs: one JSON document.
+    Json,
+    /// GitHub Actions annotations on the line of each date.
+    Github,
+    /// JUnit XML: one test case per alliance and per dated item.
+    Junit,
+    /// A Markdown table, for an issue or a pull-request comment.
+    Markdown,
+}
+
+/// Render `report` in `format`.
+pub fn render(report: &DueReport, format: DueFormat, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        DueFormat::Human => human(report, out),
+        DueFormat::Json => json(report, out),
+        DueFormat::Github => github(report, out),
+        DueFormat::Junit => junit(report, out),
+        DueFormat::Markdown => markdown(report, out),
+    }
+}
+
+/// One row: an entry with the alliance it belongs to.
+struct Row<'a> {
+    alliance: &'a AllianceDue,
+    due: &'a Due,
+}
+
+impl Row<'_> {
+    fn path(&self) -> String {
+        self.alliance.path.display().to_string()
+    }
+
+    /// "review of Payments team alliance" or "item: We start on time".
+    fn subject(&self) -> String {
+        match &self.due.item {
+            None => format!("review of {}", self.alliance.title),
+            Some(item) => match &item.id {
+                Some(id) => format!("item `{id}`: {}", item.text),
+                None => format!("item: {}", item.text),
+            },
+        }
+    }
+
+    fn when(&self) -> String {
+        when(self.due)
+    }
+
+    fn owners(&self) -> String {
+        if self.due.owners.is_empty() {
+            "(no parties named)".to_owned()
+        } else {
+            self.due.owners.join(", ")
+        }
+    }
+}
+
+fn when(due: &Due) -> String {
+    match due.days_overdue {
+        0 => format!("due today ({})", due.date),
+        n if n > 0 => format!(
+            "{} overdue (due {})",
+            plural(n.unsigned_abs() as usize, "day"),
+            due.date
+        ),
+        n => format!(
+            "due in {} ({})",
+            plural(n.unsigned_abs() as usize, "day"),
+            due.date
+        ),
+    }
+}
+
+fn tier_word(tier: Tier) -> &'static str {
+    match tier {
+        Tier::Overdue => "overdue",
+        Tier::DueSoon => "due soon",
+        Tier::Ok => "ok",
+    }
+}
+
+/// The rows of alliances matching `draft`, in `tiers`, most overdue first.
+fn rows<'a>(report: &'a DueReport, draft: bool, tiers: &[Tier]) -> Vec<Row<'a>> {
+    let mut rows: Vec<Row<'a>> = report
+        .alliances
+        .iter()
+        .filter(|a| a.draft == draft)
+        .flat_map(|alliance| alliance.entries().map(move |due| Row { alliance, due }))
+        .filter(|r| tiers.contains(&r.due.tier))
+        .collect();
+    rows.sort_by(|a, b| {
+        (a.due.date, a.alliance.path.as_path(), a.due.line).cmp(&(
+            b.due.date,
+            b.alliance.path.as_path(),
+            b.due.line,
+        ))
+    });
+    rows
+}
+
+fn human(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
+    let listed = [Tier::Overdue, Tier::DueSoon];
+    for row in rows(report, false, &listed) {
+        write_human_row(out, &row, tier_word(row.due.tier))?;
+    }
+    let drafts = rows(report, true, &listed);
+    if !drafts.is_empty() {
+        writeln!(out, "drafts (not in force, never fail the run):")?;
+        for row in drafts {
+            write_human_row(out, &row, "  draft")?;
+        }
+    }
+    for broken in &report.broken {
+        let at = broken
+            .finding
+            .location
+            .as_ref()
+            .map(|l| format!(":{}:{}", l.line, l.column))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "error[{}]: {}{at}: {}",
+            broken.finding.rule.code(),
+            sanitize(&broken.path.display().to_string()),
+            sanitize(&broken.finding.message)
+        )?;
+    }
+    for alliance in report
+        .alliances
+        .iter()
+        .filter(|a| a.review.is_none() && !a.draft)
+    {
+        writeln!(
+            out,
+            "note: {}: no review date (add `review.every` or `review.next`)",
+            sanitize(&alliance.path.display().to_string())
+        )?;
+    }
+    let active = report.alliances.iter().filter(|a| !a.draft).count();
+    let drafts = report.alliances.len() - active;
+    let mut summary = format!(
+        "{} on {}: {} overdue, {} due soon",
+        plural(active, "alliance"),
+        report.window.today,
+        report.count(Tier::Overdue),
+        report.count(Tier::DueSoon)
+    );
+    if report.window.soon_until > report.window.today {
+        let _ = write!(summary, " (up to {})", report.window.soon_until);
+    }
+    if drafts > 0 {
+        let _ = write!(summary, "; {} apart", plural(drafts, "draft"));
+    }
+    if report.retired > 0 {
+        let _ = write!(
+            summary,
+            "; {} skipped",
+            plural(report.retired, "retired alliance")
+        );
+    }
+    if !report.broken.is_empty() {
+        let _ = write!(
+            summary,
+            "; {} not readable",
+            plural(report.broken.len(), "file")
+        );
+    }
+    writeln!(out, "{summary}")
+}
+
+fn write_human_row(out: &mut dyn Write, row: &Row<'_>, label: &str) -> io::Result<()> {
+    writeln!(
+        out,
+        "{label}: {}:{}: {} — {}",
+        sanitize(&row.path()),
+        row.due.line,
+        sanitize(&row.subject()),
+        row.when()
+    )?;
+    writeln!(out, "    responsible: {}", sanitize(&row.owners()))
+}
+
+#[derive(Serialize)]
+struct JsonOut<'a> {
+    version: u32,
+    today: String,
+    soon_until: String,
+    alliances: Vec<JsonAlliance<'a>>,
+    broken: Vec<JsonBroken>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonAlliance<'a> {
+    path: String,
+    title: &'a str,
+    draft: bool,
+    review: Option<JsonDue<'a>>,
+    items: Vec<JsonDue<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonDue<'a> {
+    date: String,
+    days_overdue: i64,
+    tier: Tier,
+    basis: Basis,
+    owners: &'a [String],
+    line: usize,
+    column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    section: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonBroken {
+    path: String,
+    code: &'static str,
+    rule: &'static str,
+    message: String,
+    line: Option<usize>,
+    column: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    alliances: usize,
+    drafts: usize,
+    overdue: usize,
+    due_soon: usize,
+    retired_skipped: usize,
+    broken: usize,
+}
+
+fn json_due(due: &Due) -> JsonDue<'_> {
+    JsonDue {
+        date: due.date.to_string(),
+        days_overdue: due.days_overdue,
+        tier: due.tier,
+        basis: due.basis,
+        owners: &due.owners,
+        line: due.line,
+        column: due.column,
+        text: due.item.as_ref().map(|i| i.text.as_str()),
+        id: due.item.as_ref().and_then(|i| i.id.as_deref()),
+        section: due.item.as_ref().map(|i| i.section.as_str()),
+    }
+}
+
+fn json(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
+    let drafts = report.alliances.iter().filter(|a| a.draft).count();
+    let doc = JsonOut {
+        version: 1,
+        today: report.window.today.to_string(),
+        soon_until: report.window.soon_until.to_string(),
+        alliances: report
+            .alliances
+            .iter()
+            .map(|a| JsonAlliance {
+                path: a.path.display().to_string(),
+                title: &a.title,
+                draft: a.draft,
+                review: a.review.as_ref().map(json_due),
+                items: a.items.iter().map(json_due).collect(),
+            })
+            .collect(),
+        broken: report
+            .broken
+            .iter()
+            .map(|b| JsonBroken {
+                path: b.path.display().to_string(),
+                code: b.finding.rule.code(),
+                rule: b.finding.rule.name(),
+                message: b.finding.message.clone(),
+                line: b.finding.location.as_ref().map(|l| l.line),
+                column: b.finding.location.as_ref().map(|l| l.column),
+            })
+            .collect(),
+        summary: JsonSummary {
+            alliances: report.alliances.len() - drafts,
+            drafts,
+            overdue: report.count(Tier::Overdue),
+            due_soon: report.count(Tier::DueSoon),
+            retired_skipped: report.retired,
+            broken: report.broken.len(),
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+fn github(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
+    for draft in [false, true] {
+        for row in rows(report, draft, &[Tier::Overdue, Tier::DueSoon]) {
+            let level = if row.due.tier == Tier::Overdue && !draft {
+                "error"
+            } else {
+                "warning"
+            };
+            let title = if draft {
+                "alliance due (draft)".to_owned()
+            } else {
+                format!("alliance {}", tier_word(row.due.tier))
+            };
+            let message = format!(
+                "{} — {}; responsible: {}",
+                row.subject(),
+                row.when(),
+                row.owners()
+            );
+            writeln!(
+                out,
+                "::{level} file={},line={},col={},title={}::{}",
+                property(&row.path()),
+                row.due.line,
+                row.due.column,
+                property(&title),
+                data(&message)
+            )?;
+        }
+    }
+    for broken in &report.broken {
+        let mut props = format!("file={}", property(&broken.path.display().to_string()));
+        if let Some(l) = &broken.finding.location {
+            let _ = write!(props, ",line={},col={}", l.line, l.column);
+        }
+        let title = format!(
+            "{} {}",
+            broken.finding.rule.code(),
+            broken.finding.rule.name()
+        );
+        writeln!(
+            out,
+            "::error {props},title={}::{}",
+            property(&title),
+            data(&broken.finding.message)
+        )?;
+    }
+    Ok(())
+}
+
+/// Escape text for XML content and attribute values. Characters XML 1.0
+/// cannot hold at all (most C0 controls) are written as `\u{..}`.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => {
+                let _ = write!(out, "&#{};", u32::from(c));
+            }
+            c if c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}') => {
+                out.extend(c.escape_default());
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn junit(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
+    let mut suites = String::new();
+    let mut total = 0;
+    let mut total_failures = 0;
+    for alliance in &report.alliances {
+        let path = alliance.path.display().to_string();
+        let mut cases = String::new();
+        let mut tests = 0;
+        let mut failures = 0;
+        for due in alliance.entries() {
+            tests += 1;
+            let row = Row { alliance, due };
+            let name = match &due.item {
+                None => format!("review of {}", alliance.title),
+                Some(_) => row.subject(),
+            };
+            let _ = writeln!(
+                cases,
+                "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\">",
+                xml_escape(&name),
+                xml_escape(&path),
+                xml_escape(&path),
+                due.line
+            );
+            let detail = format!(
+                "{}:{}: {}; responsible: {}",
+                path,
+                due.line,
+                row.when(),
+                row.owners()
+            );
+            match (due.tier, alliance.draft) {
+                (Tier::Overdue, false) => {
+                    failures += 1;
+                    let _ = writeln!(
+                        cases,
+                        "      <failure type=\"overdue\" message=\"{}\">{}</failure>",
+                        xml_escape(&row.when()),
+                        xml_escape(&detail)
+                    );
+                }
+                (Tier::DueSoon, _) | (Tier::Overdue, true) => {
+                    let _ = writeln!(
+                        cases,
+                        "      <system-out>{}</system-out>",
+                        xml_escape(&detail)
+                    );
+                }
+                (Tier::Ok, _) => {}
+            }
+            cases.push_str("    </testcase>\n");
+        }
+        if alliance.review.is_none() {
+            tests += 1;
+            let _ = writeln!(
+                cases,
+                "    <testcase name=\"review of {}\" classname=\"{}\" file=\"{}\">\n      <skipped message=\"no review date: add review.every or review.next\"/>\n    </testcase>",
+                xml_escape(&alliance.title),
+                xml_escape(&path),
+                xml_escape(&path)
+            );
+        }
+        total += tests;
+        total_failures += failures;
+        let _ = write!(
+            suites,
+            "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">\n{cases}  </testsuite>\n",
+            xml_escape(&path)
+        );
+    }
+    let errors = report.broken.len();
+    if errors > 0 {
+        let mut cases = String::new();
+        for broken in &report.broken {
+            let path = broken.path.display().to_string();
+            let _ = writeln!(
+                cases,
+                "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\">\n      <error type=\"{}\" message=\"{}\"/>\n    </testcase>",
+                xml_escape(&path),
+                xml_escape(&path),
+                xml_escape(&path),
+                broken.finding.rule.code(),
+                xml_escape(&broken.finding.message)
+            );
+        }
+        total += errors;
+        let _ = write!(
+            suites,
+            "  <testsuite name=\"unreadable alliances\" tests=\"{errors}\" failures=\"0\" errors=\"{errors}\">\n{cases}  </testsuite>\n"
+        );
+    }
+    writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
+    writeln!(
+        out,
+        "<testsuites name=\"alliance due\" tests=\"{total}\" failures=\"{total_failures}\" errors=\"{errors}\">"
+    )?;
+    out.write_all(suites.as_bytes())?;
+    writeln!(out, "</testsuites>")
+}
+
+/// Escape text for a Markdown table cell.
+fn cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in sanitize(text).chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '\n' | '\r' => out.push(' '),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn markdown(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "### Alliance reviews due on {}", report.window.today)?;
+    writeln!(out)?;
+    let mut any = false;
+    for draft in [false, true] {
+        let rows = rows(report, draft, &[Tier::Overdue, Tier::DueSoon]);
+        if rows.is_empty() {
+            continue;
+        }
+        any = true;
+        if draft {
+            writeln!(out)?;
+            writeln!(out, "Drafts (not in force):")?;
+            writeln!(out)?;
+        }
+        writeln!(out, "| | What | File | When | Responsible |")?;
+        writeln!(out, "|---|---|---|---|---|")?;
+        for row in rows {
+            let mark = match row.due.tier {
+                Tier::Overdue => "🔴 overdue",
+                _ => "🟡 due soon",
+            };
+            writeln!(
+                out,
+                "| {mark} | {} | `{}:{}` | {} | {} |",
+                cell(&row.subject()),
+                cell(&row.path()).replace('`', "'"),
+                row.due.line,
+                cell(&row.when()),
+                cell(&row.owners())
+            )?;
+        }
+    }
+    if !any {
+        writeln!(out, "Nothing is due. ✅")?;
+    }
+    for broken in &report.broken {
+        writeln!(
+            out,
+            "\n**{}**: `{}` — {}",
+            broken.finding.rule.code(),
+            cell(&broken.path.display().to_string()).replace('`', "'"),
+            cell(&broken.finding.message)
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_text_is_escaped() {
+        assert_eq!(
+            xml_escape("a<b & \"c\"'"),
+            "a&lt;b &amp; &quot;c&quot;&apos;"
+        );
+        assert_eq!(xml_escape("x\u{1b}y"), "x\\u{1b}y");
+    }
+}
