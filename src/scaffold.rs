@@ -384,6 +384,32 @@ fn load(folder: Option<&Path>, name: &str) -> Result<Option<String>, Error> {
         .map(|(_, source)| (*source).to_owned()))
 }
 
+/// The most a template may write: fuel bounds the steps, this bounds what
+/// a loop of steps can emit.
+const MAX_OUTPUT_BYTES: usize = 4 * 1024 * 1024;
+
+/// A writer that refuses to grow past [`MAX_OUTPUT_BYTES`].
+#[derive(Default)]
+struct CappedOutput {
+    bytes: Vec<u8>,
+    exceeded: bool,
+}
+
+impl std::io::Write for CappedOutput {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > MAX_OUTPUT_BYTES {
+            self.exceeded = true;
+            return Err(std::io::Error::other("template output too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// The sandboxed environment a template renders in.
 fn environment(folder: Option<PathBuf>) -> Environment<'static> {
     let mut env = Environment::new();
@@ -498,9 +524,26 @@ pub fn render(kind: &Kind, vars: &Variables) -> Result<String, ScaffoldError> {
     let compiled = env
         .get_template(&name)
         .map_err(|e| template_error(&naming, &name, &e, &BTreeSet::new(), &context.values))?;
-    let rendered = compiled
-        .render(Value::from_dyn_object(context.clone()))
-        .map_err(|e| template_error(&naming, &name, &e, &looked_up(), &context.values))?;
+    let mut output = CappedOutput::default();
+    let result = compiled
+        .render_captured_to(Value::from_dyn_object(context.clone()), &mut output)
+        .map(|_| ());
+    if output.exceeded {
+        return Err(ScaffoldError::Template {
+            file: naming.file(&name),
+            line: None,
+            message: format!(
+                "the template's output passed {} MB; no alliance is that long",
+                MAX_OUTPUT_BYTES / (1024 * 1024)
+            ),
+        });
+    }
+    result.map_err(|e| template_error(&naming, &name, &e, &looked_up(), &context.values))?;
+    let rendered = String::from_utf8(output.bytes).map_err(|_| ScaffoldError::Template {
+        file: naming.file(&name),
+        line: None,
+        message: "the template's output is not UTF-8".to_owned(),
+    })?;
     let used = looked_up();
     let declared = compiled.undeclared_variables(false);
     for (key, _) in &vars.set {

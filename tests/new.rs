@@ -397,6 +397,10 @@ fn malicious_repository_templates_fail_cleanly() {
             "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
             "kinds/squad.md.j2:1: recursion limit exceeded (an include or macro that never ends?)",
         ),
+        (
+            "{% for i in range(50000) %}{{ \"x\" * 1000 }}{% endfor %}",
+            "kinds/squad.md.j2: the template's output passed 4 MB; no alliance is that long",
+        ),
         ("{% if %}", "kinds/squad.md.j2:1: unexpected end of block"),
         (
             "no front matter\n",
