@@ -13,9 +13,10 @@ use std::path::Path;
 use jiff::civil::Date;
 
 use crate::dates::Cadence;
+use crate::document::yaml::yaml_scalar;
 use crate::document::{Alliance, FrontMatterBlock, Heading};
 use crate::kind::Kind;
-use crate::scaffold::{NewParty, yaml_scalar};
+use crate::scaffold::NewParty;
 
 /// What `adopt` was asked to do.
 #[derive(Debug, Clone)]

@@ -14,7 +14,7 @@ use std::ops::RangeInclusive;
 
 use jiff::civil::Date;
 
-use crate::document::yaml::{Node, Value};
+use crate::document::yaml::{Node, Value, yaml_scalar};
 use crate::document::{Alliance, FrontMatterBlock, LineIndex, Span};
 use crate::due::{self};
 
@@ -516,29 +516,6 @@ fn line_end_after(text: &str, at: usize) -> usize {
         return at;
     }
     text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
-}
-
-/// Write `text` as a YAML scalar: plain when that reads back as the same
-/// text, else double-quoted (a JSON string is a valid YAML one).
-pub fn yaml_scalar(text: &str) -> String {
-    let plain_ok = text.chars().next().is_some_and(|c| c.is_alphabetic())
-        && !text.ends_with([' ', '\t'])
-        && !text.contains(": ")
-        && !text.contains(" #")
-        && !text.ends_with(':')
-        && !text
-            .chars()
-            .any(|c| c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}'))
-        && !matches!(
-            text.to_ascii_lowercase().as_str(),
-            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n" | "nan" | "inf"
-        );
-    if plain_ok {
-        text.to_owned()
-    } else {
-        serde_json::to_string(text)
-            .unwrap_or_else(|_| format!("\"{}\"", text.replace(['"', '\\'], "")))
-    }
 }
 
 /// Apply `splices` (non-overlapping) to `text` and locate each in the result.

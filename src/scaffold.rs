@@ -18,6 +18,7 @@ use minijinja::value::{Enumerator, Object, Value};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 
 use crate::dates::Cadence;
+use crate::document::yaml::yaml_scalar;
 use crate::kind::{Kind, Template};
 
 /// Instructions a template may run: the built-in templates use a few
@@ -233,69 +234,6 @@ fn slugify(text: &str) -> String {
         }
     }
     out.trim_end_matches('-').to_owned()
-}
-
-/// `text` as a YAML scalar: as written when that reads back as the same
-/// string, else double-quoted with escapes.
-pub fn yaml_scalar(text: &str) -> String {
-    if plain_is_safe(text) {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || (0x7f..=0x9f).contains(&(c as u32)) => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            '\u{feff}' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Whether `text` can be written as a plain YAML scalar and read back as
-/// the same string (never as a number, a boolean, null or a date).
-fn plain_is_safe(text: &str) -> bool {
-    let Some(first) = text.chars().next() else {
-        return false;
-    };
-    if text.trim() != text || first == '.' || first == '+' {
-        return false;
-    }
-    // `3 months` is text; `2026-01-01`, `1e5` and `0x1f` are not.
-    if first.is_ascii_digit() && !(text.contains(' ') && text.chars().any(|c| c.is_alphabetic())) {
-        return false;
-    }
-    if "-?:,[]{}#&*!|>'\"%@`~".contains(first) {
-        return false;
-    }
-    let lower = text.to_ascii_lowercase();
-    if matches!(
-        lower.as_str(),
-        "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "nan" | ".nan"
-    ) {
-        return false;
-    }
-    if text.contains(": ") || text.contains(" #") || text.ends_with(':') {
-        return false;
-    }
-    text.chars().all(|c| {
-        c.is_alphanumeric()
-            || " _-.,/()'&+@<>;=!?".contains(c)
-            || (!c.is_control()
-                && !c.is_ascii()
-                && !matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}' | '\u{85}'))
-    })
 }
 
 fn yaml_filter(value: Value) -> Result<String, Error> {

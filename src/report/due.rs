@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::github::{data, property};
-use super::{plural, sanitize};
+use super::{plural, sanitize, xml_escape};
 use crate::due::{AllianceDue, Basis, Due, DueReport, Tier};
 
 /// Output formats of `alliance due`.
@@ -359,29 +359,6 @@ fn github(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     Ok(())
-}
-
-/// Escape text for XML content and attribute values. Characters XML 1.0
-/// cannot hold at all (most C0 controls) are written as `\u{..}`.
-pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => {
-                let _ = write!(out, "&#{};", u32::from(c));
-            }
-            c if c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}') => {
-                out.extend(c.escape_default());
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn junit(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{CheckReport, sanitize};
+use super::{CheckReport, xml_escape as xml};
 use crate::finding::Severity;
 
 pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
@@ -104,10 +104,4 @@ fn severity(s: Severity) -> &'static str {
         Severity::Error => "error",
         Severity::Warning => "warning",
     }
-}
-
-/// Text made safe for XML: control characters (not allowed in XML 1.0,
-/// even escaped) are written as `\u{..}`, then markup is escaped.
-pub fn xml(text: &str) -> String {
-    quick_xml::escape::escape(sanitize(text).as_ref()).into_owned()
 }
