@@ -7,11 +7,14 @@
 
 pub mod check;
 pub mod cli;
+pub mod compare;
 pub mod config;
 pub mod dates;
 pub mod discover;
 pub mod document;
 pub mod finding;
+pub mod history;
 pub mod kind;
 pub mod report;
+pub mod reviews;
 pub mod workspace;
