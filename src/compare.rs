@@ -261,7 +261,8 @@ impl Counts {
     }
 }
 
-fn plural(n: usize, noun: &str) -> String {
+/// "1 agreement", "2 agreements".
+pub fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("{n} {noun}")
     } else {
@@ -510,14 +511,17 @@ fn part(doc: &Alliance, section: &Section, heading: &str) -> Part {
     Part {
         heading: heading.to_owned(),
         key: heading_key(heading),
-        items: section.items.iter().map(item_text).collect(),
-        ids: section
-            .items
-            .iter()
+        items: answered(section).map(item_text).collect(),
+        ids: answered(section)
             .map(|i| i.field("id").map(|f| f.value.trim().to_owned()).filter(|v| !v.is_empty()))
             .collect(),
         prose: collapse(&prose),
     }
+}
+
+/// The items with something written in them (an empty `- ` is no agreement).
+fn answered(section: &Section) -> impl Iterator<Item = &Item> {
+    section.items.iter().filter(|i| !i.text.trim().is_empty() || !i.fields.is_empty())
 }
 
 /// An item as one line of text: its words, then its inline fields.
@@ -751,7 +755,15 @@ fn compare_front(old: &Alliance, new: &Alliance) -> Vec<FrontChange> {
                         .map(|h| h.value.trim_start_matches('@').to_lowercase())
                         .or_else(|| p.name.as_ref().map(|n| n.value.to_lowercase()))
                         .unwrap_or_default();
-                    (key, p.label())
+                    let name = p.name.as_ref().map(|n| n.value.trim().to_owned());
+                    let handle = p.handle.as_ref().map(|h| format!("@{}", h.value.trim_start_matches('@')));
+                    let label = match (name, handle) {
+                        (Some(n), Some(h)) => format!("{n} ({h})"),
+                        (Some(n), None) => n,
+                        (None, Some(h)) => h,
+                        (None, None) => p.label(),
+                    };
+                    (key, label)
                 })
                 .collect()
         })

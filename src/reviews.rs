@@ -13,6 +13,7 @@ use git2::Oid;
 use crate::compare::{self, AllianceDiff, Counts};
 use crate::document::Alliance;
 use crate::history::{Change, History, HistoryError};
+use crate::compare::plural;
 
 /// One version of the file in history.
 #[derive(Debug)]
@@ -128,6 +129,10 @@ pub fn log(history: &History, path: &Path) -> Result<ReviewLog, HistoryError> {
         }
         let before = last.map_or(&empty, |l| &versions[l].doc);
         let counts = compare::compare(before, &version.doc).counts();
+        let summary = match last {
+            None => first_summary(&version.doc),
+            Some(_) => counts.headline(),
+        };
         let change = &version.change;
         reviews.push(Review {
             date: version
@@ -138,7 +143,7 @@ pub fn log(history: &History, path: &Path) -> Result<ReviewLog, HistoryError> {
             message: change.summary.clone(),
             path: change.path.display().to_string(),
             commits: i - last.map_or(0, |l| l + 1) + 1,
-            summary: counts.headline(),
+            summary,
             counts,
         });
         last = Some(i);
@@ -161,6 +166,21 @@ pub fn log(history: &History, path: &Path) -> Result<ReviewLog, HistoryError> {
         since_last_review,
         truncated_at,
     })
+}
+
+/// "4 agreements in 2 sections, 2 parties" for a first version.
+fn first_summary(doc: &Alliance) -> String {
+    let items = doc.items().filter(|(_, i)| !i.text.trim().is_empty()).count();
+    let mut text = format!(
+        "{} in {}",
+        plural(items, "agreement"),
+        plural(doc.sections.len(), "section")
+    );
+    let parties = doc.fields().map_or(0, |f| f.parties.len());
+    if parties > 0 {
+        text.push_str(&format!(", {}", plural(parties, "party").replace("partys", "parties")));
+    }
+    text
 }
 
 /// The commit of the last review of `path` (the newest commit in which

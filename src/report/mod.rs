@@ -6,9 +6,11 @@
 //! never prints. All text that came from a document goes through
 //! [`sanitize`] before it reaches a terminal.
 
+pub mod diff;
 mod github;
 mod human;
 mod json;
+pub mod log;
 
 use std::borrow::Cow;
 use std::io::{self, Write};
