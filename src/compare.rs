@@ -242,16 +242,28 @@ impl Counts {
         item_part(self.reworded, "reworded", &mut parts);
         item_part(self.moved, "moved", &mut parts);
         if self.joined > 0 {
-            parts.push(format!("{} joined", plural(self.joined, "party").replace("partys", "parties")));
+            parts.push(format!(
+                "{} joined",
+                plural(self.joined, "party").replace("partys", "parties")
+            ));
         }
         if self.left > 0 {
-            parts.push(format!("{} left", plural(self.left, "party").replace("partys", "parties")));
+            parts.push(format!(
+                "{} left",
+                plural(self.left, "party").replace("partys", "parties")
+            ));
         }
         if self.sections > 0 {
-            parts.push(format!("{} added, removed or renamed", plural(self.sections, "section")));
+            parts.push(format!(
+                "{} added, removed or renamed",
+                plural(self.sections, "section")
+            ));
         }
         if self.other > 0 {
-            parts.push(format!("{} in the front matter", plural(self.other, "other change")));
+            parts.push(format!(
+                "{} in the front matter",
+                plural(self.other, "other change")
+            ));
         }
         if parts.is_empty() {
             "no changes".to_owned()
@@ -283,7 +295,11 @@ pub fn compare(old: &Alliance, new: &Alliance) -> AllianceDiff {
 
     // Where each new section's counterpart is, and the reverse.
     let mut new_of_old = vec![None; old_sections.len()];
-    for (o, n) in section_map.iter().enumerate().filter_map(|(o, n)| n.map(|n| (o, n))) {
+    for (o, n) in section_map
+        .iter()
+        .enumerate()
+        .filter_map(|(o, n)| n.map(|n| (o, n)))
+    {
         new_of_old[o] = Some(n);
     }
     let mut old_of_new = vec![None; new_sections.len()];
@@ -297,7 +313,11 @@ pub fn compare(old: &Alliance, new: &Alliance) -> AllianceDiff {
     let mut removed_in_old: Vec<Vec<(usize, ItemChange)>> = vec![Vec::new(); old_sections.len()];
 
     let mut new_matched = vec![None; new_items.len()];
-    for (o, n) in item_map.iter().enumerate().filter_map(|(o, n)| n.map(|n| (o, n))) {
+    for (o, n) in item_map
+        .iter()
+        .enumerate()
+        .filter_map(|(o, n)| n.map(|n| (o, n)))
+    {
         new_matched[n] = Some(o);
     }
 
@@ -333,7 +353,11 @@ pub fn compare(old: &Alliance, new: &Alliance) -> AllianceDiff {
             Some(o) => {
                 let old_item = &old_items[o];
                 let reworded = old_item.text != item.text;
-                let words = if reworded { word_diff(&old_item.text, &item.text) } else { Vec::new() };
+                let words = if reworded {
+                    word_diff(old_item.text, item.text)
+                } else {
+                    Vec::new()
+                };
                 let other_section = new_of_old[old_item.section] != Some(item.section);
                 if other_section || moved_within[n] {
                     Some(ItemChange {
@@ -379,7 +403,8 @@ pub fn compare(old: &Alliance, new: &Alliance) -> AllianceDiff {
                     .filter(|it| it.section == ns)
                     .filter(|it| {
                         new_matched[it.flat].is_some_and(|mo| {
-                            old_items[mo].section == item.section && old_items[mo].index < item.index
+                            old_items[mo].section == item.section
+                                && old_items[mo].index < item.index
                         })
                     })
                     .map(|it| it.index + 1)
@@ -393,9 +418,14 @@ pub fn compare(old: &Alliance, new: &Alliance) -> AllianceDiff {
 
     let mut sections = Vec::new();
     let mut unchanged = Vec::new();
-    let push_removed = |os: usize, sections: &mut Vec<SectionDiff>, removed: &mut Vec<Vec<(usize, ItemChange)>>| {
+    let push_removed = |os: usize,
+                        sections: &mut Vec<SectionDiff>,
+                        removed: &mut Vec<Vec<(usize, ItemChange)>>| {
         let section = &old_sections[os];
-        let items = std::mem::take(&mut removed[os]).into_iter().map(|(_, c)| c).collect();
+        let items = std::mem::take(&mut removed[os])
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect();
         sections.push(SectionDiff {
             heading: section.heading.clone(),
             renamed_from: None,
@@ -421,7 +451,11 @@ pub fn compare(old: &Alliance, new: &Alliance) -> AllianceDiff {
         items.sort_by_key(|(at, _)| *at);
         let items: Vec<ItemChange> = items.into_iter().map(|(_, c)| c).collect();
         let (change, renamed_from, text) = match old_of_new[ns] {
-            None => (SectionChange::Added, None, word_diff_nonempty("", &section.prose)),
+            None => (
+                SectionChange::Added,
+                None,
+                word_diff_nonempty("", &section.prose),
+            ),
             Some(os) => {
                 let old = &old_sections[os];
                 let text = word_diff_nonempty(&old.prose, &section.prose);
@@ -444,10 +478,11 @@ pub fn compare(old: &Alliance, new: &Alliance) -> AllianceDiff {
             text,
         });
     }
-    for os in next_old..old_sections.len() {
-        if new_of_old[os].is_none() {
-            push_removed(os, &mut sections, &mut removed_in_old);
-        }
+    let rest: Vec<usize> = (next_old..old_sections.len())
+        .filter(|&os| new_of_old[os].is_none())
+        .collect();
+    for os in rest {
+        push_removed(os, &mut sections, &mut removed_in_old);
     }
     AllianceDiff {
         front,
@@ -469,11 +504,17 @@ struct Part {
 /// (items and prose under the title) as a first section when there is any.
 fn sections_of(doc: &Alliance) -> Vec<Part> {
     let mut parts = Vec::new();
-    let first = doc.sections.first().map_or(doc.text.len(), |s| s.span.start);
+    let first = doc
+        .sections
+        .first()
+        .map_or(doc.text.len(), |s| s.span.start);
     let mut preamble = doc.text.get(doc.body_start..first).unwrap_or("").to_owned();
     if let Some(title) = &doc.title {
         if title.span.start >= doc.body_start && title.span.end <= first {
-            let (a, b) = (title.span.start - doc.body_start, title.span.end - doc.body_start);
+            let (a, b) = (
+                title.span.start - doc.body_start,
+                title.span.end - doc.body_start,
+            );
             if preamble.is_char_boundary(a) && preamble.is_char_boundary(b) {
                 preamble.replace_range(a..b, "");
             }
@@ -513,7 +554,11 @@ fn part(doc: &Alliance, section: &Section, heading: &str) -> Part {
         key: heading_key(heading),
         items: answered(section).map(item_text).collect(),
         ids: answered(section)
-            .map(|i| i.field("id").map(|f| f.value.trim().to_owned()).filter(|v| !v.is_empty()))
+            .map(|i| {
+                i.field("id")
+                    .map(|f| f.value.trim().to_owned())
+                    .filter(|v| !v.is_empty())
+            })
             .collect(),
         prose: collapse(&prose),
     }
@@ -521,7 +566,10 @@ fn part(doc: &Alliance, section: &Section, heading: &str) -> Part {
 
 /// The items with something written in them (an empty `- ` is no agreement).
 fn answered(section: &Section) -> impl Iterator<Item = &Item> {
-    section.items.iter().filter(|i| !i.text.trim().is_empty() || !i.fields.is_empty())
+    section
+        .items
+        .iter()
+        .filter(|i| !i.text.trim().is_empty() || !i.fields.is_empty())
 }
 
 /// An item as one line of text: its words, then its inline fields.
@@ -537,7 +585,10 @@ fn item_text(item: &Item) -> String {
 }
 
 fn heading_key(heading: &str) -> String {
-    collapse(heading).trim_end_matches(':').trim().to_lowercase()
+    collapse(heading)
+        .trim_end_matches(':')
+        .trim()
+        .to_lowercase()
 }
 
 fn collapse(text: &str) -> String {
@@ -624,9 +675,12 @@ fn match_items(old: &[Flat<'_>], new: &[Flat<'_>]) -> Vec<Option<usize>> {
         let same = |n: &usize| {
             !taken[*n] && new[*n].text == item.text && !(new[*n].id.is_some() && item.id.is_some())
         };
-        let found = (0..new.len())
-            .filter(same)
-            .min_by_key(|&n| (new[n].section != item.section, new[n].index.abs_diff(item.index)));
+        let found = (0..new.len()).filter(same).min_by_key(|&n| {
+            (
+                new[n].section != item.section,
+                new[n].index.abs_diff(item.index),
+            )
+        });
         if let Some(n) = found {
             map[o] = Some(n);
             taken[n] = true;
@@ -756,7 +810,10 @@ fn compare_front(old: &Alliance, new: &Alliance) -> Vec<FrontChange> {
                         .or_else(|| p.name.as_ref().map(|n| n.value.to_lowercase()))
                         .unwrap_or_default();
                     let name = p.name.as_ref().map(|n| n.value.trim().to_owned());
-                    let handle = p.handle.as_ref().map(|h| format!("@{}", h.value.trim_start_matches('@')));
+                    let handle = p
+                        .handle
+                        .as_ref()
+                        .map(|h| format!("@{}", h.value.trim_start_matches('@')));
                     let label = match (name, handle) {
                         (Some(n), Some(h)) => format!("{n} ({h})"),
                         (Some(n), None) => n,
@@ -772,12 +829,16 @@ fn compare_front(old: &Alliance, new: &Alliance) -> Vec<FrontChange> {
     let (op, np) = (parties(of), parties(nf));
     for (key, label) in &np {
         if !op.iter().any(|(k, _)| k == key) {
-            out.push(FrontChange::PartyJoined { party: label.clone() });
+            out.push(FrontChange::PartyJoined {
+                party: label.clone(),
+            });
         }
     }
     for (key, label) in &op {
         if !np.iter().any(|(k, _)| k == key) {
-            out.push(FrontChange::PartyLeft { party: label.clone() });
+            out.push(FrontChange::PartyLeft {
+                party: label.clone(),
+            });
         }
     }
     let every = |f: Option<&crate::document::FrontMatter>| {
@@ -789,7 +850,9 @@ fn compare_front(old: &Alliance, new: &Alliance) -> Vec<FrontChange> {
             to: every(nf),
         });
     }
-    let status = |f: Option<&crate::document::FrontMatter>| f.and_then(|f| f.status.as_ref().map(|t| t.value.clone()));
+    let status = |f: Option<&crate::document::FrontMatter>| {
+        f.and_then(|f| f.status.as_ref().map(|t| t.value.clone()))
+    };
     if status(of) != status(nf) {
         out.push(FrontChange::Status {
             from: status(of),
@@ -805,8 +868,12 @@ fn compare_front(old: &Alliance, new: &Alliance) -> Vec<FrontChange> {
         });
     }
     let keys = |doc: &Alliance| -> Vec<(String, serde_json::Value)> {
-        let Some(root) = doc.front_root() else { return Vec::new() };
-        let serde_json::Value::Object(map) = root.to_json() else { return Vec::new() };
+        let Some(root) = doc.front_root() else {
+            return Vec::new();
+        };
+        let serde_json::Value::Object(map) = root.to_json() else {
+            return Vec::new();
+        };
         let mut flat = Vec::new();
         for (key, value) in map {
             match key.as_str() {
@@ -870,17 +937,31 @@ mod tests {
         let a = doc("# T\n\nIntro.\n\n## Agreements\n\n- We start on time.\n");
         let d = compare(&a, &a);
         assert!(d.is_empty(), "{d:?}");
-        assert_eq!(d.unchanged, vec![PREAMBLE.to_owned(), "Agreements".to_owned()]);
+        assert_eq!(
+            d.unchanged,
+            vec![PREAMBLE.to_owned(), "Agreements".to_owned()]
+        );
     }
 
     #[test]
     fn added_removed_reworded_moved() {
-        let a = doc("# T\n\n## Agreements\n\n- We start meetings on time.\n- We reply within one day.\n- We pair on hard problems.\n\n## Conflict\n\n- We talk it through face to face.\n");
-        let b = doc("# T\n\n## Agreements\n\n- We start meetings on time, every time.\n- We demo on Fridays.\n\n## Conflict\n\n- We talk it through face to face.\n- We pair on hard problems.\n");
+        let a = doc(
+            "# T\n\n## Agreements\n\n- We start meetings on time.\n- We reply within one day.\n- We pair on hard problems.\n\n## Conflict\n\n- We talk it through face to face.\n",
+        );
+        let b = doc(
+            "# T\n\n## Agreements\n\n- We start meetings on time, every time.\n- We demo on Fridays.\n\n## Conflict\n\n- We talk it through face to face.\n- We pair on hard problems.\n",
+        );
         let d = compare(&a, &b);
         let c = d.counts();
-        assert_eq!((c.added, c.removed, c.reworded, c.moved), (1, 1, 1, 1), "{d:#?}");
-        assert_eq!(c.headline(), "1 agreement added, 1 removed, 1 reworded, 1 moved");
+        assert_eq!(
+            (c.added, c.removed, c.reworded, c.moved),
+            (1, 1, 1, 1),
+            "{d:#?}"
+        );
+        assert_eq!(
+            c.headline(),
+            "1 agreement added, 1 removed, 1 reworded, 1 moved"
+        );
     }
 
     #[test]
@@ -904,7 +985,12 @@ mod tests {
 
     #[test]
     fn similarity_scores() {
-        assert!(similarity("We reply within one working day", "We reply within two working days") >= SIMILARITY_THRESHOLD);
+        assert!(
+            similarity(
+                "We reply within one working day",
+                "We reply within two working days"
+            ) >= SIMILARITY_THRESHOLD
+        );
         assert!(similarity("We start on time", "Cameras on during demos") < SIMILARITY_THRESHOLD);
     }
 }

@@ -18,13 +18,16 @@ use std::path::{Component, Path, PathBuf};
 use git2::{Commit, DiffFindOptions, ErrorCode, ObjectType, Oid, Repository, Sort};
 
 /// How to get the rest of a shallow clone's history, for messages.
-const UNSHALLOW_HINT: &str = "run `git fetch --unshallow` (in GitHub Actions: `actions/checkout` with `fetch-depth: 0`)";
+const UNSHALLOW_HINT: &str =
+    "run `git fetch --unshallow` (in GitHub Actions: `actions/checkout` with `fetch-depth: 0`)";
 
 /// Why history could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
     /// The folder is not inside a git repository.
-    #[error("{dir} is not inside a git repository; `alliance log` and `alliance diff` read history from git")]
+    #[error(
+        "{dir} is not inside a git repository; `alliance log` and `alliance diff` read history from git"
+    )]
     NotARepository {
         /// Where the search started.
         dir: PathBuf,
@@ -239,7 +242,10 @@ impl History {
 
     /// The text of blob `blob` (the file `path` at `rev`, for messages).
     pub fn read_blob(&self, blob: Oid, path: &Path, rev: &str) -> Result<String, HistoryError> {
-        let blob = self.repo.find_blob(blob).map_err(|e| missing(e, blob, "file content"))?;
+        let blob = self
+            .repo
+            .find_blob(blob)
+            .map_err(|e| missing(e, blob, "file content"))?;
         let bytes = blob.content();
         if blob.is_binary() || bytes.contains(&0) {
             return Err(HistoryError::Binary {
@@ -288,11 +294,15 @@ impl History {
     }
 
     fn commit(&self, id: Oid) -> Result<Commit<'_>, HistoryError> {
-        self.repo.find_commit(id).map_err(|e| missing(e, id, "commit"))
+        self.repo
+            .find_commit(id)
+            .map_err(|e| missing(e, id, "commit"))
     }
 
     fn blob_in(&self, commit: &Commit<'_>, path: &Path) -> Result<Option<Oid>, HistoryError> {
-        let tree = commit.tree().map_err(|e| missing(e, commit.tree_id(), "tree"))?;
+        let tree = commit
+            .tree()
+            .map_err(|e| missing(e, commit.tree_id(), "tree"))?;
         match tree.get_path(path) {
             Ok(entry) if entry.kind() == Some(ObjectType::Blob) => Ok(Some(entry.id())),
             Ok(_) => Ok(None),
@@ -379,7 +389,8 @@ impl Changes<'_> {
                 blob,
                 author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
                 date: civil_date(author.when()),
-                summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned(),
+                summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default())
+                    .into_owned(),
                 created: created && !truncated,
                 truncated,
             }));

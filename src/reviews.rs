@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 
 use git2::Oid;
 
+use crate::compare::plural;
 use crate::compare::{self, AllianceDiff, Counts};
 use crate::document::Alliance;
 use crate::history::{Change, History, HistoryError};
-use crate::compare::plural;
 
 /// One version of the file in history.
 #[derive(Debug)]
@@ -170,7 +170,10 @@ pub fn log(history: &History, path: &Path) -> Result<ReviewLog, HistoryError> {
 
 /// "4 agreements in 2 sections, 2 parties" for a first version.
 fn first_summary(doc: &Alliance) -> String {
-    let items = doc.items().filter(|(_, i)| !i.text.trim().is_empty()).count();
+    let items = doc
+        .items()
+        .filter(|(_, i)| !i.text.trim().is_empty())
+        .count();
     let mut text = format!(
         "{} in {}",
         plural(items, "agreement"),
@@ -178,7 +181,10 @@ fn first_summary(doc: &Alliance) -> String {
     );
     let parties = doc.fields().map_or(0, |f| f.parties.len());
     if parties > 0 {
-        text.push_str(&format!(", {}", plural(parties, "party").replace("partys", "parties")));
+        text.push_str(&format!(
+            ", {}",
+            plural(parties, "party").replace("partys", "parties")
+        ));
     }
     text
 }
@@ -223,7 +229,12 @@ pub struct Side {
 }
 
 /// The file at revision `rev`, found under the name it had there.
-pub fn at_revision(history: &History, path: &Path, rev: &str, id: Oid) -> Result<Side, HistoryError> {
+pub fn at_revision(
+    history: &History,
+    path: &Path,
+    rev: &str,
+    id: Oid,
+) -> Result<Side, HistoryError> {
     let found = match history.blob_id(id, path)? {
         Some(_) => path.to_path_buf(),
         None => name_at(history, path, rev, id)?,

@@ -31,7 +31,10 @@ fn three_reviews() -> Sandbox {
         ),
     );
     sb.git(&["add", "."], "2026-01-10T10:00:00Z");
-    sb.git(&["commit", "-qm", "Our first alliance"], "2026-01-10T10:00:00Z");
+    sb.git(
+        &["commit", "-qm", "Our first alliance"],
+        "2026-01-10T10:00:00Z",
+    );
 
     sb.write(
         "TEAM.md",
@@ -42,7 +45,10 @@ fn three_reviews() -> Sandbox {
             "- We talk it through face to face.\n",
         ),
     );
-    sb.git(&["commit", "-qam", "Propose Friday demos"], "2026-02-01T10:00:00Z");
+    sb.git(
+        &["commit", "-qam", "Propose Friday demos"],
+        "2026-02-01T10:00:00Z",
+    );
 
     sb.write(
         "TEAM.md",
@@ -55,7 +61,10 @@ fn three_reviews() -> Sandbox {
     );
     sb.git(&["commit", "-qam", "April review"], "2026-04-10T10:00:00Z");
 
-    sb.git(&["mv", "TEAM.md", "TEAM_ALLIANCE.md"], "2026-05-01T10:00:00Z");
+    sb.git(
+        &["mv", "TEAM.md", "TEAM_ALLIANCE.md"],
+        "2026-05-01T10:00:00Z",
+    );
     sb.git(&["commit", "-qm", "Rename"], "2026-05-01T10:00:00Z");
 
     sb.write(
@@ -77,7 +86,11 @@ fn assert_run(run: &Run, code: i32, stdout: &str) {
 }
 
 fn assert_fails(run: &Run, message: &str) {
-    assert_eq!(run.code, 2, "stdout: {}\nstderr: {}", run.stdout, run.stderr);
+    assert_eq!(
+        run.code, 2,
+        "stdout: {}\nstderr: {}",
+        run.stdout, run.stderr
+    );
     assert!(run.stderr.contains(message), "stderr: {}", run.stderr);
     assert!(run.stdout.is_empty(), "stdout: {}", run.stdout);
 }
@@ -99,7 +112,9 @@ TEAM_ALLIANCE.md: 3 reviews
 #[test]
 fn log_json() {
     let sb = three_reviews();
-    let json = sb.run(&["log", "TEAM_ALLIANCE.md", "--format", "json"]).json();
+    let json = sb
+        .run(&["log", "TEAM_ALLIANCE.md", "--format", "json"])
+        .json();
     let reviews = json["reviews"].as_array().expect("reviews");
     assert_eq!(reviews.len(), 3);
     assert_eq!(reviews[1]["date"], "2026-04-10");
@@ -116,13 +131,16 @@ fn log_json() {
 #[test]
 fn log_counts_commits_since_the_last_review() {
     let sb = three_reviews();
-    let text = sb.read("TEAM_ALLIANCE.md").replace("- We demo on Fridays.\n", "");
+    let text = sb
+        .read("TEAM_ALLIANCE.md")
+        .replace("- We demo on Fridays.\n", "");
     sb.write("TEAM_ALLIANCE.md", text);
     sb.git(&["commit", "-qam", "Drop demos"], "2026-08-01T10:00:00Z");
     let run = sb.run(&["log", "TEAM_ALLIANCE.md"]);
     assert_eq!(run.code, 0);
     assert!(
-        run.stdout.ends_with("since the last review: 1 commit: 1 agreement removed\n"),
+        run.stdout
+            .ends_with("since the last review: 1 commit: 1 agreement removed\n"),
         "{}",
         run.stdout
     );
@@ -131,7 +149,14 @@ fn log_counts_commits_since_the_last_review() {
 #[test]
 fn diff_between_reviews_follows_the_old_name() {
     let sb = three_reviews();
-    let run = sb.run(&["diff", "TEAM_ALLIANCE.md", "--from", "HEAD~2", "--to", "HEAD"]);
+    let run = sb.run(&[
+        "diff",
+        "TEAM_ALLIANCE.md",
+        "--from",
+        "HEAD~2",
+        "--to",
+        "HEAD",
+    ]);
     assert_run(&run, 0, &with_commits(&sb, DIFF_HUMAN));
 }
 
@@ -153,7 +178,10 @@ fn diff_defaults_to_last_review_against_working_tree() {
     let sb = three_reviews();
     let text = sb
         .read("TEAM_ALLIANCE.md")
-        .replace("within two working days", "within one working day, or say why")
+        .replace(
+            "within two working days",
+            "within one working day, or say why",
+        )
         .replace("  - name: Grace Hopper\n    handle: grace\n", "")
         .replace("every: 3 months", "every: 2 months")
         + "\n## Celebrations\n\n- We mark every release with cake.\n";
@@ -184,11 +212,15 @@ unchanged: Conflict
 fn diff_markdown_is_a_pull_request_comment() {
     let sb = three_reviews();
     sb.git(&["checkout", "-qb", "feature"], "2026-08-01T10:00:00Z");
-    let text = sb
-        .read("TEAM_ALLIANCE.md")
-        .replace("- We demo on Fridays.\n", "- We demo on Fridays.\n- We keep one meeting-free day. [owner:: @ada]\n");
+    let text = sb.read("TEAM_ALLIANCE.md").replace(
+        "- We demo on Fridays.\n",
+        "- We demo on Fridays.\n- We keep one meeting-free day. [owner:: @ada]\n",
+    );
     sb.write("TEAM_ALLIANCE.md", text);
-    sb.git(&["commit", "-qam", "Propose a quiet day"], "2026-08-02T10:00:00Z");
+    sb.git(
+        &["commit", "-qam", "Propose a quiet day"],
+        "2026-08-02T10:00:00Z",
+    );
     // main moves on meanwhile, without touching the alliance.
     sb.git(&["checkout", "-q", "main"], "2026-08-03T10:00:00Z");
     sb.write("README.md", "hello\n");
@@ -200,8 +232,19 @@ fn diff_markdown_is_a_pull_request_comment() {
         .replace("face to face", "face to face, the same day");
     sb.write("TEAM_ALLIANCE.md", text);
 
-    let run = sb.run(&["diff", "TEAM_ALLIANCE.md", "--base", "main", "--format", "markdown"]);
-    assert_run(&run, 0, &PR_MARKDOWN.replace("COMMIT5", &short(&sb, "main~1")));
+    let run = sb.run(&[
+        "diff",
+        "TEAM_ALLIANCE.md",
+        "--base",
+        "main",
+        "--format",
+        "markdown",
+    ]);
+    assert_run(
+        &run,
+        0,
+        &PR_MARKDOWN.replace("COMMIT5", &short(&sb, "main~1")),
+    );
 }
 
 const PR_MARKDOWN: &str = "\
@@ -222,16 +265,35 @@ Compared the merge base with main (COMMIT5) with the working tree.
 #[test]
 fn diff_json_carries_the_structure() {
     let sb = three_reviews();
-    let run = sb.run(&["diff", "TEAM_ALLIANCE.md", "--from", "HEAD~4", "--to", "HEAD", "--format", "json"]);
+    let run = sb.run(&[
+        "diff",
+        "TEAM_ALLIANCE.md",
+        "--from",
+        "HEAD~4",
+        "--to",
+        "HEAD",
+        "--format",
+        "json",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let json = run.json();
-    assert_eq!(json["from"]["label"], format!("HEAD~4 ({})", short(&sb, "HEAD~4")));
-    assert_eq!(json["to"]["commit"], sb.git(&["rev-parse", "HEAD"], "2026-01-01T00:00:00Z").trim());
+    assert_eq!(
+        json["from"]["label"],
+        format!("HEAD~4 ({})", short(&sb, "HEAD~4"))
+    );
+    assert_eq!(
+        json["to"]["commit"],
+        sb.git(&["rev-parse", "HEAD"], "2026-01-01T00:00:00Z")
+            .trim()
+    );
     assert_eq!(
         json["headline"],
         "1 agreement added, 1 removed, 1 reworded, 1 moved, 1 party joined, 1 other change in the front matter"
     );
-    assert_eq!(json["front"][0], serde_json::json!({"change": "party_joined", "party": "Grace Hopper (@grace)"}));
+    assert_eq!(
+        json["front"][0],
+        serde_json::json!({"change": "party_joined", "party": "Grace Hopper (@grace)"})
+    );
     let agreements = &json["sections"][0];
     assert_eq!(agreements["heading"], "Agreements");
     assert_eq!(agreements["change"], "changed");
@@ -241,25 +303,53 @@ fn diff_json_carries_the_structure() {
         .iter()
         .find(|i| i["change"] == "reworded")
         .expect("a reworded item");
-    assert_eq!(reworded["old_text"], "We reply to reviews within one working day.");
-    assert_eq!(reworded["words"][0], serde_json::json!({"op": "equal", "text": "We reply to reviews within "}));
-    assert_eq!(reworded["words"][1], serde_json::json!({"op": "delete", "text": "one"}));
-    assert_eq!(reworded["words"][2], serde_json::json!({"op": "insert", "text": "two"}));
+    assert_eq!(
+        reworded["old_text"],
+        "We reply to reviews within one working day."
+    );
+    assert_eq!(
+        reworded["words"][0],
+        serde_json::json!({"op": "equal", "text": "We reply to reviews within "})
+    );
+    assert_eq!(
+        reworded["words"][1],
+        serde_json::json!({"op": "delete", "text": "one"})
+    );
+    assert_eq!(
+        reworded["words"][2],
+        serde_json::json!({"op": "insert", "text": "two"})
+    );
     assert_eq!(json["unchanged"], serde_json::json!([]));
 }
 
 #[test]
 fn diff_of_a_version_with_itself_is_empty() {
     let sb = three_reviews();
-    let run = sb.run(&["diff", "TEAM_ALLIANCE.md", "--from", "HEAD", "--to", "HEAD", "--exit-code"]);
+    let run = sb.run(&[
+        "diff",
+        "TEAM_ALLIANCE.md",
+        "--from",
+        "HEAD",
+        "--to",
+        "HEAD",
+        "--exit-code",
+    ]);
     let head = short(&sb, "HEAD");
     assert_run(
         &run,
         0,
-        &format!("TEAM_ALLIANCE.md: from HEAD ({head}) to HEAD ({head})\nno changes\n\nunchanged: Agreements, Conflict\n"),
+        &format!(
+            "TEAM_ALLIANCE.md: from HEAD ({head}) to HEAD ({head})\nno changes\n\nunchanged: Agreements, Conflict\n"
+        ),
     );
     // The working tree is the last review: nothing proposed.
-    let run = sb.run(&["diff", "--exit-code", "TEAM_ALLIANCE.md", "--format", "json"]);
+    let run = sb.run(&[
+        "diff",
+        "--exit-code",
+        "TEAM_ALLIANCE.md",
+        "--format",
+        "json",
+    ]);
     assert_eq!(run.code, 0);
     assert_eq!(run.json()["sections"], serde_json::json!([]));
 }
@@ -284,7 +374,9 @@ fn works_without_front_matter() {
 }
 
 fn short(sb: &Sandbox, rev: &str) -> String {
-    sb.git(&["rev-parse", "--short=10", rev], "2026-01-01T00:00:00Z").trim().to_owned()
+    sb.git(&["rev-parse", "--short=10", rev], "2026-01-01T00:00:00Z")
+        .trim()
+        .to_owned()
 }
 
 /// Replace the COMMITn placeholders with the commits of [`three_reviews`].
@@ -303,8 +395,14 @@ fn with_commits(sb: &Sandbox, text: &str) -> String {
 fn not_a_repository() {
     let sb = Sandbox::new();
     sb.write("TEAM_ALLIANCE.md", "# T\n");
-    assert_fails(&sb.run(&["log", "TEAM_ALLIANCE.md"]), "is not inside a git repository");
-    assert_fails(&sb.run(&["diff", "TEAM_ALLIANCE.md"]), "is not inside a git repository");
+    assert_fails(
+        &sb.run(&["log", "TEAM_ALLIANCE.md"]),
+        "is not inside a git repository",
+    );
+    assert_fails(
+        &sb.run(&["diff", "TEAM_ALLIANCE.md"]),
+        "is not inside a git repository",
+    );
 }
 
 #[test]
@@ -312,7 +410,10 @@ fn path_never_tracked() {
     let sb = three_reviews();
     sb.write("NEW_ALLIANCE.md", "# New\n");
     let run = sb.run(&["log", "NEW_ALLIANCE.md"]);
-    assert_fails(&run, "NEW_ALLIANCE.md has no history: it was never committed");
+    assert_fails(
+        &run,
+        "NEW_ALLIANCE.md has no history: it was never committed",
+    );
     assert_fails(&sb.run(&["diff", "NEW_ALLIANCE.md"]), "was never committed");
 }
 
@@ -340,17 +441,35 @@ fn shallow_clone_says_how_to_fetch() {
     let origin = three_reviews();
     let clone = Sandbox::new();
     let url = format!("file://{}", origin.path().display());
-    clone.git(&["clone", "-q", "--depth", "1", &url, "."], "2026-08-01T10:00:00Z");
+    clone.git(
+        &["clone", "-q", "--depth", "1", &url, "."],
+        "2026-08-01T10:00:00Z",
+    );
     let run = clone.run(&["diff", "TEAM_ALLIANCE.md"]);
-    assert_fails(&run, "this is a shallow clone and the history of TEAM_ALLIANCE.md is cut off");
+    assert_fails(
+        &run,
+        "this is a shallow clone and the history of TEAM_ALLIANCE.md is cut off",
+    );
     assert!(run.stderr.contains("fetch-depth: 0"), "{}", run.stderr);
-    assert!(run.stderr.contains("git fetch --unshallow"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("git fetch --unshallow"),
+        "{}",
+        run.stderr
+    );
 
     // The log shows what is there and says it is cut off.
     let run = clone.run(&["log", "TEAM_ALLIANCE.md"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("oldest version in this clone"), "{}", run.stdout);
-    assert!(run.stdout.contains("note: this is a shallow clone"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("oldest version in this clone"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("note: this is a shallow clone"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -358,7 +477,14 @@ fn binary_at_a_revision() {
     let sb = three_reviews();
     sb.write("TEAM_ALLIANCE.md", b"\x89PNG\r\n\x1a\n\0\0\0binary");
     sb.git(&["commit", "-qam", "oops"], "2026-08-01T10:00:00Z");
-    let run = sb.run(&["diff", "TEAM_ALLIANCE.md", "--from", "HEAD~1", "--to", "HEAD"]);
+    let run = sb.run(&[
+        "diff",
+        "TEAM_ALLIANCE.md",
+        "--from",
+        "HEAD~1",
+        "--to",
+        "HEAD",
+    ]);
     assert_fails(&run, "TEAM_ALLIANCE.md is a binary file at HEAD");
     assert_fails(&sb.run(&["log", "TEAM_ALLIANCE.md"]), "is a binary file at");
 }
@@ -368,8 +494,23 @@ fn missing_object_as_in_a_partial_clone() {
     let sb = three_reviews();
     let blob = sb.git(&["rev-parse", "HEAD~2:TEAM.md"], "2026-08-01T10:00:00Z");
     let blob = blob.trim();
-    std::fs::remove_file(sb.path().join(".git/objects").join(&blob[..2]).join(&blob[2..]))
-        .expect("remove the loose object");
-    let run = sb.run(&["diff", "TEAM_ALLIANCE.md", "--from", "HEAD~2", "--to", "HEAD"]);
-    assert_fails(&run, &format!("git object {blob} (file content) is missing from this repository"));
+    std::fs::remove_file(
+        sb.path()
+            .join(".git/objects")
+            .join(&blob[..2])
+            .join(&blob[2..]),
+    )
+    .expect("remove the loose object");
+    let run = sb.run(&[
+        "diff",
+        "TEAM_ALLIANCE.md",
+        "--from",
+        "HEAD~2",
+        "--to",
+        "HEAD",
+    ]);
+    assert_fails(
+        &run,
+        &format!("git object {blob} (file content) is missing from this repository"),
+    );
 }

@@ -25,7 +25,8 @@ fn only_alliance() -> Result<PathBuf, Failed> {
     match found.documents.as_slice() {
         [one] => Ok(one.path.clone()),
         [] => Err(Failed::Usage(
-            "no alliance document found here; name the file (`alliance log TEAM_ALLIANCE.md`)".to_owned(),
+            "no alliance document found here; name the file (`alliance log TEAM_ALLIANCE.md`)"
+                .to_owned(),
         )),
         many => {
             let names: Vec<String> = many.iter().map(|c| c.path.display().to_string()).collect();

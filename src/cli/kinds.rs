@@ -54,4 +54,3 @@ pub(super) fn run(args: &KindsArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     }
     Ok(0)
 }
-

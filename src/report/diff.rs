@@ -6,7 +6,9 @@
 
 use std::io::{self, Write};
 
-use crate::compare::{AllianceDiff, FrontChange, ItemChange, ItemChangeKind, SectionChange, Word, WordOp};
+use crate::compare::{
+    AllianceDiff, FrontChange, ItemChange, ItemChangeKind, SectionChange, Word, WordOp,
+};
 use crate::report::{Style, sanitize};
 
 /// Formats of `alliance diff`.
@@ -79,7 +81,9 @@ impl DiffReport {
             let heading = sanitize(&section.heading);
             let line = match (section.change, &section.renamed_from) {
                 (SectionChange::Added, _) => paint("32", &format!("+ ## {heading} (new section)")),
-                (SectionChange::Removed, _) => paint("31", &format!("- ## {heading} (section removed)")),
+                (SectionChange::Removed, _) => {
+                    paint("31", &format!("- ## {heading} (section removed)"))
+                }
                 (SectionChange::Renamed, Some(old)) => {
                     format!("## {heading} (renamed from {})", sanitize(old))
                 }
@@ -89,7 +93,9 @@ impl DiffReport {
             for item in &section.items {
                 let line = match item.change {
                     ItemChangeKind::Added => paint("32", &format!("  + {}", sanitize(&item.text))),
-                    ItemChangeKind::Removed => paint("31", &format!("  - {}", sanitize(&item.text))),
+                    ItemChangeKind::Removed => {
+                        paint("31", &format!("  - {}", sanitize(&item.text)))
+                    }
                     ItemChangeKind::Reworded => format!("  ~ {}", human_words(&item.words, style)),
                     ItemChangeKind::Moved => {
                         let text = if item.words.is_empty() {
@@ -113,7 +119,12 @@ impl DiffReport {
         }
         if !self.diff.unchanged.is_empty() {
             writeln!(out)?;
-            let names: Vec<_> = self.diff.unchanged.iter().map(|h| sanitize(h).into_owned()).collect();
+            let names: Vec<_> = self
+                .diff
+                .unchanged
+                .iter()
+                .map(|h| sanitize(h).into_owned())
+                .collect();
             writeln!(out, "unchanged: {}", names.join(", "))?;
         }
         Ok(())
@@ -147,7 +158,9 @@ impl DiffReport {
             let heading = md_escape(&section.heading);
             match (section.change, &section.renamed_from) {
                 (SectionChange::Added, _) => writeln!(out, "#### {heading} _(new section)_")?,
-                (SectionChange::Removed, _) => writeln!(out, "#### ~~{heading}~~ _(section removed)_")?,
+                (SectionChange::Removed, _) => {
+                    writeln!(out, "#### ~~{heading}~~ _(section removed)_")?
+                }
                 (SectionChange::Renamed, Some(old)) => {
                     writeln!(out, "#### {heading} _(renamed from {})_", md_escape(old))?;
                 }
@@ -192,7 +205,9 @@ fn front_line(change: &FrontChange) -> String {
     match change {
         FrontChange::PartyJoined { party } => format!("+ {party} joined"),
         FrontChange::PartyLeft { party } => format!("- {party} left"),
-        FrontChange::Cadence { from, to } => format!("cadence: {} → {}", or_none(from), or_none(to)),
+        FrontChange::Cadence { from, to } => {
+            format!("cadence: {} → {}", or_none(from), or_none(to))
+        }
         FrontChange::Status { from, to } => format!("status: {} → {}", or_none(from), or_none(to)),
         FrontChange::Key { key, from, to } => format!("{key}: {} → {}", or_none(from), or_none(to)),
     }
@@ -247,7 +262,11 @@ fn md_words(words: &[Word]) -> String {
         }
         let lead = &text[..text.len() - text.trim_start().len()];
         let tail = &text[text.trim_end().len()..];
-        let mark = if word.op == WordOp::Insert { "**" } else { "~~" };
+        let mark = if word.op == WordOp::Insert {
+            "**"
+        } else {
+            "~~"
+        };
         out.push_str(&format!("{lead}{mark}{trimmed}{mark}{tail}"));
     }
     out

@@ -2,8 +2,8 @@
 
 use std::io::{self, Write};
 
-use crate::reviews::ReviewLog;
 use crate::report::{plural, sanitize};
+use crate::reviews::ReviewLog;
 
 /// Formats of `alliance log`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -26,7 +26,12 @@ pub fn render(log: &ReviewLog, format: LogFormat, out: &mut dyn Write) -> io::Re
 }
 
 fn human(log: &ReviewLog, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "{}: {}", sanitize(&log.path), plural(log.reviews.len(), "review"))?;
+    writeln!(
+        out,
+        "{}: {}",
+        sanitize(&log.path),
+        plural(log.reviews.len(), "review")
+    )?;
     for (i, review) in log.reviews.iter().enumerate() {
         let commit = review.commit.get(..10).unwrap_or(&review.commit);
         let what = if i == 0 && log.truncated_at.is_some() {
