@@ -274,7 +274,7 @@ impl History {
     /// `start` and following renames.
     pub fn changes(&self, path: &Path, start: Oid) -> Result<Changes<'_>, HistoryError> {
         let mut walk = self.repo.revwalk()?;
-        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+        walk.set_sorting(Sort::TIME)?;
         walk.push(start)?;
         Ok(Changes {
             history: self,
