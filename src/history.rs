@@ -12,10 +12,10 @@
 //! without a parent having it, and is an iterator, so callers stop as soon
 //! as they have what they asked for.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
-use git2::{Commit, DiffFindOptions, ErrorCode, ObjectType, Oid, Repository, Sort};
+use git2::{Commit, DiffFindOptions, ErrorCode, ObjectType, Oid, Repository};
 
 /// How to get the rest of a shallow clone's history, for messages.
 const UNSHALLOW_HINT: &str =
@@ -149,6 +149,10 @@ impl std::fmt::Debug for History {
 impl History {
     /// Open the repository that contains `dir`.
     pub fn discover(dir: &Path) -> Result<History, HistoryError> {
+        // libgit2 re-hashes every object it reads; git does not, and on a
+        // long walk the hashing is most of the time. Reads stay checked by
+        // zlib and the pack's own checksums.
+        git2::opts::strict_hash_verification(false);
         let repo = Repository::discover(dir).map_err(|e| match e.code() {
             ErrorCode::NotFound => HistoryError::NotARepository {
                 dir: dir.to_path_buf(),
@@ -273,12 +277,13 @@ impl History {
     /// The commits that changed `path`, newest first, walking back from
     /// `start` and following renames.
     pub fn changes(&self, path: &Path, start: Oid) -> Result<Changes<'_>, HistoryError> {
-        let mut walk = self.repo.revwalk()?;
-        walk.set_sorting(Sort::TIME)?;
-        walk.push(start)?;
+        let first = self.commit(start)?;
+        let mut queue = BinaryHeap::new();
+        queue.push((first.time().seconds(), start));
         Ok(Changes {
             history: self,
-            walk,
+            queue,
+            seen: HashSet::from([start]),
             path: path.to_path_buf(),
             cache: HashMap::new(),
             done: false,
@@ -336,7 +341,10 @@ impl History {
 /// The commits that changed one file, newest first (see [`History::changes`]).
 pub struct Changes<'h> {
     history: &'h History,
-    walk: git2::Revwalk<'h>,
+    /// Commits still to visit, newest committer date first (like `git log`).
+    queue: BinaryHeap<(i64, Oid)>,
+    /// Commits already queued.
+    seen: HashSet<Oid>,
     path: PathBuf,
     /// Blob of the current path per commit, so a parent is looked up once.
     cache: HashMap<Oid, Option<Oid>>,
@@ -354,9 +362,15 @@ impl Changes<'_> {
     }
 
     fn step(&mut self) -> Result<Option<Change>, HistoryError> {
-        while let Some(id) = self.walk.next() {
-            let id = id?;
+        // A walk of our own rather than libgit2's revwalk: the revwalk
+        // inflates every commit a second time, and the walk is most of the cost.
+        while let Some((_, id)) = self.queue.pop() {
             let commit = self.history.commit(id)?;
+            for parent in commit.parents() {
+                if self.seen.insert(parent.id()) {
+                    self.queue.push((parent.time().seconds(), parent.id()));
+                }
+            }
             let Some(blob) = self.blob_of(&commit)? else {
                 continue;
             };
