@@ -153,6 +153,9 @@ impl History {
         // long walk the hashing is most of the time. Reads stay checked by
         // zlib and the pack's own checksums.
         git2::opts::strict_hash_verification(false);
+        // Every object is read once per walk (`Changes` keeps what it needs),
+        // so libgit2's object cache only costs.
+        git2::opts::enable_caching(false);
         let repo = Repository::discover(dir).map_err(|e| match e.code() {
             ErrorCode::NotFound => HistoryError::NotARepository {
                 dir: dir.to_path_buf(),
@@ -283,6 +286,7 @@ impl History {
         Ok(Changes {
             history: self,
             queue,
+            pending: HashMap::from([(start, first)]),
             seen: HashSet::from([start]),
             path: path.to_path_buf(),
             cache: HashMap::new(),
@@ -343,6 +347,8 @@ pub struct Changes<'h> {
     history: &'h History,
     /// Commits still to visit, newest committer date first (like `git log`).
     queue: BinaryHeap<(i64, Oid)>,
+    /// The queued commits, loaded once (libgit2's object cache is off).
+    pending: HashMap<Oid, Commit<'h>>,
     /// Commits already queued.
     seen: HashSet<Oid>,
     path: PathBuf,
@@ -361,22 +367,40 @@ impl Changes<'_> {
         Ok(found)
     }
 
+    fn blob_of_id(&mut self, id: Oid) -> Result<Option<Oid>, HistoryError> {
+        if let Some(found) = self.cache.get(&id) {
+            return Ok(*found);
+        }
+        let found = match self.pending.get(&id) {
+            Some(commit) => self.history.blob_in(commit, &self.path)?,
+            None => self
+                .history
+                .blob_in(&self.history.commit(id)?, &self.path)?,
+        };
+        self.cache.insert(id, found);
+        Ok(found)
+    }
+
     fn step(&mut self) -> Result<Option<Change>, HistoryError> {
         // A walk of our own rather than libgit2's revwalk: the revwalk
         // inflates every commit a second time, and the walk is most of the cost.
         while let Some((_, id)) = self.queue.pop() {
-            let commit = self.history.commit(id)?;
+            let commit = match self.pending.remove(&id) {
+                Some(commit) => commit,
+                None => self.history.commit(id)?,
+            };
             for parent in commit.parents() {
                 if self.seen.insert(parent.id()) {
                     self.queue.push((parent.time().seconds(), parent.id()));
+                    self.pending.insert(parent.id(), parent);
                 }
             }
             let Some(blob) = self.blob_of(&commit)? else {
                 continue;
             };
             let mut parent_blobs = Vec::new();
-            for parent in commit.parents() {
-                parent_blobs.push(self.blob_of(&parent)?);
+            for parent in commit.parent_ids() {
+                parent_blobs.push(self.blob_of_id(parent)?);
             }
             if parent_blobs.contains(&Some(blob)) {
                 continue;
