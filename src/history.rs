@@ -389,10 +389,13 @@ impl Changes<'_> {
                 Some(commit) => commit,
                 None => self.history.commit(id)?,
             };
-            for parent in commit.parents() {
-                if self.seen.insert(parent.id()) {
-                    self.queue.push((parent.time().seconds(), parent.id()));
-                    self.pending.insert(parent.id(), parent);
+            // Not `commit.parents()`: it stops quietly at a missing parent,
+            // which would make the file look created there.
+            for parent_id in commit.parent_ids() {
+                if self.seen.insert(parent_id) {
+                    let parent = self.history.commit(parent_id)?;
+                    self.queue.push((parent.time().seconds(), parent_id));
+                    self.pending.insert(parent_id, parent);
                 }
             }
             let Some(blob) = self.blob_of(&commit)? else {

@@ -514,3 +514,22 @@ fn missing_object_as_in_a_partial_clone() {
         &format!("git object {blob} (file content) is missing from this repository"),
     );
 }
+
+#[test]
+fn missing_commit_is_not_mistaken_for_the_start_of_history() {
+    let sb = three_reviews();
+    let commit = sb.git(&["rev-parse", "HEAD~2"], "2026-08-01T10:00:00Z");
+    let commit = commit.trim();
+    std::fs::remove_file(
+        sb.path()
+            .join(".git/objects")
+            .join(&commit[..2])
+            .join(&commit[2..]),
+    )
+    .expect("remove the loose object");
+    let run = sb.run(&["log", "TEAM_ALLIANCE.md"]);
+    assert_fails(
+        &run,
+        &format!("git object {commit} (commit) is missing from this repository"),
+    );
+}
