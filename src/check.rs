@@ -16,11 +16,10 @@ pub fn unreadable(file: &Unreadable) -> Finding {
     match file.reason {
         NotText::Binary => Finding::error(Rule::NotText, "this is a binary file, not Markdown")
             .help("name only Markdown files, or exclude this one in .alliance.yaml"),
-        NotText::InvalidUtf8 { at } => Finding::error(
-            Rule::NotText,
-            format!("the file is not UTF-8: byte {at} is not valid UTF-8"),
-        )
-        .help("save the file as UTF-8"),
+        NotText::InvalidUtf8 { at } => {
+            Finding::error(Rule::NotText, format!("the file is not UTF-8: byte {at} is not valid UTF-8"))
+                .help("save the file as UTF-8")
+        }
     }
 }
 
@@ -66,12 +65,9 @@ fn front_matter<'k>(
         }
         FrontMatterBlock::Unclosed { open } => {
             out.push(
-                Finding::error(
-                    Rule::UnclosedFrontMatter,
-                    "the front matter is never closed",
-                )
-                .help("end the front matter with a line holding only `---`")
-                .at(doc, *open),
+                Finding::error(Rule::UnclosedFrontMatter, "the front matter is never closed")
+                    .help("end the front matter with a line holding only `---`")
+                    .at(doc, *open),
             );
             return None;
         }
@@ -102,29 +98,20 @@ fn front_matter<'k>(
             _ => root.span,
         };
         out.push(
-            Finding::error(
-                Rule::MissingKey,
-                "the front matter has no `alliance:` key, so it is not an alliance",
-            )
-            .help(format!(
-                "add `alliance: <kind>` with one of {}",
-                one_of(&kinds.names())
-            ))
-            .at(doc, span),
+            Finding::error(Rule::MissingKey, "the front matter has no `alliance:` key, so it is not an alliance")
+                .help(format!("add `alliance: <kind>` with one of {}", one_of(&kinds.names())))
+                .at(doc, span),
         );
         return None;
     };
     let Some(kind) = kinds.get(&kind_name.value) else {
         out.push(
-            Finding::error(
-                Rule::UnknownKind,
-                format!("unknown kind `{}`", kind_name.value),
-            )
-            .help(format!(
-                "use one of {}, or define it in the kinds folder named in .alliance.yaml",
-                one_of(&kinds.names())
-            ))
-            .at(doc, kind_name.span),
+            Finding::error(Rule::UnknownKind, format!("unknown kind `{}`", kind_name.value))
+                .help(format!(
+                    "use one of {}, or define it in the kinds folder named in .alliance.yaml",
+                    one_of(&kinds.names())
+                ))
+                .at(doc, kind_name.span),
         );
         return Some(None);
     };
@@ -138,10 +125,7 @@ fn schema(doc: &Alliance, kind: &Kind, root: &yaml::Node, out: &mut Vec<Finding>
         Err(message) => {
             out.push(Finding::error(
                 Rule::SchemaViolation,
-                format!(
-                    "the `{}` kind's schema does not compile: {message}",
-                    kind.name
-                ),
+                format!("the `{}` kind's schema does not compile: {message}", kind.name),
             ));
             return;
         }
@@ -153,11 +137,7 @@ fn schema(doc: &Alliance, kind: &Kind, root: &yaml::Node, out: &mut Vec<Finding>
         let finding = match error.problem {
             SchemaProblem::Missing(keys) => {
                 let keys: Vec<String> = keys.iter().map(|k| join_path(&path, k)).collect();
-                let listed = keys
-                    .iter()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let listed = keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
                 let noun = if keys.len() == 1 { "key" } else { "keys" };
                 // Point at the mapping's own key (`review:`), or at the
                 // opening fence for a key missing at the top.
@@ -168,20 +148,13 @@ fn schema(doc: &Alliance, kind: &Kind, root: &yaml::Node, out: &mut Vec<Finding>
                     }
                     _ => node.span,
                 };
-                Finding::error(
-                    Rule::MissingKey,
-                    format!("the `{}` kind requires the {noun} {listed}", kind.name),
-                )
-                .help(missing_key_help(&keys))
-                .at(doc, span)
+                Finding::error(Rule::MissingKey, format!("the `{}` kind requires the {noun} {listed}", kind.name))
+                    .help(missing_key_help(&keys))
+                    .at(doc, span)
             }
             SchemaProblem::Type { want } => Finding::error(
                 Rule::WrongType,
-                format!(
-                    "`{}` should be {want}, not {}",
-                    display_path(&path),
-                    node.type_name()
-                ),
+                format!("`{}` should be {want}, not {}", display_path(&path), node.type_name()),
             )
             .help(type_help(&path))
             .at(doc, node.span),
@@ -189,10 +162,7 @@ fn schema(doc: &Alliance, kind: &Kind, root: &yaml::Node, out: &mut Vec<Finding>
                 Rule::SchemaViolation,
                 format!("`{}`: {message}", display_path(&path)),
             )
-            .help(format!(
-                "see `alliance schema {}` for what the front matter accepts",
-                kind.name
-            ))
+            .help(format!("see `alliance schema {}` for what the front matter accepts", kind.name))
             .at(doc, key.map_or(node.span, |k| k.span)),
         };
         out.push(finding);
@@ -242,8 +212,7 @@ fn type_help(path: &[String]) -> String {
     if path == "parties" {
         "write parties as a list: `- name: Ada Lovelace` on its own line".to_owned()
     } else if path.starts_with("parties.") {
-        "write a party as `Name <handle>` or as a mapping with `name`, `handle` and `role`"
-            .to_owned()
+        "write a party as `Name <handle>` or as a mapping with `name`, `handle` and `role`".to_owned()
     } else if path == "review" {
         "write review as a mapping: `review:` then `  every: 3 months` on the next line".to_owned()
     } else {
@@ -288,20 +257,14 @@ fn dates(doc: &Alliance, out: &mut Vec<Finding>) {
                 let suggestion = match review.cadence() {
                     Some(Ok(c)) => c
                         .after(l)
-                        .map(|d| {
-                            format!("set it to {d} (last review + {c}), or remove it to derive it")
-                        })
+                        .map(|d| format!("set it to {d} (last review + {c}), or remove it to derive it"))
                         .unwrap_or_default(),
-                    _ => "set it after the last review, or remove it to derive it from `every`"
-                        .to_owned(),
+                    _ => "set it after the last review, or remove it to derive it from `every`".to_owned(),
                 };
                 out.push(
-                    Finding::error(
-                        Rule::NextBeforeLast,
-                        format!("`review.next` ({n}) is before `review.last` ({l})"),
-                    )
-                    .help(suggestion)
-                    .at(doc, next.span),
+                    Finding::error(Rule::NextBeforeLast, format!("`review.next` ({n}) is before `review.last` ({l})"))
+                        .help(suggestion)
+                        .at(doc, next.span),
                 );
             }
         }
@@ -326,10 +289,7 @@ fn sections(doc: &Alliance, kind: &Kind, draft: bool, out: &mut Vec<Finding>) {
                 out.push(
                     Finding::error(
                         Rule::DuplicateSection,
-                        format!(
-                            "section `{}` appears twice (first on line {line})",
-                            kind.sections[rule].name
-                        ),
+                        format!("section `{}` appears twice (first on line {line})", kind.sections[rule].name),
                     )
                     .help("merge the two sections into one")
                     .at(doc, heading_line(doc, section.heading.span)),
@@ -352,16 +312,9 @@ fn sections(doc: &Alliance, kind: &Kind, draft: bool, out: &mut Vec<Finding>) {
             out.push(
                 Finding::error(
                     Rule::MissingSection,
-                    format!(
-                        "the `{}` kind requires a `## {}` section{also}",
-                        kind.name, rule.name
-                    ),
+                    format!("the `{}` kind requires a `## {}` section{also}", kind.name, rule.name),
                 )
-                .help(format!(
-                    "add `## {}` and {}",
-                    rule.name,
-                    rule.help.as_deref().unwrap_or("fill it in")
-                ))
+                .help(format!("add `## {}` and {}", rule.name, rule.help.as_deref().unwrap_or("fill it in")))
                 .at(doc, anchor),
             );
             continue;
@@ -380,10 +333,7 @@ fn sections(doc: &Alliance, kind: &Kind, draft: bool, out: &mut Vec<Finding>) {
         let finding = if !section.prompts.is_empty() && draft {
             Finding::warning(
                 Rule::UnansweredPrompt,
-                format!(
-                    "section `{}` still has only its prompt",
-                    section.heading.text
-                ),
+                format!("section `{}` still has only its prompt", section.heading.text),
             )
             .help(format!("answer the question under it: {what}"))
         } else {
@@ -392,18 +342,8 @@ fn sections(doc: &Alliance, kind: &Kind, draft: bool, out: &mut Vec<Finding>) {
                 _ if !section.prompts.is_empty() => "has a prompt but no answer",
                 _ => "is empty",
             };
-            let finding = Finding::error(
-                Rule::EmptySection,
-                format!("section `{}` {need}", section.heading.text),
-            )
-            .help(format!(
-                "{what}{}",
-                if draft {
-                    ""
-                } else {
-                    " (a `status: draft` alliance may leave it empty)"
-                }
-            ));
+            let finding = Finding::error(Rule::EmptySection, format!("section `{}` {need}", section.heading.text))
+                .help(format!("{what}{}", if draft { "" } else { " (a `status: draft` alliance may leave it empty)" }));
             if draft {
                 Finding {
                     severity: Severity::Warning,
@@ -432,11 +372,7 @@ fn sections(doc: &Alliance, kind: &Kind, draft: bool, out: &mut Vec<Finding>) {
                     )
                     .help(format!(
                         "move it up; the order is: {}",
-                        kind.sections
-                            .iter()
-                            .map(|s| s.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        kind.sections.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
                     ))
                     .at(doc, heading_line(doc, section.heading.span)),
                 );
@@ -464,32 +400,20 @@ fn items(doc: &Alliance, out: &mut Vec<Finding>) {
                 "review" => {
                     if let Err(e) = crate::dates::parse_date(&field.value) {
                         out.push(
-                            Finding::error(
-                                Rule::InvalidItemReview,
-                                format!("item review date: {e}"),
-                            )
-                            .help("write it as `[review:: YYYY-MM-DD]`")
-                            .at(doc, field.value_span),
+                            Finding::error(Rule::InvalidItemReview, format!("item review date: {e}"))
+                                .help("write it as `[review:: YYYY-MM-DD]`")
+                                .at(doc, field.value_span),
                         );
                     }
                 }
                 "owner" if !parties.is_empty() => {
                     for who in owners(&field.value) {
                         if !parties.iter().any(|p| p.is(who)) {
-                            let known = parties
-                                .iter()
-                                .map(|p| p.label())
-                                .collect::<Vec<_>>()
-                                .join(", ");
+                            let known = parties.iter().map(|p| p.label()).collect::<Vec<_>>().join(", ");
                             out.push(
-                                Finding::error(
-                                    Rule::UnknownOwner,
-                                    format!("owner `{who}` is not one of the parties"),
-                                )
-                                .help(format!(
-                                    "use a party's handle ({known}), or add them to `parties`"
-                                ))
-                                .at(doc, field.value_span),
+                                Finding::error(Rule::UnknownOwner, format!("owner `{who}` is not one of the parties"))
+                                    .help(format!("use a party's handle ({known}), or add them to `parties`"))
+                                    .at(doc, field.value_span),
                             );
                         }
                     }

@@ -88,10 +88,7 @@ impl Config {
                 }
             }
         } else if root.value != yaml::Value::Null {
-            return Err(invalid(
-                root.span.start,
-                "expected `key: value` lines".to_owned(),
-            ));
+            return Err(invalid(root.span.start, "expected `key: value` lines".to_owned()));
         }
         let raw: Raw = if root.value == yaml::Value::Null {
             Raw::default()
@@ -137,8 +134,7 @@ mod tests {
 
     #[test]
     fn paths_are_relative_to_the_file() {
-        let config =
-            Config::parse(Path::new("/r/.alliance.yaml"), "kinds: team-kinds\n").expect("ok");
+        let config = Config::parse(Path::new("/r/.alliance.yaml"), "kinds: team-kinds\n").expect("ok");
         assert_eq!(config.kinds, Some(PathBuf::from("/r/team-kinds")));
         let empty = Config::parse(Path::new("/r/.alliance.yaml"), "# nothing yet\n").expect("ok");
         assert_eq!(empty.kinds, None);

@@ -17,13 +17,10 @@ use jiff::{Span as JiffSpan, ToSpan};
 pub fn parse_date(text: &str) -> Result<Date, DateError> {
     let text = text.trim();
     let shape_ok = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
+        && text
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
     if !shape_ok {
         return Err(DateError::Shape(text.to_owned()));
     }
@@ -93,9 +90,7 @@ impl FromStr for Cadence {
             "yearly" | "annually" => return word(1, Unit::Year),
             _ => {}
         }
-        let digits = lower
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(lower.len());
+        let digits = lower.find(|c: char| !c.is_ascii_digit()).unwrap_or(lower.len());
         let (number, unit) = lower.split_at(digits);
         let count: u32 = if number.is_empty() {
             // "month", "week": one of them.
@@ -167,9 +162,7 @@ impl Cadence {
 /// Whole days from `from` to `to` (negative when `to` is earlier).
 pub fn days_between(from: Date, to: Date) -> i64 {
     // `Date::until` measures in days unless asked for larger units.
-    from.until(to)
-        .map(|span| i64::from(span.get_days()))
-        .unwrap_or(0)
+    from.until(to).map(|span| i64::from(span.get_days())).unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -191,10 +184,7 @@ mod tests {
             parse_date("2026-02-30"),
             Err(DateError::NoSuchDay("2026-02-30".into()))
         );
-        assert!(matches!(
-            parse_date("2026-13-45"),
-            Err(DateError::NoSuchDay(_))
-        ));
+        assert!(matches!(parse_date("2026-13-45"), Err(DateError::NoSuchDay(_))));
         assert!(matches!(parse_date("next week"), Err(DateError::Shape(_))));
         assert!(matches!(parse_date("2026-1-5"), Err(DateError::Shape(_))));
         assert!(parse_date("2028-02-29").is_ok());
@@ -203,65 +193,14 @@ mod tests {
 
     #[test]
     fn cadences() {
-        assert_eq!(
-            cadence("3 months"),
-            Cadence {
-                count: 3,
-                unit: Unit::Month
-            }
-        );
-        assert_eq!(
-            cadence("quarterly"),
-            Cadence {
-                count: 3,
-                unit: Unit::Month
-            }
-        );
-        assert_eq!(
-            cadence("every 2 weeks"),
-            Cadence {
-                count: 2,
-                unit: Unit::Week
-            }
-        );
-        assert_eq!(
-            cadence("14d"),
-            Cadence {
-                count: 14,
-                unit: Unit::Day
-            }
-        );
-        assert_eq!(
-            cadence("1 Year"),
-            Cadence {
-                count: 1,
-                unit: Unit::Year
-            }
-        );
-        assert_eq!(
-            cadence("2 quarters"),
-            Cadence {
-                count: 6,
-                unit: Unit::Month
-            }
-        );
-        assert_eq!(
-            cadence("month"),
-            Cadence {
-                count: 1,
-                unit: Unit::Month
-            }
-        );
-        for bad in [
-            "",
-            "0 days",
-            "soon",
-            "3",
-            "three months",
-            "m",
-            "-2 weeks",
-            "99999 days",
-        ] {
+        assert_eq!(cadence("3 months"), Cadence { count: 3, unit: Unit::Month });
+        assert_eq!(cadence("quarterly"), Cadence { count: 3, unit: Unit::Month });
+        assert_eq!(cadence("every 2 weeks"), Cadence { count: 2, unit: Unit::Week });
+        assert_eq!(cadence("14d"), Cadence { count: 14, unit: Unit::Day });
+        assert_eq!(cadence("1 Year"), Cadence { count: 1, unit: Unit::Year });
+        assert_eq!(cadence("2 quarters"), Cadence { count: 6, unit: Unit::Month });
+        assert_eq!(cadence("month"), Cadence { count: 1, unit: Unit::Month });
+        for bad in ["", "0 days", "soon", "3", "three months", "m", "-2 weeks", "99999 days"] {
             assert!(bad.parse::<Cadence>().is_err(), "{bad:?} should not parse");
         }
     }
@@ -274,14 +213,8 @@ mod tests {
         assert_eq!(monthly.after(date("2028-01-31")), Some(date("2028-02-29")));
         // From the anchor, the third month is 30 April, not 28 April.
         assert_eq!(monthly.nth_after(jan31, 3), Some(date("2026-04-30")));
-        assert_eq!(
-            cadence("1 year").after(date("2028-02-29")),
-            Some(date("2029-02-28"))
-        );
-        assert_eq!(
-            cadence("6 weeks").after(date("2026-12-01")),
-            Some(date("2027-01-12"))
-        );
+        assert_eq!(cadence("1 year").after(date("2028-02-29")), Some(date("2029-02-28")));
+        assert_eq!(cadence("6 weeks").after(date("2026-12-01")), Some(date("2027-01-12")));
     }
 
     #[test]

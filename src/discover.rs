@@ -63,8 +63,7 @@ pub fn discover(paths: &[PathBuf], root: &Path, config: &Config) -> Result<Found
     } else {
         let mut folders = Vec::new();
         for path in paths {
-            let meta =
-                std::fs::metadata(path).map_err(|_| DiscoverError::NotFound { path: path.clone() });
+            let meta = std::fs::metadata(path).map_err(|_| DiscoverError::NotFound { path: path.clone() });
             match meta {
                 Ok(m) if m.is_dir() => folders.push(path.clone()),
                 Ok(_) => found.documents.push(Candidate {
@@ -95,12 +94,7 @@ pub fn discover(paths: &[PathBuf], root: &Path, config: &Config) -> Result<Found
     Ok(found)
 }
 
-fn walk(
-    folder: &Path,
-    root: &Path,
-    config: &Config,
-    found: &mut Found,
-) -> Result<(), DiscoverError> {
+fn walk(folder: &Path, root: &Path, config: &Config, found: &mut Found) -> Result<(), DiscoverError> {
     let mut builder = WalkBuilder::new(folder);
     builder
         .hidden(false)

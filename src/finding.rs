@@ -119,14 +119,9 @@ impl Location {
         let (end_line, end_column) = lines.line_col(text, span.end);
         let line_span = lines.line_span(text, line);
         let source_line = line_span.slice(text).to_owned();
-        let from = span
-            .start
-            .saturating_sub(line_span.start)
-            .min(source_line.len());
+        let from = span.start.saturating_sub(line_span.start).min(source_line.len());
         let to = if end_line == line {
-            span.end
-                .saturating_sub(line_span.start)
-                .min(source_line.len())
+            span.end.saturating_sub(line_span.start).min(source_line.len())
         } else {
             source_line.len()
         };

@@ -15,8 +15,8 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::document::LineIndex;
 use crate::document::yaml;
+use crate::document::LineIndex;
 
 /// Where a kind was defined.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -308,8 +308,9 @@ impl Kinds {
                 let def = parse_definition(&path, definition).unwrap_or_else(|e| {
                     unreachable!("built-in kind definition does not parse: {e}")
                 });
-                let schema = serde_json::from_str(schema)
-                    .unwrap_or_else(|e| unreachable!("built-in schema is not JSON: {e}"));
+                let schema = serde_json::from_str(schema).unwrap_or_else(|e| {
+                    unreachable!("built-in schema is not JSON: {e}")
+                });
                 let template = Template {
                     name: format!("{}.md.j2", def.name),
                     source: (*template).to_owned(),
@@ -352,30 +353,22 @@ impl Kinds {
             let def = parse_definition(&path, &read(&path)?)?;
             let stem = path
                 .file_name()
-                .map(|n| {
-                    n.to_string_lossy()
-                        .trim_end_matches(".kind.yaml")
-                        .to_owned()
-                })
+                .map(|n| n.to_string_lossy().trim_end_matches(".kind.yaml").to_owned())
                 .unwrap_or_default();
             if stem != def.name {
-                return Err(invalid(
-                    &path,
-                    1,
-                    format!(
-                        "the file defines kind `{}` but is named `{stem}.kind.yaml`; name it `{}.kind.yaml`",
-                        def.name, def.name
-                    ),
-                ));
+                return Err(invalid(&path, 1, format!(
+                    "the file defines kind `{}` but is named `{stem}.kind.yaml`; name it `{}.kind.yaml`",
+                    def.name, def.name
+                )));
             }
             let schema_path = folder.join(format!("{}.schema.json", def.name));
             let schema = if schema_path.exists() {
                 let text = read(&schema_path)?;
-                let schema: serde_json::Value = serde_json::from_str(&text)
-                    .map_err(|e| invalid(&schema_path, e.line(), format!("not JSON: {e}")))?;
-                compile_schema(&def.name, &schema).map_err(|e| {
-                    invalid(&schema_path, 1, format!("not a valid JSON Schema: {e}"))
+                let schema: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                    invalid(&schema_path, e.line(), format!("not JSON: {e}"))
                 })?;
+                compile_schema(&def.name, &schema)
+                    .map_err(|e| invalid(&schema_path, 1, format!("not a valid JSON Schema: {e}")))?;
                 schema
             } else {
                 // No schema of its own: the built-in one of the same name,
@@ -435,8 +428,8 @@ fn parse_definition(path: &Path, text: &str) -> Result<Definition, KindError> {
             let line = lines.line_col(text, e.span.start).0;
             invalid(path, line, e.message)
         })?;
-    let def: Definition =
-        serde_json::from_value(root.to_json()).map_err(|e| invalid(path, 1, e.to_string()))?;
+    let def: Definition = serde_json::from_value(root.to_json())
+        .map_err(|e| invalid(path, 1, e.to_string()))?;
     let line_of = |needle: &str| {
         text.find(needle)
             .map(|at| lines.line_col(text, at).0)
@@ -448,42 +441,26 @@ fn parse_definition(path: &Path, text: &str) -> Result<Definition, KindError> {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if !name_ok {
-        return Err(invalid(
-            path,
-            line_of("name:"),
-            format!(
-                "kind name `{}` must be lower-case letters, digits and dashes",
-                def.name
-            ),
-        ));
+        return Err(invalid(path, line_of("name:"), format!(
+            "kind name `{}` must be lower-case letters, digits and dashes",
+            def.name
+        )));
     }
     if def.sections.is_empty() {
-        return Err(invalid(
-            path,
-            line_of("sections:"),
-            "a kind needs at least one section".into(),
-        ));
+        return Err(invalid(path, line_of("sections:"), "a kind needs at least one section".into()));
     }
     let mut seen: HashMap<String, &str> = HashMap::new();
     for section in &def.sections {
         for name in std::iter::once(&section.name).chain(&section.aliases) {
             let key = normalize_heading(name);
             if key.is_empty() {
-                return Err(invalid(
-                    path,
-                    line_of(name),
-                    format!("section name `{name}` has no letters"),
-                ));
+                return Err(invalid(path, line_of(name), format!("section name `{name}` has no letters")));
             }
             if let Some(other) = seen.insert(key, &section.name) {
-                return Err(invalid(
-                    path,
-                    line_of(name),
-                    format!(
-                        "`{name}` names both section `{other}` and section `{}`",
-                        section.name
-                    ),
-                ));
+                return Err(invalid(path, line_of(name), format!(
+                    "`{name}` names both section `{other}` and section `{}`",
+                    section.name
+                )));
             }
         }
     }
@@ -502,13 +479,7 @@ pub fn normalize_heading(heading: &str) -> String {
     let lower = heading.to_lowercase();
     let words: String = lower
         .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '\'' || c == '’' {
-                c
-            } else {
-                ' '
-            }
-        })
+        .map(|c| if c.is_alphanumeric() || c == '\'' || c == '’' { c } else { ' ' })
         .filter(|c| *c != '\'' && *c != '’')
         .collect();
     let mut words: Vec<&str> = words.split_whitespace().collect();
@@ -523,10 +494,7 @@ pub fn normalize_heading(heading: &str) -> String {
 }
 
 fn roman(word: &str) -> bool {
-    matches!(
-        word,
-        "i" | "ii" | "iii" | "iv" | "v" | "vi" | "vii" | "viii" | "ix" | "x"
-    )
+    matches!(word, "i" | "ii" | "iii" | "iv" | "v" | "vi" | "vii" | "viii" | "ix" | "x")
 }
 
 /// A span-free helper for messages: the kind names as `a`, `b` or `c`.
@@ -547,35 +515,20 @@ mod tests {
         let kinds = Kinds::builtin();
         assert_eq!(kinds.names(), ["team", "one-on-one", "designed", "working"]);
         for kind in kinds.iter() {
-            let errors = kind
-                .validate(&serde_json::json!({}))
-                .expect("schema compiles");
-            assert!(
-                !errors.is_empty(),
-                "{} accepts an empty front matter",
-                kind.name
-            );
+            let errors = kind.validate(&serde_json::json!({})).expect("schema compiles");
+            assert!(!errors.is_empty(), "{} accepts an empty front matter", kind.name);
         }
     }
 
     #[test]
     fn headings_normalize() {
         assert_eq!(normalize_heading("**2. Ground Rules:**"), "ground rules");
-        assert_eq!(
-            normalize_heading("🤝 Co-responsibility"),
-            "co responsibility"
-        );
-        assert_eq!(
-            normalize_heading("How we'll know it's working"),
-            "how well know its working"
-        );
+        assert_eq!(normalize_heading("🤝 Co-responsibility"), "co responsibility");
+        assert_eq!(normalize_heading("How we'll know it's working"), "how well know its working");
         assert_eq!(normalize_heading("IV. Goals"), "goals");
         let team = Kinds::builtin();
         let team = team.get("team").expect("team");
-        assert_eq!(
-            team.section_for("Ground rules"),
-            team.section_for("Agreements")
-        );
+        assert_eq!(team.section_for("Ground rules"), team.section_for("Agreements"));
         assert_eq!(team.section_for("1) Purpose"), Some(0));
     }
 }

@@ -55,11 +55,7 @@ impl Workspace {
         let root = repository_root(dir);
         let config = Config::load(&root)?;
         let kinds = Kinds::with_folder(config.kinds.as_deref())?;
-        Ok(Workspace {
-            root,
-            config,
-            kinds,
-        })
+        Ok(Workspace { root, config, kinds })
     }
 
     /// Set up in the current folder.

@@ -47,3 +47,4 @@ pub(super) fn run(args: &CheckArgs, style: Style, out: &mut dyn Write) -> Result
     report.render(args.format, style, out)?;
     Ok(report.exit_code())
 }
+

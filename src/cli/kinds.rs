@@ -54,3 +54,4 @@ pub(super) fn run(args: &KindsArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     }
     Ok(0)
 }
+

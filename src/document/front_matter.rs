@@ -77,9 +77,7 @@ impl Party {
         match (text.rfind('<'), text.ends_with('>')) {
             (Some(open), true) => {
                 let name = text[..open].trim().to_owned();
-                let handle = text[open + 1..text.len() - 1]
-                    .trim()
-                    .trim_start_matches('@');
+                let handle = text[open + 1..text.len() - 1].trim().trim_start_matches('@');
                 let handle = (!handle.is_empty()).then(|| handle.to_owned());
                 (name, handle)
             }
@@ -118,10 +116,7 @@ impl Party {
     /// Whether `who` (a handle with or without `@`, or a name) names this party.
     pub fn is(&self, who: &str) -> bool {
         let who = who.trim().trim_start_matches('@');
-        let same = |t: &Option<Text>| {
-            t.as_ref()
-                .is_some_and(|t| t.value.eq_ignore_ascii_case(who))
-        };
+        let same = |t: &Option<Text>| t.as_ref().is_some_and(|t| t.value.eq_ignore_ascii_case(who));
         same(&self.handle) || same(&self.name)
     }
 
@@ -214,11 +209,7 @@ impl FrontMatter {
     pub fn read(root: &Node) -> FrontMatter {
         let text = |key| root.get(key).and_then(Text::from_node);
         let review = root.get("review");
-        let review_date = |key| {
-            review
-                .and_then(|r| r.get(key))
-                .and_then(DateField::from_node)
-        };
+        let review_date = |key| review.and_then(|r| r.get(key)).and_then(DateField::from_node);
         FrontMatter {
             kind: text("alliance"),
             title: text("title"),
@@ -230,9 +221,7 @@ impl FrontMatter {
             status: text("status"),
             created: root.get("created").and_then(DateField::from_node),
             review: ReviewPlan {
-                every: review
-                    .and_then(|r| r.get("every"))
-                    .and_then(Text::from_node),
+                every: review.and_then(|r| r.get("every")).and_then(Text::from_node),
                 last: review_date("last"),
                 next: review_date("next"),
                 span: review.map(|r| r.span),

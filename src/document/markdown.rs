@@ -39,9 +39,7 @@ pub struct Section {
 impl Section {
     /// The items at the top level of the section's lists that say something.
     pub fn answered_items(&self) -> impl Iterator<Item = &Item> {
-        self.items
-            .iter()
-            .filter(|i| i.depth == 0 && !i.text.is_empty())
+        self.items.iter().filter(|i| i.depth == 0 && !i.text.is_empty())
     }
 
     /// Whether the section has any content besides prompts.
@@ -105,18 +103,8 @@ pub(super) struct Body {
 /// Elements whose content is HTML's, not Markdown's: a heading inside one is
 /// not a section.
 const HTML_CONTAINERS: &[&str] = &[
-    "article",
-    "aside",
-    "blockquote",
-    "center",
-    "details",
-    "div",
-    "figure",
-    "nav",
-    "section",
-    "table",
-    "template",
-    "pre",
+    "article", "aside", "blockquote", "center", "details", "div", "figure", "nav", "section",
+    "table", "template", "pre",
 ];
 
 struct ItemBuilder {
@@ -388,9 +376,7 @@ pub fn inline_fields(text: &str, span: Span) -> Vec<Field> {
         };
         let key_ok = !key.is_empty()
             && key.chars().next().is_some_and(|c| c.is_alphabetic())
-            && key
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+            && key.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
         if !key_ok || value.contains('\n') {
             continue;
         }
@@ -402,10 +388,7 @@ pub fn inline_fields(text: &str, span: Span) -> Vec<Field> {
             key: key.to_owned(),
             value: trimmed.to_owned(),
             span: Span::new(abs(open), abs(close + 1)),
-            value_span: Span::new(
-                abs(value_start + lead),
-                abs(value_start + lead + trimmed.len()),
-            ),
+            value_span: Span::new(abs(value_start + lead), abs(value_start + lead + trimmed.len())),
         });
         rest = close + 1;
     }
@@ -491,11 +474,7 @@ mod tests {
         let items = &b.sections[1].items;
         assert_eq!(items.len(), 3);
         assert_eq!(items[0].text, "One");
-        assert_eq!(
-            items[0].fields.len(),
-            1,
-            "nested fields belong to the nested item"
-        );
+        assert_eq!(items[0].fields.len(), 1, "nested fields belong to the nested item");
         assert_eq!(items[0].fields[0].value, "@ada");
         assert_eq!(items[1].depth, 1);
         assert_eq!(items[1].fields[0].value_span.slice(text), "2026-01-01");
@@ -511,8 +490,7 @@ mod tests {
 
     #[test]
     fn prompts_are_not_content() {
-        let text =
-            "## Atmosphere\n\n> **Ask:** How should it feel?\n\n## Next\n\n> A real quote.\n";
+        let text = "## Atmosphere\n\n> **Ask:** How should it feel?\n\n## Next\n\n> A real quote.\n";
         let b = body(text);
         assert_eq!(b.sections[0].prompts.len(), 1);
         assert!(!b.sections[0].has_content());

@@ -68,11 +68,7 @@ impl LineIndex {
 
     /// The byte range of line `line` (1-based) without its line ending.
     pub fn line_span(&self, text: &str, line: usize) -> Span {
-        let start = self
-            .starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(text.len());
+        let start = self.starts.get(line.saturating_sub(1)).copied().unwrap_or(text.len());
         let mut end = self.starts.get(line).map(|e| e - 1).unwrap_or(text.len());
         if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
             end -= 1;
@@ -405,17 +401,8 @@ mod tests {
     #[test]
     fn unclosed_and_missing() {
         assert!(matches!(parse("# Hi\n").front, FrontMatterBlock::Missing));
-        assert!(matches!(
-            parse("---\na: 1\n").front,
-            FrontMatterBlock::Unclosed { .. }
-        ));
-        assert!(matches!(
-            parse("---\n- a\n---\n").front,
-            FrontMatterBlock::NotMapping { .. }
-        ));
-        assert!(matches!(
-            parse("---\na: [\n---\n").front,
-            FrontMatterBlock::Invalid { .. }
-        ));
+        assert!(matches!(parse("---\na: 1\n").front, FrontMatterBlock::Unclosed { .. }));
+        assert!(matches!(parse("---\n- a\n---\n").front, FrontMatterBlock::NotMapping { .. }));
+        assert!(matches!(parse("---\na: [\n---\n").front, FrontMatterBlock::Invalid { .. }));
     }
 }

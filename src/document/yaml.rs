@@ -170,10 +170,7 @@ impl Node {
         let (parent, last) = pointer.rsplit_once('/')?;
         let parent = self.at_pointer(parent);
         match &parent.value {
-            Value::Map(entries) => entries
-                .iter()
-                .find(|(k, _)| k.key_text() == last)
-                .map(|(k, _)| k),
+            Value::Map(entries) => entries.iter().find(|(k, _)| k.key_text() == last).map(|(k, _)| k),
             _ => None,
         }
     }
@@ -246,10 +243,7 @@ where
         YamlData::Mapping(map) => {
             let mut entries = Vec::with_capacity(map.len());
             for (k, v) in map {
-                entries.push((
-                    convert(k, locate, depth + 1)?,
-                    convert(v, locate, depth + 1)?,
-                ));
+                entries.push((convert(k, locate, depth + 1)?, convert(v, locate, depth + 1)?));
             }
             Value::Map(entries)
         }
@@ -308,21 +302,14 @@ mod tests {
     #[test]
     fn duplicate_keys_are_refused() {
         let err = load("a: 1\na: 2\n").expect_err("duplicate");
-        assert!(
-            err.message.contains("duplicate") || err.message.contains("key"),
-            "{err:?}"
-        );
+        assert!(err.message.contains("duplicate") || err.message.contains("key"), "{err:?}");
     }
 
     #[test]
     fn alias_bombs_are_refused() {
         let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..8 {
-            let prev = if i == 0 {
-                "a".to_owned()
-            } else {
-                format!("b{}", i - 1)
-            };
+            let prev = if i == 0 { "a".to_owned() } else { format!("b{}", i - 1) };
             text.push_str(&format!("b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         assert!(load(&text).is_err());

@@ -21,10 +21,7 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
                     props.push_str(&format!(",endColumn={}", l.end_column));
                 }
             }
-            props.push_str(&format!(
-                ",title={}",
-                property(&format!("{} {}", f.rule.code(), f.rule.name()))
-            ));
+            props.push_str(&format!(",title={}", property(&format!("{} {}", f.rule.code(), f.rule.name()))));
             let mut message = f.message.clone();
             if let Some(help) = &f.help {
                 message.push_str("\nhelp: ");
@@ -36,11 +33,7 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
     for failure in &report.failures {
         let path = property(&failure.path.display().to_string());
         let message = format!("cannot read the file: {}", failure.reason);
-        writeln!(
-            out,
-            "::error file={path},title=alliance::{}",
-            data(&message)
-        )?;
+        writeln!(out, "::error file={path},title=alliance::{}", data(&message))?;
     }
     Ok(())
 }

@@ -39,11 +39,7 @@ pub(super) fn check(report: &CheckReport, style: Style, out: &mut dyn Write) -> 
         (0, 0) => format!("checked {files}: no problems"),
         (e, 0) => format!("checked {files}: {}", plural(e, "error")),
         (0, w) => format!("checked {files}: {}", plural(w, "warning")),
-        (e, w) => format!(
-            "checked {files}: {}, {}",
-            plural(e, "error"),
-            plural(w, "warning")
-        ),
+        (e, w) => format!("checked {files}: {}, {}", plural(e, "error"), plural(w, "warning")),
     };
     writeln!(out, "{summary}")
 }
