@@ -16,10 +16,13 @@ use crate::report::{Format, Style};
 mod adopt;
 mod check;
 mod completions;
+mod diff;
 mod due;
+mod history_path;
 mod init;
 mod kinds;
 mod list;
+mod log;
 mod new;
 mod review;
 mod schema;
@@ -34,6 +37,10 @@ Examples:
   alliance check TEAM_ALLIANCE.md    check one file
   alliance check --format github     annotate a pull request from GitHub Actions
   alliance kinds                     list the kinds of alliance and their sections
+  alliance due --within 14d          reviews that are overdue or due in two weeks
+  alliance review --note \"Kept all\"  record today's review in place
+  alliance diff --base origin/main   what a pull request changes in the agreement
+  alliance log                       the review history, from git
   alliance list                      the index of this repository's alliances
 
 Exit codes: 0 fine, 1 findings (errors from check), 2 could not run.";
@@ -83,6 +90,12 @@ pub enum Command {
     /// Record a review: set review.last, move review.next, log the note and the wins.
     #[command(after_help = REVIEW_HELP)]
     Review(ReviewArgs),
+    /// Show the review history of an alliance, read from git.
+    #[command(after_help = LOG_HELP)]
+    Log(LogArgs),
+    /// Compare two versions of an alliance as agreements: parties, cadence, sections, items.
+    #[command(after_help = DIFF_HELP)]
+    Diff(DiffArgs),
     /// List every alliance in the repository: kind, title, parties, status, reviews.
     #[command(after_help = LIST_HELP)]
     List(ListArgs),
@@ -97,6 +110,66 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `alliance man > alliance.1`.
     Man,
+}
+
+const LOG_HELP: &str = "\
+A review is a commit in which the front matter's `review.last` changed, and
+the file's first commit. Each line says what changed since the previous
+review; commits between reviews are counted under the review that followed.
+The file is followed through renames.
+
+Examples:
+  alliance log TEAM_ALLIANCE.md
+  alliance log --format json | jq '.reviews[-1]'
+
+Exit codes: 0 fine, 2 could not run (not a git repository, file never
+committed, a version that is binary or missing from a partial clone).";
+
+const DIFF_HELP: &str = "\
+By default compares the last review (the newest commit in which
+`review.last` changed) with the working tree: what you propose to change at
+the next review.
+
+Examples:
+  alliance diff                                   the repository's only alliance
+  alliance diff TEAM_ALLIANCE.md --from v1 --to v2
+  alliance diff TEAM_ALLIANCE.md --base origin/main --format markdown > comment.md
+  alliance diff --exit-code                       exit 1 when anything changed
+
+Exit codes: 0 no changes (or changes without --exit-code), 1 changes with
+--exit-code, 2 could not run (not a git repository, unknown revision, a
+shallow clone that ends too early, a binary version).";
+
+/// Arguments of `alliance log`.
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The alliance (default: the repository's only alliance).
+    pub path: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = crate::report::log::LogFormat::Human)]
+    pub format: crate::report::log::LogFormat,
+}
+
+/// Arguments of `alliance diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The alliance (default: the repository's only alliance).
+    pub path: Option<PathBuf>,
+    /// The old version: any revision (default: the last review).
+    #[arg(long, value_name = "REV", conflicts_with = "base")]
+    pub from: Option<String>,
+    /// The new version: any revision (default: the working tree).
+    #[arg(long, value_name = "REV")]
+    pub to: Option<String>,
+    /// Compare the merge base of REV and HEAD with the working tree (a pull request).
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = crate::report::diff::DiffFormat::Human)]
+    pub format: crate::report::diff::DiffFormat,
+    /// Exit 1 when the versions differ, like `git diff --exit-code`.
+    #[arg(long)]
+    pub exit_code: bool,
 }
 
 const DUE_HELP: &str = "\
@@ -420,6 +493,8 @@ where
         Command::Adopt(args) => adopt::run(&args, out),
         Command::Due(args) => due::run(&args, out),
         Command::Review(args) => review::run(&args, out),
+        Command::Log(args) => log::run(&args, out),
+        Command::Diff(args) => diff::run(&args, style, out),
         Command::List(args) => list::run(&args, out),
         Command::Init(args) => init::run(&args, out),
         Command::Schema(args) => schema::run(&args, out),
@@ -445,6 +520,9 @@ pub enum Failed {
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Io(#[from] io::Error),
+    /// Reading history from git failed.
+    #[error(transparent)]
+    History(#[from] crate::history::HistoryError),
     /// The command was asked something it cannot do.
     #[error("{0}")]
     Usage(String),

@@ -7,12 +7,14 @@
 //! All text that came from a document goes through [`sanitize`] before it
 //! reaches a terminal.
 
+pub mod diff;
 pub mod due;
 mod github;
 mod human;
 mod json;
 mod junit;
 pub mod list;
+pub mod log;
 mod sarif;
 
 use std::borrow::Cow;

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Benchmark: `alliance log` against `git log --format=%H -- PATH` on a
+# repository of 15,000 commits touching 400 files, in which one alliance
+# changes in 30 commits (a review every third change).
+#
+# Usage: scripts/bench-history.sh [COMMITS]
+#   ALLIANCE=path/to/alliance   binary to time (default: target/release/alliance,
+#                               built with `cargo build --release` when missing)
+#   KEEP=1                      keep the generated repository
+#
+# Uses hyperfine when installed (apt-get install -y hyperfine), else a
+# timing loop. Prints the mean times and the ratio alliance/git. The target
+# is a ratio within 1.5.
+set -euo pipefail
+
+commits=${1:-15000}
+changes=30
+here=$(cd "$(dirname "$0")/.." && pwd)
+target=${CARGO_TARGET_DIR:-$here/target}
+alliance=${ALLIANCE:-$target/release/alliance}
+if [ ! -x "$alliance" ]; then
+    (cd "$here" && cargo build --release --quiet)
+fi
+
+repo=$(mktemp -d)
+if [ -z "${KEEP:-}" ]; then
+    trap 'rm -rf "$repo"' EXIT
+fi
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
+
+git -C "$repo" init -q -b main
+echo "building $commits commits in $repo ..." >&2
+awk -v commits="$commits" -v changes="$changes" '
+function emit(path, content) {
+    printf "M 100644 inline %s\ndata %d\n%s\n", path, length(content), content
+}
+function alliance_doc(n,   review, doc, i) {
+    review = sprintf("2026-%02d-01", (int((n - 1) / 3) % 12) + 1)
+    doc = "---\nalliance: team\ntitle: Bench\nparties:\n  - name: Ada\n    handle: ada\nreview:\n  every: 3 months\n  last: " review "\n---\n\n# Bench\n\n## Agreements\n\n"
+    for (i = 1; i <= n; i++) doc = doc "- Agreement number " i " that we keep.\n"
+    return doc
+}
+BEGIN {
+    every = int(commits / changes)
+    n = 0
+    for (c = 1; c <= commits; c++) {
+        ts = 1767225600 + c * 600
+        msg = "commit " c
+        printf "commit refs/heads/main\nmark :%d\nauthor Bench <bench@example.com> %d +0000\ncommitter Bench <bench@example.com> %d +0000\n", c, ts, ts
+        printf "data %d\n%s\n", length(msg), msg
+        if (c > 1) printf "from :%d\n", c - 1
+        emit(sprintf("src/d%02d/f%03d.txt", c % 40, c % 400), "content of commit " c "\n")
+        if (c % every == 1 && n < changes) {
+            n++
+            emit("TEAM_ALLIANCE.md", alliance_doc(n))
+        }
+        printf "\n"
+    }
+}' | git -C "$repo" fast-import --quiet
+git -C "$repo" checkout -q main
+git -C "$repo" gc -q
+
+cd "$repo"
+echo "git log sees $(git log --format=%H -- TEAM_ALLIANCE.md | wc -l) changes; alliance log says: $("$alliance" log TEAM_ALLIANCE.md | head -1)" >&2
+
+git_cmd="git log --format=%H -- TEAM_ALLIANCE.md"
+alliance_cmd="$alliance log TEAM_ALLIANCE.md"
+
+if command -v hyperfine >/dev/null; then
+    hyperfine --warmup 2 --min-runs 10 --export-json "$repo/bench.json" \
+        -n git "$git_cmd" -n alliance "$alliance_cmd" >&2
+    git_ms=$(grep -o '"mean": *[0-9.e-]*' "$repo/bench.json" | sed -n 1p | sed 's/.*: *//')
+    alliance_ms=$(grep -o '"mean": *[0-9.e-]*' "$repo/bench.json" | sed -n 2p | sed 's/.*: *//')
+    git_ms=$(awk -v s="$git_ms" 'BEGIN { printf "%.1f", s * 1000 }')
+    alliance_ms=$(awk -v s="$alliance_ms" 'BEGIN { printf "%.1f", s * 1000 }')
+else
+    time_ms() {
+        local runs=10 start end
+        eval "$1" >/dev/null
+        start=$(date +%s%N)
+        for _ in $(seq $runs); do eval "$1" >/dev/null; done
+        end=$(date +%s%N)
+        awk -v a="$start" -v b="$end" -v n="$runs" 'BEGIN { printf "%.1f", (b - a) / n / 1e6 }'
+    }
+    git_ms=$(time_ms "$git_cmd")
+    alliance_ms=$(time_ms "$alliance_cmd")
+fi
+
+ratio=$(awk -v a="$alliance_ms" -v g="$git_ms" 'BEGIN { printf "%.2f", a / g }')
+echo "git log:      ${git_ms} ms"
+echo "alliance log: ${alliance_ms} ms"
+echo "ratio:        ${ratio}x (target: within 1.5x)"

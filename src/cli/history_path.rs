@@ -1,0 +1,40 @@
+//! The one file `log` and `diff` work on: the path given, or the
+//! repository's only alliance, as a path inside the repository.
+
+use std::path::{Path, PathBuf};
+
+use super::Failed;
+use crate::history::History;
+use crate::workspace::Workspace;
+
+/// Open the repository around the current folder and resolve `path`.
+pub(super) fn open(path: Option<&Path>) -> Result<(History, PathBuf), Failed> {
+    let cwd = std::env::current_dir().map_err(crate::workspace::WorkspaceError::CurrentDir)?;
+    let history = History::discover(&cwd)?;
+    let path = match path {
+        Some(path) => path.to_path_buf(),
+        None => only_alliance()?,
+    };
+    let relative = history.relative(&path, &cwd)?;
+    Ok((history, relative))
+}
+
+fn only_alliance() -> Result<PathBuf, Failed> {
+    let workspace = Workspace::current()?;
+    let found = workspace.discover(&[])?;
+    match found.documents.as_slice() {
+        [one] => Ok(one.path.clone()),
+        [] => Err(Failed::Usage(
+            "no alliance document found here; name the file (`alliance log TEAM_ALLIANCE.md`)"
+                .to_owned(),
+        )),
+        many => {
+            let names: Vec<String> = many.iter().map(|c| c.path.display().to_string()).collect();
+            Err(Failed::Usage(format!(
+                "this repository has {} alliances; name one: {}",
+                many.len(),
+                names.join(", ")
+            )))
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! `alliance log`: the review history of one alliance.
+
+use std::io::Write;
+
+use super::{Failed, LogArgs, history_path};
+use crate::report::log::render;
+use crate::reviews;
+
+pub(super) fn run(args: &LogArgs, out: &mut dyn Write) -> Result<u8, Failed> {
+    let (history, path) = history_path::open(args.path.as_deref())?;
+    let log = reviews::log(&history, &path)?;
+    render(&log, args.format, out)?;
+    Ok(0)
+}

@@ -1,0 +1,502 @@
+//! An alliance's history, read from git with git2: the file's text at a
+//! revision, and the commits that changed it, newest first, following the
+//! file through renames.
+//!
+//! This module owns talking to git. It reads only (it never writes to the
+//! repository) and knows nothing about what an alliance means: turning
+//! versions into reviews and diffs is `reviews`' and `compare`'s job.
+//!
+//! History reads scale with the file's history, not the repository's size:
+//! the walk compares one path's blob id per commit (trees are cached by
+//! libgit2), runs rename detection only in a commit where the path appears
+//! without a parent having it, and is an iterator, so callers stop as soon
+//! as they have what they asked for.
+
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+use git2::{Commit, DiffFindOptions, ErrorCode, ObjectType, Oid, Repository};
+
+/// How to get the rest of a shallow clone's history, for messages.
+const UNSHALLOW_HINT: &str =
+    "run `git fetch --unshallow` (in GitHub Actions: `actions/checkout` with `fetch-depth: 0`)";
+
+/// Why history could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    /// The folder is not inside a git repository.
+    #[error(
+        "{dir} is not inside a git repository; `alliance log` and `alliance diff` read history from git"
+    )]
+    NotARepository {
+        /// Where the search started.
+        dir: PathBuf,
+    },
+    /// A bare repository has no working tree to compare with.
+    #[error("the repository at {0} has no working tree")]
+    Bare(PathBuf),
+    /// The path lies outside the repository's working tree.
+    #[error("{path} is outside the repository at {root}")]
+    OutsideRepository {
+        /// The path as given.
+        path: PathBuf,
+        /// The working tree.
+        root: PathBuf,
+    },
+    /// The path was never committed.
+    #[error("{0} has no history: it was never committed (`git add` and `git commit` it first)")]
+    NeverTracked(PathBuf),
+    /// A revision does not name a commit.
+    #[error("unknown revision `{rev}`: {reason}")]
+    UnknownRevision {
+        /// The revision as typed.
+        rev: String,
+        /// What git said.
+        reason: String,
+    },
+    /// The file is not in the tree of a revision.
+    #[error("{path} does not exist at {rev}")]
+    NotAtRevision {
+        /// The path.
+        path: PathBuf,
+        /// The revision as typed.
+        rev: String,
+    },
+    /// The history ends at a shallow clone's boundary before what was asked.
+    #[error(
+        "this is a shallow clone and the history of {path} is cut off at commit {boundary}; {hint}",
+        hint = UNSHALLOW_HINT
+    )]
+    Shallow {
+        /// The file.
+        path: PathBuf,
+        /// The short id of the boundary commit.
+        boundary: String,
+    },
+    /// An object is not in the repository (a partial or damaged clone).
+    #[error(
+        "git object {id} ({what}) is missing from this repository, as in a partial clone; fetch it (`git fetch --refetch` or a full clone) and try again"
+    )]
+    MissingObject {
+        /// The object's id.
+        id: String,
+        /// What it was meant to be.
+        what: &'static str,
+    },
+    /// The file is binary at a revision.
+    #[error("{path} is a binary file at {rev}, not an alliance document")]
+    Binary {
+        /// The path.
+        path: PathBuf,
+        /// The revision.
+        rev: String,
+    },
+    /// The file is not UTF-8 at a revision.
+    #[error("{path} is not UTF-8 text at {rev}")]
+    NotUtf8 {
+        /// The path.
+        path: PathBuf,
+        /// The revision.
+        rev: String,
+    },
+    /// The file could not be read from the working tree.
+    #[error("cannot read {path} in the working tree: {source}")]
+    WorkingTree {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Any other git failure.
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+}
+
+/// One commit that changed the file.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// The commit.
+    pub commit: Oid,
+    /// The file's path (relative to the repository root) in this commit.
+    pub path: PathBuf,
+    /// The file's blob in this commit.
+    pub blob: Oid,
+    /// The author's name.
+    pub author: String,
+    /// The author date, as a calendar date in the author's time zone.
+    pub date: Option<jiff::civil::Date>,
+    /// The first line of the commit message.
+    pub summary: String,
+    /// The file did not exist before this commit (under any name).
+    pub created: bool,
+    /// This commit is a shallow clone's boundary: what came before is not here.
+    pub truncated: bool,
+}
+
+/// A git repository with a working tree.
+pub struct History {
+    repo: Repository,
+    root: PathBuf,
+    shallow: HashSet<Oid>,
+}
+
+impl std::fmt::Debug for History {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("History").field("root", &self.root).finish()
+    }
+}
+
+impl History {
+    /// Open the repository that contains `dir`.
+    pub fn discover(dir: &Path) -> Result<History, HistoryError> {
+        // libgit2 re-hashes every object it reads; git does not, and on a
+        // long walk the hashing is most of the time. Reads stay checked by
+        // zlib and the pack's own checksums.
+        git2::opts::strict_hash_verification(false);
+        // Every object is read once per walk (`Changes` keeps what it needs),
+        // so libgit2's object cache only costs.
+        git2::opts::enable_caching(false);
+        let repo = Repository::discover(dir).map_err(|e| match e.code() {
+            ErrorCode::NotFound => HistoryError::NotARepository {
+                dir: dir.to_path_buf(),
+            },
+            _ => HistoryError::Git(e),
+        })?;
+        let root = repo
+            .workdir()
+            .map(Path::to_path_buf)
+            .ok_or_else(|| HistoryError::Bare(repo.path().to_path_buf()))?;
+        let shallow = if repo.is_shallow() {
+            std::fs::read_to_string(repo.path().join("shallow"))
+                .unwrap_or_default()
+                .lines()
+                .filter_map(|l| Oid::from_str(l.trim()).ok())
+                .collect()
+        } else {
+            HashSet::new()
+        };
+        Ok(History {
+            repo,
+            root,
+            shallow,
+        })
+    }
+
+    /// The working tree's root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Whether the repository is a shallow clone.
+    pub fn is_shallow(&self) -> bool {
+        !self.shallow.is_empty()
+    }
+
+    /// `path` (absolute, or relative to `cwd`) as a path in the repository.
+    pub fn relative(&self, path: &Path, cwd: &Path) -> Result<PathBuf, HistoryError> {
+        let joined = normalize(&cwd.join(path));
+        let root = std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
+        let absolute = canonical_parent(&joined);
+        absolute
+            .strip_prefix(&root)
+            .or_else(|_| joined.strip_prefix(&self.root))
+            .map(Path::to_path_buf)
+            .map_err(|_| HistoryError::OutsideRepository {
+                path: path.to_path_buf(),
+                root: self.root.clone(),
+            })
+    }
+
+    /// The commit `rev` names.
+    pub fn resolve(&self, rev: &str) -> Result<Oid, HistoryError> {
+        let unknown = |e: git2::Error| HistoryError::UnknownRevision {
+            rev: rev.to_owned(),
+            reason: e.message().to_owned(),
+        };
+        let object = self.repo.revparse_single(rev).map_err(unknown)?;
+        let commit = object.peel_to_commit().map_err(unknown)?;
+        Ok(commit.id())
+    }
+
+    /// The merge base of `rev` and `HEAD`.
+    pub fn merge_base(&self, rev: &str) -> Result<Oid, HistoryError> {
+        let base = self.resolve(rev)?;
+        let head = self.resolve("HEAD")?;
+        self.repo
+            .merge_base(base, head)
+            .map_err(|e| HistoryError::UnknownRevision {
+                rev: rev.to_owned(),
+                reason: format!("no common ancestor with HEAD ({})", e.message()),
+            })
+    }
+
+    /// Whether commit `ancestor` is `commit` or one of its ancestors.
+    pub fn is_ancestor(&self, ancestor: Oid, commit: Oid) -> Result<bool, HistoryError> {
+        Ok(ancestor == commit || self.repo.graph_descendant_of(commit, ancestor)?)
+    }
+
+    /// A short id for messages.
+    pub fn short(&self, id: Oid) -> String {
+        let text = id.to_string();
+        text.get(..10).unwrap_or(&text).to_owned()
+    }
+
+    /// The blob id of `path` in `commit`, or `None` when it is not there.
+    pub fn blob_id(&self, commit: Oid, path: &Path) -> Result<Option<Oid>, HistoryError> {
+        let commit = self.commit(commit)?;
+        self.blob_in(&commit, path)
+    }
+
+    /// The text of blob `blob` (the file `path` at `rev`, for messages).
+    pub fn read_blob(&self, blob: Oid, path: &Path, rev: &str) -> Result<String, HistoryError> {
+        let blob = self
+            .repo
+            .find_blob(blob)
+            .map_err(|e| missing(e, blob, "file content"))?;
+        let bytes = blob.content();
+        if blob.is_binary() || bytes.contains(&0) {
+            return Err(HistoryError::Binary {
+                path: path.to_path_buf(),
+                rev: rev.to_owned(),
+            });
+        }
+        String::from_utf8(bytes.to_vec()).map_err(|_| HistoryError::NotUtf8 {
+            path: path.to_path_buf(),
+            rev: rev.to_owned(),
+        })
+    }
+
+    /// The text of `path` at commit `id` (`rev` as the user typed it).
+    pub fn read_at(&self, id: Oid, path: &Path, rev: &str) -> Result<String, HistoryError> {
+        match self.blob_id(id, path)? {
+            Some(blob) => self.read_blob(blob, path, rev),
+            None => Err(HistoryError::NotAtRevision {
+                path: path.to_path_buf(),
+                rev: rev.to_owned(),
+            }),
+        }
+    }
+
+    /// The commits that changed `path`, newest first, walking back from
+    /// `start` and following renames.
+    pub fn changes(&self, path: &Path, start: Oid) -> Result<Changes<'_>, HistoryError> {
+        let first = self.commit(start)?;
+        let mut queue = BinaryHeap::new();
+        queue.push((first.time().seconds(), start));
+        Ok(Changes {
+            history: self,
+            queue,
+            pending: HashMap::from([(start, first)]),
+            seen: HashSet::from([start]),
+            path: path.to_path_buf(),
+            cache: HashMap::new(),
+            done: false,
+        })
+    }
+
+    /// Fail with [`HistoryError::Shallow`] for a walk that ended at a boundary.
+    pub fn shallow_error(&self, change: &Change) -> HistoryError {
+        HistoryError::Shallow {
+            path: change.path.clone(),
+            boundary: self.short(change.commit),
+        }
+    }
+
+    fn commit(&self, id: Oid) -> Result<Commit<'_>, HistoryError> {
+        self.repo
+            .find_commit(id)
+            .map_err(|e| missing(e, id, "commit"))
+    }
+
+    fn blob_in(&self, commit: &Commit<'_>, path: &Path) -> Result<Option<Oid>, HistoryError> {
+        let tree = commit
+            .tree()
+            .map_err(|e| missing(e, commit.tree_id(), "tree"))?;
+        match tree.get_path(path) {
+            Ok(entry) if entry.kind() == Some(ObjectType::Blob) => Ok(Some(entry.id())),
+            Ok(_) => Ok(None),
+            Err(e) if e.code() == ErrorCode::NotFound && e.class() == git2::ErrorClass::Tree => {
+                Ok(None)
+            }
+            Err(e) if e.code() == ErrorCode::NotFound => Err(missing(e, commit.tree_id(), "tree")),
+            Err(e) => Err(HistoryError::Git(e)),
+        }
+    }
+
+    /// The path `path` had in `parent` when `commit` renamed it.
+    fn renamed_from(
+        &self,
+        parent: &Commit<'_>,
+        commit: &Commit<'_>,
+        path: &Path,
+    ) -> Result<Option<PathBuf>, HistoryError> {
+        let old = parent.tree()?;
+        let new = commit.tree()?;
+        let mut diff = self.repo.diff_tree_to_tree(Some(&old), Some(&new), None)?;
+        diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
+        Ok(diff
+            .deltas()
+            .filter(|d| d.status() == git2::Delta::Renamed)
+            .find(|d| d.new_file().path() == Some(path))
+            .and_then(|d| d.old_file().path().map(Path::to_path_buf)))
+    }
+}
+
+/// The commits that changed one file, newest first (see [`History::changes`]).
+pub struct Changes<'h> {
+    history: &'h History,
+    /// Commits still to visit, newest committer date first (like `git log`).
+    queue: BinaryHeap<(i64, Oid)>,
+    /// The queued commits, loaded once (libgit2's object cache is off).
+    pending: HashMap<Oid, Commit<'h>>,
+    /// Commits already queued.
+    seen: HashSet<Oid>,
+    path: PathBuf,
+    /// Blob of the current path per commit, so a parent is looked up once.
+    cache: HashMap<Oid, Option<Oid>>,
+    done: bool,
+}
+
+impl Changes<'_> {
+    fn blob_of(&mut self, commit: &Commit<'_>) -> Result<Option<Oid>, HistoryError> {
+        if let Some(found) = self.cache.get(&commit.id()) {
+            return Ok(*found);
+        }
+        let found = self.history.blob_in(commit, &self.path)?;
+        self.cache.insert(commit.id(), found);
+        Ok(found)
+    }
+
+    fn blob_of_id(&mut self, id: Oid) -> Result<Option<Oid>, HistoryError> {
+        if let Some(found) = self.cache.get(&id) {
+            return Ok(*found);
+        }
+        let found = match self.pending.get(&id) {
+            Some(commit) => self.history.blob_in(commit, &self.path)?,
+            None => self
+                .history
+                .blob_in(&self.history.commit(id)?, &self.path)?,
+        };
+        self.cache.insert(id, found);
+        Ok(found)
+    }
+
+    fn step(&mut self) -> Result<Option<Change>, HistoryError> {
+        // A walk of our own rather than libgit2's revwalk: the revwalk
+        // inflates every commit a second time, and the walk is most of the cost.
+        while let Some((_, id)) = self.queue.pop() {
+            let commit = match self.pending.remove(&id) {
+                Some(commit) => commit,
+                None => self.history.commit(id)?,
+            };
+            // Not `commit.parents()`: it stops quietly at a missing parent,
+            // which would make the file look created there.
+            for parent_id in commit.parent_ids() {
+                if self.seen.insert(parent_id) {
+                    let parent = self.history.commit(parent_id)?;
+                    self.queue.push((parent.time().seconds(), parent_id));
+                    self.pending.insert(parent_id, parent);
+                }
+            }
+            let Some(blob) = self.blob_of(&commit)? else {
+                continue;
+            };
+            let mut parent_blobs = Vec::new();
+            for parent in commit.parent_ids() {
+                parent_blobs.push(self.blob_of_id(parent)?);
+            }
+            if parent_blobs.contains(&Some(blob)) {
+                continue;
+            }
+            let truncated = commit.parent_count() == 0 && self.history.shallow.contains(&id);
+            let mut created = parent_blobs.iter().all(Option::is_none);
+            let path = self.path.clone();
+            if created && !truncated {
+                if let Ok(parent) = commit.parent(0) {
+                    if let Some(old) = self.history.renamed_from(&parent, &commit, &path)? {
+                        self.path = old;
+                        self.cache.clear();
+                        created = false;
+                    }
+                }
+            }
+            if created || truncated {
+                self.done = true;
+            }
+            let author = commit.author();
+            return Ok(Some(Change {
+                commit: id,
+                path,
+                blob,
+                author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+                date: civil_date(author.when()),
+                summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default())
+                    .into_owned(),
+                created: created && !truncated,
+                truncated,
+            }));
+        }
+        self.done = true;
+        Ok(None)
+    }
+}
+
+impl Iterator for Changes<'_> {
+    type Item = Result<Change, HistoryError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match self.step() {
+            Ok(change) => change.map(Ok),
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+fn civil_date(time: git2::Time) -> Option<jiff::civil::Date> {
+    let offset = jiff::tz::Offset::from_seconds(time.offset_minutes().checked_mul(60)?).ok()?;
+    let stamp = jiff::Timestamp::from_second(time.seconds()).ok()?;
+    Some(stamp.to_zoned(offset.to_time_zone()).date())
+}
+
+fn missing(e: git2::Error, id: Oid, what: &'static str) -> HistoryError {
+    if e.code() == ErrorCode::NotFound {
+        HistoryError::MissingObject {
+            id: id.to_string(),
+            what,
+        }
+    } else {
+        HistoryError::Git(e)
+    }
+}
+
+/// `a/./b/../c` as `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `path` with its folder resolved through symlinks (the file itself may
+/// no longer exist in the working tree).
+fn canonical_parent(path: &Path) -> PathBuf {
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => std::fs::canonicalize(parent)
+            .map(|p| p.join(name))
+            .unwrap_or_else(|_| path.to_path_buf()),
+        _ => path.to_path_buf(),
+    }
+}

@@ -1,0 +1,290 @@
+//! `alliance diff` output: the same [`AllianceDiff`] as human text, a
+//! pull-request comment in Markdown, or JSON.
+//!
+//! Document text goes through [`sanitize`] (terminal) or [`md_escape`]
+//! (forge) before it is written.
+
+use std::io::{self, Write};
+
+use crate::compare::{
+    AllianceDiff, FrontChange, ItemChange, ItemChangeKind, SectionChange, Word, WordOp,
+};
+use crate::report::{Style, sanitize};
+
+/// Formats of `alliance diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// For people, in a terminal.
+    Human,
+    /// A pull-request comment, with a hidden marker line for bots.
+    Markdown,
+    /// One JSON document.
+    Json,
+}
+
+/// A diff with what it compared.
+#[derive(Debug, Clone)]
+pub struct DiffReport {
+    /// The file (its name on the new side).
+    pub path: String,
+    /// The old side, named for people.
+    pub from: String,
+    /// The old side's commit.
+    pub from_commit: Option<String>,
+    /// The new side, named for people.
+    pub to: String,
+    /// The new side's commit (none for the working tree).
+    pub to_commit: Option<String>,
+    /// What changed.
+    pub diff: AllianceDiff,
+}
+
+/// The marker line a bot searches for to update its own comment.
+pub fn marker(path: &str) -> String {
+    format!("<!-- alliance-diff: {} -->", path.replace("--", "- -"))
+}
+
+impl DiffReport {
+    /// Render in `format`.
+    pub fn render(&self, format: DiffFormat, style: Style, out: &mut dyn Write) -> io::Result<()> {
+        match format {
+            DiffFormat::Human => self.human(style, out),
+            DiffFormat::Markdown => self.markdown(out),
+            DiffFormat::Json => self.json(out),
+        }
+    }
+
+    fn human(&self, style: Style, out: &mut dyn Write) -> io::Result<()> {
+        let paint = |code: &str, text: &str| {
+            if style.color {
+                format!("\u{1b}[{code}m{text}\u{1b}[0m")
+            } else {
+                text.to_owned()
+            }
+        };
+        writeln!(
+            out,
+            "{}: from {} to {}",
+            sanitize(&self.path),
+            sanitize(&self.from),
+            sanitize(&self.to)
+        )?;
+        writeln!(out, "{}", paint("1", &self.diff.counts().headline()))?;
+        if !self.diff.front.is_empty() {
+            writeln!(out)?;
+            for change in &self.diff.front {
+                writeln!(out, "{}", sanitize(&front_line(change)))?;
+            }
+        }
+        for section in &self.diff.sections {
+            writeln!(out)?;
+            let heading = sanitize(&section.heading);
+            let line = match (section.change, &section.renamed_from) {
+                (SectionChange::Added, _) => paint("32", &format!("+ ## {heading} (new section)")),
+                (SectionChange::Removed, _) => {
+                    paint("31", &format!("- ## {heading} (section removed)"))
+                }
+                (SectionChange::Renamed, Some(old)) => {
+                    format!("## {heading} (renamed from {})", sanitize(old))
+                }
+                _ => format!("## {heading}"),
+            };
+            writeln!(out, "{line}")?;
+            for item in &section.items {
+                let line = match item.change {
+                    ItemChangeKind::Added => paint("32", &format!("  + {}", sanitize(&item.text))),
+                    ItemChangeKind::Removed => {
+                        paint("31", &format!("  - {}", sanitize(&item.text)))
+                    }
+                    ItemChangeKind::Reworded => format!("  ~ {}", human_words(&item.words, style)),
+                    ItemChangeKind::Moved => {
+                        let text = if item.words.is_empty() {
+                            sanitize(&item.text).into_owned()
+                        } else {
+                            human_words(&item.words, style)
+                        };
+                        let from = item.moved_from.as_deref().unwrap_or("");
+                        if from == section.heading {
+                            format!("  > {text} (moved within the section)")
+                        } else {
+                            format!("  > {text} (moved from {})", sanitize(from))
+                        }
+                    }
+                };
+                writeln!(out, "{line}")?;
+            }
+            if !section.text.is_empty() {
+                writeln!(out, "  text: {}", human_words(&section.text, style))?;
+            }
+        }
+        if !self.diff.unchanged.is_empty() {
+            writeln!(out)?;
+            let names: Vec<_> = self
+                .diff
+                .unchanged
+                .iter()
+                .map(|h| sanitize(h).into_owned())
+                .collect();
+            writeln!(out, "unchanged: {}", names.join(", "))?;
+        }
+        Ok(())
+    }
+
+    fn markdown(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "{}", marker(&self.path))?;
+        writeln!(
+            out,
+            "### `{}`: {}",
+            self.path.replace('`', "'"),
+            self.diff.counts().headline()
+        )?;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Compared {} with {}.",
+            md_escape(&self.from),
+            md_escape(&self.to)
+        )?;
+        if !self.diff.front.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "**Front matter**")?;
+            writeln!(out)?;
+            for change in &self.diff.front {
+                writeln!(out, "- {}", md_escape(&front_line(change)))?;
+            }
+        }
+        for section in &self.diff.sections {
+            writeln!(out)?;
+            let heading = md_escape(&section.heading);
+            match (section.change, &section.renamed_from) {
+                (SectionChange::Added, _) => writeln!(out, "#### {heading} _(new section)_")?,
+                (SectionChange::Removed, _) => {
+                    writeln!(out, "#### ~~{heading}~~ _(section removed)_")?
+                }
+                (SectionChange::Renamed, Some(old)) => {
+                    writeln!(out, "#### {heading} _(renamed from {})_", md_escape(old))?;
+                }
+                _ => writeln!(out, "#### {heading}")?,
+            }
+            if !section.items.is_empty() || !section.text.is_empty() {
+                writeln!(out)?;
+            }
+            for item in &section.items {
+                writeln!(out, "- {}", md_item(item, &section.heading))?;
+            }
+            if !section.text.is_empty() {
+                writeln!(out, "- 📝 text: {}", md_words(&section.text))?;
+            }
+        }
+        if !self.diff.unchanged.is_empty() {
+            writeln!(out)?;
+            let names: Vec<_> = self.diff.unchanged.iter().map(|h| md_escape(h)).collect();
+            writeln!(out, "Unchanged: {}", names.join(", "))?;
+        }
+        Ok(())
+    }
+
+    fn json(&self, out: &mut dyn Write) -> io::Result<()> {
+        let value = serde_json::json!({
+            "path": self.path,
+            "from": { "label": self.from, "commit": self.from_commit },
+            "to": { "label": self.to, "commit": self.to_commit },
+            "headline": self.diff.counts().headline(),
+            "counts": self.diff.counts(),
+            "front": self.diff.front,
+            "sections": self.diff.sections,
+            "unchanged": self.diff.unchanged,
+        });
+        serde_json::to_writer_pretty(&mut *out, &value)?;
+        writeln!(out)
+    }
+}
+
+fn front_line(change: &FrontChange) -> String {
+    let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".to_owned());
+    match change {
+        FrontChange::PartyJoined { party } => format!("+ {party} joined"),
+        FrontChange::PartyLeft { party } => format!("- {party} left"),
+        FrontChange::Cadence { from, to } => {
+            format!("cadence: {} → {}", or_none(from), or_none(to))
+        }
+        FrontChange::Status { from, to } => format!("status: {} → {}", or_none(from), or_none(to)),
+        FrontChange::Key { key, from, to } => format!("{key}: {} → {}", or_none(from), or_none(to)),
+    }
+}
+
+fn human_words(words: &[Word], style: Style) -> String {
+    let mut out = String::new();
+    for word in words {
+        let text = sanitize(&word.text);
+        match (word.op, style.color) {
+            (WordOp::Equal, _) => out.push_str(&text),
+            (WordOp::Insert, true) => out.push_str(&format!("\u{1b}[32m{text}\u{1b}[0m")),
+            (WordOp::Delete, true) => out.push_str(&format!("\u{1b}[31;9m{text}\u{1b}[0m")),
+            (WordOp::Insert, false) => out.push_str(&format!("{{+{text}+}}")),
+            (WordOp::Delete, false) => out.push_str(&format!("[-{text}-]")),
+        }
+    }
+    out
+}
+
+fn md_item(item: &ItemChange, section: &str) -> String {
+    match item.change {
+        ItemChangeKind::Added => format!("➕ **{}**", md_escape(&item.text)),
+        ItemChangeKind::Removed => format!("➖ ~~{}~~", md_escape(&item.text)),
+        ItemChangeKind::Reworded => format!("✏️ {}", md_words(&item.words)),
+        ItemChangeKind::Moved => {
+            let text = if item.words.is_empty() {
+                md_escape(&item.text)
+            } else {
+                md_words(&item.words)
+            };
+            let from = item.moved_from.as_deref().unwrap_or("");
+            if from == section {
+                format!("↕️ {text} _(moved within the section)_")
+            } else {
+                format!("↪️ {text} _(moved from {})_", md_escape(from))
+            }
+        }
+    }
+}
+
+/// Deletions struck through, insertions in bold; spaces stay outside the
+/// markers so forges render them.
+fn md_words(words: &[Word]) -> String {
+    let mut out = String::new();
+    for word in words {
+        let text = md_escape(&word.text);
+        let trimmed = text.trim();
+        if word.op == WordOp::Equal || trimmed.is_empty() {
+            out.push_str(&text);
+            continue;
+        }
+        let lead = &text[..text.len() - text.trim_start().len()];
+        let tail = &text[text.trim_end().len()..];
+        let mark = if word.op == WordOp::Insert {
+            "**"
+        } else {
+            "~~"
+        };
+        out.push_str(&format!("{lead}{mark}{trimmed}{mark}{tail}"));
+    }
+    out
+}
+
+/// Escape text for Markdown: punctuation that would format, and HTML.
+pub fn md_escape(text: &str) -> String {
+    let clean = sanitize(text);
+    let mut out = String::with_capacity(clean.len());
+    for c in clean.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '<' | '>' | '#' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}

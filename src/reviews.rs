@@ -1,0 +1,321 @@
+//! Review points and versions of one alliance: which commits were reviews
+//! (those in which `review.last` changed, and the first), what changed
+//! between them, and the two versions `alliance diff` compares.
+//!
+//! This module joins `history` (git) with `compare` (meaning); it never
+//! renders. A version that cannot be read (binary, missing object, cut off
+//! by a shallow clone) is an error, never a guess.
+
+use std::path::{Path, PathBuf};
+
+use git2::Oid;
+
+use crate::compare::plural;
+use crate::compare::{self, AllianceDiff, Counts};
+use crate::document::Alliance;
+use crate::history::{Change, History, HistoryError};
+
+/// One version of the file in history.
+#[derive(Debug)]
+pub struct Version {
+    /// The commit that made it.
+    pub change: Change,
+    /// The document.
+    pub doc: Alliance,
+}
+
+impl Version {
+    /// `review.last` as written, when there is one.
+    pub fn review_last(&self) -> Option<String> {
+        review_last(&self.doc)
+    }
+}
+
+fn review_last(doc: &Alliance) -> Option<String> {
+    doc.fields()
+        .and_then(|f| f.review.last.as_ref())
+        .map(|d| d.raw.trim().to_owned())
+}
+
+/// One review in the log.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Review {
+    /// `review.last` at this review, else the commit's date.
+    pub date: Option<String>,
+    /// The commit (full id).
+    pub commit: String,
+    /// The commit's author.
+    pub author: String,
+    /// The commit message's first line.
+    pub message: String,
+    /// The file's path at this commit.
+    pub path: String,
+    /// How many commits changed the file since the previous review, this one included.
+    pub commits: usize,
+    /// What changed since the previous review (from nothing, for the first).
+    pub counts: Counts,
+    /// The counts in words.
+    pub summary: String,
+}
+
+/// Changes committed after the last review.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Pending {
+    /// How many commits.
+    pub commits: usize,
+    /// What changed since the last review.
+    pub counts: Counts,
+    /// The counts in words.
+    pub summary: String,
+}
+
+/// The review history of one file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReviewLog {
+    /// The file, relative to the repository root.
+    pub path: String,
+    /// Reviews, oldest first.
+    pub reviews: Vec<Review>,
+    /// Commits after the last review.
+    pub since_last_review: Option<Pending>,
+    /// Set when a shallow clone cuts the history off: the boundary commit.
+    pub truncated_at: Option<String>,
+}
+
+/// All versions of `path` reachable from `HEAD`, oldest first.
+pub fn versions(history: &History, path: &Path) -> Result<Vec<Version>, HistoryError> {
+    let head = head(history, path)?;
+    let mut out = Vec::new();
+    for change in history.changes(path, head)? {
+        let change = change?;
+        let rev = history.short(change.commit);
+        let text = history.read_blob(change.blob, &change.path, &rev)?;
+        let doc = Alliance::parse_text(&change.path, text);
+        out.push(Version { change, doc });
+    }
+    if out.is_empty() {
+        return Err(HistoryError::NeverTracked(path.to_path_buf()));
+    }
+    out.reverse();
+    Ok(out)
+}
+
+fn head(history: &History, path: &Path) -> Result<Oid, HistoryError> {
+    history
+        .resolve("HEAD")
+        .map_err(|_| HistoryError::NeverTracked(path.to_path_buf()))
+}
+
+/// The review log of `path`.
+pub fn log(history: &History, path: &Path) -> Result<ReviewLog, HistoryError> {
+    let versions = versions(history, path)?;
+    let truncated_at = versions
+        .first()
+        .filter(|v| v.change.truncated)
+        .map(|v| history.short(v.change.commit));
+    let empty = Alliance::parse_text(path, String::new());
+    let mut reviews = Vec::new();
+    let mut last: Option<usize> = None;
+    for (i, version) in versions.iter().enumerate() {
+        let is_review = match i {
+            0 => true,
+            _ => {
+                let now = version.review_last();
+                now.is_some() && now != versions[i - 1].review_last()
+            }
+        };
+        if !is_review {
+            continue;
+        }
+        let before = last.map_or(&empty, |l| &versions[l].doc);
+        let counts = compare::compare(before, &version.doc).counts();
+        let summary = match last {
+            None => first_summary(&version.doc),
+            Some(_) => counts.headline(),
+        };
+        let change = &version.change;
+        reviews.push(Review {
+            date: version
+                .review_last()
+                .or_else(|| change.date.map(|d| d.to_string())),
+            commit: change.commit.to_string(),
+            author: change.author.clone(),
+            message: change.summary.clone(),
+            path: change.path.display().to_string(),
+            commits: i - last.map_or(0, |l| l + 1) + 1,
+            summary,
+            counts,
+        });
+        last = Some(i);
+    }
+    let since_last_review = match last {
+        Some(l) if l + 1 < versions.len() => {
+            let newest = &versions[versions.len() - 1];
+            let counts = compare::compare(&versions[l].doc, &newest.doc).counts();
+            Some(Pending {
+                commits: versions.len() - l - 1,
+                summary: counts.headline(),
+                counts,
+            })
+        }
+        _ => None,
+    };
+    Ok(ReviewLog {
+        path: path.display().to_string(),
+        reviews,
+        since_last_review,
+        truncated_at,
+    })
+}
+
+/// "4 agreements in 2 sections, 2 parties" for a first version.
+fn first_summary(doc: &Alliance) -> String {
+    let items = doc
+        .items()
+        .filter(|(_, i)| !i.text.trim().is_empty())
+        .count();
+    let mut text = format!(
+        "{} in {}",
+        plural(items, "agreement"),
+        plural(doc.sections.len(), "section")
+    );
+    let parties = doc.fields().map_or(0, |f| f.parties.len());
+    if parties > 0 {
+        text.push_str(&format!(
+            ", {}",
+            plural(parties, "party").replace("partys", "parties")
+        ));
+    }
+    text
+}
+
+/// The commit of the last review of `path` (the newest commit in which
+/// `review.last` changed, or the file's first commit), walking back from
+/// `HEAD` only as far as needed.
+pub fn last_review(history: &History, path: &Path) -> Result<Change, HistoryError> {
+    let head = head(history, path)?;
+    let mut newer: Option<(Change, Option<String>)> = None;
+    for change in history.changes(path, head)? {
+        let change = change?;
+        let rev = history.short(change.commit);
+        let text = history.read_blob(change.blob, &change.path, &rev)?;
+        let last = review_last(&Alliance::parse_text(&change.path, text));
+        if let Some((newer_change, newer_last)) = newer.take() {
+            if newer_last.is_some() && newer_last != last {
+                return Ok(newer_change);
+            }
+        }
+        if change.truncated {
+            return Err(history.shallow_error(&change));
+        }
+        newer = Some((change, last));
+    }
+    newer
+        .map(|(c, _)| c)
+        .ok_or_else(|| HistoryError::NeverTracked(path.to_path_buf()))
+}
+
+/// One side of a diff.
+#[derive(Debug)]
+pub struct Side {
+    /// How to name it to a person: "review 2026-01-10 (1a2b3c4d5e)", "working tree".
+    pub label: String,
+    /// The commit, when it is one.
+    pub commit: Option<String>,
+    /// The file's path on this side.
+    pub path: PathBuf,
+    /// The document.
+    pub doc: Alliance,
+}
+
+/// The file at revision `rev`, found under the name it had there.
+pub fn at_revision(
+    history: &History,
+    path: &Path,
+    rev: &str,
+    id: Oid,
+) -> Result<Side, HistoryError> {
+    let found = match history.blob_id(id, path)? {
+        Some(_) => path.to_path_buf(),
+        None => name_at(history, path, rev, id)?,
+    };
+    let text = history.read_at(id, &found, rev)?;
+    Ok(Side {
+        label: format!("{rev} ({})", history.short(id)),
+        commit: Some(id.to_string()),
+        doc: Alliance::parse_text(&found, text),
+        path: found,
+    })
+}
+
+/// The name `path` had at commit `id`, following renames back from HEAD.
+fn name_at(history: &History, path: &Path, rev: &str, id: Oid) -> Result<PathBuf, HistoryError> {
+    let not_there = || HistoryError::NotAtRevision {
+        path: path.to_path_buf(),
+        rev: rev.to_owned(),
+    };
+    let Ok(head) = history.resolve("HEAD") else {
+        return Err(not_there());
+    };
+    for change in history.changes(path, head)? {
+        let change = change?;
+        if history.is_ancestor(change.commit, id)? {
+            return match history.blob_id(id, &change.path)? {
+                Some(_) => Ok(change.path),
+                None => Err(not_there()),
+            };
+        }
+        if change.truncated {
+            return Err(history.shallow_error(&change));
+        }
+    }
+    Err(not_there())
+}
+
+/// The last review of `path` as a side.
+pub fn at_last_review(history: &History, path: &Path) -> Result<Side, HistoryError> {
+    let change = last_review(history, path)?;
+    let rev = history.short(change.commit);
+    let text = history.read_blob(change.blob, &change.path, &rev)?;
+    let doc = Alliance::parse_text(&change.path, text);
+    let label = match review_last(&doc) {
+        Some(date) => format!("the review of {date} ({rev})"),
+        None => format!("the first commit ({rev})"),
+    };
+    Ok(Side {
+        label,
+        commit: Some(change.commit.to_string()),
+        path: change.path,
+        doc,
+    })
+}
+
+/// The file in the working tree.
+pub fn working_tree(history: &History, path: &Path) -> Result<Side, HistoryError> {
+    let full = history.root().join(path);
+    let bytes = std::fs::read(&full).map_err(|source| HistoryError::WorkingTree {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let doc = Alliance::parse(path, bytes).map_err(|e| match e.reason {
+        crate::document::NotText::Binary => HistoryError::Binary {
+            path: path.to_path_buf(),
+            rev: "the working tree".to_owned(),
+        },
+        crate::document::NotText::InvalidUtf8 { .. } => HistoryError::NotUtf8 {
+            path: path.to_path_buf(),
+            rev: "the working tree".to_owned(),
+        },
+    })?;
+    Ok(Side {
+        label: "the working tree".to_owned(),
+        commit: None,
+        path: path.to_path_buf(),
+        doc,
+    })
+}
+
+/// Compare two sides.
+pub fn diff(from: &Side, to: &Side) -> AllianceDiff {
+    compare::compare(&from.doc, &to.doc)
+}
