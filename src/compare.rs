@@ -14,6 +14,7 @@
 use similar::{Algorithm, ChangeTag, DiffOp, TextDiff, capture_diff_slices};
 
 use crate::document::{Alliance, Item, Section};
+use crate::text::plural;
 
 /// Two items whose words are at least this similar (Ratcliff/Obershelp-style
 /// `2 × common words / all words`) are the same agreement reworded.
@@ -270,15 +271,6 @@ impl Counts {
         } else {
             parts.join(", ")
         }
-    }
-}
-
-/// "1 agreement", "2 agreements".
-pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("{n} {noun}")
-    } else {
-        format!("{n} {noun}s")
     }
 }
 

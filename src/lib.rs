@@ -22,4 +22,5 @@ pub mod kind;
 pub mod report;
 pub mod reviews;
 pub mod scaffold;
+pub mod text;
 pub mod workspace;

@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 
 use git2::Oid;
 
-use crate::compare::plural;
 use crate::compare::{self, AllianceDiff, Counts};
 use crate::document::Alliance;
 use crate::history::{Change, History, HistoryError};
+use crate::text::plural;
 
 /// One version of the file in history.
 #[derive(Debug)]

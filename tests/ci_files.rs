@@ -13,11 +13,26 @@ use common::Sandbox;
 
 /// Files that run `alliance` themselves (the GitHub workflow uses the
 /// action; see `the_workflow_uses_the_action`).
-const FILES: &[&str] = &["action.yml", "examples/ci/gitlab-ci.yml", ".pre-commit-hooks.yaml"];
+const FILES: &[&str] = &[
+    "action.yml",
+    "examples/ci/gitlab-ci.yml",
+    ".pre-commit-hooks.yaml",
+];
 
 const COMMANDS: &[&str] = &[
-    "check", "kinds", "new", "adopt", "due", "review", "log", "diff", "list", "init", "schema",
-    "completions", "man",
+    "check",
+    "kinds",
+    "new",
+    "adopt",
+    "due",
+    "review",
+    "log",
+    "diff",
+    "list",
+    "init",
+    "schema",
+    "completions",
+    "man",
 ];
 
 fn parse(path: &str) -> Node {
@@ -82,14 +97,19 @@ fn ci_files_use_only_flags_that_exist() {
     }
     let commands: BTreeSet<&str> = all.iter().map(|(c, _)| c.as_str()).collect();
     for expected in ["check", "due", "diff", "list"] {
-        assert!(commands.contains(expected), "no CI file runs `alliance {expected}`");
+        assert!(
+            commands.contains(expected),
+            "no CI file runs `alliance {expected}`"
+        );
     }
     for command in commands {
         let run = sandbox.run(&[command, "--help"]);
         assert_eq!(run.code, 0, "alliance {command} --help: {}", run.stderr);
         for (_, flag) in all.iter().filter(|(c, f)| c == command && !f.is_empty()) {
             assert!(
-                run.stdout.contains(&format!("{flag} ")) || run.stdout.contains(&format!("{flag}\n")) || run.stdout.contains(&format!("{flag} <")),
+                run.stdout.contains(&format!("{flag} "))
+                    || run.stdout.contains(&format!("{flag}\n"))
+                    || run.stdout.contains(&format!("{flag} <")),
                 "`alliance {command}` has no {flag} (used in a CI file)"
             );
         }
@@ -100,16 +120,32 @@ fn ci_files_use_only_flags_that_exist() {
 fn the_action_declares_its_inputs() {
     let action = parse("action.yml");
     let inputs = action.get("inputs").expect("inputs");
-    for input in ["paths", "within", "fail-on", "changed-only", "comment-diff", "github-token"] {
-        assert!(inputs.get(input).is_some(), "action.yml lacks input {input}");
+    for input in [
+        "paths",
+        "within",
+        "fail-on",
+        "changed-only",
+        "comment-diff",
+        "github-token",
+    ] {
+        assert!(
+            inputs.get(input).is_some(),
+            "action.yml lacks input {input}"
+        );
     }
     assert_eq!(
-        action.get("runs").and_then(|r| r.get("using")).and_then(Node::as_str),
+        action
+            .get("runs")
+            .and_then(|r| r.get("using"))
+            .and_then(Node::as_str),
         Some("composite")
     );
     let hooks = parse(".pre-commit-hooks.yaml");
     let first = &hooks.as_seq().expect("a list of hooks")[0];
-    assert_eq!(first.get("id").and_then(Node::as_str), Some("alliance-check"));
+    assert_eq!(
+        first.get("id").and_then(Node::as_str),
+        Some("alliance-check")
+    );
 }
 
 #[test]
@@ -125,14 +161,21 @@ fn the_workflow_uses_the_action_with_inputs_it_has() {
         .expect("jobs.alliance.steps");
     let step = steps
         .iter()
-        .find(|s| s.get("uses").and_then(Node::as_str).is_some_and(|u| u.contains("/alliance@")))
+        .find(|s| {
+            s.get("uses")
+                .and_then(Node::as_str)
+                .is_some_and(|u| u.contains("/alliance@"))
+        })
         .expect("a step using the alliance action");
     let Some(Value::Map(with)) = step.get("with").map(|w| &w.value) else {
         panic!("the alliance step has no `with:`");
     };
     for (key, _) in with {
         let key = key.as_str().expect("key");
-        assert!(inputs.get(key).is_some(), "the workflow passes `{key}`, which action.yml does not declare");
+        assert!(
+            inputs.get(key).is_some(),
+            "the workflow passes `{key}`, which action.yml does not declare"
+        );
     }
     // The weekly scheduled run.
     let on = workflow.get("on").expect("on");
@@ -141,7 +184,9 @@ fn the_workflow_uses_the_action_with_inputs_it_has() {
 
 #[test]
 fn the_invocation_scanner_sees_flags() {
-    let used = invocations("args=(due --format github --within \"$W\")\nargs+=(--changed-since x)\nalliance check --format github $P");
+    let used = invocations(
+        "args=(due --format github --within \"$W\")\nargs+=(--changed-since x)\nalliance check --format github $P",
+    );
     assert!(used.contains(&("due".to_owned(), "--changed-since".to_owned())));
     assert!(used.contains(&("due".to_owned(), "--within".to_owned())));
     assert!(used.contains(&("check".to_owned(), "--format".to_owned())));

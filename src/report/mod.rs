@@ -151,14 +151,7 @@ pub fn xml_escape(text: &str) -> String {
     out
 }
 
-/// "1 error", "2 warnings".
-pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("{n} {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
+pub use crate::text::plural;
 
 #[cfg(test)]
 mod tests {
