@@ -65,14 +65,18 @@ echo "git log sees $(git log --format=%H -- TEAM_ALLIANCE.md | wc -l) changes; a
 
 git_cmd="git log --format=%H -- TEAM_ALLIANCE.md"
 alliance_cmd="$alliance log TEAM_ALLIANCE.md"
+diff_cmd="$alliance diff TEAM_ALLIANCE.md --from HEAD~7500 --to HEAD --format json"
 
 if command -v hyperfine >/dev/null; then
     hyperfine --warmup 2 --min-runs 10 --export-json "$repo/bench.json" \
-        -n git "$git_cmd" -n alliance "$alliance_cmd" >&2
-    git_ms=$(grep -o '"mean": *[0-9.e-]*' "$repo/bench.json" | sed -n 1p | sed 's/.*: *//')
-    alliance_ms=$(grep -o '"mean": *[0-9.e-]*' "$repo/bench.json" | sed -n 2p | sed 's/.*: *//')
-    git_ms=$(awk -v s="$git_ms" 'BEGIN { printf "%.1f", s * 1000 }')
-    alliance_ms=$(awk -v s="$alliance_ms" 'BEGIN { printf "%.1f", s * 1000 }')
+        -n git "$git_cmd" -n alliance "$alliance_cmd" -n diff "$diff_cmd" >&2
+    mean_ms() {
+        grep -o '"mean": *[0-9.e-]*' "$repo/bench.json" | sed -n "$1p" | sed 's/.*: *//' |
+            awk '{ printf "%.1f", $1 * 1000 }'
+    }
+    git_ms=$(mean_ms 1)
+    alliance_ms=$(mean_ms 2)
+    diff_ms=$(mean_ms 3)
 else
     time_ms() {
         local runs=10 start end
@@ -84,9 +88,11 @@ else
     }
     git_ms=$(time_ms "$git_cmd")
     alliance_ms=$(time_ms "$alliance_cmd")
+    diff_ms=$(time_ms "$diff_cmd")
 fi
 
 ratio=$(awk -v a="$alliance_ms" -v g="$git_ms" 'BEGIN { printf "%.2f", a / g }')
 echo "git log:      ${git_ms} ms"
 echo "alliance log: ${alliance_ms} ms"
 echo "ratio:        ${ratio}x (target: within 1.5x)"
+echo "alliance diff --from HEAD~7500 --to HEAD: ${diff_ms} ms ($(awk -v a="$diff_ms" -v g="$git_ms" 'BEGIN { printf "%.2f", a / g }')x git log)"

@@ -95,3 +95,7 @@ one = med["alliance check (one file)"]
 print(f"\none file: {one*1000:.1f} ms, {one/git:.1f}x `git --version` ({git*1000:.1f} ms)")
 print(f"peak memory of `alliance check`: {int(m1k)/1024:.1f} MB at 1,000 files, {int(mNk)/1024:.1f} MB at {n} files")
 PY
+
+echo
+echo "history (15,000 commits, the alliance changed in 30):"
+ALLIANCE="$bin" bash scripts/bench-history.sh 2>/dev/null
