@@ -39,7 +39,7 @@ one=$(find "$work/tree" -name 'TEAM_ALLIANCE_*.md' | sort | head -n 1)
 # so each file is held to its kind's sections, as alliance check does.
 write_mdl_config() { # kind glob headings...
   local kind=$1 glob=$2; shift 2
-  local hs='"# *"'
+  local hs='"?"'
   for h in "$@"; do hs="$hs, \"## $h\""; done
   hs="$hs, \"*\""
   cat > "$work/mdl-$kind.jsonc" <<JSON
