@@ -349,6 +349,56 @@ fn cases() -> Vec<Case> {
             1,
             "esc\\u{1b}[31m.md",
         ),
+        template_case(
+            "a repository template that loops forever",
+            "{% for a in range(100000) %}{% for b in range(100000) %}{{ b }}{% endfor %}{% endfor %}",
+            "steps and was stopped",
+        ),
+        template_case(
+            "a repository template that includes /etc/passwd",
+            "{% include \"/etc/passwd\" %}",
+            "cannot include `/etc/passwd`",
+        ),
+        template_case(
+            "a repository template that includes itself",
+            "{% include \"squad.md.j2\" %}",
+            "recursion limit exceeded",
+        ),
+        Case {
+            name: "review of a file whose front matter does not parse",
+            files: vec![(
+                "TEAM_ALLIANCE.md".to_owned(),
+                front("alliance: team\ntitle: [oops\n").into_bytes(),
+            )],
+            args: ["review", "TEAM_ALLIANCE.md", "--date", "2026-11-21"]
+                .map(String::from)
+                .to_vec(),
+            exit: 2,
+            says: "A003".into(),
+        },
+        Case {
+            name: "review with a date that is no day",
+            files: vec![("TEAM_ALLIANCE.md".to_owned(), valid().into_bytes())],
+            args: ["review", "TEAM_ALLIANCE.md", "--date", "2026-02-30"]
+                .map(String::from)
+                .to_vec(),
+            exit: 2,
+            says: "2026-02-30".into(),
+        },
+        Case {
+            name: "due with a today that is no day",
+            files: vec![("TEAM_ALLIANCE.md".to_owned(), valid().into_bytes())],
+            args: ["due", "--today", "2026-13-45"].map(String::from).to_vec(),
+            exit: 2,
+            says: "2026-13-45".into(),
+        },
+        Case {
+            name: "diff outside a git repository",
+            files: vec![("TEAM_ALLIANCE.md".to_owned(), valid().into_bytes())],
+            args: ["diff", "TEAM_ALLIANCE.md"].map(String::from).to_vec(),
+            exit: 2,
+            says: "is not inside a git repository".into(),
+        },
         Case {
             name: "a folder named x.md",
             files: vec![("x.md/inner.txt".to_owned(), b"not markdown".to_vec())],
@@ -418,6 +468,31 @@ fn cases() -> Vec<Case> {
             says: "team.schema.json:1: invalid kind definition: not JSON".into(),
         },
     ]
+}
+
+/// `alliance new squad` with a hostile repository template.
+fn template_case(name: &'static str, template: &str, says: &str) -> Case {
+    let kind = "name: squad\nsummary: s\nsections:\n  - name: Purpose\n    content: text\n";
+    Case {
+        name,
+        files: vec![
+            (".alliance.yaml".to_owned(), b"kinds: kinds\n".to_vec()),
+            ("kinds/squad.kind.yaml".to_owned(), kind.as_bytes().to_vec()),
+            ("kinds/squad.md.j2".to_owned(), template.as_bytes().to_vec()),
+        ],
+        args: [
+            "new",
+            "squad",
+            "--party",
+            "Ada <ada>",
+            "--party",
+            "Grace <grace>",
+        ]
+        .map(String::from)
+        .to_vec(),
+        exit: 2,
+        says: says.to_owned(),
+    }
 }
 
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
