@@ -33,7 +33,7 @@ bin="$PWD/target/release/alliance"
 echo "generating $N alliances..." >&2
 python3 scripts/generate.py "$N" "$work/tree"
 python3 scripts/generate.py 1000 "$work/tree1k"
-one=$(find "$work/tree" -name 'TEAM_ALLIANCE_*.md' | sort | head -n 1)
+one=$(find "$work/tree" -name 'TEAM_ALLIANCE_*.md' | sort | sed -n 1p)
 
 # markdownlint-cli2 with only MD043 (required headings), one config per kind
 # so each file is held to its kind's sections, as alliance check does.
@@ -70,7 +70,7 @@ args=()
 for c in "${cmds[@]}"; do args+=("$c >/dev/null 2>&1 || true"); done
 hyperfine --style none --warmup 2 --runs "$RUNS" --export-json "$work/times.json" "${args[@]}" >/dev/null
 
-mem() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident/ {print $2}'; }
+mem() { { /usr/bin/time -v "$@" 2>&1 >/dev/null || true; } | awk -F': ' '/Maximum resident/ {print $2}'; }
 m1k=$(mem "$bin" check "$work/tree1k" --format json)
 mNk=$(mem "$bin" check "$work/tree" --format json)
 

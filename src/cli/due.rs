@@ -4,6 +4,8 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::{DueArgs, Failed};
 use crate::due::{self, BrokenFile, DueReport, Window};
 use crate::report::due::render;
@@ -38,26 +40,38 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     }
     let window = Window::new(today, within);
     let mut report = DueReport::new(window);
-    for candidate in &found.documents {
-        if let Some(changed) = &changed {
+    let keep = |candidate: &&crate::discover::Candidate| match &changed {
+        Some(changed) => {
             let full =
                 std::fs::canonicalize(&candidate.path).unwrap_or_else(|_| candidate.path.clone());
-            if !changed.contains(&full) {
-                continue;
-            }
+            changed.contains(&full)
         }
-        match workspace.read(candidate) {
-            Ok(doc) => report.add(&candidate.path, due::assess(&doc, &window)),
-            Err(ReadError::NotText(file)) => report.broken.push(BrokenFile {
-                path: candidate.path.clone(),
-                finding: crate::check::unreadable(&file),
-            }),
-            Err(ReadError::Io(reason)) => report.broken.push(BrokenFile {
-                path: candidate.path.clone(),
-                finding: crate::finding::Finding::error(
+        None => true,
+    };
+    // Files are independent: read and assess them on every core, then add
+    // them to the report in discovery's order.
+    let outcomes: Vec<_> = found
+        .documents
+        .par_iter()
+        .filter(keep)
+        .map(|candidate| {
+            let outcome = match workspace.read(candidate) {
+                Ok(doc) => Ok(due::assess(&doc, &window)),
+                Err(ReadError::NotText(file)) => Err(crate::check::unreadable(&file)),
+                Err(ReadError::Io(reason)) => Err(crate::finding::Finding::error(
                     crate::finding::Rule::NotText,
                     format!("cannot read the file: {reason}"),
-                ),
+                )),
+            };
+            (candidate, outcome)
+        })
+        .collect();
+    for (candidate, outcome) in outcomes {
+        match outcome {
+            Ok(assessed) => report.add(&candidate.path, assessed),
+            Err(finding) => report.broken.push(BrokenFile {
+                path: candidate.path.clone(),
+                finding,
             }),
         }
     }
