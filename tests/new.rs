@@ -11,16 +11,7 @@ const GRACE: &str = "Grace Hopper <grace>";
 
 /// Run `alliance ARGS` in `sandbox` on 2 March 2026.
 fn run_on_day(sandbox: &Sandbox, args: &[&str]) -> Run {
-    let output = sandbox
-        .command(args)
-        .env("ALLIANCE_TODAY", "2026-03-02")
-        .output()
-        .expect("run alliance");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    sandbox.run_with_env(args, &[("ALLIANCE_TODAY", "2026-03-02")])
 }
 
 fn new(sandbox: &Sandbox, kind: &str, extra: &[&str]) -> Run {

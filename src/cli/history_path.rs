@@ -13,21 +13,22 @@ pub(super) fn open(path: Option<&Path>) -> Result<(History, PathBuf), Failed> {
     let history = History::discover(&cwd)?;
     let path = match path {
         Some(path) => path.to_path_buf(),
-        None => only_alliance()?,
+        None => only_alliance("log")?,
     };
     let relative = history.relative(&path, &cwd)?;
     Ok((history, relative))
 }
 
-fn only_alliance() -> Result<PathBuf, Failed> {
+/// The repository's one alliance, for a command given no path; with none
+/// or several, a message asking for one (`command` names the command in it).
+pub(super) fn only_alliance(command: &str) -> Result<PathBuf, Failed> {
     let workspace = Workspace::current()?;
     let found = workspace.discover(&[])?;
     match found.documents.as_slice() {
         [one] => Ok(one.path.clone()),
-        [] => Err(Failed::Usage(
-            "no alliance document found here; name the file (`alliance log TEAM_ALLIANCE.md`)"
-                .to_owned(),
-        )),
+        [] => Err(Failed::Usage(format!(
+            "no alliance document found here; name the file (`alliance {command} TEAM_ALLIANCE.md`)"
+        ))),
         many => {
             let names: Vec<String> = many.iter().map(|c| c.path.display().to_string()).collect();
             Err(Failed::Usage(format!(

@@ -1,12 +1,12 @@
 //! `alliance review`: record a review in the alliance's front matter.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::{Failed, ReviewArgs};
 use crate::edit::{self, Edited, Review};
 use crate::report::sanitize;
-use crate::workspace::{ReadError, Workspace, read_document};
+use crate::workspace::{ReadError, read_document};
 
 pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let date = match &args.date {
@@ -17,7 +17,7 @@ pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> 
     };
     let path = match &args.path {
         Some(path) => path.clone(),
-        None => only_alliance()?,
+        None => super::history_path::only_alliance("review")?,
     };
     let doc = read_document(&path).map_err(|e| match e {
         ReadError::Io(reason) => Failed::Usage(format!("cannot read {}: {reason}", path.display())),
@@ -65,23 +65,6 @@ pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> 
         writeln!(out, "{shown}:{lines}: {}", sanitize(&what))?;
     }
     Ok(0)
-}
-
-/// The repository's one alliance, when no path is given.
-fn only_alliance() -> Result<PathBuf, Failed> {
-    let workspace = Workspace::current()?;
-    let found = workspace.discover(&[])?;
-    match found.documents.as_slice() {
-        [one] => Ok(one.path.clone()),
-        [] => Err(Failed::Usage(
-            "no alliance documents found here; name the file to review".to_owned(),
-        )),
-        many => Err(Failed::Usage(format!(
-            "{} alliances here; name the one to review (e.g. `alliance review {}`)",
-            many.len(),
-            many[0].path.display()
-        ))),
-    }
 }
 
 /// Write the new text atomically over the file (through a symbolic link,

@@ -82,6 +82,18 @@ impl Sandbox {
         }
     }
 
+    /// Run `alliance ARGS` here with extra environment variables.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut command = self.command(args);
+        command.envs(env.iter().copied());
+        let output = command.output().expect("run alliance");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
     /// Run `alliance ARGS` here, killing it if it runs past `limit` (a hang
     /// guard, not a timing assertion: the limit is far above any real run).
     pub fn run_bounded(&self, args: &[&str], limit: std::time::Duration) -> Run {
