@@ -42,6 +42,47 @@ pub fn check(doc: &Alliance, kinds: &Kinds) -> Vec<Finding> {
     findings
 }
 
+/// The finding that makes `doc`'s front matter unusable (missing, not
+/// closed, not YAML, not a mapping), if any. `kinds`, when given, are named
+/// in the help of a missing front matter. `due` and `review` use this too.
+pub fn unusable_front_matter(doc: &Alliance, kinds: Option<&Kinds>) -> Option<Finding> {
+    let kinds = kinds.map_or_else(|| "see `alliance kinds`".to_owned(), |k| one_of(&k.names()));
+    let finding = match &doc.front {
+        FrontMatterBlock::Missing => {
+            let start = if doc.bom { 3 } else { 0 };
+            Finding::error(Rule::NoFrontMatter, "not an alliance: the file has no front matter")
+                .help(format!(
+                    "`alliance adopt {} --kind team` adds it, or start the file with a `---` block naming `alliance:` ({kinds})",
+                    doc.path.display(),
+                ))
+                .at(doc, Span::new(start, start))
+        }
+        FrontMatterBlock::Unclosed { open } => {
+            Finding::error(
+                Rule::UnclosedFrontMatter,
+                "the front matter is never closed",
+            )
+            .help("end the front matter with a line holding only `---`")
+            .at(doc, *open)
+        }
+        FrontMatterBlock::Invalid { error, .. } => {
+            Finding::error(Rule::InvalidYaml, format!("the front matter is not valid YAML: {}", error.message))
+                .help("fix the YAML syntax here; quote values that contain `: ` or start with a special character")
+                .at(doc, error.span)
+        }
+        FrontMatterBlock::NotMapping { root, .. } => {
+            Finding::error(
+                Rule::NotAMapping,
+                format!("the front matter is {}, not a mapping of keys to values", root.type_name()),
+            )
+            .help("write the front matter as `key: value` lines, starting with `alliance: <kind>`")
+            .at(doc, root.span)
+        }
+        FrontMatterBlock::Mapping { .. } => return None,
+    };
+    Some(finding)
+}
+
 /// Front matter shape, kind and schema. Returns `None` when the front
 /// matter is unusable (nothing more can be checked), `Some(None)` when the
 /// kind is unknown, `Some(Some(kind))` otherwise.
@@ -50,51 +91,12 @@ fn front_matter<'k>(
     kinds: &'k Kinds,
     out: &mut Vec<Finding>,
 ) -> Option<Option<&'k Kind>> {
-    let (root, fields) = match &doc.front {
-        FrontMatterBlock::Missing => {
-            let start = if doc.bom { 3 } else { 0 };
-            out.push(
-                Finding::error(Rule::NoFrontMatter, "not an alliance: the file has no front matter")
-                    .help(format!(
-                        "`alliance adopt {} --kind team` adds it, or start the file with a `---` block naming `alliance:` ({})",
-                        doc.path.display(),
-                        one_of(&kinds.names())
-                    ))
-                    .at(doc, Span::new(start, start)),
-            );
-            return None;
-        }
-        FrontMatterBlock::Unclosed { open } => {
-            out.push(
-                Finding::error(
-                    Rule::UnclosedFrontMatter,
-                    "the front matter is never closed",
-                )
-                .help("end the front matter with a line holding only `---`")
-                .at(doc, *open),
-            );
-            return None;
-        }
-        FrontMatterBlock::Invalid { error, .. } => {
-            out.push(
-                Finding::error(Rule::InvalidYaml, format!("the front matter is not valid YAML: {}", error.message))
-                    .help("fix the YAML syntax here; quote values that contain `: ` or start with a special character")
-                    .at(doc, error.span),
-            );
-            return None;
-        }
-        FrontMatterBlock::NotMapping { root, .. } => {
-            out.push(
-                Finding::error(
-                    Rule::NotAMapping,
-                    format!("the front matter is {}, not a mapping of keys to values", root.type_name()),
-                )
-                .help("write the front matter as `key: value` lines, starting with `alliance: <kind>`")
-                .at(doc, root.span),
-            );
-            return None;
-        }
-        FrontMatterBlock::Mapping { root, fields, .. } => (root, fields),
+    if let Some(finding) = unusable_front_matter(doc, Some(kinds)) {
+        out.push(finding);
+        return None;
+    }
+    let FrontMatterBlock::Mapping { root, fields, .. } = &doc.front else {
+        return None;
     };
     let Some(kind_name) = &fields.kind else {
         let span = match &doc.front {

@@ -162,24 +162,9 @@ pub enum Outcome {
     Listed(AllianceDue),
 }
 
-/// The rules that mean a file is not an alliance at all.
-const UNREADABLE: &[Rule] = &[
-    Rule::NoFrontMatter,
-    Rule::UnclosedFrontMatter,
-    Rule::InvalidYaml,
-    Rule::NotAMapping,
-    Rule::NotText,
-];
-
 /// The finding that stops `doc` from being read as an alliance, if any.
 pub fn broken(doc: &Alliance) -> Option<Finding> {
-    if doc.fields().is_some() {
-        return None;
-    }
-    let kinds = crate::kind::Kinds::builtin();
-    check::check(doc, &kinds)
-        .into_iter()
-        .find(|f| UNREADABLE.contains(&f.rule))
+    check::unusable_front_matter(doc, None)
 }
 
 /// Work out what is due in `doc` on the window's day.
