@@ -434,3 +434,26 @@ fn changed_since_outside_a_repository() {
         run.stderr
     );
 }
+
+#[test]
+fn alliance_today_pins_the_default_day() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "TEAM_ALLIANCE.md",
+        team_doc("created: 2026-01-10\n", TEAM_BODY),
+    );
+    let pinned = sandbox.run(&["due", "--today", "2026-05-01", "--format", "json"]);
+    let by_env = sandbox.run_with_env(
+        &["due", "--format", "json"],
+        &[("ALLIANCE_TODAY", "2026-05-01")],
+    );
+    assert_eq!(pinned.code, 1, "{}", pinned.stdout);
+    assert_eq!((by_env.code, &by_env.stdout), (pinned.code, &pinned.stdout));
+    let bad = sandbox.run_with_env(&["due"], &[("ALLIANCE_TODAY", "2026-02-30")]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("ALLIANCE_TODAY=2026-02-30"),
+        "{}",
+        bad.stderr
+    );
+}

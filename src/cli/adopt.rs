@@ -2,8 +2,8 @@
 
 use std::io::Write;
 
-use super::new::{cadence, kind, parties, shown, today};
-use super::{AdoptArgs, Failed};
+use super::new::{cadence, kind, parties, shown};
+use super::{AdoptArgs, Failed, today};
 use crate::adopt::{self, AdoptOptions};
 use crate::report::sanitize;
 use crate::workspace::{ReadError, Workspace, read_document};

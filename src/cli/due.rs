@@ -16,7 +16,7 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         Some(text) => {
             crate::dates::parse_date(text).map_err(|e| Failed::Usage(format!("--today: {e}")))?
         }
-        None => jiff::Zoned::now().date(),
+        None => super::today()?,
     };
     let within = args
         .within

@@ -204,7 +204,7 @@ Exit codes: 0 recorded (or already recorded), 2 refused (the file is untouched).
 pub struct DueArgs {
     /// Files or folders (default: the repository's alliances).
     pub paths: Vec<PathBuf>,
-    /// The day to judge by, YYYY-MM-DD (default: today, local time).
+    /// The day to judge by, YYYY-MM-DD (default: today in local time, or ALLIANCE_TODAY).
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
     /// Also list reviews due within this span: 14d, 2w, 1 month.
@@ -226,7 +226,7 @@ pub struct DueArgs {
 pub struct ReviewArgs {
     /// The alliance (default: the repository's only one).
     pub path: Option<PathBuf>,
-    /// The day of the review, YYYY-MM-DD (default: today, local time).
+    /// The day of the review, YYYY-MM-DD (default: today in local time, or ALLIANCE_TODAY).
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
     /// What the parties noted.
@@ -535,6 +535,20 @@ pub enum Failed {
     /// A file could not be written.
     #[error(transparent)]
     Write(#[from] crate::atomic::WriteError),
+}
+
+/// The environment variable that replaces today's date.
+pub const TODAY_VAR: &str = "ALLIANCE_TODAY";
+
+/// Today in local time, or the day `ALLIANCE_TODAY` names: the one clock
+/// every command reads (`new`, `adopt`, and the defaults of `due --today`
+/// and `review --date`), so runs can be made reproducible.
+pub(super) fn today() -> Result<jiff::civil::Date, Failed> {
+    match std::env::var(TODAY_VAR) {
+        Ok(text) if !text.is_empty() => crate::dates::parse_date(&text)
+            .map_err(|e| Failed::Usage(format!("{TODAY_VAR}={text}: {e}"))),
+        _ => Ok(jiff::Zoned::now().date()),
+    }
 }
 
 fn use_color(choice: ColorChoice) -> bool {

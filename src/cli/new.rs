@@ -3,27 +3,13 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use jiff::civil::Date;
-
-use super::{Failed, NewArgs};
+use super::{Failed, NewArgs, today};
 use crate::dates::Cadence;
 use crate::document::{Alliance, FrontMatterBlock};
 use crate::kind::{Kind, Kinds, one_of};
 use crate::report::sanitize;
 use crate::scaffold::{self, NewParty, Variables};
 use crate::workspace::Workspace;
-
-/// The environment variable that replaces today's date.
-pub(super) const TODAY_VAR: &str = "ALLIANCE_TODAY";
-
-/// Today, or the day `ALLIANCE_TODAY` names.
-pub(super) fn today() -> Result<Date, Failed> {
-    match std::env::var(TODAY_VAR) {
-        Ok(text) if !text.is_empty() => crate::dates::parse_date(&text)
-            .map_err(|e| Failed::Usage(format!("{TODAY_VAR}={text}: {e}"))),
-        _ => Ok(jiff::Zoned::now().date()),
-    }
-}
 
 /// The kind named `name`, or a message listing the kinds there are.
 pub(super) fn kind<'k>(kinds: &'k Kinds, name: &str) -> Result<&'k Kind, Failed> {

@@ -13,7 +13,7 @@ pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> 
         Some(text) => {
             crate::dates::parse_date(text).map_err(|e| Failed::Usage(format!("--date: {e}")))?
         }
-        None => jiff::Zoned::now().date(),
+        None => super::today()?,
     };
     let path = match &args.path {
         Some(path) => path.clone(),
