@@ -75,7 +75,7 @@ impl Config {
             line: lines.line_col(text, at).0,
             message,
         };
-        let root = yaml::parse_located(text, &|line, col| lines.byte_at_in(text, line, col, 0))
+        let root = yaml::parse_str(text)
             .map_err(|e| invalid(e.span.start, format!("not valid YAML: {}", e.message)))?;
         if let yaml::Value::Map(entries) = &root.value {
             for (key, _) in entries {

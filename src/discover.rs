@@ -36,13 +36,11 @@ pub enum DiscoverError {
     },
 }
 
-/// A document to read, and whether the user named it.
+/// A document to read.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Candidate {
-    /// The path.
+    /// The path, as the user named it or discovery found it.
     pub path: PathBuf,
-    /// True when the user named this file (not found by walking a folder).
-    pub named: bool,
 }
 
 /// What discovery found.
@@ -67,18 +65,12 @@ pub fn discover(paths: &[PathBuf], root: &Path, config: &Config) -> Result<Found
                 std::fs::metadata(path).map_err(|_| DiscoverError::NotFound { path: path.clone() });
             match meta {
                 Ok(m) if m.is_dir() => folders.push(path.clone()),
-                Ok(_) => found.documents.push(Candidate {
-                    path: path.clone(),
-                    named: true,
-                }),
+                Ok(_) => found.documents.push(Candidate { path: path.clone() }),
                 Err(e) => {
                     // A dangling or looping link still names a file the user
                     // wants read: let the read report why it cannot be.
                     if path.symlink_metadata().is_ok() {
-                        found.documents.push(Candidate {
-                            path: path.clone(),
-                            named: true,
-                        });
+                        found.documents.push(Candidate { path: path.clone() });
                     } else {
                         return Err(e);
                     }
@@ -138,7 +130,6 @@ fn walk(
         if looks_like_alliance(path) {
             found.documents.push(Candidate {
                 path: path.to_path_buf(),
-                named: false,
             });
         }
     }

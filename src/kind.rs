@@ -463,11 +463,10 @@ fn invalid(path: &Path, line: usize, message: String) -> KindError {
 
 fn parse_definition(path: &Path, text: &str) -> Result<Definition, KindError> {
     let lines = LineIndex::new(text);
-    let root = yaml::parse_located(text, &|line, col| lines.byte_at_in(text, line, col, 0))
-        .map_err(|e| {
-            let line = lines.line_col(text, e.span.start).0;
-            invalid(path, line, e.message)
-        })?;
+    let root = yaml::parse_str(text).map_err(|e| {
+        let line = lines.line_col(text, e.span.start).0;
+        invalid(path, line, e.message)
+    })?;
     let def: Definition =
         serde_json::from_value(root.to_json()).map_err(|e| invalid(path, 1, e.to_string()))?;
     let line_of = |needle: &str| {

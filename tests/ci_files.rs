@@ -7,7 +7,6 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use alliance::document::LineIndex;
 use alliance::document::yaml::{self, Node, Value};
 use common::Sandbox;
 
@@ -38,9 +37,7 @@ const COMMANDS: &[&str] = &[
 fn parse(path: &str) -> Node {
     let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
     let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let lines = LineIndex::new(&text);
-    yaml::parse_located(&text, &|line, col| lines.byte_at_in(&text, line, col, 0))
-        .unwrap_or_else(|e| panic!("{path} is not valid YAML: {e:?}"))
+    yaml::parse_str(&text).unwrap_or_else(|e| panic!("{path} is not valid YAML: {e:?}"))
 }
 
 fn strings(node: &Node, out: &mut Vec<String>) {

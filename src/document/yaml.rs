@@ -179,6 +179,13 @@ impl Node {
     }
 }
 
+/// Parse a YAML text that is a file of its own (a config, a kind
+/// definition): spans are bytes of `text`.
+pub fn parse_str(text: &str) -> Result<Node, YamlError> {
+    let lines = super::LineIndex::new(text);
+    parse_located(text, &|line, col| lines.byte_at_in(text, line, col, 0))
+}
+
 /// Parse the YAML text `yaml`. `locate` turns a parser position (1-based
 /// line, 0-based character column of `yaml`) into a byte of the whole file.
 /// An empty text parses as `Null`.
@@ -351,11 +358,8 @@ fn plain_is_safe(text: &str) -> bool {
 mod tests {
     use super::*;
 
-    use crate::document::LineIndex;
-
     fn load(text: &str) -> Result<Node, YamlError> {
-        let lines = LineIndex::new(text);
-        parse_located(text, &|line, col| lines.byte_at_in(text, line, col, 0))
+        parse_str(text)
     }
 
     #[test]
