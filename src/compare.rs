@@ -612,6 +612,18 @@ fn match_sections(old: &[Part], new: &[Part]) -> Vec<Option<usize>> {
             }
         }
     }
+    pair_best_first(candidates, &mut map, &mut taken);
+    map
+}
+
+/// Pair old and new entries by `(score, old, new)` candidates, best score
+/// first (ties by position), each entry at most once: the greedy matching
+/// that both sections and items use once exact matches are taken.
+fn pair_best_first(
+    mut candidates: Vec<(f32, usize, usize)>,
+    map: &mut [Option<usize>],
+    taken: &mut [bool],
+) {
     candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     for (_, o, n) in candidates {
         if map[o].is_none() && !taken[n] {
@@ -619,7 +631,6 @@ fn match_sections(old: &[Part], new: &[Part]) -> Vec<Option<usize>> {
             taken[n] = true;
         }
     }
-    map
 }
 
 /// An item in the flattened list of all items.
@@ -696,13 +707,7 @@ fn match_items(old: &[Flat<'_>], new: &[Flat<'_>]) -> Vec<Option<usize>> {
             }
         }
     }
-    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    for (_, o, n) in candidates {
-        if map[o].is_none() && !taken[n] {
-            map[o] = Some(n);
-            taken[n] = true;
-        }
-    }
+    pair_best_first(candidates, &mut map, &mut taken);
     map
 }
 
