@@ -190,7 +190,8 @@ a bad revision).";
 const REVIEW_HELP: &str = "\
 Only the values that change are rewritten: comments, key order, quoting,
 blank lines, CRLF and the body keep every byte. Recording the same review
-twice changes nothing.
+twice changes nothing. Refused, with the file untouched: front matter that
+does not parse, no valid `review.every`, a date before `review.last`.
 
 Examples:
   alliance review TEAM_ALLIANCE.md --note \"Kept everything\" --win \"First quiet on-call\"
