@@ -110,7 +110,21 @@ pub struct Kind {
     /// Each section's name and aliases, normalised once (see
     /// [`normalize_heading`]): matching runs for every heading of every file.
     section_keys: Vec<Vec<String>>,
+    /// For a repository schema: its file and the kinds folder its `$ref`s
+    /// may reach.
+    schema_home: Option<SchemaHome>,
     validator: OnceLock<Result<Validator, String>>,
+}
+
+/// Where a repository's schema lives, for resolving its references.
+#[derive(Debug, Clone)]
+struct SchemaHome {
+    /// The repository root.
+    root: PathBuf,
+    /// The kinds folder, links resolved.
+    folder: PathBuf,
+    /// The schema file, links resolved.
+    file: PathBuf,
 }
 
 /// A template's text and where it came from.
@@ -173,7 +187,7 @@ impl Kind {
             .validator
             .get_or_init(|| {
                 let trusted = self.origin == Origin::BuiltIn;
-                compile_schema(&self.name, &self.schema, trusted)
+                compile_schema(&self.name, &self.schema, trusted, self.schema_home.as_ref())
             })
             .as_ref()
             .map_err(Clone::clone)?;
@@ -211,6 +225,7 @@ impl Kind {
             schema,
             template,
             section_keys,
+            schema_home: None,
             validator: OnceLock::new(),
         }
     }
@@ -220,20 +235,28 @@ impl Kind {
 /// metaschema first, which costs three quarters of a one-file `check`; the
 /// built-in schemas are checked once by a test instead (`trusted`), and boon
 /// skips that step for documents it loads from json-schema.org, so they are
-/// registered under such an address. Repository schemas are always checked.
+/// registered under such an address. Repository schemas are always checked,
+/// and their `$ref`s reach only files in the kinds folder (see
+/// [`KindsFolderLoader`]).
 fn compile_schema(
     name: &str,
     schema: &serde_json::Value,
     trusted: bool,
+    home: Option<&SchemaHome>,
 ) -> Result<Validator, String> {
-    let url = if trusted {
-        format!("https://json-schema.org/x-alliance-builtin/{name}.schema.json")
-    } else {
-        format!("alliance:{name}.schema.json")
+    let url = match home {
+        _ if trusted => format!("https://json-schema.org/x-alliance-builtin/{name}.schema.json"),
+        Some(home) => url::Url::from_file_path(&home.file)
+            .map(String::from)
+            .unwrap_or_else(|()| format!("alliance:{name}.schema.json")),
+        None => format!("alliance:{name}.schema.json"),
     };
     let mut schemas = boon::Schemas::new();
     let mut compiler = boon::Compiler::new();
     compiler.set_default_draft(boon::Draft::V2020_12);
+    compiler.use_loader(Box::new(KindsFolderLoader {
+        home: home.cloned(),
+    }));
     compiler
         .add_resource(&url, schema.clone())
         .map_err(|e| format!("{e:#}"))?;
@@ -241,6 +264,69 @@ fn compile_schema(
         .compile(&url, &mut schemas)
         .map_err(|e| format!("{e:#}"))?;
     Ok(Validator { schemas, index })
+}
+
+/// The largest schema file a repository may provide.
+const MAX_SCHEMA_BYTES: u64 = 1024 * 1024;
+
+/// The only way a schema's `$ref` reaches another document: a JSON file in
+/// the kinds folder, read like every other file (regular, capped, no link
+/// out of the repository). Every other address (`file:` outside the
+/// folder, `https:`, anything) is refused, so a schema can neither read a
+/// local file and echo it in a message nor wait on `/dev/stdin` or the
+/// network. The JSON Schema metaschemas are built into boon and need no
+/// loading.
+struct KindsFolderLoader {
+    home: Option<SchemaHome>,
+}
+
+/// Why a schema reference was refused.
+#[derive(Debug, thiserror::Error)]
+enum RefError {
+    /// Not a file inside the kinds folder.
+    #[error("schemas may refer only to files in the kinds folder{}, not to {url}", folder.as_ref().map(|f| format!(" ({})", f.display())).unwrap_or_default())]
+    Outside {
+        /// The address.
+        url: String,
+        /// The kinds folder.
+        folder: Option<PathBuf>,
+    },
+    /// The file could not be read.
+    #[error(transparent)]
+    File(#[from] crate::workspace::read::FileError),
+    /// The file is not JSON.
+    #[error("{}: not JSON: {source}", path.display())]
+    NotJson {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: serde_json::Error,
+    },
+}
+
+impl boon::UrlLoader for KindsFolderLoader {
+    fn load(&self, url: &str) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
+        let outside = || RefError::Outside {
+            url: url.to_owned(),
+            folder: self.home.as_ref().map(|h| h.folder.clone()),
+        };
+        let home = self.home.as_ref().ok_or_else(outside)?;
+        let path = url::Url::parse(url)
+            .ok()
+            .filter(|u| u.scheme() == "file" && u.host().is_none())
+            .and_then(|u| u.to_file_path().ok())
+            .ok_or_else(outside)?;
+        let path = crate::workspace::read::lexical(&path);
+        if !path.starts_with(&home.folder) {
+            return Err(outside().into());
+        }
+        let real = crate::workspace::read::resolve_inside(&home.root, &path)?;
+        if !real.starts_with(&home.folder) {
+            return Err(outside().into());
+        }
+        let text = crate::workspace::read::read_text(&home.root, &real, MAX_SCHEMA_BYTES)?;
+        Ok(serde_json::from_str(&text).map_err(|source| RefError::NotJson { path, source })?)
+    }
 }
 
 fn collect_leaves(error: &boon::ValidationError<'_, '_>, out: &mut Vec<SchemaError>) {
@@ -275,16 +361,42 @@ fn collect_leaves(error: &boon::ValidationError<'_, '_>, out: &mut Vec<SchemaErr
     out.push(SchemaError { pointer, problem });
 }
 
+/// The largest template file a repository may provide.
+pub const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
+
+/// The largest kind definition a repository may provide.
+const MAX_DEFINITION_BYTES: u64 = 1024 * 1024;
+
 /// Why the kinds could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum KindError {
     /// A definition file could not be read.
-    #[error("cannot read kind definition {}: {source}", path.display())]
+    #[error("cannot read kind definition {source}")]
     Read {
-        /// The file.
+        /// Why, naming the file.
+        source: crate::workspace::read::FileError,
+    },
+    /// The kinds folder could not be listed.
+    #[error("cannot list the kinds folder {}: {source}", path.display())]
+    List {
+        /// The folder.
         path: PathBuf,
         /// Why.
         source: std::io::Error,
+    },
+    /// The kinds folder named in the config is a file.
+    #[error("`kinds: {}` in .alliance.yaml names a file, not a folder; name the folder that holds NAME.kind.yaml files", path.display())]
+    NotAFolder {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The kinds folder lies outside the repository.
+    #[error("`kinds: {}` in .alliance.yaml leads outside the repository ({reason}); the kinds folder must be inside it", path.display())]
+    FolderOutside {
+        /// The path.
+        path: PathBuf,
+        /// How.
+        reason: String,
     },
     /// A definition file is not valid.
     #[error("{}:{line}: invalid kind definition: {message}", path.display())]
@@ -355,25 +467,50 @@ impl Kinds {
     }
 
     /// The built-in kinds plus those defined in `folder` (which override
-    /// built-in kinds of the same name).
-    pub fn with_folder(folder: Option<&Path>) -> Result<Kinds, KindError> {
+    /// built-in kinds of the same name), a folder of the repository at
+    /// `root`. Every file is read through [`crate::workspace::read`].
+    pub fn with_folder(root: &Path, folder: Option<&Path>) -> Result<Kinds, KindError> {
+        use crate::workspace::read::{self, FileError};
         let mut kinds = Kinds::builtin();
         let Some(folder) = folder else {
             return Ok(kinds);
         };
-        if !folder.is_dir() {
-            return Err(KindError::NoFolder {
+        let root_abs = read::lexical(root);
+        let named = read::lexical(folder);
+        if named.is_absolute() && root_abs.is_absolute() && !named.starts_with(&root_abs) {
+            return Err(KindError::FolderOutside {
+                path: folder.to_path_buf(),
+                reason: format!("it is not under {}", root.display()),
+            });
+        }
+        let real = match read::resolve_inside(root, folder) {
+            Ok(real) => real,
+            Err(FileError::NotFound { .. }) => {
+                return Err(KindError::NoFolder {
+                    path: folder.to_path_buf(),
+                });
+            }
+            Err(FileError::LinkOutside { target, .. }) => {
+                return Err(KindError::FolderOutside {
+                    path: folder.to_path_buf(),
+                    reason: format!("a symbolic link to {}", target.display()),
+                });
+            }
+            Err(source) => return Err(KindError::Read { source }),
+        };
+        if !real.is_dir() {
+            return Err(KindError::NotAFolder {
                 path: folder.to_path_buf(),
             });
         }
-        let read = |path: &Path| {
-            std::fs::read_to_string(path).map_err(|source| KindError::Read {
-                path: path.to_path_buf(),
-                source,
-            })
+        // The kinds folder is the place of its files: a link in it is
+        // followed only when it stays in the folder, as for includes.
+        let read = |path: &Path, max: u64| {
+            let inside = path.file_name().map(|n| real.join(n)).unwrap_or_default();
+            read::read_text(&real, &inside, max).map_err(|source| KindError::Read { source })
         };
         let mut entries: Vec<PathBuf> = std::fs::read_dir(folder)
-            .map_err(|source| KindError::Read {
+            .map_err(|source| KindError::List {
                 path: folder.to_path_buf(),
                 source,
             })?
@@ -382,7 +519,7 @@ impl Kinds {
             .collect();
         entries.sort();
         for path in entries {
-            let def = parse_definition(&path, &read(&path)?)?;
+            let def = parse_definition(&path, &read(&path, MAX_DEFINITION_BYTES)?)?;
             let stem = path
                 .file_name()
                 .map(|n| {
@@ -402,13 +539,20 @@ impl Kinds {
                 ));
             }
             let schema_path = folder.join(format!("{}.schema.json", def.name));
-            let schema = if schema_path.exists() {
-                let text = read(&schema_path)?;
+            let mut home = None;
+            let schema = if schema_path.symlink_metadata().is_ok() {
+                let text = read(&schema_path, MAX_SCHEMA_BYTES)?;
                 let schema: serde_json::Value = serde_json::from_str(&text)
                     .map_err(|e| invalid(&schema_path, e.line(), format!("not JSON: {e}")))?;
-                compile_schema(&def.name, &schema, false).map_err(|e| {
+                let here = SchemaHome {
+                    root: root.to_path_buf(),
+                    file: real.join(format!("{}.schema.json", def.name)),
+                    folder: real.clone(),
+                };
+                compile_schema(&def.name, &schema, false, Some(&here)).map_err(|e| {
                     invalid(&schema_path, 1, format!("not a valid JSON Schema: {e}"))
                 })?;
+                home = Some(here);
                 schema
             } else {
                 // No schema of its own: the built-in one of the same name,
@@ -421,16 +565,17 @@ impl Kinds {
                 schema
             };
             let template_path = folder.join(format!("{}.md.j2", def.name));
-            let template = if template_path.exists() {
+            let template = if template_path.symlink_metadata().is_ok() {
                 Some(Template {
                     name: template_path.display().to_string(),
-                    source: read(&template_path)?,
+                    source: read(&template_path, MAX_TEMPLATE_BYTES)?,
                     folder: Some(folder.to_path_buf()),
                 })
             } else {
                 kinds.get(&def.name).and_then(|k| k.template.clone())
             };
-            let kind = Kind::from_definition(def, Origin::Repository(path), schema, template);
+            let mut kind = Kind::from_definition(def, Origin::Repository(path), schema, template);
+            kind.schema_home = home;
             kinds.kinds.retain(|k| k.name != kind.name);
             kinds.kinds.push(kind);
         }
@@ -593,12 +738,12 @@ mod tests {
     #[test]
     fn builtin_schemas_are_valid_against_the_metaschema() {
         for kind in Kinds::builtin().iter() {
-            if let Err(e) = compile_schema(&kind.name, &kind.schema, false) {
+            if let Err(e) = compile_schema(&kind.name, &kind.schema, false, None) {
                 panic!("{} schema: {e}", kind.name);
             }
         }
         let broken = serde_json::json!({ "type": "nonsense" });
-        assert!(compile_schema("broken", &broken, false).is_err());
+        assert!(compile_schema("broken", &broken, false, None).is_err());
     }
 
     #[test]

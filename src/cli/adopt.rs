@@ -5,7 +5,7 @@ use std::io::Write;
 use super::new::{cadence, kind, parties, shown};
 use super::{AdoptArgs, Failed, today};
 use crate::report::sanitize;
-use crate::workspace::{ReadError, Workspace, read_document};
+use crate::workspace::{ReadError, Workspace, read_document_in};
 use crate::write::adopt::{self, AdoptOptions};
 
 pub(super) fn run(args: &AdoptArgs, out: &mut dyn Write) -> Result<u8, Failed> {
@@ -28,12 +28,17 @@ pub(super) fn run(args: &AdoptArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         ));
     }
     let shown = shown(&args.file);
-    let doc = read_document(&args.file).map_err(|e| match e {
+    let doc = read_document_in(&workspace.root, &args.file).map_err(|e| match e {
         ReadError::Io(reason) => Failed::Usage(format!("cannot read {shown}: {reason}")),
         ReadError::NotText(_) => Failed::Usage(format!("{shown} is not UTF-8 text")),
     })?;
     let adopted = adopt::adopt(&doc, kind, &options)?;
-    crate::write::atomic::write(&args.file, adopted.text.as_bytes(), true)?;
+    crate::write::atomic::write(
+        &workspace.root,
+        &args.file,
+        adopted.text.as_bytes(),
+        crate::write::atomic::Replace::IfUnchanged(doc.text.as_bytes()),
+    )?;
     let added = adopted.added.join(", ");
     writeln!(
         out,

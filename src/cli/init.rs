@@ -52,8 +52,19 @@ pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
             )));
         }
     }
-    for (path, content) in &writes {
-        crate::write::atomic::write(path, content.as_bytes(), args.force)?;
+    // All or nothing: a run that fails half-way (a full disk) leaves no
+    // partial set-up for the next run to trip on.
+    let replace = if args.force {
+        crate::write::atomic::Replace::Always
+    } else {
+        crate::write::atomic::Replace::Never
+    };
+    let files: Vec<(PathBuf, &[u8])> = writes
+        .iter()
+        .map(|(path, content)| (path.clone(), content.as_bytes()))
+        .collect();
+    crate::write::atomic::write_all(&root, &files, replace)?;
+    for (path, _) in &writes {
         let shown = path.strip_prefix(&cwd).unwrap_or(path);
         writeln!(out, "wrote {}", shown.display())?;
     }

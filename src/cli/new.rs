@@ -164,7 +164,12 @@ pub(super) fn run(args: &NewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         }
     };
     let shown = shown(&path);
-    crate::write::atomic::write(&path, doc.text.as_bytes(), args.force).map_err(|e| match e {
+    let replace = if args.force {
+        crate::write::atomic::Replace::Always
+    } else {
+        crate::write::atomic::Replace::Never
+    };
+    crate::write::atomic::write(&workspace.root, &path, doc.text.as_bytes(), replace).map_err(|e| match e {
         crate::write::atomic::WriteError::Exists { .. } => Failed::Usage(format!(
             "{shown} already exists; pass --force to overwrite it, or -o PATH to write elsewhere"
         )),

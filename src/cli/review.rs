@@ -51,7 +51,7 @@ pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> 
         writeln!(out, "{shown}: already up to date; nothing changed")?;
         return Ok(0);
     }
-    write_atomic(&path, &edited)?;
+    write_atomic(&path, &doc.text, &edited)?;
     for change in &edited.changes {
         let lines = if change.lines.start() == change.lines.end() {
             format!("{}", change.lines.start())
@@ -67,11 +67,17 @@ pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> 
     Ok(0)
 }
 
-/// Write the new text atomically over the file (through a symbolic link,
-/// the file it points at), keeping its permissions.
-fn write_atomic(path: &Path, edited: &Edited) -> Result<(), Failed> {
-    let target = std::fs::canonicalize(path)
-        .map_err(|e| Failed::Usage(format!("cannot write {}: {e}", path.display())))?;
-    crate::write::atomic::write(&target, edited.text.as_bytes(), true)?;
+/// Write the new text atomically over the file, only if it still holds
+/// what was read (see [`crate::write::atomic`]: links are refused, the
+/// file keeps its permissions).
+fn write_atomic(path: &Path, read: &str, edited: &Edited) -> Result<(), Failed> {
+    let cwd = std::env::current_dir().map_err(crate::workspace::WorkspaceError::CurrentDir)?;
+    let root = crate::workspace::config::repository_root(&cwd);
+    crate::write::atomic::write(
+        &root,
+        path,
+        edited.text.as_bytes(),
+        crate::write::atomic::Replace::IfUnchanged(read.as_bytes()),
+    )?;
     Ok(())
 }

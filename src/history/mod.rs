@@ -12,12 +12,15 @@
 //! without a parent having it, and is an iterator, so callers stop as soon
 //! as they have what they asked for.
 
+mod loose;
 pub mod reviews;
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use git2::{Commit, DiffFindOptions, ErrorCode, ObjectType, Oid, Repository};
+
+use crate::workspace::MAX_FILE_BYTES;
 
 /// How to get the rest of a shallow clone's history, for messages.
 const UNSHALLOW_HINT: &str =
@@ -109,6 +112,24 @@ pub enum HistoryError {
         /// Why.
         source: std::io::Error,
     },
+    /// An object is there but cannot be read (truncated or corrupt).
+    #[error("git object {id} is damaged: {reason}; `git fsck` names what is broken")]
+    Damaged {
+        /// The object's id.
+        id: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A blob is larger than alliance reads.
+    #[error("git object {id} is {size} bytes; alliance reads files up to {max} bytes")]
+    TooLarge {
+        /// The object's id.
+        id: String,
+        /// Its size.
+        size: u64,
+        /// The cap.
+        max: u64,
+    },
     /// Any other git failure.
     #[error("git: {0}")]
     Git(#[from] git2::Error),
@@ -139,6 +160,8 @@ pub struct Change {
 pub struct History {
     repo: Repository,
     root: PathBuf,
+    /// The objects folder, for checking loose objects (see [`loose`]).
+    objects: PathBuf,
     shallow: HashSet<Oid>,
 }
 
@@ -178,6 +201,7 @@ impl History {
             HashSet::new()
         };
         Ok(History {
+            objects: loose::objects_dir(repo.path()),
             repo,
             root,
             shallow,
@@ -250,22 +274,94 @@ impl History {
     }
 
     /// The text of blob `blob` (the file `path` at `rev`, for messages).
+    ///
+    /// The blob's size is read from its header before anything is
+    /// inflated, and a blob larger than [`MAX_FILE_BYTES`] is refused as a
+    /// file on disk would be. A loose blob is inflated and checked complete
+    /// here (see [`loose`]), where libgit2 would spin on a truncated one.
     pub fn read_blob(&self, blob: Oid, path: &Path, rev: &str) -> Result<String, HistoryError> {
-        let blob = self
-            .repo
-            .find_blob(blob)
-            .map_err(|e| missing(e, blob, "file content"))?;
-        let bytes = blob.content();
-        if blob.is_binary() || bytes.contains(&0) {
+        let bytes = self.blob_bytes(blob)?;
+        if bytes.contains(&0) {
             return Err(HistoryError::Binary {
                 path: path.to_path_buf(),
                 rev: rev.to_owned(),
             });
         }
-        String::from_utf8(bytes.to_vec()).map_err(|_| HistoryError::NotUtf8 {
+        String::from_utf8(bytes).map_err(|_| HistoryError::NotUtf8 {
             path: path.to_path_buf(),
             rev: rev.to_owned(),
         })
+    }
+
+    /// The bytes of blob `id`, within the size cap, checked complete.
+    fn blob_bytes(&self, id: Oid) -> Result<Vec<u8>, HistoryError> {
+        match self.loose(id, "file content")? {
+            Some((kind, _)) if kind != "blob" => {
+                return Err(HistoryError::Damaged {
+                    id: id.to_string(),
+                    reason: format!("it is a {kind}, not a file's content"),
+                });
+            }
+            Some((_, content)) => return Ok(content),
+            None => {}
+        }
+        let odb = self.repo.odb()?;
+        let (size, kind) = odb
+            .read_header(id)
+            .map_err(|e| self.damaged(e, id, "file content"))?;
+        if kind != ObjectType::Blob {
+            return Err(HistoryError::Damaged {
+                id: id.to_string(),
+                reason: format!("it is a {kind}, not a file's content"),
+            });
+        }
+        let size = u64::try_from(size).unwrap_or(u64::MAX);
+        if size > MAX_FILE_BYTES {
+            return Err(HistoryError::TooLarge {
+                id: id.to_string(),
+                size,
+                max: MAX_FILE_BYTES,
+            });
+        }
+        // Not loose: packed, where libgit2 checks lengths as it inflates.
+        let blob = self
+            .repo
+            .find_blob(id)
+            .map_err(|e| self.damaged(e, id, "file content"))?;
+        let bytes = blob.content().to_vec();
+        Ok(bytes)
+    }
+
+    /// A loose object, read and checked complete; `None` when it is not
+    /// loose (libgit2 reads packed objects safely).
+    fn loose(
+        &self,
+        id: Oid,
+        what: &'static str,
+    ) -> Result<Option<(String, Vec<u8>)>, HistoryError> {
+        match loose::read(&self.objects, id, MAX_FILE_BYTES) {
+            Ok(loose::Loose::NotLoose) => Ok(None),
+            Ok(loose::Loose::Object { kind, content }) => Ok(Some((kind, content))),
+            Err(loose::LooseError::TooLarge(size)) => Err(HistoryError::TooLarge {
+                id: id.to_string(),
+                size,
+                max: MAX_FILE_BYTES,
+            }),
+            Err(loose::LooseError::Damaged(reason)) => Err(HistoryError::Damaged {
+                id: id.to_string(),
+                reason: format!("{reason} ({what})"),
+            }),
+        }
+    }
+
+    fn damaged(&self, e: git2::Error, id: Oid, what: &'static str) -> HistoryError {
+        match e.code() {
+            ErrorCode::NotFound => missing(e, id, what),
+            _ => HistoryError::Damaged {
+                id: id.to_string(),
+                reason: e.message().to_owned(),
+            },
+        }
     }
 
     /// The text of `path` at commit `id` (`rev` as the user typed it).
@@ -305,24 +401,33 @@ impl History {
     }
 
     fn commit(&self, id: Oid) -> Result<Commit<'_>, HistoryError> {
+        self.loose(id, "commit")?;
         self.repo
             .find_commit(id)
             .map_err(|e| missing(e, id, "commit"))
     }
 
     fn blob_in(&self, commit: &Commit<'_>, path: &Path) -> Result<Option<Oid>, HistoryError> {
-        let tree = commit
-            .tree()
-            .map_err(|e| missing(e, commit.tree_id(), "tree"))?;
-        match tree.get_path(path) {
-            Ok(entry) if entry.kind() == Some(ObjectType::Blob) => Ok(Some(entry.id())),
-            Ok(_) => Ok(None),
-            Err(e) if e.code() == ErrorCode::NotFound && e.class() == git2::ErrorClass::Tree => {
-                Ok(None)
+        // Folder by folder rather than `Tree::get_path`, so that each tree
+        // on the way is checked before libgit2 reads it.
+        let mut tree_id = commit.tree_id();
+        let mut parts = path.components().peekable();
+        while let Some(part) = parts.next() {
+            self.loose(tree_id, "tree")?;
+            let tree = self
+                .repo
+                .find_tree(tree_id)
+                .map_err(|e| missing(e, tree_id, "tree"))?;
+            let Some(entry) = tree.get_name_bytes(part.as_os_str().as_encoded_bytes()) else {
+                return Ok(None);
+            };
+            match (entry.kind(), parts.peek()) {
+                (Some(ObjectType::Blob), None) => return Ok(Some(entry.id())),
+                (Some(ObjectType::Tree), Some(_)) => tree_id = entry.id(),
+                _ => return Ok(None),
             }
-            Err(e) if e.code() == ErrorCode::NotFound => Err(missing(e, commit.tree_id(), "tree")),
-            Err(e) => Err(HistoryError::Git(e)),
         }
+        Ok(None)
     }
 
     /// The path `path` had in `parent` when `commit` renamed it.

@@ -293,10 +293,21 @@ pub fn at_last_review(history: &History, path: &Path) -> Result<Side, HistoryErr
 /// The file in the working tree.
 pub fn working_tree(history: &History, path: &Path) -> Result<Side, HistoryError> {
     let full = history.root().join(path);
-    let bytes = std::fs::read(&full).map_err(|source| HistoryError::WorkingTree {
+    let failed = |source| HistoryError::WorkingTree {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let meta = full.symlink_metadata().map_err(failed)?;
+    // As git sees it: a symbolic link's content is its link text, never the
+    // file it points to (which may be outside the repository, such as the
+    // checkout's `.git/config` with its credentials).
+    let bytes = if meta.file_type().is_symlink() {
+        let target = std::fs::read_link(&full).map_err(failed)?;
+        target.into_os_string().into_encoded_bytes()
+    } else {
+        crate::workspace::read::read_file(history.root(), &full, crate::workspace::MAX_FILE_BYTES)
+            .map_err(|e| failed(std::io::Error::other(e.reason())))?
+    };
     let doc = Alliance::parse(path, bytes).map_err(|e| match e.reason {
         crate::document::NotText::Binary => HistoryError::Binary {
             path: path.to_path_buf(),

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod discover;
+pub mod read;
 
 use std::path::{Path, PathBuf};
 
@@ -59,7 +60,7 @@ impl Workspace {
     pub fn open(dir: &Path) -> Result<Workspace, WorkspaceError> {
         let root = repository_root(dir);
         let config = Config::load(&root)?;
-        let kinds = Kinds::with_folder(config.kinds.as_deref())?;
+        let kinds = Kinds::with_folder(&root, config.kinds.as_deref())?;
         Ok(Workspace {
             root,
             config,
@@ -90,29 +91,22 @@ impl Workspace {
 
     /// Read and parse one document.
     pub fn read(&self, candidate: &Candidate) -> Result<Alliance, ReadError> {
-        read_document(&candidate.path)
+        read_document_in(&self.root, &candidate.path)
     }
 }
 
-/// Read and parse the document at `path`.
+/// Read and parse the document at `path`, in the repository around the
+/// current folder.
 pub fn read_document(path: &Path) -> Result<Alliance, ReadError> {
-    let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(e.to_string()))?;
-    if meta.is_dir() {
-        return Err(ReadError::Io("is a folder, not a file".to_owned()));
-    }
-    if !meta.is_file() {
-        // A FIFO or device would block the read or never end.
-        return Err(ReadError::Io(
-            "is not a regular file (a pipe, socket or device)".to_owned(),
-        ));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(ReadError::Io(format!(
-            "the file is {} MB; alliance reads files up to {} MB",
-            meta.len() / (1024 * 1024),
-            MAX_FILE_BYTES / (1024 * 1024)
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    let cwd = std::env::current_dir().unwrap_or_default();
+    read_document_in(&repository_root(&cwd), path)
+}
+
+/// Read and parse the document at `path` in the repository at `root`, by
+/// the rules of [`read::read_file`]: a regular file, at most
+/// [`MAX_FILE_BYTES`], through no link that leaves the repository.
+pub fn read_document_in(root: &Path, path: &Path) -> Result<Alliance, ReadError> {
+    let bytes =
+        read::read_file(root, path, MAX_FILE_BYTES).map_err(|e| ReadError::Io(e.reason()))?;
     Alliance::parse(path, bytes).map_err(ReadError::NotText)
 }
