@@ -24,8 +24,13 @@ const ADDRESS_SPACE: &str = "--as=2147483648";
 
 /// A command with nothing from the test's environment but what it needs.
 fn hostile_command(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
+    limited_command(dir, args, env, ADDRESS_SPACE)
+}
+
+/// [`hostile_command`] with another address-space limit (`--as=BYTES`).
+fn limited_command(dir: &Path, args: &[&str], env: &[(&str, &str)], limit: &str) -> Command {
     let mut cmd = Command::new("prlimit");
-    cmd.arg(ADDRESS_SPACE)
+    cmd.arg(limit)
         .arg("--")
         .arg(env!("CARGO_BIN_EXE_alliance"))
         .args(args)
@@ -57,21 +62,50 @@ fn hostile_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     finish(child, args)
 }
 
-fn finish(mut child: std::process::Child, args: &[&str]) -> Run {
+fn finish(child: std::process::Child, args: &[&str]) -> Run {
+    finish_within(child, args, WALL_CLOCK)
+}
+
+fn finish_within(mut child: std::process::Child, args: &[&str], limit: Duration) -> Run {
+    use std::io::Read;
+    // Drain the pipes while waiting, so a large output cannot stall the run.
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let started = Instant::now();
-    while child.try_wait().expect("wait").is_none() {
-        if started.elapsed() > WALL_CLOCK {
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("alliance {args:?} hung: killed after {WALL_CLOCK:?}");
+            panic!("alliance {args:?} hung: killed after {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(20));
-    }
-    let output = child.wait_with_output().expect("output");
+    };
     Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        code: status.code().unwrap_or(-1),
+        stdout: stdout.join().expect("stdout"),
+        stderr: stderr.join().expect("stderr"),
     }
 }
 
@@ -550,4 +584,70 @@ fn a_huge_blob_in_history_is_refused_before_it_is_inflated() {
     sb.write("TEAM_ALLIANCE.md", team_doc("", TEAM_BODY));
     let run = hostile(sb.path(), &["log", "TEAM_ALLIANCE.md"]);
     assert_refused(&run, "alliance reads files up to");
+}
+
+/// A team alliance whose body is `sections` sections named `name N`.
+fn many_sections(name: &str, sections: usize) -> String {
+    let mut body = String::new();
+    for i in 0..sections {
+        body.push_str(&format!(
+            "\n## {name} {i}\n\nWe agree on point {i} of {name}.\n"
+        ));
+    }
+    team_doc("", &body)
+}
+
+#[test]
+fn diff_of_thousands_of_renamed_sections_is_bounded() {
+    let sb = Sandbox::new();
+    git(sb.path(), &["init", "-q", "-b", "main", "."]);
+    sb.write("TEAM_ALLIANCE.md", many_sections("Old", 4000));
+    git(sb.path(), &["add", "."]);
+    git(sb.path(), &["commit", "-qm", "Old sections"]);
+    sb.write("TEAM_ALLIANCE.md", many_sections("New", 4000));
+    let run = hostile(sb.path(), &["diff", "TEAM_ALLIANCE.md", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn log_holds_a_few_versions_not_all_of_them() {
+    let sb = Sandbox::new();
+    git(sb.path(), &["init", "-q", "-b", "main", "."]);
+    // Forty reviews of a 2 MB alliance: holding every version parsed needs
+    // more than 200 MB of address space; holding three does not.
+    let promise = "we keep our promises to each other and say so when we cannot. ".repeat(6);
+    for version in 0..40 {
+        let mut body = format!("\n## Agreements\n\n- This is version {version}.\n");
+        for i in 0..5000 {
+            body.push_str(&format!("- Agreement {i}: {promise}\n"));
+        }
+        let text = format!(
+            "---\nalliance: team\ntitle: Test team\nreview:\n  every: 3 months\n  last: 2026-01-{:02}\n---\n\n# Test team\n{body}",
+            version % 28 + 1
+        );
+        sb.write("TEAM_ALLIANCE.md", text);
+        git(sb.path(), &["add", "."]);
+        git(sb.path(), &["commit", "-qm", &format!("Version {version}")]);
+    }
+    // Slower than the other cases (forty 2 MB versions, in a debug build):
+    // a longer hang guard, still no timing assertion.
+    let cmd = limited_command(
+        sb.path(),
+        &["log", "TEAM_ALLIANCE.md"],
+        &[],
+        "--as=209715200",
+    )
+    .spawn()
+    .expect("spawn");
+    let run = finish_within(cmd, &["log"], Duration::from_secs(90));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout
+            .lines()
+            .filter(|l| l.starts_with("2026-01-"))
+            .count(),
+        40,
+        "{}",
+        run.stdout
+    );
 }

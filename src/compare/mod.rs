@@ -25,6 +25,13 @@ pub const SIMILARITY_THRESHOLD: f32 = 0.6;
 /// on a pathological file.
 const MAX_FUZZY_PAIRS: usize = 250_000;
 
+/// How many items of the same text an item's match is chosen among.
+const MAX_SAME_TEXT: usize = 256;
+
+/// Above this many bytes of text compared in all, unmatched sections are
+/// not compared by similarity either (each pair compares whole sections).
+const MAX_FUZZY_BYTES: usize = 64 * 1024 * 1024;
+
 /// The name given to the text before the first `##` heading.
 pub const PREAMBLE: &str = "(before the first section)";
 
@@ -325,9 +332,14 @@ pub fn compare(old: &Alliance, new: &Alliance) -> AllianceDiff {
             .filter(|&(_, o)| old_items[o].section == os)
             .collect();
         let olds: Vec<usize> = pairs.iter().map(|p| p.1).collect();
-        let keep = longest_increasing(&olds);
+        let mut keep = vec![false; pairs.len()];
+        for i in longest_increasing(&olds) {
+            if let Some(k) = keep.get_mut(i) {
+                *k = true;
+            }
+        }
         for (i, (n, _)) in pairs.iter().enumerate() {
-            if !keep.contains(&i) {
+            if !keep[i] {
                 moved_within[*n] = true;
             }
         }
@@ -592,23 +604,48 @@ fn collapse(text: &str) -> String {
 fn match_sections(old: &[Part], new: &[Part]) -> Vec<Option<usize>> {
     let mut map = vec![None; old.len()];
     let mut taken = vec![false; new.len()];
+    // Same heading: the first unused new section of that heading, found
+    // through an index rather than a scan per old section.
+    let mut by_key: std::collections::HashMap<&str, std::collections::VecDeque<usize>> =
+        std::collections::HashMap::new();
+    for (n, part) in new.iter().enumerate() {
+        by_key.entry(part.key.as_str()).or_default().push_back(n);
+    }
     for (o, part) in old.iter().enumerate() {
-        if let Some(n) = (0..new.len()).find(|&n| !taken[n] && new[n].key == part.key) {
+        if let Some(n) = by_key
+            .get_mut(part.key.as_str())
+            .and_then(|q| q.pop_front())
+        {
             map[o] = Some(n);
             taken[n] = true;
         }
     }
+    let preamble = heading_key(PREAMBLE);
+    let text = |p: &Part| format!("{} {}", p.items.join(" "), p.prose);
+    let olds: Vec<(usize, String)> = (0..old.len())
+        .filter(|&o| map[o].is_none() && old[o].key != preamble)
+        .map(|o| (o, text(&old[o])))
+        .collect();
+    let news: Vec<(usize, String)> = (0..new.len())
+        .filter(|&n| !taken[n] && new[n].key != preamble)
+        .map(|n| (n, text(&new[n])))
+        .collect();
+    // As for items: past this many pairs, or this much text compared,
+    // unmatched sections are reported as removed and added.
+    let old_bytes: usize = olds.iter().map(|(_, t)| t.len()).sum();
+    let new_bytes: usize = news.iter().map(|(_, t)| t.len()).sum();
+    let work = old_bytes
+        .saturating_mul(news.len())
+        .saturating_add(new_bytes.saturating_mul(olds.len()));
+    if olds.len().saturating_mul(news.len()) > MAX_FUZZY_PAIRS || work > MAX_FUZZY_BYTES {
+        return map;
+    }
     let mut candidates = Vec::new();
-    for (o, op) in old.iter().enumerate().filter(|(o, _)| map[*o].is_none()) {
-        for (n, np) in new.iter().enumerate().filter(|(n, _)| !taken[*n]) {
-            if op.key == heading_key(PREAMBLE) || np.key == heading_key(PREAMBLE) {
-                continue;
-            }
-            let a = format!("{} {}", op.items.join(" "), op.prose);
-            let b = format!("{} {}", np.items.join(" "), np.prose);
-            let score = similarity(&a, &b);
+    for (o, a) in &olds {
+        for (n, b) in &news {
+            let score = similarity(a, b);
             if score >= 0.5 {
-                candidates.push((score, o, n));
+                candidates.push((score, *o, *n));
             }
         }
     }
@@ -662,10 +699,22 @@ fn flatten(parts: &[Part]) -> Vec<Flat<'_>> {
 fn match_items(old: &[Flat<'_>], new: &[Flat<'_>]) -> Vec<Option<usize>> {
     let mut map = vec![None; old.len()];
     let mut taken = vec![false; new.len()];
+    // Indexes by id and by text, so that matching is linear in the items
+    // (a scan of every new item per old item is quadratic).
+    let mut by_id: std::collections::HashMap<&str, std::collections::VecDeque<usize>> =
+        std::collections::HashMap::new();
+    let mut by_text: std::collections::HashMap<&str, std::collections::VecDeque<usize>> =
+        std::collections::HashMap::new();
+    for (n, item) in new.iter().enumerate() {
+        if let Some(id) = item.id {
+            by_id.entry(id).or_default().push_back(n);
+        }
+        by_text.entry(item.text).or_default().push_back(n);
+    }
     // An id names the item wherever it went, whatever its words.
     for (o, item) in old.iter().enumerate() {
         let Some(id) = item.id else { continue };
-        if let Some(n) = (0..new.len()).find(|&n| !taken[n] && new[n].id == Some(id)) {
+        if let Some(n) = by_id.get_mut(id).and_then(|q| q.pop_front()) {
             map[o] = Some(n);
             taken[n] = true;
         }
@@ -675,15 +724,27 @@ fn match_items(old: &[Flat<'_>], new: &[Flat<'_>]) -> Vec<Option<usize>> {
             continue;
         }
         // Prefer the same text in the same section, then anywhere.
-        let same = |n: &usize| {
-            !taken[*n] && new[*n].text == item.text && !(new[*n].id.is_some() && item.id.is_some())
+        let Some(same_text) = by_text.get_mut(item.text) else {
+            continue;
         };
-        let found = (0..new.len()).filter(same).min_by_key(|&n| {
-            (
-                new[n].section != item.section,
-                new[n].index.abs_diff(item.index),
-            )
-        });
+        while same_text.front().is_some_and(|&n| taken[n]) {
+            same_text.pop_front();
+        }
+        // Among many identical items, the nearest of the first few: the
+        // choice only decides which copy counts as moved.
+        let both_ids = |n: usize| new[n].id.is_some() && item.id.is_some();
+        let same = |n: &&usize| !taken[**n] && !both_ids(**n);
+        let found = same_text
+            .iter()
+            .filter(same)
+            .take(MAX_SAME_TEXT)
+            .copied()
+            .min_by_key(|&n| {
+                (
+                    new[n].section != item.section,
+                    new[n].index.abs_diff(item.index),
+                )
+            });
         if let Some(n) = found {
             map[o] = Some(n);
             taken[n] = true;
