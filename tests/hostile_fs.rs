@@ -651,3 +651,89 @@ fn log_holds_a_few_versions_not_all_of_them() {
         run.stdout
     );
 }
+
+// --- Messages that say what is really wrong --------------------------------
+
+#[test]
+fn a_sha256_repository_is_named_as_such() {
+    let sb = Sandbox::new();
+    git(sb.path(), &["init", "-q", "--object-format=sha256", "."]);
+    sb.write("TEAM_ALLIANCE.md", team_doc("", TEAM_BODY));
+    git(sb.path(), &["add", "."]);
+    git(sb.path(), &["commit", "-qm", "Our alliance"]);
+    let run = hostile(sb.path(), &["log", "TEAM_ALLIANCE.md"]);
+    assert_refused(&run, "objects are not SHA-1");
+}
+
+#[test]
+fn a_revision_past_a_shallow_boundary_says_so() {
+    let origin = repo();
+    for n in 0..3 {
+        origin.write("TEAM_ALLIANCE.md", team_doc(&format!("# {n}\n"), TEAM_BODY));
+        git(origin.path(), &["commit", "-qam", "More"]);
+    }
+    let clone = Sandbox::new();
+    let url = format!("file://{}", origin.path().display());
+    git(clone.path(), &["clone", "-q", "--depth", "1", &url, "."]);
+    let run = hostile(
+        clone.path(),
+        &["diff", "TEAM_ALLIANCE.md", "--from", "HEAD~2"],
+    );
+    assert_refused(
+        &run,
+        "`HEAD~2` reaches past the start of this shallow clone",
+    );
+}
+
+#[test]
+fn a_revision_git_cannot_resolve_gets_a_reason() {
+    let sb = repo();
+    let run = hostile(sb.path(), &["diff", "TEAM_ALLIANCE.md", "--from", "@{-1}"]);
+    assert_refused(
+        &run,
+        "unknown revision `@{-1}`: `@{-N}` names the N-th branch",
+    );
+    assert!(!run.stderr.contains("no error"), "{}", run.stderr);
+}
+
+#[test]
+fn git_dir_is_honoured_as_git_does() {
+    let sb = repo();
+    let elsewhere = Sandbox::new();
+    let git_dir = sb.path().join(".git");
+    let run = hostile_env(
+        elsewhere.path(),
+        &[
+            "log",
+            &sb.path().join("TEAM_ALLIANCE.md").display().to_string(),
+        ],
+        &[
+            ("GIT_DIR", git_dir.to_str().expect("utf-8")),
+            ("GIT_WORK_TREE", sb.path().to_str().expect("utf-8")),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("TEAM_ALLIANCE.md: 1 review"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn dates_past_the_calendar_are_refused_with_a_reason() {
+    let sb = Sandbox::new();
+    sb.write("TEAM_ALLIANCE.md", team_doc("", TEAM_BODY));
+    let before = sb.read("TEAM_ALLIANCE.md");
+    let run = hostile(
+        sb.path(),
+        &["review", "TEAM_ALLIANCE.md", "--date", "9999-12-01"],
+    );
+    assert_refused(&run, "puts the next one past 9999-12-31");
+    assert_eq!(sb.read("TEAM_ALLIANCE.md"), before);
+    let run = hostile(sb.path(), &["due", "--within", "10000y"]);
+    assert_refused(
+        &run,
+        "--within 10000y: from 2026-11-01 that reaches past 9999-12-31",
+    );
+}

@@ -25,6 +25,12 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
                 .map_err(|e| Failed::Usage(format!("--within: {e}")))
         })
         .transpose()?;
+    if within.as_ref().is_some_and(|c| c.after(today).is_none()) {
+        return Err(Failed::Usage(format!(
+            "--within {}: from {today} that reaches past 9999-12-31, the last date alliance can count to; give a shorter span",
+            args.within.as_deref().unwrap_or_default()
+        )));
+    }
     let workspace = Workspace::current()?;
     let changed = match &args.changed_since {
         Some(rev) => Some(changed_since(&workspace.root, rev)?),

@@ -40,6 +40,23 @@ pub enum HistoryError {
     /// A bare repository has no working tree to compare with.
     #[error("the repository at {0} has no working tree")]
     Bare(PathBuf),
+    /// The repository uses an object format libgit2 cannot read.
+    #[error(
+        "this repository's objects are not SHA-1 ({reason}); alliance reads history through libgit2, which reads only SHA-1 repositories"
+    )]
+    ObjectFormat {
+        /// What libgit2 said.
+        reason: String,
+    },
+    /// A revision reaches past the start of a shallow clone.
+    #[error(
+        "`{rev}` reaches past the start of this shallow clone; {hint}",
+        hint = UNSHALLOW_HINT
+    )]
+    BeyondShallow {
+        /// The revision as typed.
+        rev: String,
+    },
     /// The path lies outside the repository's working tree.
     #[error("{path} is outside the repository at {root}")]
     OutsideRepository {
@@ -181,11 +198,25 @@ impl History {
         // Every object is read once per walk (`Changes` keeps what it needs),
         // so libgit2's object cache only costs.
         git2::opts::enable_caching(false);
-        let repo = Repository::discover(dir).map_err(|e| match e.code() {
-            ErrorCode::NotFound => HistoryError::NotARepository {
-                dir: dir.to_path_buf(),
-            },
-            _ => HistoryError::Git(e),
+        // As git does: GIT_DIR (and GIT_WORK_TREE, GIT_CEILING_DIRECTORIES)
+        // name the repository when set; otherwise search up from `dir`.
+        let opened = if std::env::var_os("GIT_DIR").is_some() {
+            Repository::open_from_env()
+        } else {
+            Repository::discover(dir)
+        };
+        let repo = opened.map_err(|e| {
+            if e.message().contains("object format") {
+                HistoryError::ObjectFormat {
+                    reason: e.message().to_owned(),
+                }
+            } else if e.code() == ErrorCode::NotFound {
+                HistoryError::NotARepository {
+                    dir: dir.to_path_buf(),
+                }
+            } else {
+                HistoryError::Git(e)
+            }
         })?;
         let root = repo
             .workdir()
@@ -235,9 +266,28 @@ impl History {
 
     /// The commit `rev` names.
     pub fn resolve(&self, rev: &str) -> Result<Oid, HistoryError> {
-        let unknown = |e: git2::Error| HistoryError::UnknownRevision {
-            rev: rev.to_owned(),
-            reason: e.message().to_owned(),
+        let unknown = |e: git2::Error| {
+            let message = e.message();
+            if self.is_shallow() && message.contains("parent") {
+                return HistoryError::BeyondShallow {
+                    rev: rev.to_owned(),
+                };
+            }
+            let reason = if rev.contains("@{-") {
+                // libgit2's message here is empty or left over from an
+                // unrelated failure.
+                "`@{-N}` names the N-th branch checked out before this one, and this repository's reflog records no such checkout".to_owned()
+            } else if message.is_empty() || message == "no error" {
+                // libgit2 gives no reason for some (e.g. `@{-1}` with no
+                // checkout history in the reflog).
+                "it names no commit in this repository".to_owned()
+            } else {
+                message.to_owned()
+            };
+            HistoryError::UnknownRevision {
+                rev: rev.to_owned(),
+                reason,
+            }
         };
         let object = self.repo.revparse_single(rev).map_err(unknown)?;
         let commit = object.peel_to_commit().map_err(unknown)?;
