@@ -737,3 +737,82 @@ fn dates_past_the_calendar_are_refused_with_a_reason() {
         "--within 10000y: from 2026-11-01 that reaches past 9999-12-31",
     );
 }
+
+// --- Templates: bounded in memory, not only in steps -----------------------
+
+/// A `squad` kind whose template is `template`, and whose default path is
+/// `default_path`.
+fn squad_template(template: &str, default_path: &str) -> Sandbox {
+    let sb = Sandbox::new();
+    sb.write(".alliance.yaml", "kinds: kinds\n");
+    sb.write(
+        "kinds/squad.kind.yaml",
+        format!(
+            "name: squad\nsummary: A squad\ndefault_path: '{default_path}'\nsections:\n  - name: Purpose\n    content: text\n"
+        ),
+    );
+    sb.write("kinds/squad.md.j2", template);
+    sb
+}
+
+const FRONT: &str = "---\nalliance: squad\ntitle: x\n---\n# x\n## Purpose\nWe ship.\n";
+
+/// `{% set v1 = v0 ~ v0 %}` … : each line doubles the string.
+fn doublings(count: usize) -> String {
+    let mut text = String::from("{% set v0 = \"0123456789abcdef\" * 64 %}");
+    for i in 1..=count {
+        text.push_str(&format!("{{% set v{i} = v{} ~ v{} %}}", i - 1, i - 1));
+    }
+    text.push_str(&format!("{{{{ v{count}|length }}}}"));
+    text
+}
+
+#[test]
+fn a_template_that_doubles_a_string_is_stopped_by_memory() {
+    let sb = squad_template(&format!("{FRONT}{}", doublings(40)), "SQUAD.md");
+    let run = hostile(sb.path(), &["new", "squad", "--party", "A", "--party", "B"]);
+    assert_refused(&run, "the template used more than 1024 MB of memory");
+    assert!(!sb.path().join("SQUAD.md").exists());
+}
+
+#[test]
+fn a_template_that_indents_by_a_huge_width_is_stopped() {
+    let template = format!("{FRONT}{{{{ \"a\\nb\\nc\"|indent(4000000000) }}}}");
+    let sb = squad_template(&template, "SQUAD.md");
+    let run = hostile(sb.path(), &["new", "squad", "--party", "A", "--party", "B"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(!sb.path().join("SQUAD.md").exists());
+}
+
+#[test]
+fn a_default_path_that_doubles_a_string_is_stopped() {
+    let sb = squad_template(FRONT, &doublings(40));
+    let run = hostile(sb.path(), &["new", "squad", "--party", "A", "--party", "B"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_dir(sb.path()).expect("ls").count(),
+        2,
+        "nothing written"
+    );
+}
+
+#[test]
+fn an_ordinary_template_still_renders_in_its_child() {
+    let sb = squad_template(
+        &format!("{FRONT}{{{{ title }}}} for {{{{ slug }}}}\n"),
+        "squads/{{ slug }}.md",
+    );
+    let run = hostile(
+        sb.path(),
+        &[
+            "new",
+            "squad",
+            "--party",
+            "Ada <ada>",
+            "--party",
+            "Grace <grace>",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(sb.read("squads/ada-grace.md").ends_with("for ada-grace\n"));
+}

@@ -20,6 +20,7 @@ mod diff;
 mod due;
 mod history_path;
 mod init;
+mod isolated;
 mod kinds;
 mod list;
 mod log;

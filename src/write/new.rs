@@ -129,6 +129,13 @@ pub enum ScaffoldError {
         /// What went wrong.
         message: String,
     },
+    /// An error the isolated renderer (`alliance new` in a child process
+    /// with a memory limit) reported, as it worded it.
+    #[error("{message}")]
+    Relayed {
+        /// The child's one-line message.
+        message: String,
+    },
     /// The template uses a variable nobody gave it.
     #[error("{}: the template uses `{name}`, which was not given; pass it with --set {name}=VALUE", location(file, *line))]
     MissingVariable {
