@@ -816,3 +816,18 @@ fn an_ordinary_template_still_renders_in_its_child() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(sb.read("squads/ada-grace.md").ends_with("for ada-grace\n"));
 }
+
+#[test]
+fn a_named_pipe_is_never_opened_to_peek_at_it() {
+    let sb = Sandbox::new();
+    mkfifo(&sb.path().join("notes.md"));
+    let run = hostile(sb.path(), &["check", "--only-alliances", "notes.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = hostile(sb.path(), &["check", "notes.md"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("is not a regular file"),
+        "{}",
+        run.stdout
+    );
+}

@@ -214,6 +214,22 @@ pub fn read_text(root: &Path, path: &Path, max: u64) -> Result<String, FileError
     })
 }
 
+/// The first `max` bytes of a regular file (following links, as for a
+/// path the user named), or `None` for anything else: for peeking at a
+/// file's start without ever waiting on a pipe or device.
+pub fn read_head(path: &Path, max: u64) -> Option<Vec<u8>> {
+    if !std::fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
+    let file = open_nonblocking(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut head = Vec::new();
+    file.take(max).read_to_end(&mut head).ok()?;
+    Some(head)
+}
+
 fn check_kind(path: &Path, meta: &std::fs::Metadata, max: u64) -> Result<(), FileError> {
     if meta.is_dir() {
         return Err(FileError::Folder {
