@@ -189,26 +189,24 @@ pub fn assess(doc: &Alliance, window: &Window) -> Outcome {
         .map(|(date, basis, span)| window.due(date, basis, parties.clone(), at(span), None));
     let mut items = Vec::new();
     for (section, item) in doc.items() {
-        let Some(field) = item.field("review") else {
+        let (Some(field), Some(Ok(date))) = (item.review_field(), item.review()) else {
+            // No date of its own, or not a date: `check` reports that (A040).
             continue;
         };
-        let Ok(date) = dates::parse_date(&field.value) else {
-            // `check` reports it (A040); `due` has no date to place.
-            continue;
-        };
-        let owners = match item.field("owner") {
-            Some(owner) => check::owners(&owner.value)
+        let owners = if item.owner_field().is_some() {
+            item.owners()
                 .into_iter()
                 .map(|who| match fields.party(who) {
                     Some(party) => party.label(),
                     None => who.to_owned(),
                 })
-                .collect(),
-            None => parties.clone(),
+                .collect()
+        } else {
+            parties.clone()
         };
         let described = DueItem {
             text: item.text.clone(),
-            id: item.field("id").map(|f| f.value.clone()),
+            id: item.id().map(str::to_owned),
             section: section.heading.text.clone(),
         };
         items.push(window.due(

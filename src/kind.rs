@@ -15,8 +15,8 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::document::LineIndex;
 use crate::document::yaml;
+use crate::document::{LineIndex, normalize_heading};
 
 /// Where a kind was defined.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -525,40 +525,6 @@ fn parse_definition(path: &Path, text: &str) -> Result<Definition, KindError> {
             .map_err(|e| invalid(path, line_of("default_every:"), e.to_string()))?;
     }
     Ok(def)
-}
-
-/// A heading reduced to what identifies it: lower case, without numbering,
-/// emphasis, emoji, punctuation or extra spaces. `### **2. Ground Rules:**`
-/// becomes `ground rules`.
-pub fn normalize_heading(heading: &str) -> String {
-    let lower = heading.to_lowercase();
-    let words: String = lower
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '\'' || c == '’' {
-                c
-            } else {
-                ' '
-            }
-        })
-        .filter(|c| *c != '\'' && *c != '’')
-        .collect();
-    let mut words: Vec<&str> = words.split_whitespace().collect();
-    while words
-        .first()
-        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()) || roman(w))
-        && words.len() > 1
-    {
-        words.remove(0);
-    }
-    words.join(" ")
-}
-
-fn roman(word: &str) -> bool {
-    matches!(
-        word,
-        "i" | "ii" | "iii" | "iv" | "v" | "vi" | "vii" | "viii" | "ix" | "x"
-    )
 }
 
 /// A span-free helper for messages: the kind names as `a`, `b` or `c`.
