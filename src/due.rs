@@ -12,9 +12,10 @@
 use jiff::civil::Date;
 
 use crate::check;
-use crate::check::finding::{Finding, Location, Rule};
+use crate::check::finding::{Finding, Rule};
 use crate::document::dates::{self, Cadence};
 use crate::document::{Alliance, FrontMatter, Span, Status};
+use crate::workspace::UnreadFile;
 
 /// Where a dated thing stands on the day of the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -266,14 +267,17 @@ pub struct BrokenFile {
 }
 
 /// The result of a `due` run.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct DueReport {
     /// The day and window.
     pub window: Window,
     /// The alliances, active and draft.
     pub alliances: Vec<AllianceDue>,
-    /// Files that are not readable alliances.
+    /// Files that are not usable alliances (not text, front matter
+    /// unusable), with the `check` finding that says why.
     pub broken: Vec<BrokenFile>,
+    /// Files that could not be read at all.
+    pub unread: Vec<UnreadFile>,
     /// How many retired alliances were skipped.
     pub retired: usize,
 }
@@ -285,6 +289,7 @@ impl DueReport {
             window,
             alliances: Vec::new(),
             broken: Vec::new(),
+            unread: Vec::new(),
             retired: 0,
         }
     }
@@ -311,9 +316,10 @@ impl DueReport {
             .count()
     }
 
-    /// Exit code: 2 when a file is broken, 1 when `fail_on` is met, else 0.
+    /// Exit code: 2 when a file is broken or unreadable, 1 when `fail_on`
+    /// is met, else 0.
     pub fn exit_code(&self, fail_on: FailOn) -> u8 {
-        if !self.broken.is_empty() {
+        if !self.broken.is_empty() || !self.unread.is_empty() {
             return 2;
         }
         let failing = match fail_on {
@@ -322,11 +328,6 @@ impl DueReport {
             FailOn::DueSoon => self.count(Tier::Overdue) + self.count(Tier::DueSoon),
         };
         u8::from(failing > 0)
-    }
-
-    /// The location of a broken file's finding, if it has one.
-    pub fn broken_location(file: &BrokenFile) -> Option<&Location> {
-        file.finding.location.as_ref()
     }
 }
 

@@ -101,14 +101,8 @@ pub(super) fn check<'k>(
 fn schema(doc: &Alliance, kind: &Kind, root: &yaml::Node, out: &mut Vec<Finding>) {
     let errors = match kind.validate(&root.to_json()) {
         Ok(errors) => errors,
-        Err(message) => {
-            out.push(Finding::error(
-                Rule::SchemaViolation,
-                format!(
-                    "the `{}` kind's schema does not compile: {message}",
-                    kind.name
-                ),
-            ));
+        Err(e) => {
+            out.push(Finding::error(Rule::SchemaViolation, e.to_string()));
             return;
         }
     };
