@@ -15,6 +15,7 @@ mod github;
 mod human;
 mod json;
 mod junit;
+pub mod kinds;
 pub mod list;
 pub mod log;
 mod sarif;
