@@ -176,10 +176,23 @@ pub fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
 }
 
-/// `../shared/corpus/real`, when it exists beside the project.
-pub fn real_corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real");
-    dir.is_dir().then_some(dir)
+/// `../shared/corpus/real`, the 43 real working agreements that CI has beside
+/// the project. Tests that read it are `#[ignore = "needs
+/// ../shared/corpus/real"]` and run with `cargo test -- --ignored`; there a
+/// missing corpus fails the test rather than passing it unseen.
+/// `ALLIANCE_REAL_CORPUS` names another place for it (a git worktree of the
+/// project has no `../shared` beside it).
+pub fn real_corpus() -> PathBuf {
+    let dir = std::env::var_os("ALLIANCE_REAL_CORPUS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real"),
+        PathBuf::from,
+    );
+    assert!(
+        dir.is_dir(),
+        "{} is missing: these tests need the real corpus beside the project",
+        dir.display()
+    );
+    dir
 }
 
 /// A minimal valid team alliance, with `extra` front matter lines and `body`.
