@@ -11,6 +11,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use failed::{Failed, SetProblem};
+
 use crate::report::{Format, Style};
 
 mod adopt;
@@ -18,6 +20,7 @@ mod check;
 mod completions;
 mod diff;
 mod due;
+mod failed;
 mod history_path;
 mod init;
 mod kinds;
@@ -487,6 +490,7 @@ where
     let style = Style {
         color: use_color(cli.color),
     };
+    crate::history::tune_for_reading();
     let result = match cli.command {
         Command::Check(args) => check::run(&args, style, out),
         Command::Kinds(args) => kinds::run(&args, out),
@@ -506,36 +510,14 @@ where
         Ok(code) => code,
         Err(Failed::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
-            let _ = writeln!(err, "alliance: {}", crate::report::sanitize(&e.to_string()));
+            // One line per problem, each led by the program's name, so no
+            // text can start a line of its own in a terminal or a CI log.
+            for line in e.to_string().lines() {
+                let _ = writeln!(err, "alliance: {}", crate::report::sanitize(line));
+            }
             2
         }
     }
-}
-
-/// Why a command could not do its job.
-#[derive(Debug, thiserror::Error)]
-pub enum Failed {
-    /// Setting up the workspace failed.
-    #[error(transparent)]
-    Workspace(#[from] crate::workspace::WorkspaceError),
-    /// Writing the output failed.
-    #[error("cannot write output: {0}")]
-    Io(#[from] io::Error),
-    /// Reading history from git failed.
-    #[error(transparent)]
-    History(#[from] crate::history::HistoryError),
-    /// The command was asked something it cannot do.
-    #[error("{0}")]
-    Usage(String),
-    /// A template could not be rendered.
-    #[error(transparent)]
-    Scaffold(#[from] crate::write::new::ScaffoldError),
-    /// A file could not be adopted.
-    #[error(transparent)]
-    Adopt(#[from] crate::write::adopt::AdoptError),
-    /// A file could not be written.
-    #[error(transparent)]
-    Write(#[from] crate::write::atomic::WriteError),
 }
 
 /// The environment variable that replaces today's date.
@@ -546,8 +528,13 @@ pub const TODAY_VAR: &str = "ALLIANCE_TODAY";
 /// and `review --date`), so runs can be made reproducible.
 pub(super) fn today() -> Result<jiff::civil::Date, Failed> {
     match std::env::var(TODAY_VAR) {
-        Ok(text) if !text.is_empty() => crate::document::dates::parse_date(&text)
-            .map_err(|e| Failed::Usage(format!("{TODAY_VAR}={text}: {e}"))),
+        Ok(text) if !text.is_empty() => {
+            crate::document::dates::parse_date(&text).map_err(|source| Failed::Today {
+                var: TODAY_VAR,
+                value: text.clone(),
+                source,
+            })
+        }
         _ => Ok(jiff::Zoned::now().date()),
     }
 }

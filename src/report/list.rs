@@ -135,7 +135,7 @@ pub fn markdown(docs: &[Alliance], out: &mut dyn Write) -> io::Result<()> {
 /// The full export: every alliance's front matter, sections and items.
 pub fn json(docs: &[Alliance], out: &mut dyn Write) -> io::Result<()> {
     let alliances: Vec<Value> = docs.iter().map(export).collect();
-    let doc = json!({ "version": 1, "alliances": alliances });
+    let doc = json!({ "version": super::JSON_VERSION, "alliances": alliances });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }

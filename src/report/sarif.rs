@@ -47,14 +47,19 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
             }));
         }
     }
-    for failure in &report.failures {
-        results.push(json!({
-            "ruleId": "A005",
-            "level": "error",
-            "message": { "text": format!("cannot read the file: {}", failure.reason) },
-            "locations": [ { "physicalLocation": { "artifactLocation": { "uri": uri(&failure.path.display().to_string()) } } } ],
-        }));
-    }
+    // A file that could not be read is no finding about a document: SARIF
+    // records it as a failed tool execution.
+    let notifications: Vec<_> = report
+        .failures
+        .iter()
+        .map(|failure| {
+            json!({
+                "level": "error",
+                "message": { "text": format!("cannot read the file: {}", failure.reason) },
+                "locations": [ { "physicalLocation": { "artifactLocation": { "uri": uri(&failure.path.display().to_string()) } } } ],
+            })
+        })
+        .collect();
     let sarif = json!({
         "version": "2.1.0",
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -66,6 +71,10 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
                 "rules": rules,
             } },
             "results": results,
+            "invocations": [ {
+                "executionSuccessful": report.failures.is_empty(),
+                "toolExecutionNotifications": notifications,
+            } ],
         } ],
     });
     serde_json::to_writer_pretty(&mut *out, &sarif)?;
