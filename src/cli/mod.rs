@@ -406,21 +406,12 @@ pub struct CheckArgs {
     pub only_alliances: bool,
 }
 
-/// Output formats of `alliance kinds`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum KindsFormat {
-    /// A readable list.
-    Human,
-    /// JSON: name, origin, summary and sections of each kind.
-    Json,
-}
-
 /// Arguments of `alliance kinds`.
 #[derive(Debug, Args)]
 pub struct KindsArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = KindsFormat::Human)]
-    pub format: KindsFormat,
+    #[arg(long, value_enum, default_value_t = crate::report::kinds::KindsFormat::Human)]
+    pub format: crate::report::kinds::KindsFormat,
 }
 
 /// Arguments of `alliance new`.

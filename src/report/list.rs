@@ -37,7 +37,7 @@ fn row(doc: &Alliance) -> Row {
             })
             .unwrap_or_default(),
         status: fields
-            .map(|f| format!("{:?}", f.status()).to_lowercase())
+            .map(|f| f.status().as_str().to_owned())
             .unwrap_or_default(),
         last: date(fields.and_then(|f| f.review.last.as_ref())),
         next: fields

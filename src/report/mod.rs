@@ -15,9 +15,11 @@ mod github;
 mod human;
 mod json;
 mod junit;
+pub mod kinds;
 pub mod list;
 pub mod log;
 mod sarif;
+pub mod write;
 
 use std::borrow::Cow;
 use std::io::{self, Write};

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use super::CheckReport;
-use crate::check::finding::{Rule, Severity};
+use crate::check::finding::Rule;
 
 pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
     let rules: Vec<_> = Rule::ALL
@@ -41,7 +41,7 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
             results.push(json!({
                 "ruleId": f.rule.code(),
                 "ruleIndex": Rule::ALL.iter().position(|r| *r == f.rule),
-                "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning" },
+                "level": super::words::severity(f.severity),
                 "message": { "text": text },
                 "locations": [ { "physicalLocation": location } ],
             }));

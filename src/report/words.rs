@@ -1,6 +1,7 @@
 //! The words of messages, defined once for every renderer: plurals and
 //! the one-line summaries of what changed in an agreement.
 
+use crate::check::Severity;
 use crate::compare::Counts;
 
 /// "1 agreement", "2 agreements"; "1 party", "2 parties".
@@ -9,6 +10,15 @@ pub fn plural(n: usize, noun: &str) -> String {
         (1, _) => format!("{n} {noun}"),
         (_, "party") => format!("{n} parties"),
         _ => format!("{n} {noun}s"),
+    }
+}
+
+/// The word for a severity: `error`, `warning`. GitHub's workflow
+/// commands and SARIF's levels use the same words.
+pub fn severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
     }
 }
 
