@@ -151,3 +151,73 @@ fn a_bad_date_names_its_flag() {
         run.stderr
     );
 }
+
+/// Run `alliance ARGS` with its standard output closed before it writes,
+/// as `alliance ARGS | head -0` would.
+fn run_into_closed_pipe(sb: &Sandbox, args: &[&str]) -> (i32, String) {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = sb
+        .command(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn alliance");
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    if let Some(mut err) = child.stderr.take() {
+        let _ = err.read_to_string(&mut stderr);
+    }
+    let status = child.wait().expect("wait");
+    (status.code().unwrap_or(-1), stderr)
+}
+
+#[test]
+fn every_generator_exits_quietly_on_a_closed_pipe() {
+    let sb = Sandbox::new();
+    sb.write("TEAM_ALLIANCE.md", team_doc("", TEAM_BODY));
+    let cases: [&[&str]; 9] = [
+        &["completions", "zsh"],
+        &["completions", "fish"],
+        &["completions", "elvish"],
+        &["completions", "bash"],
+        &["completions", "powershell"],
+        &["man"],
+        &["man", "check"],
+        &["schema", "team"],
+        &["list", "--format", "json"],
+    ];
+    for args in cases {
+        let (code, stderr) = run_into_closed_pipe(&sb, args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?}");
+    }
+}
+
+#[test]
+fn man_pages_exist_for_the_commands_the_main_page_names() {
+    let sb = Sandbox::new();
+    let main = sb.run(&["man"]);
+    assert_eq!(main.code, 0);
+    assert!(
+        main.stdout.contains("alliance\\-check(1)"),
+        "{}",
+        main.stdout
+    );
+    let check = sb.run(&["man", "check"]);
+    assert_eq!(check.code, 0);
+    assert!(
+        check.stdout.contains(".TH alliance-check 1"),
+        "{}",
+        check.stdout
+    );
+    // The examples are in the page.
+    assert!(check.stdout.contains("alliance check TEAM_ALLIANCE.md"));
+    let unknown = sb.run(&["man", "nope"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown
+            .stderr
+            .starts_with("alliance: no command `nope`; the commands are check, kinds,")
+    );
+}

@@ -97,6 +97,14 @@ pub enum Failed {
         /// What is wrong.
         problem: SetProblem,
     },
+    /// `man` was asked for the page of a command that does not exist.
+    #[error("no command `{name}`; the commands are {known}")]
+    UnknownCommand {
+        /// The name asked for.
+        name: String,
+        /// The commands there are.
+        known: String,
+    },
     /// `--title` is empty or more than one line.
     #[error("--title: a title is one line of text")]
     BadTitle,

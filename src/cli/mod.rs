@@ -54,7 +54,8 @@ Exit codes: 0 fine, 1 findings (errors from check), 2 could not run.";
 #[command(name = "alliance", version, about = ABOUT, after_help = AFTER_HELP, max_term_width = 100)]
 pub struct Cli {
     /// When to colour output: auto colours a terminal unless NO_COLOR is set.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    // Listed after each command's own options in `--help`.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, display_order = 1000)]
     pub color: ColorChoice,
 
     /// What to do.
@@ -112,8 +113,9 @@ pub enum Command {
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
-    /// Print the manual page (roff), e.g. `alliance man > alliance.1`.
-    Man,
+    /// Print a manual page (roff): `alliance man > alliance.1`, `alliance man check > alliance-check.1`.
+    #[command(after_help = MAN_HELP)]
+    Man(ManArgs),
 }
 
 const LOG_HELP: &str = "\
@@ -326,6 +328,22 @@ pub struct SchemaArgs {
     pub kind: String,
 }
 
+const MAN_HELP: &str = "\
+The page of `alliance` lists its commands as alliance-check(1) and so on;
+`alliance man COMMAND` prints each of those pages.
+
+Examples:
+  alliance man > alliance.1
+  for c in check due review diff; do alliance man $c > alliance-$c.1; done
+  alliance man check | man -l -";
+
+/// Arguments of `alliance man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (default: the page of `alliance` itself).
+    pub command: Option<String>,
+}
+
 /// Arguments of `alliance completions`.
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
@@ -513,7 +531,7 @@ where
         Command::Init(args) => init::run(&args, out),
         Command::Schema(args) => schema::run(&args, out),
         Command::Completions(args) => completions::run(&args, out),
-        Command::Man => completions::man(out),
+        Command::Man(args) => completions::man(&args, out),
     };
     match result {
         Ok(code) => code,
