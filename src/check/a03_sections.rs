@@ -1,6 +1,7 @@
-//! Section rules, A030–A034: each section the kind requires is present
+//! Section rules, A030–A035: each section the kind requires is present
 //! (A030), answered (A031, or A034 while a draft keeps its prompt), not
-//! written twice (A032), and in the kind's order (A033).
+//! written twice (A032), and in the kind's order (A033); a draft whose
+//! every section is answered is ready to be set active (A035).
 //!
 //! "Answered" is the document's rule (`Section::has_content`,
 //! `Section::answered_items`); which headings answer which required section
@@ -29,16 +30,24 @@ pub(super) fn check(doc: &Alliance, kind: &Kind, draft: bool, out: &mut Vec<Find
         .and_then(|f| f.kind.as_ref())
         .map(|k| k.span)
         .unwrap_or_default();
+    let mut complete = true;
     for (rule, found) in kind.sections.iter().zip(&matched.by_rule) {
         match found {
-            None if rule.required => out.push(missing(doc, kind, rule, anchor)),
+            None if rule.required => {
+                complete = false;
+                out.push(missing(doc, kind, rule, anchor));
+            }
             None => {}
             Some(i) => {
                 if let Some(finding) = unanswered(doc, rule, &doc.sections[*i], draft) {
+                    complete = false;
                     out.push(finding);
                 }
             }
         }
+    }
+    if draft && complete {
+        out.push(ready(doc));
     }
     if let Some(finding) = out_of_order(doc, kind, &matched.order) {
         out.push(finding);
@@ -155,6 +164,22 @@ fn unanswered(
     } else {
         finding
     })
+}
+
+/// A035: a draft with every section answered, which nothing marks as in
+/// force: it would pass `check` and stay out of `due` forever.
+fn ready(doc: &Alliance) -> Finding {
+    let at = doc
+        .fields()
+        .and_then(|f| f.status.as_ref())
+        .map(|s| s.span)
+        .unwrap_or_default();
+    Finding::warning(
+        Rule::DraftReady,
+        "every section is answered, but the alliance is still a draft",
+    )
+    .help("once the parties agree to it, set `status: active`: a draft is never due for review")
+    .at(doc, at)
 }
 
 /// A033: the first required section that comes after one the kind puts
