@@ -12,9 +12,9 @@
 use jiff::civil::Date;
 
 use crate::check;
-use crate::dates::{self, Cadence};
+use crate::check::finding::{Finding, Location, Rule};
+use crate::document::dates::{self, Cadence};
 use crate::document::{Alliance, FrontMatter, Span, Status};
-use crate::finding::{Finding, Location, Rule};
 
 /// Where a dated thing stands on the day of the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]

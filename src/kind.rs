@@ -521,7 +521,7 @@ fn parse_definition(path: &Path, text: &str) -> Result<Definition, KindError> {
     }
     if let Some(every) = &def.default_every {
         every
-            .parse::<crate::dates::Cadence>()
+            .parse::<crate::document::dates::Cadence>()
             .map_err(|e| invalid(path, line_of("default_every:"), e.to_string()))?;
     }
     Ok(def)

@@ -3,7 +3,7 @@
 
 mod common;
 
-use alliance::finding::Rule;
+use alliance::check::finding::Rule;
 use common::{Sandbox, TEAM_BODY, team_doc};
 
 struct Case {

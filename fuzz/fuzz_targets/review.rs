@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use alliance::document::Alliance;
-use alliance::edit::{self, Review};
+use alliance::write::review::{self, Review};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

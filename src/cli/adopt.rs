@@ -4,9 +4,9 @@ use std::io::Write;
 
 use super::new::{cadence, kind, parties, shown};
 use super::{AdoptArgs, Failed, today};
-use crate::adopt::{self, AdoptOptions};
 use crate::report::sanitize;
 use crate::workspace::{ReadError, Workspace, read_document};
+use crate::write::adopt::{self, AdoptOptions};
 
 pub(super) fn run(args: &AdoptArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let workspace = Workspace::current()?;
@@ -33,7 +33,7 @@ pub(super) fn run(args: &AdoptArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         ReadError::NotText(_) => Failed::Usage(format!("{shown} is not UTF-8 text")),
     })?;
     let adopted = adopt::adopt(&doc, kind, &options)?;
-    crate::atomic::write(&args.file, adopted.text.as_bytes(), true)?;
+    crate::write::atomic::write(&args.file, adopted.text.as_bytes(), true)?;
     let added = adopted.added.join(", ");
     writeln!(
         out,

@@ -49,7 +49,7 @@ pub(super) fn run(args: &CheckArgs, style: Style, out: &mut dyn Write) -> Result
         let kept: Vec<PathBuf> = args
             .paths
             .iter()
-            .filter(|p| p.is_dir() || crate::discover::looks_like_alliance(p))
+            .filter(|p| p.is_dir() || crate::workspace::discover::looks_like_alliance(p))
             .cloned()
             .collect();
         if kept.is_empty() && !args.paths.is_empty() {

@@ -3,9 +3,9 @@
 use std::io::Write;
 
 use super::{DiffArgs, Failed, history_path};
+use crate::history::reviews::{self, Side};
 use crate::report::Style;
 use crate::report::diff::DiffReport;
-use crate::reviews::{self, Side};
 
 pub(super) fn run(args: &DiffArgs, style: Style, out: &mut dyn Write) -> Result<u8, Failed> {
     let (history, path) = history_path::open(args.path.as_deref())?;

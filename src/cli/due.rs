@@ -13,16 +13,15 @@ use crate::workspace::{ReadError, Workspace};
 
 pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let today = match &args.today {
-        Some(text) => {
-            crate::dates::parse_date(text).map_err(|e| Failed::Usage(format!("--today: {e}")))?
-        }
+        Some(text) => crate::document::dates::parse_date(text)
+            .map_err(|e| Failed::Usage(format!("--today: {e}")))?,
         None => super::today()?,
     };
     let within = args
         .within
         .as_deref()
         .map(|w| {
-            w.parse::<crate::dates::Cadence>()
+            w.parse::<crate::document::dates::Cadence>()
                 .map_err(|e| Failed::Usage(format!("--within: {e}")))
         })
         .transpose()?;
@@ -40,7 +39,7 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     }
     let window = Window::new(today, within);
     let mut report = DueReport::new(window);
-    let keep = |candidate: &&crate::discover::Candidate| match &changed {
+    let keep = |candidate: &&crate::workspace::discover::Candidate| match &changed {
         Some(changed) => {
             let full =
                 std::fs::canonicalize(&candidate.path).unwrap_or_else(|_| candidate.path.clone());
@@ -58,8 +57,8 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
             let outcome = match workspace.read(candidate) {
                 Ok(doc) => Ok(due::assess(&doc, &window)),
                 Err(ReadError::NotText(file)) => Err(crate::check::unreadable(&file)),
-                Err(ReadError::Io(reason)) => Err(crate::finding::Finding::error(
-                    crate::finding::Rule::NotText,
+                Err(ReadError::Io(reason)) => Err(crate::check::finding::Finding::error(
+                    crate::check::finding::Rule::NotText,
                     format!("cannot read the file: {reason}"),
                 )),
             };

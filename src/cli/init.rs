@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::{Ci, Failed, InitArgs};
-use crate::config::{FILE_NAME, repository_root};
+use crate::workspace::config::{FILE_NAME, repository_root};
 
 const CONFIG: &str = "\
 # alliance settings. Every key is optional; unknown keys are refused.
@@ -53,7 +53,7 @@ pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         }
     }
     for (path, content) in &writes {
-        crate::atomic::write(path, content.as_bytes(), args.force)?;
+        crate::write::atomic::write(path, content.as_bytes(), args.force)?;
         let shown = path.strip_prefix(&cwd).unwrap_or(path);
         writeln!(out, "wrote {}", shown.display())?;
     }

@@ -3,8 +3,8 @@
 use std::io::Write;
 
 use super::{Failed, LogArgs, history_path};
+use crate::history::reviews;
 use crate::report::log::render;
-use crate::reviews;
 
 pub(super) fn run(args: &LogArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let (history, path) = history_path::open(args.path.as_deref())?;

@@ -529,13 +529,13 @@ pub enum Failed {
     Usage(String),
     /// A template could not be rendered.
     #[error(transparent)]
-    Scaffold(#[from] crate::scaffold::ScaffoldError),
+    Scaffold(#[from] crate::write::new::ScaffoldError),
     /// A file could not be adopted.
     #[error(transparent)]
-    Adopt(#[from] crate::adopt::AdoptError),
+    Adopt(#[from] crate::write::adopt::AdoptError),
     /// A file could not be written.
     #[error(transparent)]
-    Write(#[from] crate::atomic::WriteError),
+    Write(#[from] crate::write::atomic::WriteError),
 }
 
 /// The environment variable that replaces today's date.
@@ -546,7 +546,7 @@ pub const TODAY_VAR: &str = "ALLIANCE_TODAY";
 /// and `review --date`), so runs can be made reproducible.
 pub(super) fn today() -> Result<jiff::civil::Date, Failed> {
     match std::env::var(TODAY_VAR) {
-        Ok(text) if !text.is_empty() => crate::dates::parse_date(&text)
+        Ok(text) if !text.is_empty() => crate::document::dates::parse_date(&text)
             .map_err(|e| Failed::Usage(format!("{TODAY_VAR}={text}: {e}"))),
         _ => Ok(jiff::Zoned::now().date()),
     }

@@ -4,12 +4,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{Failed, NewArgs, today};
-use crate::dates::Cadence;
+use crate::document::dates::Cadence;
 use crate::document::{Alliance, FrontMatterBlock};
 use crate::kind::{Kind, Kinds, one_of};
 use crate::report::sanitize;
-use crate::scaffold::{self, NewParty, Variables};
 use crate::workspace::Workspace;
+use crate::write;
+use crate::write::new::{NewParty, Variables};
 
 /// The kind named `name`, or a message listing the kinds there are.
 pub(super) fn kind<'k>(kinds: &'k Kinds, name: &str) -> Result<&'k Kind, Failed> {
@@ -134,7 +135,7 @@ pub(super) fn run(args: &NewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         every: cadence(args.every.as_deref(), kind)?,
         set: set_pairs(&args.set)?,
     };
-    let text = scaffold::render(kind, &vars)?;
+    let text = write::new::render(kind, &vars)?;
     let doc = Alliance::parse_text(Path::new("-"), text);
     if !matches!(doc.front, FrontMatterBlock::Mapping { .. }) || !doc.declares_kind() {
         let file = kind
@@ -159,12 +160,12 @@ pub(super) fn run(args: &NewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
             });
             workspace
                 .root
-                .join(scaffold::render_path(&pattern, kind, &vars)?)
+                .join(write::new::render_path(&pattern, kind, &vars)?)
         }
     };
     let shown = shown(&path);
-    crate::atomic::write(&path, doc.text.as_bytes(), args.force).map_err(|e| match e {
-        crate::atomic::WriteError::Exists { .. } => Failed::Usage(format!(
+    crate::write::atomic::write(&path, doc.text.as_bytes(), args.force).map_err(|e| match e {
+        crate::write::atomic::WriteError::Exists { .. } => Failed::Usage(format!(
             "{shown} already exists; pass --force to overwrite it, or -o PATH to write elsewhere"
         )),
         e => Failed::Write(e),

@@ -4,15 +4,15 @@ use std::io::Write;
 use std::path::Path;
 
 use super::{Failed, ReviewArgs};
-use crate::edit::{self, Edited, Review};
 use crate::report::sanitize;
 use crate::workspace::{ReadError, read_document};
+use crate::write;
+use crate::write::review::{Edited, Review};
 
 pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let date = match &args.date {
-        Some(text) => {
-            crate::dates::parse_date(text).map_err(|e| Failed::Usage(format!("--date: {e}")))?
-        }
+        Some(text) => crate::document::dates::parse_date(text)
+            .map_err(|e| Failed::Usage(format!("--date: {e}")))?,
         None => super::today()?,
     };
     let path = match &args.path {
@@ -27,16 +27,16 @@ pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> 
             crate::check::unreadable(&file).message
         )),
     })?;
-    let refused = |e: edit::EditError| {
+    let refused = |e: write::review::EditError| {
         Failed::Usage(format!("{}: {e}; the file was not changed", path.display()))
     };
     let edited = match (&args.item, args.next.as_deref()) {
         (Some(id), Some(next)) => {
-            let next = crate::dates::parse_date(next)
+            let next = crate::document::dates::parse_date(next)
                 .map_err(|e| Failed::Usage(format!("--next: {e}")))?;
-            edit::set_item_review(&doc, id, next).map_err(refused)?
+            write::review::set_item_review(&doc, id, next).map_err(refused)?
         }
-        _ => edit::record_review(
+        _ => write::review::record_review(
             &doc,
             &Review {
                 date,
@@ -72,6 +72,6 @@ pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> 
 fn write_atomic(path: &Path, edited: &Edited) -> Result<(), Failed> {
     let target = std::fs::canonicalize(path)
         .map_err(|e| Failed::Usage(format!("cannot write {}: {e}", path.display())))?;
-    crate::atomic::write(&target, edited.text.as_bytes(), true)?;
+    crate::write::atomic::write(&target, edited.text.as_bytes(), true)?;
     Ok(())
 }

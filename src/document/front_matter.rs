@@ -9,7 +9,7 @@ use jiff::civil::Date;
 
 use super::Span;
 use super::yaml::{Node, Value};
-use crate::dates::{self, Cadence, CadenceError, DateError};
+use crate::document::dates::{self, Cadence, CadenceError, DateError};
 
 /// A text value and where it is.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,6 +7,8 @@
 //! whether that is an error is `check`'s job. It never prints and never
 //! touches the file system.
 
+pub mod dates;
+
 mod front_matter;
 mod markdown;
 pub mod yaml;

@@ -3,7 +3,7 @@
 //!
 //! The tree exists so that every later step can point at a line: the JSON
 //! Schema check maps an instance location back to a span here, and the
-//! in-place editor (`edit`) rewrites exactly the bytes of one value. This
+//! in-place editor (`write::review`) rewrites exactly the bytes of one value. This
 //! module only reads; it never decides what a value means.
 
 use std::borrow::Cow;

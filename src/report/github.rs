@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::CheckReport;
-use crate::finding::Severity;
+use crate::check::finding::Severity;
 
 pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
     for file in &report.files {

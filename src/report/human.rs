@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use super::{CheckReport, Style, plural, sanitize};
-use crate::finding::{Finding, Location, Severity};
+use crate::check::finding::{Finding, Location, Severity};
 
 /// Longest stretch of a source line shown; longer lines are cut around the
 /// span so a 10 MB line prints as a few screen lines.

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::CheckReport;
-use crate::finding::{Finding, Severity};
+use crate::check::finding::{Finding, Severity};
 
 /// The version of the JSON shape.
 pub const VERSION: u32 = 1;

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::{CheckReport, xml_escape as xml};
-use crate::finding::Severity;
+use crate::check::finding::Severity;
 
 pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
     let failing = report
@@ -46,7 +46,7 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
             continue;
         }
         writeln!(out, ">")?;
-        let lines = |list: &[&crate::finding::Finding]| {
+        let lines = |list: &[&crate::check::finding::Finding]| {
             list.iter()
                 .map(|f| {
                     let at = f

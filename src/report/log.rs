@@ -2,8 +2,8 @@
 
 use std::io::{self, Write};
 
+use crate::history::reviews::ReviewLog;
 use crate::report::{plural, sanitize};
-use crate::reviews::ReviewLog;
 
 /// Formats of `alliance log`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -7,6 +7,8 @@
 //! All text that came from a document goes through [`sanitize`] before it
 //! reaches a terminal.
 
+pub mod words;
+
 pub mod diff;
 pub mod due;
 mod github;
@@ -21,7 +23,7 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use crate::finding::{Finding, Severity};
+use crate::check::finding::{Finding, Severity};
 
 /// How to render a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -151,7 +153,7 @@ pub fn xml_escape(text: &str) -> String {
     out
 }
 
-pub use crate::text::plural;
+pub use crate::report::words::plural;
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use super::CheckReport;
-use crate::finding::{Rule, Severity};
+use crate::check::finding::{Rule, Severity};
 
 pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
     let rules: Vec<_> = Rule::ALL

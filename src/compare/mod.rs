@@ -14,7 +14,7 @@
 use similar::{Algorithm, ChangeTag, DiffOp, TextDiff, capture_diff_slices};
 
 use crate::document::{Alliance, Item, Section};
-use crate::text::plural;
+use crate::report::words::plural;
 
 /// Two items whose words are at least this similar (Ratcliff/Obershelp-style
 /// `2 × common words / all words`) are the same agreement reworded.

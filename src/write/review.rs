@@ -560,7 +560,7 @@ mod tests {
     use std::path::Path;
 
     fn date(s: &str) -> Date {
-        crate::dates::parse_date(s).expect("date")
+        crate::document::dates::parse_date(s).expect("date")
     }
 
     fn review(text: &str, on: &str, note: Option<&str>) -> Result<Edited, EditError> {

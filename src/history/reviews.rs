@@ -13,7 +13,7 @@ use git2::Oid;
 use crate::compare::{self, AllianceDiff, Counts};
 use crate::document::Alliance;
 use crate::history::{Change, History, HistoryError};
-use crate::text::plural;
+use crate::report::words::plural;
 
 /// One version of the file in history.
 #[derive(Debug)]

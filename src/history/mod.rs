@@ -4,13 +4,15 @@
 //!
 //! This module owns talking to git. It reads only (it never writes to the
 //! repository) and knows nothing about what an alliance means: turning
-//! versions into reviews and diffs is `reviews`' and `compare`'s job.
+//! versions into reviews and diffs is [`reviews`]' and `compare`'s job.
 //!
 //! History reads scale with the file's history, not the repository's size:
 //! the walk compares one path's blob id per commit (trees are cached by
 //! libgit2), runs rename detection only in a commit where the path appears
 //! without a parent having it, and is an iterator, so callers stop as soon
 //! as they have what they asked for.
+
+pub mod reviews;
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};

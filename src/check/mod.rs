@@ -5,10 +5,14 @@
 //! files, print, or decide exit codes. A rule's code, name and summary live
 //! in `finding::Rule`; its long description lives in `docs/rules.md`.
 
+pub mod finding;
+
+pub use finding::{Finding, Location, Rule, Severity};
+
 use std::collections::HashMap;
 
 use crate::document::{Alliance, FrontMatterBlock, NotText, Span, Status, Unreadable, yaml};
-use crate::finding::{Finding, Rule, Severity};
+
 use crate::kind::{Content, Kind, Kinds, SchemaProblem, one_of};
 
 /// The findings for a file that is not text at all.
@@ -464,7 +468,7 @@ fn items(doc: &Alliance, out: &mut Vec<Finding>) {
         for field in &item.fields {
             match field.key.to_ascii_lowercase().as_str() {
                 "review" => {
-                    if let Err(e) = crate::dates::parse_date(&field.value) {
+                    if let Err(e) = crate::document::dates::parse_date(&field.value) {
                         out.push(
                             Finding::error(
                                 Rule::InvalidItemReview,

@@ -17,7 +17,7 @@ use jiff::civil::Date;
 use minijinja::value::{Enumerator, Object, Value};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 
-use crate::dates::Cadence;
+use crate::document::dates::Cadence;
 use crate::document::yaml::yaml_scalar;
 use crate::kind::{Kind, Template};
 
@@ -34,7 +34,7 @@ const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
 /// Partial templates built into the binary, which any template may include.
 const BUILTIN_PARTIALS: &[(&str, &str)] = &[(
     "_front_matter.md.j2",
-    include_str!("../templates/_front_matter.md.j2"),
+    include_str!("../../templates/_front_matter.md.j2"),
 )];
 
 /// The variables every template gets; `--set` may not replace them.

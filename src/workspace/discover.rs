@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use ignore::WalkBuilder;
 use ignore::overrides::OverrideBuilder;
 
-use crate::config::Config;
+use crate::workspace::config::Config;
 
 /// How much of a file discovery reads to look for `alliance:`.
 const HEAD_BYTES: u64 = 64 * 1024;

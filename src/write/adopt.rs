@@ -12,11 +12,11 @@ use std::path::Path;
 
 use jiff::civil::Date;
 
-use crate::dates::Cadence;
+use crate::document::dates::Cadence;
 use crate::document::yaml::yaml_scalar;
 use crate::document::{Alliance, FrontMatterBlock, Heading};
 use crate::kind::Kind;
-use crate::scaffold::NewParty;
+use crate::write::new::NewParty;
 
 /// What `adopt` was asked to do.
 #[derive(Debug, Clone)]

@@ -1,12 +1,15 @@
 //! The settings of a run: the repository root, its config and its kinds,
 //! built once before any work starts, and reading documents from disk.
 
+pub mod config;
+pub mod discover;
+
 use std::path::{Path, PathBuf};
 
-use crate::config::{Config, ConfigError, repository_root};
-use crate::discover::{self, Candidate, DiscoverError, Found};
 use crate::document::{Alliance, Unreadable};
 use crate::kind::{KindError, Kinds};
+use crate::workspace::config::{Config, ConfigError, repository_root};
+use discover::{Candidate, DiscoverError, Found};
 
 /// Files larger than this are refused rather than parsed: no agreement is
 /// this long, and the limit keeps a stray dump from stalling a hook.
