@@ -502,3 +502,25 @@ fn codequality_fingerprints_survive_moved_lines() {
         assert!(["minor", "major"].contains(&issue["severity"].as_str().unwrap_or("")));
     }
 }
+
+#[test]
+fn a_renamed_alliance_is_one_rename_not_an_addition_and_a_removal() {
+    let (sb, base) = repository();
+    sb.git(
+        &["mv", "TEAM_ALLIANCE.md", "PAYMENTS_ALLIANCE.md"],
+        "2026-11-02T10:00:00Z",
+    );
+    commit(&sb, "rename", "2026-11-02T10:00:00Z");
+    let result = run(&sb, &["ci", "comment", "--dry-run", "--base", &base], &[]);
+    assert_ok(&result);
+    let body = &result.stdout;
+    assert!(body.contains("1 alliance touched: 1 renamed"), "{body}");
+    assert!(
+        body.contains("### 🔀 Renamed `TEAM_ALLIANCE.md` → `PAYMENTS_ALLIANCE.md` — Payments"),
+        "{body}"
+    );
+    assert!(
+        body.contains("No change to what the alliance says"),
+        "{body}"
+    );
+}
