@@ -15,8 +15,8 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::document::LineIndex;
 use crate::document::yaml;
+use crate::document::{LineIndex, normalize_heading};
 
 /// Where a kind was defined.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,7 +110,7 @@ pub struct Kind {
     /// Each section's name and aliases, normalised once (see
     /// [`normalize_heading`]): matching runs for every heading of every file.
     section_keys: Vec<Vec<String>>,
-    validator: OnceLock<Result<Validator, String>>,
+    validator: OnceLock<Result<Validator, SchemaCompileError>>,
 }
 
 /// A template's text and where it came from.
@@ -133,6 +133,17 @@ impl fmt::Debug for Validator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Validator")
     }
+}
+
+/// A kind's JSON Schema that does not compile, in the schema library's
+/// words (kept as text so the compiled-once result can be shared).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the `{kind}` kind's schema does not compile: {message}")]
+pub struct SchemaCompileError {
+    /// The kind.
+    pub kind: String,
+    /// What the schema library said.
+    pub message: String,
 }
 
 /// One way the front matter breaks the kind's JSON Schema.
@@ -168,7 +179,10 @@ impl Kind {
     }
 
     /// Validate front matter (as JSON) against the kind's schema.
-    pub fn validate(&self, instance: &serde_json::Value) -> Result<Vec<SchemaError>, String> {
+    pub fn validate(
+        &self,
+        instance: &serde_json::Value,
+    ) -> Result<Vec<SchemaError>, SchemaCompileError> {
         let validator = self
             .validator
             .get_or_init(|| {
@@ -225,7 +239,7 @@ fn compile_schema(
     name: &str,
     schema: &serde_json::Value,
     trusted: bool,
-) -> Result<Validator, String> {
+) -> Result<Validator, SchemaCompileError> {
     let url = if trusted {
         format!("https://json-schema.org/x-alliance-builtin/{name}.schema.json")
     } else {
@@ -234,12 +248,14 @@ fn compile_schema(
     let mut schemas = boon::Schemas::new();
     let mut compiler = boon::Compiler::new();
     compiler.set_default_draft(boon::Draft::V2020_12);
+    let failed = |e: boon::CompileError| SchemaCompileError {
+        kind: name.to_owned(),
+        message: format!("{e:#}"),
+    };
     compiler
         .add_resource(&url, schema.clone())
-        .map_err(|e| format!("{e:#}"))?;
-    let index = compiler
-        .compile(&url, &mut schemas)
-        .map_err(|e| format!("{e:#}"))?;
+        .map_err(failed)?;
+    let index = compiler.compile(&url, &mut schemas).map_err(failed)?;
     Ok(Validator { schemas, index })
 }
 
@@ -525,40 +541,6 @@ fn parse_definition(path: &Path, text: &str) -> Result<Definition, KindError> {
             .map_err(|e| invalid(path, line_of("default_every:"), e.to_string()))?;
     }
     Ok(def)
-}
-
-/// A heading reduced to what identifies it: lower case, without numbering,
-/// emphasis, emoji, punctuation or extra spaces. `### **2. Ground Rules:**`
-/// becomes `ground rules`.
-pub fn normalize_heading(heading: &str) -> String {
-    let lower = heading.to_lowercase();
-    let words: String = lower
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '\'' || c == '’' {
-                c
-            } else {
-                ' '
-            }
-        })
-        .filter(|c| *c != '\'' && *c != '’')
-        .collect();
-    let mut words: Vec<&str> = words.split_whitespace().collect();
-    while words
-        .first()
-        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()) || roman(w))
-        && words.len() > 1
-    {
-        words.remove(0);
-    }
-    words.join(" ")
-}
-
-fn roman(word: &str) -> bool {
-    matches!(
-        word,
-        "i" | "ii" | "iii" | "iv" | "v" | "vi" | "vii" | "viii" | "ix" | "x"
-    )
 }
 
 /// A span-free helper for messages: the kind names as `a`, `b` or `c`.

@@ -5,7 +5,7 @@ use std::io::Write;
 use super::new::{cadence, kind, parties, shown};
 use super::{AdoptArgs, Failed, today};
 use crate::report::sanitize;
-use crate::workspace::{ReadError, Workspace, read_document};
+use crate::workspace::{Workspace, read_document};
 use crate::write::adopt::{self, AdoptOptions};
 
 pub(super) fn run(args: &AdoptArgs, out: &mut dyn Write) -> Result<u8, Failed> {
@@ -23,15 +23,10 @@ pub(super) fn run(args: &AdoptArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         .as_deref()
         .is_some_and(|t| t.chars().any(char::is_control) || t.trim().is_empty())
     {
-        return Err(Failed::Usage(
-            "--title: a title is one line of text".to_owned(),
-        ));
+        return Err(Failed::BadTitle);
     }
     let shown = shown(&args.file);
-    let doc = read_document(&args.file).map_err(|e| match e {
-        ReadError::Io(reason) => Failed::Usage(format!("cannot read {shown}: {reason}")),
-        ReadError::NotText(_) => Failed::Usage(format!("{shown} is not UTF-8 text")),
-    })?;
+    let doc = read_document(&args.file)?;
     let adopted = adopt::adopt(&doc, kind, &options)?;
     crate::write::atomic::write(&args.file, adopted.text.as_bytes(), true)?;
     let added = adopted.added.join(", ");

@@ -80,7 +80,10 @@ pub(super) fn summary(args: &CiSummaryArgs, out: &mut dyn Write) -> Result<u8, F
         .as_deref()
         .map(|w| {
             w.parse::<crate::document::dates::Cadence>()
-                .map_err(|e| Failed::Usage(format!("--within: {e}")))
+                .map_err(|source| Failed::Cadence {
+                    flag: "--within",
+                    source,
+                })
         })
         .transpose()?;
     let workspace = Workspace::current()?;
@@ -108,7 +111,10 @@ pub(super) fn summary(args: &CiSummaryArgs, out: &mut dyn Write) -> Result<u8, F
     } else {
         std::fs::write(&path, text.as_bytes())
     };
-    written.map_err(|e| Failed::Usage(format!("cannot write {}: {e}", path.display())))?;
+    written.map_err(|source| Failed::Summary {
+        path: path.clone(),
+        source,
+    })?;
     writeln!(out, "wrote the summary to {}", path.display())?;
     Ok(0)
 }
@@ -224,7 +230,7 @@ fn check_block(report: &CheckReport) -> Block {
             format!(
                 "| error | {} | A005 | cannot read the file: {} |\n",
                 md_escape(&f.path.display().to_string()),
-                md_escape(&f.reason)
+                md_escape(&f.reason.to_string())
             )
         }))
         .collect();

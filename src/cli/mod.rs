@@ -11,6 +11,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use failed::{Failed, SetProblem};
+
 use crate::report::{Format, Style};
 
 mod adopt;
@@ -19,6 +21,7 @@ mod ci;
 mod completions;
 mod diff;
 mod due;
+mod failed;
 mod history_path;
 mod init;
 mod kinds;
@@ -493,21 +496,12 @@ pub struct CheckArgs {
     pub only_alliances: bool,
 }
 
-/// Output formats of `alliance kinds`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum KindsFormat {
-    /// A readable list.
-    Human,
-    /// JSON: name, origin, summary and sections of each kind.
-    Json,
-}
-
 /// Arguments of `alliance kinds`.
 #[derive(Debug, Args)]
 pub struct KindsArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = KindsFormat::Human)]
-    pub format: KindsFormat,
+    #[arg(long, value_enum, default_value_t = crate::report::kinds::KindsFormat::Human)]
+    pub format: crate::report::kinds::KindsFormat,
 }
 
 /// Arguments of `alliance new`.
@@ -577,6 +571,7 @@ where
     let style = Style {
         color: use_color(cli.color),
     };
+    crate::history::tune_for_reading();
     let result = match cli.command {
         Command::Check(args) => check::run(&args, style, out),
         Command::Kinds(args) => kinds::run(&args, out),
@@ -598,42 +593,14 @@ where
         Ok(code) => code,
         Err(Failed::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
-            let _ = writeln!(err, "alliance: {}", crate::report::sanitize(&e.to_string()));
+            // One line per problem, each led by the program's name, so no
+            // text can start a line of its own in a terminal or a CI log.
+            for line in e.to_string().lines() {
+                let _ = writeln!(err, "alliance: {}", crate::report::sanitize(line));
+            }
             2
         }
     }
-}
-
-/// Why a command could not do its job.
-#[derive(Debug, thiserror::Error)]
-pub enum Failed {
-    /// Setting up the workspace failed.
-    #[error(transparent)]
-    Workspace(#[from] crate::workspace::WorkspaceError),
-    /// Writing the output failed.
-    #[error("cannot write output: {0}")]
-    Io(#[from] io::Error),
-    /// Reading history from git failed.
-    #[error(transparent)]
-    History(#[from] crate::history::HistoryError),
-    /// The command was asked something it cannot do.
-    #[error("{0}")]
-    Usage(String),
-    /// A template could not be rendered.
-    #[error(transparent)]
-    Scaffold(#[from] crate::write::new::ScaffoldError),
-    /// A file could not be adopted.
-    #[error(transparent)]
-    Adopt(#[from] crate::write::adopt::AdoptError),
-    /// A file could not be written.
-    #[error(transparent)]
-    Write(#[from] crate::write::atomic::WriteError),
-    /// The CI's environment cannot be used.
-    #[error(transparent)]
-    Ci(#[from] crate::ci::CiError),
-    /// The forge's API failed.
-    #[error(transparent)]
-    Forge(#[from] crate::ci::forge::ForgeError),
 }
 
 /// The environment variable that replaces today's date.
@@ -644,8 +611,13 @@ pub const TODAY_VAR: &str = "ALLIANCE_TODAY";
 /// and `review --date`), so runs can be made reproducible.
 pub(super) fn today() -> Result<jiff::civil::Date, Failed> {
     match std::env::var(TODAY_VAR) {
-        Ok(text) if !text.is_empty() => crate::document::dates::parse_date(&text)
-            .map_err(|e| Failed::Usage(format!("{TODAY_VAR}={text}: {e}"))),
+        Ok(text) if !text.is_empty() => {
+            crate::document::dates::parse_date(&text).map_err(|source| Failed::Today {
+                var: TODAY_VAR,
+                value: text.clone(),
+                source,
+            })
+        }
         _ => Ok(jiff::Zoned::now().date()),
     }
 }

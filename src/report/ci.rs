@@ -242,7 +242,7 @@ fn block(change: &AllianceChange) -> Block {
         .as_deref()
         .map(|t| format!(" — {}", md_escape(t)))
         .unwrap_or_default();
-    let counts = change.diff.counts().headline();
+    let counts = crate::report::words::headline(&change.diff.counts());
     let heading = match change.change {
         Change::Added => format!("### ➕ Added {path}{title}"),
         Change::Removed => format!("### ➖ Removed {path}{title}"),

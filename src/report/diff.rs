@@ -9,6 +9,7 @@ use std::io::{self, Write};
 use crate::compare::{
     AllianceDiff, FrontChange, ItemChange, ItemChangeKind, SectionChange, Word, WordOp,
 };
+use crate::report::words::headline;
 use crate::report::{Style, sanitize};
 
 /// Formats of `alliance diff`.
@@ -69,7 +70,7 @@ impl DiffReport {
             sanitize(&self.from),
             sanitize(&self.to)
         )?;
-        writeln!(out, "{}", paint("1", &self.diff.counts().headline()))?;
+        writeln!(out, "{}", paint("1", &headline(&self.diff.counts())))?;
         if !self.diff.front.is_empty() {
             writeln!(out)?;
             for change in &self.diff.front {
@@ -136,7 +137,7 @@ impl DiffReport {
             out,
             "### `{}`: {}",
             self.path.replace('`', "'"),
-            self.diff.counts().headline()
+            headline(&self.diff.counts())
         )?;
         writeln!(out)?;
         writeln!(
@@ -153,7 +154,7 @@ impl DiffReport {
             "path": self.path,
             "from": { "label": self.from, "commit": self.from_commit },
             "to": { "label": self.to, "commit": self.to_commit },
-            "headline": self.diff.counts().headline(),
+            "headline": headline(&self.diff.counts()),
             "counts": self.diff.counts(),
             "front": self.diff.front,
             "sections": self.diff.sections,

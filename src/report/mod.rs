@@ -19,6 +19,7 @@ mod github;
 mod human;
 mod json;
 mod junit;
+pub mod kinds;
 pub mod list;
 pub mod log;
 mod sarif;
@@ -28,6 +29,12 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use crate::check::finding::{Finding, Severity};
+use crate::workspace::UnreadFile;
+
+/// The version of every JSON shape `alliance` prints (`check`, `due`,
+/// `list`; see `docs/json.md`): raised when a key changes meaning or goes
+/// away, never when one is added.
+pub const JSON_VERSION: u32 = 1;
 
 /// How to render a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -62,22 +69,13 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
 }
 
-/// A file that could not be read at all (exit 2).
-#[derive(Debug, Clone)]
-pub struct Failure {
-    /// The file.
-    pub path: PathBuf,
-    /// Why it could not be read.
-    pub reason: String,
-}
-
 /// The findings of a `check` run.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct CheckReport {
     /// Every file checked, with its findings (possibly none).
     pub files: Vec<FileReport>,
     /// Files that could not be read.
-    pub failures: Vec<Failure>,
+    pub failures: Vec<UnreadFile>,
 }
 
 impl CheckReport {

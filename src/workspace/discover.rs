@@ -13,6 +13,7 @@ use ignore::WalkBuilder;
 use ignore::overrides::OverrideBuilder;
 
 use crate::workspace::config::Config;
+use crate::workspace::{ReadProblem, UnreadFile};
 
 /// How much of a file discovery reads to look for `alliance:`.
 const HEAD_BYTES: u64 = 64 * 1024;
@@ -48,8 +49,10 @@ pub struct Candidate {
 pub struct Found {
     /// The documents, sorted by path.
     pub documents: Vec<Candidate>,
-    /// Entries that could not be read while walking (permission denied...).
-    pub skipped: Vec<String>,
+    /// Entries that could not be read while walking (a folder without
+    /// permission, say): every command reports them as files it could not
+    /// read, and exits 2.
+    pub skipped: Vec<UnreadFile>,
 }
 
 /// Discover the documents under `paths` (or under `root` when `paths` is
@@ -119,7 +122,7 @@ fn walk(
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                found.skipped.push(e.to_string());
+                found.skipped.push(skipped(e, folder));
                 continue;
             }
         };
@@ -134,6 +137,30 @@ fn walk(
         }
     }
     Ok(())
+}
+
+/// A walk error as a file that could not be read: the deepest path the
+/// error names (else the folder walked), and the error without its path.
+fn skipped(error: ignore::Error, folder: &Path) -> UnreadFile {
+    let mut path = folder.to_path_buf();
+    let mut error = error;
+    loop {
+        match error {
+            ignore::Error::WithPath { path: p, err } => {
+                path = p;
+                error = *err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                error = *err;
+            }
+            other => {
+                return UnreadFile {
+                    path,
+                    reason: ReadProblem::Walk(other),
+                };
+            }
+        }
+    }
 }
 
 /// Whether `path` is an alliance document by discovery's rules: Markdown,
@@ -183,4 +210,28 @@ fn declares_alliance(path: &Path) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_walk_error_names_the_deepest_path_it_carries() {
+        let error = ignore::Error::WithDepth {
+            depth: 2,
+            err: Box::new(ignore::Error::WithPath {
+                path: PathBuf::from("team/private"),
+                err: Box::new(ignore::Error::Io(std::io::Error::from(
+                    std::io::ErrorKind::PermissionDenied,
+                ))),
+            }),
+        };
+        let unread = skipped(error, Path::new("team"));
+        assert_eq!(unread.path, Path::new("team/private"));
+        assert_eq!(
+            unread.to_string(),
+            "cannot read team/private: permission denied"
+        );
+    }
 }

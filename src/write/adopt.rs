@@ -14,7 +14,7 @@ use jiff::civil::Date;
 
 use crate::document::dates::Cadence;
 use crate::document::yaml::yaml_scalar;
-use crate::document::{Alliance, FrontMatterBlock, Heading};
+use crate::document::{Alliance, FrontMatterBlock, Heading, Span};
 use crate::kind::Kind;
 use crate::write::new::NewParty;
 
@@ -87,40 +87,9 @@ pub enum AdoptError {
 
 /// Adopt `doc` as an alliance of `kind`.
 pub fn adopt(doc: &Alliance, kind: &Kind, options: &AdoptOptions) -> Result<Adopted, AdoptError> {
-    let path = doc.path.clone();
-    let cannot = |why: &str| AdoptError::CannotMerge {
-        path: path.clone(),
-        why: why.to_owned(),
-    };
-    let nl = doc.line_ending.as_str();
-    let existing_title = doc
-        .fields()
-        .and_then(|f| f.title.as_ref())
-        .map(|t| t.value.clone());
-    let title = existing_title
-        .or_else(|| options.title.clone())
-        .or_else(|| doc.title.as_ref().map(|h| h.text.trim().to_owned()))
-        .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| title_from_path(&doc.path));
-    let bom_len = if doc.bom { '\u{feff}'.len_utf8() } else { 0 };
+    let title = title_for(doc, options);
     let (text, added) = match &doc.front {
-        FrontMatterBlock::Missing => {
-            let keys = keys(kind, &title, options);
-            let mut front = format!("---{nl}");
-            for (_, lines) in &keys {
-                for line in lines {
-                    front.push_str(line);
-                    front.push_str(nl);
-                }
-            }
-            front.push_str("---");
-            front.push_str(nl);
-            let mut text = String::with_capacity(doc.text.len() + front.len());
-            text.push_str(&doc.text[..bom_len]);
-            text.push_str(&front);
-            text.push_str(&doc.text[bom_len..]);
-            (text, keys.iter().map(|(k, _)| *k).collect())
-        }
+        FrontMatterBlock::Missing => prepend(doc, keys(kind, &title, options)),
         FrontMatterBlock::Mapping {
             fields,
             inner,
@@ -129,58 +98,121 @@ pub fn adopt(doc: &Alliance, kind: &Kind, options: &AdoptOptions) -> Result<Adop
         } => {
             if let Some(existing) = &fields.kind {
                 return Err(AdoptError::AlreadyAlliance {
-                    path,
+                    path: doc.path.clone(),
                     kind: existing.value.clone(),
                 });
             }
             if !options.merge {
-                return Err(AdoptError::HasFrontMatter { path });
+                return Err(AdoptError::HasFrontMatter {
+                    path: doc.path.clone(),
+                });
             }
-            let block_style = doc
-                .text
-                .get(inner.start..inner.end)
-                .is_some_and(|t| !t.trim_start().starts_with('{'));
-            if !block_style {
-                return Err(cannot(
-                    "it is a flow mapping (`{...}`); add the keys by hand",
-                ));
-            }
-            let keys: Vec<_> = keys(kind, &title, options)
+            let missing = keys(kind, &title, options)
                 .into_iter()
-                .filter(|(key, _)| root.get(key).is_none() && root.entry(key).is_none())
+                .filter(|(key, _)| root.entry(key).is_none())
                 .collect();
-            let mut insert = String::new();
-            for (_, lines) in &keys {
-                for line in lines {
-                    insert.push_str(line);
-                    insert.push_str(nl);
-                }
-            }
-            let mut text = doc.text.clone();
-            text.insert_str(inner.end, &insert);
-            (text, keys.iter().map(|(k, _)| *k).collect())
+            merge(doc, *inner, missing)?
         }
         _ => {
             return Err(cannot(
+                doc,
                 "the file starts with a `---` line but what follows is not a front-matter mapping",
             ));
         }
     };
-    // Read the result back: it must be an alliance of this kind whose body
-    // is the original body.
-    let check = Alliance::parse_text(&doc.path, text.clone());
+    read_back(doc, kind, &text)?;
+    Ok(Adopted {
+        text,
+        title,
+        sections: section_matches(doc, kind),
+        added,
+    })
+}
+
+fn cannot(doc: &Alliance, why: &str) -> AdoptError {
+    AdoptError::CannotMerge {
+        path: doc.path.clone(),
+        why: why.to_owned(),
+    }
+}
+
+/// The title: the front matter's, `--title`, the first heading, or one
+/// made from the file name, in that order.
+fn title_for(doc: &Alliance, options: &AdoptOptions) -> String {
+    doc.fields()
+        .and_then(|f| f.title.as_ref())
+        .map(|t| t.value.clone())
+        .or_else(|| options.title.clone())
+        .or_else(|| doc.title.as_ref().map(|h| h.text.trim().to_owned()))
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| title_from_path(&doc.path))
+}
+
+/// The keys' lines, each ended in the file's own line ending.
+fn key_lines(keys: &[(&'static str, Vec<String>)], nl: &str) -> String {
+    let mut out = String::new();
+    for line in keys.iter().flat_map(|(_, lines)| lines) {
+        out.push_str(line);
+        out.push_str(nl);
+    }
+    out
+}
+
+/// A new front-matter block before the first byte of the body (after a BOM).
+fn prepend(doc: &Alliance, keys: Vec<(&'static str, Vec<String>)>) -> (String, Vec<&'static str>) {
+    let nl = doc.line_ending.as_str();
+    let bom_len = if doc.bom { '\u{feff}'.len_utf8() } else { 0 };
+    let front = format!("---{nl}{}---{nl}", key_lines(&keys, nl));
+    let mut text = String::with_capacity(doc.text.len() + front.len());
+    text.push_str(&doc.text[..bom_len]);
+    text.push_str(&front);
+    text.push_str(&doc.text[bom_len..]);
+    (text, keys.iter().map(|(k, _)| *k).collect())
+}
+
+/// The missing keys appended inside an existing block-style mapping.
+fn merge(
+    doc: &Alliance,
+    inner: Span,
+    keys: Vec<(&'static str, Vec<String>)>,
+) -> Result<(String, Vec<&'static str>), AdoptError> {
+    let block_style = doc
+        .text
+        .get(inner.start..inner.end)
+        .is_some_and(|t| !t.trim_start().starts_with('{'));
+    if !block_style {
+        return Err(cannot(
+            doc,
+            "it is a flow mapping (`{...}`); add the keys by hand",
+        ));
+    }
+    let mut text = doc.text.clone();
+    text.insert_str(inner.end, &key_lines(&keys, doc.line_ending.as_str()));
+    Ok((text, keys.iter().map(|(k, _)| *k).collect()))
+}
+
+/// Read the result back: it must be an alliance of this kind whose body
+/// is the original body, byte for byte.
+fn read_back(doc: &Alliance, kind: &Kind, text: &str) -> Result<(), AdoptError> {
+    let check = Alliance::parse_text(&doc.path, text.to_owned());
     let kind_ok = check
         .fields()
         .and_then(|f| f.kind.as_ref())
         .is_some_and(|k| k.value == kind.name);
     let body_ok = check.text.get(check.body_start..) == doc.text.get(doc.body_start..);
-    if !kind_ok || !body_ok {
-        return Err(cannot(
+    if kind_ok && body_ok {
+        Ok(())
+    } else {
+        Err(cannot(
+            doc,
             "the keys added would not read back as front matter; add them by hand",
-        ));
+        ))
     }
-    let sections = kind
-        .sections
+}
+
+/// Which of the document's headings answers each of the kind's sections.
+fn section_matches(doc: &Alliance, kind: &Kind) -> Vec<SectionMatch> {
+    kind.sections
         .iter()
         .map(|rule| {
             let heading = doc
@@ -195,13 +227,7 @@ pub fn adopt(doc: &Alliance, kind: &Kind, options: &AdoptOptions) -> Result<Adop
                 line,
             }
         })
-        .collect();
-    Ok(Adopted {
-        text,
-        title,
-        sections,
-        added,
-    })
+        .collect()
 }
 
 /// The front-matter keys of an adopted alliance, each with its lines.
