@@ -524,3 +524,55 @@ fn a_renamed_alliance_is_one_rename_not_an_addition_and_a_removal() {
         "{body}"
     );
 }
+
+#[test]
+fn summary_outside_a_pull_request_has_check_and_due_only() {
+    let (sb, _) = repository();
+    let result = run(&sb, &["ci", "summary", "--output", "-"], &[]);
+    assert_ok(&result);
+    let text = &result.stdout;
+    assert!(text.starts_with("## alliance\n"), "{text}");
+    assert!(text.contains("### Check"), "{text}");
+    assert!(text.contains("1 alliance checked: 0 errors"), "{text}");
+    assert!(text.contains("### Reviews"), "{text}");
+    assert!(text.contains("No base to compare with"), "{text}");
+
+    let bad = run(
+        &sb,
+        &["ci", "summary", "--within", "soon", "--output", "-"],
+        &[],
+    );
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("--within"), "{}", bad.stderr);
+}
+
+#[test]
+fn github_base_falls_back_to_the_base_branch() {
+    let forge = MockForge::start();
+    let (sb, _) = repository();
+    // The base branch as actions/checkout fetches it.
+    sb.git(
+        &["update-ref", "refs/remotes/origin/main", "main"],
+        "2026-11-02T10:00:00Z",
+    );
+    sb.write("TEAM_ALLIANCE.md", team("- We start meetings on time.\n"));
+    commit(&sb, "push", "2026-11-02T10:00:00Z");
+    let vars = [
+        ("GITHUB_ACTIONS", "true"),
+        ("GITHUB_API_URL", forge.url.as_str()),
+        ("GITHUB_REPOSITORY", "alliance-cli/demo"),
+        ("GITHUB_REF", "refs/pull/9/merge"),
+        ("GITHUB_BASE_REF", "main"),
+        ("GITHUB_TOKEN", "t0ken"),
+    ];
+    let result = run(&sb, &["ci", "comment"], &vars);
+    assert_ok(&result);
+    assert!(
+        result.stdout.contains("pull request #9"),
+        "{}",
+        result.stdout
+    );
+    let comments = forge.comments();
+    assert_eq!(comments.len(), 1);
+    assert!(comments[0].body.contains("merge base of origin/main"));
+}

@@ -102,7 +102,13 @@ fn old_alliance(
     }
     let text = match history.read_at(commit, path, rev) {
         Ok(text) => text,
-        Err(HistoryError::Binary { .. } | HistoryError::NotUtf8 { .. }) => return Ok(None),
+        // Not text, or not a file at all there (a submodule): not an alliance.
+        Err(
+            HistoryError::Binary { .. }
+            | HistoryError::NotUtf8 { .. }
+            | HistoryError::NotAtRevision { .. }
+            | HistoryError::Git(_),
+        ) => return Ok(None),
         Err(e) => return Err(e),
     };
     let doc = Alliance::parse_text(path, text);
