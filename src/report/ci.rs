@@ -253,7 +253,9 @@ fn block(change: &AllianceChange) -> Block {
         Change::Changed => format!("### ✏️ Changed {path}{title}"),
     };
     let mut full = format!("\n{heading}\n\n{}\n", md_escape(&counts));
-    if change.diff.is_empty() {
+    if change.change == Change::Removed {
+        // What it said is in the base; the headline says how much goes.
+    } else if change.diff.is_empty() {
         full.push_str("\nNo change to what the alliance says (formatting or layout only).\n");
     } else {
         let mut body = Vec::new();

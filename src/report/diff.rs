@@ -175,7 +175,13 @@ pub fn markdown_changes(diff: &AllianceDiff, out: &mut dyn Write) -> io::Result<
         writeln!(out, "**Front matter**")?;
         writeln!(out)?;
         for change in &diff.front {
-            writeln!(out, "- {}", md_escape(&front_line(change)))?;
+            // `+ x joined` as a list item would be a nested list.
+            let line = match change {
+                FrontChange::PartyJoined { party } => format!("➕ {} joined", md_escape(party)),
+                FrontChange::PartyLeft { party } => format!("➖ {} left", md_escape(party)),
+                other => md_escape(&front_line(other)),
+            };
+            writeln!(out, "- {line}")?;
         }
     }
     for section in &diff.sections {
