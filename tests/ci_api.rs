@@ -310,7 +310,10 @@ fn added_alliance_is_shown_whole_and_removed_one_is_named() {
     assert!(body.contains("- ➕ **In private, the same week.**"));
     assert!(body.contains("- ➕ Ada (@\u{200b}ada) joined"), "{body}");
     assert!(body.contains("### ➖ Removed `TEAM_ALLIANCE.md` — Payments"));
-    assert!(body.contains("5 agreements removed, 2 parties left"), "{body}");
+    assert!(
+        body.contains("5 agreements removed, 2 parties left"),
+        "{body}"
+    );
     assert!(!body.contains("We reply within a day."), "{body}");
 }
 
