@@ -4,7 +4,6 @@ use std::io::Write;
 
 use super::new::{cadence, kind, parties, shown};
 use super::{AdoptArgs, Failed, today};
-use crate::report::sanitize;
 use crate::workspace::{Workspace, read_document};
 use crate::write::adopt::{self, AdoptOptions};
 
@@ -29,45 +28,12 @@ pub(super) fn run(args: &AdoptArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let doc = read_document(&args.file)?;
     let adopted = adopt::adopt(&doc, kind, &options)?;
     crate::write::atomic::write(&args.file, adopted.text.as_bytes(), true)?;
-    let added = adopted.added.join(", ");
-    writeln!(
+    crate::report::write::adopted(
+        &shown,
+        &kind.name,
+        &adopted,
+        !options.parties.is_empty(),
         out,
-        "adopted {shown} as a `{}` alliance titled \"{}\" (added {added})",
-        kind.name,
-        sanitize(&adopted.title)
     )?;
-    let mut missing = Vec::new();
-    for section in &adopted.sections {
-        match (&section.heading, section.line) {
-            (Some(heading), Some(line)) => writeln!(
-                out,
-                "  {:<28} <- ## {} (line {line})",
-                section.section,
-                sanitize(&heading.text)
-            )?,
-            _ => {
-                writeln!(out, "  {:<28} (missing)", section.section)?;
-                missing.push(section.section.as_str());
-            }
-        }
-    }
-    if options.parties.is_empty() {
-        writeln!(
-            out,
-            "no parties given: add them under `parties:` (or re-run with --party \"NAME <handle>\")"
-        )?;
-    }
-    if !missing.is_empty() {
-        writeln!(
-            out,
-            "missing: {}; rename a heading to match, or add the section",
-            missing
-                .iter()
-                .map(|s| format!("## {s}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )?;
-    }
-    writeln!(out, "next: run `alliance check {shown}`")?;
     Ok(0)
 }

@@ -44,24 +44,11 @@ pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> 
         )
         .map_err(refused)?,
     };
+    if !edited.changes.is_empty() {
+        write_atomic(&path, &edited)?;
+    }
     let shown = sanitize(&path.display().to_string()).into_owned();
-    if edited.changes.is_empty() {
-        writeln!(out, "{shown}: already up to date; nothing changed")?;
-        return Ok(0);
-    }
-    write_atomic(&path, &edited)?;
-    for change in &edited.changes {
-        let lines = if change.lines.start() == change.lines.end() {
-            format!("{}", change.lines.start())
-        } else {
-            format!("{}-{}", change.lines.start(), change.lines.end())
-        };
-        let what = match &change.old {
-            Some(old) => format!("{}: {} -> {}", change.what, old, change.new),
-            None => format!("{}: {}", change.what, change.new),
-        };
-        writeln!(out, "{shown}:{lines}: {}", sanitize(&what))?;
-    }
+    crate::report::write::reviewed(&shown, &edited, out)?;
     Ok(0)
 }
 

@@ -23,6 +23,7 @@ pub mod kinds;
 pub mod list;
 pub mod log;
 mod sarif;
+pub mod write;
 
 use std::borrow::Cow;
 use std::io::{self, Write};
