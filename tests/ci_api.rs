@@ -462,7 +462,10 @@ fn dry_run_touches_nothing_and_outside_ci_it_says_what_to_do() {
     let bad_base = run(&sb, &["ci", "comment", "--dry-run", "--base", "nope"], &[]);
     assert_eq!(bad_base.code, 2);
     assert!(
-        bad_base.stderr.contains("unknown revision"),
+        bad_base
+            .stderr
+            .contains("cannot compare with nope: it is not a commit in this clone")
+            && bad_base.stderr.contains("fetch-depth: 0"),
         "{}",
         bad_base.stderr
     );

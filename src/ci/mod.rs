@@ -59,6 +59,16 @@ pub enum CiError {
         "no base to compare with: pass --base REV (e.g. --base origin/main), or run on a pull request (GitHub: pull_request event; GitLab: CI_MERGE_REQUEST_DIFF_BASE_SHA)"
     )]
     NoBase,
+    /// The base is not in this clone (a shallow or single-branch checkout).
+    #[error(
+        "cannot compare with {base}: it is not a commit in this clone ({reason}); if it should be, fetch the history (GitHub: actions/checkout with `fetch-depth: 0`; GitLab: `GIT_DEPTH: \"0\"`)"
+    )]
+    BaseNotHere {
+        /// The base.
+        base: String,
+        /// What git said.
+        reason: String,
+    },
     /// The GitHub event file could not be read.
     #[error("cannot read the GitHub event file {path}: {reason}")]
     Event {

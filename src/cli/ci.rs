@@ -130,7 +130,15 @@ fn change_set(workspace: &Workspace, base: &str) -> Result<ChangeSet, Failed> {
         .collect();
     let root = history.root().to_path_buf();
     let is_alliance = |relative: &Path| now.contains(&canonical(&root.join(relative)));
-    Ok(changes::collect(&history, base, &is_alliance)?)
+    changes::collect(&history, base, &is_alliance).map_err(|e| match e {
+        crate::history::HistoryError::UnknownRevision { reason, .. } => {
+            Failed::Ci(CiError::BaseNotHere {
+                base: base.to_owned(),
+                reason,
+            })
+        }
+        other => Failed::History(other),
+    })
 }
 
 fn canonical(path: &Path) -> PathBuf {
