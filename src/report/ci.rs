@@ -320,6 +320,20 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_limit_counts_bytes_not_characters() {
+        let blocks: Vec<Block> = (0..100)
+            .map(|i| Block {
+                full: format!("\n### {i}\n{}\n", "é".repeat(500)),
+                short: format!("\n### {i}\n"),
+            })
+            .collect();
+        let text = fit("", &blocks, "", 50_000, bytes, "a limit");
+        assert!(bytes(&text) <= 50_000, "{}", bytes(&text));
+        assert!(chars(&text) < 50_000);
+        assert!(text.contains("headline only"));
+    }
+
+    #[test]
     fn paths_cannot_end_their_code_span() {
         assert_eq!(code_path("a`b\nc.md"), "`a'b c.md`");
     }
