@@ -413,7 +413,11 @@ fn gitlab_notes_are_created_then_updated_with_the_private_token() {
     // The summary is a Markdown artifact in the project folder.
     let summary = run(&sb, &["ci", "summary"], &vars);
     assert_ok(&summary);
-    assert!(Path::new(&sb.path().join("alliance-summary.md")).exists());
+    assert!(Path::new(&sb.path().join("ci-summary.md")).exists());
+    // The summary is not mistaken for an alliance afterwards.
+    let check = run(&sb, &["check"], &[]);
+    assert_ok(&check);
+    assert!(check.stdout.contains("checked 1 file"), "{}", check.stdout);
 }
 
 #[test]

@@ -22,8 +22,8 @@ pub use crate::report::ci::ChangeSet;
 pub const GITLAB_TOKEN_VAR: &str = "ALLIANCE_GITLAB_TOKEN";
 
 /// Where the summary goes outside GitHub Actions (GitLab keeps it as an
-/// artifact).
-pub const SUMMARY_FILE: &str = "alliance-summary.md";
+/// artifact). Not `*alliance*.md`: discovery would take it for an alliance.
+pub const SUMMARY_FILE: &str = "ci-summary.md";
 
 /// The largest event file read (GitHub's are a few hundred kilobytes).
 const EVENT_LIMIT: u64 = 16 * 1024 * 1024;

@@ -169,7 +169,7 @@ Exit codes: 0 posted, updated, nothing to do, or a read-only token;
 
 const CI_SUMMARY_HELP: &str = "\
 Appends to $GITHUB_STEP_SUMMARY in GitHub Actions; elsewhere (GitLab: keep
-it as an artifact) writes alliance-summary.md. Without a base (not a pull
+it as an artifact) writes ci-summary.md. Without a base (not a pull
 request, no --base) the summary has check and due only. Kept under GitHub's
 1 MiB by cutting detail from the end, saying what was cut. Findings do not
 fail this command: `alliance check` and `alliance due` do that.
@@ -200,7 +200,7 @@ pub struct CiSummaryArgs {
     /// Also list reviews due within this span: 14d, 2w, 1 month.
     #[arg(long, value_name = "SPAN")]
     pub within: Option<String>,
-    /// Where to write (default: $GITHUB_STEP_SUMMARY, else alliance-summary.md); `-` for standard output.
+    /// Where to write (default: $GITHUB_STEP_SUMMARY, else ci-summary.md); `-` for standard output.
     #[arg(long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 }
