@@ -587,3 +587,26 @@ fn github_base_falls_back_to_the_base_branch() {
     assert_eq!(comments.len(), 1);
     assert!(comments[0].body.contains("merge base of origin/main"));
 }
+
+#[test]
+fn a_forge_briefly_down_is_asked_again_and_a_lasting_error_is_exit_2() {
+    let forge = MockForge::start();
+    let (sb, base) = repository();
+    let gh = GitHubEnv::new(&forge.url, &base);
+    sb.write("TEAM_ALLIANCE.md", team("- We start meetings on time.\n"));
+    commit(&sb, "push", "2026-11-02T10:00:00Z");
+    forge.state.lock().expect("lock").unavailable = 1;
+    let result = run(&sb, &["ci", "comment"], &gh.vars());
+    assert_ok(&result);
+    assert_eq!(forge.comments().len(), 1);
+
+    forge.state.lock().expect("lock").unavailable = 10;
+    let down = run(&sb, &["ci", "comment"], &gh.vars());
+    assert_eq!(down.code, 2, "{}", down.stdout);
+    assert!(
+        down.stderr.contains("HTTP 503: Service Unavailable"),
+        "{}",
+        down.stderr
+    );
+    assert!(!down.stderr.contains("t0ken"));
+}

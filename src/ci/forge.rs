@@ -224,7 +224,7 @@ impl<'f> Client<'f> {
                     format!("{base}?per_page=100&page={page}&sort=asc&order_by=created_at")
                 }
             };
-            let answer = self.send("GET", &url, None)?;
+            let answer = self.get(&url)?;
             if answer.status == 403 {
                 return Ok(Found::Forbidden(message(&answer.body)));
             }
@@ -308,6 +308,26 @@ impl<'f> Client<'f> {
                 url: url.to_owned(),
                 reason: "no comment id in the answer".to_owned(),
             })
+    }
+
+    /// A GET, tried up to three times when the forge is briefly down (a
+    /// transport error or 502, 503, 504). Writes are never retried: the
+    /// forge may have done one whose answer was lost.
+    fn get(&self, url: &str) -> Result<Answer, ForgeError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = self.send("GET", url, None);
+            let retry = match &result {
+                Err(ForgeError::Transport { .. }) => true,
+                Ok(answer) => matches!(answer.status, 502..=504),
+                Err(_) => false,
+            };
+            if !retry || attempt >= 3 {
+                return result;
+            }
+            std::thread::sleep(Duration::from_secs(attempt));
+        }
     }
 
     fn send(

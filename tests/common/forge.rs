@@ -48,6 +48,8 @@ pub struct State {
     pub requests: Vec<Request>,
     /// Answer writes with 403, as GitHub does for a fork's token.
     pub read_only: bool,
+    /// Answer this many GETs with 503 first, as a forge briefly down.
+    pub unavailable: usize,
     next_id: u64,
 }
 
@@ -177,6 +179,7 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
         200 => "OK",
         201 => "Created",
         403 => "Forbidden",
+        503 => "Service Unavailable",
         _ => "Not Found",
     };
     let mut stream = reader.into_inner();
@@ -226,6 +229,10 @@ fn route(state: &mut State, request: &Request) -> (u16, Value) {
     };
     let forbidden = json!({"message": "Resource not accessible by integration"});
     match (request.method.as_str(), is_list, one) {
+        ("GET", _, _) if state.unavailable > 0 => {
+            state.unavailable -= 1;
+            (503, json!({"message": "Service Unavailable"}))
+        }
         ("GET", true, _) => {
             let list: Vec<Value> = state
                 .comments
