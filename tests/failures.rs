@@ -12,7 +12,7 @@ fn sandbox_with_pipe() -> Sandbox {
     let sb = Sandbox::new();
     sb.write("TEAM_ALLIANCE.md", team_doc("", TEAM_BODY));
     let pipe = sb.path().join("PIPE_ALLIANCE.md");
-    let made = std::process::Command::new("mkfifo")
+    let made = common::hermetic("mkfifo", sb.path())
         .arg(&pipe)
         .status()
         .expect("mkfifo");

@@ -31,7 +31,8 @@ pub(super) fn check(doc: &Alliance, kind: &Kind, draft: bool, out: &mut Vec<Find
         .unwrap_or_default();
     for (rule, found) in kind.sections.iter().zip(&matched.by_rule) {
         match found {
-            None => out.push(missing(doc, kind, rule, anchor)),
+            None if rule.required => out.push(missing(doc, kind, rule, anchor)),
+            None => {}
             Some(i) => {
                 if let Some(finding) = unanswered(doc, rule, &doc.sections[*i], draft) {
                     out.push(finding);

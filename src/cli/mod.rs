@@ -115,7 +115,7 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `alliance man > alliance.1`.
     Man,
-    /// In CI: the pull-request comment and the job summary for what a change does to the alliances.
+    /// For CI jobs: the pull-request comment and the job summary.
     #[command(subcommand, after_help = CI_HELP)]
     Ci(CiCommand),
 }

@@ -60,12 +60,13 @@ fn human(kind: &Kind, out: &mut dyn Write) -> io::Result<()> {
     if let Some(every) = &kind.default_every {
         writeln!(out, "  {} by default", reviewed(every))?;
     }
-    writeln!(out, "  required sections:")?;
+    writeln!(out, "  sections:")?;
     for section in &kind.sections {
-        let content = match section.content {
-            Content::Items => "list items",
-            Content::Text => "any content",
-            Content::Optional => "may be empty",
+        let content = match (section.required, section.content) {
+            (false, _) => "optional: may be absent",
+            (true, Content::Items) => "list items",
+            (true, Content::Text) => "any content",
+            (true, Content::Optional) => "may be empty",
         };
         let also = if section.aliases.is_empty() {
             String::new()
