@@ -92,9 +92,10 @@ fn missing(doc: &Alliance, kind: &Kind, rule: &SectionRule, anchor: Span) -> Fin
         ),
     )
     .help(format!(
-        "add `## {}` and {}",
+        "add `## {}` and {}; or, to keep the agreement's own sections, `alliance adopt {} --new-kind NAME` makes a kind of them",
         rule.name,
-        rule.help.as_deref().unwrap_or("fill it in")
+        rule.help.as_deref().unwrap_or("fill it in"),
+        doc.path.display()
     ))
     .at(doc, anchor)
 }

@@ -42,6 +42,9 @@ pub enum Failed {
     /// A file could not be written.
     #[error(transparent)]
     Write(#[from] WriteError),
+    /// No kind could be made from a document's headings.
+    #[error(transparent)]
+    NewKind(#[from] crate::write::adopt::NewKindError),
     /// A date argument is not a date.
     #[error("{flag}: {source}")]
     Date {

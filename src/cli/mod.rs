@@ -36,7 +36,8 @@ const ABOUT: &str = "Designed alliances as Markdown in git: scaffold, validate, 
 const AFTER_HELP: &str = "\
 Examples:
   alliance new team --party \"Ada Lovelace <ada>\" --party \"Grace Hopper <grace>\"
-  alliance adopt WORKING_AGREEMENT.md --kind team
+  alliance adopt WORKING_AGREEMENT.md --kind team --party \"Ada <ada>\" --party \"Grace <grace>\"
+  alliance adopt working_agreement.qmd --new-kind lab --party \"Ada <ada>\"   keep its own sections
   alliance check                     check every alliance in this repository
   alliance check TEAM_ALLIANCE.md    check one file
   alliance check --format github     annotate a pull request from GitHub Actions
@@ -451,10 +452,19 @@ answer (by name or alias) and which are missing, as `alliance check` would.
 
 A file that already has front matter (a Jekyll or GitBook page) is refused
 unless --merge: then the missing keys are appended inside its front matter,
-whose own lines stay as written.
+whose own lines stay as written. Running adopt again on an alliance of the
+same kind fills in what is still missing (the parties, say) and nothing else.
+
+Your agreement has its own sections (`## Values`, `## Process`)? Adopt it as
+it is with --new-kind NAME: alliance writes a repository kind NAME from the
+file's own headings (extending the closest built-in kind, so it keeps that
+kind's cadence and front matter), points .alliance.yaml at it, and adopts the
+file as that kind. Nothing in the body has to move.
 
 Examples:
   alliance adopt WORKING_AGREEMENT.md --kind team --party \"Ada <ada>\" --party \"Grace <grace>\"
+  alliance adopt WORKING_AGREEMENT.md --kind team --party \"Linus <linus>\"   add a party later
+  alliance adopt working_agreement.qmd --new-kind lab --party \"Ada <ada>\"
   alliance adopt docs/team-charter.md --kind team --merge
 
 Exit codes: 0 adopted, 2 could not (unknown kind, front matter present, unreadable file).";
@@ -535,8 +545,16 @@ pub struct AdoptArgs {
     /// The agreement to adopt (Markdown).
     pub file: PathBuf,
     /// The kind of alliance it is (`alliance kinds` lists them).
-    #[arg(long)]
-    pub kind: String,
+    #[arg(
+        long,
+        required_unless_present = "new_kind",
+        conflicts_with = "new_kind"
+    )]
+    pub kind: Option<String>,
+    /// Adopt it as it is: write a repository kind NAME from the file's own `##`
+    /// headings (extending the closest built-in kind) and adopt the file as that kind.
+    #[arg(long, value_name = "NAME")]
+    pub new_kind: Option<String>,
     /// The title (default: the file's first heading).
     #[arg(long)]
     pub title: Option<String>,

@@ -15,6 +15,10 @@
 //!   - name: Purpose
 //!     required: false         # may be absent altogether
 //! ```
+//!
+//! The base's order is kept, new sections coming last, unless the
+//! definition says `order: as-listed`: then its sections come first, in the
+//! order written, and the base's other sections after them.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -38,7 +42,20 @@ pub(super) struct Definition {
     #[serde(default)]
     pub default_every: Option<String>,
     #[serde(default)]
+    pub order: Order,
+    #[serde(default)]
     pub sections: Vec<SectionEntry>,
+}
+
+/// The order of an extending kind's sections.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(super) enum Order {
+    /// The base's order; new sections last.
+    #[default]
+    Base,
+    /// The sections listed first, in the order written; the base's others after.
+    AsListed,
 }
 
 /// One entry of `sections:`: a whole section, or (in an extending kind)
@@ -132,13 +149,26 @@ pub(super) fn resolve(
     let lines = LineIndex::new(text);
     let at = |needle: &str| line_of(text, &lines, needle);
     let mut sections: Vec<SectionRule> = base.map(|b| b.sections.clone()).unwrap_or_default();
+    let mut listed = Vec::new();
     for entry in def.sections {
         let line = at(&entry.name);
         let found = base.and_then(|_| sections.iter().position(|s| s.matches(&entry.name)));
         match found {
-            Some(i) => patch(&mut sections[i], entry),
-            None => sections.push(whole(entry, base, path, line)?),
+            Some(i) => {
+                patch(&mut sections[i], entry);
+                listed.push(i);
+            }
+            None => {
+                sections.push(whole(entry, base, path, line)?);
+                listed.push(sections.len() - 1);
+            }
         }
+    }
+    if def.order == Order::AsListed {
+        let mut ordered: Vec<Option<SectionRule>> = sections.into_iter().map(Some).collect();
+        let mut out: Vec<SectionRule> = listed.iter().filter_map(|&i| ordered[i].take()).collect();
+        out.extend(ordered.into_iter().flatten());
+        sections = out;
     }
     unique_names(&sections, path, &at)?;
     Ok(Resolved {

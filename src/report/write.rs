@@ -10,20 +10,22 @@ use crate::write::review::Edited;
 
 /// `adopt`'s report: what was added, which heading answers each of the
 /// kind's sections, and what to do next.
-pub fn adopted(
-    shown: &str,
-    kind: &str,
-    adopted: &Adopted,
-    parties_given: bool,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    writeln!(
-        out,
-        "adopted {shown} as a `{}` alliance titled \"{}\" (added {})",
-        sanitize(kind),
-        sanitize(&adopted.title),
-        adopted.added.join(", ")
-    )?;
+pub fn adopted(shown: &str, kind: &str, adopted: &Adopted, out: &mut dyn Write) -> io::Result<()> {
+    if adopted.added.is_empty() {
+        writeln!(
+            out,
+            "{shown} is already a `{}` alliance with nothing missing; nothing changed",
+            sanitize(kind)
+        )?;
+    } else {
+        writeln!(
+            out,
+            "adopted {shown} as a `{}` alliance titled \"{}\" (added {})",
+            sanitize(kind),
+            sanitize(&adopted.title),
+            adopted.added.join(", ")
+        )?;
+    }
     let mut missing = Vec::new();
     for section in &adopted.sections {
         let name = sanitize(&section.section);
@@ -39,10 +41,10 @@ pub fn adopted(
             }
         }
     }
-    if !parties_given {
+    if adopted.parties == 0 {
         writeln!(
             out,
-            "no parties given: add them under `parties:` (or re-run with --party \"NAME <handle>\")"
+            "no parties yet: re-run with --party \"NAME <handle>\" for each (or add them under `parties:`)"
         )?;
     }
     if !missing.is_empty() {

@@ -13,7 +13,7 @@ use std::path::Path;
 use jiff::civil::Date;
 
 use crate::document::dates::Cadence;
-use crate::document::yaml::yaml_scalar;
+use crate::document::yaml::{Node, Value, yaml_scalar};
 use crate::document::{Alliance, FrontMatterBlock, Heading, Span};
 use crate::kind::Kind;
 use crate::write::new::NewParty;
@@ -54,8 +54,11 @@ pub struct Adopted {
     pub title: String,
     /// Each section of the kind, with the heading that answers it.
     pub sections: Vec<SectionMatch>,
-    /// The keys added to the front matter (all of them unless merging).
+    /// The keys added to the front matter (all of them unless merging;
+    /// none when a re-run found nothing missing).
     pub added: Vec<&'static str>,
+    /// How many parties the adopted file names.
+    pub parties: usize,
 }
 
 /// Why a file could not be adopted.
@@ -68,7 +71,7 @@ pub enum AdoptError {
         path: std::path::PathBuf,
     },
     /// The file already names a kind.
-    #[error("{} is already an alliance (`alliance: {kind}`); nothing to adopt", path.display())]
+    #[error("{} is already a `{kind}` alliance; adopt it with --kind {kind} to fill in what is missing, or change `alliance:` by hand", path.display())]
     AlreadyAlliance {
         /// The file.
         path: std::path::PathBuf,
@@ -96,22 +99,27 @@ pub fn adopt(doc: &Alliance, kind: &Kind, options: &AdoptOptions) -> Result<Adop
             root,
             ..
         } => {
-            if let Some(existing) = &fields.kind {
-                return Err(AdoptError::AlreadyAlliance {
-                    path: doc.path.clone(),
-                    kind: existing.value.clone(),
-                });
-            }
-            if !options.merge {
-                return Err(AdoptError::HasFrontMatter {
-                    path: doc.path.clone(),
-                });
+            match &fields.kind {
+                // Adopted before as this kind: fill in what is still missing.
+                Some(existing) if existing.value == kind.name => {}
+                Some(existing) => {
+                    return Err(AdoptError::AlreadyAlliance {
+                        path: doc.path.clone(),
+                        kind: existing.value.clone(),
+                    });
+                }
+                None if !options.merge => {
+                    return Err(AdoptError::HasFrontMatter {
+                        path: doc.path.clone(),
+                    });
+                }
+                None => {}
             }
             let missing = keys(kind, &title, options)
                 .into_iter()
-                .filter(|(key, _)| root.entry(key).is_none())
+                .filter(|(key, _)| is_missing(root, key))
                 .collect();
-            merge(doc, *inner, missing)?
+            merge(doc, root, *inner, missing)?
         }
         _ => {
             return Err(cannot(
@@ -120,12 +128,13 @@ pub fn adopt(doc: &Alliance, kind: &Kind, options: &AdoptOptions) -> Result<Adop
             ));
         }
     };
-    read_back(doc, kind, &text)?;
+    let parties = read_back(doc, kind, &text)?;
     Ok(Adopted {
         text,
         title,
         sections: section_matches(doc, kind),
         added,
+        parties,
     })
 }
 
@@ -170,9 +179,24 @@ fn prepend(doc: &Alliance, keys: Vec<(&'static str, Vec<String>)>) -> (String, V
     (text, keys.iter().map(|(k, _)| *k).collect())
 }
 
-/// The missing keys appended inside an existing block-style mapping.
+/// Whether `key` is absent from the front matter, or present with nothing
+/// in it (`parties: []`, `parties:`), which a re-run may fill.
+fn is_missing(root: &Node, key: &str) -> bool {
+    match root.entry(key) {
+        None => true,
+        Some((_, value)) => match &value.value {
+            Value::Null => true,
+            Value::Seq(items) => items.is_empty(),
+            _ => false,
+        },
+    }
+}
+
+/// The missing keys appended inside an existing block-style mapping; an
+/// empty entry of the same key (`parties: []`) is removed first.
 fn merge(
     doc: &Alliance,
+    root: &Node,
     inner: Span,
     keys: Vec<(&'static str, Vec<String>)>,
 ) -> Result<(String, Vec<&'static str>), AdoptError> {
@@ -186,14 +210,48 @@ fn merge(
             "it is a flow mapping (`{...}`); add the keys by hand",
         ));
     }
+    // The empty entries' lines, last first so earlier offsets stay right.
+    let mut empty: Vec<Span> = keys
+        .iter()
+        .filter_map(|(key, _)| root.entry(key))
+        .map(|(k, v)| {
+            Span::new(
+                line_start(&doc.text, k.span.start),
+                line_end(&doc.text, v.span.end),
+            )
+        })
+        .collect();
+    empty.sort_by_key(|s| std::cmp::Reverse(s.start));
     let mut text = doc.text.clone();
-    text.insert_str(inner.end, &key_lines(&keys, doc.line_ending.as_str()));
+    let mut insert_at = inner.end;
+    for span in empty {
+        if span.end > inner.end || span.start < inner.start {
+            return Err(cannot(doc, "an empty key spans more than its own line"));
+        }
+        text.replace_range(span.start..span.end, "");
+        insert_at -= span.end - span.start;
+    }
+    text.insert_str(insert_at, &key_lines(&keys, doc.line_ending.as_str()));
     Ok((text, keys.iter().map(|(k, _)| *k).collect()))
+}
+
+/// The start of the line that holds byte `at`.
+fn line_start(text: &str, at: usize) -> usize {
+    text.get(..at)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1)
+}
+
+/// Just past the line ending of the line that holds byte `at`.
+fn line_end(text: &str, at: usize) -> usize {
+    text.get(at..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| at + i + 1)
 }
 
 /// Read the result back: it must be an alliance of this kind whose body
 /// is the original body, byte for byte.
-fn read_back(doc: &Alliance, kind: &Kind, text: &str) -> Result<(), AdoptError> {
+fn read_back(doc: &Alliance, kind: &Kind, text: &str) -> Result<usize, AdoptError> {
     let check = Alliance::parse_text(&doc.path, text.to_owned());
     let kind_ok = check
         .fields()
@@ -201,7 +259,7 @@ fn read_back(doc: &Alliance, kind: &Kind, text: &str) -> Result<(), AdoptError> 
         .is_some_and(|k| k.value == kind.name);
     let body_ok = check.text.get(check.body_start..) == doc.text.get(doc.body_start..);
     if kind_ok && body_ok {
-        Ok(())
+        Ok(check.fields().map_or(0, |f| f.parties.len()))
     } else {
         Err(cannot(
             doc,
@@ -227,15 +285,24 @@ fn section_matches(doc: &Alliance, kind: &Kind) -> Vec<SectionMatch> {
                 line,
             }
         })
+        // A section the kind does not require is only worth naming when
+        // the file has it.
+        .filter(|m| {
+            m.heading.is_some()
+                || kind
+                    .sections
+                    .iter()
+                    .any(|r| r.name == m.section && r.required)
+        })
         .collect()
 }
 
 /// The front-matter keys of an adopted alliance, each with its lines.
 fn keys(kind: &Kind, title: &str, options: &AdoptOptions) -> Vec<(&'static str, Vec<String>)> {
+    // Without parties, no `parties:` key: `check` asks for it and a re-run
+    // with --party fills it in.
     let mut parties = Vec::new();
-    if options.parties.is_empty() {
-        parties.push("parties: []".to_owned());
-    } else {
+    if !options.parties.is_empty() {
         parties.push("parties:".to_owned());
         for party in &options.parties {
             parties.push(format!("  - name: {}", yaml_scalar(&party.name)));
@@ -254,14 +321,16 @@ fn keys(kind: &Kind, title: &str, options: &AdoptOptions) -> Vec<(&'static str, 
     if let Some(next) = options.every.after(options.today) {
         review.push(format!("  next: {next}"));
     }
-    vec![
+    let mut keys = vec![
         ("alliance", vec![format!("alliance: {}", kind.name)]),
         ("title", vec![format!("title: {}", yaml_scalar(title))]),
         ("parties", parties),
         // The team already works by this agreement: it is in force.
         ("status", vec!["status: active".to_owned()]),
         ("review", review),
-    ]
+    ];
+    keys.retain(|(_, lines)| !lines.is_empty());
+    keys
 }
 
 /// A title from a file name: `team-norms.md` becomes `Team norms`.
@@ -277,4 +346,129 @@ fn title_from_path(path: &Path) -> String {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => "Alliance".to_owned(),
     }
+}
+
+/// A repository kind made from a document's own `##` headings, for
+/// `adopt --new-kind`: it extends the built-in kind whose sections the
+/// headings answer best (keeping its cadence, template and front-matter
+/// schema), asks for exactly the document's sections in the document's
+/// order, and leaves the base's other sections optional.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewKind {
+    /// The built-in kind it extends.
+    pub base: String,
+    /// The definition file's text (`NAME.kind.yaml`).
+    pub definition: String,
+}
+
+/// Why no kind can be made from the document.
+#[derive(Debug, thiserror::Error)]
+pub enum NewKindError {
+    /// The document has no `##` sections to make a kind of.
+    #[error("{} has no `##` sections to make a kind from; adopt it with --kind instead", path.display())]
+    NoSections {
+        /// The file.
+        path: std::path::PathBuf,
+    },
+    /// The name is not a kind name.
+    #[error("kind name `{0}` must be lower-case letters, digits and dashes")]
+    BadName(String),
+    /// A kind of that name exists already.
+    #[error("a kind named `{0}` exists already; choose another name, or adopt with --kind {0}")]
+    Exists(String),
+}
+
+/// The kind `name` for `doc`, extending the closest of `builtin`.
+pub fn new_kind(
+    doc: &Alliance,
+    name: &str,
+    kinds: &crate::kind::Kinds,
+) -> Result<NewKind, NewKindError> {
+    let name_ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !name_ok {
+        return Err(NewKindError::BadName(name.to_owned()));
+    }
+    if kinds.get(name).is_some() {
+        return Err(NewKindError::Exists(name.to_owned()));
+    }
+    if doc.sections.is_empty() {
+        return Err(NewKindError::NoSections {
+            path: doc.path.clone(),
+        });
+    }
+    let builtin = crate::kind::Kinds::builtin();
+    let base = closest(doc, &builtin);
+    let mut text = format!(
+        "# The agreement in {}, as it is: its own sections, in its own order.\n\
+         # Written by `alliance adopt --new-kind`; edit it as the agreement changes.\n\
+         # Sections of `{}` it does not have are optional here.\n\
+         name: {name}\nextends: {}\nsummary: {}\norder: as-listed\nsections:\n",
+        doc.path.display(),
+        base.name,
+        base.name,
+        yaml_scalar(&format!(
+            "The agreement in {}, adopted with its own sections.",
+            doc.path.display()
+        ))
+    );
+    let mut seen = std::collections::HashSet::new();
+    for section in &doc.sections {
+        // A heading with no words cannot name a section; one written twice
+        // is asked for once.
+        let key = crate::document::normalize_heading(&section.heading.text);
+        if key.is_empty() || !seen.insert(key) {
+            continue;
+        }
+        let content = if section.answered_items().next().is_some() {
+            "items"
+        } else {
+            "text"
+        };
+        let heading = section.heading.text.trim();
+        // A heading that answers one of the base's sections renames it, so
+        // the kind speaks the agreement's words; the base's name stays an
+        // alias.
+        match base.sections.iter().find(|r| r.matches(heading)) {
+            Some(rule) if rule.name != heading => text.push_str(&format!(
+                "  - name: {}\n    rename: {}\n",
+                yaml_scalar(&rule.name),
+                yaml_scalar(heading)
+            )),
+            _ => text.push_str(&format!("  - name: {}\n", yaml_scalar(heading))),
+        }
+        text.push_str(&format!("    content: {content}\n    required: true\n"));
+    }
+    for rule in &base.sections {
+        if !doc.sections.iter().any(|s| rule.matches(&s.heading.text)) {
+            text.push_str(&format!(
+                "  - name: {}\n    required: false\n",
+                yaml_scalar(&rule.name)
+            ));
+        }
+    }
+    Ok(NewKind {
+        base: base.name.clone(),
+        definition: text,
+    })
+}
+
+/// The built-in kind whose sections the document's headings answer most
+/// often (the first listed on a tie: `team`).
+fn closest<'k>(doc: &Alliance, builtin: &'k crate::kind::Kinds) -> &'k Kind {
+    let score = |kind: &Kind| {
+        kind.sections
+            .iter()
+            .filter(|rule| doc.sections.iter().any(|s| rule.matches(&s.heading.text)))
+            .count()
+    };
+    let mut best: Option<&Kind> = None;
+    for kind in builtin.iter() {
+        if best.is_none_or(|b| score(kind) > score(b)) {
+            best = Some(kind);
+        }
+    }
+    best.unwrap_or_else(|| unreachable!("the built-in kinds are never empty"))
 }
