@@ -161,6 +161,20 @@ pub enum Failed {
         /// Why.
         source: EditError,
     },
+    /// The CI's environment cannot be used (`alliance ci`).
+    #[error(transparent)]
+    Ci(#[from] crate::ci::CiError),
+    /// The forge's API failed (`alliance ci comment`).
+    #[error(transparent)]
+    Forge(#[from] crate::ci::forge::ForgeError),
+    /// The job summary could not be written.
+    #[error("cannot write the summary to {}: {source}", path.display())]
+    Summary {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
 }
 
 /// What is wrong with a `--set` argument.

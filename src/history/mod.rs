@@ -12,6 +12,7 @@
 //! without a parent having it, and is an iterator, so callers stop as soon
 //! as they have what they asked for.
 
+pub mod changed;
 pub mod reviews;
 
 use std::collections::{BinaryHeap, HashMap, HashSet};

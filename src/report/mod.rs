@@ -2,13 +2,17 @@
 //!
 //! One report type, many renderers: `human` (rustc-style snippets),
 //! `json` (stable, documented in `docs/json.md`), `github` (workflow
-//! commands), `sarif` (code scanning) and `junit` (CI test reports).
+//! commands), `sarif` (code scanning), `junit` (CI test reports) and
+//! `codequality` (GitLab); `ci` builds the pull-request comment and the job
+//! summary.
 //! Renderers write to a `Write` they are given; the library never prints.
 //! All text that came from a document goes through [`sanitize`] before it
 //! reaches a terminal.
 
 pub mod words;
 
+pub mod ci;
+mod codequality;
 pub mod diff;
 pub mod due;
 mod github;
@@ -46,6 +50,8 @@ pub enum Format {
     Sarif,
     /// JUnit XML, for GitLab, Jenkins and other CI test reports.
     Junit,
+    /// GitLab Code Quality JSON (fingerprints stable when lines move).
+    Codequality,
 }
 
 /// Whether to colour human output.
@@ -102,6 +108,7 @@ impl CheckReport {
             Format::Github => github::check(self, out),
             Format::Sarif => sarif::check(self, out),
             Format::Junit => junit::check(self, out),
+            Format::Codequality => codequality::check(self, out),
         }
     }
 }
