@@ -347,7 +347,11 @@ Examples:
   alliance list --format json         a full export: front matter, sections, items";
 
 const INIT_HELP: &str = "\
-Never replaces an existing file unless --force is given.
+Each part (the config, the CI job) is created when missing and kept when
+present, so running init again, or adding --ci later, is safe. --force
+rewrites only what the command names: the config for a bare `init`, the CI
+job with --ci. A GitLab pipeline of your own is never replaced: the job is
+written to .gitlab/alliance.yml for you to include.
 
 Examples:
   alliance init
@@ -406,7 +410,7 @@ pub struct InitArgs {
     /// Also write a CI workflow for this service.
     #[arg(long, value_enum)]
     pub ci: Option<Ci>,
-    /// Replace files that already exist.
+    /// Rewrite what this command names (the config, or the CI job with --ci) even if present.
     #[arg(long)]
     pub force: bool,
 }
