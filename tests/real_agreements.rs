@@ -240,3 +240,54 @@ fn kinds_naming_a_file_says_so() {
         run.stderr
     );
 }
+
+#[test]
+fn review_wins_are_celebrated_where_the_designed_template_says() {
+    let sb = Sandbox::new();
+    let run = on_day(
+        &sb,
+        &[
+            "new",
+            "designed",
+            "--party",
+            "Ada <ada>",
+            "--party",
+            "Grace <grace>",
+            "-o",
+            "D.md",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let before = sb.read("D.md");
+    let review = [
+        "review",
+        "D.md",
+        "--date",
+        "2026-12-01",
+        "--win",
+        "First quiet on-call",
+        "--win",
+        "Shipped v2",
+    ];
+    let run = sb.run(&review);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            ": ## Celebrate: listed 2026-12-01: First quiet on-call; 2026-12-01: Shipped v2\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    let after = sb.read("D.md");
+    assert!(
+        after.ends_with("> --win` records them here and in the review log.\n\n- 2026-12-01: First quiet on-call\n- 2026-12-01: Shipped v2\n"),
+        "{after}"
+    );
+    // Every byte of the body before the celebration is kept.
+    let body = &before[before.find("\n# ").unwrap_or(0)..];
+    assert!(after.contains(body.trim_end()));
+    // Recording the same review again changes nothing.
+    let again = sb.run(&review);
+    assert_eq!(again.stdout, "D.md: already up to date; nothing changed\n");
+    assert_eq!(sb.read("D.md"), after);
+}
