@@ -291,3 +291,66 @@ fn review_wins_are_celebrated_where_the_designed_template_says() {
     assert_eq!(again.stdout, "D.md: already up to date; nothing changed\n");
     assert_eq!(sb.read("D.md"), after);
 }
+
+#[test]
+fn diff_shows_a_recorded_review_for_people() {
+    let sb = Sandbox::new();
+    sb.write("TEAM_ALLIANCE.md", common::team_doc("", common::TEAM_BODY));
+    let date = "2026-11-01T10:00:00Z";
+    sb.git(&["init", "-q"], date);
+    sb.git(&["add", "."], date);
+    sb.git(&["commit", "-q", "-m", "Our alliance"], date);
+    let run = sb.run(&[
+        "review",
+        "TEAM_ALLIANCE.md",
+        "--date",
+        "2026-12-01",
+        "--note",
+        "Kept all",
+        "--win",
+        "Quiet on-call",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let human = sb.run(&["diff", "TEAM_ALLIANCE.md", "--from", "HEAD"]);
+    assert_eq!(human.code, 0, "{}", human.stderr);
+    assert!(
+        human
+            .stdout
+            .contains("review recorded on 2026-12-01: Kept all; wins: Quiet on-call"),
+        "{}",
+        human.stdout
+    );
+    assert!(!human.stdout.contains("[{"), "{}", human.stdout);
+    let markdown = sb.run(&[
+        "diff",
+        "TEAM_ALLIANCE.md",
+        "--from",
+        "HEAD",
+        "--format",
+        "markdown",
+    ]);
+    assert!(
+        markdown
+            .stdout
+            .contains("- review recorded on 2026-12-01: Kept all; wins: Quiet on-call\n"),
+        "{}",
+        markdown.stdout
+    );
+    let json = sb
+        .run(&[
+            "diff",
+            "TEAM_ALLIANCE.md",
+            "--from",
+            "HEAD",
+            "--format",
+            "json",
+        ])
+        .json();
+    let front = json["front"].as_array().cloned().unwrap_or_default();
+    assert!(
+        front.iter().any(|c| c["change"] == "reviewed"
+            && c["date"] == "2026-12-01"
+            && c["wins"][0] == "Quiet on-call"),
+        "{json}"
+    );
+}
