@@ -354,3 +354,87 @@ fn diff_shows_a_recorded_review_for_people() {
         "{json}"
     );
 }
+
+#[test]
+fn log_shows_each_commit_until_a_review_is_recorded_then_the_review_notes() {
+    let sb = Sandbox::new();
+    let doc = |agreements: &str| {
+        format!(
+            "---\nalliance: team\ntitle: T\nparties: [Ada <ada>, Grace <grace>]\nreview:\n  every: 3 months\n---\n\n# T\n\n## Agreements\n\n{agreements}"
+        )
+    };
+    sb.git(&["init", "-q"], "2026-01-01T10:00:00Z");
+    let commit = |text: &str, message: &str, date: &str| {
+        sb.write("TEAM_ALLIANCE.md", text);
+        sb.git(&["add", "."], date);
+        sb.git(&["commit", "-qm", message], date);
+    };
+    commit(
+        &doc("- We start on time.\n"),
+        "Our agreement",
+        "2026-01-12T10:00:00Z",
+    );
+    commit(
+        &doc("- We start on time.\n- We pair on hard problems.\n"),
+        "Add pairing",
+        "2026-02-03T10:00:00Z",
+    );
+    let run = sb.run(&["log"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "TEAM_ALLIANCE.md: 2 commits (no review recorded yet: `alliance review` records one)"
+    );
+    assert!(lines[1].starts_with("2026-01-12  "), "{}", run.stdout);
+    assert!(
+        lines[1].ends_with(
+            "  Ada Lovelace  first version: 1 agreement in 1 section, 2 parties  (Our agreement)"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[2].ends_with("  Ada Lovelace  1 agreement added  (Add pairing)"),
+        "{}",
+        run.stdout
+    );
+
+    // A recorded review shows its note and wins.
+    let run = sb.run(&[
+        "review",
+        "--date",
+        "2026-03-01",
+        "--note",
+        "Kept all",
+        "--win",
+        "Quiet on-call",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    sb.git(&["commit", "-qam", "March review"], "2026-03-01T10:00:00Z");
+    let run = sb.run(&["log"]);
+    assert!(
+        run.stdout
+            .contains("\n    note: Kept all\n    wins: Quiet on-call\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.starts_with("TEAM_ALLIANCE.md: 2 reviews\n"),
+        "{}",
+        run.stdout
+    );
+    let json = sb.run(&["log", "--format", "json"]).json();
+    assert_eq!(json["reviews"][1]["note"], "Kept all");
+    assert_eq!(json["reviews"][1]["wins"][0], "Quiet on-call");
+    assert!(json.get("commits").is_none());
+
+    // --commits still lists every commit.
+    let run = sb.run(&["log", "--commits", "--format", "json"]).json();
+    let messages: Vec<&str> = run["commits"]
+        .as_array()
+        .map(|c| c.iter().filter_map(|c| c["message"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(messages, ["Our agreement", "Add pairing", "March review"]);
+    assert_eq!(run["commits"][1]["summary"], "1 agreement added");
+}

@@ -211,11 +211,14 @@ pub struct CiSummaryArgs {
 const LOG_HELP: &str = "\
 A review is a commit in which the front matter's `review.last` changed, and
 the file's first commit. Each line says what changed since the previous
-review; commits between reviews are counted under the review that followed.
+review, then the note and wins the review recorded; commits between reviews
+are counted under the review that followed. Until a review is recorded (or
+with --commits), each commit that changed the agreement gets its own line.
 The file is followed through renames.
 
 Examples:
   alliance log TEAM_ALLIANCE.md
+  alliance log --commits                      every change, with author and message
   alliance log --format json | jq '.reviews[-1]'
 
 Exit codes: 0 fine, 2 could not run (not a git repository, file never
@@ -241,6 +244,10 @@ shallow clone that ends too early, a binary version).";
 pub struct LogArgs {
     /// The alliance (default: the repository's only alliance).
     pub path: Option<PathBuf>,
+    /// One line per commit that changed the agreement, with its own summary
+    /// (the default until a review is recorded).
+    #[arg(long)]
+    pub commits: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = crate::report::log::LogFormat::Human)]
     pub format: crate::report::log::LogFormat,
