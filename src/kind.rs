@@ -8,15 +8,17 @@
 //! `.alliance.yaml`. Definitions from a repository are validated when they
 //! are loaded: a broken one stops the run with a message naming its file.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::document::LineIndex;
-use crate::document::yaml;
+mod definition;
+
+use definition::{Definition, Resolved};
+
+use crate::document::{LineIndex, normalize_heading};
 
 /// Where a kind was defined.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,20 +51,20 @@ pub enum Content {
     Optional,
 }
 
-/// A section a kind requires.
-#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
+/// A section a kind asks for.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SectionRule {
     /// The section's name, as the template writes it.
     pub name: String,
     /// Other headings accepted for it.
-    #[serde(default)]
     pub aliases: Vec<String>,
     /// What counts as content.
     pub content: Content,
     /// What to write there, said to someone whose section is empty.
-    #[serde(default)]
     pub help: Option<String>,
+    /// Whether the section must be there (A030 when it is not). A section
+    /// that is not required is still checked for content when present.
+    pub required: bool,
 }
 
 impl SectionRule {
@@ -73,19 +75,6 @@ impl SectionRule {
             .chain(&self.aliases)
             .any(|n| normalize_heading(n) == heading)
     }
-}
-
-/// A kind's definition file, as written.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Definition {
-    name: String,
-    summary: String,
-    #[serde(default)]
-    default_path: Option<String>,
-    #[serde(default)]
-    default_every: Option<String>,
-    sections: Vec<SectionRule>,
 }
 
 /// A kind of alliance.
@@ -113,7 +102,7 @@ pub struct Kind {
     /// For a repository schema: its file and the kinds folder its `$ref`s
     /// may reach.
     schema_home: Option<SchemaHome>,
-    validator: OnceLock<Result<Validator, String>>,
+    validator: OnceLock<Result<Validator, SchemaCompileError>>,
 }
 
 /// Where a repository's schema lives, for resolving its references.
@@ -149,6 +138,17 @@ impl fmt::Debug for Validator {
     }
 }
 
+/// A kind's JSON Schema that does not compile, in the schema library's
+/// words (kept as text so the compiled-once result can be shared).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the `{kind}` kind's schema does not compile: {message}")]
+pub struct SchemaCompileError {
+    /// The kind.
+    pub kind: String,
+    /// What the schema library said.
+    pub message: String,
+}
+
 /// One way the front matter breaks the kind's JSON Schema.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SchemaError {
@@ -182,7 +182,10 @@ impl Kind {
     }
 
     /// Validate front matter (as JSON) against the kind's schema.
-    pub fn validate(&self, instance: &serde_json::Value) -> Result<Vec<SchemaError>, String> {
+    pub fn validate(
+        &self,
+        instance: &serde_json::Value,
+    ) -> Result<Vec<SchemaError>, SchemaCompileError> {
         let validator = self
             .validator
             .get_or_init(|| {
@@ -200,7 +203,7 @@ impl Kind {
     }
 
     fn from_definition(
-        def: Definition,
+        def: Resolved,
         origin: Origin,
         schema: serde_json::Value,
         template: Option<Template>,
@@ -243,7 +246,7 @@ fn compile_schema(
     schema: &serde_json::Value,
     trusted: bool,
     home: Option<&SchemaHome>,
-) -> Result<Validator, String> {
+) -> Result<Validator, SchemaCompileError> {
     let url = match home {
         _ if trusted => format!("https://json-schema.org/x-alliance-builtin/{name}.schema.json"),
         Some(home) => url::Url::from_file_path(&home.file)
@@ -257,12 +260,14 @@ fn compile_schema(
     compiler.use_loader(Box::new(KindsFolderLoader {
         home: home.cloned(),
     }));
+    let failed = |e: boon::CompileError| SchemaCompileError {
+        kind: name.to_owned(),
+        message: format!("{e:#}"),
+    };
     compiler
         .add_resource(&url, schema.clone())
-        .map_err(|e| format!("{e:#}"))?;
-    let index = compiler
-        .compile(&url, &mut schemas)
-        .map_err(|e| format!("{e:#}"))?;
+        .map_err(failed)?;
+    let index = compiler.compile(&url, &mut schemas).map_err(failed)?;
     Ok(Validator { schemas, index })
 }
 
@@ -361,12 +366,6 @@ fn collect_leaves(error: &boon::ValidationError<'_, '_>, out: &mut Vec<SchemaErr
     out.push(SchemaError { pointer, problem });
 }
 
-/// The largest template file a repository may provide.
-pub const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
-
-/// The largest kind definition a repository may provide.
-const MAX_DEFINITION_BYTES: u64 = 1024 * 1024;
-
 /// Why the kinds could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum KindError {
@@ -383,12 +382,6 @@ pub enum KindError {
         path: PathBuf,
         /// Why.
         source: std::io::Error,
-    },
-    /// The kinds folder named in the config is a file.
-    #[error("`kinds: {}` in .alliance.yaml names a file, not a folder; name the folder that holds NAME.kind.yaml files", path.display())]
-    NotAFolder {
-        /// The path.
-        path: PathBuf,
     },
     /// The kinds folder lies outside the repository.
     #[error("`kinds: {}` in .alliance.yaml leads outside the repository ({reason}); the kinds folder must be inside it", path.display())]
@@ -407,6 +400,12 @@ pub enum KindError {
         line: usize,
         /// What is wrong.
         message: String,
+    },
+    /// The kinds folder named in the config is a file.
+    #[error("kinds: {} (named in .alliance.yaml) is a file; name the folder that holds NAME.kind.yaml files", path.display())]
+    NotAFolder {
+        /// The path.
+        path: PathBuf,
     },
     /// The kinds folder named in the config does not exist.
     #[error("kinds folder {} (named in .alliance.yaml) does not exist", path.display())]
@@ -450,9 +449,11 @@ impl Kinds {
                 let path = PathBuf::from(format!("schemas/builtin-{i}.kind.yaml"));
                 // The built-in files are tested to parse (see the tests below);
                 // a failure here is a build defect, so it is made loud.
-                let def = parse_definition(&path, definition).unwrap_or_else(|e| {
-                    unreachable!("built-in kind definition does not parse: {e}")
-                });
+                let def = definition::parse(&path, definition)
+                    .and_then(|def| definition::resolve(def, None, &path, definition))
+                    .unwrap_or_else(|e| {
+                        unreachable!("built-in kind definition does not parse: {e}")
+                    });
                 let schema = serde_json::from_str(schema)
                     .unwrap_or_else(|e| unreachable!("built-in schema is not JSON: {e}"));
                 let template = Template {
@@ -466,118 +467,68 @@ impl Kinds {
         Kinds { kinds }
     }
 
-    /// The built-in kinds plus those defined in `folder` (which override
-    /// built-in kinds of the same name), a folder of the repository at
-    /// `root`. Every file is read through [`crate::workspace::read`].
+    /// The built-in kinds plus those defined in `folder`, which override
+    /// built-in kinds of the same name and may extend any kind (built in, or
+    /// another of the folder's, in any file order).
+    ///
+    /// `folder` is a folder of the repository at `root`; every file in it is
+    /// read through [`crate::workspace::read`], with the kinds folder as
+    /// its place (a link in it is followed only when it stays in it).
     pub fn with_folder(root: &Path, folder: Option<&Path>) -> Result<Kinds, KindError> {
-        use crate::workspace::read::{self, FileError};
         let mut kinds = Kinds::builtin();
         let Some(folder) = folder else {
             return Ok(kinds);
         };
-        let root_abs = read::lexical(root);
-        let named = read::lexical(folder);
-        if named.is_absolute() && root_abs.is_absolute() && !named.starts_with(&root_abs) {
-            return Err(KindError::FolderOutside {
-                path: folder.to_path_buf(),
-                reason: format!("it is not under {}", root.display()),
-            });
-        }
-        let real = match read::resolve_inside(root, folder) {
-            Ok(real) => real,
-            Err(FileError::NotFound { .. }) => {
-                return Err(KindError::NoFolder {
-                    path: folder.to_path_buf(),
-                });
+        let real = kinds_folder(root, folder)?;
+        let folder = real.as_path();
+        let mut pending = definitions(folder)?;
+        let builtin = Kinds::builtin();
+        // Each pass builds every definition whose base is ready; a pass
+        // that builds nothing leaves a cycle or an unknown base.
+        while !pending.is_empty() {
+            let before = pending.len();
+            // A base defined in the folder but not built yet is waited for,
+            // even when a built-in kind has its name.
+            let mut unbuilt: Vec<String> = pending.iter().map(|(_, _, d)| d.name.clone()).collect();
+            let mut waiting = Vec::new();
+            for (path, text, def) in pending {
+                let base = match def.extends.as_deref() {
+                    None => None,
+                    // A kind that extends its own name extends the built-in.
+                    Some(base) if base == def.name => builtin.get(base),
+                    Some(base) if unbuilt.iter().any(|n| n == base) => {
+                        waiting.push((path, text, def));
+                        continue;
+                    }
+                    Some(base) => match kinds.get(base) {
+                        Some(kind) => Some(kind),
+                        None => {
+                            waiting.push((path, text, def));
+                            continue;
+                        }
+                    },
+                };
+                let kind = load(folder, &path, &text, def, base, &kinds)?;
+                unbuilt.retain(|n| *n != kind.name);
+                kinds.kinds.retain(|k| k.name != kind.name);
+                kinds.kinds.push(kind);
             }
-            Err(FileError::LinkOutside { target, .. }) => {
-                return Err(KindError::FolderOutside {
-                    path: folder.to_path_buf(),
-                    reason: format!("a symbolic link to {}", target.display()),
-                });
-            }
-            Err(source) => return Err(KindError::Read { source }),
-        };
-        if !real.is_dir() {
-            return Err(KindError::NotAFolder {
-                path: folder.to_path_buf(),
-            });
-        }
-        // The kinds folder is the place of its files: a link in it is
-        // followed only when it stays in the folder, as for includes.
-        let read = |path: &Path, max: u64| {
-            let inside = path.file_name().map(|n| real.join(n)).unwrap_or_default();
-            read::read_text(&real, &inside, max).map_err(|source| KindError::Read { source })
-        };
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(folder)
-            .map_err(|source| KindError::List {
-                path: folder.to_path_buf(),
-                source,
-            })?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.to_string_lossy().ends_with(".kind.yaml"))
-            .collect();
-        entries.sort();
-        for path in entries {
-            let def = parse_definition(&path, &read(&path, MAX_DEFINITION_BYTES)?)?;
-            let stem = path
-                .file_name()
-                .map(|n| {
-                    n.to_string_lossy()
-                        .trim_end_matches(".kind.yaml")
-                        .to_owned()
-                })
-                .unwrap_or_default();
-            if stem != def.name {
+            if waiting.len() == before {
+                let (path, text, def) = &waiting[0];
+                let base = def.extends.as_deref().unwrap_or_default();
+                let line = text
+                    .find("extends:")
+                    .map_or(1, |at| LineIndex::new(text).line_col(text, at).0);
                 return Err(invalid(
-                    &path,
-                    1,
+                    path,
+                    line,
                     format!(
-                        "the file defines kind `{}` but is named `{stem}.kind.yaml`; name it `{}.kind.yaml`",
-                        def.name, def.name
+                        "`extends: {base}` names no kind here (or kinds that extend each other in a circle); the kinds are {}",
+                        one_of(&kinds.names())
                     ),
                 ));
             }
-            let schema_path = folder.join(format!("{}.schema.json", def.name));
-            let mut home = None;
-            let schema = if schema_path.symlink_metadata().is_ok() {
-                let text = read(&schema_path, MAX_SCHEMA_BYTES)?;
-                let schema: serde_json::Value = serde_json::from_str(&text)
-                    .map_err(|e| invalid(&schema_path, e.line(), format!("not JSON: {e}")))?;
-                let here = SchemaHome {
-                    root: root.to_path_buf(),
-                    file: real.join(format!("{}.schema.json", def.name)),
-                    folder: real.clone(),
-                };
-                compile_schema(&def.name, &schema, false, Some(&here)).map_err(|e| {
-                    invalid(&schema_path, 1, format!("not a valid JSON Schema: {e}"))
-                })?;
-                home = Some(here);
-                schema
-            } else {
-                // No schema of its own: the built-in one of the same name,
-                // else the team schema with this kind's name.
-                let base = kinds.get(&def.name).or_else(|| kinds.get("team"));
-                let mut schema = base.map(|k| k.schema.clone()).unwrap_or_default();
-                if let Some(kind) = schema.pointer_mut("/properties/alliance/const") {
-                    *kind = serde_json::Value::String(def.name.clone());
-                }
-                schema
-            };
-            let template_path = folder.join(format!("{}.md.j2", def.name));
-            let template = if template_path.symlink_metadata().is_ok() {
-                Some(Template {
-                    name: template_path.display().to_string(),
-                    source: read(&template_path, MAX_TEMPLATE_BYTES)?,
-                    folder: Some(folder.to_path_buf()),
-                })
-            } else {
-                kinds.get(&def.name).and_then(|k| k.template.clone())
-            };
-            let mut kind = Kind::from_definition(def, Origin::Repository(path), schema, template);
-            kind.schema_home = home;
-            kinds.kinds.retain(|k| k.name != kind.name);
-            kinds.kinds.push(kind);
+            pending = waiting;
         }
         Ok(kinds)
     }
@@ -598,112 +549,178 @@ impl Kinds {
     }
 }
 
+/// The kinds folder `folder` names, links resolved, once checked: inside
+/// the repository at `root`, and a folder.
+fn kinds_folder(root: &Path, folder: &Path) -> Result<PathBuf, KindError> {
+    use crate::workspace::read::{self, FileError};
+    let root_abs = read::lexical(root);
+    let named = read::lexical(folder);
+    if named.is_absolute() && root_abs.is_absolute() && !named.starts_with(&root_abs) {
+        return Err(KindError::FolderOutside {
+            path: folder.to_path_buf(),
+            reason: format!("it is not under {}", root.display()),
+        });
+    }
+    let real = match read::resolve_inside(root, folder) {
+        Ok(real) => real,
+        Err(FileError::NotFound { .. }) => {
+            return Err(KindError::NoFolder {
+                path: folder.to_path_buf(),
+            });
+        }
+        Err(FileError::LinkOutside { target, .. }) => {
+            return Err(KindError::FolderOutside {
+                path: folder.to_path_buf(),
+                reason: format!("a symbolic link to {}", target.display()),
+            });
+        }
+        Err(source) => return Err(KindError::Read { source }),
+    };
+    if !real.is_dir() {
+        return Err(KindError::NotAFolder {
+            path: folder.to_path_buf(),
+        });
+    }
+    Ok(real)
+}
+
+/// The folder's definition files, read and parsed, sorted by path.
+fn definitions(folder: &Path) -> Result<Vec<(PathBuf, String, Definition)>, KindError> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(folder)
+        .map_err(|source| KindError::List {
+            path: folder.to_path_buf(),
+            source,
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".kind.yaml"))
+        .collect();
+    entries.sort();
+    let mut out = Vec::new();
+    for path in entries {
+        let text = read(folder, &path, MAX_DEFINITION_BYTES)?;
+        let def = definition::parse(&path, &text)?;
+        let stem = path
+            .file_name()
+            .map(|n| {
+                n.to_string_lossy()
+                    .trim_end_matches(".kind.yaml")
+                    .to_owned()
+            })
+            .unwrap_or_default();
+        if stem != def.name {
+            return Err(invalid(
+                &path,
+                1,
+                format!(
+                    "the file defines kind `{}` but is named `{stem}.kind.yaml`; name it `{}.kind.yaml`",
+                    def.name, def.name
+                ),
+            ));
+        }
+        out.push((path, text, def));
+    }
+    Ok(out)
+}
+
+/// The largest template file a repository may provide.
+pub const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
+
+/// The largest kind definition a repository may provide.
+const MAX_DEFINITION_BYTES: u64 = 1024 * 1024;
+
+/// Read a file of the kinds folder `folder` (links resolved), by the rules
+/// of [`crate::workspace::read`] with the folder as its place.
+fn read(folder: &Path, path: &Path, max: u64) -> Result<String, KindError> {
+    let inside = path.file_name().map(|n| folder.join(n)).unwrap_or_default();
+    crate::workspace::read::read_text(folder, &inside, max)
+        .map_err(|source| KindError::Read { source })
+}
+
+/// Build one repository kind from its definition, its base, and the
+/// schema and template files beside it.
+fn load(
+    folder: &Path,
+    path: &Path,
+    text: &str,
+    def: Definition,
+    base: Option<&Kind>,
+    kinds: &Kinds,
+) -> Result<Kind, KindError> {
+    // Without a base or a schema of its own, a kind takes the built-in
+    // kind's schema of the same name, else the team schema.
+    let schema_base = base
+        .or_else(|| kinds.get(&def.name))
+        .or_else(|| kinds.get("team"));
+    let resolved = definition::resolve(def, base, path, text)?;
+    let schema_path = folder.join(format!("{}.schema.json", resolved.name));
+    let mut home = None;
+    let schema = if schema_path.symlink_metadata().is_ok() {
+        let text = read(folder, &schema_path, MAX_SCHEMA_BYTES)?;
+        let schema: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| invalid(&schema_path, e.line(), format!("not JSON: {e}")))?;
+        let here = SchemaHome {
+            root: folder.to_path_buf(),
+            file: schema_path.clone(),
+            folder: folder.to_path_buf(),
+        };
+        compile_schema(&resolved.name, &schema, false, Some(&here))
+            .map_err(|e| invalid(&schema_path, 1, format!("not a valid JSON Schema: {e}")))?;
+        home = Some(here);
+        schema
+    } else {
+        derived_schema(schema_base, &resolved.name)
+    };
+    let template_path = folder.join(format!("{}.md.j2", resolved.name));
+    let template = if template_path.symlink_metadata().is_ok() {
+        Some(Template {
+            name: template_path.display().to_string(),
+            source: read(folder, &template_path, MAX_TEMPLATE_BYTES)?,
+            folder: Some(folder.to_path_buf()),
+        })
+    } else {
+        base.or_else(|| kinds.get(&resolved.name))
+            .and_then(|k| k.template.clone())
+    };
+    let mut kind = Kind::from_definition(
+        resolved,
+        Origin::Repository(path.to_path_buf()),
+        schema,
+        template,
+    );
+    kind.schema_home = home;
+    Ok(kind)
+}
+
+/// `base`'s schema made this kind's own: its `alliance:` constant, `$id`
+/// and title name `name`.
+fn derived_schema(base: Option<&Kind>, name: &str) -> serde_json::Value {
+    let mut schema = base.map(|k| k.schema.clone()).unwrap_or_default();
+    if let Some(kind) = schema.pointer_mut("/properties/alliance/const") {
+        *kind = serde_json::Value::String(name.to_owned());
+    }
+    if let Some(object) = schema.as_object_mut() {
+        object.insert(
+            "$id".to_owned(),
+            format!("alliance:{name}.schema.json").into(),
+        );
+        let title = match base {
+            Some(base) => format!(
+                "`{name}` alliance front matter (from the `{}` kind)",
+                base.name
+            ),
+            None => format!("`{name}` alliance front matter"),
+        };
+        object.insert("title".to_owned(), title.into());
+    }
+    schema
+}
+
 fn invalid(path: &Path, line: usize, message: String) -> KindError {
     KindError::Invalid {
         path: path.to_path_buf(),
         line,
         message,
     }
-}
-
-fn parse_definition(path: &Path, text: &str) -> Result<Definition, KindError> {
-    let lines = LineIndex::new(text);
-    let root = yaml::parse_str(text).map_err(|e| {
-        let line = lines.line_col(text, e.span.start).0;
-        invalid(path, line, e.message)
-    })?;
-    let def: Definition =
-        serde_json::from_value(root.to_json()).map_err(|e| invalid(path, 1, e.to_string()))?;
-    let line_of = |needle: &str| {
-        text.find(needle)
-            .map(|at| lines.line_col(text, at).0)
-            .unwrap_or(1)
-    };
-    let name_ok = !def.name.is_empty()
-        && def
-            .name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !name_ok {
-        return Err(invalid(
-            path,
-            line_of("name:"),
-            format!(
-                "kind name `{}` must be lower-case letters, digits and dashes",
-                def.name
-            ),
-        ));
-    }
-    if def.sections.is_empty() {
-        return Err(invalid(
-            path,
-            line_of("sections:"),
-            "a kind needs at least one section".into(),
-        ));
-    }
-    let mut seen: HashMap<String, &str> = HashMap::new();
-    for section in &def.sections {
-        for name in std::iter::once(&section.name).chain(&section.aliases) {
-            let key = normalize_heading(name);
-            if key.is_empty() {
-                return Err(invalid(
-                    path,
-                    line_of(name),
-                    format!("section name `{name}` has no letters"),
-                ));
-            }
-            if let Some(other) = seen.insert(key, &section.name) {
-                return Err(invalid(
-                    path,
-                    line_of(name),
-                    format!(
-                        "`{name}` names both section `{other}` and section `{}`",
-                        section.name
-                    ),
-                ));
-            }
-        }
-    }
-    if let Some(every) = &def.default_every {
-        every
-            .parse::<crate::document::dates::Cadence>()
-            .map_err(|e| invalid(path, line_of("default_every:"), e.to_string()))?;
-    }
-    Ok(def)
-}
-
-/// A heading reduced to what identifies it: lower case, without numbering,
-/// emphasis, emoji, punctuation or extra spaces. `### **2. Ground Rules:**`
-/// becomes `ground rules`.
-pub fn normalize_heading(heading: &str) -> String {
-    let lower = heading.to_lowercase();
-    let words: String = lower
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '\'' || c == '’' {
-                c
-            } else {
-                ' '
-            }
-        })
-        .filter(|c| *c != '\'' && *c != '’')
-        .collect();
-    let mut words: Vec<&str> = words.split_whitespace().collect();
-    while words
-        .first()
-        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()) || roman(w))
-        && words.len() > 1
-    {
-        words.remove(0);
-    }
-    words.join(" ")
-}
-
-fn roman(word: &str) -> bool {
-    matches!(
-        word,
-        "i" | "ii" | "iii" | "iv" | "v" | "vi" | "vii" | "viii" | "ix" | "x"
-    )
 }
 
 /// A span-free helper for messages: the kind names as `a`, `b` or `c`.

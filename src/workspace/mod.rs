@@ -44,15 +44,82 @@ pub struct Workspace {
     pub kinds: Kinds,
 }
 
-/// Why a document could not be read.
+/// Why a file could not be read at all. Every command reports this the
+/// same way, in every format: "cannot read PATH: REASON", and exit 2; it is
+/// never a rule finding (the document was never seen).
+#[derive(Debug, thiserror::Error)]
+pub enum ReadProblem {
+    /// The file system refused (missing, permission, a link loop).
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The path is a folder.
+    #[error("is a folder, not a file")]
+    Folder,
+    /// A FIFO, socket or device: reading it could block or never end.
+    #[error("is not a regular file (a pipe, socket or device)")]
+    NotRegular,
+    /// Discovery could not walk into it.
+    #[error("{0}")]
+    Walk(ignore::Error),
+    /// A symbolic link (the file, or a folder on its way) leads out of the
+    /// repository.
+    #[error("leads through a symbolic link to {}, outside {}; alliance follows a link only when it stays inside", target.display(), root.display())]
+    LinkOutside {
+        /// Where it leads.
+        target: PathBuf,
+        /// The place it had to stay in.
+        root: PathBuf,
+    },
+    /// Larger than [`MAX_FILE_BYTES`].
+    #[error("the file is {} MB; alliance reads files up to {} MB", .bytes / (1024 * 1024), .limit / (1024 * 1024))]
+    TooLarge {
+        /// The file's size.
+        bytes: u64,
+        /// The limit.
+        limit: u64,
+    },
+}
+
+/// A file that could not be read, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read {}: {reason}", path.display())]
+pub struct UnreadFile {
+    /// The file, as the user or discovery named it.
+    pub path: PathBuf,
+    /// Why.
+    #[source]
+    pub reason: ReadProblem,
+}
+
+/// Why a document could not be read as text.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    /// The file system refused (missing, permission, a link loop, a folder).
-    #[error("{0}")]
-    Io(String),
-    /// The bytes are not text; `check` reports this as a finding.
-    #[error("not a text file")]
+    /// The file could not be read at all (exit 2 in every command).
+    #[error(transparent)]
+    Unread(#[from] UnreadFile),
+    /// The bytes are not UTF-8 text: a finding (A005) about the document.
+    #[error("{} is not UTF-8 text", .0.path.display())]
     NotText(Unreadable),
+}
+
+impl From<read::FileError> for ReadProblem {
+    fn from(e: read::FileError) -> ReadProblem {
+        match e {
+            read::FileError::NotFound { .. } => {
+                ReadProblem::Io(std::io::Error::from(std::io::ErrorKind::NotFound))
+            }
+            read::FileError::Folder { .. } => ReadProblem::Folder,
+            read::FileError::NotRegular { .. } => ReadProblem::NotRegular,
+            read::FileError::TooLarge { size, max, .. } => ReadProblem::TooLarge {
+                bytes: size,
+                limit: max,
+            },
+            read::FileError::LinkOutside { target, root, .. } => {
+                ReadProblem::LinkOutside { target, root }
+            }
+            read::FileError::Io { source, .. } => ReadProblem::Io(source),
+        }
+    }
 }
 
 impl Workspace {
@@ -106,7 +173,9 @@ pub fn read_document(path: &Path) -> Result<Alliance, ReadError> {
 /// the rules of [`read::read_file`]: a regular file, at most
 /// [`MAX_FILE_BYTES`], through no link that leaves the repository.
 pub fn read_document_in(root: &Path, path: &Path) -> Result<Alliance, ReadError> {
-    let bytes =
-        read::read_file(root, path, MAX_FILE_BYTES).map_err(|e| ReadError::Io(e.reason()))?;
+    let bytes = read::read_file(root, path, MAX_FILE_BYTES).map_err(|e| UnreadFile {
+        path: path.to_path_buf(),
+        reason: e.into(),
+    })?;
     Alliance::parse(path, bytes).map_err(ReadError::NotText)
 }
