@@ -551,23 +551,39 @@ fn init_is_all_or_nothing() {
 
 #[test]
 fn a_truncated_loose_object_fails_at_once_naming_it() {
-    let sb = repo();
-    let blob = git(sb.path(), &["rev-parse", "HEAD:TEAM_ALLIANCE.md"]);
-    let path = sb
-        .path()
-        .join(".git/objects")
-        .join(&blob[..2])
-        .join(&blob[2..]);
-    let bytes = std::fs::read(&path).expect("object");
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-    std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("truncate");
-    for args in [
-        &["log", "TEAM_ALLIANCE.md"][..],
-        &["diff", "TEAM_ALLIANCE.md"][..],
-    ] {
-        let run = hostile(sb.path(), args);
-        assert_refused(&run, &format!("git object {blob} is damaged"));
+    // The file's blob, the commit HEAD names, and its tree: each read by a
+    // different path through libgit2.
+    for object in ["HEAD:TEAM_ALLIANCE.md", "HEAD", "HEAD^{tree}"] {
+        let sb = repo();
+        let id = git(sb.path(), &["rev-parse", object]);
+        let path = sb.path().join(".git/objects").join(&id[..2]).join(&id[2..]);
+        let bytes = std::fs::read(&path).expect("object");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("truncate");
+        for args in [
+            &["log", "TEAM_ALLIANCE.md"][..],
+            &["diff", "TEAM_ALLIANCE.md"][..],
+        ] {
+            let run = hostile(sb.path(), args);
+            assert_refused(&run, &format!("git object {id} is damaged"));
+        }
     }
+}
+
+#[test]
+fn a_huge_packed_blob_is_refused_before_it_is_inflated() {
+    let sb = repo();
+    let big = format!(
+        "{}\n{}",
+        team_doc("", TEAM_BODY),
+        "x".repeat(40 * 1024 * 1024)
+    );
+    sb.write("TEAM_ALLIANCE.md", big);
+    git(sb.path(), &["commit", "-qam", "Grow"]);
+    git(sb.path(), &["gc", "-q"]);
+    sb.write("TEAM_ALLIANCE.md", team_doc("", TEAM_BODY));
+    let run = hostile(sb.path(), &["log", "TEAM_ALLIANCE.md"]);
+    assert_refused(&run, "alliance reads files up to");
 }
 
 #[test]

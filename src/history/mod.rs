@@ -326,6 +326,21 @@ impl History {
                 reason,
             }
         };
+        // A name git can turn into an id without reading an object (a ref,
+        // a full id) is checked before libgit2 reads the commit it names.
+        let named = self
+            .repo
+            .refname_to_id(rev)
+            .or_else(|_| {
+                self.repo
+                    .resolve_reference_from_short_name(rev)
+                    .and_then(|r| r.resolve())
+                    .and_then(|r| r.target().ok_or_else(|| git2::Error::from_str("symbolic")))
+            })
+            .or_else(|_| Oid::from_str(rev).map_err(|_| git2::Error::from_str("not an id")));
+        if let Ok(id) = named {
+            self.loose(id, "commit")?;
+        }
         let object = self.repo.revparse_single(rev).map_err(unknown)?;
         let commit = object.peel_to_commit().map_err(unknown)?;
         Ok(commit.id())

@@ -219,9 +219,12 @@ fn version(history: &History, change: Change) -> Result<Version, HistoryError> {
 }
 
 fn head(history: &History, path: &Path) -> Result<Oid, HistoryError> {
-    history
-        .resolve("HEAD")
-        .map_err(|_| HistoryError::NeverTracked(path.to_path_buf()))
+    history.resolve("HEAD").map_err(|e| match e {
+        // A damaged or oversized HEAD commit says so; no HEAD at all means
+        // nothing was ever committed.
+        HistoryError::Damaged { .. } | HistoryError::TooLarge { .. } => e,
+        _ => HistoryError::NeverTracked(path.to_path_buf()),
+    })
 }
 
 /// The review log of `path`. Versions are read one at a time, oldest
