@@ -843,3 +843,13 @@ fn a_named_pipe_is_never_opened_to_peek_at_it() {
         run.stdout
     );
 }
+
+#[test]
+fn review_of_a_file_in_another_repository_writes_in_that_repository() {
+    let other = repo();
+    let here = Sandbox::new();
+    let path = other.path().join("TEAM_ALLIANCE.md");
+    let run = hostile(here.path(), &["review", path.to_str().expect("utf-8")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(other.read("TEAM_ALLIANCE.md").contains("last: 2026-11-01"));
+}

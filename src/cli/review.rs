@@ -56,8 +56,7 @@ pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> 
 /// what was read (see [`crate::write::atomic`]: links are refused, the
 /// file keeps its permissions).
 fn write_atomic(path: &Path, read: &str, edited: &Edited) -> Result<(), Failed> {
-    let cwd = std::env::current_dir().map_err(crate::workspace::WorkspaceError::CurrentDir)?;
-    let root = crate::workspace::config::repository_root(&cwd);
+    let root = crate::workspace::root_of(path);
     crate::write::atomic::write(
         &root,
         path,

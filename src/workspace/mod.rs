@@ -165,8 +165,21 @@ impl Workspace {
 /// Read and parse the document at `path`, in the repository around the
 /// current folder.
 pub fn read_document(path: &Path) -> Result<Alliance, ReadError> {
+    read_document_in(&root_of(path), path)
+}
+
+/// The repository a file the user named belongs to: the nearest folder
+/// above it (as named, links not resolved) with a `.git` entry, else the
+/// current folder.
+pub fn root_of(path: &Path) -> PathBuf {
     let cwd = std::env::current_dir().unwrap_or_default();
-    read_document_in(&repository_root(&cwd), path)
+    let absolute = read::lexical(&cwd.join(path));
+    match absolute.parent() {
+        Some(folder) if folder.join(".git").exists() || repository_root(folder) != folder => {
+            repository_root(folder)
+        }
+        _ => repository_root(&cwd),
+    }
 }
 
 /// Read and parse the document at `path` in the repository at `root`, by
