@@ -853,3 +853,30 @@ fn review_of_a_file_in_another_repository_writes_in_that_repository() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(other.read("TEAM_ALLIANCE.md").contains("last: 2026-11-01"));
 }
+
+#[test]
+fn rename_detection_never_reads_a_truncated_object() {
+    let sb = Sandbox::new();
+    git(sb.path(), &["init", "-q", "-b", "main", "."]);
+    sb.write("TEAM.md", team_doc("", TEAM_BODY));
+    sb.write(
+        "notes.md",
+        "Notes that are deleted when the alliance is renamed.\n".repeat(50),
+    );
+    git(sb.path(), &["add", "."]);
+    git(sb.path(), &["commit", "-qm", "Start"]);
+    let notes = git(sb.path(), &["rev-parse", "HEAD:notes.md"]);
+    git(sb.path(), &["mv", "TEAM.md", "TEAM_ALLIANCE.md"]);
+    git(sb.path(), &["rm", "-q", "notes.md"]);
+    git(sb.path(), &["commit", "-qm", "Rename"]);
+    let path = sb
+        .path()
+        .join(".git/objects")
+        .join(&notes[..2])
+        .join(&notes[2..]);
+    let bytes = std::fs::read(&path).expect("object");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("truncate");
+    let run = hostile(sb.path(), &["log", "TEAM_ALLIANCE.md"]);
+    assert_refused(&run, &format!("git object {notes} is damaged"));
+}

@@ -434,6 +434,27 @@ impl History {
         Ok(bytes)
     }
 
+    /// Blob `id` is complete (when loose) and within the size cap.
+    fn blob_size_ok(&self, id: Oid) -> Result<(), HistoryError> {
+        if self.loose(id, "file content")?.is_some() {
+            return Ok(());
+        }
+        let (size, _) = self
+            .repo
+            .odb()?
+            .read_header(id)
+            .map_err(|e| self.damaged(e, id, "file content"))?;
+        let size = u64::try_from(size).unwrap_or(u64::MAX);
+        if size > MAX_FILE_BYTES {
+            return Err(HistoryError::TooLarge {
+                id: id.to_string(),
+                size,
+                max: MAX_FILE_BYTES,
+            });
+        }
+        Ok(())
+    }
+
     /// A loose object, read and checked complete; `None` when it is not
     /// loose (libgit2 reads packed objects safely).
     fn loose(
@@ -542,6 +563,22 @@ impl History {
         let old = parent.tree()?;
         let new = commit.tree()?;
         let mut diff = self.repo.diff_tree_to_tree(Some(&old), Some(&new), None)?;
+        // Rename detection reads every added and deleted file: each is
+        // checked complete before libgit2 reads it, and a commit with a file
+        // over the size cap is not searched for renames (the file counts as
+        // created there) rather than inflated.
+        for delta in diff.deltas() {
+            for file in [delta.old_file(), delta.new_file()] {
+                if file.id().is_zero() || file.mode() == git2::FileMode::Commit {
+                    continue;
+                }
+                match self.blob_size_ok(file.id()) {
+                    Ok(()) => {}
+                    Err(HistoryError::TooLarge { .. }) => return Ok(None),
+                    Err(e) => return Err(e),
+                }
+            }
+        }
         diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
         Ok(diff
             .deltas()
