@@ -669,6 +669,20 @@ fn dispatch(
     }
 }
 
+/// `f` of each file, in order: on every core for many files, on this thread
+/// for one (starting the thread pool costs more than a file).
+pub(super) fn map_files<'a, C: Sync, T: Send>(
+    files: &'a [C],
+    f: impl Fn(&'a C) -> T + Sync + Send,
+) -> Vec<T> {
+    use rayon::prelude::*;
+    if files.len() <= 1 {
+        files.iter().map(f).collect()
+    } else {
+        files.par_iter().map(f).collect()
+    }
+}
+
 /// The environment variable that replaces today's date.
 pub const TODAY_VAR: &str = "ALLIANCE_TODAY";
 
