@@ -620,7 +620,38 @@ where
         color: use_color(cli.color),
     };
     crate::history::tune_for_reading();
-    let result = match cli.command {
+    // Output is buffered here, once for every command: line-buffered
+    // standard output cost `due` one system call per line.
+    let mut buffered = io::BufWriter::with_capacity(64 * 1024, out);
+    let result = dispatch(cli.command, style, &mut buffered, err);
+    let flushed = buffered.flush();
+    let result = match (result, flushed) {
+        (Ok(code), Ok(())) => Ok(code),
+        (Ok(_), Err(e)) => Err(Failed::Io(e)),
+        (Err(e), _) => Err(e),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failed::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            // One line per problem, each led by the program's name, so no
+            // text can start a line of its own in a terminal or a CI log.
+            for line in e.to_string().lines() {
+                let _ = writeln!(err, "alliance: {}", crate::report::sanitize(line));
+            }
+            2
+        }
+    }
+}
+
+/// Run one command.
+fn dispatch(
+    command: Command,
+    style: Style,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, Failed> {
+    match command {
         Command::Check(args) => check::run(&args, style, out),
         Command::Kinds(args) => kinds::run(&args, out),
         Command::New(args) => new::run(&args, out),
@@ -636,18 +667,20 @@ where
         Command::Man(args) => completions::man(&args, out),
         Command::Ci(CiCommand::Comment(args)) => ci::comment(&args, out, err),
         Command::Ci(CiCommand::Summary(args)) => ci::summary(&args, out),
-    };
-    match result {
-        Ok(code) => code,
-        Err(Failed::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
-        Err(e) => {
-            // One line per problem, each led by the program's name, so no
-            // text can start a line of its own in a terminal or a CI log.
-            for line in e.to_string().lines() {
-                let _ = writeln!(err, "alliance: {}", crate::report::sanitize(line));
-            }
-            2
-        }
+    }
+}
+
+/// `f` of each file, in order: on every core for many files, on this thread
+/// for one (starting the thread pool costs more than a file).
+pub(super) fn map_files<'a, C: Sync, T: Send>(
+    files: &'a [C],
+    f: impl Fn(&'a C) -> T + Sync + Send,
+) -> Vec<T> {
+    use rayon::prelude::*;
+    if files.len() <= 1 {
+        files.iter().map(f).collect()
+    } else {
+        files.par_iter().map(f).collect()
     }
 }
 
