@@ -251,8 +251,9 @@ fn check_kind(path: &Path, meta: &std::fs::Metadata, max: u64) -> Result<(), Fil
     Ok(())
 }
 
+/// Open `path` for reading without ever waiting (a FIFO opens at once).
 #[cfg(unix)]
-fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+pub fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
     let flags = rustix::fs::OFlags::NONBLOCK.bits();
     std::fs::OpenOptions::new()
@@ -261,8 +262,9 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
         .open(path)
 }
 
+/// Open `path` for reading.
 #[cfg(not(unix))]
-fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+pub fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
 }
 

@@ -363,7 +363,8 @@ struct Locked {
 
 impl Locked {
     fn open(path: &Path) -> Result<Locked, WriteError> {
-        let file = match std::fs::File::open(path) {
+        // Never a plain open: a FIFO swapped in would block it.
+        let file = match crate::workspace::read::open_nonblocking(path) {
             Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(WriteError::Changed {
@@ -490,7 +491,7 @@ fn clean_stale(folder: &Path) {
 #[cfg(unix)]
 fn unlocked(path: &Path) -> bool {
     use rustix::fs::{FlockOperation, flock};
-    std::fs::File::open(path)
+    crate::workspace::read::open_nonblocking(path)
         .is_ok_and(|file| flock(&file, FlockOperation::NonBlockingLockExclusive).is_ok())
 }
 
