@@ -880,3 +880,24 @@ fn rename_detection_never_reads_a_truncated_object() {
     let run = hostile(sb.path(), &["log", "TEAM_ALLIANCE.md"]);
     assert_refused(&run, &format!("git object {notes} is damaged"));
 }
+
+#[test]
+fn a_revision_reaching_through_a_truncated_commit_fails_naming_it() {
+    let sb = repo();
+    for n in 0..2 {
+        sb.write("TEAM_ALLIANCE.md", team_doc(&format!("# {n}\n"), TEAM_BODY));
+        git(sb.path(), &["commit", "-qam", "More"]);
+    }
+    let id = git(sb.path(), &["rev-parse", "HEAD~1"]);
+    let path = sb.path().join(".git/objects").join(&id[..2]).join(&id[2..]);
+    let bytes = std::fs::read(&path).expect("object");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("truncate");
+    for rev in ["HEAD~2", "HEAD^^", "main~1^1"] {
+        let run = hostile(
+            sb.path(),
+            &["diff", "TEAM_ALLIANCE.md", "--from", rev, "--to", "HEAD"],
+        );
+        assert_refused(&run, &format!("git object {id} is damaged"));
+    }
+}

@@ -348,9 +348,63 @@ impl History {
         if let Ok(id) = named {
             self.loose(id, "commit")?;
         }
+        self.check_ancestry(rev)?;
         let object = self.repo.revparse_single(rev).map_err(unknown)?;
         let commit = object.peel_to_commit().map_err(unknown)?;
         Ok(commit.id())
+    }
+
+    /// For `NAME~N` and `NAME^N` chains, check each loose commit on the way
+    /// before libgit2's revparse reads it. Other revision syntax is left to
+    /// libgit2; a name that resolves to nothing is left for it to report.
+    fn check_ancestry(&self, rev: &str) -> Result<(), HistoryError> {
+        let Some(at) = rev.find(['~', '^']) else {
+            return Ok(());
+        };
+        let (base, mut suffix) = rev.split_at(at);
+        let Ok(mut id) = self
+            .repo
+            .refname_to_id(base)
+            .or_else(|_| {
+                self.repo
+                    .resolve_reference_from_short_name(base)
+                    .and_then(|r| r.resolve())
+                    .and_then(|r| r.target().ok_or_else(|| git2::Error::from_str("symbolic")))
+            })
+            .or_else(|_| Oid::from_str(base))
+        else {
+            return Ok(());
+        };
+        while let Some(op) = suffix.chars().next() {
+            if op != '~' && op != '^' {
+                return Ok(());
+            }
+            let digits: String = suffix[1..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            suffix = &suffix[1 + digits.len()..];
+            let n: usize = if digits.is_empty() {
+                1
+            } else {
+                match digits.parse() {
+                    Ok(n) => n,
+                    Err(_) => return Ok(()),
+                }
+            };
+            // `~N` is N first parents; `^N` is the N-th parent (`^0`: itself).
+            let steps = if op == '~' { n } else { usize::from(n > 0) };
+            let index = if op == '^' { n.saturating_sub(1) } else { 0 };
+            for _ in 0..steps {
+                let commit = self.commit(id)?;
+                match commit.parent_id(index) {
+                    Ok(parent) => id = parent,
+                    Err(_) => return Ok(()),
+                }
+            }
+        }
+        self.loose(id, "commit")?;
+        Ok(())
     }
 
     /// The merge base of `rev` and `HEAD`.
