@@ -236,7 +236,9 @@ impl History {
             .map(Path::to_path_buf)
             .ok_or_else(|| HistoryError::Bare(repo.path().to_path_buf()))?;
         let shallow = if repo.is_shallow() {
-            std::fs::read_to_string(repo.path().join("shallow"))
+            // A regular file only, capped (a line per boundary commit).
+            crate::workspace::read::read_head(&repo.path().join("shallow"), MAX_FILE_BYTES)
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
                 .unwrap_or_default()
                 .lines()
                 .filter_map(|l| Oid::from_str(l.trim()).ok())
