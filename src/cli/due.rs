@@ -16,17 +16,7 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         })?,
         None => super::today()?,
     };
-    let within = args
-        .within
-        .as_deref()
-        .map(|w| {
-            w.parse::<crate::document::dates::Cadence>()
-                .map_err(|source| Failed::Cadence {
-                    flag: "--within",
-                    source,
-                })
-        })
-        .transpose()?;
+    let within = super::within(args.within.as_deref())?;
     if within.as_ref().is_some_and(|c| c.after(today).is_none()) {
         return Err(Failed::WithinPastCalendar {
             span: args.within.clone().unwrap_or_default(),

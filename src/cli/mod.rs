@@ -684,6 +684,19 @@ pub(super) fn map_files<'a, C: Sync, T: Send>(
     }
 }
 
+/// `--within SPAN`, read: `due` and `ci summary` share it.
+pub(super) fn within(
+    span: Option<&str>,
+) -> Result<Option<crate::document::dates::Cadence>, Failed> {
+    span.map(|w| {
+        w.parse().map_err(|source| Failed::Cadence {
+            flag: "--within",
+            source,
+        })
+    })
+    .transpose()
+}
+
 /// The environment variable that replaces today's date.
 pub const TODAY_VAR: &str = "ALLIANCE_TODAY";
 
