@@ -183,7 +183,7 @@ impl Node {
 /// definition): spans are bytes of `text`.
 pub fn parse_str(text: &str) -> Result<Node, YamlError> {
     let lines = super::LineIndex::new(text);
-    parse_located(text, &|line, col| lines.byte_at_in(text, line, col, 0))
+    parse_located(text, &|line, col| lines.byte_at(text, line, col))
 }
 
 /// Parse the YAML text `yaml`. `locate` turns a parser position (1-based
