@@ -396,8 +396,8 @@ impl Kinds {
                     &path,
                     1,
                     format!(
-                        "the file defines kind `{}` but is named `{stem}.kind.yaml`; name it `{}.kind.yaml`",
-                        def.name, def.name
+                        "the file defines kind `{name}` but is named `{stem}.kind.yaml`; name it `{name}.kind.yaml`",
+                        name = crate::document::clip(&def.name, 80),
                     ),
                 ));
             }
@@ -461,19 +461,83 @@ fn invalid(path: &Path, line: usize, message: String) -> KindError {
     }
 }
 
+/// The first node of a kind definition that does not fit [`Definition`],
+/// in file order, so a message from serde (which knows no lines) points at
+/// the line it is about.
+fn definition_offender(root: &yaml::Node) -> Option<crate::document::Span> {
+    use yaml::Value;
+    let text = |node: &yaml::Node| matches!(node.value, Value::Str(_));
+    let Value::Map(entries) = &root.value else {
+        return Some(root.span);
+    };
+    for (key, value) in entries {
+        match key.as_str() {
+            Some("name" | "summary") if !text(value) => return Some(value.span),
+            Some("default_path" | "default_every")
+                if !text(value) && value.value != Value::Null =>
+            {
+                return Some(value.span);
+            }
+            Some("name" | "summary" | "default_path" | "default_every") => {}
+            Some("sections") => {
+                let Some(sections) = value.as_seq() else {
+                    return Some(value.span);
+                };
+                if let Some(at) = sections.iter().find_map(section_offender) {
+                    return Some(at);
+                }
+            }
+            _ => return Some(key.span),
+        }
+    }
+    None
+}
+
+fn section_offender(section: &yaml::Node) -> Option<crate::document::Span> {
+    use yaml::Value;
+    let Value::Map(entries) = &section.value else {
+        return Some(section.span);
+    };
+    for (key, value) in entries {
+        let fits = match key.as_str() {
+            Some("name") => matches!(value.value, Value::Str(_)),
+            Some("help") => matches!(value.value, Value::Str(_) | Value::Null),
+            Some("content") => {
+                matches!(value.as_str(), Some("items" | "text" | "any" | "optional"))
+            }
+            Some("aliases") => value
+                .as_seq()
+                .is_some_and(|a| a.iter().all(|n| matches!(n.value, Value::Str(_)))),
+            _ => return Some(key.span),
+        };
+        if !fits {
+            let bad_alias = value
+                .as_seq()
+                .and_then(|a| a.iter().find(|n| !matches!(n.value, Value::Str(_))));
+            return Some(bad_alias.map_or(value.span, |n| n.span));
+        }
+    }
+    // A required key is missing: point at the section.
+    let has = |k: &str| section.get(k).is_some();
+    (!has("name") || !has("content")).then_some(section.span)
+}
+
 fn parse_definition(path: &Path, text: &str) -> Result<Definition, KindError> {
     let lines = LineIndex::new(text);
     let root = yaml::parse_str(text).map_err(|e| {
         let line = lines.line_col(text, e.span.start).0;
         invalid(path, line, e.message)
     })?;
-    let def: Definition =
-        serde_json::from_value(root.to_json()).map_err(|e| invalid(path, 1, e.to_string()))?;
-    let line_of = |needle: &str| {
-        text.find(needle)
-            .map(|at| lines.line_col(text, at).0)
-            .unwrap_or(1)
-    };
+    let def: Definition = serde_json::from_value(root.to_json()).map_err(|e| {
+        let at = definition_offender(&root).unwrap_or(root.span);
+        let message = crate::document::clip(&e.to_string(), 200).into_owned();
+        invalid(path, lines.line_col(text, at.start).0, message)
+    })?;
+    // Messages point at the node they are about; the text they quote from
+    // the file is clipped, so a 200 KB name makes a one-line message.
+    let line_at =
+        |node: Option<&yaml::Node>| node.map_or(1, |n| lines.line_col(text, n.span.start).0);
+    let clip = |s: &str| crate::document::clip(s, 80).into_owned();
     let name_ok = !def.name.is_empty()
         && def
             .name
@@ -482,38 +546,52 @@ fn parse_definition(path: &Path, text: &str) -> Result<Definition, KindError> {
     if !name_ok {
         return Err(invalid(
             path,
-            line_of("name:"),
+            line_at(root.get("name")),
             format!(
                 "kind name `{}` must be lower-case letters, digits and dashes",
-                def.name
+                clip(&def.name)
             ),
         ));
     }
+    let section_nodes = root.get("sections").and_then(yaml::Node::as_seq);
     if def.sections.is_empty() {
         return Err(invalid(
             path,
-            line_of("sections:"),
+            line_at(root.get("sections")),
             "a kind needs at least one section".into(),
         ));
     }
     let mut seen: HashMap<String, &str> = HashMap::new();
-    for section in &def.sections {
-        for name in std::iter::once(&section.name).chain(&section.aliases) {
+    for (i, section) in def.sections.iter().enumerate() {
+        let node = section_nodes.and_then(|nodes| nodes.get(i));
+        let alias_nodes = node
+            .and_then(|n| n.get("aliases"))
+            .and_then(yaml::Node::as_seq);
+        let names = std::iter::once((&section.name, node.and_then(|n| n.get("name")))).chain(
+            section
+                .aliases
+                .iter()
+                .enumerate()
+                .map(|(j, alias)| (alias, alias_nodes.and_then(|a| a.get(j)))),
+        );
+        for (name, name_node) in names {
             let key = normalize_heading(name);
             if key.is_empty() {
                 return Err(invalid(
                     path,
-                    line_of(name),
-                    format!("section name `{name}` has no letters"),
+                    line_at(name_node),
+                    format!("section name `{}` has no letters", clip(name)),
                 ));
             }
             if let Some(other) = seen.insert(key, &section.name) {
                 return Err(invalid(
                     path,
-                    line_of(name),
+                    line_at(name_node),
                     format!(
-                        "`{name}` names both section `{other}` and section `{}`",
-                        section.name
+                        "`{}` names both section `{}` and section `{}`",
+                        clip(name),
+                        clip(other),
+                        clip(&section.name)
                     ),
                 ));
             }
@@ -522,7 +600,7 @@ fn parse_definition(path: &Path, text: &str) -> Result<Definition, KindError> {
     if let Some(every) = &def.default_every {
         every
             .parse::<crate::document::dates::Cadence>()
-            .map_err(|e| invalid(path, line_of("default_every:"), e.to_string()))?;
+            .map_err(|e| invalid(path, line_at(root.get("default_every")), e.to_string()))?;
     }
     Ok(def)
 }
@@ -531,27 +609,51 @@ fn parse_definition(path: &Path, text: &str) -> Result<Definition, KindError> {
 /// emphasis, emoji, punctuation or extra spaces. `### **2. Ground Rules:**`
 /// becomes `ground rules`.
 pub fn normalize_heading(heading: &str) -> String {
-    let lower = heading.to_lowercase();
-    let words: String = lower
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '\'' || c == '’' {
-                c
-            } else {
-                ' '
+    let words = if heading.is_ascii() {
+        // The common case, in one pass without a lower-cased copy.
+        let mut out = String::with_capacity(heading.len());
+        let mut space = false;
+        for b in heading.bytes() {
+            if b.is_ascii_alphanumeric() {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(char::from(b.to_ascii_lowercase()));
+            } else if b != b'\'' {
+                space = true;
             }
-        })
-        .filter(|c| *c != '\'' && *c != '’')
-        .collect();
-    let mut words: Vec<&str> = words.split_whitespace().collect();
-    while words
-        .first()
-        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()) || roman(w))
-        && words.len() > 1
-    {
-        words.remove(0);
+        }
+        out
+    } else {
+        let lower = heading.to_lowercase();
+        let words: String = lower
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '\'' || c == '’' {
+                    c
+                } else {
+                    ' '
+                }
+            })
+            .filter(|c| *c != '\'' && *c != '’')
+            .collect();
+        words.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    // Drop leading numbering (`2.`, `IV.`) but never the last word.
+    let mut start = 0;
+    while let Some(space) = words[start..].find(' ') {
+        let word = &words[start..start + space];
+        if !(word.chars().all(|c| c.is_ascii_digit()) || roman(word)) {
+            break;
+        }
+        start += space + 1;
     }
-    words.join(" ")
+    if start == 0 {
+        words
+    } else {
+        words[start..].to_owned()
+    }
 }
 
 fn roman(word: &str) -> bool {
@@ -620,5 +722,53 @@ mod tests {
             team.section_for("Agreements")
         );
         assert_eq!(team.section_for("1) Purpose"), Some(0));
+    }
+
+    /// `normalize_heading` as first written, to hold the fast path to it.
+    fn reference_normalize(heading: &str) -> String {
+        let lower = heading.to_lowercase();
+        let words: String = lower
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '\'' || c == '’' {
+                    c
+                } else {
+                    ' '
+                }
+            })
+            .filter(|c| *c != '\'' && *c != '’')
+            .collect();
+        let mut words: Vec<&str> = words.split_whitespace().collect();
+        while words
+            .first()
+            .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()) || roman(w))
+            && words.len() > 1
+        {
+            words.remove(0);
+        }
+        words.join(" ")
+    }
+
+    #[test]
+    fn heading_fast_path_agrees_with_the_reference() {
+        let alphabet = [
+            "A", "b", "1", " ", "'", ".", "I", "v", "\t", "É", "’", "Σ", "x", "  ",
+        ];
+        let mut seed: u64 = 0x1234_5678_9abc_def1;
+        for _ in 0..20_000 {
+            let mut heading = String::new();
+            for _ in 0..(seed % 12) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                heading.push_str(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            assert_eq!(
+                normalize_heading(&heading),
+                reference_normalize(&heading),
+                "{heading:?}"
+            );
+            seed = seed.wrapping_add(0x9e37_79b9);
+        }
     }
 }

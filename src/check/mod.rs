@@ -20,6 +20,13 @@ pub fn unreadable(file: &Unreadable) -> Finding {
     match file.reason {
         NotText::Binary => Finding::error(Rule::NotText, "this is a binary file, not Markdown")
             .help("name only Markdown files, or exclude this one in .alliance.yaml"),
+        NotText::OtherUnicode { encoding } => Finding::error(
+            Rule::NotText,
+            format!("the file is {encoding} text; alliance reads UTF-8"),
+        )
+        .help(format!(
+            "save the file as UTF-8 (e.g. `iconv -f {encoding} -t UTF-8`)"
+        )),
         NotText::InvalidUtf8 { at } => Finding::error(
             Rule::NotText,
             format!("the file is not UTF-8: byte {at} is not valid UTF-8"),
@@ -50,10 +57,19 @@ pub fn check(doc: &Alliance, kinds: &Kinds) -> Vec<Finding> {
 /// closed, not YAML, not a mapping), if any. `kinds`, when given, are named
 /// in the help of a missing front matter. `due` and `review` use this too.
 pub fn unusable_front_matter(doc: &Alliance, kinds: Option<&Kinds>) -> Option<Finding> {
-    let kinds = kinds.map_or_else(|| "see `alliance kinds`".to_owned(), |k| one_of(&k.names()));
     let finding = match &doc.front {
+        FrontMatterBlock::Missing if doc.cr_only_line_endings() => {
+            let start = if doc.bom { 3 } else { 0 };
+            Finding::error(
+                Rule::NoFrontMatter,
+                "the file ends its lines with a lone CR (classic Mac OS line endings), so its front matter and sections cannot be read",
+            )
+            .help("convert the line endings to LF or CRLF (e.g. `tr '\\r' '\\n'`) and check again")
+            .at(doc, Span::new(start, start))
+        }
         FrontMatterBlock::Missing => {
             let start = if doc.bom { 3 } else { 0 };
+            let kinds = kinds.map_or_else(|| "see `alliance kinds`".to_owned(), |k| one_of(&k.names()));
             Finding::error(Rule::NoFrontMatter, "not an alliance: the file has no front matter")
                 .help(format!(
                     "`alliance adopt {} --kind team` adds it, or start the file with a `---` block naming `alliance:` ({kinds})",

@@ -18,6 +18,13 @@ use std::path::{Path, PathBuf};
 pub use front_matter::{DateField, FrontMatter, Party, ReviewEntry, ReviewPlan, Status, Text};
 pub use markdown::{Field, Heading, Item, Prompt, Section, inline_fields};
 
+/// The largest document `alliance` parses, in bytes. Parsing costs up to
+/// about 175 times a document's size in memory for the worst Markdown
+/// shapes (pulldown-cmark keeps a node per line of a paragraph), so this cap
+/// keeps one document within a budget of 256 MB; YAML is held to
+/// [`yaml::MAX_NODES`] as well. Real agreements are under 50 KB.
+pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
+
 /// A byte range in a file's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
 pub struct Span {
@@ -39,6 +46,15 @@ impl Span {
     /// The span's text in `text`, or nothing if it falls outside it.
     pub fn slice<'t>(&self, text: &'t str) -> &'t str {
         text.get(self.start..self.end).unwrap_or("")
+    }
+}
+
+/// `text` cut to at most `max` characters, with `…` where it was cut, for
+/// quoting a value from a file in a one-line message.
+pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((end, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..end])),
     }
 }
 
@@ -109,6 +125,13 @@ impl LineIndex {
             end -= 1;
         }
         Span::new(start, end)
+    }
+
+    /// How many characters the `span` of `text` holds.
+    pub fn chars_in(&self, text: &str, span: Span) -> usize {
+        let end = span.end.min(text.len());
+        let start = span.start.min(end);
+        self.chars_before(text, end) - self.chars_before(text, start)
     }
 
     /// The 1-based line that byte `at` is on.
@@ -253,6 +276,12 @@ pub enum FrontMatterBlock {
 pub enum NotText {
     /// The bytes hold NUL characters: a binary file.
     Binary,
+    /// The bytes are text in another Unicode encoding (UTF-16 or UTF-32),
+    /// known by its byte order mark or its pattern of NUL bytes.
+    OtherUnicode {
+        /// `UTF-16LE`, `UTF-16BE`, `UTF-32LE` or `UTF-32BE`.
+        encoding: &'static str,
+    },
     /// The bytes are not UTF-8; `at` is the first bad byte.
     InvalidUtf8 {
         /// Offset of the first byte that is not UTF-8.
@@ -301,6 +330,9 @@ impl Alliance {
             reason,
         };
         let probe = &bytes[..bytes.len().min(8192)];
+        if let Some(encoding) = other_unicode(probe) {
+            return Err(unreadable(NotText::OtherUnicode { encoding }));
+        }
         if probe.contains(&0) {
             return Err(unreadable(NotText::Binary));
         }
@@ -357,6 +389,17 @@ impl Alliance {
         self.fields().is_some_and(|f| f.kind.is_some())
     }
 
+    /// Whether the file ends its lines with a lone carriage return (classic
+    /// Mac OS), which Markdown and YAML read as one long line here: its
+    /// first line break is a CR not followed by LF.
+    pub fn cr_only_line_endings(&self) -> bool {
+        let bytes = self.text.as_bytes();
+        match memchr::memchr2(b'\r', b'\n', bytes) {
+            Some(i) => bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'),
+            None => false,
+        }
+    }
+
     /// The 1-based line and column of byte `at`.
     pub fn line_col(&self, at: usize) -> (usize, usize) {
         self.lines.line_col(&self.text, at)
@@ -374,6 +417,38 @@ impl Alliance {
         self.sections
             .iter()
             .flat_map(|s| s.items.iter().map(move |i| (s, i)))
+    }
+}
+
+/// The encoding of text in UTF-16 or UTF-32: by its byte order mark, or,
+/// without one, by ASCII characters that each come with NUL bytes on the
+/// same side.
+fn other_unicode(probe: &[u8]) -> Option<&'static str> {
+    const MARKS: [(&[u8], &str); 4] = [
+        (&[0xFF, 0xFE, 0, 0], "UTF-32LE"),
+        (&[0, 0, 0xFE, 0xFF], "UTF-32BE"),
+        (&[0xFF, 0xFE], "UTF-16LE"),
+        (&[0xFE, 0xFF], "UTF-16BE"),
+    ];
+    if let Some((_, name)) = MARKS.iter().find(|(mark, _)| probe.starts_with(mark)) {
+        return Some(name);
+    }
+    let units = &probe[..probe.len() - probe.len() % 4];
+    if units.len() < 4 {
+        return None;
+    }
+    let all = |f: &dyn Fn(&[u8]) -> bool| units.chunks(4).all(f);
+    let ascii = |b: u8| b != 0 && b.is_ascii();
+    if all(&|u| ascii(u[0]) && u[1..] == [0, 0, 0]) {
+        Some("UTF-32LE")
+    } else if all(&|u| u[..3] == [0, 0, 0] && ascii(u[3])) {
+        Some("UTF-32BE")
+    } else if all(&|u| ascii(u[0]) && u[1] == 0 && ascii(u[2]) && u[3] == 0) {
+        Some("UTF-16LE")
+    } else if all(&|u| u[0] == 0 && ascii(u[1]) && u[2] == 0 && ascii(u[3])) {
+        Some("UTF-16BE")
+    } else {
+        None
     }
 }
 

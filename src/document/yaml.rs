@@ -20,6 +20,13 @@ const ALIAS_LIMIT: usize = 10_000;
 /// Real front matter is three or four levels deep.
 const MAX_DEPTH: usize = 64;
 
+/// How many nodes (scalars, lists, mappings, aliases) one YAML text may
+/// hold. A node costs about a kilobyte once loaded, converted and turned
+/// into JSON for the schema check, so this keeps the YAML of one document
+/// within about 50 MB of the memory budget (see README, "Limits"). Real
+/// front matter holds a few dozen nodes.
+pub const MAX_NODES: usize = 50_000;
+
 /// One YAML node with the byte span of its text in the whole file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -194,20 +201,51 @@ pub fn parse_located(
     locate: &dyn Fn(usize, usize) -> usize,
 ) -> Result<Node, YamlError> {
     let locate = |m: &saphyr::Marker| locate(m.line(), m.col());
-    let mut parser = saphyr_parser::Parser::new_from_str(yaml);
+    let fail = |message: String, at: &saphyr::Marker| {
+        let at = locate(at);
+        Err(YamlError {
+            message,
+            span: Span::new(at, at),
+        })
+    };
     let mut loader = saphyr::YamlLoader::<MarkedYaml>::default();
     loader.alias_limit(ALIAS_LIMIT);
-    let scan = parser.load(&mut loader, true);
-    let error = match scan {
-        Err(e) => Some(e),
-        Ok(()) => loader.error().cloned(),
-    };
-    if let Some(e) = error {
-        let at = locate(e.marker());
-        return Err(YamlError {
-            message: e.info().to_owned(),
-            span: Span::new(at, at),
-        });
+    // The parser's events are counted before the loader builds a tree
+    // from them, so a text over the limits is refused before it costs
+    // memory (and a tree too deep to drop is never built).
+    let (mut nodes, mut depth) = (0usize, 0usize);
+    for event in saphyr_parser::Parser::new_from_str(yaml) {
+        let (event, span) = match event {
+            Ok(pair) => pair,
+            Err(e) => return fail(e.info().to_owned(), e.marker()),
+        };
+        match &event {
+            saphyr_parser::Event::SequenceStart(..) | saphyr_parser::Event::MappingStart(..) => {
+                nodes += 1;
+                depth += 1;
+            }
+            saphyr_parser::Event::SequenceEnd | saphyr_parser::Event::MappingEnd => {
+                depth = depth.saturating_sub(1);
+            }
+            saphyr_parser::Event::Scalar(..) | saphyr_parser::Event::Alias(..) => nodes += 1,
+            _ => {}
+        }
+        if depth > MAX_DEPTH {
+            return fail(
+                format!("nested more than {MAX_DEPTH} levels deep"),
+                &span.start,
+            );
+        }
+        if nodes > MAX_NODES {
+            return fail(
+                format!("more than {MAX_NODES} values; alliance reads YAML up to that many"),
+                &span.start,
+            );
+        }
+        saphyr_parser::SpannedEventReceiver::on_event(&mut loader, event, span);
+        if let Some(e) = loader.error() {
+            return fail(e.info().to_owned(), e.marker());
+        }
     }
     let mut docs = loader.into_documents();
     if docs.len() > 1 {
@@ -228,6 +266,22 @@ pub fn parse_located(
         }
         Some(doc) => convert(&doc, &locate, 0),
     }
+}
+
+/// Whether `yaml` names an anchor (`&name`) or refers to one (`*name`):
+/// then one value stands for another, and an in-place edit of one would
+/// change the others. A text that does not parse answers `false`.
+pub fn uses_anchors(yaml: &str) -> bool {
+    use saphyr_parser::Event;
+    saphyr_parser::Parser::new_from_str(yaml)
+        .map_while(Result::ok)
+        .any(|(event, _)| match event {
+            Event::Alias(_) => true,
+            Event::Scalar(_, _, anchor, _)
+            | Event::SequenceStart(anchor, _)
+            | Event::MappingStart(anchor, _) => anchor != 0,
+            _ => false,
+        })
 }
 
 fn convert<F>(node: &MarkedYaml<'_>, locate: &F, depth: usize) -> Result<Node, YamlError>

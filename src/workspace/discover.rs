@@ -105,13 +105,13 @@ fn walk(
             overrides
                 .add(&format!("!{pattern}"))
                 .map_err(|e| DiscoverError::BadExclude {
-                    pattern: pattern.clone(),
-                    message: e.to_string(),
+                    pattern: crate::document::clip(pattern, 80).into_owned(),
+                    message: crate::document::clip(&e.to_string(), 200).into_owned(),
                 })?;
         }
         let overrides = overrides.build().map_err(|e| DiscoverError::BadExclude {
-            pattern: config.exclude.join(", "),
-            message: e.to_string(),
+            pattern: format!("{} patterns together", config.exclude.len()),
+            message: crate::document::clip(&e.to_string(), 200).into_owned(),
         })?;
         builder.overrides(overrides);
     }

@@ -12,8 +12,9 @@ use crate::workspace::config::{Config, ConfigError, repository_root};
 use discover::{Candidate, DiscoverError, Found};
 
 /// Files larger than this are refused rather than parsed: no agreement is
-/// this long, and the limit keeps a stray dump from stalling a hook.
-pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+/// this long, and the limit keeps one document within its memory budget
+/// (see [`crate::document::MAX_DOCUMENT_BYTES`]).
+pub const MAX_FILE_BYTES: u64 = crate::document::MAX_DOCUMENT_BYTES as u64;
 
 /// Why the workspace could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -108,8 +109,8 @@ pub fn read_document(path: &Path) -> Result<Alliance, ReadError> {
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(ReadError::Io(format!(
-            "the file is {} MB; alliance reads files up to {} MB",
-            meta.len() / (1024 * 1024),
+            "the file is {:.1} MB; alliance reads documents up to {} MB",
+            meta.len() as f64 / (1024.0 * 1024.0),
             MAX_FILE_BYTES / (1024 * 1024)
         )));
     }
