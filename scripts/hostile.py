@@ -10,12 +10,13 @@ Shapes:
   yaml-line     N YAML values in one flow sequence on one line of front matter
   excludes      N excludes on one line of .alliance.yaml
   kind-aliases  N section aliases on one line of a repository kind file
-  brackets      an item of N `[` (each could open an inline field)
+  brackets      an item of N `[` closed by one `]` at the end
   field-storm   an item of N `[k:: ` with one `]` after a line break
   nesting       N list items nested on one line (`- - - ... x`)
   html          N `<a` in an HTML block
   findings      N unknown owners on one line: N findings on that line
   yaml-list     a front-matter list of N entries, one a line
+  empty         a plain valid alliance (the baseline)
 """
 import os
 import sys
@@ -26,6 +27,8 @@ title: Hostile
 parties:
   - name: Ada Lovelace
     handle: ada
+  - name: Grace Hopper
+    handle: grace
 review:
   every: 3 months
   last: 2026-01-01
@@ -62,7 +65,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     files = {}
     if shape == "yaml-line":
-        files["TEAM_ALLIANCE.md"] = doc("tags: [" + ", ".join(f"v{i}" for i in range(n)) + "]\n")
+        files["TEAM_ALLIANCE.md"] = doc("tags: [" + ", ".join(f"value-{i:08}-long" for i in range(n)) + "]\n")
     elif shape == "excludes":
         files[".alliance.yaml"] = "exclude: [" + ", ".join(f"skip-{i}/**" for i in range(n)) + "]\n"
         files["TEAM_ALLIANCE.md"] = doc()
@@ -75,7 +78,7 @@ def main():
         )
         files["TEAM_ALLIANCE.md"] = doc().replace("alliance: team", "alliance: crew")
     elif shape == "brackets":
-        files["TEAM_ALLIANCE.md"] = doc(agreements="- We " + "[" * n + " x:: y\n")
+        files["TEAM_ALLIANCE.md"] = doc(agreements="- We " + "[" * n + " x:: y]\n")
     elif shape == "field-storm":
         files["TEAM_ALLIANCE.md"] = doc(agreements="- We " + "[k:: " * n + "\n  go on]\n")
     elif shape == "nesting":
@@ -86,6 +89,8 @@ def main():
         files["TEAM_ALLIANCE.md"] = doc(agreements="- We go " + "[owner:: @nobody] " * n + "\n")
     elif shape == "yaml-list":
         files["TEAM_ALLIANCE.md"] = doc("tags:\n" + "".join(f"  - tag {i}\n" for i in range(n)))
+    elif shape == "empty":
+        files["TEAM_ALLIANCE.md"] = doc()
     else:
         sys.exit(f"unknown shape {shape}")
     for name, text in files.items():
