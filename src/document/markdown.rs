@@ -405,9 +405,6 @@ pub fn inline_fields(text: &str, span: Span) -> Vec<Field> {
     let source = span.slice(text);
     let bytes = source.as_bytes();
     let mut fields = Vec::new();
-    if memchr::memmem::find(bytes, b"::").is_none() {
-        return fields;
-    }
     // The `]` after the current `[` and the last `\n` before it.
     let mut closing: Option<(usize, Option<usize>)> = None;
     let mut at = 0;
@@ -475,12 +472,16 @@ fn strip_fields(text: String) -> String {
 /// text that is already so is returned as it is.
 fn collapse_whitespace(text: String) -> String {
     let bytes = text.as_bytes();
-    let clean = bytes.first() != Some(&b' ')
-        && bytes.last() != Some(&b' ')
-        && bytes.is_ascii()
-        && !bytes.windows(2).any(|w| w == b"  ")
-        && !bytes.iter().any(|&b| b.is_ascii_whitespace() && b != b' ');
-    if clean {
+    // Clean: ASCII (other whitespace is not), no control character (tab,
+    // line break), no space at either end or after another space.
+    let mut bad = false;
+    let mut after_space = true;
+    for &b in bytes {
+        let space = b == b' ';
+        bad |= !(b' '..0x80).contains(&b) | (space & after_space);
+        after_space = space;
+    }
+    if !bad && !after_space {
         return text;
     }
     let mut out = String::with_capacity(text.len());
@@ -659,5 +660,25 @@ mod tests {
             html_tags("<div a=1><br/></DIV><<x"),
             [(true, "div"), (false, "DIV"), (true, "x")]
         );
+    }
+
+    #[test]
+    fn collapsing_whitespace_agrees_with_splitting_on_it() {
+        let alphabet = [
+            "a", " ", "  ", "\t", "\n", "é", "\u{a0}", "\u{b}", "\u{1}", "b",
+        ];
+        let mut seed: u64 = 0x0bad_cafe_f00d_d00d;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 10) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_whitespace(text.clone()), want, "{text:?}");
+            seed = seed.wrapping_add(0x9e37_79b9);
+        }
     }
 }

@@ -483,7 +483,7 @@ fn read_front_matter(text: &str, lines: &LineIndex, start: usize) -> (FrontMatte
             };
             return (front, body_start);
         }
-        at = match line_rest.find('\n') {
+        at = match memchr::memchr(b'\n', line_rest.as_bytes()) {
             Some(i) => at + i + 1,
             None => text.len(),
         };
@@ -510,7 +510,7 @@ fn parse_front_yaml(
 /// If `text` starts with a line that is exactly one of `fences` (trailing
 /// spaces allowed), the length of that line including its line ending.
 fn fence_line_len(text: &str, fences: &[&str]) -> Option<usize> {
-    let line_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
+    let line_end = memchr::memchr(b'\n', text.as_bytes()).map_or(text.len(), |i| i + 1);
     let line = text[..line_end].trim_end_matches(['\n', '\r']);
     let trimmed = line.trim_end_matches([' ', '\t']);
     fences.contains(&trimmed).then_some(line_end)
