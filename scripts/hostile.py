@@ -16,6 +16,7 @@ Shapes:
   html          N `<a` in an HTML block
   findings      N unknown owners on one line: N findings on that line
   yaml-list     a front-matter list of N entries, one a line
+  parties       N parties and N owners on one line who are not among them
   empty         a plain valid alliance (the baseline)
 """
 import os
@@ -89,6 +90,10 @@ def main():
         files["TEAM_ALLIANCE.md"] = doc(agreements="- We go " + "[owner:: @nobody] " * n + "\n")
     elif shape == "yaml-list":
         files["TEAM_ALLIANCE.md"] = doc("tags:\n" + "".join(f"  - tag {i}\n" for i in range(n)))
+    elif shape == "parties":
+        people = "".join(f"  - Person {i} <p{i}>\n" for i in range(n))
+        text = doc(agreements="- We go " + "[owner:: @nobody] " * n + "\n")
+        files["TEAM_ALLIANCE.md"] = text.replace("parties:\n", "parties:\n" + people, 1)
     elif shape == "empty":
         files["TEAM_ALLIANCE.md"] = doc()
     else:

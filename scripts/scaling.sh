@@ -35,6 +35,7 @@ shapes=(
   "html 60000"
   "findings 2500"
   "yaml-list 5000"
+  "parties 1500"
 )
 
 python3 - "$BIN" "$work" "$RUNS" "$LIMIT" "${shapes[@]}" <<'PY'

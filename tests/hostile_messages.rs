@@ -129,3 +129,27 @@ fn review_refuses_front_matter_whose_values_stand_for_others() {
         "the file is untouched"
     );
 }
+
+#[test]
+fn a_long_value_is_clipped_in_its_message() {
+    let sandbox = Sandbox::new();
+    let long = "z".repeat(200_000);
+    let doc = team_doc("", TEAM_BODY)
+        .replace("every: 3 months", &format!("every: {long}"))
+        .replace("alliance: team", &format!("alliance: {long}"));
+    sandbox.write("TEAM_ALLIANCE.md", doc);
+    let run = sandbox.run(&["check", "TEAM_ALLIANCE.md"]);
+    assert_eq!(run.code, 1, "{}", &run.stdout[..run.stdout.len().min(600)]);
+    let clipped = format!("`{}…`", "z".repeat(80));
+    assert!(
+        run.stdout
+            .starts_with(&format!("error[A010]: unknown kind {clipped}\n")),
+        "{}",
+        &run.stdout[..run.stdout.len().min(600)]
+    );
+    assert!(
+        run.stdout.len() < 2_000,
+        "printed {} bytes",
+        run.stdout.len()
+    );
+}

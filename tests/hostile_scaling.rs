@@ -151,6 +151,16 @@ fn findings_on_one_line(n: usize) -> String {
     )
 }
 
+/// `n` parties and one line with `n` owners who are not among them.
+fn many_parties_and_strangers(n: usize) -> String {
+    let parties: String = (0..n).map(|i| format!("  - Person {i} <p{i}>\n")).collect();
+    let doc = team_doc(
+        "",
+        &format!("{TEAM_BODY}\n- We go {}\n", "[owner:: @nobody] ".repeat(n)),
+    );
+    doc.replacen("parties:\n", &format!("parties:\n{parties}"), 1)
+}
+
 /// A front-matter list of `n` entries, one a line.
 fn yaml_list(n: usize) -> String {
     let entries: String = (0..n).map(|i| format!("  - tag {i}\n")).collect();
@@ -251,6 +261,24 @@ fn twenty_thousand_findings_on_one_line() {
         run.stdout.len() < n * 1_000,
         "printed {} bytes",
         run.stdout.len()
+    );
+}
+
+#[test]
+fn many_strangers_among_many_parties() {
+    let n = 15_000;
+    let sandbox = Sandbox::new();
+    sandbox.write("TEAM_ALLIANCE.md", many_parties_and_strangers(n));
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 1, "{}{}", tail(&run.stdout), run.stderr);
+    assert_eq!(run.stdout.matches("error[A041]").count(), n);
+    // The help names ten parties, not fifteen thousand, each time.
+    assert!(
+        run.stdout.contains(
+            "help: use a party's handle (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, and 14992 more), or add them to `parties`"
+        ),
+        "{}",
+        &run.stdout[..run.stdout.len().min(1500)]
     );
 }
 

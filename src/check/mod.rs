@@ -140,7 +140,10 @@ fn front_matter<'k>(
         out.push(
             Finding::error(
                 Rule::UnknownKind,
-                format!("unknown kind `{}`", kind_name.value),
+                format!(
+                    "unknown kind `{}`",
+                    crate::document::clip(&kind_name.value, 80)
+                ),
             )
             .help(format!(
                 "use one of {}, or define it in the kinds folder named in .alliance.yaml",
@@ -479,6 +482,7 @@ fn heading_line(doc: &Alliance, span: Span) -> Span {
 fn items(doc: &Alliance, out: &mut Vec<Finding>) {
     let fields = doc.fields();
     let parties = fields.map(|f| f.parties.as_slice()).unwrap_or_default();
+    let known = Parties::new(parties);
     let mut ids: HashMap<&str, usize> = HashMap::new();
     for (_, item) in doc.items() {
         for field in &item.fields {
@@ -497,12 +501,8 @@ fn items(doc: &Alliance, out: &mut Vec<Finding>) {
                 }
                 "owner" if !parties.is_empty() => {
                     for who in owners(&field.value) {
-                        if !parties.iter().any(|p| p.is(who)) {
-                            let known = parties
-                                .iter()
-                                .map(|p| p.label())
-                                .collect::<Vec<_>>()
-                                .join(", ");
+                        if !known.has(who) {
+                            let known = known.labels();
                             out.push(
                                 Finding::error(
                                     Rule::UnknownOwner,
@@ -532,6 +532,60 @@ fn items(doc: &Alliance, out: &mut Vec<Finding>) {
                 _ => {}
             }
         }
+    }
+}
+
+/// The parties of an alliance, for looking up owners: one set of handles
+/// and names, so a thousand owners among a thousand parties cost a
+/// thousand look-ups, not a million comparisons; and the list a help line
+/// names, built once and cut short.
+struct Parties<'a> {
+    parties: &'a [crate::document::Party],
+    names: std::collections::HashSet<String>,
+    labels: std::cell::OnceCell<std::rc::Rc<str>>,
+}
+
+/// How many parties a help line names before "and N more".
+const PARTIES_NAMED: usize = 10;
+
+impl<'a> Parties<'a> {
+    fn new(parties: &'a [crate::document::Party]) -> Self {
+        let names = parties
+            .iter()
+            .flat_map(|p| [&p.handle, &p.name])
+            .flatten()
+            .map(|t| t.value.to_ascii_lowercase())
+            .collect();
+        Parties {
+            parties,
+            names,
+            labels: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Whether `who` (a handle with or without `@`, or a name) is a party,
+    /// as [`crate::document::Party::is`] says.
+    fn has(&self, who: &str) -> bool {
+        let who = who.trim().trim_start_matches('@');
+        self.names.contains(&who.to_ascii_lowercase())
+    }
+
+    /// `@ada, @grace`, at most [`PARTIES_NAMED`] of them.
+    fn labels(&self) -> std::rc::Rc<str> {
+        self.labels
+            .get_or_init(|| {
+                let mut named: Vec<String> = self
+                    .parties
+                    .iter()
+                    .take(PARTIES_NAMED)
+                    .map(|p| crate::document::clip(&p.label(), 80).into_owned())
+                    .collect();
+                if self.parties.len() > PARTIES_NAMED {
+                    named.push(format!("and {} more", self.parties.len() - PARTIES_NAMED));
+                }
+                named.join(", ").into()
+            })
+            .clone()
     }
 }
 
