@@ -161,6 +161,12 @@ fn many_parties_and_strangers(n: usize) -> String {
     doc.replacen("parties:\n", &format!("parties:\n{parties}"), 1)
 }
 
+/// A front matter of `n` keys whose numbers a repository schema wants as text.
+fn many_keys_a_schema_faults(n: usize) -> String {
+    let keys: String = (0..n).map(|i| format!("k{i}: {i}\n")).collect();
+    format!("---\nalliance: crew\n{keys}---\n\n# Crew\n\n## Purpose\n\nWe test.\n")
+}
+
 /// A front-matter list of `n` entries, one a line.
 fn yaml_list(n: usize) -> String {
     let entries: String = (0..n).map(|i| format!("  - tag {i}\n")).collect();
@@ -280,6 +286,32 @@ fn many_strangers_among_many_parties() {
         "{}",
         &run.stdout[..run.stdout.len().min(1500)]
     );
+}
+
+#[test]
+fn a_schema_error_on_every_key_of_a_big_mapping() {
+    let n = 24_000;
+    let sandbox = Sandbox::new();
+    sandbox.write(".alliance.yaml", "kinds: kinds\n");
+    sandbox.write(
+        "kinds/crew.kind.yaml",
+        "name: crew\nsummary: A crew\nsections:\n  - name: Purpose\n    content: text\n",
+    );
+    sandbox.write(
+        "kinds/crew.schema.json",
+        r#"{"type": "object", "additionalProperties": {"type": "string"}}"#,
+    );
+    sandbox.write("CREW_ALLIANCE.md", many_keys_a_schema_faults(n));
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 1, "{}{}", tail(&run.stdout), run.stderr);
+    assert_eq!(run.stdout.matches("error[A012]").count(), n);
+    // The last key is found where it is.
+    let last = format!(
+        "error[A012]: `k{}` should be text, not a number\n     --> CREW_ALLIANCE.md:{}:9\n",
+        n - 1,
+        n + 2
+    );
+    assert!(run.stdout.contains(&last), "{}", tail(&run.stdout));
 }
 
 #[test]

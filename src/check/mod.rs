@@ -171,9 +171,17 @@ fn schema(doc: &Alliance, kind: &Kind, root: &yaml::Node, out: &mut Vec<Finding>
             return;
         }
     };
+    // Many errors (a repository schema can fault every key of a big
+    // mapping) are located through one index, not a walk each.
+    let index = (errors.len() > 8).then(|| root.pointers());
     for error in errors {
-        let node = root.at_pointer(&error.pointer);
-        let key = root.key_at_pointer(&error.pointer);
+        let (key, node) = match index.as_ref().and_then(|i| i.get(&error.pointer)) {
+            Some(&(key, node)) => (key, node),
+            None => (
+                root.key_at_pointer(&error.pointer),
+                root.at_pointer(&error.pointer),
+            ),
+        };
         let path = pointer_to_path(&error.pointer);
         let finding = match error.problem {
             SchemaProblem::Missing(keys) => {

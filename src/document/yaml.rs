@@ -171,6 +171,35 @@ impl Node {
         node
     }
 
+    /// Every node by its JSON pointer (`/parties/0/name`, escaped as
+    /// JSON Schema validators write it), with its key node when it is a
+    /// mapping's value: one walk answers [`Node::at_pointer`] and
+    /// [`Node::key_at_pointer`] for any number of pointers. Where a
+    /// mapping has two keys with the same text, the first is kept, as
+    /// `at_pointer` finds it.
+    pub fn pointers(&self) -> std::collections::HashMap<String, (Option<&Node>, &Node)> {
+        let mut index = std::collections::HashMap::new();
+        let mut stack = vec![(String::new(), None, self)];
+        while let Some((pointer, key, node)) = stack.pop() {
+            match &node.value {
+                Value::Map(entries) => {
+                    for (k, v) in entries.iter().rev() {
+                        let token = k.key_text().replace('~', "~0").replace('/', "~1");
+                        stack.push((format!("{pointer}/{token}"), Some(k), v));
+                    }
+                }
+                Value::Seq(items) => {
+                    for (i, item) in items.iter().enumerate().rev() {
+                        stack.push((format!("{pointer}/{i}"), None, item));
+                    }
+                }
+                _ => {}
+            }
+            index.entry(pointer).or_insert((key, node));
+        }
+        index
+    }
+
     /// The key node of the last step of a pointer, when that step is a
     /// mapping key: diagnostics about a key point at the key, not its value.
     pub fn key_at_pointer(&self, pointer: &str) -> Option<&Node> {
@@ -453,5 +482,20 @@ mod tests {
     fn deep_nesting_is_refused() {
         let text = format!("a: {}{}", "[".repeat(5000), "]".repeat(5000));
         assert!(load(&text).is_err());
+    }
+
+    #[test]
+    fn the_pointer_index_agrees_with_walking() {
+        let text = "a: 1\nb:\n  - x\n  - {c: 2, d/e: 3, f~g: 4}\n1: one\n'1': two\n";
+        let root = load(text).expect("parses");
+        let index = root.pointers();
+        for pointer in ["", "/a", "/b", "/b/0", "/b/1", "/b/1/c", "/1"] {
+            let (key, node) = index[pointer];
+            assert_eq!(node, root.at_pointer(pointer), "{pointer}");
+            assert_eq!(key, root.key_at_pointer(pointer), "{pointer}");
+        }
+        assert_eq!(index["/b/1/d~1e"].1.value, Value::Int(3));
+        assert_eq!(index["/b/1/f~0g"].1.value, Value::Int(4));
+        assert_eq!(index["/1"].1.value, Value::Str("one".into()));
     }
 }
