@@ -108,8 +108,10 @@ pub struct Kind {
     /// The template `new` renders, when the kind has one.
     pub template: Option<Template>,
     /// Each section's name and aliases, normalised once (see
-    /// [`normalize_heading`]): matching runs for every heading of every file.
-    section_keys: Vec<Vec<String>>,
+    /// [`normalize_heading`]), to the index of the section: matching runs
+    /// for every heading of every file, in constant time however many
+    /// aliases a repository kind lists.
+    section_keys: HashMap<String, usize>,
     validator: OnceLock<Result<Validator, String>>,
 }
 
@@ -161,10 +163,7 @@ pub enum SchemaProblem {
 impl Kind {
     /// The index of the section rule that `heading` names.
     pub fn section_for(&self, heading: &str) -> Option<usize> {
-        let heading = normalize_heading(heading);
-        self.section_keys
-            .iter()
-            .position(|keys| keys.contains(&heading))
+        self.section_keys.get(&normalize_heading(heading)).copied()
     }
 
     /// Validate front matter (as JSON) against the kind's schema.
@@ -191,16 +190,13 @@ impl Kind {
         schema: serde_json::Value,
         template: Option<Template>,
     ) -> Kind {
-        let section_keys = def
-            .sections
-            .iter()
-            .map(|s| {
-                std::iter::once(&s.name)
-                    .chain(&s.aliases)
-                    .map(|n| normalize_heading(n))
-                    .collect()
-            })
-            .collect();
+        let mut section_keys = HashMap::new();
+        for (i, section) in def.sections.iter().enumerate() {
+            for name in std::iter::once(&section.name).chain(&section.aliases) {
+                // The first section to claim a name keeps it.
+                section_keys.entry(normalize_heading(name)).or_insert(i);
+            }
+        }
         Kind {
             name: def.name,
             summary: def.summary,

@@ -217,6 +217,33 @@ fn many_aliases_on_one_line_of_a_kind_file() {
 }
 
 #[test]
+fn many_headings_against_many_aliases() {
+    // Names of one length with a long common start: every comparison of
+    // a heading with an alias reads most of both.
+    let name = |i: usize| format!("section name number {i:07}");
+    let sandbox = Sandbox::new();
+    sandbox.write(".alliance.yaml", "kinds: kinds\n");
+    let aliases: Vec<String> = (0..24_000).map(name).collect();
+    sandbox.write(
+        "kinds/crew.kind.yaml",
+        format!(
+            "name: crew\nsummary: A crew\nsections:\n  - name: Purpose\n    content: text\n    aliases: [{}]\n",
+            aliases.join(", ")
+        ),
+    );
+    let headings: String = (0..28_000)
+        .map(|i| format!("## {}\n", name(5_000_000 + i)))
+        .collect();
+    let doc = team_doc("", &format!("{TEAM_BODY}{headings}"));
+    sandbox.write(
+        "TEAM_ALLIANCE.md",
+        doc.replace("alliance: team", "alliance: crew"),
+    );
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 0, "{}{}", tail(&run.stdout), run.stderr);
+}
+
+#[test]
 fn a_storm_of_brackets_in_an_item() {
     let sandbox = Sandbox::new();
     sandbox.write("TEAM_ALLIANCE.md", bracket_storm(500_000));
