@@ -108,10 +108,10 @@ pub struct Kind {
     /// The template `new` renders, when the kind has one.
     pub template: Option<Template>,
     /// Each section's name and aliases, normalised once (see
-    /// [`normalize_heading`]), to the index of the section: matching runs
-    /// for every heading of every file, in constant time however many
-    /// aliases a repository kind lists.
-    section_keys: HashMap<String, usize>,
+    /// [`normalize_heading`]), with the index of the section, sorted:
+    /// matching runs for every heading of every file, in a binary search
+    /// however many aliases a repository kind lists.
+    section_keys: Vec<(String, usize)>,
     validator: OnceLock<Result<Validator, String>>,
 }
 
@@ -163,7 +163,11 @@ pub enum SchemaProblem {
 impl Kind {
     /// The index of the section rule that `heading` names.
     pub fn section_for(&self, heading: &str) -> Option<usize> {
-        self.section_keys.get(&normalize_heading(heading)).copied()
+        let heading = normalize_heading(heading);
+        self.section_keys
+            .binary_search_by(|(key, _)| key.as_str().cmp(&heading))
+            .ok()
+            .map(|at| self.section_keys[at].1)
     }
 
     /// Validate front matter (as JSON) against the kind's schema.
@@ -190,13 +194,19 @@ impl Kind {
         schema: serde_json::Value,
         template: Option<Template>,
     ) -> Kind {
-        let mut section_keys = HashMap::new();
-        for (i, section) in def.sections.iter().enumerate() {
-            for name in std::iter::once(&section.name).chain(&section.aliases) {
-                // The first section to claim a name keeps it.
-                section_keys.entry(normalize_heading(name)).or_insert(i);
-            }
-        }
+        let mut section_keys: Vec<(String, usize)> = def
+            .sections
+            .iter()
+            .enumerate()
+            .flat_map(|(i, section)| {
+                std::iter::once(&section.name)
+                    .chain(&section.aliases)
+                    .map(move |name| (normalize_heading(name), i))
+            })
+            .collect();
+        // The first section to claim a name keeps it.
+        section_keys.sort();
+        section_keys.dedup_by(|later, first| later.0 == first.0);
         Kind {
             name: def.name,
             summary: def.summary,

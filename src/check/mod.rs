@@ -544,12 +544,12 @@ fn items(doc: &Alliance, out: &mut Vec<Finding>) {
 }
 
 /// The parties of an alliance, for looking up owners: one set of handles
-/// and names, so a thousand owners among a thousand parties cost a
+/// and names (past a handful of parties), built at the first owner, so a thousand owners among a thousand parties cost a
 /// thousand look-ups, not a million comparisons; and the list a help line
 /// names, built once and cut short.
 struct Parties<'a> {
     parties: &'a [crate::document::Party],
-    names: std::collections::HashSet<String>,
+    names: std::cell::OnceCell<std::collections::HashSet<String>>,
     labels: std::cell::OnceCell<std::rc::Rc<str>>,
 }
 
@@ -558,15 +558,9 @@ const PARTIES_NAMED: usize = 10;
 
 impl<'a> Parties<'a> {
     fn new(parties: &'a [crate::document::Party]) -> Self {
-        let names = parties
-            .iter()
-            .flat_map(|p| [&p.handle, &p.name])
-            .flatten()
-            .map(|t| t.value.to_ascii_lowercase())
-            .collect();
         Parties {
             parties,
-            names,
+            names: std::cell::OnceCell::new(),
             labels: std::cell::OnceCell::new(),
         }
     }
@@ -575,7 +569,18 @@ impl<'a> Parties<'a> {
     /// as [`crate::document::Party::is`] says.
     fn has(&self, who: &str) -> bool {
         let who = who.trim().trim_start_matches('@');
-        self.names.contains(&who.to_ascii_lowercase())
+        if self.parties.len() <= PARTIES_NAMED {
+            return self.parties.iter().any(|p| p.is(who));
+        }
+        let names = self.names.get_or_init(|| {
+            self.parties
+                .iter()
+                .flat_map(|p| [&p.handle, &p.name])
+                .flatten()
+                .map(|t| t.value.to_ascii_lowercase())
+                .collect()
+        });
+        names.contains(&who.to_ascii_lowercase())
     }
 
     /// `@ada, @grace`, at most [`PARTIES_NAMED`] of them.
