@@ -514,7 +514,10 @@ fn items(doc: &Alliance, out: &mut Vec<Finding>) {
                             out.push(
                                 Finding::error(
                                     Rule::UnknownOwner,
-                                    format!("owner `{who}` is not one of the parties"),
+                                    format!(
+                                        "owner `{}` is not one of the parties",
+                                        crate::document::clip(who, 80)
+                                    ),
                                 )
                                 .help(format!(
                                     "use a party's handle ({known}), or add them to `parties`"
@@ -530,7 +533,10 @@ fn items(doc: &Alliance, out: &mut Vec<Finding>) {
                         out.push(
                             Finding::error(
                                 Rule::DuplicateItemId,
-                                format!("item id `{}` is already used on line {line}", field.value),
+                                format!(
+                                    "item id `{}` is already used on line {line}",
+                                    crate::document::clip(&field.value, 80)
+                                ),
                             )
                             .help("give each item its own id; ids let `alliance diff` follow an item through rewording")
                             .at(doc, field.value_span),

@@ -114,9 +114,6 @@ fn root_of(doc: &Alliance) -> Result<(&Node, Span), EditError> {
         )));
     }
     match &doc.front {
-        FrontMatterBlock::Mapping { inner, .. } if yaml::uses_anchors(inner.slice(&doc.text)) => {
-            Err(EditError::Anchors)
-        }
         FrontMatterBlock::Mapping { root, inner, .. } => Ok((root, *inner)),
         _ => Err(EditError::Unreadable(
             "the file has no front matter".to_owned(),
@@ -129,6 +126,11 @@ fn root_of(doc: &Alliance) -> Result<(&Node, Span), EditError> {
 /// and note is there already.
 pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditError> {
     let (root, inner) = root_of(doc)?;
+    // An alias's node carries its anchor's spans: an edit through it would
+    // rewrite the anchor's bytes, under another key.
+    if yaml::uses_anchors(inner.slice(&doc.text)) {
+        return Err(EditError::Anchors);
+    }
     let fields = doc.fields().ok_or(EditError::NoCadence)?;
     let cadence = match fields.review.cadence() {
         Some(Ok(c)) => c,
