@@ -87,12 +87,14 @@ def main():
     elif shape == "html":
         files["TEAM_ALLIANCE.md"] = doc(agreements="<div>" + "<a" * n + "\n")
     elif shape == "findings":
-        files["TEAM_ALLIANCE.md"] = doc(agreements="- We go " + "[owner:: @nobody] " * n + "\n")
+        owners = " ".join(f"@s{i}" for i in range(n))
+        files["TEAM_ALLIANCE.md"] = doc(agreements=f"- We go [owner:: {owners}]\n")
     elif shape == "yaml-list":
         files["TEAM_ALLIANCE.md"] = doc("tags:\n" + "".join(f"  - tag {i}\n" for i in range(n)))
     elif shape == "parties":
         people = "".join(f"  - Person {i} <p{i}>\n" for i in range(n))
-        text = doc(agreements="- We go " + "[owner:: @nobody] " * n + "\n")
+        owners = " ".join(f"@s{i}" for i in range(n))
+        text = doc(agreements=f"- We go [owner:: {owners}]\n")
         files["TEAM_ALLIANCE.md"] = text.replace("parties:\n", "parties:\n" + people, 1)
     elif shape == "empty":
         files["TEAM_ALLIANCE.md"] = doc()

@@ -147,8 +147,13 @@ fn html_lt_storm(n: usize) -> String {
 fn findings_on_one_line(n: usize) -> String {
     team_doc(
         "",
-        &format!("{TEAM_BODY}\n- We go {}\n", "[owner:: @nobody] ".repeat(n)),
+        &format!("{TEAM_BODY}\n- We go [owner:: {}]\n", strangers(n)),
     )
+}
+
+/// `@s0 @s1 ...`: `n` owners who are not parties.
+fn strangers(n: usize) -> String {
+    (0..n).map(|i| format!("@s{i} ")).collect()
 }
 
 /// `n` parties and one line with `n` owners who are not among them.
@@ -156,7 +161,7 @@ fn many_parties_and_strangers(n: usize) -> String {
     let parties: String = (0..n).map(|i| format!("  - Person {i} <p{i}>\n")).collect();
     let doc = team_doc(
         "",
-        &format!("{TEAM_BODY}\n- We go {}\n", "[owner:: @nobody] ".repeat(n)),
+        &format!("{TEAM_BODY}\n- We go [owner:: {}]\n", strangers(n)),
     );
     doc.replacen("parties:\n", &format!("parties:\n{parties}"), 1)
 }
@@ -289,7 +294,7 @@ fn twenty_thousand_findings_on_one_line() {
         "{}",
         tail(&run.stdout)
     );
-    // Each finding draws an excerpt of the 360 KB line, not the line.
+    // Each finding draws an excerpt of the long line, not the line.
     assert!(
         run.stdout.len() < n * 1_000,
         "printed {} bytes",

@@ -12,12 +12,16 @@
 //! without a parent having it, and is an iterator, so callers stop as soon
 //! as they have what they asked for.
 
+pub mod changed;
+mod commit_graph;
 pub mod reviews;
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use git2::{Commit, DiffFindOptions, ErrorCode, ObjectType, Oid, Repository};
+
+use commit_graph::CommitGraph;
 
 /// How to get the rest of a shallow clone's history, for messages.
 const UNSHALLOW_HINT: &str =
@@ -27,9 +31,7 @@ const UNSHALLOW_HINT: &str =
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
     /// The folder is not inside a git repository.
-    #[error(
-        "{dir} is not inside a git repository; `alliance log` and `alliance diff` read history from git"
-    )]
+    #[error("{dir} is not inside a git repository; alliance reads history from git")]
     NotARepository {
         /// Where the search started.
         dir: PathBuf,
@@ -135,11 +137,30 @@ pub struct Change {
     pub truncated: bool,
 }
 
+/// Tune libgit2's process-wide settings for a process that only reads:
+/// called once by the command line before any work, never as a side effect
+/// of opening a repository.
+///
+/// libgit2 re-hashes every object it reads; git does not, and on a long
+/// walk the hashing is most of the time. Reads stay checked by zlib and the
+/// pack's own checksums. Every object is read once per walk (`Changes`
+/// keeps what it needs), so libgit2's object cache only costs.
+pub fn tune_for_reading() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        git2::opts::strict_hash_verification(false);
+        git2::opts::enable_caching(false);
+    });
+}
+
 /// A git repository with a working tree.
 pub struct History {
     repo: Repository,
     root: PathBuf,
     shallow: HashSet<Oid>,
+    /// Git's commit-graph, when git would use one: walks read parents,
+    /// times and trees from it instead of inflating every commit.
+    graph: Option<CommitGraph>,
 }
 
 impl std::fmt::Debug for History {
@@ -151,13 +172,6 @@ impl std::fmt::Debug for History {
 impl History {
     /// Open the repository that contains `dir`.
     pub fn discover(dir: &Path) -> Result<History, HistoryError> {
-        // libgit2 re-hashes every object it reads; git does not, and on a
-        // long walk the hashing is most of the time. Reads stay checked by
-        // zlib and the pack's own checksums.
-        git2::opts::strict_hash_verification(false);
-        // Every object is read once per walk (`Changes` keeps what it needs),
-        // so libgit2's object cache only costs.
-        git2::opts::enable_caching(false);
         let repo = Repository::discover(dir).map_err(|e| match e.code() {
             ErrorCode::NotFound => HistoryError::NotARepository {
                 dir: dir.to_path_buf(),
@@ -177,11 +191,42 @@ impl History {
         } else {
             HashSet::new()
         };
+        let graph = CommitGraph::open(&repo);
         Ok(History {
             repo,
             root,
             shallow,
+            graph,
         })
+    }
+
+    /// The files (canonical paths) that differ between `rev`'s tree and the
+    /// working tree, staged and untracked changes included.
+    pub fn changed_since(&self, rev: &str) -> Result<HashSet<PathBuf>, HistoryError> {
+        let unknown = |e: git2::Error| HistoryError::UnknownRevision {
+            rev: rev.to_owned(),
+            reason: e.message().to_owned(),
+        };
+        let tree = self
+            .repo
+            .revparse_single(rev)
+            .and_then(|object| object.peel_to_tree())
+            .map_err(unknown)?;
+        let mut options = git2::DiffOptions::new();
+        options.include_untracked(true).recurse_untracked_dirs(true);
+        let diff = self
+            .repo
+            .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options))?;
+        let workdir = std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
+        let mut changed = HashSet::new();
+        for delta in diff.deltas() {
+            for file in [delta.old_file(), delta.new_file()] {
+                if let Some(path) = file.path() {
+                    changed.insert(workdir.join(path));
+                }
+            }
+        }
+        Ok(changed)
     }
 
     /// The working tree's root.
@@ -282,9 +327,9 @@ impl History {
     /// The commits that changed `path`, newest first, walking back from
     /// `start` and following renames.
     pub fn changes(&self, path: &Path, start: Oid) -> Result<Changes<'_>, HistoryError> {
-        let first = self.commit(start)?;
+        let first = self.node(start)?;
         let mut queue = BinaryHeap::new();
-        queue.push((first.time().seconds(), start));
+        queue.push((first.time, start));
         Ok(Changes {
             history: self,
             queue,
@@ -294,6 +339,54 @@ impl History {
             cache: HashMap::new(),
             done: false,
         })
+    }
+
+    /// Whether walks read git's commit-graph (for tests and benchmarks).
+    pub fn uses_commit_graph(&self) -> bool {
+        self.graph.is_some()
+    }
+
+    /// What a walk needs of commit `id`: from the commit-graph when it
+    /// knows the commit, else from the commit itself.
+    fn node(&self, id: Oid) -> Result<Node, HistoryError> {
+        if let Some(graph) = &self.graph {
+            if let Some(position) = graph.position(id) {
+                if let Some(found) = graph.commit(position) {
+                    return Ok(Node {
+                        parents: found.parents,
+                        tree: found.tree,
+                        time: found.time,
+                        position: Some(position),
+                    });
+                }
+            }
+        }
+        let commit = self.commit(id)?;
+        Ok(Node {
+            // Not `commit.parents()`: it stops quietly at a missing parent,
+            // which would make the file look created there.
+            parents: commit.parent_ids().collect(),
+            tree: commit.tree_id(),
+            time: commit.time().seconds(),
+            position: None,
+        })
+    }
+
+    /// The blob at `path` in tree `tree`.
+    fn blob_in_tree(&self, tree: Oid, path: &Path) -> Result<Option<Oid>, HistoryError> {
+        let tree = self
+            .repo
+            .find_tree(tree)
+            .map_err(|e| missing(e, tree, "tree"))?;
+        match tree.get_path(path) {
+            Ok(entry) if entry.kind() == Some(ObjectType::Blob) => Ok(Some(entry.id())),
+            Ok(_) => Ok(None),
+            Err(e) if e.code() == ErrorCode::NotFound && e.class() == git2::ErrorClass::Tree => {
+                Ok(None)
+            }
+            Err(e) if e.code() == ErrorCode::NotFound => Err(missing(e, tree.id(), "tree")),
+            Err(e) => Err(HistoryError::Git(e)),
+        }
     }
 
     /// Fail with [`HistoryError::Shallow`] for a walk that ended at a boundary.
@@ -344,13 +437,23 @@ impl History {
     }
 }
 
+/// What the walk keeps of a queued commit.
+#[derive(Debug, Clone)]
+struct Node {
+    parents: Vec<Oid>,
+    tree: Oid,
+    time: i64,
+    /// Its place in the commit-graph, when it has one there.
+    position: Option<usize>,
+}
+
 /// The commits that changed one file, newest first (see [`History::changes`]).
 pub struct Changes<'h> {
     history: &'h History,
     /// Commits still to visit, newest committer date first (like `git log`).
     queue: BinaryHeap<(i64, Oid)>,
-    /// The queued commits, loaded once (libgit2's object cache is off).
-    pending: HashMap<Oid, Commit<'h>>,
+    /// The queued commits' parents, trees and times, read once.
+    pending: HashMap<Oid, Node>,
     /// Commits already queued.
     seen: HashSet<Oid>,
     path: PathBuf,
@@ -360,12 +463,12 @@ pub struct Changes<'h> {
 }
 
 impl Changes<'_> {
-    fn blob_of(&mut self, commit: &Commit<'_>) -> Result<Option<Oid>, HistoryError> {
-        if let Some(found) = self.cache.get(&commit.id()) {
+    fn blob_of(&mut self, id: Oid, tree: Oid) -> Result<Option<Oid>, HistoryError> {
+        if let Some(found) = self.cache.get(&id) {
             return Ok(*found);
         }
-        let found = self.history.blob_in(commit, &self.path)?;
-        self.cache.insert(commit.id(), found);
+        let found = self.history.blob_in_tree(tree, &self.path)?;
+        self.cache.insert(id, found);
         Ok(found)
     }
 
@@ -373,73 +476,101 @@ impl Changes<'_> {
         if let Some(found) = self.cache.get(&id) {
             return Ok(*found);
         }
-        let found = match self.pending.get(&id) {
-            Some(commit) => self.history.blob_in(commit, &self.path)?,
-            None => self
-                .history
-                .blob_in(&self.history.commit(id)?, &self.path)?,
+        let tree = match self.pending.get(&id) {
+            Some(node) => node.tree,
+            None => self.history.node(id)?.tree,
         };
-        self.cache.insert(id, found);
-        Ok(found)
+        self.blob_of(id, tree)
+    }
+
+    /// The commit-graph's Bloom filter says `node` certainly left the path
+    /// as its first parent had it.
+    fn unchanged(&self, node: &Node) -> bool {
+        let (Some(graph), Some(position), Some(path)) =
+            (&self.history.graph, node.position, self.path.to_str())
+        else {
+            return false;
+        };
+        !node.parents.is_empty() && graph.maybe_changed(position, path) == Some(false)
     }
 
     fn step(&mut self) -> Result<Option<Change>, HistoryError> {
         // A walk of our own rather than libgit2's revwalk: the revwalk
         // inflates every commit a second time, and the walk is most of the cost.
         while let Some((_, id)) = self.queue.pop() {
-            let commit = match self.pending.remove(&id) {
-                Some(commit) => commit,
-                None => self.history.commit(id)?,
+            let node = match self.pending.remove(&id) {
+                Some(node) => node,
+                None => self.history.node(id)?,
             };
-            // Not `commit.parents()`: it stops quietly at a missing parent,
-            // which would make the file look created there.
-            for parent_id in commit.parent_ids() {
-                if self.seen.insert(parent_id) {
-                    let parent = self.history.commit(parent_id)?;
-                    self.queue.push((parent.time().seconds(), parent_id));
-                    self.pending.insert(parent_id, parent);
+            for parent_id in &node.parents {
+                if self.seen.insert(*parent_id) {
+                    let parent = self.history.node(*parent_id)?;
+                    self.queue.push((parent.time, *parent_id));
+                    self.pending.insert(*parent_id, parent);
                 }
             }
-            let Some(blob) = self.blob_of(&commit)? else {
+            if self.unchanged(&node) {
+                // Same blob as the first parent: no change here, and the
+                // parent's blob is known without reading its tree.
+                if let Some(blob) = self.cache.get(&id).copied() {
+                    self.cache.entry(node.parents[0]).or_insert(blob);
+                }
+                continue;
+            }
+            let Some(blob) = self.blob_of(id, node.tree)? else {
                 continue;
             };
             let mut parent_blobs = Vec::new();
-            for parent in commit.parent_ids() {
-                parent_blobs.push(self.blob_of_id(parent)?);
+            for parent in &node.parents {
+                parent_blobs.push(self.blob_of_id(*parent)?);
             }
             if parent_blobs.contains(&Some(blob)) {
                 continue;
             }
-            let truncated = commit.parent_count() == 0 && self.history.shallow.contains(&id);
-            let mut created = parent_blobs.iter().all(Option::is_none);
-            let path = self.path.clone();
-            if created && !truncated {
-                if let Ok(parent) = commit.parent(0) {
-                    if let Some(old) = self.history.renamed_from(&parent, &commit, &path)? {
-                        self.path = old;
-                        self.cache.clear();
-                        created = false;
-                    }
-                }
-            }
-            if created || truncated {
-                self.done = true;
-            }
-            let author = commit.author();
-            return Ok(Some(Change {
-                commit: id,
-                path,
-                blob,
-                author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-                date: civil_date(author.when()),
-                summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default())
-                    .into_owned(),
-                created: created && !truncated,
-                truncated,
-            }));
+            return self.change(id, &node, blob, &parent_blobs).map(Some);
         }
         self.done = true;
         Ok(None)
+    }
+
+    /// The change commit `id` made: its author and message read from the
+    /// commit itself, and where the file came from when it appeared here.
+    fn change(
+        &mut self,
+        id: Oid,
+        node: &Node,
+        blob: Oid,
+        parent_blobs: &[Option<Oid>],
+    ) -> Result<Change, HistoryError> {
+        let commit = self.history.commit(id)?;
+        let truncated = node.parents.is_empty() && self.history.shallow.contains(&id);
+        let mut created = parent_blobs.iter().all(Option::is_none);
+        let path = self.path.clone();
+        if created && !truncated {
+            if let Some(parent) = node.parents.first() {
+                let parent = self.history.commit(*parent)?;
+                if let Some(old) = self.history.renamed_from(&parent, &commit, &path)? {
+                    self.path = old;
+                    self.cache.clear();
+                    created = false;
+                }
+            }
+        }
+        if created || truncated {
+            self.done = true;
+        }
+        let author = commit.author();
+        Ok(Change {
+            commit: id,
+            path,
+            blob,
+            author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+            date: civil_date(author.when()),
+            summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default())
+                .into_owned(),
+            created: created && !truncated,
+            truncated,
+        })
     }
 }
 

@@ -13,7 +13,6 @@ use git2::Oid;
 use crate::compare::{self, AllianceDiff, Counts};
 use crate::document::Alliance;
 use crate::history::{Change, History, HistoryError};
-use crate::report::words::plural;
 
 /// One version of the file in history.
 #[derive(Debug)]
@@ -54,8 +53,124 @@ pub struct Review {
     pub commits: usize,
     /// What changed since the previous review (from nothing, for the first).
     pub counts: Counts,
-    /// The counts in words.
-    pub summary: String,
+    /// For the first review: the shape of the agreement then.
+    #[serde(skip)]
+    pub first: Option<Shape>,
+    /// Whether `review.last` is written in this version: a review was
+    /// recorded (the first version may only be the start of history).
+    #[serde(skip)]
+    pub recorded: bool,
+    /// What the parties noted at this review (`reviews:` entry of its day).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The successes they celebrated.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub wins: Vec<String>,
+}
+
+/// One commit that changed the agreement, for `log --commits`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Commit {
+    /// The author date.
+    pub date: Option<String>,
+    /// The commit (full id).
+    pub commit: String,
+    /// The commit's author.
+    pub author: String,
+    /// The commit message's first line.
+    pub message: String,
+    /// The file's path at this commit.
+    pub path: String,
+    /// What this commit changed (from nothing, for the first).
+    pub counts: Counts,
+    /// For the first commit: the shape of the agreement then.
+    #[serde(skip)]
+    pub first: Option<Shape>,
+}
+
+/// The note and wins recorded in `doc`'s `reviews:` log for the review of
+/// `date` (as written in `review.last`).
+fn recorded(doc: &Alliance, date: Option<&str>) -> (Option<String>, Vec<String>) {
+    let entry = date.and_then(|date| {
+        doc.fields()?
+            .reviews
+            .iter()
+            .rev()
+            .find(|e| e.date.as_ref().is_some_and(|d| d.raw.trim() == date))
+    });
+    match entry {
+        Some(e) => (
+            e.note.as_ref().map(|n| n.value.clone()),
+            e.wins.iter().map(|w| w.value.clone()).collect(),
+        ),
+        None => (None, Vec::new()),
+    }
+}
+
+/// Every commit that changed `path`, oldest first, each with what it
+/// changed. Versions are read newest first and compared in pairs, so only
+/// two are held at a time.
+pub fn commits(history: &History, path: &Path) -> Result<Vec<Commit>, HistoryError> {
+    let head = head(history, path)?;
+    let mut out = Vec::new();
+    let mut newer: Option<Version> = None;
+    for change in history.changes(path, head)? {
+        let change = change?;
+        let rev = history.short(change.commit);
+        let text = history.read_blob(change.blob, &change.path, &rev)?;
+        let doc = Alliance::parse_text(&change.path, text);
+        if let Some(newer) = newer.take() {
+            let counts = compare::compare(&doc, &newer.doc).counts();
+            out.push(commit_entry(&newer.change, counts, None));
+        }
+        newer = Some(Version { change, doc });
+    }
+    let Some(oldest) = newer else {
+        return Err(HistoryError::NeverTracked(path.to_path_buf()));
+    };
+    let empty = Alliance::parse_text(path, String::new());
+    let counts = compare::compare(&empty, &oldest.doc).counts();
+    out.push(commit_entry(
+        &oldest.change,
+        counts,
+        Some(Shape::of(&oldest.doc)),
+    ));
+    out.reverse();
+    Ok(out)
+}
+
+fn commit_entry(change: &Change, counts: Counts, first: Option<Shape>) -> Commit {
+    Commit {
+        date: change.date.map(|d| d.to_string()),
+        commit: change.commit.to_string(),
+        author: change.author.clone(),
+        message: change.summary.clone(),
+        path: change.path.display().to_string(),
+        counts,
+        first,
+    }
+}
+
+/// How big an agreement is: what the first review of a log is described by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// Answered items.
+    pub agreements: usize,
+    /// `##` sections.
+    pub sections: usize,
+    /// Parties.
+    pub parties: usize,
+}
+
+impl Shape {
+    /// The shape of `doc`.
+    pub fn of(doc: &Alliance) -> Shape {
+        Shape {
+            agreements: doc.items().filter(|(_, i)| i.is_answered()).count(),
+            sections: doc.sections.len(),
+            parties: doc.fields().map_or(0, |f| f.parties.len()),
+        }
+    }
 }
 
 /// Changes committed after the last review.
@@ -65,8 +180,6 @@ pub struct Pending {
     pub commits: usize,
     /// What changed since the last review.
     pub counts: Counts,
-    /// The counts in words.
-    pub summary: String,
 }
 
 /// The review history of one file.
@@ -129,12 +242,13 @@ pub fn log(history: &History, path: &Path) -> Result<ReviewLog, HistoryError> {
         }
         let before = last.map_or(&empty, |l| &versions[l].doc);
         let counts = compare::compare(before, &version.doc).counts();
-        let summary = match last {
-            None => first_summary(&version.doc),
-            Some(_) => counts.headline(),
-        };
+        let first = last.is_none().then(|| Shape::of(&version.doc));
         let change = &version.change;
+        let (note, wins) = recorded(&version.doc, version.review_last().as_deref());
         reviews.push(Review {
+            recorded: version.review_last().is_some(),
+            note,
+            wins,
             date: version
                 .review_last()
                 .or_else(|| change.date.map(|d| d.to_string())),
@@ -143,8 +257,8 @@ pub fn log(history: &History, path: &Path) -> Result<ReviewLog, HistoryError> {
             message: change.summary.clone(),
             path: change.path.display().to_string(),
             commits: i - last.map_or(0, |l| l + 1) + 1,
-            summary,
             counts,
+            first,
         });
         last = Some(i);
     }
@@ -154,7 +268,6 @@ pub fn log(history: &History, path: &Path) -> Result<ReviewLog, HistoryError> {
             let counts = compare::compare(&versions[l].doc, &newest.doc).counts();
             Some(Pending {
                 commits: versions.len() - l - 1,
-                summary: counts.headline(),
                 counts,
             })
         }
@@ -166,27 +279,6 @@ pub fn log(history: &History, path: &Path) -> Result<ReviewLog, HistoryError> {
         since_last_review,
         truncated_at,
     })
-}
-
-/// "4 agreements in 2 sections, 2 parties" for a first version.
-fn first_summary(doc: &Alliance) -> String {
-    let items = doc
-        .items()
-        .filter(|(_, i)| !i.text.trim().is_empty())
-        .count();
-    let mut text = format!(
-        "{} in {}",
-        plural(items, "agreement"),
-        plural(doc.sections.len(), "section")
-    );
-    let parties = doc.fields().map_or(0, |f| f.parties.len());
-    if parties > 0 {
-        text.push_str(&format!(
-            ", {}",
-            plural(parties, "party").replace("partys", "parties")
-        ));
-    }
-    text
 }
 
 /// The commit of the last review of `path` (the newest commit in which

@@ -16,6 +16,9 @@ pub const MAX_EXCLUDES: usize = 1_000;
 /// The config file's name.
 pub const FILE_NAME: &str = ".alliance.yaml";
 
+/// The keys `.alliance.yaml` accepts.
+const KEYS: &[&str] = &["kinds", "exclude", "include"];
+
 /// A repository's settings.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
@@ -25,6 +28,9 @@ pub struct Config {
     pub kinds: Option<PathBuf>,
     /// Globs (gitignore syntax, relative to the root) that discovery skips.
     pub exclude: Vec<String>,
+    /// Globs (gitignore syntax, relative to the root) of files that are
+    /// alliance documents whatever their name or front matter says.
+    pub include: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -34,6 +40,8 @@ struct Raw {
     kinds: Option<String>,
     #[serde(default)]
     exclude: Vec<String>,
+    #[serde(default)]
+    include: Vec<String>,
 }
 
 /// Why the config could not be used.
@@ -84,12 +92,13 @@ impl Config {
         if let yaml::Value::Map(entries) = &root.value {
             for (key, _) in entries {
                 let name = key.as_str().unwrap_or("");
-                if !["kinds", "exclude"].contains(&name) {
+                if !KEYS.contains(&name) {
                     return Err(invalid(
                         key.span.start,
                         format!(
-                            "unknown key `{}` (known keys: kinds, exclude)",
-                            crate::document::clip(name, 80)
+                            "unknown key `{}` (known keys: {})",
+                            crate::document::clip(name, 80),
+                            KEYS.join(", ")
                         ),
                     ));
                 }
@@ -107,11 +116,16 @@ impl Config {
                 // serde knows no lines: point at the value that is not text.
                 let not_text = |n: &yaml::Node| !matches!(n.value, yaml::Value::Str(_));
                 let kinds = root.get("kinds").filter(|n| not_text(n));
-                let exclude = root.get("exclude").map(|n| match n.as_seq() {
-                    Some(items) => items.iter().find(|i| not_text(i)).unwrap_or(n),
-                    None => n,
-                });
-                let at = kinds.or(exclude).map_or(root.span.start, |n| n.span.start);
+                let list = |key| {
+                    root.get(key).and_then(|n| match n.as_seq() {
+                        Some(items) => items.iter().find(|i| not_text(i)),
+                        None => Some(n),
+                    })
+                };
+                let at = kinds
+                    .or_else(|| list("exclude"))
+                    .or_else(|| list("include"))
+                    .map_or(root.span.start, |n| n.span.start);
                 invalid(at, crate::document::clip(&e.to_string(), 200).into_owned())
             })?
         };
@@ -132,6 +146,7 @@ impl Config {
             path: Some(path.to_path_buf()),
             kinds: raw.kinds.map(|k| folder.join(k)),
             exclude: raw.exclude,
+            include: raw.include,
         })
     }
 }
@@ -159,7 +174,7 @@ mod tests {
             .expect_err("unknown key");
         assert_eq!(
             err.to_string(),
-            "/r/.alliance.yaml:2: unknown key `exlude` (known keys: kinds, exclude)"
+            "/r/.alliance.yaml:2: unknown key `exlude` (known keys: kinds, exclude, include)"
         );
     }
 

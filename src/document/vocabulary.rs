@@ -1,0 +1,239 @@
+//! The words of the practice as the tool reads them, defined once: the
+//! inline fields an item may carry (`[id:: …]`, `[review:: …]`,
+//! `[owner:: …]`), what makes an item or a section answered, and how a
+//! heading is reduced to what identifies it.
+//!
+//! Every other module asks these questions here (`item.id()`,
+//! `item.owners()`, `section.answered_items()`, [`normalize_heading`])
+//! instead of spelling keys or rules again, so `check`, `due`, `compare` and
+//! the in-place editor cannot disagree. Nothing here reads files or prints.
+
+use jiff::civil::Date;
+
+use super::dates::{DateError, parse_date};
+use super::markdown::{Field, Item, Section};
+
+/// The inline-field keys the tool itself reads. Keys are matched without
+/// regard to case; every other key is kept as written and shown in diffs.
+pub mod keys {
+    /// A stable name for an item that survives rewording.
+    pub const ID: &str = "id";
+    /// The date after which the item must be revisited.
+    pub const REVIEW: &str = "review";
+    /// The party (or parties) who own the item.
+    pub const OWNER: &str = "owner";
+}
+
+/// The headings of the section where a review's wins are celebrated
+/// (normalised): the designed alliance's sixth step, `## Celebrate`.
+pub const CELEBRATION_HEADINGS: &[&str] = &[
+    "celebrate",
+    "celebrate successes",
+    "successes",
+    "wins",
+    "celebrations",
+];
+
+impl Item {
+    /// The value of inline field `key`, the first if written twice.
+    pub fn field(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key.eq_ignore_ascii_case(key))
+    }
+
+    /// The item's `[id:: …]`, trimmed, when it has a non-empty one.
+    pub fn id(&self) -> Option<&str> {
+        self.field(keys::ID)
+            .map(|f| f.value.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The item's `[review:: …]` field, as written.
+    pub fn review_field(&self) -> Option<&Field> {
+        self.field(keys::REVIEW)
+    }
+
+    /// The item's review date: `None` without a `[review:: …]`, the
+    /// parse error when it is not a date.
+    pub fn review(&self) -> Option<Result<Date, DateError>> {
+        self.review_field().map(|f| parse_date(&f.value))
+    }
+
+    /// The item's `[owner:: …]` field, as written.
+    pub fn owner_field(&self) -> Option<&Field> {
+        self.field(keys::OWNER)
+    }
+
+    /// The people the item's `[owner:: …]` names (none without one).
+    pub fn owners(&self) -> Vec<&str> {
+        self.owner_field()
+            .map(|f| owners(&f.value))
+            .unwrap_or_default()
+    }
+
+    /// Whether the item says something: an agreement has words. An empty
+    /// `- ` or an item holding only inline fields is not an answer.
+    pub fn is_answered(&self) -> bool {
+        !self.text.trim().is_empty()
+    }
+}
+
+impl Section {
+    /// The top-level items of the section's lists that are answered.
+    pub fn answered_items(&self) -> impl Iterator<Item = &Item> {
+        self.items
+            .iter()
+            .filter(|i| i.depth == 0 && i.is_answered())
+    }
+
+    /// Whether the section has any content besides prompts: text, or an
+    /// answered item.
+    pub fn has_content(&self) -> bool {
+        self.has_text || self.answered_items().next().is_some()
+    }
+}
+
+/// The people an `owner` value names: `@ada`, `@ada @grace`,
+/// `@ada, Grace Hopper`.
+pub fn owners(value: &str) -> Vec<&str> {
+    value
+        .split([',', ';'])
+        .flat_map(|part| {
+            let part = part.trim();
+            let words: Box<dyn Iterator<Item = &str>> = if part.starts_with('@') {
+                Box::new(part.split_whitespace())
+            } else {
+                Box::new(std::iter::once(part))
+            };
+            words
+        })
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// A heading reduced to what identifies it: lower case, without numbering,
+/// emphasis, emoji, punctuation or extra spaces. `### **2. Ground Rules:**`
+/// becomes `ground rules`. `check` matches a kind's sections with it and
+/// `compare` pairs sections across versions with it.
+pub fn normalize_heading(heading: &str) -> String {
+    let words = if heading.is_ascii() {
+        // The common case, in one pass without a lower-cased copy.
+        let mut out = String::with_capacity(heading.len());
+        let mut space = false;
+        for b in heading.bytes() {
+            if b.is_ascii_alphanumeric() {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(char::from(b.to_ascii_lowercase()));
+            } else if b != b'\'' {
+                space = true;
+            }
+        }
+        out
+    } else {
+        let lower = heading.to_lowercase();
+        let words: String = lower
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '\'' || c == '’' {
+                    c
+                } else {
+                    ' '
+                }
+            })
+            .filter(|c| *c != '\'' && *c != '’')
+            .collect();
+        words.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    // Drop leading numbering (`2.`, `IV.`) but never the last word.
+    let mut start = 0;
+    while let Some(space) = words[start..].find(' ') {
+        let word = &words[start..start + space];
+        if !(word.chars().all(|c| c.is_ascii_digit()) || roman(word)) {
+            break;
+        }
+        start += space + 1;
+    }
+    if start == 0 {
+        words
+    } else {
+        words[start..].to_owned()
+    }
+}
+
+fn roman(word: &str) -> bool {
+    matches!(
+        word,
+        "i" | "ii" | "iii" | "iv" | "v" | "vi" | "vii" | "viii" | "ix" | "x"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owner_lists() {
+        assert_eq!(owners("@ada"), ["@ada"]);
+        assert_eq!(owners("@ada @grace"), ["@ada", "@grace"]);
+        assert_eq!(owners("@ada, Grace Hopper"), ["@ada", "Grace Hopper"]);
+    }
+
+    #[test]
+    fn headings_reduce_to_their_words() {
+        assert_eq!(normalize_heading("**2. Ground Rules:**"), "ground rules");
+        assert_eq!(normalize_heading("Ground rules"), "ground rules");
+        assert_eq!(normalize_heading("IV. Goals"), "goals");
+        assert_eq!(normalize_heading("1. 2. Goals"), "goals");
+        assert_eq!(normalize_heading("2026"), "2026");
+    }
+
+    /// `normalize_heading` as first written, to hold the fast path to it.
+    fn reference_normalize(heading: &str) -> String {
+        let lower = heading.to_lowercase();
+        let words: String = lower
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '\'' || c == '’' {
+                    c
+                } else {
+                    ' '
+                }
+            })
+            .filter(|c| *c != '\'' && *c != '’')
+            .collect();
+        let mut words: Vec<&str> = words.split_whitespace().collect();
+        while words
+            .first()
+            .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()) || roman(w))
+            && words.len() > 1
+        {
+            words.remove(0);
+        }
+        words.join(" ")
+    }
+
+    #[test]
+    fn heading_fast_path_agrees_with_the_reference() {
+        let alphabet = [
+            "A", "b", "1", " ", "'", ".", "I", "v", "\t", "É", "’", "Σ", "x", "  ",
+        ];
+        let mut seed: u64 = 0x1234_5678_9abc_def1;
+        for _ in 0..20_000 {
+            let mut heading = String::new();
+            for _ in 0..(seed % 12) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                heading.push_str(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            assert_eq!(
+                normalize_heading(&heading),
+                reference_normalize(&heading),
+                "{heading:?}"
+            );
+            seed = seed.wrapping_add(0x9e37_79b9);
+        }
+    }
+}
