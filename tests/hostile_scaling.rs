@@ -249,6 +249,29 @@ fn many_headings_against_many_aliases() {
 }
 
 #[test]
+fn a_kind_that_extends_another_with_many_sections() {
+    // Seven YAML values a section: under the 50,000-value cap.
+    let n = 7_000;
+    let sandbox = Sandbox::new();
+    sandbox.write(".alliance.yaml", "kinds: kinds\n");
+    let sections: String = (0..n)
+        .map(|i| {
+            format!("  - name: Extra section {i}\n    content: optional\n    required: false\n")
+        })
+        .collect();
+    sandbox.write(
+        "kinds/crew.kind.yaml",
+        format!("name: crew\nextends: team\nsections:\n{sections}"),
+    );
+    sandbox.write(
+        "TEAM_ALLIANCE.md",
+        team_doc("", TEAM_BODY).replace("alliance: team", "alliance: crew"),
+    );
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 0, "{}{}", tail(&run.stdout), run.stderr);
+}
+
+#[test]
 fn a_storm_of_brackets_in_an_item() {
     let sandbox = Sandbox::new();
     sandbox.write("TEAM_ALLIANCE.md", bracket_storm(500_000));

@@ -20,7 +20,7 @@
 //! definition says `order: as-listed`: then its sections come first, in the
 //! order written, and the base's other sections after them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -208,19 +208,50 @@ pub(super) fn resolve(
     let at = |needle: &str| line_of(text, &lines, needle);
     let mut sections: Vec<SectionRule> = base.map(|b| b.sections.clone()).unwrap_or_default();
     let mut listed = Vec::new();
+    // Which section a normalised name belongs to (the first that has it),
+    // and each patched section's own names: an entry finds its section in
+    // one look-up, so a definition of 20,000 entries is not 20,000 scans.
+    let mut owner: HashMap<String, usize> = HashMap::new();
+    let claim = |owner: &mut HashMap<String, usize>, key: String, i: usize| {
+        owner
+            .entry(key)
+            .and_modify(|at| *at = (*at).min(i))
+            .or_insert(i);
+    };
+    if base.is_some() {
+        for (i, section) in sections.iter().enumerate() {
+            for name in std::iter::once(&section.name).chain(&section.aliases) {
+                claim(&mut owner, normalize_heading(name), i);
+            }
+        }
+    }
+    let mut own_names: HashMap<usize, HashSet<String>> = HashMap::new();
     for entry in def.sections {
         // The line is looked for only when there is something to say.
         let name = entry.name.clone();
         let line = || at(&name);
-        let found = base.and_then(|_| sections.iter().position(|s| s.matches(&entry.name)));
+        let found = base.and_then(|_| owner.get(&normalize_heading(&entry.name)).copied());
         match found {
             Some(i) => {
-                patch(&mut sections[i], entry);
+                let names = own_names.entry(i).or_insert_with(|| {
+                    std::iter::once(&sections[i].name)
+                        .chain(&sections[i].aliases)
+                        .map(|n| normalize_heading(n))
+                        .collect()
+                });
+                for key in patch(&mut sections[i], names, entry) {
+                    claim(&mut owner, key, i);
+                }
                 listed.push(i);
             }
             None => {
-                sections.push(whole(entry, base, path, &line)?);
-                listed.push(sections.len() - 1);
+                let section = whole(entry, base, path, &line)?;
+                let i = sections.len();
+                for name in std::iter::once(&section.name).chain(&section.aliases) {
+                    claim(&mut owner, normalize_heading(name), i);
+                }
+                sections.push(section);
+                listed.push(i);
             }
         }
     }
@@ -248,17 +279,30 @@ pub(super) fn resolve(
 }
 
 /// Change a base section as the entry says.
-fn patch(section: &mut SectionRule, entry: SectionEntry) {
+/// `names` holds the section's names, normalised, and is kept so; the
+/// names added are returned.
+fn patch(
+    section: &mut SectionRule,
+    names: &mut HashSet<String>,
+    entry: SectionEntry,
+) -> Vec<String> {
+    let mut added = Vec::new();
     if let Some(new_name) = entry.rename {
+        let key = normalize_heading(&new_name);
         let old = std::mem::replace(&mut section.name, new_name);
-        section
-            .aliases
-            .retain(|a| normalize_heading(a) != normalize_heading(&section.name));
+        if names.contains(&key) {
+            section.aliases.retain(|a| normalize_heading(a) != key);
+        }
         section.aliases.push(old);
+        if names.insert(key.clone()) {
+            added.push(key);
+        }
     }
     for alias in entry.aliases {
-        if !section.matches(&alias) {
+        let key = normalize_heading(&alias);
+        if names.insert(key.clone()) {
             section.aliases.push(alias);
+            added.push(key);
         }
     }
     if let Some(content) = entry.content {
@@ -270,6 +314,7 @@ fn patch(section: &mut SectionRule, entry: SectionEntry) {
     if let Some(required) = entry.required {
         section.required = required;
     }
+    added
 }
 
 /// A section written in full: it needs its `content:`.
