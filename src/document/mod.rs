@@ -73,7 +73,6 @@ pub struct LineIndex {
     /// Characters before each multiple of [`CHECKPOINT`] bytes; empty when
     /// the text is ASCII.
     chars_at: Vec<usize>,
-    len: usize,
 }
 
 /// Bytes between two entries of the character-count table.
@@ -98,11 +97,7 @@ impl LineIndex {
             table.push(count);
             table
         };
-        LineIndex {
-            starts,
-            chars_at,
-            len: bytes.len(),
-        }
+        LineIndex { starts, chars_at }
     }
 
     /// The 1-based line and 1-based column (in characters) of byte `at` of
@@ -139,15 +134,6 @@ impl LineIndex {
     /// The 1-based line that byte `at` is on.
     pub fn line_of(&self, at: usize) -> usize {
         self.starts.partition_point(|&s| s <= at).max(1)
-    }
-
-    /// The byte at which 1-based `line` starts (the end of the text past
-    /// the last line).
-    pub fn line_start(&self, line: usize) -> usize {
-        self.starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(self.len)
     }
 
     fn line_count(&self) -> usize {
