@@ -669,6 +669,33 @@ fn dispatch(
     }
 }
 
+/// `f` of each file, in order: on every core for many files, on this thread
+/// for one (starting the thread pool costs more than a file).
+pub(super) fn map_files<'a, C: Sync, T: Send>(
+    files: &'a [C],
+    f: impl Fn(&'a C) -> T + Sync + Send,
+) -> Vec<T> {
+    use rayon::prelude::*;
+    if files.len() <= 1 {
+        files.iter().map(f).collect()
+    } else {
+        files.par_iter().map(f).collect()
+    }
+}
+
+/// `--within SPAN`, read: `due` and `ci summary` share it.
+pub(super) fn within(
+    span: Option<&str>,
+) -> Result<Option<crate::document::dates::Cadence>, Failed> {
+    span.map(|w| {
+        w.parse().map_err(|source| Failed::Cadence {
+            flag: "--within",
+            source,
+        })
+    })
+    .transpose()
+}
+
 /// The environment variable that replaces today's date.
 pub const TODAY_VAR: &str = "ALLIANCE_TODAY";
 

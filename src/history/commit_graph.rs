@@ -252,18 +252,38 @@ impl CommitGraph {
         }
     }
 
-    /// Whether the commit at `position` may have changed `path` relative
-    /// to its first parent: `Some(false)` when its Bloom filter says it
-    /// certainly did not, `None` when there is no filter to ask or it
-    /// cannot tell.
-    pub fn maybe_changed(&self, position: usize, path: &str) -> Option<bool> {
+    /// The Bloom keys of `path` and each of its leading directories (git
+    /// adds every leading directory of a changed path too, so the path is
+    /// certainly unchanged when any key is absent); `None` when the graph
+    /// has no filters, or filters that cannot be trusted for this path.
+    pub fn keys(&self, path: &str) -> Option<BloomKeys> {
         let bloom = self.bloom?;
-        if position >= self.commits {
-            return None;
-        }
         // Version 1 filters hashed bytes above 0x7f as signed: git itself
         // no longer trusts them for such paths.
         if bloom.hash_version == 1 && !path.is_ascii() {
+            return None;
+        }
+        let mut prefixes: Vec<&str> = path.match_indices('/').map(|(at, _)| &path[..at]).collect();
+        prefixes.push(path);
+        Some(BloomKeys(
+            prefixes
+                .into_iter()
+                .map(|key| {
+                    (
+                        murmur3(0x293a_e76f, key.as_bytes()),
+                        murmur3(0x7e64_6e2c, key.as_bytes()),
+                    )
+                })
+                .collect(),
+        ))
+    }
+
+    /// Whether the commit at `position` may have changed the path of
+    /// `keys` relative to its first parent: `Some(false)` when its Bloom
+    /// filter says it certainly did not, `None` when it cannot tell.
+    pub fn maybe_changed(&self, position: usize, keys: &BloomKeys) -> Option<bool> {
+        let bloom = self.bloom?;
+        if position >= self.commits {
             return None;
         }
         let end = usize::try_from(read_u32(&self.data, bloom.bidx + position * 4)?).ok()?;
@@ -279,14 +299,8 @@ impl CommitGraph {
         if filter.is_empty() {
             return None;
         }
-        // git adds every leading directory of a changed path too: the path
-        // is certainly unchanged when any of those keys is absent.
-        let mut prefixes: Vec<&str> = path.match_indices('/').map(|(at, _)| &path[..at]).collect();
-        prefixes.push(path);
         let bits = filter.len() as u64 * 8;
-        for key in prefixes {
-            let hash0 = murmur3(0x293a_e76f, key.as_bytes());
-            let hash1 = murmur3(0x7e64_6e2c, key.as_bytes());
+        for &(hash0, hash1) in &keys.0 {
             for i in 0..bloom.num_hashes {
                 let hash = hash0.wrapping_add(i.wrapping_mul(hash1));
                 let bit = u64::from(hash) % bits;
@@ -299,6 +313,33 @@ impl CommitGraph {
         Some(true)
     }
 }
+
+/// A path's Bloom keys: the two murmur3 hashes of the path and of each of
+/// its leading directories.
+#[derive(Debug, Clone)]
+pub(super) struct BloomKeys(Vec<(u32, u32)>);
+
+/// Hashing for maps keyed by object ids: an id is already a uniform hash,
+/// so its first eight bytes are the key (`SipHash` was a third of a walk).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct OidHash(u64);
+
+impl std::hash::Hasher for OidHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = self.0.rotate_left(5) ^ u64::from_le_bytes(word);
+        }
+    }
+}
+
+/// The `BuildHasher` of [`OidHash`].
+pub(super) type OidHashing = std::hash::BuildHasherDefault<OidHash>;
 
 fn read_u32(data: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?))

@@ -21,7 +21,7 @@ use std::path::{Component, Path, PathBuf};
 
 use git2::{Commit, DiffFindOptions, ErrorCode, ObjectType, Oid, Repository};
 
-use commit_graph::CommitGraph;
+use commit_graph::{BloomKeys, CommitGraph, OidHashing};
 
 /// How to get the rest of a shallow clone's history, for messages.
 const UNSHALLOW_HINT: &str =
@@ -330,15 +330,24 @@ impl History {
         let first = self.node(start)?;
         let mut queue = BinaryHeap::new();
         queue.push((first.time, start));
+        let mut pending = HashMap::default();
+        pending.insert(start, first);
+        let mut seen = HashSet::default();
+        seen.insert(start);
         Ok(Changes {
             history: self,
             queue,
-            pending: HashMap::from([(start, first)]),
-            seen: HashSet::from([start]),
+            pending,
+            seen,
+            keys: self.bloom_keys(path),
             path: path.to_path_buf(),
-            cache: HashMap::new(),
+            cache: HashMap::default(),
             done: false,
         })
+    }
+
+    fn bloom_keys(&self, path: &Path) -> Option<BloomKeys> {
+        self.graph.as_ref()?.keys(path.to_str()?)
     }
 
     /// Whether walks read git's commit-graph (for tests and benchmarks).
@@ -453,12 +462,14 @@ pub struct Changes<'h> {
     /// Commits still to visit, newest committer date first (like `git log`).
     queue: BinaryHeap<(i64, Oid)>,
     /// The queued commits' parents, trees and times, read once.
-    pending: HashMap<Oid, Node>,
+    pending: HashMap<Oid, Node, OidHashing>,
     /// Commits already queued.
-    seen: HashSet<Oid>,
+    seen: HashSet<Oid, OidHashing>,
     path: PathBuf,
+    /// The current path's Bloom keys, when the commit-graph has filters.
+    keys: Option<BloomKeys>,
     /// Blob of the current path per commit, so a parent is looked up once.
-    cache: HashMap<Oid, Option<Oid>>,
+    cache: HashMap<Oid, Option<Oid>, OidHashing>,
     done: bool,
 }
 
@@ -486,12 +497,12 @@ impl Changes<'_> {
     /// The commit-graph's Bloom filter says `node` certainly left the path
     /// as its first parent had it.
     fn unchanged(&self, node: &Node) -> bool {
-        let (Some(graph), Some(position), Some(path)) =
-            (&self.history.graph, node.position, self.path.to_str())
+        let (Some(graph), Some(position), Some(keys)) =
+            (&self.history.graph, node.position, &self.keys)
         else {
             return false;
         };
-        !node.parents.is_empty() && graph.maybe_changed(position, path) == Some(false)
+        !node.parents.is_empty() && graph.maybe_changed(position, keys) == Some(false)
     }
 
     fn step(&mut self) -> Result<Option<Change>, HistoryError> {
@@ -550,6 +561,7 @@ impl Changes<'_> {
             if let Some(parent) = node.parents.first() {
                 let parent = self.history.commit(*parent)?;
                 if let Some(old) = self.history.renamed_from(&parent, &commit, &path)? {
+                    self.keys = self.history.bloom_keys(&old);
                     self.path = old;
                     self.cache.clear();
                     created = false;
