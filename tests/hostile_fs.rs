@@ -629,12 +629,13 @@ fn diff_of_thousands_of_renamed_sections_is_bounded() {
 fn log_holds_a_few_versions_not_all_of_them() {
     let sb = Sandbox::new();
     git(sb.path(), &["init", "-q", "-b", "main", "."]);
-    // Forty reviews of a 2 MB alliance: holding every version parsed needs
-    // more than 200 MB of address space; holding three does not.
+    // Eighty reviews of a 0.95 MB alliance (under the 1 MB document cap):
+    // holding every version parsed needs more than 200 MB of address
+    // space; holding three does not.
     let promise = "we keep our promises to each other and say so when we cannot. ".repeat(6);
-    for version in 0..40 {
+    for version in 0..80 {
         let mut body = format!("\n## Agreements\n\n- This is version {version}.\n");
-        for i in 0..5000 {
+        for i in 0..2400 {
             body.push_str(&format!("- Agreement {i}: {promise}\n"));
         }
         let text = format!(
@@ -645,7 +646,7 @@ fn log_holds_a_few_versions_not_all_of_them() {
         git(sb.path(), &["add", "."]);
         git(sb.path(), &["commit", "-qm", &format!("Version {version}")]);
     }
-    // Slower than the other cases (forty 2 MB versions, in a debug build):
+    // Slower than the other cases (eighty 1 MB versions, in a debug build):
     // a longer hang guard, still no timing assertion.
     let cmd = limited_command(
         sb.path(),
@@ -662,7 +663,7 @@ fn log_holds_a_few_versions_not_all_of_them() {
             .lines()
             .filter(|l| l.starts_with("2026-01-"))
             .count(),
-        40,
+        80,
         "{}",
         run.stdout
     );
