@@ -128,15 +128,6 @@ pub(super) fn render(
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| failed(format!("cannot start the renderer: {e}")))?;
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            if let Some(pipe) = pipe {
-                let _ = pipe.take(MAX_REPLY).read_to_end(&mut bytes);
-            }
-            bytes
-        })
-    };
     let stdout = drain(
         child
             .stdout
@@ -149,53 +140,73 @@ pub(super) fn render(
             .take()
             .map(|p| Box::new(p) as Box<dyn Read + Send>),
     );
+    let status = wait_bounded(&mut child).ok_or_else(|| {
+        failed(format!(
+            "the template ran for more than {} seconds and was stopped",
+            RENDER_WALL_CLOCK.as_secs()
+        ))
+    })?;
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = String::from_utf8_lossy(&stderr.join().unwrap_or_default()).into_owned();
+    match status.code() {
+        Some(0) => reply(&stdout).map_err(failed),
+        Some(2) => Err(ScaffoldError::Relayed {
+            message: stderr
+                .trim_end()
+                .trim_start_matches("alliance: ")
+                .to_owned(),
+        }),
+        _ if ran_out_of_memory(&status, &stderr) => Err(failed(format!(
+            "the template used more than {} MB of memory and was stopped (a string that doubles in a loop or macro?)",
+            RENDER_MEMORY / (1024 * 1024)
+        ))),
+        _ => Err(failed(format!(
+            "the renderer stopped abnormally ({status}); nothing was written"
+        ))),
+    }
+}
+
+/// Read a child's pipe to its end (at most [`MAX_REPLY`] bytes) on a thread
+/// of its own, so a full pipe never stalls the child.
+fn drain(pipe: Option<Box<dyn Read + Send>>) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(pipe) = pipe {
+            let _ = pipe.take(MAX_REPLY).read_to_end(&mut bytes);
+        }
+        bytes
+    })
+}
+
+/// The child's exit status, or `None` (the child killed) past
+/// [`RENDER_WALL_CLOCK`].
+fn wait_bounded(child: &mut std::process::Child) -> Option<std::process::ExitStatus> {
     let started = Instant::now();
-    let status = loop {
+    loop {
         match child.try_wait() {
-            Ok(Some(status)) => break status,
+            Ok(Some(status)) => return Some(status),
             Ok(None) if started.elapsed() < RENDER_WALL_CLOCK => {
                 std::thread::sleep(Duration::from_millis(10));
             }
             Ok(None) | Err(_) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(failed(format!(
-                    "the template ran for more than {} seconds and was stopped",
-                    RENDER_WALL_CLOCK.as_secs()
-                )));
+                return None;
             }
         }
-    };
-    let stdout = stdout.join().unwrap_or_default();
-    let stderr = String::from_utf8_lossy(&stderr.join().unwrap_or_default()).into_owned();
-    match status.code() {
-        Some(0) => {}
-        Some(2) => {
-            let message = stderr.trim_end().trim_start_matches("alliance: ");
-            return Err(ScaffoldError::Relayed {
-                message: message.to_owned(),
-            });
-        }
-        _ if ran_out_of_memory(&status, &stderr) => {
-            return Err(failed(format!(
-                "the template used more than {} MB of memory and was stopped (a string that doubles in a loop or macro?)",
-                RENDER_MEMORY / (1024 * 1024)
-            )));
-        }
-        _ => {
-            return Err(failed(format!(
-                "the renderer stopped abnormally ({status}); nothing was written"
-            )));
-        }
     }
+}
+
+/// The child's reply: the rendered path, a NUL, then the text.
+fn reply(stdout: &[u8]) -> Result<Rendered, String> {
     let at = stdout
         .iter()
         .position(|b| *b == 0)
-        .ok_or_else(|| failed("the renderer's reply is malformed".to_owned()))?;
+        .ok_or_else(|| "the renderer's reply is malformed".to_owned())?;
     let path = String::from_utf8(stdout.get(..at).unwrap_or_default().to_vec())
-        .map_err(|_| failed("the rendered path is not UTF-8".to_owned()))?;
+        .map_err(|_| "the rendered path is not UTF-8".to_owned())?;
     let text = String::from_utf8(stdout.get(at + 1..).unwrap_or_default().to_vec())
-        .map_err(|_| failed("the template's output is not UTF-8".to_owned()))?;
+        .map_err(|_| "the template's output is not UTF-8".to_owned())?;
     Ok(Rendered {
         text,
         path: (!path.is_empty()).then(|| PathBuf::from(path)),

@@ -424,22 +424,7 @@ pub fn render(kind: &Kind, vars: &Variables) -> Result<String, ScaffoldError> {
             why: "a title is one line, without control characters".to_owned(),
         });
     }
-    let mut values = builtin_values(kind, vars);
-    for (key, value) in &vars.set {
-        if BUILTIN_VARIABLES.contains(&key.as_str()) {
-            let hint = match key.as_str() {
-                "title" => "use --title",
-                "parties" => "use --party",
-                "every" | "cadence" | "next_review" => "use --every",
-                _ => "it cannot be changed",
-            };
-            return Err(ScaffoldError::ReservedSet {
-                key: key.clone(),
-                hint: hint.to_owned(),
-            });
-        }
-        values.insert(key.clone(), Value::from(value.as_str()));
-    }
+    let values = variables(kind, vars)?;
     let naming = Naming {
         folder: template.folder.clone(),
     };
@@ -481,14 +466,52 @@ pub fn render(kind: &Kind, vars: &Variables) -> Result<String, ScaffoldError> {
         line: None,
         message: "the template's output is not UTF-8".to_owned(),
     })?;
-    let used = looked_up();
-    let declared = compiled.undeclared_variables(false);
+    every_set_used(
+        kind,
+        vars,
+        &looked_up(),
+        &compiled.undeclared_variables(false),
+        &context.values,
+    )?;
+    Ok(rendered)
+}
+
+/// The template's variables: the built-in ones and each `--set`, which
+/// may not replace a built-in one.
+fn variables(kind: &Kind, vars: &Variables) -> Result<BTreeMap<String, Value>, ScaffoldError> {
+    let mut values = builtin_values(kind, vars);
+    for (key, value) in &vars.set {
+        if BUILTIN_VARIABLES.contains(&key.as_str()) {
+            let hint = match key.as_str() {
+                "title" => "use --title",
+                "parties" => "use --party",
+                "every" | "cadence" | "next_review" => "use --every",
+                _ => "it cannot be changed",
+            };
+            return Err(ScaffoldError::ReservedSet {
+                key: key.clone(),
+                hint: hint.to_owned(),
+            });
+        }
+        values.insert(key.clone(), Value::from(value.as_str()));
+    }
+    Ok(values)
+}
+
+/// A `--set` the template never reads is a typo: say which it reads.
+fn every_set_used(
+    kind: &Kind,
+    vars: &Variables,
+    used: &BTreeSet<String>,
+    declared: &std::collections::HashSet<String>,
+    values: &BTreeMap<String, Value>,
+) -> Result<(), ScaffoldError> {
     for (key, _) in &vars.set {
         if !used.contains(key) && !declared.contains(key) {
             let names: Vec<&str> = used
                 .iter()
                 .map(String::as_str)
-                .filter(|n| context.values.contains_key(*n))
+                .filter(|n| values.contains_key(*n))
                 .collect();
             return Err(ScaffoldError::UnknownSet {
                 key: key.clone(),
@@ -497,7 +520,7 @@ pub fn render(kind: &Kind, vars: &Variables) -> Result<String, ScaffoldError> {
             });
         }
     }
-    Ok(rendered)
+    Ok(())
 }
 
 /// Render a kind's `default_path` (a small template with `slug`, `kind`
