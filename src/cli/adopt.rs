@@ -37,9 +37,10 @@ pub(super) fn run(args: &AdoptArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let added = adopted.added.join(", ");
     writeln!(
         out,
-        "adopted {shown} as a `{}` alliance titled \"{}\" (added {added})",
-        kind.name,
-        sanitize(&adopted.title)
+        "adopted {shown} as a `{}` alliance titled \"{}\" (added {})",
+        sanitize(&kind.name),
+        sanitize(&adopted.title),
+        sanitize(&added)
     )?;
     let mut missing = Vec::new();
     for section in &adopted.sections {
@@ -47,11 +48,11 @@ pub(super) fn run(args: &AdoptArgs, out: &mut dyn Write) -> Result<u8, Failed> {
             (Some(heading), Some(line)) => writeln!(
                 out,
                 "  {:<28} <- ## {} (line {line})",
-                section.section,
+                sanitize(&section.section),
                 sanitize(&heading.text)
             )?,
             _ => {
-                writeln!(out, "  {:<28} (missing)", section.section)?;
+                writeln!(out, "  {:<28} (missing)", sanitize(&section.section))?;
                 missing.push(section.section.as_str());
             }
         }
@@ -68,7 +69,7 @@ pub(super) fn run(args: &AdoptArgs, out: &mut dyn Write) -> Result<u8, Failed> {
             "missing: {}; rename a heading to match, or add the section",
             missing
                 .iter()
-                .map(|s| format!("## {s}"))
+                .map(|s| format!("## {}", sanitize(s)))
                 .collect::<Vec<_>>()
                 .join(", ")
         )?;

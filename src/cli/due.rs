@@ -8,7 +8,8 @@ use rayon::prelude::*;
 
 use super::{DueArgs, Failed};
 use crate::due::{self, BrokenFile, DueReport, Window};
-use crate::report::due::render;
+use crate::report::due::render_with;
+use crate::report::escape::markdown::Mentions;
 use crate::workspace::{ReadError, Workspace};
 
 pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
@@ -74,7 +75,12 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
             }),
         }
     }
-    render(&report, args.format, out)?;
+    let mentions = if args.mentions {
+        Mentions::Live
+    } else {
+        Mentions::Inert
+    };
+    render_with(&report, args.format, mentions, out)?;
     Ok(report.exit_code(args.fail_on))
 }
 

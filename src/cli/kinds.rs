@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use super::{Failed, KindsArgs, KindsFormat};
+use crate::report::escape::terminal::line;
 use crate::workspace::Workspace;
 
 pub(super) fn run(args: &KindsArgs, out: &mut dyn Write) -> Result<u8, Failed> {
@@ -30,10 +31,16 @@ pub(super) fn run(args: &KindsArgs, out: &mut dyn Write) -> Result<u8, Failed> {
                 if i > 0 {
                     writeln!(out)?;
                 }
-                writeln!(out, "{} ({})", kind.name, kind.origin)?;
-                writeln!(out, "  {}", kind.summary)?;
+                // A repository's kinds are untrusted text, like documents.
+                writeln!(
+                    out,
+                    "{} ({})",
+                    line(&kind.name),
+                    line(&kind.origin.to_string())
+                )?;
+                writeln!(out, "  {}", line(&kind.summary))?;
                 if let Some(every) = &kind.default_every {
-                    writeln!(out, "  reviewed every {every} by default")?;
+                    writeln!(out, "  reviewed every {} by default", line(every))?;
                 }
                 writeln!(out, "  required sections:")?;
                 for section in &kind.sections {
@@ -45,9 +52,9 @@ pub(super) fn run(args: &KindsArgs, out: &mut dyn Write) -> Result<u8, Failed> {
                     let also = if section.aliases.is_empty() {
                         String::new()
                     } else {
-                        format!("; also: {}", section.aliases.join(", "))
+                        format!("; also: {}", line(&section.aliases.join(", ")))
                     };
-                    writeln!(out, "    ## {} ({content}{also})", section.name)?;
+                    writeln!(out, "    ## {} ({content}{also})", line(&section.name))?;
                 }
             }
         }

@@ -18,7 +18,11 @@ pub(super) fn run(args: &ListArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         match workspace.read(candidate) {
             Ok(doc) if doc.declares_kind() => docs.push(doc),
             Ok(_) => {}
-            Err(e) => unreadable.push(format!("cannot read {}: {e}", candidate.path.display())),
+            Err(e) => unreadable.push(format!(
+                "cannot read {}: {}",
+                crate::report::sanitize(&candidate.path.display().to_string()),
+                crate::report::sanitize(&e.to_string())
+            )),
         }
     }
     match args.format {

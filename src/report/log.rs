@@ -1,4 +1,6 @@
 //! `alliance log` output: the review history as human lines or JSON.
+//! Commit summaries and author names are as untrusted as documents: every
+//! one goes through [`sanitize`] (`escape::terminal::line`).
 
 use std::io::{self, Write};
 
@@ -49,7 +51,7 @@ fn human(log: &ReviewLog, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "{}  {commit}  {}  {}{renamed}",
-            review.date.as_deref().unwrap_or("????-??-??"),
+            sanitize(review.date.as_deref().unwrap_or("????-??-??")),
             sanitize(&review.author),
             sanitize(&what)
         )?;
@@ -59,13 +61,14 @@ fn human(log: &ReviewLog, out: &mut dyn Write) -> io::Result<()> {
             out,
             "since the last review: {}: {}",
             plural(pending.commits, "commit"),
-            pending.summary
+            sanitize(&pending.summary)
         )?;
     }
     if let Some(boundary) = &log.truncated_at {
         writeln!(
             out,
-            "note: this is a shallow clone; history before commit {boundary} is not here. Run `git fetch --unshallow` (GitHub Actions: `fetch-depth: 0`) to see all reviews."
+            "note: this is a shallow clone; history before commit {} is not here. Run `git fetch --unshallow` (GitHub Actions: `fetch-depth: 0`) to see all reviews.",
+            sanitize(boundary)
         )?;
     }
     Ok(())
