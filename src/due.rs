@@ -12,9 +12,10 @@
 use jiff::civil::Date;
 
 use crate::check;
-use crate::check::finding::{Finding, Location, Rule};
+use crate::check::finding::{Finding, Rule};
 use crate::document::dates::{self, Cadence};
 use crate::document::{Alliance, FrontMatter, Span, Status};
+use crate::workspace::UnreadFile;
 
 /// Where a dated thing stands on the day of the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -189,26 +190,24 @@ pub fn assess(doc: &Alliance, window: &Window) -> Outcome {
         .map(|(date, basis, span)| window.due(date, basis, parties.clone(), at(span), None));
     let mut items = Vec::new();
     for (section, item) in doc.items() {
-        let Some(field) = item.field("review") else {
+        let (Some(field), Some(Ok(date))) = (item.review_field(), item.review()) else {
+            // No date of its own, or not a date: `check` reports that (A040).
             continue;
         };
-        let Ok(date) = dates::parse_date(&field.value) else {
-            // `check` reports it (A040); `due` has no date to place.
-            continue;
-        };
-        let owners = match item.field("owner") {
-            Some(owner) => check::owners(&owner.value)
+        let owners = if item.owner_field().is_some() {
+            item.owners()
                 .into_iter()
                 .map(|who| match fields.party(who) {
                     Some(party) => party.label(),
                     None => who.to_owned(),
                 })
-                .collect(),
-            None => parties.clone(),
+                .collect()
+        } else {
+            parties.clone()
         };
         let described = DueItem {
             text: item.text.clone(),
-            id: item.field("id").map(|f| f.value.clone()),
+            id: item.id().map(str::to_owned),
             section: section.heading.text.clone(),
         };
         items.push(window.due(
@@ -268,14 +267,17 @@ pub struct BrokenFile {
 }
 
 /// The result of a `due` run.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct DueReport {
     /// The day and window.
     pub window: Window,
     /// The alliances, active and draft.
     pub alliances: Vec<AllianceDue>,
-    /// Files that are not readable alliances.
+    /// Files that are not usable alliances (not text, front matter
+    /// unusable), with the `check` finding that says why.
     pub broken: Vec<BrokenFile>,
+    /// Files that could not be read at all.
+    pub unread: Vec<UnreadFile>,
     /// How many retired alliances were skipped.
     pub retired: usize,
 }
@@ -287,6 +289,7 @@ impl DueReport {
             window,
             alliances: Vec::new(),
             broken: Vec::new(),
+            unread: Vec::new(),
             retired: 0,
         }
     }
@@ -313,9 +316,10 @@ impl DueReport {
             .count()
     }
 
-    /// Exit code: 2 when a file is broken, 1 when `fail_on` is met, else 0.
+    /// Exit code: 2 when a file is broken or unreadable, 1 when `fail_on`
+    /// is met, else 0.
     pub fn exit_code(&self, fail_on: FailOn) -> u8 {
-        if !self.broken.is_empty() {
+        if !self.broken.is_empty() || !self.unread.is_empty() {
             return 2;
         }
         let failing = match fail_on {
@@ -324,11 +328,6 @@ impl DueReport {
             FailOn::DueSoon => self.count(Tier::Overdue) + self.count(Tier::DueSoon),
         };
         u8::from(failing > 0)
-    }
-
-    /// The location of a broken file's finding, if it has one.
-    pub fn broken_location(file: &BrokenFile) -> Option<&Location> {
-        file.finding.location.as_ref()
     }
 }
 

@@ -8,15 +8,17 @@
 //! `.alliance.yaml`. Definitions from a repository are validated when they
 //! are loaded: a broken one stops the run with a message naming its file.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::document::LineIndex;
-use crate::document::yaml;
+mod definition;
+
+use definition::{Definition, Resolved};
+
+use crate::document::{LineIndex, normalize_heading};
 
 /// Where a kind was defined.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,20 +51,20 @@ pub enum Content {
     Optional,
 }
 
-/// A section a kind requires.
-#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
+/// A section a kind asks for.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SectionRule {
     /// The section's name, as the template writes it.
     pub name: String,
     /// Other headings accepted for it.
-    #[serde(default)]
     pub aliases: Vec<String>,
     /// What counts as content.
     pub content: Content,
     /// What to write there, said to someone whose section is empty.
-    #[serde(default)]
     pub help: Option<String>,
+    /// Whether the section must be there (A030 when it is not). A section
+    /// that is not required is still checked for content when present.
+    pub required: bool,
 }
 
 impl SectionRule {
@@ -73,19 +75,6 @@ impl SectionRule {
             .chain(&self.aliases)
             .any(|n| normalize_heading(n) == heading)
     }
-}
-
-/// A kind's definition file, as written.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Definition {
-    name: String,
-    summary: String,
-    #[serde(default)]
-    default_path: Option<String>,
-    #[serde(default)]
-    default_every: Option<String>,
-    sections: Vec<SectionRule>,
 }
 
 /// A kind of alliance.
@@ -110,7 +99,7 @@ pub struct Kind {
     /// Each section's name and aliases, normalised once (see
     /// [`normalize_heading`]): matching runs for every heading of every file.
     section_keys: Vec<Vec<String>>,
-    validator: OnceLock<Result<Validator, String>>,
+    validator: OnceLock<Result<Validator, SchemaCompileError>>,
 }
 
 /// A template's text and where it came from.
@@ -133,6 +122,17 @@ impl fmt::Debug for Validator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Validator")
     }
+}
+
+/// A kind's JSON Schema that does not compile, in the schema library's
+/// words (kept as text so the compiled-once result can be shared).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the `{kind}` kind's schema does not compile: {message}")]
+pub struct SchemaCompileError {
+    /// The kind.
+    pub kind: String,
+    /// What the schema library said.
+    pub message: String,
 }
 
 /// One way the front matter breaks the kind's JSON Schema.
@@ -168,7 +168,10 @@ impl Kind {
     }
 
     /// Validate front matter (as JSON) against the kind's schema.
-    pub fn validate(&self, instance: &serde_json::Value) -> Result<Vec<SchemaError>, String> {
+    pub fn validate(
+        &self,
+        instance: &serde_json::Value,
+    ) -> Result<Vec<SchemaError>, SchemaCompileError> {
         let validator = self
             .validator
             .get_or_init(|| {
@@ -186,7 +189,7 @@ impl Kind {
     }
 
     fn from_definition(
-        def: Definition,
+        def: Resolved,
         origin: Origin,
         schema: serde_json::Value,
         template: Option<Template>,
@@ -225,7 +228,7 @@ fn compile_schema(
     name: &str,
     schema: &serde_json::Value,
     trusted: bool,
-) -> Result<Validator, String> {
+) -> Result<Validator, SchemaCompileError> {
     let url = if trusted {
         format!("https://json-schema.org/x-alliance-builtin/{name}.schema.json")
     } else {
@@ -234,12 +237,14 @@ fn compile_schema(
     let mut schemas = boon::Schemas::new();
     let mut compiler = boon::Compiler::new();
     compiler.set_default_draft(boon::Draft::V2020_12);
+    let failed = |e: boon::CompileError| SchemaCompileError {
+        kind: name.to_owned(),
+        message: format!("{e:#}"),
+    };
     compiler
         .add_resource(&url, schema.clone())
-        .map_err(|e| format!("{e:#}"))?;
-    let index = compiler
-        .compile(&url, &mut schemas)
-        .map_err(|e| format!("{e:#}"))?;
+        .map_err(failed)?;
+    let index = compiler.compile(&url, &mut schemas).map_err(failed)?;
     Ok(Validator { schemas, index })
 }
 
@@ -296,6 +301,12 @@ pub enum KindError {
         /// What is wrong.
         message: String,
     },
+    /// The kinds folder named in the config is a file.
+    #[error("kinds: {} (named in .alliance.yaml) is a file; name the folder that holds NAME.kind.yaml files", path.display())]
+    NotAFolder {
+        /// The path.
+        path: PathBuf,
+    },
     /// The kinds folder named in the config does not exist.
     #[error("kinds folder {} (named in .alliance.yaml) does not exist", path.display())]
     NoFolder {
@@ -338,9 +349,11 @@ impl Kinds {
                 let path = PathBuf::from(format!("schemas/builtin-{i}.kind.yaml"));
                 // The built-in files are tested to parse (see the tests below);
                 // a failure here is a build defect, so it is made loud.
-                let def = parse_definition(&path, definition).unwrap_or_else(|e| {
-                    unreachable!("built-in kind definition does not parse: {e}")
-                });
+                let def = definition::parse(&path, definition)
+                    .and_then(|def| definition::resolve(def, None, &path, definition))
+                    .unwrap_or_else(|e| {
+                        unreachable!("built-in kind definition does not parse: {e}")
+                    });
                 let schema = serde_json::from_str(schema)
                     .unwrap_or_else(|e| unreachable!("built-in schema is not JSON: {e}"));
                 let template = Template {
@@ -354,85 +367,62 @@ impl Kinds {
         Kinds { kinds }
     }
 
-    /// The built-in kinds plus those defined in `folder` (which override
-    /// built-in kinds of the same name).
+    /// The built-in kinds plus those defined in `folder`, which override
+    /// built-in kinds of the same name and may extend any kind (built in, or
+    /// another of the folder's, in any file order).
     pub fn with_folder(folder: Option<&Path>) -> Result<Kinds, KindError> {
         let mut kinds = Kinds::builtin();
         let Some(folder) = folder else {
             return Ok(kinds);
         };
-        if !folder.is_dir() {
-            return Err(KindError::NoFolder {
-                path: folder.to_path_buf(),
-            });
-        }
-        let read = |path: &Path| {
-            std::fs::read_to_string(path).map_err(|source| KindError::Read {
-                path: path.to_path_buf(),
-                source,
-            })
-        };
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(folder)
-            .map_err(|source| KindError::Read {
-                path: folder.to_path_buf(),
-                source,
-            })?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.to_string_lossy().ends_with(".kind.yaml"))
-            .collect();
-        entries.sort();
-        for path in entries {
-            let def = parse_definition(&path, &read(&path)?)?;
-            let stem = path
-                .file_name()
-                .map(|n| {
-                    n.to_string_lossy()
-                        .trim_end_matches(".kind.yaml")
-                        .to_owned()
-                })
-                .unwrap_or_default();
-            if stem != def.name {
+        let mut pending = definitions(folder)?;
+        let builtin = Kinds::builtin();
+        // Each pass builds every definition whose base is ready; a pass
+        // that builds nothing leaves a cycle or an unknown base.
+        while !pending.is_empty() {
+            let before = pending.len();
+            // A base defined in the folder but not built yet is waited for,
+            // even when a built-in kind has its name.
+            let mut unbuilt: Vec<String> = pending.iter().map(|(_, _, d)| d.name.clone()).collect();
+            let mut waiting = Vec::new();
+            for (path, text, def) in pending {
+                let base = match def.extends.as_deref() {
+                    None => None,
+                    // A kind that extends its own name extends the built-in.
+                    Some(base) if base == def.name => builtin.get(base),
+                    Some(base) if unbuilt.iter().any(|n| n == base) => {
+                        waiting.push((path, text, def));
+                        continue;
+                    }
+                    Some(base) => match kinds.get(base) {
+                        Some(kind) => Some(kind),
+                        None => {
+                            waiting.push((path, text, def));
+                            continue;
+                        }
+                    },
+                };
+                let kind = load(folder, &path, &text, def, base, &kinds)?;
+                unbuilt.retain(|n| *n != kind.name);
+                kinds.kinds.retain(|k| k.name != kind.name);
+                kinds.kinds.push(kind);
+            }
+            if waiting.len() == before {
+                let (path, text, def) = &waiting[0];
+                let base = def.extends.as_deref().unwrap_or_default();
+                let line = text
+                    .find("extends:")
+                    .map_or(1, |at| LineIndex::new(text).line_col(text, at).0);
                 return Err(invalid(
-                    &path,
-                    1,
+                    path,
+                    line,
                     format!(
-                        "the file defines kind `{}` but is named `{stem}.kind.yaml`; name it `{}.kind.yaml`",
-                        def.name, def.name
+                        "`extends: {base}` names no kind here (or kinds that extend each other in a circle); the kinds are {}",
+                        one_of(&kinds.names())
                     ),
                 ));
             }
-            let schema_path = folder.join(format!("{}.schema.json", def.name));
-            let schema = if schema_path.exists() {
-                let text = read(&schema_path)?;
-                let schema: serde_json::Value = serde_json::from_str(&text)
-                    .map_err(|e| invalid(&schema_path, e.line(), format!("not JSON: {e}")))?;
-                compile_schema(&def.name, &schema, false).map_err(|e| {
-                    invalid(&schema_path, 1, format!("not a valid JSON Schema: {e}"))
-                })?;
-                schema
-            } else {
-                // No schema of its own: the built-in one of the same name,
-                // else the team schema with this kind's name.
-                let base = kinds.get(&def.name).or_else(|| kinds.get("team"));
-                let mut schema = base.map(|k| k.schema.clone()).unwrap_or_default();
-                if let Some(kind) = schema.pointer_mut("/properties/alliance/const") {
-                    *kind = serde_json::Value::String(def.name.clone());
-                }
-                schema
-            };
-            let template_path = folder.join(format!("{}.md.j2", def.name));
-            let template = if template_path.exists() {
-                Some(Template {
-                    name: template_path.display().to_string(),
-                    source: read(&template_path)?,
-                    folder: Some(folder.to_path_buf()),
-                })
-            } else {
-                kinds.get(&def.name).and_then(|k| k.template.clone())
-            };
-            let kind = Kind::from_definition(def, Origin::Repository(path), schema, template);
-            kinds.kinds.retain(|k| k.name != kind.name);
-            kinds.kinds.push(kind);
+            pending = waiting;
         }
         Ok(kinds)
     }
@@ -453,112 +443,138 @@ impl Kinds {
     }
 }
 
+/// The folder's definition files, read and parsed, sorted by path.
+fn definitions(folder: &Path) -> Result<Vec<(PathBuf, String, Definition)>, KindError> {
+    if !folder.is_dir() {
+        return Err(if folder.exists() {
+            KindError::NotAFolder {
+                path: folder.to_path_buf(),
+            }
+        } else {
+            KindError::NoFolder {
+                path: folder.to_path_buf(),
+            }
+        });
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(folder)
+        .map_err(|source| KindError::Read {
+            path: folder.to_path_buf(),
+            source,
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".kind.yaml"))
+        .collect();
+    entries.sort();
+    let mut out = Vec::new();
+    for path in entries {
+        let text = read(&path)?;
+        let def = definition::parse(&path, &text)?;
+        let stem = path
+            .file_name()
+            .map(|n| {
+                n.to_string_lossy()
+                    .trim_end_matches(".kind.yaml")
+                    .to_owned()
+            })
+            .unwrap_or_default();
+        if stem != def.name {
+            return Err(invalid(
+                &path,
+                1,
+                format!(
+                    "the file defines kind `{}` but is named `{stem}.kind.yaml`; name it `{}.kind.yaml`",
+                    def.name, def.name
+                ),
+            ));
+        }
+        out.push((path, text, def));
+    }
+    Ok(out)
+}
+
+fn read(path: &Path) -> Result<String, KindError> {
+    std::fs::read_to_string(path).map_err(|source| KindError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Build one repository kind from its definition, its base, and the
+/// schema and template files beside it.
+fn load(
+    folder: &Path,
+    path: &Path,
+    text: &str,
+    def: Definition,
+    base: Option<&Kind>,
+    kinds: &Kinds,
+) -> Result<Kind, KindError> {
+    // Without a base or a schema of its own, a kind takes the built-in
+    // kind's schema of the same name, else the team schema.
+    let schema_base = base
+        .or_else(|| kinds.get(&def.name))
+        .or_else(|| kinds.get("team"));
+    let resolved = definition::resolve(def, base, path, text)?;
+    let schema_path = folder.join(format!("{}.schema.json", resolved.name));
+    let schema = if schema_path.exists() {
+        let text = read(&schema_path)?;
+        let schema: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| invalid(&schema_path, e.line(), format!("not JSON: {e}")))?;
+        compile_schema(&resolved.name, &schema, false)
+            .map_err(|e| invalid(&schema_path, 1, format!("not a valid JSON Schema: {e}")))?;
+        schema
+    } else {
+        derived_schema(schema_base, &resolved.name)
+    };
+    let template_path = folder.join(format!("{}.md.j2", resolved.name));
+    let template = if template_path.exists() {
+        Some(Template {
+            name: template_path.display().to_string(),
+            source: read(&template_path)?,
+            folder: Some(folder.to_path_buf()),
+        })
+    } else {
+        base.or_else(|| kinds.get(&resolved.name))
+            .and_then(|k| k.template.clone())
+    };
+    Ok(Kind::from_definition(
+        resolved,
+        Origin::Repository(path.to_path_buf()),
+        schema,
+        template,
+    ))
+}
+
+/// `base`'s schema made this kind's own: its `alliance:` constant, `$id`
+/// and title name `name`.
+fn derived_schema(base: Option<&Kind>, name: &str) -> serde_json::Value {
+    let mut schema = base.map(|k| k.schema.clone()).unwrap_or_default();
+    if let Some(kind) = schema.pointer_mut("/properties/alliance/const") {
+        *kind = serde_json::Value::String(name.to_owned());
+    }
+    if let Some(object) = schema.as_object_mut() {
+        object.insert(
+            "$id".to_owned(),
+            format!("alliance:{name}.schema.json").into(),
+        );
+        let title = match base {
+            Some(base) => format!(
+                "`{name}` alliance front matter (from the `{}` kind)",
+                base.name
+            ),
+            None => format!("`{name}` alliance front matter"),
+        };
+        object.insert("title".to_owned(), title.into());
+    }
+    schema
+}
+
 fn invalid(path: &Path, line: usize, message: String) -> KindError {
     KindError::Invalid {
         path: path.to_path_buf(),
         line,
         message,
     }
-}
-
-fn parse_definition(path: &Path, text: &str) -> Result<Definition, KindError> {
-    let lines = LineIndex::new(text);
-    let root = yaml::parse_str(text).map_err(|e| {
-        let line = lines.line_col(text, e.span.start).0;
-        invalid(path, line, e.message)
-    })?;
-    let def: Definition =
-        serde_json::from_value(root.to_json()).map_err(|e| invalid(path, 1, e.to_string()))?;
-    let line_of = |needle: &str| {
-        text.find(needle)
-            .map(|at| lines.line_col(text, at).0)
-            .unwrap_or(1)
-    };
-    let name_ok = !def.name.is_empty()
-        && def
-            .name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !name_ok {
-        return Err(invalid(
-            path,
-            line_of("name:"),
-            format!(
-                "kind name `{}` must be lower-case letters, digits and dashes",
-                def.name
-            ),
-        ));
-    }
-    if def.sections.is_empty() {
-        return Err(invalid(
-            path,
-            line_of("sections:"),
-            "a kind needs at least one section".into(),
-        ));
-    }
-    let mut seen: HashMap<String, &str> = HashMap::new();
-    for section in &def.sections {
-        for name in std::iter::once(&section.name).chain(&section.aliases) {
-            let key = normalize_heading(name);
-            if key.is_empty() {
-                return Err(invalid(
-                    path,
-                    line_of(name),
-                    format!("section name `{name}` has no letters"),
-                ));
-            }
-            if let Some(other) = seen.insert(key, &section.name) {
-                return Err(invalid(
-                    path,
-                    line_of(name),
-                    format!(
-                        "`{name}` names both section `{other}` and section `{}`",
-                        section.name
-                    ),
-                ));
-            }
-        }
-    }
-    if let Some(every) = &def.default_every {
-        every
-            .parse::<crate::document::dates::Cadence>()
-            .map_err(|e| invalid(path, line_of("default_every:"), e.to_string()))?;
-    }
-    Ok(def)
-}
-
-/// A heading reduced to what identifies it: lower case, without numbering,
-/// emphasis, emoji, punctuation or extra spaces. `### **2. Ground Rules:**`
-/// becomes `ground rules`.
-pub fn normalize_heading(heading: &str) -> String {
-    let lower = heading.to_lowercase();
-    let words: String = lower
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '\'' || c == '’' {
-                c
-            } else {
-                ' '
-            }
-        })
-        .filter(|c| *c != '\'' && *c != '’')
-        .collect();
-    let mut words: Vec<&str> = words.split_whitespace().collect();
-    while words
-        .first()
-        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()) || roman(w))
-        && words.len() > 1
-    {
-        words.remove(0);
-    }
-    words.join(" ")
-}
-
-fn roman(word: &str) -> bool {
-    matches!(
-        word,
-        "i" | "ii" | "iii" | "iv" | "v" | "vi" | "vii" | "viii" | "ix" | "x"
-    )
 }
 
 /// A span-free helper for messages: the kind names as `a`, `b` or `c`.

@@ -6,10 +6,12 @@
 //! (parse, spans, the item vocabulary) → [`kind`] (schemas, templates) →
 //! [`check`] / [`due`] / [`compare`] → [`report`] (every format) → [`cli`].
 //! Beside the line: [`history`] is the only door into git, and [`write`]
-//! makes every change to a file (new, adopt, review), atomically.
+//! makes every change to a file (new, adopt, review), atomically; [`ci`]
+//! is the only door to a forge's API (the pull-request comment).
 //! The library never prints: renderers write to the writer they are given.
 
 pub mod check;
+pub mod ci;
 pub mod cli;
 pub mod compare;
 pub mod document;

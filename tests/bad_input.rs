@@ -197,8 +197,9 @@ fn a_broken_config_names_the_key_and_file() {
     let run = sandbox.run(&["check"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr
-            .contains(".alliance.yaml:2: unknown key `colour` (known keys: kinds, exclude)"),
+        run.stderr.contains(
+            ".alliance.yaml:2: unknown key `colour` (known keys: kinds, exclude, include)"
+        ),
         "{}",
         run.stderr
     );

@@ -63,9 +63,15 @@ fn invocations(script: &str) -> BTreeSet<(String, String)> {
             let starts = *word == "alliance" || word.ends_with("args=") || word.ends_with("args+=");
             if starts {
                 if let Some(next) = words.get(i + 1) {
-                    if COMMANDS.contains(next) {
-                        current = Some((*next).to_owned());
-                        used.insert(((*next).to_owned(), String::new()));
+                    // `alliance ci comment`: the command is `ci comment`.
+                    let command = match (*next, words.get(i + 2)) {
+                        ("ci", Some(sub)) => Some(format!("ci {sub}")),
+                        (next, _) if COMMANDS.contains(&next) => Some(next.to_owned()),
+                        _ => None,
+                    };
+                    if let Some(command) = command {
+                        current = Some(command.clone());
+                        used.insert((command, String::new()));
                     }
                 }
             }
@@ -93,14 +99,16 @@ fn ci_files_use_only_flags_that_exist() {
         all.extend(used);
     }
     let commands: BTreeSet<&str> = all.iter().map(|(c, _)| c.as_str()).collect();
-    for expected in ["check", "due", "diff", "list"] {
+    for expected in ["check", "due", "ci comment", "ci summary"] {
         assert!(
             commands.contains(expected),
             "no CI file runs `alliance {expected}`"
         );
     }
     for command in commands {
-        let run = sandbox.run(&[command, "--help"]);
+        let mut args: Vec<&str> = command.split(' ').collect();
+        args.push("--help");
+        let run = sandbox.run(&args);
         assert_eq!(run.code, 0, "alliance {command} --help: {}", run.stderr);
         for (_, flag) in all.iter().filter(|(c, f)| c == command && !f.is_empty()) {
             assert!(
@@ -187,4 +195,6 @@ fn the_invocation_scanner_sees_flags() {
     assert!(used.contains(&("due".to_owned(), "--changed-since".to_owned())));
     assert!(used.contains(&("due".to_owned(), "--within".to_owned())));
     assert!(used.contains(&("check".to_owned(), "--format".to_owned())));
+    let used = invocations("alliance ci summary --within \"$WITHIN\"");
+    assert!(used.contains(&("ci summary".to_owned(), "--within".to_owned())));
 }

@@ -189,7 +189,7 @@ Compared the review of 2026-06-01 ({short}) with the working tree.
 
 **Front matter**
 
-- + Eve &lt;\\!-- alliance-diff: OTHER.md --&gt; (@&#8203;eve) joined
+- ➕ Eve &lt;\\!-- alliance-diff: OTHER.md --&gt; (@&#8203;eve) joined
 
 #### Agreements
 
@@ -286,7 +286,7 @@ fn kinds_escapes_a_repository_kind() {
         rest,
         "  A squad.\\n::error::pwned \\u{1b}[2J
   reviewed every 3 months by default
-  required sections:
+  sections:
     ## Purpose\\n::stop-commands::x (any content; also: Why\\n##\\[error]y)
 "
     );

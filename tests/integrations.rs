@@ -144,7 +144,7 @@ fn schema_prints_the_kinds_json_schema() {
     assert_eq!(run.code, 2);
     assert_eq!(
         run.stderr,
-        "alliance: unknown kind `squad`; the kinds here are `team`, `one-on-one`, `designed`, `working`\n"
+        "alliance: unknown kind `squad`; use one of `team`, `one-on-one`, `designed`, `working` (`alliance kinds` describes them)\n"
     );
 }
 

@@ -1,5 +1,6 @@
 //! Kinds: the built-in ones, and a repository's own defined in the folder
-//! that `.alliance.yaml` names.
+//! that `.alliance.yaml` names. What `alliance kinds` prints for the built-in
+//! kinds is the case `tests/cmd/kinds/built-in.toml`.
 
 mod common;
 
@@ -22,30 +23,6 @@ fn squad_doc(body: &str) -> String {
     format!(
         "---\nalliance: squad\ntitle: Squad\nparties: [Ada <ada>, Grace <grace>]\nreview:\n  every: 6 weeks\n---\n# Squad\n{body}"
     )
-}
-
-#[test]
-fn kinds_lists_built_in_kinds_with_their_sections() {
-    let run = Sandbox::new().run(&["kinds"]);
-    assert_eq!(run.code, 0);
-    assert!(
-        run.stdout.starts_with("team (built-in)\n"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout
-            .contains("    ## Agreements (list items; also: Ground rules,"),
-        "{}",
-        run.stdout
-    );
-    for kind in [
-        "one-on-one (built-in)",
-        "designed (built-in)",
-        "working (built-in)",
-    ] {
-        assert!(run.stdout.contains(kind), "{kind}");
-    }
 }
 
 #[test]

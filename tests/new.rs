@@ -355,7 +355,11 @@ fn a_repository_kind_renders_its_own_template_and_variables() {
         text.ends_with("# Squad alliance\n\n## Purpose\n\nWe talk in #payments.\n"),
         "{text}"
     );
-    assert_eq!(finding_codes(&sandbox, "SQUAD.md"), (0, vec![]));
+    // Its one section is answered: a complete draft, ready to set active.
+    assert_eq!(
+        finding_codes(&sandbox, "SQUAD.md"),
+        (0, vec!["A035".to_owned()])
+    );
 
     let run = new(&sandbox, "squad", &["-o", "-"]);
     assert_eq!(run.code, 2);

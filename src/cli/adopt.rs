@@ -1,16 +1,50 @@
-//! `alliance adopt`: add front matter to an agreement a team already has.
+//! `alliance adopt`: add front matter to an agreement a team already has,
+//! as a built-in kind or as a kind made from the file's own headings.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use super::new::{cadence, kind, parties, shown};
 use super::{AdoptArgs, Failed, today};
-use crate::report::sanitize;
-use crate::workspace::{ReadError, Workspace, read_document};
-use crate::write::adopt::{self, AdoptOptions};
+use crate::workspace::config::FILE_NAME;
+use crate::workspace::{Workspace, read_document};
+use crate::write::adopt::{self, AdoptOptions, NewKind};
+use crate::write::atomic::{self, WriteError};
+
+/// The folder `--new-kind` writes kinds to when `.alliance.yaml` names none.
+const KINDS_FOLDER: &str = "alliance-kinds";
 
 pub(super) fn run(args: &AdoptArgs, out: &mut dyn Write) -> Result<u8, Failed> {
-    let workspace = Workspace::current()?;
-    let kind = kind(&workspace.kinds, &args.kind)?;
+    if args
+        .title
+        .as_deref()
+        .is_some_and(|t| t.chars().any(char::is_control) || t.trim().is_empty())
+    {
+        return Err(Failed::BadTitle);
+    }
+    let mut workspace = Workspace::current()?;
+    let doc = read_document(&args.file)?;
+    let kind_name = match (&args.new_kind, &args.kind) {
+        (Some(name), _) => {
+            // Refuse before writing anything: the file must be adoptable
+            // (no other kind, front matter merged only with --merge).
+            let made = adopt::new_kind(&doc, name, &workspace.kinds)?;
+            let base = kind(&workspace.kinds, &made.base)?;
+            let trial = AdoptOptions {
+                title: args.title.clone(),
+                parties: parties(&args.parties)?,
+                every: cadence(args.every.as_deref(), base)?,
+                today: today()?,
+                merge: args.merge,
+            };
+            adopt::adopt(&doc, base, &trial)?;
+            workspace = write_new_kind(workspace, &made, name, out)?;
+            name.clone()
+        }
+        (None, Some(name)) => name.clone(),
+        (None, None) => unreachable!("clap requires --kind or --new-kind"),
+    };
+    let kind = kind(&workspace.kinds, &kind_name)?;
     let options = AdoptOptions {
         title: args.title.clone(),
         parties: parties(&args.parties)?,
@@ -18,62 +52,64 @@ pub(super) fn run(args: &AdoptArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         today: today()?,
         merge: args.merge,
     };
-    if options
-        .title
-        .as_deref()
-        .is_some_and(|t| t.chars().any(char::is_control) || t.trim().is_empty())
-    {
-        return Err(Failed::Usage(
-            "--title: a title is one line of text".to_owned(),
-        ));
-    }
     let shown = shown(&args.file);
-    let doc = read_document(&args.file).map_err(|e| match e {
-        ReadError::Io(reason) => Failed::Usage(format!("cannot read {shown}: {reason}")),
-        ReadError::NotText(_) => Failed::Usage(format!("{shown} is not UTF-8 text")),
-    })?;
     let adopted = adopt::adopt(&doc, kind, &options)?;
-    crate::write::atomic::write(&args.file, adopted.text.as_bytes(), true)?;
-    let added = adopted.added.join(", ");
+    if !adopted.added.is_empty() {
+        atomic::write(&args.file, adopted.text.as_bytes(), true)?;
+    }
+    crate::report::write::adopted(&shown, &kind.name, &adopted, out)?;
+    Ok(0)
+}
+
+/// Write the kind `name` made from `doc`'s headings into the repository's
+/// kinds folder (never over an existing file), point `.alliance.yaml` at
+/// the folder when it names none, and load the kinds again, which checks
+/// the new definition as every repository kind is checked.
+fn write_new_kind(
+    workspace: Workspace,
+    made: &NewKind,
+    name: &str,
+    out: &mut dyn Write,
+) -> Result<Workspace, Failed> {
+    let folder = workspace
+        .config
+        .kinds
+        .clone()
+        .unwrap_or_else(|| workspace.root.join(KINDS_FOLDER));
+    let path = folder.join(format!("{name}.kind.yaml"));
+    atomic::write(&path, made.definition.as_bytes(), false)?;
     writeln!(
         out,
-        "adopted {shown} as a `{}` alliance titled \"{}\" (added {})",
-        sanitize(&kind.name),
-        sanitize(&adopted.title),
-        sanitize(&added)
+        "wrote {}: the `{name}` kind, the file's own sections in its own order (extends `{}`)",
+        shown(&path),
+        made.base
     )?;
-    let mut missing = Vec::new();
-    for section in &adopted.sections {
-        match (&section.heading, section.line) {
-            (Some(heading), Some(line)) => writeln!(
-                out,
-                "  {:<28} <- ## {} (line {line})",
-                sanitize(&section.section),
-                sanitize(&heading.text)
-            )?,
-            _ => {
-                writeln!(out, "  {:<28} (missing)", sanitize(&section.section))?;
-                missing.push(section.section.as_str());
+    if workspace.config.kinds.is_none() {
+        let config = point_config_at_kinds(&workspace.root)?;
+        writeln!(out, "{}: kinds: {KINDS_FOLDER}", shown(&config))?;
+    }
+    Ok(Workspace::open(&workspace.root)?)
+}
+
+/// Add `kinds: alliance-kinds` to the root's `.alliance.yaml` (creating it),
+/// keeping every byte already there.
+fn point_config_at_kinds(root: &Path) -> Result<PathBuf, Failed> {
+    let path = root.join(FILE_NAME);
+    let mut text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(source) => {
+            return Err(WriteError::Io {
+                path: path.clone(),
+                source,
             }
+            .into());
         }
+    };
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
     }
-    if options.parties.is_empty() {
-        writeln!(
-            out,
-            "no parties given: add them under `parties:` (or re-run with --party \"NAME <handle>\")"
-        )?;
-    }
-    if !missing.is_empty() {
-        writeln!(
-            out,
-            "missing: {}; rename a heading to match, or add the section",
-            missing
-                .iter()
-                .map(|s| format!("## {}", sanitize(s)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )?;
-    }
-    writeln!(out, "next: run `alliance check {shown}`")?;
-    Ok(0)
+    text.push_str(&format!("kinds: {KINDS_FOLDER}\n"));
+    atomic::write(&path, text.as_bytes(), true)?;
+    Ok(path)
 }

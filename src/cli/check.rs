@@ -7,15 +7,15 @@ use rayon::prelude::*;
 
 use super::{CheckArgs, Failed};
 use crate::check;
-use crate::report::{CheckReport, Failure, FileReport, Style};
-use crate::workspace::{ReadError, Workspace};
+use crate::report::{CheckReport, FileReport, Style};
+use crate::workspace::{ReadError, UnreadFile, Workspace};
 
 /// Check `paths` in `workspace` and collect the report.
 pub fn check_report(workspace: &Workspace, paths: &[PathBuf]) -> Result<CheckReport, Failed> {
     let found = workspace.discover(paths)?;
     // Files are independent: read and check them on every core, keeping
     // discovery's order in the report.
-    let outcomes: Vec<Result<FileReport, Failure>> = found
+    let outcomes: Vec<Result<FileReport, UnreadFile>> = found
         .documents
         .par_iter()
         .map(|candidate| match workspace.read(candidate) {
@@ -27,13 +27,13 @@ pub fn check_report(workspace: &Workspace, paths: &[PathBuf]) -> Result<CheckRep
                 path: candidate.path.clone(),
                 findings: vec![check::unreadable(&file)],
             }),
-            Err(ReadError::Io(reason)) => Err(Failure {
-                path: candidate.path.clone(),
-                reason,
-            }),
+            Err(ReadError::Unread(unread)) => Err(unread),
         })
         .collect();
-    let mut report = CheckReport::default();
+    let mut report = CheckReport {
+        failures: found.skipped,
+        ..CheckReport::default()
+    };
     for outcome in outcomes {
         match outcome {
             Ok(file) => report.files.push(file),
@@ -62,14 +62,10 @@ pub(super) fn run(args: &CheckArgs, style: Style, out: &mut dyn Write) -> Result
     };
     let report = check_report(&workspace, &paths)?;
     if report.files.is_empty() && report.failures.is_empty() {
-        return Err(Failed::Usage(if args.paths.is_empty() {
-            format!(
-                "no alliance documents found in {} (looked for *ALLIANCE*.md and Markdown with `alliance:` front matter); `alliance new team` starts one",
-                workspace.root.display()
-            )
-        } else {
-            "no alliance documents found in the folders given".to_owned()
-        }));
+        return Err(Failed::NoAlliances {
+            root: workspace.root.clone(),
+            named: !args.paths.is_empty(),
+        });
     }
     report.render(args.format, style, out)?;
     Ok(report.exit_code())

@@ -8,7 +8,7 @@ use crate::report::Style;
 use crate::report::diff::DiffReport;
 
 pub(super) fn run(args: &DiffArgs, style: Style, out: &mut dyn Write) -> Result<u8, Failed> {
-    let (history, path) = history_path::open(args.path.as_deref())?;
+    let (history, path) = history_path::open("diff", args.path.as_deref())?;
     let from = match (&args.base, &args.from) {
         (Some(base), _) => {
             let id = history.merge_base(base)?;

@@ -1,21 +1,22 @@
 //! `alliance due`: what is due for review, as of a day.
 
-use std::collections::HashSet;
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use super::{DueArgs, Failed};
-use crate::due::{self, BrokenFile, DueReport, Window};
+use crate::due::{self, DueReport, Window};
+use crate::history::History;
 use crate::report::due::render_with;
 use crate::report::escape::markdown::Mentions;
 use crate::workspace::{ReadError, Workspace};
 
 pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let today = match &args.today {
-        Some(text) => crate::document::dates::parse_date(text)
-            .map_err(|e| Failed::Usage(format!("--today: {e}")))?,
+        Some(text) => crate::document::dates::parse_date(text).map_err(|source| Failed::Date {
+            flag: "--today",
+            source,
+        })?,
         None => super::today()?,
     };
     let within = args
@@ -23,20 +24,27 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         .as_deref()
         .map(|w| {
             w.parse::<crate::document::dates::Cadence>()
-                .map_err(|e| Failed::Usage(format!("--within: {e}")))
+                .map_err(|source| Failed::Cadence {
+                    flag: "--within",
+                    source,
+                })
         })
         .transpose()?;
     let workspace = Workspace::current()?;
     let changed = match &args.changed_since {
-        Some(rev) => Some(changed_since(&workspace.root, rev)?),
+        Some(rev) => Some(
+            History::discover(&workspace.root)
+                .and_then(|history| history.changed_since(rev))
+                .map_err(Failed::ChangedSince)?,
+        ),
         None => None,
     };
     let found = workspace.discover(&args.paths)?;
     if found.documents.is_empty() {
-        return Err(Failed::Usage(format!(
-            "no alliance documents found in {}",
-            workspace.root.display()
-        )));
+        return Err(Failed::NoAlliances {
+            root: workspace.root.clone(),
+            named: !args.paths.is_empty(),
+        });
     }
     let window = Window::new(today, within);
     let mut report = DueReport::new(window);
@@ -57,11 +65,10 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         .map(|candidate| {
             let outcome = match workspace.read(candidate) {
                 Ok(doc) => Ok(due::assess(&doc, &window)),
-                Err(ReadError::NotText(file)) => Err(crate::check::unreadable(&file)),
-                Err(ReadError::Io(reason)) => Err(crate::check::finding::Finding::error(
-                    crate::check::finding::Rule::NotText,
-                    format!("cannot read the file: {reason}"),
-                )),
+                Err(ReadError::NotText(file)) => {
+                    Ok(due::Outcome::Broken(crate::check::unreadable(&file)))
+                }
+                Err(ReadError::Unread(file)) => Err(file),
             };
             (candidate, outcome)
         })
@@ -69,12 +76,10 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     for (candidate, outcome) in outcomes {
         match outcome {
             Ok(assessed) => report.add(&candidate.path, assessed),
-            Err(finding) => report.broken.push(BrokenFile {
-                path: candidate.path.clone(),
-                finding,
-            }),
+            Err(file) => report.unread.push(file),
         }
     }
+    report.unread.extend(found.skipped);
     let mentions = if args.mentions {
         Mentions::Live
     } else {
@@ -82,52 +87,4 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     };
     render_with(&report, args.format, mentions, out)?;
     Ok(report.exit_code(args.fail_on))
-}
-
-/// The files (canonical paths) that differ between `rev`'s tree and the
-/// working tree, staged and untracked changes included.
-fn changed_since(root: &Path, rev: &str) -> Result<HashSet<PathBuf>, Failed> {
-    let repo = git2::Repository::discover(root).map_err(|_| {
-        Failed::Usage(format!(
-            "--changed-since needs a git repository, and {} is not in one",
-            root.display()
-        ))
-    })?;
-    let workdir = repo
-        .workdir()
-        .ok_or_else(|| {
-            Failed::Usage(
-                "--changed-since needs a working tree (this is a bare repository)".to_owned(),
-            )
-        })?
-        .to_path_buf();
-    let tree = repo
-        .revparse_single(rev)
-        .and_then(|object| object.peel_to_tree())
-        .map_err(|e| {
-            Failed::Usage(format!(
-                "--changed-since: `{rev}` is not a revision of this repository ({})",
-                e.message()
-            ))
-        })?;
-    let mut options = git2::DiffOptions::new();
-    options.include_untracked(true).recurse_untracked_dirs(true);
-    let diff = repo
-        .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options))
-        .map_err(|e| {
-            Failed::Usage(format!(
-                "--changed-since: cannot compare with `{rev}`: {}",
-                e.message()
-            ))
-        })?;
-    let workdir = std::fs::canonicalize(&workdir).unwrap_or(workdir);
-    let mut changed = HashSet::new();
-    for delta in diff.deltas() {
-        for file in [delta.old_file(), delta.new_file()] {
-            if let Some(path) = file.path() {
-                changed.insert(workdir.join(path));
-            }
-        }
-    }
-    Ok(changed)
 }

@@ -8,12 +8,15 @@ use crate::history::History;
 use crate::workspace::Workspace;
 
 /// Open the repository around the current folder and resolve `path`.
-pub(super) fn open(path: Option<&Path>) -> Result<(History, PathBuf), Failed> {
+pub(super) fn open(
+    command: &'static str,
+    path: Option<&Path>,
+) -> Result<(History, PathBuf), Failed> {
     let cwd = std::env::current_dir().map_err(crate::workspace::WorkspaceError::CurrentDir)?;
     let history = History::discover(&cwd)?;
     let path = match path {
         Some(path) => path.to_path_buf(),
-        None => only_alliance("log")?,
+        None => only_alliance(command)?,
     };
     let relative = history.relative(&path, &cwd)?;
     Ok((history, relative))
@@ -21,21 +24,14 @@ pub(super) fn open(path: Option<&Path>) -> Result<(History, PathBuf), Failed> {
 
 /// The repository's one alliance, for a command given no path; with none
 /// or several, a message asking for one (`command` names the command in it).
-pub(super) fn only_alliance(command: &str) -> Result<PathBuf, Failed> {
+pub(super) fn only_alliance(command: &'static str) -> Result<PathBuf, Failed> {
     let workspace = Workspace::current()?;
     let found = workspace.discover(&[])?;
     match found.documents.as_slice() {
         [one] => Ok(one.path.clone()),
-        [] => Err(Failed::Usage(format!(
-            "no alliance document found here; name the file (`alliance {command} TEAM_ALLIANCE.md`)"
-        ))),
-        many => {
-            let names: Vec<String> = many.iter().map(|c| c.path.display().to_string()).collect();
-            Err(Failed::Usage(format!(
-                "this repository has {} alliances; name one: {}",
-                many.len(),
-                names.join(", ")
-            )))
-        }
+        [] => Err(Failed::NoAllianceHere { command }),
+        many => Err(Failed::SeveralAlliances {
+            paths: many.iter().map(|c| c.path.clone()).collect(),
+        }),
     }
 }

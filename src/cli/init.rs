@@ -24,8 +24,7 @@ const GITHUB: &str = include_str!("../../examples/ci/github-workflow.yml");
 const GITLAB: &str = include_str!("../../examples/ci/gitlab-ci.yml");
 
 pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
-    let cwd = std::env::current_dir()
-        .map_err(|e| Failed::Usage(format!("cannot use the current folder: {e}")))?;
+    let cwd = std::env::current_dir().map_err(crate::workspace::WorkspaceError::CurrentDir)?;
     let root = repository_root(&cwd);
     let mut writes: Vec<(PathBuf, &str)> = vec![(root.join(FILE_NAME), CONFIG)];
     let mut note = None;
@@ -46,10 +45,10 @@ pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     // Refuse before writing anything, so a refused run changes nothing.
     if !args.force {
         if let Some((path, _)) = writes.iter().find(|(p, _)| p.symlink_metadata().is_ok()) {
-            return Err(Failed::Usage(format!(
-                "{} already exists; pass --force to replace it",
-                path.display()
-            )));
+            return Err(Failed::Exists {
+                path: path.display().to_string(),
+                hint: "replace it",
+            });
         }
     }
     for (path, content) in &writes {

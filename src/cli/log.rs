@@ -7,7 +7,7 @@ use crate::history::reviews;
 use crate::report::log::render;
 
 pub(super) fn run(args: &LogArgs, out: &mut dyn Write) -> Result<u8, Failed> {
-    let (history, path) = history_path::open(args.path.as_deref())?;
+    let (history, path) = history_path::open("log", args.path.as_deref())?;
     let log = reviews::log(&history, &path)?;
     render(&log, args.format, out)?;
     Ok(0)

@@ -11,13 +11,17 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use failed::{Failed, SetProblem};
+
 use crate::report::{Format, Style};
 
 mod adopt;
 mod check;
+mod ci;
 mod completions;
 mod diff;
 mod due;
+mod failed;
 mod history_path;
 mod init;
 mod kinds;
@@ -32,7 +36,8 @@ const ABOUT: &str = "Designed alliances as Markdown in git: scaffold, validate, 
 const AFTER_HELP: &str = "\
 Examples:
   alliance new team --party \"Ada Lovelace <ada>\" --party \"Grace Hopper <grace>\"
-  alliance adopt WORKING_AGREEMENT.md --kind team
+  alliance adopt WORKING_AGREEMENT.md --kind team --party \"Ada <ada>\" --party \"Grace <grace>\"
+  alliance adopt working_agreement.qmd --new-kind lab --party \"Ada <ada>\"   keep its own sections
   alliance check                     check every alliance in this repository
   alliance check TEAM_ALLIANCE.md    check one file
   alliance check --format github     annotate a pull request from GitHub Actions
@@ -42,6 +47,7 @@ Examples:
   alliance diff --base origin/main   what a pull request changes in the agreement
   alliance log                       the review history, from git
   alliance list                      the index of this repository's alliances
+  alliance ci comment                the pull-request comment, from a CI job
 
 Exit codes: 0 fine, 1 findings (errors from check), 2 could not run.";
 
@@ -50,7 +56,8 @@ Exit codes: 0 fine, 1 findings (errors from check), 2 could not run.";
 #[command(name = "alliance", version, about = ABOUT, after_help = AFTER_HELP, max_term_width = 100)]
 pub struct Cli {
     /// When to colour output: auto colours a terminal unless NO_COLOR is set.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    // Listed after each command's own options in `--help`.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, display_order = 1000)]
     pub color: ColorChoice,
 
     /// What to do.
@@ -108,8 +115,97 @@ pub enum Command {
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
-    /// Print the manual page (roff), e.g. `alliance man > alliance.1`.
-    Man,
+    /// Print a manual page (roff): `alliance man > alliance.1`, `alliance man check > alliance-check.1`.
+    #[command(after_help = MAN_HELP)]
+    Man(ManArgs),
+    /// For CI jobs: the pull-request comment and the job summary.
+    #[command(subcommand, after_help = CI_HELP)]
+    Ci(CiCommand),
+}
+
+const CI_HELP: &str = "\
+Both commands read the base of the change from the CI's environment when
+--base is not given: GitHub Actions (the pull_request event's base commit)
+and GitLab CI (CI_MERGE_REQUEST_DIFF_BASE_SHA).
+
+Examples:
+  alliance ci comment --dry-run --base origin/main    print the comment, post nothing
+  alliance ci comment                                 in a pull-request job
+  alliance ci summary                                 in any job: check, due and the diff
+
+Exit codes: 0 done (a token that may not write is a warning, not a
+failure), 2 could not run.";
+
+/// The `alliance ci` commands.
+#[derive(Debug, Subcommand)]
+pub enum CiCommand {
+    /// Post (or update in place) one comment with every alliance the change touches.
+    #[command(after_help = CI_COMMENT_HELP)]
+    Comment(CiCommentArgs),
+    /// Write check, due and the diff to the job summary.
+    #[command(after_help = CI_SUMMARY_HELP)]
+    Summary(CiSummaryArgs),
+}
+
+const CI_COMMENT_HELP: &str = "\
+One comment per pull request (merge request), found again by a hidden
+marker on its first line: posted once, updated in place on later pushes,
+and updated to say \"no changes to alliances\" when a push reverts them.
+Lists each alliance added (all of it: sections and items), removed,
+renamed or changed (the semantic diff, as `alliance diff` shows it), cut
+to GitHub's 65,536 characters if need be, saying what was left out.
+
+Talks to the API the CI names:
+  GitHub: GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_TOKEN
+          (the job needs `permissions: pull-requests: write`)
+  GitLab: CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID and
+          ALLIANCE_GITLAB_TOKEN (a project access token with the `api` scope)
+A token that may not write (a fork's pull request: HTTP 403) or no token
+is a warning and exit 0. Outside a pull request nothing is posted.
+
+Examples:
+  alliance ci comment --dry-run --base origin/main
+  GITHUB_TOKEN=... alliance ci comment
+
+Exit codes: 0 posted, updated, nothing to do, or a read-only token;
+2 could not run (no base, unknown revision, the API failed).";
+
+const CI_SUMMARY_HELP: &str = "\
+Appends to $GITHUB_STEP_SUMMARY in GitHub Actions; elsewhere (GitLab: keep
+it as an artifact) writes ci-summary.md. Without a base (not a pull
+request, no --base) the summary has check and due only. Kept under GitHub's
+1 MiB by cutting detail from the end, saying what was cut. Findings do not
+fail this command: `alliance check` and `alliance due` do that.
+
+Examples:
+  alliance ci summary
+  alliance ci summary --base origin/main --within 14d --output -
+
+Exit codes: 0 written, 2 could not run.";
+
+/// Arguments of `alliance ci comment`.
+#[derive(Debug, Args)]
+pub struct CiCommentArgs {
+    /// Compare with the merge base of REV and HEAD (default: the CI's pull-request base).
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Print the comment and touch nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Arguments of `alliance ci summary`.
+#[derive(Debug, Args)]
+pub struct CiSummaryArgs {
+    /// Compare with the merge base of REV and HEAD (default: the CI's pull-request base, if any).
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Also list reviews due within this span: 14d, 2w, 1 month.
+    #[arg(long, value_name = "SPAN")]
+    pub within: Option<String>,
+    /// Where to write (default: $GITHUB_STEP_SUMMARY, else ci-summary.md); `-` for standard output.
+    #[arg(long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
 }
 
 const LOG_HELP: &str = "\
@@ -327,6 +423,22 @@ pub struct SchemaArgs {
     pub kind: String,
 }
 
+const MAN_HELP: &str = "\
+The page of `alliance` lists its commands as alliance-check(1) and so on;
+`alliance man COMMAND` prints each of those pages.
+
+Examples:
+  alliance man > alliance.1
+  for c in check due review diff; do alliance man $c > alliance-$c.1; done
+  alliance man check | man -l -";
+
+/// Arguments of `alliance man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (default: the page of `alliance` itself).
+    pub command: Option<String>,
+}
+
 /// Arguments of `alliance completions`.
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
@@ -363,10 +475,19 @@ answer (by name or alias) and which are missing, as `alliance check` would.
 
 A file that already has front matter (a Jekyll or GitBook page) is refused
 unless --merge: then the missing keys are appended inside its front matter,
-whose own lines stay as written.
+whose own lines stay as written. Running adopt again on an alliance of the
+same kind fills in what is still missing (the parties, say) and nothing else.
+
+Your agreement has its own sections (`## Values`, `## Process`)? Adopt it as
+it is with --new-kind NAME: alliance writes a repository kind NAME from the
+file's own headings (extending the closest built-in kind, so it keeps that
+kind's cadence and front matter), points .alliance.yaml at it, and adopts the
+file as that kind. Nothing in the body has to move.
 
 Examples:
   alliance adopt WORKING_AGREEMENT.md --kind team --party \"Ada <ada>\" --party \"Grace <grace>\"
+  alliance adopt WORKING_AGREEMENT.md --kind team --party \"Linus <linus>\"   add a party later
+  alliance adopt working_agreement.qmd --new-kind lab --party \"Ada <ada>\"
   alliance adopt docs/team-charter.md --kind team --merge
 
 Exit codes: 0 adopted, 2 could not (unknown kind, front matter present, unreadable file).";
@@ -408,21 +529,12 @@ pub struct CheckArgs {
     pub only_alliances: bool,
 }
 
-/// Output formats of `alliance kinds`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum KindsFormat {
-    /// A readable list.
-    Human,
-    /// JSON: name, origin, summary and sections of each kind.
-    Json,
-}
-
 /// Arguments of `alliance kinds`.
 #[derive(Debug, Args)]
 pub struct KindsArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = KindsFormat::Human)]
-    pub format: KindsFormat,
+    #[arg(long, value_enum, default_value_t = crate::report::kinds::KindsFormat::Human)]
+    pub format: crate::report::kinds::KindsFormat,
 }
 
 /// Arguments of `alliance new`.
@@ -456,8 +568,16 @@ pub struct AdoptArgs {
     /// The agreement to adopt (Markdown).
     pub file: PathBuf,
     /// The kind of alliance it is (`alliance kinds` lists them).
-    #[arg(long)]
-    pub kind: String,
+    #[arg(
+        long,
+        required_unless_present = "new_kind",
+        conflicts_with = "new_kind"
+    )]
+    pub kind: Option<String>,
+    /// Adopt it as it is: write a repository kind NAME from the file's own `##`
+    /// headings (extending the closest built-in kind) and adopt the file as that kind.
+    #[arg(long, value_name = "NAME")]
+    pub new_kind: Option<String>,
     /// The title (default: the file's first heading).
     #[arg(long)]
     pub title: Option<String>,
@@ -492,6 +612,7 @@ where
     let style = Style {
         color: use_color(cli.color),
     };
+    crate::history::tune_for_reading();
     let result = match cli.command {
         Command::Check(args) => check::run(&args, style, out),
         Command::Kinds(args) => kinds::run(&args, out),
@@ -505,49 +626,22 @@ where
         Command::Init(args) => init::run(&args, out),
         Command::Schema(args) => schema::run(&args, out),
         Command::Completions(args) => completions::run(&args, out),
-        Command::Man => completions::man(out),
+        Command::Man(args) => completions::man(&args, out),
+        Command::Ci(CiCommand::Comment(args)) => ci::comment(&args, out, err),
+        Command::Ci(CiCommand::Summary(args)) => ci::summary(&args, out),
     };
     match result {
         Ok(code) => code,
         Err(Failed::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
-            // Reasons can quote documents and kinds: no line of them may
-            // carry a control sequence or start a workflow command.
-            let reason = e.to_string();
-            let _ = writeln!(
-                err,
-                "alliance: {}",
-                crate::report::escape::terminal::lines(&reason)
-            );
+            // One line per problem, each led by the program's name, so no
+            // text can start a line of its own in a terminal or a CI log.
+            for line in e.to_string().lines() {
+                let _ = writeln!(err, "alliance: {}", crate::report::sanitize(line));
+            }
             2
         }
     }
-}
-
-/// Why a command could not do its job.
-#[derive(Debug, thiserror::Error)]
-pub enum Failed {
-    /// Setting up the workspace failed.
-    #[error(transparent)]
-    Workspace(#[from] crate::workspace::WorkspaceError),
-    /// Writing the output failed.
-    #[error("cannot write output: {0}")]
-    Io(#[from] io::Error),
-    /// Reading history from git failed.
-    #[error(transparent)]
-    History(#[from] crate::history::HistoryError),
-    /// The command was asked something it cannot do.
-    #[error("{0}")]
-    Usage(String),
-    /// A template could not be rendered.
-    #[error(transparent)]
-    Scaffold(#[from] crate::write::new::ScaffoldError),
-    /// A file could not be adopted.
-    #[error(transparent)]
-    Adopt(#[from] crate::write::adopt::AdoptError),
-    /// A file could not be written.
-    #[error(transparent)]
-    Write(#[from] crate::write::atomic::WriteError),
 }
 
 /// The environment variable that replaces today's date.
@@ -558,8 +652,13 @@ pub const TODAY_VAR: &str = "ALLIANCE_TODAY";
 /// and `review --date`), so runs can be made reproducible.
 pub(super) fn today() -> Result<jiff::civil::Date, Failed> {
     match std::env::var(TODAY_VAR) {
-        Ok(text) if !text.is_empty() => crate::document::dates::parse_date(&text)
-            .map_err(|e| Failed::Usage(format!("{TODAY_VAR}={text}: {e}"))),
+        Ok(text) if !text.is_empty() => {
+            crate::document::dates::parse_date(&text).map_err(|source| Failed::Today {
+                var: TODAY_VAR,
+                value: text.clone(),
+                source,
+            })
+        }
         _ => Ok(jiff::Zoned::now().date()),
     }
 }

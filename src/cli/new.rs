@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{Failed, NewArgs, today};
+use super::{Failed, NewArgs, SetProblem, today};
 use crate::document::dates::Cadence;
 use crate::document::{Alliance, FrontMatterBlock};
 use crate::kind::{Kind, Kinds, one_of};
@@ -14,11 +14,9 @@ use crate::write::new::{NewParty, Variables};
 
 /// The kind named `name`, or a message listing the kinds there are.
 pub(super) fn kind<'k>(kinds: &'k Kinds, name: &str) -> Result<&'k Kind, Failed> {
-    kinds.get(name).ok_or_else(|| {
-        Failed::Usage(format!(
-            "unknown kind `{name}`; use one of {} (`alliance kinds` describes them)",
-            one_of(&kinds.names())
-        ))
+    kinds.get(name).ok_or_else(|| Failed::UnknownKind {
+        name: name.to_owned(),
+        known: one_of(&kinds.names()),
     })
 }
 
@@ -27,8 +25,10 @@ pub(super) fn cadence(every: Option<&str>, kind: &Kind) -> Result<Cadence, Faile
     let text = every
         .or(kind.default_every.as_deref())
         .unwrap_or("3 months");
-    text.parse::<Cadence>()
-        .map_err(|e| Failed::Usage(format!("--every: {e}")))
+    text.parse::<Cadence>().map_err(|source| Failed::Cadence {
+        flag: "--every",
+        source,
+    })
 }
 
 /// The `--party` values, read.
@@ -74,9 +74,11 @@ fn set_pairs(values: &[String]) -> Result<Vec<(String, String)>, Failed> {
     values
         .iter()
         .map(|pair| {
-            let (key, value) = pair
-                .split_once('=')
-                .ok_or_else(|| Failed::Usage(format!("--set {pair}: write it as KEY=VALUE")))?;
+            let bad = |problem| Failed::BadSet {
+                pair: pair.clone(),
+                problem,
+            };
+            let (key, value) = pair.split_once('=').ok_or(bad(SetProblem::NoEquals))?;
             let key = key.trim();
             let ok = key
                 .chars()
@@ -84,17 +86,16 @@ fn set_pairs(values: &[String]) -> Result<Vec<(String, String)>, Failed> {
                 .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                 && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             if !ok {
-                return Err(Failed::Usage(format!(
-                    "--set {pair}: `{key}` is not a variable name (letters, digits and _)"
-                )));
+                return Err(bad(SetProblem::BadName(key.to_owned())));
             }
             if value
                 .chars()
                 .any(|c| c.is_control() && c != '\n' && c != '\t')
             {
-                return Err(Failed::Usage(format!(
-                    "--set {key}: the value holds a control character"
-                )));
+                return Err(Failed::BadSet {
+                    pair: key.to_owned(),
+                    problem: SetProblem::ControlCharacter,
+                });
             }
             Ok((key.to_owned(), value.to_owned()))
         })
@@ -120,10 +121,10 @@ pub(super) fn run(args: &NewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let parties = parties(&args.parties)?;
     let needed = min_parties(kind);
     if parties.len() < needed {
-        return Err(Failed::Usage(format!(
-            "a `{}` alliance needs at least {needed} parties; name each with --party \"NAME <handle>\", e.g. --party \"Ada Lovelace <ada>\" --party \"Grace Hopper <grace>\"",
-            kind.name
-        )));
+        return Err(Failed::TooFewParties {
+            kind: kind.name.clone(),
+            needed,
+        });
     }
     let vars = Variables {
         title: args
@@ -142,10 +143,10 @@ pub(super) fn run(args: &NewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
             .template
             .as_ref()
             .map_or("the template", |t| t.name.as_str());
-        return Err(Failed::Usage(format!(
-            "{file} did not produce an alliance: its output must start with front matter naming `alliance: {}`",
-            kind.name
-        )));
+        return Err(Failed::NotAnAlliance {
+            template: file.to_owned(),
+            kind: kind.name.clone(),
+        });
     }
     let to_stdout = args.output.as_deref() == Some(Path::new("-"));
     if to_stdout {
@@ -165,9 +166,10 @@ pub(super) fn run(args: &NewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     };
     let shown = shown(&path);
     crate::write::atomic::write(&path, doc.text.as_bytes(), args.force).map_err(|e| match e {
-        crate::write::atomic::WriteError::Exists { .. } => Failed::Usage(format!(
-            "{shown} already exists; pass --force to overwrite it, or -o PATH to write elsewhere"
-        )),
+        crate::write::atomic::WriteError::Exists { .. } => Failed::Exists {
+            path: shown.clone(),
+            hint: "overwrite it, or -o PATH to write elsewhere",
+        },
         e => Failed::Write(e),
     })?;
     writeln!(

@@ -5,35 +5,33 @@ use std::path::Path;
 
 use super::{Failed, ReviewArgs};
 use crate::report::sanitize;
-use crate::workspace::{ReadError, read_document};
+use crate::workspace::read_document;
 use crate::write;
 use crate::write::review::{Edited, Review};
 
 pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let date = match &args.date {
-        Some(text) => crate::document::dates::parse_date(text)
-            .map_err(|e| Failed::Usage(format!("--date: {e}")))?,
+        Some(text) => crate::document::dates::parse_date(text).map_err(|source| Failed::Date {
+            flag: "--date",
+            source,
+        })?,
         None => super::today()?,
     };
     let path = match &args.path {
         Some(path) => path.clone(),
         None => super::history_path::only_alliance("review")?,
     };
-    let doc = read_document(&path).map_err(|e| match e {
-        ReadError::Io(reason) => Failed::Usage(format!("cannot read {}: {reason}", path.display())),
-        ReadError::NotText(file) => Failed::Usage(format!(
-            "{}: {}",
-            path.display(),
-            crate::check::unreadable(&file).message
-        )),
-    })?;
-    let refused = |e: write::review::EditError| {
-        Failed::Usage(format!("{}: {e}; the file was not changed", path.display()))
+    let doc = read_document(&path)?;
+    let refused = |source: write::review::EditError| Failed::Refused {
+        path: path.clone(),
+        source,
     };
     let edited = match (&args.item, args.next.as_deref()) {
         (Some(id), Some(next)) => {
-            let next = crate::document::dates::parse_date(next)
-                .map_err(|e| Failed::Usage(format!("--next: {e}")))?;
+            let next = crate::document::dates::parse_date(next).map_err(|source| Failed::Date {
+                flag: "--next",
+                source,
+            })?;
             write::review::set_item_review(&doc, id, next).map_err(refused)?
         }
         _ => write::review::record_review(
@@ -46,32 +44,22 @@ pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> 
         )
         .map_err(refused)?,
     };
+    if !edited.changes.is_empty() {
+        write_atomic(&path, &edited)?;
+    }
     let shown = sanitize(&path.display().to_string()).into_owned();
-    if edited.changes.is_empty() {
-        writeln!(out, "{shown}: already up to date; nothing changed")?;
-        return Ok(0);
-    }
-    write_atomic(&path, &edited)?;
-    for change in &edited.changes {
-        let lines = if change.lines.start() == change.lines.end() {
-            format!("{}", change.lines.start())
-        } else {
-            format!("{}-{}", change.lines.start(), change.lines.end())
-        };
-        let what = match &change.old {
-            Some(old) => format!("{}: {} -> {}", change.what, old, change.new),
-            None => format!("{}: {}", change.what, change.new),
-        };
-        writeln!(out, "{shown}:{lines}: {}", sanitize(&what))?;
-    }
+    crate::report::write::reviewed(&shown, &edited, out)?;
     Ok(0)
 }
 
 /// Write the new text atomically over the file (through a symbolic link,
 /// the file it points at), keeping its permissions.
 fn write_atomic(path: &Path, edited: &Edited) -> Result<(), Failed> {
-    let target = std::fs::canonicalize(path)
-        .map_err(|e| Failed::Usage(format!("cannot write {}: {e}", path.display())))?;
+    let target =
+        std::fs::canonicalize(path).map_err(|source| crate::write::atomic::WriteError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
     crate::write::atomic::write(&target, edited.text.as_bytes(), true)?;
     Ok(())
 }

@@ -157,6 +157,15 @@ impl Status {
             _ => None,
         }
     }
+
+    /// The status word, as written in front matter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Active => "active",
+            Status::Retired => "retired",
+        }
+    }
 }
 
 /// When the alliance is reviewed: `review:` in the front matter.

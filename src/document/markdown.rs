@@ -36,20 +36,6 @@ pub struct Section {
     pub prompts: Vec<Prompt>,
 }
 
-impl Section {
-    /// The items at the top level of the section's lists that say something.
-    pub fn answered_items(&self) -> impl Iterator<Item = &Item> {
-        self.items
-            .iter()
-            .filter(|i| i.depth == 0 && !i.text.is_empty())
-    }
-
-    /// Whether the section has any content besides prompts.
-    pub fn has_content(&self) -> bool {
-        self.has_text || self.answered_items().next().is_some()
-    }
-}
-
 /// A list item: one agreement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
@@ -63,13 +49,6 @@ pub struct Item {
     pub fields: Vec<Field>,
     /// For a task item (`- [ ]`), whether it is ticked.
     pub checked: Option<bool>,
-}
-
-impl Item {
-    /// The value of inline field `key`, the first if written twice.
-    pub fn field(&self, key: &str) -> Option<&Field> {
-        self.fields.iter().find(|f| f.key.eq_ignore_ascii_case(key))
-    }
 }
 
 /// An inline field, `[owner:: @ada]`.

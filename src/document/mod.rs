@@ -11,12 +11,14 @@ pub mod dates;
 
 mod front_matter;
 mod markdown;
+pub mod vocabulary;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
 pub use front_matter::{DateField, FrontMatter, Party, ReviewEntry, ReviewPlan, Status, Text};
 pub use markdown::{Field, Heading, Item, Prompt, Section, inline_fields};
+pub use vocabulary::{normalize_heading, owners};
 
 /// A byte range in a file's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]

@@ -12,6 +12,7 @@
 //! without a parent having it, and is an iterator, so callers stop as soon
 //! as they have what they asked for.
 
+pub mod changed;
 pub mod reviews;
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
@@ -27,9 +28,7 @@ const UNSHALLOW_HINT: &str =
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
     /// The folder is not inside a git repository.
-    #[error(
-        "{dir} is not inside a git repository; `alliance log` and `alliance diff` read history from git"
-    )]
+    #[error("{dir} is not inside a git repository; alliance reads history from git")]
     NotARepository {
         /// Where the search started.
         dir: PathBuf,
@@ -135,6 +134,22 @@ pub struct Change {
     pub truncated: bool,
 }
 
+/// Tune libgit2's process-wide settings for a process that only reads:
+/// called once by the command line before any work, never as a side effect
+/// of opening a repository.
+///
+/// libgit2 re-hashes every object it reads; git does not, and on a long
+/// walk the hashing is most of the time. Reads stay checked by zlib and the
+/// pack's own checksums. Every object is read once per walk (`Changes`
+/// keeps what it needs), so libgit2's object cache only costs.
+pub fn tune_for_reading() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        git2::opts::strict_hash_verification(false);
+        git2::opts::enable_caching(false);
+    });
+}
+
 /// A git repository with a working tree.
 pub struct History {
     repo: Repository,
@@ -151,13 +166,6 @@ impl std::fmt::Debug for History {
 impl History {
     /// Open the repository that contains `dir`.
     pub fn discover(dir: &Path) -> Result<History, HistoryError> {
-        // libgit2 re-hashes every object it reads; git does not, and on a
-        // long walk the hashing is most of the time. Reads stay checked by
-        // zlib and the pack's own checksums.
-        git2::opts::strict_hash_verification(false);
-        // Every object is read once per walk (`Changes` keeps what it needs),
-        // so libgit2's object cache only costs.
-        git2::opts::enable_caching(false);
         let repo = Repository::discover(dir).map_err(|e| match e.code() {
             ErrorCode::NotFound => HistoryError::NotARepository {
                 dir: dir.to_path_buf(),
@@ -182,6 +190,35 @@ impl History {
             root,
             shallow,
         })
+    }
+
+    /// The files (canonical paths) that differ between `rev`'s tree and the
+    /// working tree, staged and untracked changes included.
+    pub fn changed_since(&self, rev: &str) -> Result<HashSet<PathBuf>, HistoryError> {
+        let unknown = |e: git2::Error| HistoryError::UnknownRevision {
+            rev: rev.to_owned(),
+            reason: e.message().to_owned(),
+        };
+        let tree = self
+            .repo
+            .revparse_single(rev)
+            .and_then(|object| object.peel_to_tree())
+            .map_err(unknown)?;
+        let mut options = git2::DiffOptions::new();
+        options.include_untracked(true).recurse_untracked_dirs(true);
+        let diff = self
+            .repo
+            .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options))?;
+        let workdir = std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
+        let mut changed = HashSet::new();
+        for delta in diff.deltas() {
+            for file in [delta.old_file(), delta.new_file()] {
+                if let Some(path) = file.path() {
+                    changed.insert(workdir.join(path));
+                }
+            }
+        }
+        Ok(changed)
     }
 
     /// The working tree's root.

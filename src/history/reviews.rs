@@ -13,7 +13,6 @@ use git2::Oid;
 use crate::compare::{self, AllianceDiff, Counts};
 use crate::document::Alliance;
 use crate::history::{Change, History, HistoryError};
-use crate::report::words::plural;
 
 /// One version of the file in history.
 #[derive(Debug)]
@@ -54,8 +53,31 @@ pub struct Review {
     pub commits: usize,
     /// What changed since the previous review (from nothing, for the first).
     pub counts: Counts,
-    /// The counts in words.
-    pub summary: String,
+    /// For the first review: the shape of the agreement then.
+    #[serde(skip)]
+    pub first: Option<Shape>,
+}
+
+/// How big an agreement is: what the first review of a log is described by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// Answered items.
+    pub agreements: usize,
+    /// `##` sections.
+    pub sections: usize,
+    /// Parties.
+    pub parties: usize,
+}
+
+impl Shape {
+    /// The shape of `doc`.
+    pub fn of(doc: &Alliance) -> Shape {
+        Shape {
+            agreements: doc.items().filter(|(_, i)| i.is_answered()).count(),
+            sections: doc.sections.len(),
+            parties: doc.fields().map_or(0, |f| f.parties.len()),
+        }
+    }
 }
 
 /// Changes committed after the last review.
@@ -65,8 +87,6 @@ pub struct Pending {
     pub commits: usize,
     /// What changed since the last review.
     pub counts: Counts,
-    /// The counts in words.
-    pub summary: String,
 }
 
 /// The review history of one file.
@@ -129,10 +149,7 @@ pub fn log(history: &History, path: &Path) -> Result<ReviewLog, HistoryError> {
         }
         let before = last.map_or(&empty, |l| &versions[l].doc);
         let counts = compare::compare(before, &version.doc).counts();
-        let summary = match last {
-            None => first_summary(&version.doc),
-            Some(_) => counts.headline(),
-        };
+        let first = last.is_none().then(|| Shape::of(&version.doc));
         let change = &version.change;
         reviews.push(Review {
             date: version
@@ -143,8 +160,8 @@ pub fn log(history: &History, path: &Path) -> Result<ReviewLog, HistoryError> {
             message: change.summary.clone(),
             path: change.path.display().to_string(),
             commits: i - last.map_or(0, |l| l + 1) + 1,
-            summary,
             counts,
+            first,
         });
         last = Some(i);
     }
@@ -154,7 +171,6 @@ pub fn log(history: &History, path: &Path) -> Result<ReviewLog, HistoryError> {
             let counts = compare::compare(&versions[l].doc, &newest.doc).counts();
             Some(Pending {
                 commits: versions.len() - l - 1,
-                summary: counts.headline(),
                 counts,
             })
         }
@@ -166,27 +182,6 @@ pub fn log(history: &History, path: &Path) -> Result<ReviewLog, HistoryError> {
         since_last_review,
         truncated_at,
     })
-}
-
-/// "4 agreements in 2 sections, 2 parties" for a first version.
-fn first_summary(doc: &Alliance) -> String {
-    let items = doc
-        .items()
-        .filter(|(_, i)| !i.text.trim().is_empty())
-        .count();
-    let mut text = format!(
-        "{} in {}",
-        plural(items, "agreement"),
-        plural(doc.sections.len(), "section")
-    );
-    let parties = doc.fields().map_or(0, |f| f.parties.len());
-    if parties > 0 {
-        text.push_str(&format!(
-            ", {}",
-            plural(parties, "party").replace("partys", "parties")
-        ));
-    }
-    text
 }
 
 /// The commit of the last review of `path` (the newest commit in which

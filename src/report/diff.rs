@@ -12,6 +12,7 @@ use crate::compare::{
     AllianceDiff, FrontChange, ItemChange, ItemChangeKind, SectionChange, Word, WordOp,
 };
 use crate::report::escape::{self, markdown, terminal};
+use crate::report::words::headline;
 use crate::report::{Style, sanitize};
 
 /// Formats of `alliance diff`.
@@ -74,7 +75,7 @@ impl DiffReport {
             sanitize(&self.from),
             sanitize(&self.to)
         )?;
-        writeln!(out, "{}", paint("1", &self.diff.counts().headline()))?;
+        writeln!(out, "{}", paint("1", &headline(&self.diff.counts())))?;
         if !self.diff.front.is_empty() {
             writeln!(out)?;
             for change in &self.diff.front {
@@ -141,7 +142,7 @@ impl DiffReport {
             out,
             "### {}: {}",
             markdown::code(&self.path),
-            self.diff.counts().headline()
+            headline(&self.diff.counts())
         )?;
         writeln!(out)?;
         writeln!(
@@ -150,43 +151,7 @@ impl DiffReport {
             md_escape(&self.from),
             md_escape(&self.to)
         )?;
-        if !self.diff.front.is_empty() {
-            writeln!(out)?;
-            writeln!(out, "**Front matter**")?;
-            writeln!(out)?;
-            for change in &self.diff.front {
-                writeln!(out, "- {}", md_escape(&front_line(change)))?;
-            }
-        }
-        for section in &self.diff.sections {
-            writeln!(out)?;
-            let heading = md_escape(&section.heading);
-            match (section.change, &section.renamed_from) {
-                (SectionChange::Added, _) => writeln!(out, "#### {heading} _(new section)_")?,
-                (SectionChange::Removed, _) => {
-                    writeln!(out, "#### ~~{heading}~~ _(section removed)_")?
-                }
-                (SectionChange::Renamed, Some(old)) => {
-                    writeln!(out, "#### {heading} _(renamed from {})_", md_escape(old))?;
-                }
-                _ => writeln!(out, "#### {heading}")?,
-            }
-            if !section.items.is_empty() || !section.text.is_empty() {
-                writeln!(out)?;
-            }
-            for item in &section.items {
-                writeln!(out, "- {}", md_item(item, &section.heading))?;
-            }
-            if !section.text.is_empty() {
-                writeln!(out, "- 📝 text: {}", md_words(&section.text))?;
-            }
-        }
-        if !self.diff.unchanged.is_empty() {
-            writeln!(out)?;
-            let names: Vec<_> = self.diff.unchanged.iter().map(|h| md_escape(h)).collect();
-            writeln!(out, "Unchanged: {}", names.join(", "))?;
-        }
-        Ok(())
+        markdown_changes(&self.diff, out)
     }
 
     fn json(&self, out: &mut dyn Write) -> io::Result<()> {
@@ -194,7 +159,7 @@ impl DiffReport {
             "path": self.path,
             "from": { "label": self.from, "commit": self.from_commit },
             "to": { "label": self.to, "commit": self.to_commit },
-            "headline": self.diff.counts().headline(),
+            "headline": headline(&self.diff.counts()),
             "counts": self.diff.counts(),
             "front": self.diff.front,
             "sections": self.diff.sections,
@@ -203,6 +168,54 @@ impl DiffReport {
         serde_json::to_writer_pretty(&mut *out, &value)?;
         writeln!(out)
     }
+}
+
+/// The changes of `diff` in Markdown (front matter, then each section and
+/// its items), without a heading: `diff --format markdown` and the
+/// comment of `alliance ci` both use it. Document text is escaped with
+/// [`md_escape`].
+pub fn markdown_changes(diff: &AllianceDiff, out: &mut dyn Write) -> io::Result<()> {
+    if !diff.front.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "**Front matter**")?;
+        writeln!(out)?;
+        for change in &diff.front {
+            // `+ x joined` as a list item would be a nested list.
+            let line = match change {
+                FrontChange::PartyJoined { party } => format!("➕ {} joined", md_escape(party)),
+                FrontChange::PartyLeft { party } => format!("➖ {} left", md_escape(party)),
+                other => md_escape(&front_line(other)),
+            };
+            writeln!(out, "- {line}")?;
+        }
+    }
+    for section in &diff.sections {
+        writeln!(out)?;
+        let heading = md_escape(&section.heading);
+        match (section.change, &section.renamed_from) {
+            (SectionChange::Added, _) => writeln!(out, "#### {heading} _(new section)_")?,
+            (SectionChange::Removed, _) => writeln!(out, "#### ~~{heading}~~ _(section removed)_")?,
+            (SectionChange::Renamed, Some(old)) => {
+                writeln!(out, "#### {heading} _(renamed from {})_", md_escape(old))?;
+            }
+            _ => writeln!(out, "#### {heading}")?,
+        }
+        if !section.items.is_empty() || !section.text.is_empty() {
+            writeln!(out)?;
+        }
+        for item in &section.items {
+            writeln!(out, "- {}", md_item(item, &section.heading))?;
+        }
+        if !section.text.is_empty() {
+            writeln!(out, "- 📝 text: {}", md_words(&section.text))?;
+        }
+    }
+    if !diff.unchanged.is_empty() {
+        writeln!(out)?;
+        let names: Vec<_> = diff.unchanged.iter().map(|h| md_escape(h)).collect();
+        writeln!(out, "Unchanged: {}", names.join(", "))?;
+    }
+    Ok(())
 }
 
 fn front_line(change: &FrontChange) -> String {

@@ -171,6 +171,9 @@ fn human(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
             sanitize(&broken.finding.message)
         )?;
     }
+    for file in &report.unread {
+        writeln!(out, "error: {}", sanitize(&file.to_string()))?;
+    }
     for alliance in report
         .alliances
         .iter()
@@ -204,12 +207,9 @@ fn human(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
             plural(report.retired, "retired alliance")
         );
     }
-    if !report.broken.is_empty() {
-        let _ = write!(
-            summary,
-            "; {} not readable",
-            plural(report.broken.len(), "file")
-        );
+    let unusable = report.broken.len() + report.unread.len();
+    if unusable > 0 {
+        let _ = write!(summary, "; {} not readable", plural(unusable, "file"));
     }
     writeln!(out, "{summary}")
 }
@@ -233,6 +233,7 @@ struct JsonOut<'a> {
     soon_until: String,
     alliances: Vec<JsonAlliance<'a>>,
     broken: Vec<JsonBroken>,
+    unreadable: Vec<JsonUnread>,
     summary: JsonSummary,
 }
 
@@ -273,6 +274,12 @@ struct JsonBroken {
 }
 
 #[derive(Serialize)]
+struct JsonUnread {
+    path: String,
+    error: String,
+}
+
+#[derive(Serialize)]
 struct JsonSummary {
     alliances: usize,
     drafts: usize,
@@ -280,6 +287,7 @@ struct JsonSummary {
     due_soon: usize,
     retired_skipped: usize,
     broken: usize,
+    unreadable: usize,
 }
 
 fn json_due(due: &Due) -> JsonDue<'_> {
@@ -300,7 +308,7 @@ fn json_due(due: &Due) -> JsonDue<'_> {
 fn json(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
     let drafts = report.alliances.iter().filter(|a| a.draft).count();
     let doc = JsonOut {
-        version: 1,
+        version: super::JSON_VERSION,
         today: report.window.today.to_string(),
         soon_until: report.window.soon_until.to_string(),
         alliances: report
@@ -326,6 +334,14 @@ fn json(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
                 column: b.finding.location.as_ref().map(|l| l.column),
             })
             .collect(),
+        unreadable: report
+            .unread
+            .iter()
+            .map(|f| JsonUnread {
+                path: f.path.display().to_string(),
+                error: f.reason.to_string(),
+            })
+            .collect(),
         summary: JsonSummary {
             alliances: report.alliances.len() - drafts,
             drafts,
@@ -333,6 +349,7 @@ fn json(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
             due_soon: report.count(Tier::DueSoon),
             retired_skipped: report.retired,
             broken: report.broken.len(),
+            unreadable: report.unread.len(),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
@@ -386,107 +403,144 @@ fn github(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
             data(&broken.finding.message)
         )?;
     }
+    for file in &report.unread {
+        writeln!(
+            out,
+            "::error file={},title=cannot read::{}",
+            property(&file.path.display().to_string()),
+            data(&format!("cannot read the file: {}", file.reason))
+        )?;
+    }
     Ok(())
 }
 
+/// One JUnit `<testsuite>` being written.
+#[derive(Default)]
+struct Suite {
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    cases: String,
+}
+
 fn junit(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
-    let mut suites = String::new();
-    let mut total = 0;
-    let mut total_failures = 0;
+    let mut suites = Vec::new();
     for alliance in &report.alliances {
-        let path = alliance.path.display().to_string();
-        let mut cases = String::new();
-        let mut tests = 0;
-        let mut failures = 0;
-        for due in alliance.entries() {
-            tests += 1;
-            let row = Row { alliance, due };
-            let name = match &due.item {
-                None => format!("review of {}", alliance.title),
-                Some(_) => row.subject(),
-            };
-            let _ = writeln!(
-                cases,
-                "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\">",
-                xml_escape(&name),
-                xml_escape(&path),
-                xml_escape(&path),
-                due.line
-            );
-            let detail = format!(
-                "{}:{}: {}; responsible: {}",
-                path,
-                due.line,
-                row.when(),
-                row.owners()
-            );
-            match (due.tier, alliance.draft) {
-                (Tier::Overdue, false) => {
-                    failures += 1;
-                    let _ = writeln!(
-                        cases,
-                        "      <failure type=\"overdue\" message=\"{}\">{}</failure>",
-                        xml_escape(&row.when()),
-                        xml_escape(&detail)
-                    );
-                }
-                (Tier::DueSoon, _) | (Tier::Overdue, true) => {
-                    let _ = writeln!(
-                        cases,
-                        "      <system-out>{}</system-out>",
-                        xml_escape(&detail)
-                    );
-                }
-                (Tier::Ok, _) => {}
-            }
-            cases.push_str("    </testcase>\n");
-        }
-        if alliance.review.is_none() {
-            tests += 1;
-            let _ = writeln!(
-                cases,
-                "    <testcase name=\"review of {}\" classname=\"{}\" file=\"{}\">\n      <skipped message=\"no review date: add review.every or review.next\"/>\n    </testcase>",
-                xml_escape(&alliance.title),
-                xml_escape(&path),
-                xml_escape(&path)
-            );
-        }
-        total += tests;
-        total_failures += failures;
-        let _ = write!(
-            suites,
-            "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">\n{cases}  </testsuite>\n",
-            xml_escape(&path)
-        );
+        suites.push((
+            alliance.path.display().to_string(),
+            alliance_suite(alliance),
+        ));
     }
-    let errors = report.broken.len();
-    if errors > 0 {
-        let mut cases = String::new();
-        for broken in &report.broken {
-            let path = broken.path.display().to_string();
-            let _ = writeln!(
-                cases,
-                "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\">\n      <error type=\"{}\" message=\"{}\"/>\n    </testcase>",
-                xml_escape(&path),
-                xml_escape(&path),
-                xml_escape(&path),
-                broken.finding.rule.code(),
-                xml_escape(&broken.finding.message)
-            );
-        }
-        total += errors;
-        let _ = write!(
-            suites,
-            "  <testsuite name=\"unreadable alliances\" tests=\"{errors}\" failures=\"0\" errors=\"{errors}\">\n{cases}  </testsuite>\n"
-        );
+    let unreadable = unreadable_suite(report);
+    if unreadable.tests > 0 {
+        suites.push(("unreadable alliances".to_owned(), unreadable));
     }
+    let total: usize = suites.iter().map(|(_, s)| s.tests).sum();
+    let failures: usize = suites.iter().map(|(_, s)| s.failures).sum();
+    let errors: usize = suites.iter().map(|(_, s)| s.errors).sum();
     writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
     writeln!(
         out,
-        "<testsuites name=\"alliance due\" tests=\"{total}\" failures=\"{total_failures}\" errors=\"{errors}\">"
+        "<testsuites name=\"alliance due\" tests=\"{total}\" failures=\"{failures}\" errors=\"{errors}\">"
     )?;
-    out.write_all(suites.as_bytes())?;
+    for (name, suite) in &suites {
+        write!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n{}  </testsuite>\n",
+            xml_escape(name),
+            suite.tests,
+            suite.failures,
+            suite.errors,
+            suite.cases
+        )?;
+    }
     writeln!(out, "</testsuites>")
+}
+
+/// One test case per review date of `alliance` (overdue: a failure; due
+/// soon, or overdue in a draft: output only), and a skipped case when the
+/// alliance has no review date at all.
+fn alliance_suite(alliance: &AllianceDue) -> Suite {
+    let path = xml_escape(&alliance.path.display().to_string());
+    let mut suite = Suite::default();
+    for due in alliance.entries() {
+        suite.tests += 1;
+        let row = Row { alliance, due };
+        let name = match &due.item {
+            None => format!("review of {}", alliance.title),
+            Some(_) => row.subject(),
+        };
+        let _ = writeln!(
+            suite.cases,
+            "    <testcase name=\"{}\" classname=\"{path}\" file=\"{path}\" line=\"{}\">",
+            xml_escape(&name),
+            due.line
+        );
+        let detail = format!(
+            "{}:{}: {}; responsible: {}",
+            alliance.path.display(),
+            due.line,
+            row.when(),
+            row.owners()
+        );
+        match (due.tier, alliance.draft) {
+            (Tier::Overdue, false) => {
+                suite.failures += 1;
+                let _ = writeln!(
+                    suite.cases,
+                    "      <failure type=\"overdue\" message=\"{}\">{}</failure>",
+                    xml_escape(&row.when()),
+                    xml_escape(&detail)
+                );
+            }
+            (Tier::DueSoon, _) | (Tier::Overdue, true) => {
+                let _ = writeln!(
+                    suite.cases,
+                    "      <system-out>{}</system-out>",
+                    xml_escape(&detail)
+                );
+            }
+            (Tier::Ok, _) => {}
+        }
+        suite.cases.push_str("    </testcase>\n");
+    }
+    if alliance.review.is_none() {
+        suite.tests += 1;
+        let _ = writeln!(
+            suite.cases,
+            "    <testcase name=\"review of {}\" classname=\"{path}\" file=\"{path}\">\n      <skipped message=\"no review date: add review.every or review.next\"/>\n    </testcase>",
+            xml_escape(&alliance.title),
+        );
+    }
+    suite
+}
+
+/// One error case per file that is not a usable alliance or could not be
+/// read.
+fn unreadable_suite(report: &DueReport) -> Suite {
+    let mut suite = Suite::default();
+    let broken = report
+        .broken
+        .iter()
+        .map(|b| (&b.path, b.finding.rule.code(), b.finding.message.clone()));
+    let unread = report.unread.iter().map(|f| {
+        (
+            &f.path,
+            "unreadable",
+            format!("cannot read the file: {}", f.reason),
+        )
+    });
+    for (path, kind, message) in broken.chain(unread) {
+        suite.tests += 1;
+        suite.errors += 1;
+        let path = xml_escape(&path.display().to_string());
+        let _ = writeln!(
+            suite.cases,
+            "    <testcase name=\"{path}\" classname=\"{path}\" file=\"{path}\">\n      <error type=\"{kind}\" message=\"{}\"/>\n    </testcase>",
+            xml_escape(&message)
+        );
+    }
+    suite
 }
 
 fn markdown_table(report: &DueReport, mentions: Mentions, out: &mut dyn Write) -> io::Result<()> {
@@ -531,6 +585,14 @@ fn markdown_table(report: &DueReport, mentions: Mentions, out: &mut dyn Write) -
             broken.finding.rule.code(),
             markdown::code(&broken.path.display().to_string()),
             markdown::inline(&broken.finding.message)
+        )?;
+    }
+    for file in &report.unread {
+        writeln!(
+            out,
+            "\n**cannot read** {} — {}",
+            markdown::code(&file.path.display().to_string()),
+            markdown::inline(&file.reason.to_string())
         )?;
     }
     Ok(())

@@ -4,16 +4,12 @@
 use std::io::{self, Write};
 
 use super::CheckReport;
-use crate::check::finding::Severity;
 
 pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
     for file in &report.files {
         let path = property(&file.path.display().to_string());
         for f in &file.findings {
-            let level = match f.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            };
+            let level = super::words::severity(f.severity);
             let mut props = format!("file={path}");
             if let Some(l) = &f.location {
                 props.push_str(&format!(",line={},col={}", l.line, l.column));

@@ -28,7 +28,7 @@ pub(super) fn check(report: &CheckReport, style: Style, out: &mut dyn Write) -> 
         let title = format!(
             "cannot read {}: {}",
             sanitize(&failure.path.display().to_string()),
-            sanitize(&failure.reason)
+            sanitize(&failure.reason.to_string())
         );
         let group = [Group::with_title(Level::ERROR.primary_title(title))];
         writeln!(out, "{}\n", renderer.render(&group))?;

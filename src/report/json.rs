@@ -8,9 +8,6 @@ use serde::Serialize;
 use super::CheckReport;
 use crate::check::finding::{Finding, Severity};
 
-/// The version of the JSON shape.
-pub const VERSION: u32 = 1;
-
 #[derive(Serialize)]
 struct Output<'a> {
     version: u32,
@@ -71,7 +68,7 @@ struct Summary {
 
 pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
     let output = Output {
-        version: VERSION,
+        version: super::JSON_VERSION,
         files: report
             .files
             .iter()
@@ -85,7 +82,7 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
             .iter()
             .map(|f| FailureOut {
                 path: f.path.display().to_string(),
-                error: f.reason.clone(),
+                error: f.reason.to_string(),
             })
             .collect(),
         summary: Summary {

@@ -3,8 +3,9 @@
 
 use std::io::{self, Write};
 
-use super::{CheckReport, xml_escape as xml};
-use crate::check::finding::Severity;
+use super::words::severity;
+use super::{CheckReport, FileReport, xml_escape as xml};
+use crate::check::finding::{Finding, Severity};
 
 pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
     let failing = report
@@ -13,79 +14,18 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
         .filter(|f| f.findings.iter().any(|x| x.severity == Severity::Error))
         .count();
     let tests = report.files.len() + report.failures.len();
+    let errors = report.failures.len();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
-        r#"<testsuites name="alliance check" tests="{tests}" failures="{failing}" errors="{}">"#,
-        report.failures.len()
+        r#"<testsuites name="alliance check" tests="{tests}" failures="{failing}" errors="{errors}">"#,
     )?;
     writeln!(
         out,
-        r#"  <testsuite name="alliance check" tests="{tests}" failures="{failing}" errors="{}">"#,
-        report.failures.len()
+        r#"  <testsuite name="alliance check" tests="{tests}" failures="{failing}" errors="{errors}">"#,
     )?;
     for file in &report.files {
-        let path = file.path.display().to_string();
-        write!(
-            out,
-            r#"    <testcase classname="alliance.check" name="{}""#,
-            xml(&path)
-        )?;
-        let errors: Vec<_> = file
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .collect();
-        let warnings: Vec<_> = file
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Warning)
-            .collect();
-        if errors.is_empty() && warnings.is_empty() {
-            writeln!(out, "/>")?;
-            continue;
-        }
-        writeln!(out, ">")?;
-        let lines = |list: &[&crate::check::finding::Finding]| {
-            list.iter()
-                .map(|f| {
-                    let at = f
-                        .location
-                        .as_ref()
-                        .map(|l| format!("{path}:{}:{}: ", l.line, l.column))
-                        .unwrap_or_else(|| format!("{path}: "));
-                    let help = f
-                        .help
-                        .as_ref()
-                        .map(|h| format!(" (help: {h})"))
-                        .unwrap_or_default();
-                    format!(
-                        "{at}{}[{}] {}{help}",
-                        severity(f.severity),
-                        f.rule.code(),
-                        f.message
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        if let Some(first) = errors.first() {
-            writeln!(
-                out,
-                r#"      <failure type="{}" message="{}">{}</failure>"#,
-                first.rule.code(),
-                xml(&format!("{} error(s): {}", errors.len(), first.message)),
-                xml(&lines(&errors))
-            )?;
-        }
-        if !warnings.is_empty() {
-            writeln!(
-                out,
-                "      <system-out>{}</system-out>",
-                xml(&lines(&warnings))
-            )?;
-        }
-        writeln!(out, "    </testcase>")?;
+        testcase(file, out)?;
     }
     for failure in &report.failures {
         writeln!(
@@ -99,9 +39,66 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
     writeln!(out, "</testsuites>")
 }
 
-fn severity(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
+/// One file: a failure carrying every error, the warnings as output.
+fn testcase(file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+    let path = file.path.display().to_string();
+    write!(
+        out,
+        r#"    <testcase classname="alliance.check" name="{}""#,
+        xml(&path)
+    )?;
+    let of = |severity: Severity| -> Vec<&Finding> {
+        file.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .collect()
+    };
+    let (errors, warnings) = (of(Severity::Error), of(Severity::Warning));
+    if errors.is_empty() && warnings.is_empty() {
+        return writeln!(out, "/>");
     }
+    writeln!(out, ">")?;
+    if let Some(first) = errors.first() {
+        writeln!(
+            out,
+            r#"      <failure type="{}" message="{}">{}</failure>"#,
+            first.rule.code(),
+            xml(&format!("{} error(s): {}", errors.len(), first.message)),
+            xml(&lines(&path, &errors))
+        )?;
+    }
+    if !warnings.is_empty() {
+        writeln!(
+            out,
+            "      <system-out>{}</system-out>",
+            xml(&lines(&path, &warnings))
+        )?;
+    }
+    writeln!(out, "    </testcase>")
+}
+
+/// `path:line:col: error[A030] message (help: ...)`, one finding a line.
+fn lines(path: &str, findings: &[&Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| {
+            let at = f
+                .location
+                .as_ref()
+                .map(|l| format!("{path}:{}:{}: ", l.line, l.column))
+                .unwrap_or_else(|| format!("{path}: "));
+            let help = f
+                .help
+                .as_ref()
+                .map(|h| format!(" (help: {h})"))
+                .unwrap_or_default();
+            format!(
+                "{at}{}[{}] {}{help}",
+                severity(f.severity),
+                f.rule.code(),
+                f.message
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -38,7 +38,7 @@ fn row(doc: &Alliance) -> Row {
             })
             .unwrap_or_default(),
         status: fields
-            .map(|f| format!("{:?}", f.status()).to_lowercase())
+            .map(|f| f.status().as_str().to_owned())
             .unwrap_or_default(),
         last: date(fields.and_then(|f| f.review.last.as_ref())),
         next: fields
@@ -131,7 +131,7 @@ pub fn markdown(docs: &[Alliance], out: &mut dyn Write) -> io::Result<()> {
 /// The full export: every alliance's front matter, sections and items.
 pub fn json(docs: &[Alliance], out: &mut dyn Write) -> io::Result<()> {
     let alliances: Vec<Value> = docs.iter().map(export).collect();
-    let doc = json!({ "version": 1, "alliances": alliances });
+    let doc = json!({ "version": super::JSON_VERSION, "alliances": alliances });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }

@@ -2,7 +2,9 @@
 //!
 //! One report type, many renderers: `human` (rustc-style snippets),
 //! `json` (stable, documented in `docs/json.md`), `github` (workflow
-//! commands), `sarif` (code scanning) and `junit` (CI test reports).
+//! commands), `sarif` (code scanning), `junit` (CI test reports) and
+//! `codequality` (GitLab); `ci` builds the pull-request comment and the job
+//! summary.
 //! Renderers write to a `Write` they are given; the library never prints.
 //! All text that came from a document (or a kind, a file name, a commit)
 //! goes through the escaper of the place it lands, in [`escape`]: the
@@ -12,21 +14,31 @@
 pub mod escape;
 pub mod words;
 
+pub mod ci;
+mod codequality;
 pub mod diff;
 pub mod due;
 mod github;
 mod human;
 mod json;
 mod junit;
+pub mod kinds;
 pub mod list;
 pub mod log;
 mod sarif;
+pub mod write;
 
 use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
 use crate::check::finding::{Finding, Severity};
+use crate::workspace::UnreadFile;
+
+/// The version of every JSON shape `alliance` prints (`check`, `due`,
+/// `list`; see `docs/json.md`): raised when a key changes meaning or goes
+/// away, never when one is added.
+pub const JSON_VERSION: u32 = 1;
 
 /// How to render a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -41,6 +53,8 @@ pub enum Format {
     Sarif,
     /// JUnit XML, for GitLab, Jenkins and other CI test reports.
     Junit,
+    /// GitLab Code Quality JSON (fingerprints stable when lines move).
+    Codequality,
 }
 
 /// Whether to colour human output.
@@ -59,22 +73,13 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
 }
 
-/// A file that could not be read at all (exit 2).
-#[derive(Debug, Clone)]
-pub struct Failure {
-    /// The file.
-    pub path: PathBuf,
-    /// Why it could not be read.
-    pub reason: String,
-}
-
 /// The findings of a `check` run.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct CheckReport {
     /// Every file checked, with its findings (possibly none).
     pub files: Vec<FileReport>,
     /// Files that could not be read.
-    pub failures: Vec<Failure>,
+    pub failures: Vec<UnreadFile>,
 }
 
 impl CheckReport {
@@ -106,6 +111,7 @@ impl CheckReport {
             Format::Github => github::check(self, out),
             Format::Sarif => sarif::check(self, out),
             Format::Junit => junit::check(self, out),
+            Format::Codequality => codequality::check(self, out),
         }
     }
 }

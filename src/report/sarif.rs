@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use super::CheckReport;
-use crate::check::finding::{Rule, Severity};
+use crate::check::finding::Rule;
 
 pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
     let rules: Vec<_> = Rule::ALL
@@ -41,20 +41,25 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
             results.push(json!({
                 "ruleId": f.rule.code(),
                 "ruleIndex": Rule::ALL.iter().position(|r| *r == f.rule),
-                "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning" },
+                "level": super::words::severity(f.severity),
                 "message": { "text": text },
                 "locations": [ { "physicalLocation": location } ],
             }));
         }
     }
-    for failure in &report.failures {
-        results.push(json!({
-            "ruleId": "A005",
-            "level": "error",
-            "message": { "text": format!("cannot read the file: {}", failure.reason) },
-            "locations": [ { "physicalLocation": { "artifactLocation": { "uri": uri(&failure.path.display().to_string()) } } } ],
-        }));
-    }
+    // A file that could not be read is no finding about a document: SARIF
+    // records it as a failed tool execution.
+    let notifications: Vec<_> = report
+        .failures
+        .iter()
+        .map(|failure| {
+            json!({
+                "level": "error",
+                "message": { "text": format!("cannot read the file: {}", failure.reason) },
+                "locations": [ { "physicalLocation": { "artifactLocation": { "uri": uri(&failure.path.display().to_string()) } } } ],
+            })
+        })
+        .collect();
     let sarif = json!({
         "version": "2.1.0",
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -66,6 +71,10 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
                 "rules": rules,
             } },
             "results": results,
+            "invocations": [ {
+                "executionSuccessful": report.failures.is_empty(),
+                "toolExecutionNotifications": notifications,
+            } ],
         } ],
     });
     serde_json::to_writer_pretty(&mut *out, &sarif)?;

@@ -12,6 +12,9 @@ use crate::document::{LineIndex, yaml};
 /// The config file's name.
 pub const FILE_NAME: &str = ".alliance.yaml";
 
+/// The keys `.alliance.yaml` accepts.
+const KEYS: &[&str] = &["kinds", "exclude", "include"];
+
 /// A repository's settings.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
@@ -21,6 +24,9 @@ pub struct Config {
     pub kinds: Option<PathBuf>,
     /// Globs (gitignore syntax, relative to the root) that discovery skips.
     pub exclude: Vec<String>,
+    /// Globs (gitignore syntax, relative to the root) of files that are
+    /// alliance documents whatever their name or front matter says.
+    pub include: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -30,6 +36,8 @@ struct Raw {
     kinds: Option<String>,
     #[serde(default)]
     exclude: Vec<String>,
+    #[serde(default)]
+    include: Vec<String>,
 }
 
 /// Why the config could not be used.
@@ -80,10 +88,10 @@ impl Config {
         if let yaml::Value::Map(entries) = &root.value {
             for (key, _) in entries {
                 let name = key.as_str().unwrap_or("");
-                if !["kinds", "exclude"].contains(&name) {
+                if !KEYS.contains(&name) {
                     return Err(invalid(
                         key.span.start,
-                        format!("unknown key `{name}` (known keys: kinds, exclude)"),
+                        format!("unknown key `{name}` (known keys: {})", KEYS.join(", ")),
                     ));
                 }
             }
@@ -104,6 +112,7 @@ impl Config {
             path: Some(path.to_path_buf()),
             kinds: raw.kinds.map(|k| folder.join(k)),
             exclude: raw.exclude,
+            include: raw.include,
         })
     }
 }
@@ -131,7 +140,7 @@ mod tests {
             .expect_err("unknown key");
         assert_eq!(
             err.to_string(),
-            "/r/.alliance.yaml:2: unknown key `exlude` (known keys: kinds, exclude)"
+            "/r/.alliance.yaml:2: unknown key `exlude` (known keys: kinds, exclude, include)"
         );
     }
 

@@ -43,14 +43,52 @@ pub struct Workspace {
     pub kinds: Kinds,
 }
 
-/// Why a document could not be read.
+/// Why a file could not be read at all. Every command reports this the
+/// same way, in every format: "cannot read PATH: REASON", and exit 2; it is
+/// never a rule finding (the document was never seen).
+#[derive(Debug, thiserror::Error)]
+pub enum ReadProblem {
+    /// The file system refused (missing, permission, a link loop).
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The path is a folder.
+    #[error("is a folder, not a file")]
+    Folder,
+    /// A FIFO, socket or device: reading it could block or never end.
+    #[error("is not a regular file (a pipe, socket or device)")]
+    NotRegular,
+    /// Discovery could not walk into it.
+    #[error("{0}")]
+    Walk(ignore::Error),
+    /// Larger than [`MAX_FILE_BYTES`].
+    #[error("the file is {} MB; alliance reads files up to {} MB", .bytes / (1024 * 1024), .limit / (1024 * 1024))]
+    TooLarge {
+        /// The file's size.
+        bytes: u64,
+        /// The limit.
+        limit: u64,
+    },
+}
+
+/// A file that could not be read, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read {}: {reason}", path.display())]
+pub struct UnreadFile {
+    /// The file, as the user or discovery named it.
+    pub path: PathBuf,
+    /// Why.
+    #[source]
+    pub reason: ReadProblem,
+}
+
+/// Why a document could not be read as text.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    /// The file system refused (missing, permission, a link loop, a folder).
-    #[error("{0}")]
-    Io(String),
-    /// The bytes are not text; `check` reports this as a finding.
-    #[error("not a text file")]
+    /// The file could not be read at all (exit 2 in every command).
+    #[error(transparent)]
+    Unread(#[from] UnreadFile),
+    /// The bytes are not UTF-8 text: a finding (A005) about the document.
+    #[error("{} is not UTF-8 text", .0.path.display())]
     NotText(Unreadable),
 }
 
@@ -96,23 +134,24 @@ impl Workspace {
 
 /// Read and parse the document at `path`.
 pub fn read_document(path: &Path) -> Result<Alliance, ReadError> {
-    let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    let unread = |reason: ReadProblem| UnreadFile {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| unread(e.into()))?;
     if meta.is_dir() {
-        return Err(ReadError::Io("is a folder, not a file".to_owned()));
+        return Err(unread(ReadProblem::Folder).into());
     }
     if !meta.is_file() {
-        // A FIFO or device would block the read or never end.
-        return Err(ReadError::Io(
-            "is not a regular file (a pipe, socket or device)".to_owned(),
-        ));
+        return Err(unread(ReadProblem::NotRegular).into());
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(ReadError::Io(format!(
-            "the file is {} MB; alliance reads files up to {} MB",
-            meta.len() / (1024 * 1024),
-            MAX_FILE_BYTES / (1024 * 1024)
-        )));
+        return Err(unread(ReadProblem::TooLarge {
+            bytes: meta.len(),
+            limit: MAX_FILE_BYTES,
+        })
+        .into());
     }
-    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    let bytes = std::fs::read(path).map_err(|e| unread(e.into()))?;
     Alliance::parse(path, bytes).map_err(ReadError::NotText)
 }

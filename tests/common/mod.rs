@@ -1,6 +1,7 @@
 //! Shared helpers for the command-line tests: a sandbox folder with files
-//! in it, and a runner for the `alliance` binary that pins what the
-//! environment would otherwise change (colour, git identity, dates).
+//! in it, and runners for `alliance` and `git` that start from an empty
+//! environment and set only what they need, so nothing in the developer's
+//! shell (`ALLIANCE_TODAY`, `GIT_DIR`, colour, git identity) changes a result.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -60,15 +61,8 @@ impl Sandbox {
 
     /// A `Command` for `alliance` in this sandbox with a pinned environment.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_alliance"));
-        cmd.args(args)
-            .current_dir(self.dir.path())
-            .env("NO_COLOR", "1")
-            .env_remove("CLICOLOR_FORCE")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", self.dir.path())
-            .env("TZ", "UTC");
+        let mut cmd = hermetic(env!("CARGO_BIN_EXE_alliance"), self.dir.path());
+        cmd.args(args);
         cmd
     }
 
@@ -123,22 +117,22 @@ impl Sandbox {
         }
     }
 
-    /// Run `git ARGS` here with a pinned identity and dates.
-    pub fn git(&self, args: &[&str], date: &str) -> String {
-        let output = Command::new("git")
-            .args(args)
-            .current_dir(self.dir.path())
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", self.dir.path())
+    /// A `Command` for `git ARGS` here with a pinned identity and dates.
+    pub fn git_command(&self, args: &[&str], date: &str) -> Command {
+        let mut cmd = hermetic("git", self.dir.path());
+        cmd.args(args)
             .env("GIT_AUTHOR_NAME", "Ada Lovelace")
             .env("GIT_AUTHOR_EMAIL", "ada@example.com")
             .env("GIT_COMMITTER_NAME", "Ada Lovelace")
             .env("GIT_COMMITTER_EMAIL", "ada@example.com")
             .env("GIT_AUTHOR_DATE", date)
-            .env("GIT_COMMITTER_DATE", date)
-            .output()
-            .expect("run git");
+            .env("GIT_COMMITTER_DATE", date);
+        cmd
+    }
+
+    /// Run `git ARGS` here with a pinned identity and dates.
+    pub fn git(&self, args: &[&str], date: &str) -> String {
+        let output = self.git_command(args, date).output().expect("run git");
         assert!(
             output.status.success(),
             "git {args:?} failed: {}",
@@ -148,15 +142,57 @@ impl Sandbox {
     }
 }
 
+/// The only variables a test process gets: `PATH` (to find `git` and what
+/// it runs), a `HOME` that is the sandbox, UTC, a UTF-8 locale, no colour,
+/// and no global or system git configuration.
+pub const PINNED_ENV: [&str; 7] = [
+    "PATH",
+    "HOME",
+    "TZ",
+    "LANG",
+    "NO_COLOR",
+    "GIT_CONFIG_GLOBAL",
+    "GIT_CONFIG_NOSYSTEM",
+];
+
+/// A `Command` for `program` in `dir` that starts from an empty environment
+/// (as jj's test environment does) and sets exactly [`PINNED_ENV`].
+pub fn hermetic(program: impl AsRef<std::ffi::OsStr>, dir: &Path) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir)
+        .env("TZ", "UTC")
+        .env("LANG", "C.UTF-8")
+        .env("NO_COLOR", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1");
+    cmd
+}
+
 /// The repository's `examples/` folder.
 pub fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
 }
 
-/// `../shared/corpus/real`, when it exists beside the project.
-pub fn real_corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real");
-    dir.is_dir().then_some(dir)
+/// `../shared/corpus/real`, the 43 real working agreements that CI has beside
+/// the project. Tests that read it are `#[ignore = "needs
+/// ../shared/corpus/real"]` and run with `cargo test -- --ignored`; there a
+/// missing corpus fails the test rather than passing it unseen.
+/// `ALLIANCE_REAL_CORPUS` names another place for it (a git worktree of the
+/// project has no `../shared` beside it).
+pub fn real_corpus() -> PathBuf {
+    let dir = std::env::var_os("ALLIANCE_REAL_CORPUS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real"),
+        PathBuf::from,
+    );
+    assert!(
+        dir.is_dir(),
+        "{} is missing: these tests need the real corpus beside the project",
+        dir.display()
+    );
+    dir
 }
 
 /// A minimal valid team alliance, with `extra` front matter lines and `body`.

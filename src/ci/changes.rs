@@ -1,0 +1,124 @@
+//! The alliances a change touches: the files that differ between the merge
+//! base and the working tree, kept when they are alliances on either side,
+//! each compared as an agreement.
+//!
+//! An alliance on one side only is added or removed, and is compared with
+//! an empty document, so its diff holds all of it (every section and item).
+
+use std::path::Path;
+
+use crate::compare::{self, FrontChange};
+use crate::document::Alliance;
+use crate::history::changed::FileChange;
+use crate::history::{History, HistoryError};
+use crate::report::ci::{AllianceChange, Change, ChangeSet};
+use crate::workspace::discover::is_markdown;
+
+/// Compare the working tree with the merge base of `base` and `HEAD`.
+/// `alliance_now` says whether a path (relative to the repository root) is
+/// one of the working tree's alliances, as discovery found them.
+pub fn collect(
+    history: &History,
+    base: &str,
+    alliance_now: &dyn Fn(&Path) -> bool,
+) -> Result<ChangeSet, HistoryError> {
+    let merge_base = history.merge_base(base)?;
+    let short = history.short(merge_base);
+    let mut changes = Vec::new();
+    for file in history.changed_files(merge_base)? {
+        let old = match &file.old_path {
+            Some(path) => old_alliance(history, merge_base, path, &short)?,
+            None => None,
+        };
+        let new = match &file.new_path {
+            Some(path) if alliance_now(path) => {
+                crate::workspace::read_document(&history.root().join(path))
+                    .ok()
+                    .map(|doc| Alliance::parse_text(path, doc.text))
+            }
+            _ => None,
+        };
+        let display = |p: &Path| p.display().to_string();
+        let change = match (old, new) {
+            (None, None) => continue,
+            (None, Some(new)) => AllianceChange {
+                change: Change::Added,
+                path: display(&new.path),
+                old_path: None,
+                title: new.display_title().map(str::to_owned),
+                diff: compare::compare(&empty(&new.path), &new),
+            },
+            (Some(old), None) => AllianceChange {
+                change: Change::Removed,
+                path: display(&old.path),
+                old_path: None,
+                title: old.display_title().map(str::to_owned),
+                diff: compare::compare(&old, &empty(&old.path)),
+            },
+            (Some(old), Some(new)) => AllianceChange {
+                change: if file.change == FileChange::Renamed && old.path != new.path {
+                    Change::Renamed
+                } else {
+                    Change::Changed
+                },
+                path: display(&new.path),
+                old_path: (old.path != new.path).then(|| display(&old.path)),
+                title: new.display_title().map(str::to_owned),
+                diff: compare::compare(&old, &new),
+            },
+        };
+        changes.push(change);
+    }
+    // A whole alliance is its parties, cadence, status, sections and
+    // items; the rest of its front matter going from nothing to something
+    // is noise.
+    for change in &mut changes {
+        if matches!(change.change, Change::Added | Change::Removed) {
+            change
+                .diff
+                .front
+                .retain(|c| !matches!(c, FrontChange::Key { .. }));
+        }
+    }
+    changes.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(ChangeSet {
+        base: base.to_owned(),
+        base_commit: short,
+        changes,
+    })
+}
+
+/// The file at the merge base, when it was an alliance there: Markdown,
+/// named `*alliance*` or with an `alliance:` key. A version that is not
+/// text is not an alliance.
+fn old_alliance(
+    history: &History,
+    commit: git2::Oid,
+    path: &Path,
+    rev: &str,
+) -> Result<Option<Alliance>, HistoryError> {
+    if !is_markdown(path) {
+        return Ok(None);
+    }
+    let text = match history.read_at(commit, path, rev) {
+        Ok(text) => text,
+        // Not text, or not a file at all there (a submodule): not an alliance.
+        Err(
+            HistoryError::Binary { .. }
+            | HistoryError::NotUtf8 { .. }
+            | HistoryError::NotAtRevision { .. }
+            | HistoryError::Git(_),
+        ) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let doc = Alliance::parse_text(path, text);
+    let named = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.to_ascii_lowercase().contains("alliance"));
+    Ok((named || doc.declares_kind()).then_some(doc))
+}
+
+fn empty(path: &Path) -> Alliance {
+    Alliance::parse_text(path, String::new())
+}

@@ -1,0 +1,232 @@
+//! Why a command could not do its job (exit 2), as data: one variant per
+//! kind of failure, each with the context its message needs. `run` prints
+//! the message on one line after `alliance: `; a finding about a document
+//! is never a `Failed` (it is data in a report, exit 1).
+
+use std::io;
+use std::path::PathBuf;
+
+use crate::document::dates::{CadenceError, DateError};
+use crate::history::HistoryError;
+use crate::workspace::{ReadError, UnreadFile, WorkspaceError};
+use crate::write::adopt::AdoptError;
+use crate::write::atomic::WriteError;
+use crate::write::new::ScaffoldError;
+use crate::write::review::EditError;
+
+/// Why a command could not do its job.
+#[derive(Debug, thiserror::Error)]
+pub enum Failed {
+    /// Setting up the workspace failed (config, kinds, discovery).
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    /// Writing the output failed (a closed pipe is not a failure: `run`
+    /// exits 0 on it).
+    #[error("cannot write output: {0}")]
+    Io(#[from] io::Error),
+    /// Reading history from git failed.
+    #[error(transparent)]
+    History(#[from] HistoryError),
+    /// The document a command works on could not be read as text.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// Files among those a command lists could not be read (one line each).
+    #[error("{}", lines(.0))]
+    Unreadable(Vec<UnreadFile>),
+    /// A template could not be rendered.
+    #[error(transparent)]
+    Scaffold(#[from] ScaffoldError),
+    /// A file could not be adopted.
+    #[error(transparent)]
+    Adopt(#[from] AdoptError),
+    /// A file could not be written.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    /// No kind could be made from a document's headings.
+    #[error(transparent)]
+    NewKind(#[from] crate::write::adopt::NewKindError),
+    /// A date argument is not a date.
+    #[error("{flag}: {source}")]
+    Date {
+        /// The flag or variable, `--today`.
+        flag: &'static str,
+        /// Why.
+        source: DateError,
+    },
+    /// A cadence or span argument does not parse.
+    #[error("{flag}: {source}")]
+    Cadence {
+        /// The flag, `--every`.
+        flag: &'static str,
+        /// Why.
+        source: CadenceError,
+    },
+    /// `ALLIANCE_TODAY` is set to something that is not a date.
+    #[error("{var}={value}: {source}")]
+    Today {
+        /// The variable's name.
+        var: &'static str,
+        /// Its value.
+        value: String,
+        /// Why.
+        source: DateError,
+    },
+    /// No kind of that name here.
+    #[error("unknown kind `{name}`; use one of {known} (`alliance kinds` describes them)")]
+    UnknownKind {
+        /// The name asked for.
+        name: String,
+        /// The kinds there are, for the message.
+        known: String,
+    },
+    /// `new` was given fewer parties than the kind needs.
+    #[error(
+        "a `{kind}` alliance needs at least {needed} parties; name each with --party \"NAME <handle>\", e.g. --party \"Ada Lovelace <ada>\" --party \"Grace Hopper <grace>\""
+    )]
+    TooFewParties {
+        /// The kind.
+        kind: String,
+        /// How many it needs.
+        needed: usize,
+    },
+    /// A `--set KEY=VALUE` is malformed.
+    #[error("--set {pair}: {problem}")]
+    BadSet {
+        /// The argument as typed (or the key, for a bad value).
+        pair: String,
+        /// What is wrong.
+        problem: SetProblem,
+    },
+    /// `man` was asked for the page of a command that does not exist.
+    #[error("no command `{name}`; the commands are {known}")]
+    UnknownCommand {
+        /// The name asked for.
+        name: String,
+        /// The commands there are.
+        known: String,
+    },
+    /// `--title` is empty or more than one line.
+    #[error("--title: a title is one line of text")]
+    BadTitle,
+    /// A template rendered something that is not an alliance.
+    #[error(
+        "{template} did not produce an alliance: its output must start with front matter naming `alliance: {kind}`"
+    )]
+    NotAnAlliance {
+        /// The template's name.
+        template: String,
+        /// The kind it was rendered for.
+        kind: String,
+    },
+    /// The file to write exists and `--force` was not given.
+    #[error("{path} already exists; pass --force to {hint}")]
+    Exists {
+        /// The path, as shown to the user.
+        path: String,
+        /// What `--force` would do, and the other way out.
+        hint: &'static str,
+    },
+    /// No alliance documents where the command looked.
+    #[error("{}", no_alliances(.root, *.named))]
+    NoAlliances {
+        /// The repository root searched.
+        root: PathBuf,
+        /// Whether the user named the paths (else discovery looked).
+        named: bool,
+    },
+    /// A command that works on one alliance was given none, and the
+    /// repository has none.
+    #[error(
+        "no alliance document found here; name the file (`alliance {command} TEAM_ALLIANCE.md`)"
+    )]
+    NoAllianceHere {
+        /// The command, for the example.
+        command: &'static str,
+    },
+    /// A command that works on one alliance was given none, and the
+    /// repository has several.
+    #[error("this repository has {} alliances; name one: {}", .paths.len(), names(.paths))]
+    SeveralAlliances {
+        /// The alliances found.
+        paths: Vec<PathBuf>,
+    },
+    /// `due --changed-since` could not read what changed.
+    #[error("{}", changed_since(.0))]
+    ChangedSince(HistoryError),
+    /// An in-place edit was refused; the file is untouched.
+    #[error("{}: {source}; the file was not changed", path.display())]
+    Refused {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: EditError,
+    },
+    /// The CI's environment cannot be used (`alliance ci`).
+    #[error(transparent)]
+    Ci(#[from] crate::ci::CiError),
+    /// The forge's API failed (`alliance ci comment`).
+    #[error(transparent)]
+    Forge(#[from] crate::ci::forge::ForgeError),
+    /// The job summary could not be written.
+    #[error("cannot write the summary to {}: {source}", path.display())]
+    Summary {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+}
+
+/// What is wrong with a `--set` argument.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SetProblem {
+    /// No `=`.
+    #[error("write it as KEY=VALUE")]
+    NoEquals,
+    /// The key is not an identifier.
+    #[error("`{0}` is not a variable name (letters, digits and _)")]
+    BadName(String),
+    /// The value holds a control character.
+    #[error("the value holds a control character")]
+    ControlCharacter,
+}
+
+fn changed_since(e: &HistoryError) -> String {
+    match e {
+        HistoryError::NotARepository { dir } => format!(
+            "--changed-since needs a git repository, and {} is not in one",
+            dir.display()
+        ),
+        HistoryError::UnknownRevision { rev, reason } => {
+            format!("--changed-since: `{rev}` is not a revision of this repository ({reason})")
+        }
+        other => format!("--changed-since: {other}"),
+    }
+}
+
+fn lines(files: &[UnreadFile]) -> String {
+    files
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn names(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn no_alliances(root: &std::path::Path, named: bool) -> String {
+    if named {
+        "no alliance documents found in the folders given".to_owned()
+    } else {
+        format!(
+            "no alliance documents found in {} (looked for *ALLIANCE*.md and Markdown with `alliance:` front matter); `alliance new team` starts one",
+            root.display()
+        )
+    }
+}

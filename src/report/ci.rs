@@ -1,0 +1,340 @@
+//! What `alliance ci` posts: the pull-request comment (one per pull
+//! request, found again by its hidden marker) and the CI job summary.
+//!
+//! Both are Markdown built from the same [`ChangeSet`]: every alliance a
+//! change touches, added (shown whole), removed, renamed or changed (the
+//! semantic diff, rendered by [`super::diff::markdown_changes`]). Document
+//! text is escaped by [`md_escape`] and paths by [`code_path`] (both from
+//! `report::escape::markdown`): nothing from a document can reach the first
+//! line, where the marker is, or hold a `<!--` anywhere in the comment.
+//!
+//! Both stay under the forge's size limits by [`fit`]: detail is dropped
+//! from the last block first (a block falls back to its one-line headline,
+//! then is left out), and a closing line says what was dropped.
+
+use std::fmt::Write as _;
+
+use crate::compare::AllianceDiff;
+use crate::report::diff::{markdown_changes, md_escape};
+use crate::report::plural;
+
+/// The hidden first line of the comment. Found again by it, the comment is
+/// updated in place instead of posted twice.
+pub const MARKER: &str = "<!-- alliance-ci-comment (updated in place by `alliance ci comment`) -->";
+
+/// GitHub's limit for a comment body, in characters.
+pub const COMMENT_LIMIT: usize = 65_536;
+
+/// GitHub's limit for one step's job summary, in bytes.
+pub const SUMMARY_LIMIT: usize = 1_048_576;
+
+/// What happened to one alliance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// A new alliance.
+    Added,
+    /// An alliance deleted (or no longer an alliance).
+    Removed,
+    /// Moved to another path (maybe changed too).
+    Renamed,
+    /// Same path, new content.
+    Changed,
+}
+
+/// One alliance the change touches.
+#[derive(Debug, Clone)]
+pub struct AllianceChange {
+    /// What happened.
+    pub change: Change,
+    /// The path in the working tree (the old path for a removed alliance).
+    pub path: String,
+    /// The old path, for a renamed alliance.
+    pub old_path: Option<String>,
+    /// The alliance's title, when it has one.
+    pub title: Option<String>,
+    /// The semantic diff: everything, for an added or removed alliance.
+    pub diff: AllianceDiff,
+}
+
+/// Every alliance a change touches, against its base.
+#[derive(Debug, Clone)]
+pub struct ChangeSet {
+    /// The base as typed or found in the CI's environment (`origin/main`).
+    pub base: String,
+    /// The merge base's short commit id.
+    pub base_commit: String,
+    /// The alliances, sorted by path.
+    pub changes: Vec<AllianceChange>,
+}
+
+/// A piece of a report that can shrink: its full text, and the line it
+/// falls back to when the report is too big.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// The full text.
+    pub full: String,
+    /// The short form (a headline).
+    pub short: String,
+}
+
+/// Join `head`, the `blocks` and `tail` into at most `limit` units of
+/// `measure` (characters for a comment, bytes for a summary), turning the
+/// last blocks into their short form first, then leaving the last ones out,
+/// and saying so in a closing line. `what` names the limit in that line.
+pub fn fit(
+    head: &str,
+    blocks: &[Block],
+    tail: &str,
+    limit: usize,
+    measure: fn(&str) -> usize,
+    what: &str,
+) -> String {
+    // Room for the closing line that says what was dropped.
+    const NOTE_ROOM: usize = 600;
+    let fixed = measure(head) + measure(tail);
+    let mut total: usize = fixed + blocks.iter().map(|b| measure(&b.full)).sum::<usize>();
+    let mut shortened = 0;
+    let mut dropped = 0;
+    if total > limit {
+        total += NOTE_ROOM;
+        for block in blocks.iter().rev() {
+            if total <= limit {
+                break;
+            }
+            total = total - measure(&block.full) + measure(&block.short);
+            shortened += 1;
+        }
+        for block in blocks.iter().rev() {
+            if total <= limit {
+                break;
+            }
+            total -= measure(&block.short);
+            dropped += 1;
+        }
+        shortened = shortened.min(blocks.len() - dropped);
+    }
+    let kept = blocks.len() - dropped;
+    let mut out = String::with_capacity(total.min(limit));
+    out.push_str(head);
+    for (i, block) in blocks.iter().take(kept).enumerate() {
+        if i >= kept - shortened {
+            out.push_str(&block.short);
+        } else {
+            out.push_str(&block.full);
+        }
+    }
+    if shortened > 0 || dropped > 0 {
+        let mut note = format!("\n> [!NOTE]\n> Cut to stay under {what}: ");
+        let mut parts = Vec::new();
+        if shortened > 0 {
+            parts.push(format!(
+                "{} shown as a headline only",
+                plural(shortened, "part")
+            ));
+        }
+        if dropped > 0 {
+            parts.push(format!("the last {} left out", plural(dropped, "part")));
+        }
+        note.push_str(&parts.join(", "));
+        note.push_str(
+            ". Run `alliance diff PATH --base BASE` (or `alliance ci comment --dry-run`) for all of it.\n",
+        );
+        out.push_str(&note);
+    }
+    out.push_str(tail);
+    out
+}
+
+/// Characters, as GitHub counts a comment.
+pub fn chars(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// Bytes, as GitHub counts a job summary.
+pub fn bytes(text: &str) -> usize {
+    text.len()
+}
+
+/// A path in monospace, by [`crate::report::escape::markdown::code`]: a
+/// backtick, a line break or a `<!--` in a file name cannot end it or put a
+/// marker into the comment's source.
+pub fn code_path(path: &str) -> String {
+    crate::report::escape::markdown::code(path)
+}
+
+impl ChangeSet {
+    /// The headline: "2 alliances changed: 1 added, 1 changed".
+    pub fn headline(&self) -> String {
+        if self.changes.is_empty() {
+            return "No changes to alliances".to_owned();
+        }
+        let count = |c: Change| self.changes.iter().filter(|a| a.change == c).count();
+        let mut parts = Vec::new();
+        for (change, word) in [
+            (Change::Added, "added"),
+            (Change::Removed, "removed"),
+            (Change::Renamed, "renamed"),
+            (Change::Changed, "changed"),
+        ] {
+            let n = count(change);
+            if n > 0 {
+                parts.push(format!("{n} {word}"));
+            }
+        }
+        format!(
+            "{} touched: {}",
+            plural(self.changes.len(), "alliance"),
+            parts.join(", ")
+        )
+    }
+
+    /// One block per alliance.
+    pub fn blocks(&self) -> Vec<Block> {
+        self.changes.iter().map(block).collect()
+    }
+
+    /// The line that says what was compared.
+    pub fn compared(&self) -> String {
+        format!(
+            "Compared with the merge base of {} ({}) and this change.",
+            md_escape(&self.base),
+            md_escape(&self.base_commit)
+        )
+    }
+
+    /// The pull-request comment: the marker, a headline, one block per
+    /// alliance, within [`COMMENT_LIMIT`].
+    pub fn comment(&self) -> String {
+        let mut head = String::new();
+        let _ = writeln!(head, "{MARKER}");
+        let _ = writeln!(head, "## Alliances: {}", self.headline());
+        let _ = writeln!(head);
+        let _ = writeln!(head, "{}", self.compared());
+        if self.changes.is_empty() {
+            let _ = writeln!(head);
+            let _ = writeln!(
+                head,
+                "This change does not touch any alliance (any more): nothing for the parties to agree to."
+            );
+        }
+        let tail =
+            "\n<sub>Posted by `alliance ci comment`, updated in place on every push.</sub>\n";
+        fit(
+            &head,
+            &self.blocks(),
+            tail,
+            COMMENT_LIMIT,
+            chars,
+            "GitHub's limit of 65,536 characters for a comment",
+        )
+    }
+}
+
+fn block(change: &AllianceChange) -> Block {
+    let path = code_path(&change.path);
+    let title = change
+        .title
+        .as_deref()
+        .map(|t| format!(" — {}", md_escape(t)))
+        .unwrap_or_default();
+    let counts = crate::report::words::headline(&change.diff.counts());
+    let heading = match change.change {
+        Change::Added => format!("### ➕ Added {path}{title}"),
+        Change::Removed => format!("### ➖ Removed {path}{title}"),
+        Change::Renamed => format!(
+            "### 🔀 Renamed {} → {path}{title}",
+            code_path(change.old_path.as_deref().unwrap_or(""))
+        ),
+        Change::Changed => format!("### ✏️ Changed {path}{title}"),
+    };
+    let mut full = format!("\n{heading}\n\n{}\n", md_escape(&counts));
+    if change.change == Change::Removed {
+        // What it said is in the base; the headline says how much goes.
+    } else if change.diff.is_empty() {
+        full.push_str("\nNo change to what the alliance says (formatting or layout only).\n");
+    } else {
+        let mut body = Vec::new();
+        // Writing to a Vec cannot fail.
+        let _ = markdown_changes(&change.diff, &mut body);
+        full.push_str(&String::from_utf8_lossy(&body));
+    }
+    let short = format!("\n{heading}\n\n{} (detail left out)\n", md_escape(&counts));
+    Block { full, short }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(n: usize, size: usize) -> Vec<Block> {
+        (0..n)
+            .map(|i| Block {
+                full: format!("\n### {i}\n{}\n", "x".repeat(size)),
+                short: format!("\n### {i} (short)\n"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fits_by_shortening_the_last_blocks_first() {
+        let text = fit(
+            "head\n",
+            &blocks(10, 1000),
+            "tail\n",
+            6000,
+            chars,
+            "a limit",
+        );
+        assert!(chars(&text) <= 6000, "{}", chars(&text));
+        assert!(text.contains("### 0\n"));
+        assert!(text.contains("### 9 (short)"));
+        assert!(text.contains("shown as a headline only"));
+        assert!(text.ends_with("tail\n"));
+    }
+
+    #[test]
+    fn drops_blocks_when_headlines_do_not_fit() {
+        let text = fit(
+            "head\n",
+            &blocks(1000, 1000),
+            "tail\n",
+            5000,
+            chars,
+            "a limit",
+        );
+        assert!(chars(&text) <= 5000, "{}", chars(&text));
+        assert!(text.contains("left out"));
+        assert!(!text.contains("### 999"));
+    }
+
+    #[test]
+    fn leaves_small_reports_alone() {
+        let text = fit("head\n", &blocks(3, 10), "tail\n", 5000, chars, "a limit");
+        assert!(!text.contains("NOTE"));
+        assert_eq!(text.matches("xxxxxxxxxx").count(), 3);
+    }
+
+    #[test]
+    fn a_byte_limit_counts_bytes_not_characters() {
+        let blocks: Vec<Block> = (0..100)
+            .map(|i| Block {
+                full: format!("\n### {i}\n{}\n", "é".repeat(500)),
+                short: format!("\n### {i}\n"),
+            })
+            .collect();
+        let text = fit("", &blocks, "", 50_000, bytes, "a limit");
+        assert!(bytes(&text) <= 50_000, "{}", bytes(&text));
+        assert!(chars(&text) < 50_000);
+        assert!(text.contains("headline only"));
+    }
+
+    #[test]
+    fn paths_cannot_end_their_code_span() {
+        assert_eq!(code_path("TEAM_ALLIANCE.md"), "`TEAM_ALLIANCE.md`");
+        assert_eq!(code_path("a`b\nc.md"), "<code>a\\`b c.md</code>");
+        assert_eq!(
+            code_path("x <!-- alliance-ci-comment -->.md"),
+            "<code>x &lt;\\!-- alliance-ci-comment --&gt;.md</code>"
+        );
+    }
+}

@@ -1,0 +1,78 @@
+//! What `adopt` and `review` tell the user they changed: the sections an
+//! adopted file answers, the lines a review rewrote. Document text (titles,
+//! headings, values) passes the terminal sanitiser; paths come shown.
+
+use std::io::{self, Write};
+
+use super::sanitize;
+use crate::write::adopt::Adopted;
+use crate::write::review::Edited;
+
+/// `adopt`'s report: what was added, which heading answers each of the
+/// kind's sections, and what to do next.
+pub fn adopted(shown: &str, kind: &str, adopted: &Adopted, out: &mut dyn Write) -> io::Result<()> {
+    if adopted.added.is_empty() {
+        writeln!(
+            out,
+            "{shown} is already a `{}` alliance with nothing missing; nothing changed",
+            sanitize(kind)
+        )?;
+    } else {
+        writeln!(
+            out,
+            "adopted {shown} as a `{}` alliance titled \"{}\" (added {})",
+            sanitize(kind),
+            sanitize(&adopted.title),
+            adopted.added.join(", ")
+        )?;
+    }
+    let mut missing = Vec::new();
+    for section in &adopted.sections {
+        let name = sanitize(&section.section);
+        match (&section.heading, section.line) {
+            (Some(heading), Some(line)) => writeln!(
+                out,
+                "  {name:<28} <- ## {} (line {line})",
+                sanitize(&heading.text)
+            )?,
+            _ => {
+                writeln!(out, "  {name:<28} (missing)")?;
+                missing.push(format!("## {name}"));
+            }
+        }
+    }
+    if adopted.parties == 0 {
+        writeln!(
+            out,
+            "no parties yet: re-run with --party \"NAME <handle>\" for each (or add them under `parties:`)"
+        )?;
+    }
+    if !missing.is_empty() {
+        writeln!(
+            out,
+            "missing: {}; rename a heading to match, or add the section",
+            missing.join(", ")
+        )?;
+    }
+    writeln!(out, "next: run `alliance check {shown}`")
+}
+
+/// `review`'s report: one line per change, `PATH:LINES: what: old -> new`.
+pub fn reviewed(shown: &str, edited: &Edited, out: &mut dyn Write) -> io::Result<()> {
+    if edited.changes.is_empty() {
+        return writeln!(out, "{shown}: already up to date; nothing changed");
+    }
+    for change in &edited.changes {
+        let lines = if change.lines.start() == change.lines.end() {
+            format!("{}", change.lines.start())
+        } else {
+            format!("{}-{}", change.lines.start(), change.lines.end())
+        };
+        let what = match &change.old {
+            Some(old) => format!("{}: {} -> {}", change.what, old, change.new),
+            None => format!("{}: {}", change.what, change.new),
+        };
+        writeln!(out, "{shown}:{lines}: {}", sanitize(&what))?;
+    }
+    Ok(())
+}
