@@ -336,3 +336,20 @@ fn check_human_prints_no_command_lines_for_a_long_line() {
     );
     assert_no_command_lines(&run.stdout);
 }
+
+#[test]
+fn a_file_named_colon_cannot_start_a_command_line() {
+    // `PATH:LINE: ...` with the path `:` would print `::LINE: ...` (found
+    // by fuzzing, in `diff`'s header): the lone colon is escaped.
+    let sb = Sandbox::new();
+    sb.write(":", HOSTILE);
+    let run = sb.run(&["review", ":", "--date", "2026-11-20"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("\\::12: review.last: 2026-06-01 -> 2026-11-20\n"),
+        "{}",
+        run.stdout
+    );
+    assert_no_command_lines(&run.stdout);
+}

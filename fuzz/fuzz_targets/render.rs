@@ -1,8 +1,9 @@
 //! Every renderer that shows document text, fed hostile documents.
 //!
 //! The input is `PATH \0 OLD \0 NEW`: a file name and two versions of a
-//! document. Each is rendered as `check`, `due`, `diff` and `list` would,
-//! in every format where document text lands, and the output must hold:
+//! document. Each is rendered as `check`, `due`, `diff`, `list` and `ci
+//! comment` would, in every format where document text lands, and the
+//! output must hold:
 //!
 //! - Markdown: no HTML tag but the renderer's own (`<code>`, the marker),
 //!   one marker and no other `<!--`/`-->`, no image, no live `@mention`,
@@ -22,6 +23,7 @@ use alliance::compare::compare;
 use alliance::document::Alliance;
 use alliance::due::{self, DueReport, Window};
 use alliance::kind::Kinds;
+use alliance::report::ci::{AllianceChange, Change, ChangeSet};
 use alliance::report::diff::{DiffFormat, DiffReport};
 use alliance::report::due::DueFormat;
 use alliance::report::escape::markdown::Mentions;
@@ -96,7 +98,11 @@ fn cell_pipes(line: &str) -> usize {
 
 /// Markdown output: only the renderer's own HTML and lines.
 fn assert_markdown(what: &str, text: &str, prefixes: &[&str], pipes: usize, markers: usize) {
-    let without_own = text.replace("<code>", "").replace("</code>", "");
+    let without_own = text
+        .replace("<code>", "")
+        .replace("</code>", "")
+        .replace("<sub>", "")
+        .replace("</sub>", "");
     let opened = without_own.matches("<!--").count();
     let closed = without_own.matches("-->").count();
     assert_eq!(opened, markers, "{what}: a comment opened by the document:\n{text}");
@@ -104,7 +110,7 @@ fn assert_markdown(what: &str, text: &str, prefixes: &[&str], pipes: usize, mark
     let mut rest = without_own.clone();
     if markers == 1 {
         let first = rest.lines().next().unwrap_or_default().to_owned();
-        assert!(first.starts_with("<!-- alliance-diff: ") && first.ends_with(" -->"));
+        assert!(first.starts_with("<!-- alliance-") && first.ends_with(" -->"));
         rest = rest[first.len()..].to_owned();
     }
     assert!(!rest.contains('<'), "{what}: raw HTML from the document:\n{text}");
@@ -143,6 +149,20 @@ const DIFF_LINES: &[&str] = &[
     "Unchanged: ",
 ];
 const DUE_LINES: &[&str] = &["### Alliance reviews due on ", "| ", "|---", "Drafts (not in force):", "Nothing is due.", "**A"];
+const CI_LINES: &[&str] = &[
+    "<!-- alliance-ci-comment ",
+    "## Alliances: ",
+    "Compared with the merge base of ",
+    "### ",
+    "#### ",
+    "- ",
+    "**Front matter**",
+    "Unchanged: ",
+    "No change to what the alliance says",
+    "<sub>Posted by ",
+    "> ",
+    "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "no changes",
+];
 const LIST_LINES: &[&str] = &["| ", "|---"];
 
 fuzz_target!(|data: &[u8]| {
@@ -198,6 +218,21 @@ fuzz_target!(|data: &[u8]| {
     };
     assert_human("diff human", &render(|o| diff.render(DiffFormat::Human, plain, o)));
     assert_markdown("diff markdown", &render(|o| diff.render(DiffFormat::Markdown, plain, o)), DIFF_LINES, usize::MAX, 1);
+
+    // ci comment: the same diff as a pull-request comment
+    let comment = ChangeSet {
+        base: "origin/main".to_owned(),
+        base_commit: "abc".to_owned(),
+        changes: vec![AllianceChange {
+            change: Change::Changed,
+            path: name.to_owned(),
+            old_path: None,
+            title: new.display_title().map(str::to_owned),
+            diff: diff.diff.clone(),
+        }],
+    }
+    .comment();
+    assert_markdown("ci comment", &comment, CI_LINES, usize::MAX, 1);
 
     // list
     let docs: Vec<Alliance> = [old, new].into_iter().filter(Alliance::declares_kind).collect();

@@ -10,7 +10,9 @@
 //! - a line that would start (after blanks, which the GitHub runner skips)
 //!   with `::` gets a backslash first (`\::error::`), so a document cannot
 //!   print a workflow command (`::stop-commands::`, `::error::`,
-//!   `::add-mask::`) into a GitHub Actions log;
+//!   `::add-mask::`) into a GitHub Actions log; so does a text that leaves
+//!   the line at blanks and one colon, since the caller may write `: ...`
+//!   right after it (`\:`);
 //! - `##[` and `##vso[` anywhere on a line, which the GitHub runner's older
 //!   syntax and Azure Pipelines read as commands, get a backslash before the
 //!   bracket (`##\[error]`).
@@ -72,6 +74,19 @@ pub fn push_line(out: &mut String, text: &str) {
         }
         out.push(c);
     }
+    // A line that is, so far, blanks and one colon becomes a command if
+    // whatever is written next starts with a colon (`{path}: from ...`
+    // with the path `:`): escape that colon now.
+    if !text.is_empty() && line_head(out) == ":" {
+        let at = out.len() - 1;
+        out.insert(at, '\\');
+    }
+    // Likewise a text that ends in `##` (or `##vso`), before a `[` the
+    // caller may write: break the pair.
+    if !text.is_empty() && out.ends_with('#') && ends_with_command_prefix(out) {
+        let at = out.len() - 1;
+        out.insert(at, '\\');
+    }
 }
 
 /// Whether `c` is written as an escape.
@@ -90,7 +105,7 @@ fn needs_escape(c: char) -> bool {
 
 /// Whether `text` can be written as it is, anywhere on a line.
 fn is_plain(text: &str) -> bool {
-    let command_prefix = text.contains('[') && text.contains("##");
+    let command_prefix = text.contains("##");
     !(command_prefix || text.trim_start().starts_with(':') || text.chars().any(needs_escape))
 }
 
@@ -154,6 +169,10 @@ mod tests {
         // Mid-line `::` is not a command and stays as written.
         assert_eq!(line("a::b"), "a::b");
         assert_eq!(line(":one colon"), ":one colon");
+        // A lone colon is escaped: the caller may write `: ...` after it.
+        assert_eq!(line(":"), "\\:");
+        assert_eq!(line("  :"), "  \\:");
+        assert_eq!(format!("{}: from", line(":")), "\\:: from");
     }
 
     #[test]
@@ -165,6 +184,8 @@ mod tests {
         );
         assert_eq!(line("x ##VSO[task]"), "x ##VSO\\[task]");
         assert_eq!(line("# [x] ## x"), "# [x] ## x");
+        // Text that ends in `##` cannot meet a `[` written after it.
+        assert_eq!(format!("{}[error]", line("x ##")), "x #\\#[error]");
     }
 
     #[test]
@@ -172,11 +193,11 @@ mod tests {
         let mut out = String::from("  ");
         push_line(&mut out, ":");
         push_line(&mut out, ":error::x");
-        assert_eq!(out, "  :\\:error::x");
+        assert_eq!(out, "  \\::error::x");
         let mut out = String::from("12 | #");
         push_line(&mut out, "#");
         push_line(&mut out, "[error]");
-        assert_eq!(out, "12 | ##\\[error]");
+        assert_eq!(out, "12 | #\\#[error]");
         let mut out = String::from("done\n");
         push_line(&mut out, "::x");
         assert_eq!(out, "done\n\\::x");
