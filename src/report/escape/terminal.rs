@@ -34,22 +34,6 @@ pub fn line(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Text that is several lines by design (a message the tool composed from
-/// several reasons): each line escaped as by [`line`], the line feeds kept.
-pub fn lines(text: &str) -> Cow<'_, str> {
-    if is_plain(text) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for (i, part) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        push_line(&mut out, part);
-    }
-    Cow::Owned(out)
-}
-
 /// Append `text` to `out`, the line being written, escaped as by [`line`].
 /// What `out` already holds since its last line feed counts: a `:` after a
 /// blank start, or a `[` after `##`, is neutralised even when the text
@@ -201,11 +185,5 @@ mod tests {
         let mut out = String::from("done\n");
         push_line(&mut out, "::x");
         assert_eq!(out, "done\n\\::x");
-    }
-
-    #[test]
-    fn several_lines_keep_their_breaks() {
-        assert_eq!(lines("a\nb"), "a\nb");
-        assert_eq!(lines("a\n::error::b\r"), "a\n\\::error::b\\r");
     }
 }
