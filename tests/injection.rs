@@ -353,3 +353,40 @@ fn a_file_named_colon_cannot_start_a_command_line() {
     );
     assert_no_command_lines(&run.stdout);
 }
+
+#[test]
+fn json_and_junit_printed_into_a_ci_log_hold_no_runner_command() {
+    // `##[error]` is read anywhere on a line of a GitHub Actions log: a
+    // report printed there must not carry one, and must still parse to the
+    // same text.
+    let sb = Sandbox::new();
+    sb.write(
+        "TEAM_ALLIANCE.md",
+        HOSTILE.replace(
+            "title: \"Payments\\n::stop-commands::pwned <details>\"",
+            "title: \"##[error]pwned ##vso[task.complete]\"",
+        ),
+    );
+    let run = sb.run(&["due", "--today", "2026-11-20", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stdout.contains("##["), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains(r###""title": "##\u005berror]pwned ##vso\u005btask.complete]""###),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        run.json()["alliances"][0]["title"],
+        "##[error]pwned ##vso[task.complete]"
+    );
+    let run = sb.run(&["due", "--today", "2026-11-20", "--format", "junit"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stdout.contains("##["), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("review of ##&#91;error]pwned ##vso&#91;task.complete]"),
+        "{}",
+        run.stdout
+    );
+}

@@ -165,7 +165,7 @@ impl DiffReport {
             "sections": self.diff.sections,
             "unchanged": self.diff.unchanged,
         });
-        serde_json::to_writer_pretty(&mut *out, &value)?;
+        escape::json::write_pretty(&mut *out, &value)?;
         writeln!(out)
     }
 }

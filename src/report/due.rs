@@ -352,7 +352,7 @@ fn json(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
             unreadable: report.unread.len(),
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    super::escape::json::write_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
 

@@ -132,7 +132,7 @@ pub fn markdown(docs: &[Alliance], out: &mut dyn Write) -> io::Result<()> {
 pub fn json(docs: &[Alliance], out: &mut dyn Write) -> io::Result<()> {
     let alliances: Vec<Value> = docs.iter().map(export).collect();
     let doc = json!({ "version": super::JSON_VERSION, "alliances": alliances });
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    super::escape::json::write_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
 

@@ -22,7 +22,7 @@ pub fn render(log: &ReviewLog, format: LogFormat, out: &mut dyn Write) -> io::Re
     match format {
         LogFormat::Human => human(log, out),
         LogFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &json(log))?;
+            crate::report::escape::json::write_pretty(&mut *out, &json(log))?;
             writeln!(out)
         }
     }

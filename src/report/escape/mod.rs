@@ -15,9 +15,11 @@
 //! - [`github`]: the data and property values of GitHub workflow commands.
 //! - [`xml`]: JUnit XML text and attribute values.
 //!
-//! JSON and SARIF are written with `serde_json`, which escapes for JSON.
+//! - [`json`]: JSON and SARIF, escaped by `serde_json`, with `[` after `##`
+//!   written `\u005b` so a document printed into a CI log is no command.
 
 pub mod github;
+pub mod json;
 pub mod markdown;
 pub mod terminal;
 pub mod xml;

@@ -12,6 +12,14 @@ pub fn text(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            // `[` after `##` / `##vso`: a runner command, if the report is
+            // printed into a CI log.
+            '[' if out.ends_with("##")
+                || (out.len() >= 5
+                    && out.as_bytes()[out.len() - 5..].eq_ignore_ascii_case(b"##vso")) =>
+            {
+                out.push_str("&#91;");
+            }
             '\t' | '\n' | '\r' => {
                 out.push_str(&format!("&#{};", u32::from(c)));
             }
@@ -34,5 +42,6 @@ mod tests {
         assert_eq!(text("x\u{1b}y\u{0}"), "x\\u{1b}y\\u{0}");
         assert_eq!(text("]]></failure><x>"), "]]&gt;&lt;/failure&gt;&lt;x&gt;");
         assert_eq!(text("a\nb"), "a&#10;b");
+        assert_eq!(text("##[error]x [y]"), "##&#91;error]x [y]");
     }
 }
