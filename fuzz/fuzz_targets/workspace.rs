@@ -8,6 +8,10 @@
 //! or hang; every run ends 0, 1 or 2; human output and error lines never
 //! start a workflow command or carry a control character; `--format
 //! github` prints only its own commands.
+//!
+//! The target works in its scratch folder (the commands read the current
+//! one), so give libFuzzer corpus folders as absolute paths:
+//! `cargo fuzz run workspace $PWD/fuzz/corpus/workspace`.
 #![no_main]
 
 use std::path::{Path, PathBuf};
