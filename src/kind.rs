@@ -319,12 +319,61 @@ pub enum KindError {
 /// extended by the repository's own.
 #[derive(Debug)]
 pub struct Kinds {
-    kinds: Vec<Kind>,
+    kinds: Vec<Slot>,
+}
+
+/// One kind: a built-in one is read from its compiled-in files the first
+/// time it is asked for (a one-file `check` needs one kind, not four); a
+/// repository's is read when the workspace opens.
+#[derive(Debug)]
+enum Slot {
+    BuiltIn {
+        name: &'static str,
+        index: usize,
+        kind: OnceLock<Kind>,
+    },
+    Repository(Kind),
+}
+
+impl Slot {
+    fn name(&self) -> &str {
+        match self {
+            Slot::BuiltIn { name, .. } => name,
+            Slot::Repository(kind) => &kind.name,
+        }
+    }
+
+    fn kind(&self) -> &Kind {
+        match self {
+            Slot::BuiltIn { index, kind, .. } => kind.get_or_init(|| load_builtin(*index)),
+            Slot::Repository(kind) => kind,
+        }
+    }
+}
+
+/// Read built-in kind `index` from the files compiled into the binary.
+fn load_builtin(index: usize) -> Kind {
+    let (_, definition, schema, template) = BUILTIN[index];
+    let path = PathBuf::from(format!("schemas/builtin-{index}.kind.yaml"));
+    // The built-in files are tested to parse (see the tests below); a
+    // failure here is a build defect, so it is made loud.
+    let def = definition::parse(&path, definition)
+        .and_then(|def| definition::resolve(def, None, &path, definition))
+        .unwrap_or_else(|e| unreachable!("built-in kind definition does not parse: {e}"));
+    let schema = serde_json::from_str(schema)
+        .unwrap_or_else(|e| unreachable!("built-in schema is not JSON: {e}"));
+    let template = Template {
+        name: format!("{}.md.j2", def.name),
+        source: template.to_owned(),
+        folder: None,
+    };
+    Kind::from_definition(def, Origin::BuiltIn, schema, Some(template))
 }
 
 macro_rules! builtin {
     ($name:literal) => {
         (
+            $name,
             include_str!(concat!("../schemas/", $name, ".kind.yaml")),
             include_str!(concat!("../schemas/", $name, ".schema.json")),
             include_str!(concat!("../templates/", $name, ".md.j2")),
@@ -332,7 +381,8 @@ macro_rules! builtin {
     };
 }
 
-const BUILTIN: &[(&str, &str, &str)] = &[
+/// The built-in kinds: name, definition, schema, template.
+const BUILTIN: &[(&str, &str, &str, &str)] = &[
     builtin!("team"),
     builtin!("one-on-one"),
     builtin!("designed"),
@@ -340,28 +390,15 @@ const BUILTIN: &[(&str, &str, &str)] = &[
 ];
 
 impl Kinds {
-    /// The built-in kinds.
+    /// The built-in kinds (each read when first asked for).
     pub fn builtin() -> Kinds {
         let kinds = BUILTIN
             .iter()
             .enumerate()
-            .map(|(i, (definition, schema, template))| {
-                let path = PathBuf::from(format!("schemas/builtin-{i}.kind.yaml"));
-                // The built-in files are tested to parse (see the tests below);
-                // a failure here is a build defect, so it is made loud.
-                let def = definition::parse(&path, definition)
-                    .and_then(|def| definition::resolve(def, None, &path, definition))
-                    .unwrap_or_else(|e| {
-                        unreachable!("built-in kind definition does not parse: {e}")
-                    });
-                let schema = serde_json::from_str(schema)
-                    .unwrap_or_else(|e| unreachable!("built-in schema is not JSON: {e}"));
-                let template = Template {
-                    name: format!("{}.md.j2", def.name),
-                    source: (*template).to_owned(),
-                    folder: None,
-                };
-                Kind::from_definition(def, Origin::BuiltIn, schema, Some(template))
+            .map(|(index, (name, ..))| Slot::BuiltIn {
+                name,
+                index,
+                kind: OnceLock::new(),
             })
             .collect();
         Kinds { kinds }
@@ -404,8 +441,8 @@ impl Kinds {
                 };
                 let kind = load(folder, &path, &text, def, base, &kinds)?;
                 unbuilt.retain(|n| *n != kind.name);
-                kinds.kinds.retain(|k| k.name != kind.name);
-                kinds.kinds.push(kind);
+                kinds.kinds.retain(|k| k.name() != kind.name);
+                kinds.kinds.push(Slot::Repository(kind));
             }
             if waiting.len() == before {
                 let (path, text, def) = &waiting[0];
@@ -429,17 +466,17 @@ impl Kinds {
 
     /// The kind named `name`.
     pub fn get(&self, name: &str) -> Option<&Kind> {
-        self.kinds.iter().find(|k| k.name == name)
+        self.kinds.iter().find(|k| k.name() == name).map(Slot::kind)
     }
 
     /// Every kind, built-in first.
     pub fn iter(&self) -> impl Iterator<Item = &Kind> {
-        self.kinds.iter()
+        self.kinds.iter().map(Slot::kind)
     }
 
     /// The names of every kind, for "one of: ..." messages.
     pub fn names(&self) -> Vec<&str> {
-        self.kinds.iter().map(|k| k.name.as_str()).collect()
+        self.kinds.iter().map(Slot::name).collect()
     }
 }
 

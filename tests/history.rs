@@ -367,7 +367,7 @@ fn works_without_front_matter() {
         &run,
         0,
         &format!(
-            "AGREEMENT.md: from the first commit ({}) to the working tree\n1 agreement reworded\n\n## (before the first section)\n  ~ We start on [-time.-]{{+time, always.+}}\n\n## Meetings\n  text: We meet on [-Mondays.-]{{+Tuesdays.+}}\n",
+            "AGREEMENT.md: from the first commit ({}) to the working tree\n1 agreement reworded\n\n## Introduction\n  ~ We start on [-time.-]{{+time, always.+}}\n\n## Meetings\n  text: We meet on [-Mondays.-]{{+Tuesdays.+}}\n",
             short(&sb, "HEAD")
         ),
     );

@@ -156,29 +156,64 @@ fn init_writes_config_and_workflow_and_never_clobbers() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.stdout,
-        "wrote .alliance.yaml\nwrote .github/workflows/alliance.yml\nnext: `alliance new team` to start the team's alliance, then `alliance check`\n"
+        "wrote .alliance.yaml\nwrote .github/workflows/alliance.yml\nnext: `alliance new team` to start the team's alliance (or `alliance adopt FILE` for one you have), then `alliance check`\n"
     );
     // The written config is valid (every line a comment): check still runs.
     sandbox.write("TEAM_ALLIANCE.md", team_doc("", TEAM_BODY));
     assert_eq!(sandbox.run(&["check"]).code, 0);
 
+    // An edited config is kept by a second init, and by --force with --ci.
     sandbox.write(".alliance.yaml", "exclude: [old/**]\n");
     let run = sandbox.run(&["init"]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr
-            .contains(".alliance.yaml already exists; pass --force to replace it"),
-        "{}",
-        run.stderr
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "kept .alliance.yaml (already there; --force rewrites it)\nnext: `alliance check`, then commit what init wrote\n"
     );
     assert_eq!(sandbox.read(".alliance.yaml"), "exclude: [old/**]\n");
+    sandbox.write(".github/workflows/alliance.yml", "# edited\n");
+    let run = sandbox.run(&["init", "--ci", "github", "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "wrote .github/workflows/alliance.yml\nkept .alliance.yaml (already there)\nnext: `alliance check`, then commit what init wrote\n"
+    );
+    assert_eq!(sandbox.read(".alliance.yaml"), "exclude: [old/**]\n");
+    assert!(
+        sandbox
+            .read(".github/workflows/alliance.yml")
+            .starts_with("# .github/workflows/alliance.yml")
+    );
 
+    // A bare init --force names the config.
     let run = sandbox.run(&["init", "--force"]);
     assert_eq!(run.code, 0);
     assert!(
         sandbox
             .read(".alliance.yaml")
             .starts_with("# alliance settings.")
+    );
+}
+
+#[test]
+fn init_then_init_ci_adds_only_the_ci_job() {
+    let sandbox = Sandbox::new();
+    std::fs::create_dir(sandbox.path().join(".git")).expect("mkdir");
+    assert_eq!(sandbox.run(&["init"]).code, 0);
+    let run = sandbox.run(&["init", "--ci", "gitlab"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("wrote .gitlab-ci.yml\nkept .alliance.yaml (already there)\n"),
+        "{}",
+        run.stdout
+    );
+    // Ours now: --force may rewrite it in place.
+    let run = sandbox.run(&["init", "--ci", "gitlab", "--force"]);
+    assert!(
+        run.stdout.starts_with("wrote .gitlab-ci.yml\n"),
+        "{}",
+        run.stdout
     );
 }
 
@@ -190,6 +225,10 @@ fn init_for_gitlab_beside_an_existing_pipeline() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("wrote .gitlab/alliance.yml"));
     assert!(run.stdout.contains("- local: .gitlab/alliance.yml"));
+    assert_eq!(sandbox.read(".gitlab-ci.yml"), "test:\n  script: [make]\n");
+    // Even with --force, the team's own pipeline is never replaced.
+    let run = sandbox.run(&["init", "--ci", "gitlab", "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(sandbox.read(".gitlab-ci.yml"), "test:\n  script: [make]\n");
 }
 

@@ -240,3 +240,201 @@ fn kinds_naming_a_file_says_so() {
         run.stderr
     );
 }
+
+#[test]
+fn review_wins_are_celebrated_where_the_designed_template_says() {
+    let sb = Sandbox::new();
+    let run = on_day(
+        &sb,
+        &[
+            "new",
+            "designed",
+            "--party",
+            "Ada <ada>",
+            "--party",
+            "Grace <grace>",
+            "-o",
+            "D.md",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let before = sb.read("D.md");
+    let review = [
+        "review",
+        "D.md",
+        "--date",
+        "2026-12-01",
+        "--win",
+        "First quiet on-call",
+        "--win",
+        "Shipped v2",
+    ];
+    let run = sb.run(&review);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            ": ## Celebrate: listed 2026-12-01: First quiet on-call; 2026-12-01: Shipped v2\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    let after = sb.read("D.md");
+    assert!(
+        after.ends_with("> --win` records them here and in the review log.\n\n- 2026-12-01: First quiet on-call\n- 2026-12-01: Shipped v2\n"),
+        "{after}"
+    );
+    // Every byte of the body before the celebration is kept.
+    let body = &before[before.find("\n# ").unwrap_or(0)..];
+    assert!(after.contains(body.trim_end()));
+    // Recording the same review again changes nothing.
+    let again = sb.run(&review);
+    assert_eq!(again.stdout, "D.md: already up to date; nothing changed\n");
+    assert_eq!(sb.read("D.md"), after);
+}
+
+#[test]
+fn diff_shows_a_recorded_review_for_people() {
+    let sb = Sandbox::new();
+    sb.write("TEAM_ALLIANCE.md", common::team_doc("", common::TEAM_BODY));
+    let date = "2026-11-01T10:00:00Z";
+    sb.git(&["init", "-q"], date);
+    sb.git(&["add", "."], date);
+    sb.git(&["commit", "-q", "-m", "Our alliance"], date);
+    let run = sb.run(&[
+        "review",
+        "TEAM_ALLIANCE.md",
+        "--date",
+        "2026-12-01",
+        "--note",
+        "Kept all",
+        "--win",
+        "Quiet on-call",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let human = sb.run(&["diff", "TEAM_ALLIANCE.md", "--from", "HEAD"]);
+    assert_eq!(human.code, 0, "{}", human.stderr);
+    assert!(
+        human
+            .stdout
+            .contains("review recorded on 2026-12-01: Kept all; wins: Quiet on-call"),
+        "{}",
+        human.stdout
+    );
+    assert!(!human.stdout.contains("[{"), "{}", human.stdout);
+    let markdown = sb.run(&[
+        "diff",
+        "TEAM_ALLIANCE.md",
+        "--from",
+        "HEAD",
+        "--format",
+        "markdown",
+    ]);
+    assert!(
+        markdown
+            .stdout
+            .contains("- review recorded on 2026-12-01: Kept all; wins: Quiet on-call\n"),
+        "{}",
+        markdown.stdout
+    );
+    let json = sb
+        .run(&[
+            "diff",
+            "TEAM_ALLIANCE.md",
+            "--from",
+            "HEAD",
+            "--format",
+            "json",
+        ])
+        .json();
+    let front = json["front"].as_array().cloned().unwrap_or_default();
+    assert!(
+        front.iter().any(|c| c["change"] == "reviewed"
+            && c["date"] == "2026-12-01"
+            && c["wins"][0] == "Quiet on-call"),
+        "{json}"
+    );
+}
+
+#[test]
+fn log_shows_each_commit_until_a_review_is_recorded_then_the_review_notes() {
+    let sb = Sandbox::new();
+    let doc = |agreements: &str| {
+        format!(
+            "---\nalliance: team\ntitle: T\nparties: [Ada <ada>, Grace <grace>]\nreview:\n  every: 3 months\n---\n\n# T\n\n## Agreements\n\n{agreements}"
+        )
+    };
+    sb.git(&["init", "-q"], "2026-01-01T10:00:00Z");
+    let commit = |text: &str, message: &str, date: &str| {
+        sb.write("TEAM_ALLIANCE.md", text);
+        sb.git(&["add", "."], date);
+        sb.git(&["commit", "-qm", message], date);
+    };
+    commit(
+        &doc("- We start on time.\n"),
+        "Our agreement",
+        "2026-01-12T10:00:00Z",
+    );
+    commit(
+        &doc("- We start on time.\n- We pair on hard problems.\n"),
+        "Add pairing",
+        "2026-02-03T10:00:00Z",
+    );
+    let run = sb.run(&["log"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "TEAM_ALLIANCE.md: 2 commits (no review recorded yet: `alliance review` records one)"
+    );
+    assert!(lines[1].starts_with("2026-01-12  "), "{}", run.stdout);
+    assert!(
+        lines[1].ends_with(
+            "  Ada Lovelace  first version: 1 agreement in 1 section, 2 parties  (Our agreement)"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[2].ends_with("  Ada Lovelace  1 agreement added  (Add pairing)"),
+        "{}",
+        run.stdout
+    );
+
+    // A recorded review shows its note and wins.
+    let run = sb.run(&[
+        "review",
+        "--date",
+        "2026-03-01",
+        "--note",
+        "Kept all",
+        "--win",
+        "Quiet on-call",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    sb.git(&["commit", "-qam", "March review"], "2026-03-01T10:00:00Z");
+    let run = sb.run(&["log"]);
+    assert!(
+        run.stdout
+            .contains("\n    note: Kept all\n    wins: Quiet on-call\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.starts_with("TEAM_ALLIANCE.md: 2 reviews\n"),
+        "{}",
+        run.stdout
+    );
+    let json = sb.run(&["log", "--format", "json"]).json();
+    assert_eq!(json["reviews"][1]["note"], "Kept all");
+    assert_eq!(json["reviews"][1]["wins"][0], "Quiet on-call");
+    assert!(json.get("commits").is_none());
+
+    // --commits still lists every commit.
+    let run = sb.run(&["log", "--commits", "--format", "json"]).json();
+    let messages: Vec<&str> = run["commits"]
+        .as_array()
+        .map(|c| c.iter().filter_map(|c| c["message"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(messages, ["Our agreement", "Add pairing", "March review"]);
+    assert_eq!(run["commits"][1]["summary"], "1 agreement added");
+}

@@ -3,8 +3,6 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use rayon::prelude::*;
-
 use super::{CheckArgs, Failed};
 use crate::check;
 use crate::report::{CheckReport, FileReport, Style};
@@ -15,21 +13,20 @@ pub fn check_report(workspace: &Workspace, paths: &[PathBuf]) -> Result<CheckRep
     let found = workspace.discover(paths)?;
     // Files are independent: read and check them on every core, keeping
     // discovery's order in the report.
-    let outcomes: Vec<Result<FileReport, UnreadFile>> = found
-        .documents
-        .par_iter()
-        .map(|candidate| match workspace.read(candidate) {
-            Ok(doc) => Ok(FileReport {
-                path: candidate.path.clone(),
-                findings: check::check(&doc, &workspace.kinds),
-            }),
-            Err(ReadError::NotText(file)) => Ok(FileReport {
-                path: candidate.path.clone(),
-                findings: vec![check::unreadable(&file)],
-            }),
-            Err(ReadError::Unread(unread)) => Err(unread),
-        })
-        .collect();
+    let outcomes: Vec<Result<FileReport, UnreadFile>> =
+        super::map_files(&found.documents, |candidate| {
+            match workspace.read(candidate) {
+                Ok(doc) => Ok(FileReport {
+                    path: candidate.path.clone(),
+                    findings: check::check(&doc, &workspace.kinds),
+                }),
+                Err(ReadError::NotText(file)) => Ok(FileReport {
+                    path: candidate.path.clone(),
+                    findings: vec![check::unreadable(&file)],
+                }),
+                Err(ReadError::Unread(unread)) => Err(unread),
+            }
+        });
     let mut report = CheckReport {
         failures: found.skipped,
         ..CheckReport::default()

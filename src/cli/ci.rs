@@ -75,17 +75,7 @@ pub(super) fn summary(args: &CiSummaryArgs, out: &mut dyn Write) -> Result<u8, F
         None => env.base()?,
     };
     let today = super::today()?;
-    let within = args
-        .within
-        .as_deref()
-        .map(|w| {
-            w.parse::<crate::document::dates::Cadence>()
-                .map_err(|source| Failed::Cadence {
-                    flag: "--within",
-                    source,
-                })
-        })
-        .transpose()?;
+    let within = super::within(args.within.as_deref())?;
     let workspace = Workspace::current()?;
     let check = super::check::check_report(&workspace, &[])?;
     let due = due_report(&workspace, Window::new(today, within))?;

@@ -2,8 +2,6 @@
 
 use std::io::Write;
 
-use rayon::prelude::*;
-
 use super::{DueArgs, Failed};
 use crate::due::{self, DueReport, Window};
 use crate::history::History;
@@ -19,17 +17,7 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         })?,
         None => super::today()?,
     };
-    let within = args
-        .within
-        .as_deref()
-        .map(|w| {
-            w.parse::<crate::document::dates::Cadence>()
-                .map_err(|source| Failed::Cadence {
-                    flag: "--within",
-                    source,
-                })
-        })
-        .transpose()?;
+    let within = super::within(args.within.as_deref())?;
     let workspace = Workspace::current()?;
     let changed = match &args.changed_since {
         Some(rev) => Some(
@@ -58,21 +46,18 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     };
     // Files are independent: read and assess them on every core, then add
     // them to the report in discovery's order.
-    let outcomes: Vec<_> = found
-        .documents
-        .par_iter()
-        .filter(keep)
-        .map(|candidate| {
-            let outcome = match workspace.read(candidate) {
-                Ok(doc) => Ok(due::assess(&doc, &window)),
-                Err(ReadError::NotText(file)) => {
-                    Ok(due::Outcome::Broken(crate::check::unreadable(&file)))
-                }
-                Err(ReadError::Unread(file)) => Err(file),
-            };
-            (candidate, outcome)
-        })
-        .collect();
+    let kept: Vec<&crate::workspace::discover::Candidate> =
+        found.documents.iter().filter(keep).collect();
+    let outcomes: Vec<_> = super::map_files(&kept, |candidate| {
+        let outcome = match workspace.read(candidate) {
+            Ok(doc) => Ok(due::assess(&doc, &window)),
+            Err(ReadError::NotText(file)) => {
+                Ok(due::Outcome::Broken(crate::check::unreadable(&file)))
+            }
+            Err(ReadError::Unread(file)) => Err(file),
+        };
+        (*candidate, outcome)
+    });
     for (candidate, outcome) in outcomes {
         match outcome {
             Ok(assessed) => report.add(&candidate.path, assessed),

@@ -1,10 +1,14 @@
-//! `alliance init`: write `.alliance.yaml` with commented defaults and,
-//! with `--ci`, a workflow for the CI service. Never clobbers.
+//! `alliance init`: set up a repository: `.alliance.yaml` with commented
+//! defaults and, with `--ci`, a job for the CI service. Each part is
+//! created when missing and kept when present, so `init` then
+//! `init --ci github` just works; `--force` rewrites only what the command
+//! line names, never an edited config behind a CI file.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{Ci, Failed, InitArgs};
+use crate::workspace::Workspace;
 use crate::workspace::config::{FILE_NAME, repository_root};
 
 const CONFIG: &str = "\
@@ -18,50 +22,118 @@ const CONFIG: &str = "\
 # Globs (gitignore syntax) that discovery skips.
 # exclude:
 #   - archive/**
+#
+# Globs of files that are alliances whatever their name or front matter says
+# (discovery finds *ALLIANCE*.md and Markdown, Quarto, R Markdown and MDX
+# files whose front matter has `alliance:` without help).
+# include:
+#   - agreements/*.md
 ";
 
 const GITHUB: &str = include_str!("../../examples/ci/github-workflow.yml");
 const GITLAB: &str = include_str!("../../examples/ci/gitlab-ci.yml");
 
+/// One file `init` sets up.
+struct Part {
+    path: PathBuf,
+    content: &'static str,
+    /// Whether the command line named this part, so `--force` rewrites it.
+    named: bool,
+}
+
 pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let cwd = std::env::current_dir().map_err(crate::workspace::WorkspaceError::CurrentDir)?;
     let root = repository_root(&cwd);
-    let mut writes: Vec<(PathBuf, &str)> = vec![(root.join(FILE_NAME), CONFIG)];
+    let shown = |path: &Path| {
+        path.strip_prefix(&cwd)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    };
+    // The config is what a bare `init` names; with --ci, the CI file is.
+    let mut parts = vec![Part {
+        path: root.join(FILE_NAME),
+        content: CONFIG,
+        named: args.ci.is_none(),
+    }];
     let mut note = None;
     match args.ci {
-        Some(Ci::Github) => writes.push((root.join(".github/workflows/alliance.yml"), GITHUB)),
+        Some(Ci::Github) => parts.push(Part {
+            path: root.join(".github/workflows/alliance.yml"),
+            content: GITHUB,
+            named: true,
+        }),
         Some(Ci::Gitlab) => {
+            // A pipeline of the team's own is never replaced: the job goes
+            // beside it, to be included.
             let main = root.join(".gitlab-ci.yml");
-            if main.exists() && !args.force {
-                writes.push((root.join(".gitlab/alliance.yml"), GITLAB));
+            let theirs = std::fs::read_to_string(&main)
+                .is_ok_and(|text| text.lines().next() != GITLAB.lines().next());
+            let path = if theirs {
                 note =
                     Some("add to .gitlab-ci.yml:\n  include:\n    - local: .gitlab/alliance.yml");
+                root.join(".gitlab/alliance.yml")
             } else {
-                writes.push((main, GITLAB));
-            }
+                main
+            };
+            parts.push(Part {
+                path,
+                content: GITLAB,
+                named: true,
+            });
         }
         None => {}
     }
-    // Refuse before writing anything, so a refused run changes nothing.
-    if !args.force {
-        if let Some((path, _)) = writes.iter().find(|(p, _)| p.symlink_metadata().is_ok()) {
-            return Err(Failed::Exists {
-                path: path.display().to_string(),
-                hint: "replace it",
-            });
-        }
+    // Each part is created when missing and kept when present; --force
+    // rewrites only the parts the command line named.
+    let (write, keep): (Vec<Part>, Vec<Part>) = parts
+        .into_iter()
+        .partition(|p| p.path.symlink_metadata().is_err() || (args.force && p.named));
+    let written = write_all(&write)?;
+    for path in &written {
+        writeln!(out, "wrote {}", shown(path))?;
     }
-    for (path, content) in &writes {
-        crate::write::atomic::write(path, content.as_bytes(), args.force)?;
-        let shown = path.strip_prefix(&cwd).unwrap_or(path);
-        writeln!(out, "wrote {}", shown.display())?;
+    for part in &keep {
+        let how = if part.named {
+            "; --force rewrites it"
+        } else {
+            ""
+        };
+        writeln!(out, "kept {} (already there{how})", shown(&part.path))?;
     }
-    if let Some(note) = note {
+    if let Some(note) = note.filter(|_| !written.is_empty()) {
         writeln!(out, "{note}")?;
     }
-    writeln!(
-        out,
-        "next: `alliance new team` to start the team's alliance, then `alliance check`"
-    )?;
+    let has_alliance = Workspace::open(&root)
+        .and_then(|w| w.discover(&[]))
+        .is_ok_and(|found| !found.documents.is_empty());
+    if has_alliance {
+        writeln!(out, "next: `alliance check`, then commit what init wrote")?;
+    } else {
+        writeln!(
+            out,
+            "next: `alliance new team` to start the team's alliance (or `alliance adopt FILE` for one you have), then `alliance check`"
+        )?;
+    }
     Ok(0)
+}
+
+/// Write every part, or none: when one write fails, the files this run
+/// created are removed again (files it replaced cannot be restored, which
+/// is why only named parts are ever replaced).
+fn write_all(parts: &[Part]) -> Result<Vec<PathBuf>, Failed> {
+    let mut done: Vec<(PathBuf, bool)> = Vec::new();
+    for part in parts {
+        let existed = part.path.symlink_metadata().is_ok();
+        if let Err(e) = crate::write::atomic::write(&part.path, part.content.as_bytes(), true) {
+            for (path, existed) in &done {
+                if !existed {
+                    let _ = std::fs::remove_file(path);
+                }
+            }
+            return Err(e.into());
+        }
+        done.push((part.path.clone(), existed));
+    }
+    Ok(done.into_iter().map(|(path, _)| path).collect())
 }

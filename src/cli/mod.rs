@@ -211,11 +211,14 @@ pub struct CiSummaryArgs {
 const LOG_HELP: &str = "\
 A review is a commit in which the front matter's `review.last` changed, and
 the file's first commit. Each line says what changed since the previous
-review; commits between reviews are counted under the review that followed.
+review, then the note and wins the review recorded; commits between reviews
+are counted under the review that followed. Until a review is recorded (or
+with --commits), each commit that changed the agreement gets its own line.
 The file is followed through renames.
 
 Examples:
   alliance log TEAM_ALLIANCE.md
+  alliance log --commits                      every change, with author and message
   alliance log --format json | jq '.reviews[-1]'
 
 Exit codes: 0 fine, 2 could not run (not a git repository, file never
@@ -241,6 +244,10 @@ shallow clone that ends too early, a binary version).";
 pub struct LogArgs {
     /// The alliance (default: the repository's only alliance).
     pub path: Option<PathBuf>,
+    /// One line per commit that changed the agreement, with its own summary
+    /// (the default until a review is recorded).
+    #[arg(long)]
+    pub commits: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = crate::report::log::LogFormat::Human)]
     pub format: crate::report::log::LogFormat,
@@ -352,7 +359,11 @@ Examples:
   alliance list --format json         a full export: front matter, sections, items";
 
 const INIT_HELP: &str = "\
-Never replaces an existing file unless --force is given.
+Each part (the config, the CI job) is created when missing and kept when
+present, so running init again, or adding --ci later, is safe. --force
+rewrites only what the command names: the config for a bare `init`, the CI
+job with --ci. A GitLab pipeline of your own is never replaced: the job is
+written to .gitlab/alliance.yml for you to include.
 
 Examples:
   alliance init
@@ -411,7 +422,7 @@ pub struct InitArgs {
     /// Also write a CI workflow for this service.
     #[arg(long, value_enum)]
     pub ci: Option<Ci>,
-    /// Replace files that already exist.
+    /// Rewrite what this command names (the config, or the CI job with --ci) even if present.
     #[arg(long)]
     pub force: bool,
 }
@@ -613,7 +624,38 @@ where
         color: use_color(cli.color),
     };
     crate::history::tune_for_reading();
-    let result = match cli.command {
+    // Output is buffered here, once for every command: line-buffered
+    // standard output cost `due` one system call per line.
+    let mut buffered = io::BufWriter::with_capacity(64 * 1024, out);
+    let result = dispatch(cli.command, style, &mut buffered, err);
+    let flushed = buffered.flush();
+    let result = match (result, flushed) {
+        (Ok(code), Ok(())) => Ok(code),
+        (Ok(_), Err(e)) => Err(Failed::Io(e)),
+        (Err(e), _) => Err(e),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failed::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            // One line per problem, each led by the program's name, so no
+            // text can start a line of its own in a terminal or a CI log.
+            for line in e.to_string().lines() {
+                let _ = writeln!(err, "alliance: {}", crate::report::sanitize(line));
+            }
+            2
+        }
+    }
+}
+
+/// Run one command.
+fn dispatch(
+    command: Command,
+    style: Style,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, Failed> {
+    match command {
         Command::Check(args) => check::run(&args, style, out),
         Command::Kinds(args) => kinds::run(&args, out),
         Command::New(args) => new::run(&args, out),
@@ -629,19 +671,34 @@ where
         Command::Man(args) => completions::man(&args, out),
         Command::Ci(CiCommand::Comment(args)) => ci::comment(&args, out, err),
         Command::Ci(CiCommand::Summary(args)) => ci::summary(&args, out),
-    };
-    match result {
-        Ok(code) => code,
-        Err(Failed::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
-        Err(e) => {
-            // One line per problem, each led by the program's name, so no
-            // text can start a line of its own in a terminal or a CI log.
-            for line in e.to_string().lines() {
-                let _ = writeln!(err, "alliance: {}", crate::report::sanitize(line));
-            }
-            2
-        }
     }
+}
+
+/// `f` of each file, in order: on every core for many files, on this thread
+/// for one (starting the thread pool costs more than a file).
+pub(super) fn map_files<'a, C: Sync, T: Send>(
+    files: &'a [C],
+    f: impl Fn(&'a C) -> T + Sync + Send,
+) -> Vec<T> {
+    use rayon::prelude::*;
+    if files.len() <= 1 {
+        files.iter().map(f).collect()
+    } else {
+        files.par_iter().map(f).collect()
+    }
+}
+
+/// `--within SPAN`, read: `due` and `ci summary` share it.
+pub(super) fn within(
+    span: Option<&str>,
+) -> Result<Option<crate::document::dates::Cadence>, Failed> {
+    span.map(|w| {
+        w.parse().map_err(|source| Failed::Cadence {
+            flag: "--within",
+            source,
+        })
+    })
+    .transpose()
 }
 
 /// The environment variable that replaces today's date.

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use crate::document::{Alliance, FrontMatter, Party};
+use crate::document::{Alliance, FrontMatter, Party, ReviewEntry};
 
 use super::FrontChange;
 
@@ -38,8 +38,33 @@ pub(super) fn compare_front(old: &Alliance, new: &Alliance) -> Vec<FrontChange> 
             to: nt.map(str::to_owned),
         });
     }
+    out.extend(reviews(of, nf));
     out.extend(other_keys(old, new));
     out
+}
+
+/// The entries of the `reviews:` log the new version adds (a review
+/// recorded), as the parties wrote them.
+fn reviews(old: Option<&FrontMatter>, new: Option<&FrontMatter>) -> Vec<FrontChange> {
+    let key = |e: &ReviewEntry| {
+        (
+            e.date.as_ref().map(|d| d.raw.trim().to_owned()),
+            e.note.as_ref().map(|n| n.value.clone()),
+        )
+    };
+    let before: HashSet<_> = old
+        .map(|f| f.reviews.iter().map(key).collect())
+        .unwrap_or_default();
+    new.map(|f| f.reviews.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter(|e| !before.contains(&key(e)))
+        .map(|e| FrontChange::Reviewed {
+            date: e.date.as_ref().map(|d| d.raw.trim().to_owned()),
+            note: e.note.as_ref().map(|n| n.value.clone()),
+            wins: e.wins.iter().map(|w| w.value.clone()).collect(),
+        })
+        .collect()
 }
 
 /// Parties joined (in the new order) and left (in the old order), matched
@@ -131,7 +156,8 @@ fn flat_keys(doc: &Alliance) -> Vec<(String, Value)> {
     let mut flat = Vec::new();
     for (key, value) in map {
         match (key.as_str(), value) {
-            ("parties" | "status" | "title", _) => {}
+            // Compared on their own: parties, status, title, the review log.
+            ("parties" | "status" | "title" | "reviews", _) => {}
             ("review", Value::Object(review)) => flat.extend(
                 review
                     .into_iter()

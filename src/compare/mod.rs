@@ -29,7 +29,7 @@ use words::word_diff_nonempty;
 pub const SIMILARITY_THRESHOLD: f32 = 0.6;
 
 /// The name given to the text before the first `##` heading.
-pub const PREAMBLE: &str = "(before the first section)";
+pub const PREAMBLE: &str = "Introduction";
 
 /// What changed between two versions of an alliance.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -70,6 +70,17 @@ pub enum FrontChange {
         from: Option<String>,
         /// After.
         to: Option<String>,
+    },
+    /// A review was recorded in the `reviews:` log.
+    Reviewed {
+        /// The day of the review, as written.
+        date: Option<String>,
+        /// What the parties noted.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+        /// The successes celebrated.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        wins: Vec<String>,
     },
     /// Any other key (`review.last`, `title`, a team's own key).
     Key {

@@ -24,6 +24,16 @@ pub mod keys {
     pub const OWNER: &str = "owner";
 }
 
+/// The headings of the section where a review's wins are celebrated
+/// (normalised): the designed alliance's sixth step, `## Celebrate`.
+pub const CELEBRATION_HEADINGS: &[&str] = &[
+    "celebrate",
+    "celebrate successes",
+    "successes",
+    "wins",
+    "celebrations",
+];
+
 impl Item {
     /// The value of inline field `key`, the first if written twice.
     pub fn field(&self, key: &str) -> Option<&Field> {

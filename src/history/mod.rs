@@ -13,12 +13,15 @@
 //! as they have what they asked for.
 
 pub mod changed;
+mod commit_graph;
 pub mod reviews;
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use git2::{Commit, DiffFindOptions, ErrorCode, ObjectType, Oid, Repository};
+
+use commit_graph::{BloomKeys, CommitGraph, OidHashing};
 
 /// How to get the rest of a shallow clone's history, for messages.
 const UNSHALLOW_HINT: &str =
@@ -155,6 +158,9 @@ pub struct History {
     repo: Repository,
     root: PathBuf,
     shallow: HashSet<Oid>,
+    /// Git's commit-graph, when git would use one: walks read parents,
+    /// times and trees from it instead of inflating every commit.
+    graph: Option<CommitGraph>,
 }
 
 impl std::fmt::Debug for History {
@@ -185,10 +191,12 @@ impl History {
         } else {
             HashSet::new()
         };
+        let graph = CommitGraph::open(&repo);
         Ok(History {
             repo,
             root,
             shallow,
+            graph,
         })
     }
 
@@ -319,18 +327,75 @@ impl History {
     /// The commits that changed `path`, newest first, walking back from
     /// `start` and following renames.
     pub fn changes(&self, path: &Path, start: Oid) -> Result<Changes<'_>, HistoryError> {
-        let first = self.commit(start)?;
+        let first = self.node(start)?;
         let mut queue = BinaryHeap::new();
-        queue.push((first.time().seconds(), start));
+        queue.push((first.time, start));
+        let mut pending = HashMap::default();
+        pending.insert(start, first);
+        let mut seen = HashSet::default();
+        seen.insert(start);
         Ok(Changes {
             history: self,
             queue,
-            pending: HashMap::from([(start, first)]),
-            seen: HashSet::from([start]),
+            pending,
+            seen,
+            keys: self.bloom_keys(path),
             path: path.to_path_buf(),
-            cache: HashMap::new(),
+            cache: HashMap::default(),
             done: false,
         })
+    }
+
+    fn bloom_keys(&self, path: &Path) -> Option<BloomKeys> {
+        self.graph.as_ref()?.keys(path.to_str()?)
+    }
+
+    /// Whether walks read git's commit-graph (for tests and benchmarks).
+    pub fn uses_commit_graph(&self) -> bool {
+        self.graph.is_some()
+    }
+
+    /// What a walk needs of commit `id`: from the commit-graph when it
+    /// knows the commit, else from the commit itself.
+    fn node(&self, id: Oid) -> Result<Node, HistoryError> {
+        if let Some(graph) = &self.graph {
+            if let Some(position) = graph.position(id) {
+                if let Some(found) = graph.commit(position) {
+                    return Ok(Node {
+                        parents: found.parents,
+                        tree: found.tree,
+                        time: found.time,
+                        position: Some(position),
+                    });
+                }
+            }
+        }
+        let commit = self.commit(id)?;
+        Ok(Node {
+            // Not `commit.parents()`: it stops quietly at a missing parent,
+            // which would make the file look created there.
+            parents: commit.parent_ids().collect(),
+            tree: commit.tree_id(),
+            time: commit.time().seconds(),
+            position: None,
+        })
+    }
+
+    /// The blob at `path` in tree `tree`.
+    fn blob_in_tree(&self, tree: Oid, path: &Path) -> Result<Option<Oid>, HistoryError> {
+        let tree = self
+            .repo
+            .find_tree(tree)
+            .map_err(|e| missing(e, tree, "tree"))?;
+        match tree.get_path(path) {
+            Ok(entry) if entry.kind() == Some(ObjectType::Blob) => Ok(Some(entry.id())),
+            Ok(_) => Ok(None),
+            Err(e) if e.code() == ErrorCode::NotFound && e.class() == git2::ErrorClass::Tree => {
+                Ok(None)
+            }
+            Err(e) if e.code() == ErrorCode::NotFound => Err(missing(e, tree.id(), "tree")),
+            Err(e) => Err(HistoryError::Git(e)),
+        }
     }
 
     /// Fail with [`HistoryError::Shallow`] for a walk that ended at a boundary.
@@ -381,28 +446,40 @@ impl History {
     }
 }
 
+/// What the walk keeps of a queued commit.
+#[derive(Debug, Clone)]
+struct Node {
+    parents: Vec<Oid>,
+    tree: Oid,
+    time: i64,
+    /// Its place in the commit-graph, when it has one there.
+    position: Option<usize>,
+}
+
 /// The commits that changed one file, newest first (see [`History::changes`]).
 pub struct Changes<'h> {
     history: &'h History,
     /// Commits still to visit, newest committer date first (like `git log`).
     queue: BinaryHeap<(i64, Oid)>,
-    /// The queued commits, loaded once (libgit2's object cache is off).
-    pending: HashMap<Oid, Commit<'h>>,
+    /// The queued commits' parents, trees and times, read once.
+    pending: HashMap<Oid, Node, OidHashing>,
     /// Commits already queued.
-    seen: HashSet<Oid>,
+    seen: HashSet<Oid, OidHashing>,
     path: PathBuf,
+    /// The current path's Bloom keys, when the commit-graph has filters.
+    keys: Option<BloomKeys>,
     /// Blob of the current path per commit, so a parent is looked up once.
-    cache: HashMap<Oid, Option<Oid>>,
+    cache: HashMap<Oid, Option<Oid>, OidHashing>,
     done: bool,
 }
 
 impl Changes<'_> {
-    fn blob_of(&mut self, commit: &Commit<'_>) -> Result<Option<Oid>, HistoryError> {
-        if let Some(found) = self.cache.get(&commit.id()) {
+    fn blob_of(&mut self, id: Oid, tree: Oid) -> Result<Option<Oid>, HistoryError> {
+        if let Some(found) = self.cache.get(&id) {
             return Ok(*found);
         }
-        let found = self.history.blob_in(commit, &self.path)?;
-        self.cache.insert(commit.id(), found);
+        let found = self.history.blob_in_tree(tree, &self.path)?;
+        self.cache.insert(id, found);
         Ok(found)
     }
 
@@ -410,73 +487,102 @@ impl Changes<'_> {
         if let Some(found) = self.cache.get(&id) {
             return Ok(*found);
         }
-        let found = match self.pending.get(&id) {
-            Some(commit) => self.history.blob_in(commit, &self.path)?,
-            None => self
-                .history
-                .blob_in(&self.history.commit(id)?, &self.path)?,
+        let tree = match self.pending.get(&id) {
+            Some(node) => node.tree,
+            None => self.history.node(id)?.tree,
         };
-        self.cache.insert(id, found);
-        Ok(found)
+        self.blob_of(id, tree)
+    }
+
+    /// The commit-graph's Bloom filter says `node` certainly left the path
+    /// as its first parent had it.
+    fn unchanged(&self, node: &Node) -> bool {
+        let (Some(graph), Some(position), Some(keys)) =
+            (&self.history.graph, node.position, &self.keys)
+        else {
+            return false;
+        };
+        !node.parents.is_empty() && graph.maybe_changed(position, keys) == Some(false)
     }
 
     fn step(&mut self) -> Result<Option<Change>, HistoryError> {
         // A walk of our own rather than libgit2's revwalk: the revwalk
         // inflates every commit a second time, and the walk is most of the cost.
         while let Some((_, id)) = self.queue.pop() {
-            let commit = match self.pending.remove(&id) {
-                Some(commit) => commit,
-                None => self.history.commit(id)?,
+            let node = match self.pending.remove(&id) {
+                Some(node) => node,
+                None => self.history.node(id)?,
             };
-            // Not `commit.parents()`: it stops quietly at a missing parent,
-            // which would make the file look created there.
-            for parent_id in commit.parent_ids() {
-                if self.seen.insert(parent_id) {
-                    let parent = self.history.commit(parent_id)?;
-                    self.queue.push((parent.time().seconds(), parent_id));
-                    self.pending.insert(parent_id, parent);
+            for parent_id in &node.parents {
+                if self.seen.insert(*parent_id) {
+                    let parent = self.history.node(*parent_id)?;
+                    self.queue.push((parent.time, *parent_id));
+                    self.pending.insert(*parent_id, parent);
                 }
             }
-            let Some(blob) = self.blob_of(&commit)? else {
+            if self.unchanged(&node) {
+                // Same blob as the first parent: no change here, and the
+                // parent's blob is known without reading its tree.
+                if let Some(blob) = self.cache.get(&id).copied() {
+                    self.cache.entry(node.parents[0]).or_insert(blob);
+                }
+                continue;
+            }
+            let Some(blob) = self.blob_of(id, node.tree)? else {
                 continue;
             };
             let mut parent_blobs = Vec::new();
-            for parent in commit.parent_ids() {
-                parent_blobs.push(self.blob_of_id(parent)?);
+            for parent in &node.parents {
+                parent_blobs.push(self.blob_of_id(*parent)?);
             }
             if parent_blobs.contains(&Some(blob)) {
                 continue;
             }
-            let truncated = commit.parent_count() == 0 && self.history.shallow.contains(&id);
-            let mut created = parent_blobs.iter().all(Option::is_none);
-            let path = self.path.clone();
-            if created && !truncated {
-                if let Ok(parent) = commit.parent(0) {
-                    if let Some(old) = self.history.renamed_from(&parent, &commit, &path)? {
-                        self.path = old;
-                        self.cache.clear();
-                        created = false;
-                    }
-                }
-            }
-            if created || truncated {
-                self.done = true;
-            }
-            let author = commit.author();
-            return Ok(Some(Change {
-                commit: id,
-                path,
-                blob,
-                author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-                date: civil_date(author.when()),
-                summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default())
-                    .into_owned(),
-                created: created && !truncated,
-                truncated,
-            }));
+            return self.change(id, &node, blob, &parent_blobs).map(Some);
         }
         self.done = true;
         Ok(None)
+    }
+
+    /// The change commit `id` made: its author and message read from the
+    /// commit itself, and where the file came from when it appeared here.
+    fn change(
+        &mut self,
+        id: Oid,
+        node: &Node,
+        blob: Oid,
+        parent_blobs: &[Option<Oid>],
+    ) -> Result<Change, HistoryError> {
+        let commit = self.history.commit(id)?;
+        let truncated = node.parents.is_empty() && self.history.shallow.contains(&id);
+        let mut created = parent_blobs.iter().all(Option::is_none);
+        let path = self.path.clone();
+        if created && !truncated {
+            if let Some(parent) = node.parents.first() {
+                let parent = self.history.commit(*parent)?;
+                if let Some(old) = self.history.renamed_from(&parent, &commit, &path)? {
+                    self.keys = self.history.bloom_keys(&old);
+                    self.path = old;
+                    self.cache.clear();
+                    created = false;
+                }
+            }
+        }
+        if created || truncated {
+            self.done = true;
+        }
+        let author = commit.author();
+        Ok(Change {
+            commit: id,
+            path,
+            blob,
+            author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+            date: civil_date(author.when()),
+            summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default())
+                .into_owned(),
+            created: created && !truncated,
+            truncated,
+        })
     }
 }
 

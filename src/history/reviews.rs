@@ -56,6 +56,99 @@ pub struct Review {
     /// For the first review: the shape of the agreement then.
     #[serde(skip)]
     pub first: Option<Shape>,
+    /// Whether `review.last` is written in this version: a review was
+    /// recorded (the first version may only be the start of history).
+    #[serde(skip)]
+    pub recorded: bool,
+    /// What the parties noted at this review (`reviews:` entry of its day).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The successes they celebrated.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub wins: Vec<String>,
+}
+
+/// One commit that changed the agreement, for `log --commits`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Commit {
+    /// The author date.
+    pub date: Option<String>,
+    /// The commit (full id).
+    pub commit: String,
+    /// The commit's author.
+    pub author: String,
+    /// The commit message's first line.
+    pub message: String,
+    /// The file's path at this commit.
+    pub path: String,
+    /// What this commit changed (from nothing, for the first).
+    pub counts: Counts,
+    /// For the first commit: the shape of the agreement then.
+    #[serde(skip)]
+    pub first: Option<Shape>,
+}
+
+/// The note and wins recorded in `doc`'s `reviews:` log for the review of
+/// `date` (as written in `review.last`).
+fn recorded(doc: &Alliance, date: Option<&str>) -> (Option<String>, Vec<String>) {
+    let entry = date.and_then(|date| {
+        doc.fields()?
+            .reviews
+            .iter()
+            .rev()
+            .find(|e| e.date.as_ref().is_some_and(|d| d.raw.trim() == date))
+    });
+    match entry {
+        Some(e) => (
+            e.note.as_ref().map(|n| n.value.clone()),
+            e.wins.iter().map(|w| w.value.clone()).collect(),
+        ),
+        None => (None, Vec::new()),
+    }
+}
+
+/// Every commit that changed `path`, oldest first, each with what it
+/// changed. Versions are read newest first and compared in pairs, so only
+/// two are held at a time.
+pub fn commits(history: &History, path: &Path) -> Result<Vec<Commit>, HistoryError> {
+    let head = head(history, path)?;
+    let mut out = Vec::new();
+    let mut newer: Option<Version> = None;
+    for change in history.changes(path, head)? {
+        let change = change?;
+        let rev = history.short(change.commit);
+        let text = history.read_blob(change.blob, &change.path, &rev)?;
+        let doc = Alliance::parse_text(&change.path, text);
+        if let Some(newer) = newer.take() {
+            let counts = compare::compare(&doc, &newer.doc).counts();
+            out.push(commit_entry(&newer.change, counts, None));
+        }
+        newer = Some(Version { change, doc });
+    }
+    let Some(oldest) = newer else {
+        return Err(HistoryError::NeverTracked(path.to_path_buf()));
+    };
+    let empty = Alliance::parse_text(path, String::new());
+    let counts = compare::compare(&empty, &oldest.doc).counts();
+    out.push(commit_entry(
+        &oldest.change,
+        counts,
+        Some(Shape::of(&oldest.doc)),
+    ));
+    out.reverse();
+    Ok(out)
+}
+
+fn commit_entry(change: &Change, counts: Counts, first: Option<Shape>) -> Commit {
+    Commit {
+        date: change.date.map(|d| d.to_string()),
+        commit: change.commit.to_string(),
+        author: change.author.clone(),
+        message: change.summary.clone(),
+        path: change.path.display().to_string(),
+        counts,
+        first,
+    }
 }
 
 /// How big an agreement is: what the first review of a log is described by.
@@ -151,7 +244,11 @@ pub fn log(history: &History, path: &Path) -> Result<ReviewLog, HistoryError> {
         let counts = compare::compare(before, &version.doc).counts();
         let first = last.is_none().then(|| Shape::of(&version.doc));
         let change = &version.change;
+        let (note, wins) = recorded(&version.doc, version.review_last().as_deref());
         reviews.push(Review {
+            recorded: version.review_last().is_some(),
+            note,
+            wins,
             date: version
                 .review_last()
                 .or_else(|| change.date.map(|d| d.to_string())),

@@ -228,6 +228,19 @@ fn front_line(change: &FrontChange) -> String {
         }
         FrontChange::Status { from, to } => format!("status: {} → {}", or_none(from), or_none(to)),
         FrontChange::Key { key, from, to } => format!("{key}: {} → {}", or_none(from), or_none(to)),
+        FrontChange::Reviewed { date, note, wins } => {
+            let mut line = format!(
+                "review recorded on {}",
+                date.as_deref().unwrap_or("an unwritten day")
+            );
+            if let Some(note) = note {
+                line.push_str(&format!(": {note}"));
+            }
+            if !wins.is_empty() {
+                line.push_str(&format!("; wins: {}", wins.join(", ")));
+            }
+            line
+        }
     }
 }
 

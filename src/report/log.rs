@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use crate::history::reviews::{Review, ReviewLog};
+use crate::history::reviews::{Commit, Review, ReviewLog};
 use crate::report::sanitize;
 use crate::report::words::{first_version, headline, plural};
 
@@ -17,15 +17,87 @@ pub enum LogFormat {
     Json,
 }
 
-/// Render `log` in `format`.
-pub fn render(log: &ReviewLog, format: LogFormat, out: &mut dyn Write) -> io::Result<()> {
-    match format {
-        LogFormat::Human => human(log, out),
-        LogFormat::Json => {
-            crate::report::escape::json::write_pretty(&mut *out, &json(log))?;
+/// Render `log` in `format`; with `commits`, one line per commit that
+/// changed the agreement instead of one per review.
+pub fn render(
+    log: &ReviewLog,
+    commits: Option<&[Commit]>,
+    format: LogFormat,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match (format, commits) {
+        (LogFormat::Human, None) => human(log, out),
+        (LogFormat::Human, Some(commits)) => human_commits(log, commits, out),
+        (LogFormat::Json, _) => {
+            let mut value = json(log);
+            if let (Some(commits), Some(object)) = (commits, value.as_object_mut()) {
+                object.insert("commits".to_owned(), commits_json(commits));
+            }
+            crate::report::escape::json::write_pretty(&mut *out, &value)?;
             writeln!(out)
         }
     }
+}
+
+/// What a commit changed, in words.
+fn commit_summary(commit: &Commit) -> String {
+    match commit.first {
+        Some(shape) => first_version(shape.agreements, shape.sections, shape.parties),
+        None => headline(&commit.counts),
+    }
+}
+
+fn commits_json(commits: &[Commit]) -> serde_json::Value {
+    let mut value = serde_json::to_value(commits).unwrap_or(serde_json::Value::Null);
+    if let Some(list) = value.as_array_mut() {
+        for (entry, commit) in list.iter_mut().zip(commits) {
+            if let Some(entry) = entry.as_object_mut() {
+                entry.insert("summary".to_owned(), commit_summary(commit).into());
+            }
+        }
+    }
+    value
+}
+
+/// One line per commit: when, which, who, what it changed, and its message.
+fn human_commits(log: &ReviewLog, commits: &[Commit], out: &mut dyn Write) -> io::Result<()> {
+    let recorded = log.reviews.iter().any(|r| r.recorded);
+    let why = if recorded {
+        String::new()
+    } else {
+        " (no review recorded yet: `alliance review` records one)".to_owned()
+    };
+    writeln!(
+        out,
+        "{}: {}{why}",
+        sanitize(&log.path),
+        plural(commits.len(), "commit")
+    )?;
+    for (i, commit) in commits.iter().enumerate() {
+        let id = commit.commit.get(..10).unwrap_or(&commit.commit);
+        let what = if i == 0 && log.truncated_at.is_some() {
+            format!("oldest version in this clone: {}", commit_summary(commit))
+        } else if i == 0 && commit.first.is_some() {
+            format!("first version: {}", commit_summary(commit))
+        } else {
+            commit_summary(commit)
+        };
+        let renamed = match i.checked_sub(1).map(|p| &commits[p]) {
+            Some(prev) if prev.path != commit.path => {
+                format!(" (renamed from {})", sanitize(&prev.path))
+            }
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "{}  {id}  {}  {}{renamed}  ({})",
+            commit.date.as_deref().unwrap_or("????-??-??"),
+            sanitize(&commit.author),
+            sanitize(&what),
+            sanitize(&commit.message)
+        )?;
+    }
+    shallow_note(log, out)
 }
 
 /// What changed at a review, in words.
@@ -86,6 +158,12 @@ fn human(log: &ReviewLog, out: &mut dyn Write) -> io::Result<()> {
             sanitize(&review.author),
             sanitize(&what)
         )?;
+        if let Some(note) = &review.note {
+            writeln!(out, "    note: {}", sanitize(note))?;
+        }
+        if !review.wins.is_empty() {
+            writeln!(out, "    wins: {}", sanitize(&review.wins.join("; ")))?;
+        }
     }
     if let Some(pending) = &log.since_last_review {
         writeln!(
@@ -95,6 +173,10 @@ fn human(log: &ReviewLog, out: &mut dyn Write) -> io::Result<()> {
             headline(&pending.counts)
         )?;
     }
+    shallow_note(log, out)
+}
+
+fn shallow_note(log: &ReviewLog, out: &mut dyn Write) -> io::Result<()> {
     if let Some(boundary) = &log.truncated_at {
         writeln!(
             out,

@@ -179,6 +179,9 @@ pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditErro
     if let Some(s) = reviews_entry(doc, root, inner, review)? {
         splices.push(s);
     }
+    if let Some(s) = celebrated(doc, review) {
+        splices.push(s);
+    }
     let edited = apply(text, splices);
     let check = Alliance::parse_text(&doc.path, edited.text.clone());
     let ok = check.fields().is_some_and(|f| {
@@ -248,6 +251,56 @@ pub fn set_item_review(doc: &Alliance, id: &str, next: Date) -> Result<Edited, E
         return Err(EditError::Verify(format!("the review date of item {id}")));
     }
     Ok(edited)
+}
+
+/// The splice that lists the review's wins, dated, at the end of the
+/// document's celebration section (`## Celebrate` and its aliases), when it
+/// has one: the designed alliance's sixth step. Wins already listed there
+/// for that day are not written twice.
+fn celebrated(doc: &Alliance, review: &Review) -> Option<Splice> {
+    let section = doc
+        .sections
+        .iter()
+        .find(|s| is_celebration(&s.heading.text))?;
+    let eol = doc.line_ending.as_str();
+    let body = section.span.slice(&doc.text);
+    let new: Vec<String> = review
+        .wins
+        .iter()
+        .map(|win| format!("- {}: {}", review.date, win.trim()))
+        .filter(|line| !body.lines().any(|l| l.trim_end() == line))
+        .collect();
+    if new.is_empty() {
+        return None;
+    }
+    // After the section's last written byte; a list item there is
+    // continued, anything else (a prompt, a paragraph) gets a blank line.
+    let end = section.span.start + body.trim_end().len();
+    let last_line = doc.text[..end].rsplit('\n').next().unwrap_or("");
+    let lead = if last_line.trim_start().starts_with("- ") {
+        eol.to_owned()
+    } else {
+        format!("{eol}{eol}")
+    };
+    let trail = if end == doc.text.len() { eol } else { "" };
+    Some(Splice {
+        span: Span::new(end, end),
+        text: format!("{lead}{}{trail}", new.join(eol)),
+        what: format!("## {}", section.heading.text),
+        old: None,
+        new: format!(
+            "listed {}",
+            new.iter()
+                .map(|l| l.trim_start_matches("- "))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    })
+}
+
+fn is_celebration(heading: &str) -> bool {
+    crate::document::vocabulary::CELEBRATION_HEADINGS
+        .contains(&crate::document::normalize_heading(heading).as_str())
 }
 
 fn same_entry(entry: &crate::document::ReviewEntry, review: &Review) -> bool {

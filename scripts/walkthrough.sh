@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The README's walk-through, "Adopting the agreement you already have":
+# builds a lab's repository with four years of history (a rename from .md to
+# .qmd included) in a temporary folder, then runs the commands the README
+# shows and prints what they print. Usage: scripts/walkthrough.sh [ALLIANCE_BINARY]
+set -euo pipefail
+A="${1:-$(cd "$(dirname "$0")/.." && pwd)/target/debug/alliance}"
+dir="$(mktemp -d)"
+trap 'rm -rf "$dir"' EXIT
+cd "$dir"
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1 ALLIANCE_TODAY=2026-11-22
+export GIT_AUTHOR_NAME="Ada Lovelace" GIT_AUTHOR_EMAIL=ada@example.com
+export GIT_COMMITTER_NAME="Ada Lovelace" GIT_COMMITTER_EMAIL=ada@example.com
+commit() { GIT_AUTHOR_DATE="$1" GIT_COMMITTER_DATE="$1" git commit -qam "$2"; }
+show() { printf '$ %s\n' "$*"; }
+agreement() {
+  cat <<EOF
+---
+title: "Lab working agreement"
+format: html
+---
+
+# Lab working agreement
+
+## Values
+
+- We assume good intent and ask before we judge.
+$1
+## Process
+
+- Code is reviewed by one other person before it merges.
+- Lab meeting is on Tuesdays$2
+EOF
+}
+git init -q
+agreement "" "." > working_agreement.md
+git add . && commit 2021-03-01T10:00:00Z "Working agreement, first draft"
+agreement "- Credit is shared generously.
+" "; we rotate who presents." > working_agreement.md
+commit 2023-09-14T10:00:00Z "Credit and rotating presenters"
+git mv working_agreement.md working_agreement.qmd
+commit 2025-01-20T10:00:00Z "Move to Quarto"
+
+show alliance adopt working_agreement.qmd --new-kind lab --merge --party '"Ada Lovelace <ada>"' --party '"Grace Hopper <grace>"'
+"$A" adopt working_agreement.qmd --new-kind lab --merge --party "Ada Lovelace <ada>" --party "Grace Hopper <grace>"
+show alliance check
+"$A" check
+show git add -A '&&' git commit -qm '"Adopt the agreement as a lab alliance"'
+git add -A && commit 2026-11-22T10:00:00Z "Adopt the agreement as a lab alliance"
+show alliance log
+"$A" log
+sed -i 's/- Code is reviewed by one other person before it merges./- Code is reviewed by one other person within two working days./; s/- Credit is shared generously./- Credit is shared generously.\n- We say when we are stuck, early./' working_agreement.qmd
+show '# ...edit two agreements, add one...'
+show alliance diff
+"$A" diff
+show alliance review --note '"Kept all; reviews within two days"' --win '"First paper out"'
+"$A" review --note "Kept all; reviews within two days" --win "First paper out"
+show git commit -qam '"November review"'
+commit 2026-11-22T11:00:00Z "November review"
+show alliance log
+"$A" log
