@@ -390,3 +390,20 @@ fn json_and_junit_printed_into_a_ci_log_hold_no_runner_command() {
         run.stdout
     );
 }
+
+#[test]
+fn log_commits_keep_a_commit_message_on_its_line() {
+    let (sb, _) = hostile_diff();
+    sb.git(
+        &["commit", "-qam", "Tweak \u{1b}[2J ##[error]too\n\nbody"],
+        "2026-07-01T10:00:00Z",
+    );
+    let run = sb.run(&["log", "x --><b>_ALLIANCE.md", "--commits"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("  (Tweak \\u{1b}[2J ##\\[error]too)\n"),
+        "{}",
+        run.stdout
+    );
+    assert_no_command_lines(&run.stdout);
+}
