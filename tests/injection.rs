@@ -407,3 +407,29 @@ fn log_commits_keep_a_commit_message_on_its_line() {
     );
     assert_no_command_lines(&run.stdout);
 }
+
+#[test]
+fn every_human_output_of_a_hostile_repository_is_inert() {
+    // One repository with a hostile kind, file name, document and commit,
+    // through every command that prints for people.
+    let (sb, _) = hostile_diff();
+    hostile_kind(&sb);
+    let name = "x --><b>_ALLIANCE.md";
+    let runs: [&[&str]; 9] = [
+        &["check"],
+        &["check", name],
+        &["due", "--today", "2027-06-01"],
+        &["list"],
+        &["kinds"],
+        &["diff", name],
+        &["log", name],
+        &["log", name, "--commits"],
+        &["schema", "squad"],
+    ];
+    for args in runs {
+        let run = sb.run(args);
+        assert!(run.code <= 2, "{args:?}: {}", run.stderr);
+        assert_no_command_lines(&run.stdout);
+        assert_no_command_lines(&run.stderr);
+    }
+}
