@@ -97,8 +97,10 @@ pub struct Kind {
     /// The template `new` renders, when the kind has one.
     pub template: Option<Template>,
     /// Each section's name and aliases, normalised once (see
-    /// [`normalize_heading`]): matching runs for every heading of every file.
-    section_keys: Vec<Vec<String>>,
+    /// [`normalize_heading`]), with the index of the section, sorted:
+    /// matching runs for every heading of every file, in a binary search
+    /// however many aliases a repository kind lists.
+    section_keys: Vec<(String, usize)>,
     validator: OnceLock<Result<Validator, SchemaCompileError>>,
 }
 
@@ -163,8 +165,9 @@ impl Kind {
     pub fn section_for(&self, heading: &str) -> Option<usize> {
         let heading = normalize_heading(heading);
         self.section_keys
-            .iter()
-            .position(|keys| keys.contains(&heading))
+            .binary_search_by(|(key, _)| key.as_str().cmp(&heading))
+            .ok()
+            .map(|at| self.section_keys[at].1)
     }
 
     /// Validate front matter (as JSON) against the kind's schema.
@@ -194,16 +197,19 @@ impl Kind {
         schema: serde_json::Value,
         template: Option<Template>,
     ) -> Kind {
-        let section_keys = def
+        let mut section_keys: Vec<(String, usize)> = def
             .sections
             .iter()
-            .map(|s| {
-                std::iter::once(&s.name)
-                    .chain(&s.aliases)
-                    .map(|n| normalize_heading(n))
-                    .collect()
+            .enumerate()
+            .flat_map(|(i, section)| {
+                std::iter::once(&section.name)
+                    .chain(&section.aliases)
+                    .map(move |name| (normalize_heading(name), i))
             })
             .collect();
+        // The first section to claim a name keeps it.
+        section_keys.sort();
+        section_keys.dedup_by(|later, first| later.0 == first.0);
         Kind {
             name: def.name,
             summary: def.summary,

@@ -53,14 +53,16 @@ fn cases() -> Vec<Case> {
         }
         front(&y)
     };
-    let hundred_thousand_headings: String =
-        (0..100_000).map(|i| format!("## Heading {i}\n")).collect();
-    let deep_lists: String = (0..5_000)
+    // Under the 1 MB document cap (README, "Limits").
+    let forty_thousand_headings: String =
+        (0..40_000).map(|i| format!("## Heading {i}\n")).collect();
+    let deep_lists: String = (0..700)
         .map(|i| format!("{}- level {i}\n", "  ".repeat(i)))
         .collect();
     let deep_quotes = format!("{}deep\n", "> ".repeat(50_000));
     let deep_brackets = format!("{}x{}\n", "[".repeat(100_000), "]".repeat(100_000));
-    let ten_mb_line = "y".repeat(10 * 1024 * 1024);
+    let long_line = "y".repeat(1_000_000);
+    let over_the_cap = "y".repeat(2 * 1024 * 1024);
     vec![
         case(
             "invalid UTF-8",
@@ -74,7 +76,7 @@ fn cases() -> Vec<Case> {
             "utf16.md",
             b"\xff\xfe-\0-\0-\0\n\0".to_vec(),
             1,
-            "error[A005]: this is a binary file",
+            "error[A005]: the file is UTF-16LE text; alliance reads UTF-8",
         ),
         case(
             "NUL bytes in text",
@@ -284,24 +286,31 @@ fn cases() -> Vec<Case> {
             "error[A001]",
         ),
         case(
-            "a 10 MB line",
+            "a 1 MB line",
             "long.md",
+            team_doc("", &TEAM_BODY.replace("We keep the lights on.", &long_line)),
+            0,
+            "no problems",
+        ),
+        case(
+            "a document over the 1 MB cap",
+            "huge.md",
             team_doc(
                 "",
-                &TEAM_BODY.replace("We keep the lights on.", &ten_mb_line),
+                &TEAM_BODY.replace("We keep the lights on.", &over_the_cap),
             ),
-            0,
-            "no problems",
+            2,
+            "the file is 2.0 MB; alliance reads documents up to 1 MB",
         ),
         case(
-            "100,000 headings",
+            "40,000 headings",
             "headings.md",
-            team_doc("", &format!("{TEAM_BODY}{hundred_thousand_headings}")),
+            team_doc("", &format!("{TEAM_BODY}{forty_thousand_headings}")),
             0,
             "no problems",
         ),
         case(
-            "5,000-deep nested lists",
+            "700-deep nested lists",
             "lists.md",
             team_doc("", &format!("{TEAM_BODY}{deep_lists}")),
             0,

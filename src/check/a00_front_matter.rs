@@ -10,10 +10,20 @@ use super::{Finding, Rule};
 /// closed, not YAML, not a mapping), if any. `kinds`, when given, are named
 /// in the help of a missing front matter. `due` and `review` use this too.
 pub fn unusable_front_matter(doc: &Alliance, kinds: Option<&Kinds>) -> Option<Finding> {
-    let kinds = kinds.map_or_else(|| "see `alliance kinds`".to_owned(), |k| one_of(&k.names()));
     let finding = match &doc.front {
+        FrontMatterBlock::Missing if doc.cr_only_line_endings() => {
+            let start = if doc.bom { 3 } else { 0 };
+            Finding::error(
+                Rule::NoFrontMatter,
+                "the file ends its lines with a lone CR (classic Mac OS line endings), so its front matter and sections cannot be read",
+            )
+            .help("convert the line endings to LF or CRLF (e.g. `tr '\\r' '\\n'`) and check again")
+            .at(doc, Span::new(start, start))
+        }
         FrontMatterBlock::Missing => {
             let start = if doc.bom { 3 } else { 0 };
+            // Built only here: most files have front matter.
+            let kinds = kinds.map_or_else(|| "see `alliance kinds`".to_owned(), |k| one_of(&k.names()));
             Finding::error(Rule::NoFrontMatter, "not an alliance: the file has no front matter")
                 .help(format!(
                     "`alliance adopt {} --kind team` adds it, or start the file with a `---` block naming `alliance:` ({kinds})",
@@ -84,7 +94,10 @@ pub(super) fn check<'k>(
         out.push(
             Finding::error(
                 Rule::UnknownKind,
-                format!("unknown kind `{}`", kind_name.value),
+                format!(
+                    "unknown kind `{}`",
+                    crate::document::clip(&kind_name.value, 80)
+                ),
             )
             .help(format!(
                 "use one of {}, or define it in the kinds folder named in .alliance.yaml",
@@ -106,9 +119,17 @@ fn schema(doc: &Alliance, kind: &Kind, root: &yaml::Node, out: &mut Vec<Finding>
             return;
         }
     };
+    // Many errors (a repository schema can fault every key of a big
+    // mapping) are located through one index, not a walk each.
+    let index = (errors.len() > 8).then(|| root.pointers());
     for error in errors {
-        let node = root.at_pointer(&error.pointer);
-        let key = root.key_at_pointer(&error.pointer);
+        let (key, node) = match index.as_ref().and_then(|i| i.get(&error.pointer)) {
+            Some(&(key, node)) => (key, node),
+            None => (
+                root.key_at_pointer(&error.pointer),
+                root.at_pointer(&error.pointer),
+            ),
+        };
         let path = pointer_to_path(&error.pointer);
         let finding = match error.problem {
             SchemaProblem::Missing(keys) => {

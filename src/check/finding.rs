@@ -88,8 +88,12 @@ impl Rule {
     }
 }
 
-/// Where a finding points: a line and column, with the line's text so a
-/// renderer can draw it without the file.
+/// Where a finding points: a line and column, with a bounded excerpt of the
+/// line so a renderer can draw it without the file.
+///
+/// The excerpt is at most [`EXCERPT_BYTES`] of the line around the span:
+/// twenty thousand findings on one 260 KB line keep twenty thousand short
+/// excerpts, not twenty thousand copies of the line.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Location {
     /// 1-based line.
@@ -100,13 +104,23 @@ pub struct Location {
     pub end_line: usize,
     /// 1-based column (exclusive) where the span ends on `end_line`.
     pub end_column: usize,
-    /// The text of `line`, without its line ending.
+    /// The text of `line` around the span, without its line ending.
     #[serde(skip)]
-    pub source_line: String,
-    /// The bytes of `source_line` to underline.
+    pub excerpt: String,
+    /// Whether the line goes on before the excerpt.
+    #[serde(skip)]
+    pub cut_before: bool,
+    /// Whether the line goes on after the excerpt.
+    #[serde(skip)]
+    pub cut_after: bool,
+    /// The bytes of `excerpt` to underline.
     #[serde(skip)]
     pub underline: Range<usize>,
 }
+
+/// Lines longer than this many characters are cut to an excerpt of about
+/// this many bytes around the span.
+pub const EXCERPT_BYTES: usize = 400;
 
 impl Location {
     /// Locate `span` in `doc`.
@@ -119,27 +133,43 @@ impl Location {
         let (line, column) = lines.line_col(text, span.start);
         let (end_line, end_column) = lines.line_col(text, span.end);
         let line_span = lines.line_span(text, line);
-        let source_line = line_span.slice(text).to_owned();
-        let from = span
-            .start
-            .saturating_sub(line_span.start)
-            .min(source_line.len());
+        let line_len = line_span.end - line_span.start;
+        let from = span.start.saturating_sub(line_span.start).min(line_len);
         let to = if end_line == line {
-            span.end
-                .saturating_sub(line_span.start)
-                .min(source_line.len())
+            span.end.saturating_sub(line_span.start).min(line_len)
         } else {
-            source_line.len()
+            line_len
         };
+        // The window: a quarter before the span, the rest after it.
+        let source_line = line_span.slice(text);
+        let (start, end) = if lines.chars_in(text, line_span) > EXCERPT_BYTES {
+            let start = floor_char(source_line, from.saturating_sub(EXCERPT_BYTES / 4));
+            let end = floor_char(source_line, (start + EXCERPT_BYTES).min(line_len));
+            (start, end)
+        } else {
+            (0, line_len)
+        };
+        let excerpt = source_line.get(start..end).unwrap_or("").to_owned();
+        let from = from.saturating_sub(start).min(excerpt.len());
+        let to = to.saturating_sub(start).min(excerpt.len()).max(from);
         Location {
             line,
             column,
             end_line,
             end_column,
-            underline: from..to.max(from),
-            source_line,
+            cut_before: start > 0,
+            cut_after: end < line_len,
+            underline: from..to,
+            excerpt,
         }
     }
+}
+
+fn floor_char(text: &str, mut at: usize) -> usize {
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// One thing found in one file.

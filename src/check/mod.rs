@@ -23,6 +23,13 @@ pub fn unreadable(file: &Unreadable) -> Finding {
     match file.reason {
         NotText::Binary => Finding::error(Rule::NotText, "this is a binary file, not Markdown")
             .help("name only Markdown files, or exclude this one in .alliance.yaml"),
+        NotText::OtherUnicode { encoding } => Finding::error(
+            Rule::NotText,
+            format!("the file is {encoding} text; alliance reads UTF-8"),
+        )
+        .help(format!(
+            "save the file as UTF-8 (e.g. `iconv -f {encoding} -t UTF-8`)"
+        )),
         NotText::InvalidUtf8 { at } => Finding::error(
             Rule::NotText,
             format!("the file is not UTF-8: byte {at} is not valid UTF-8"),

@@ -25,7 +25,8 @@ pub fn parse_date(text: &str) -> Result<Date, DateError> {
             }
         });
     if !shape_ok {
-        return Err(DateError::Shape(text.to_owned()));
+        // The text is quoted in a one-line message: a long one is clipped.
+        return Err(DateError::Shape(super::clip(text, 40).into_owned()));
     }
     Date::from_str(text).map_err(|_| DateError::NoSuchDay(text.to_owned()))
 }
@@ -78,7 +79,7 @@ impl FromStr for Cadence {
     type Err = CadenceError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let err = || CadenceError(text.to_owned());
+        let err = || CadenceError(super::clip(text, 40).into_owned());
         let lower = text.trim().to_lowercase();
         let lower = lower.strip_prefix("every ").unwrap_or(&lower).trim();
         let word = |count, unit| Ok(Cadence { count, unit });

@@ -51,6 +51,19 @@ pub struct Item {
     pub checked: Option<bool>,
 }
 
+impl Item {
+    /// An empty item, holding an item's place until it ends.
+    fn placeholder() -> Item {
+        Item {
+            text: String::new(),
+            span: Span::default(),
+            depth: 0,
+            fields: Vec::new(),
+            checked: None,
+        }
+    }
+}
+
 /// An inline field, `[owner:: @ada]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
@@ -99,6 +112,9 @@ const HTML_CONTAINERS: &[&str] = &[
 ];
 
 struct ItemBuilder {
+    /// Where the item goes in its section's list: items are listed in the
+    /// order they start, and a nested item ends before its parent.
+    slot: Option<usize>,
     start: usize,
     end: usize,
     depth: usize,
@@ -165,14 +181,21 @@ impl Walker {
                     parent.nested.push(span);
                 }
             }
-            Event::Start(Tag::Item) => self.items.push(ItemBuilder {
-                start: span.start,
-                end: span.end,
-                depth: self.items.len(),
-                text: String::new(),
-                nested: Vec::new(),
-                checked: None,
-            }),
+            Event::Start(Tag::Item) => {
+                let slot = self.sections.last_mut().map(|section| {
+                    section.items.push(Item::placeholder());
+                    section.items.len() - 1
+                });
+                self.items.push(ItemBuilder {
+                    slot,
+                    start: span.start,
+                    end: span.end,
+                    depth: self.items.len(),
+                    text: String::new(),
+                    nested: Vec::new(),
+                    checked: None,
+                });
+            }
             Event::End(TagEnd::Item) => self.end_item(text),
             Event::TaskListMarker(checked) => {
                 if let Some(item) = self.items.last_mut() {
@@ -228,7 +251,7 @@ impl Walker {
             return;
         }
         for (open, name) in html_tags(html) {
-            if HTML_CONTAINERS.contains(&name.as_str()) {
+            if HTML_CONTAINERS.iter().any(|c| c.eq_ignore_ascii_case(name)) {
                 if open {
                     self.html_depth += 1;
                 } else {
@@ -249,7 +272,7 @@ impl Walker {
             return;
         };
         let heading = Heading {
-            text: collapse_whitespace(&raw),
+            text: collapse_whitespace(raw),
             level: level as u8,
             span,
         };
@@ -289,25 +312,22 @@ impl Walker {
             .flat_map(|piece| inline_fields(text, piece))
             .collect();
         let built = Item {
-            text: collapse_whitespace(&strip_fields(&item.text)),
+            text: collapse_whitespace(strip_fields(item.text)),
             span,
             depth: item.depth,
             fields,
             checked: item.checked,
         };
-        if let Some(section) = self.sections.last_mut() {
-            // Nested items end before their parent: keep source order.
-            let at = section
-                .items
-                .iter()
-                .rposition(|i| i.span.start < built.span.start)
-                .map_or(0, |i| i + 1);
-            section.items.insert(at, built);
+        let place = item
+            .slot
+            .and_then(|slot| self.sections.last_mut()?.items.get_mut(slot));
+        if let Some(place) = place {
+            *place = built;
         }
     }
 
     fn end_quote(&mut self, quote: QuoteBuilder, end: usize) {
-        let text = collapse_whitespace(&quote.text);
+        let text = collapse_whitespace(quote.text);
         let is_prompt = text
             .strip_prefix("Ask:")
             .or_else(|| text.strip_prefix("Ask :"))
@@ -323,6 +343,13 @@ impl Walker {
     }
 
     fn finish(mut self, end: usize) -> Body {
+        if !self.items.is_empty() {
+            // Items that never ended (the parser balances its events, so
+            // this is only a guard): drop the places they held.
+            for section in &mut self.sections {
+                section.items.retain(|i| i.span != Span::default());
+            }
+        }
         if let Some(last) = self.sections.last_mut() {
             last.span.end = end;
         }
@@ -350,30 +377,45 @@ fn own_pieces(span: Span, nested: &[Span]) -> Vec<Span> {
 }
 
 /// The inline fields `[key:: value]` in the `span` of `text`.
+///
+/// One pass over the text: a `[` whose key is not followed by `::` is
+/// dropped at the first character that cannot be in a key (so every byte is
+/// read by at most one key scan), and the `]` that closes a run of `[` and
+/// the last line break before it are found once for the whole run.
 pub fn inline_fields(text: &str, span: Span) -> Vec<Field> {
     let source = span.slice(text);
+    let bytes = source.as_bytes();
     let mut fields = Vec::new();
-    let mut rest = 0;
-    while let Some(open) = source[rest..].find('[') {
-        let open = rest + open;
-        rest = open + 1;
-        let Some(close) = source[open..].find(']') else {
-            break;
+    // The `]` after the current `[` and the last `\n` before it.
+    let mut closing: Option<(usize, Option<usize>)> = None;
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'[', &bytes[at..]) {
+        let open = at + found;
+        at = open + 1;
+        let (close, newline) = match closing {
+            Some((close, newline)) if close > open => (close, newline),
+            _ => {
+                let Some(close) = memchr::memchr(b']', &bytes[open..]).map(|i| open + i) else {
+                    break;
+                };
+                let newline = memchr::memrchr(b'\n', &bytes[open..close]).map(|i| open + i);
+                closing = Some((close, newline));
+                (close, newline)
+            }
         };
-        let close = open + close;
-        let inner = &source[open + 1..close];
-        let Some((key, value)) = inner.split_once("::") else {
-            continue;
-        };
-        let key_ok = !key.is_empty()
-            && key.chars().next().is_some_and(|c| c.is_alphabetic())
-            && key
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
-        if !key_ok || value.contains('\n') {
+        let key_start = open + 1;
+        let key_end = key_start
+            + source[key_start..close]
+                .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+                .unwrap_or(close - key_start);
+        let key = &source[key_start..key_end];
+        let key_ok = key.chars().next().is_some_and(char::is_alphabetic)
+            && source[key_end..close].starts_with("::");
+        let value_start = key_end + 2;
+        if !key_ok || newline.is_some_and(|n| n >= value_start) {
             continue;
         }
-        let value_start = open + 1 + key.len() + 2;
+        let value = &source[value_start..close];
         let lead = value.len() - value.trim_start().len();
         let trimmed = value.trim();
         let abs = |i: usize| span.start + i;
@@ -386,16 +428,16 @@ pub fn inline_fields(text: &str, span: Span) -> Vec<Field> {
                 abs(value_start + lead + trimmed.len()),
             ),
         });
-        rest = close + 1;
+        at = close + 1;
     }
     fields
 }
 
 /// `text` without its inline fields.
-fn strip_fields(text: &str) -> String {
-    let fields = inline_fields(text, Span::new(0, text.len()));
+fn strip_fields(text: String) -> String {
+    let fields = inline_fields(&text, Span::new(0, text.len()));
     if fields.is_empty() {
-        return text.to_owned();
+        return text;
     }
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
@@ -407,7 +449,22 @@ fn strip_fields(text: &str) -> String {
     out
 }
 
-fn collapse_whitespace(text: &str) -> String {
+/// `text` with runs of whitespace made one space and the ends trimmed;
+/// text that is already so is returned as it is.
+fn collapse_whitespace(text: String) -> String {
+    let bytes = text.as_bytes();
+    // Clean: ASCII (other whitespace is not), no control character (tab,
+    // line break), no space at either end or after another space.
+    let mut bad = false;
+    let mut after_space = true;
+    for &b in bytes {
+        let space = b == b' ';
+        bad |= !(b' '..0x80).contains(&b) | (space & after_space);
+        after_space = space;
+    }
+    if !bad && !after_space {
+        return text;
+    }
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {
@@ -418,26 +475,40 @@ fn collapse_whitespace(text: &str) -> String {
     out
 }
 
-/// The tags in a piece of HTML: (is an opening tag, lower-case name).
-fn html_tags(html: &str) -> Vec<(bool, String)> {
+/// The tags in a piece of HTML: (is an opening tag, name as written).
+///
+/// The `>` that ends a tag is found once for each run of `<` before it, so
+/// a line of ten thousand `<` is read once, not once per `<`.
+fn html_tags(html: &str) -> Vec<(bool, &str)> {
+    let bytes = html.as_bytes();
     let mut tags = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find('<') {
-        rest = &rest[i + 1..];
-        let (open, after) = match rest.strip_prefix('/') {
-            Some(after) => (false, after),
-            None => (true, rest),
+    let mut tag_end: Option<usize> = None;
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
+        let lt = at + found;
+        at = lt + 1;
+        let (open, name_start) = match bytes.get(at) {
+            Some(b'/') => (false, at + 1),
+            _ => (true, at),
         };
-        let name: String = after
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if name.is_empty() {
+        let name_len = bytes[name_start.min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 {
             continue;
         }
-        let tag_end = after.find('>').unwrap_or(after.len());
-        let self_closing = after[..tag_end].ends_with('/');
+        let name = &html[name_start..name_start + name_len];
+        let end = match tag_end {
+            Some(end) if end > name_start => end,
+            _ => {
+                let end = memchr::memchr(b'>', &bytes[name_start..])
+                    .map_or(bytes.len(), |i| name_start + i);
+                tag_end = Some(end);
+                end
+            }
+        };
+        let self_closing = end > name_start && bytes[end - 1] == b'/';
         if !self_closing {
             tags.push((open, name));
         }
@@ -511,6 +582,84 @@ mod tests {
         let fields = inline_fields(text, Span::new(0, text.len()));
         let keys: Vec<_> = fields.iter().map(|f| f.key.as_str()).collect();
         assert_eq!(keys, ["id", "k"]);
-        assert_eq!(strip_fields("keep [id:: x] this"), "keep  this");
+        assert_eq!(strip_fields("keep [id:: x] this".into()), "keep  this");
+    }
+
+    /// The scan as first written (restarting at every `[`), to hold the
+    /// one-pass scan to the same answers.
+    fn reference_fields(source: &str) -> Vec<(usize, usize, String, String)> {
+        let mut out = Vec::new();
+        let mut rest = 0;
+        while let Some(open) = source[rest..].find('[') {
+            let open = rest + open;
+            rest = open + 1;
+            let Some(close) = source[open..].find(']') else {
+                break;
+            };
+            let close = open + close;
+            let Some((key, value)) = source[open + 1..close].split_once("::") else {
+                continue;
+            };
+            let key_ok = key.chars().next().is_some_and(|c| c.is_alphabetic())
+                && key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+            if !key_ok || value.contains('\n') {
+                continue;
+            }
+            out.push((open, close + 1, key.to_owned(), value.trim().to_owned()));
+            rest = close + 1;
+        }
+        out
+    }
+
+    #[test]
+    fn one_pass_field_scan_agrees_with_the_reference() {
+        let alphabet = ['[', ']', ':', ':', 'a', 'é', ' ', '\n', '-', 'k', '1'];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let len = (seed % 24) as usize;
+            let mut text = String::new();
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            let got: Vec<_> = inline_fields(&text, Span::new(0, text.len()))
+                .into_iter()
+                .map(|f| (f.span.start, f.span.end, f.key, f.value))
+                .collect();
+            assert_eq!(got, reference_fields(&text), "{text:?}");
+            seed = seed.wrapping_add(0x9e37_79b9);
+        }
+    }
+
+    #[test]
+    fn html_tags_are_named_once_each() {
+        assert_eq!(
+            html_tags("<div a=1><br/></DIV><<x"),
+            [(true, "div"), (false, "DIV"), (true, "x")]
+        );
+    }
+
+    #[test]
+    fn collapsing_whitespace_agrees_with_splitting_on_it() {
+        let alphabet = [
+            "a", " ", "  ", "\t", "\n", "é", "\u{a0}", "\u{b}", "\u{1}", "b",
+        ];
+        let mut seed: u64 = 0x0bad_cafe_f00d_d00d;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 10) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_whitespace(text.clone()), want, "{text:?}");
+            seed = seed.wrapping_add(0x9e37_79b9);
+        }
     }
 }

@@ -20,6 +20,13 @@ pub use front_matter::{DateField, FrontMatter, Party, ReviewEntry, ReviewPlan, S
 pub use markdown::{Field, Heading, Item, Prompt, Section, inline_fields};
 pub use vocabulary::{normalize_heading, owners};
 
+/// The largest document `alliance` parses, in bytes. Parsing costs up to
+/// about 175 times a document's size in memory for the worst Markdown
+/// shapes (pulldown-cmark keeps a node per line of a paragraph), so this cap
+/// keeps one document within a budget of 256 MB; YAML is held to
+/// [`yaml::MAX_NODES`] as well. Real agreements are under 50 KB.
+pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
+
 /// A byte range in a file's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
 pub struct Span {
@@ -44,29 +51,62 @@ impl Span {
     }
 }
 
-/// Byte offsets of line starts, to turn a byte into a line and column.
+/// `text` cut to at most `max` characters, with `…` where it was cut, for
+/// quoting a value from a file in a one-line message.
+pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((end, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..end])),
+    }
+}
+
+/// Byte offsets of line starts, to turn a byte into a line and column, and
+/// a (line, character column) position back into a byte.
+///
+/// Built once per text with `memchr`. Columns count characters; for ASCII
+/// text a character is a byte, and for other text a table of character
+/// counts every [`CHECKPOINT`] bytes keeps each look-up constant-time, so
+/// locating every node on a 1 MB line costs the same as on a short one.
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Characters before each multiple of [`CHECKPOINT`] bytes; empty when
+    /// the text is ASCII.
+    chars_at: Vec<usize>,
 }
+
+/// Bytes between two entries of the character-count table.
+const CHECKPOINT: usize = 64;
 
 impl LineIndex {
     /// Index the lines of `text` (LF or CRLF).
     pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr_newlines(text).map(|i| i + 1));
-        LineIndex { starts }
+        let bytes = text.as_bytes();
+        let mut starts = Vec::with_capacity(bytes.len() / 40 + 1);
+        starts.push(0);
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        let chars_at = if bytes.is_ascii() {
+            Vec::new()
+        } else {
+            let mut table = Vec::with_capacity(bytes.len() / CHECKPOINT + 1);
+            let mut count = 0;
+            for block in bytes.chunks(CHECKPOINT) {
+                table.push(count);
+                count += block.iter().filter(|&&b| !is_continuation(b)).count();
+            }
+            table.push(count);
+            table
+        };
+        LineIndex { starts, chars_at }
     }
 
-    /// The 1-based line and 1-based column (in characters) of byte `at`.
+    /// The 1-based line and 1-based column (in characters) of byte `at` of
+    /// `text` (the text this index was built from).
     pub fn line_col(&self, text: &str, at: usize) -> (usize, usize) {
         let at = at.min(text.len());
         let line = self.starts.partition_point(|&s| s <= at).max(1);
         let start = self.starts[line - 1];
-        let col = text
-            .get(start..at)
-            .map(|s| s.chars().count())
-            .unwrap_or_else(|| at - start);
+        let col = self.chars_before(text, at) - self.chars_before(text, start);
         (line, col + 1)
     }
 
@@ -84,33 +124,74 @@ impl LineIndex {
         Span::new(start, end)
     }
 
+    /// How many characters the `span` of `text` holds.
+    pub fn chars_in(&self, text: &str, span: Span) -> usize {
+        let end = span.end.min(text.len());
+        let start = span.start.min(end);
+        self.chars_before(text, end) - self.chars_before(text, start)
+    }
+
+    /// The 1-based line that byte `at` is on.
+    pub fn line_of(&self, at: usize) -> usize {
+        self.starts.partition_point(|&s| s <= at).max(1)
+    }
+
     fn line_count(&self) -> usize {
         self.starts.len()
     }
-}
 
-impl LineIndex {
-    /// The byte of the whole file at a 1-based `line` and 0-based character
-    /// column `col` of `text` (the text this index was built from), which
-    /// starts at byte `base` of the file. YAML markers count this way.
-    pub fn byte_at_in(&self, text: &str, line: usize, col: usize, base: usize) -> usize {
+    /// How many characters of `text` come before byte `at`.
+    fn chars_before(&self, text: &str, at: usize) -> usize {
+        if self.chars_at.is_empty() {
+            return at;
+        }
+        let block = at / CHECKPOINT;
+        let from = block * CHECKPOINT;
+        let counted = self.chars_at.get(block).copied().unwrap_or(0);
+        let rest = text.as_bytes().get(from..at).unwrap_or(&[]);
+        counted + rest.iter().filter(|&&b| !is_continuation(b)).count()
+    }
+
+    /// The byte `chars` characters after byte `from` of `text`, or the end
+    /// of the text.
+    fn advance_chars(&self, text: &str, from: usize, chars: usize) -> usize {
+        if self.chars_at.is_empty() {
+            return from.saturating_add(chars).min(text.len());
+        }
+        let target = self.chars_before(text, from) + chars;
+        // The last checkpoint at or before the target character, then at
+        // most one block of bytes.
+        let block = self
+            .chars_at
+            .partition_point(|&c| c <= target)
+            .saturating_sub(1);
+        let mut at = (block * CHECKPOINT).max(from);
+        let mut count = self.chars_before(text, at);
+        let bytes = text.as_bytes();
+        while at < bytes.len() {
+            if !is_continuation(bytes[at]) {
+                if count == target {
+                    return at;
+                }
+                count += 1;
+            }
+            at += 1;
+        }
+        text.len()
+    }
+
+    /// The byte of `text` (the text this index was built from) at a
+    /// 1-based `line` and 0-based character column `col`, as YAML markers
+    /// count. A column past the line's end runs on into the next lines, and
+    /// everything is clamped to the text.
+    pub fn byte_at(&self, text: &str, line: usize, col: usize) -> usize {
         let line = line.clamp(1, self.line_count());
-        let start = self.starts[line - 1];
-        let rest = text.get(start..).unwrap_or("");
-        let offset = rest
-            .char_indices()
-            .nth(col)
-            .map(|(i, _)| i)
-            .unwrap_or(rest.len());
-        base + start + offset
+        self.advance_chars(text, self.starts[line - 1], col)
     }
 }
 
-fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(|(i, _)| i)
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
 }
 
 /// How the file ends its lines.
@@ -183,6 +264,12 @@ pub enum FrontMatterBlock {
 pub enum NotText {
     /// The bytes hold NUL characters: a binary file.
     Binary,
+    /// The bytes are text in another Unicode encoding (UTF-16 or UTF-32),
+    /// known by its byte order mark or its pattern of NUL bytes.
+    OtherUnicode {
+        /// `UTF-16LE`, `UTF-16BE`, `UTF-32LE` or `UTF-32BE`.
+        encoding: &'static str,
+    },
     /// The bytes are not UTF-8; `at` is the first bad byte.
     InvalidUtf8 {
         /// Offset of the first byte that is not UTF-8.
@@ -231,6 +318,9 @@ impl Alliance {
             reason,
         };
         let probe = &bytes[..bytes.len().min(8192)];
+        if let Some(encoding) = other_unicode(probe) {
+            return Err(unreadable(NotText::OtherUnicode { encoding }));
+        }
         if probe.contains(&0) {
             return Err(unreadable(NotText::Binary));
         }
@@ -251,7 +341,7 @@ impl Alliance {
         let bom = text.starts_with('\u{feff}');
         let line_ending = LineEnding::detect(&text);
         let start = if bom { '\u{feff}'.len_utf8() } else { 0 };
-        let (front, body_start) = read_front_matter(&text, start);
+        let (front, body_start) = read_front_matter(&text, &lines, start);
         let body = markdown::parse_body(&text, body_start);
         Alliance {
             path: path.to_path_buf(),
@@ -287,6 +377,17 @@ impl Alliance {
         self.fields().is_some_and(|f| f.kind.is_some())
     }
 
+    /// Whether the file ends its lines with a lone carriage return (classic
+    /// Mac OS), which Markdown and YAML read as one long line here: its
+    /// first line break is a CR not followed by LF.
+    pub fn cr_only_line_endings(&self) -> bool {
+        let bytes = self.text.as_bytes();
+        match memchr::memchr2(b'\r', b'\n', bytes) {
+            Some(i) => bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'),
+            None => false,
+        }
+    }
+
     /// The 1-based line and column of byte `at`.
     pub fn line_col(&self, at: usize) -> (usize, usize) {
         self.lines.line_col(&self.text, at)
@@ -307,9 +408,41 @@ impl Alliance {
     }
 }
 
+/// The encoding of text in UTF-16 or UTF-32: by its byte order mark, or,
+/// without one, by ASCII characters that each come with NUL bytes on the
+/// same side.
+fn other_unicode(probe: &[u8]) -> Option<&'static str> {
+    const MARKS: [(&[u8], &str); 4] = [
+        (&[0xFF, 0xFE, 0, 0], "UTF-32LE"),
+        (&[0, 0, 0xFE, 0xFF], "UTF-32BE"),
+        (&[0xFF, 0xFE], "UTF-16LE"),
+        (&[0xFE, 0xFF], "UTF-16BE"),
+    ];
+    if let Some((_, name)) = MARKS.iter().find(|(mark, _)| probe.starts_with(mark)) {
+        return Some(name);
+    }
+    let units = &probe[..probe.len() - probe.len() % 4];
+    if units.len() < 4 {
+        return None;
+    }
+    let all = |f: &dyn Fn(&[u8]) -> bool| units.chunks(4).all(f);
+    let ascii = |b: u8| b != 0 && b.is_ascii();
+    if all(&|u| ascii(u[0]) && u[1..] == [0, 0, 0]) {
+        Some("UTF-32LE")
+    } else if all(&|u| u[..3] == [0, 0, 0] && ascii(u[3])) {
+        Some("UTF-32BE")
+    } else if all(&|u| ascii(u[0]) && u[1] == 0 && ascii(u[2]) && u[3] == 0) {
+        Some("UTF-16LE")
+    } else if all(&|u| u[0] == 0 && ascii(u[1]) && u[2] == 0 && ascii(u[3])) {
+        Some("UTF-16BE")
+    } else {
+        None
+    }
+}
+
 /// Find the front matter block at `start` (just after any BOM) and return it
 /// with the byte where the body starts.
-fn read_front_matter(text: &str, start: usize) -> (FrontMatterBlock, usize) {
+fn read_front_matter(text: &str, lines: &LineIndex, start: usize) -> (FrontMatterBlock, usize) {
     let rest = &text[start..];
     let Some(first_len) = fence_line_len(rest, &["---"]) else {
         return (FrontMatterBlock::Missing, start);
@@ -323,13 +456,7 @@ fn read_front_matter(text: &str, start: usize) -> (FrontMatterBlock, usize) {
             let inner = Span::new(inner_start, at);
             let block = Span::new(start, at + len);
             let body_start = at + len;
-            let yaml_text = inner.slice(text);
-            let yaml_lines = LineIndex::new(yaml_text);
-            let located = YamlLines {
-                text: yaml_text,
-                index: &yaml_lines,
-            };
-            let front = match located.parse(inner.start) {
+            let front = match parse_front_yaml(text, lines, inner) {
                 Err(error) => FrontMatterBlock::Invalid { block, error },
                 Ok(root) if matches!(root.value, yaml::Value::Map(_)) => {
                     let fields = Box::new(FrontMatter::read(&root));
@@ -344,7 +471,7 @@ fn read_front_matter(text: &str, start: usize) -> (FrontMatterBlock, usize) {
             };
             return (front, body_start);
         }
-        at = match line_rest.find('\n') {
+        at = match memchr::memchr(b'\n', line_rest.as_bytes()) {
             Some(i) => at + i + 1,
             None => text.len(),
         };
@@ -352,25 +479,26 @@ fn read_front_matter(text: &str, start: usize) -> (FrontMatterBlock, usize) {
     (FrontMatterBlock::Unclosed { open }, start)
 }
 
-/// The YAML text of the front matter with its own line index, so YAML
-/// markers (line, character column) become bytes of the whole file.
-struct YamlLines<'a> {
-    text: &'a str,
-    index: &'a LineIndex,
-}
-
-impl YamlLines<'_> {
-    fn parse(&self, base: usize) -> Result<yaml::Node, yaml::YamlError> {
-        yaml::parse_located(self.text, &|line, col| {
-            self.index.byte_at_in(self.text, line, col, base)
-        })
-    }
+/// Parse the YAML between the fences. The block starts at a line start,
+/// so YAML line `n` is line `n` after the opening fence in the whole file's
+/// index: markers become bytes of the file without a second index.
+fn parse_front_yaml(
+    text: &str,
+    lines: &LineIndex,
+    inner: Span,
+) -> Result<yaml::Node, yaml::YamlError> {
+    let first_line = lines.line_of(inner.start);
+    yaml::parse_located(inner.slice(text), &|line, col| {
+        lines
+            .byte_at(text, first_line + line.saturating_sub(1), col)
+            .clamp(inner.start, inner.end)
+    })
 }
 
 /// If `text` starts with a line that is exactly one of `fences` (trailing
 /// spaces allowed), the length of that line including its line ending.
 fn fence_line_len(text: &str, fences: &[&str]) -> Option<usize> {
-    let line_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
+    let line_end = memchr::memchr(b'\n', text.as_bytes()).map_or(text.len(), |i| i + 1);
     let line = text[..line_end].trim_end_matches(['\n', '\r']);
     let trimmed = line.trim_end_matches([' ', '\t']);
     fences.contains(&trimmed).then_some(line_end)
@@ -421,5 +549,33 @@ mod tests {
             parse("---\na: [\n---\n").front,
             FrontMatterBlock::Invalid { .. }
         ));
+    }
+
+    #[test]
+    fn positions_agree_with_counting_characters() {
+        let alphabet = ['a', 'é', '\n', '€', ' ', '\r', '😀'];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for round in 0..300 {
+            let len = 1 + round % 200;
+            let mut text = String::new();
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            let index = LineIndex::new(&text);
+            for (at, _) in text.char_indices() {
+                let line = text[..at].matches('\n').count() + 1;
+                let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                let col = text[start..at].chars().count();
+                assert_eq!(index.line_col(&text, at), (line, col + 1), "{text:?} {at}");
+                assert_eq!(index.byte_at(&text, line, col), at, "{text:?} {at}");
+            }
+            assert_eq!(
+                index.byte_at(&text, 1, text.chars().count() + 5),
+                text.len()
+            );
+        }
     }
 }

@@ -20,6 +20,13 @@ const ALIAS_LIMIT: usize = 10_000;
 /// Real front matter is three or four levels deep.
 const MAX_DEPTH: usize = 64;
 
+/// How many nodes (scalars, lists, mappings, aliases) one YAML text may
+/// hold. A node costs about a kilobyte once loaded, converted and turned
+/// into JSON for the schema check, so this keeps the YAML of one document
+/// within about 50 MB of the memory budget (see README, "Limits"). Real
+/// front matter holds a few dozen nodes.
+pub const MAX_NODES: usize = 50_000;
+
 /// One YAML node with the byte span of its text in the whole file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -164,6 +171,35 @@ impl Node {
         node
     }
 
+    /// Every node by its JSON pointer (`/parties/0/name`, escaped as
+    /// JSON Schema validators write it), with its key node when it is a
+    /// mapping's value: one walk answers [`Node::at_pointer`] and
+    /// [`Node::key_at_pointer`] for any number of pointers. Where a
+    /// mapping has two keys with the same text, the first is kept, as
+    /// `at_pointer` finds it.
+    pub fn pointers(&self) -> std::collections::HashMap<String, (Option<&Node>, &Node)> {
+        let mut index = std::collections::HashMap::new();
+        let mut stack = vec![(String::new(), None, self)];
+        while let Some((pointer, key, node)) = stack.pop() {
+            match &node.value {
+                Value::Map(entries) => {
+                    for (k, v) in entries.iter().rev() {
+                        let token = k.key_text().replace('~', "~0").replace('/', "~1");
+                        stack.push((format!("{pointer}/{token}"), Some(k), v));
+                    }
+                }
+                Value::Seq(items) => {
+                    for (i, item) in items.iter().enumerate().rev() {
+                        stack.push((format!("{pointer}/{i}"), None, item));
+                    }
+                }
+                _ => {}
+            }
+            index.entry(pointer).or_insert((key, node));
+        }
+        index
+    }
+
     /// The key node of the last step of a pointer, when that step is a
     /// mapping key: diagnostics about a key point at the key, not its value.
     pub fn key_at_pointer(&self, pointer: &str) -> Option<&Node> {
@@ -183,7 +219,7 @@ impl Node {
 /// definition): spans are bytes of `text`.
 pub fn parse_str(text: &str) -> Result<Node, YamlError> {
     let lines = super::LineIndex::new(text);
-    parse_located(text, &|line, col| lines.byte_at_in(text, line, col, 0))
+    parse_located(text, &|line, col| lines.byte_at(text, line, col))
 }
 
 /// Parse the YAML text `yaml`. `locate` turns a parser position (1-based
@@ -194,20 +230,51 @@ pub fn parse_located(
     locate: &dyn Fn(usize, usize) -> usize,
 ) -> Result<Node, YamlError> {
     let locate = |m: &saphyr::Marker| locate(m.line(), m.col());
-    let mut parser = saphyr_parser::Parser::new_from_str(yaml);
+    let fail = |message: String, at: &saphyr::Marker| {
+        let at = locate(at);
+        Err(YamlError {
+            message,
+            span: Span::new(at, at),
+        })
+    };
     let mut loader = saphyr::YamlLoader::<MarkedYaml>::default();
     loader.alias_limit(ALIAS_LIMIT);
-    let scan = parser.load(&mut loader, true);
-    let error = match scan {
-        Err(e) => Some(e),
-        Ok(()) => loader.error().cloned(),
-    };
-    if let Some(e) = error {
-        let at = locate(e.marker());
-        return Err(YamlError {
-            message: e.info().to_owned(),
-            span: Span::new(at, at),
-        });
+    // The parser's events are counted before the loader builds a tree
+    // from them, so a text over the limits is refused before it costs
+    // memory (and a tree too deep to drop is never built).
+    let (mut nodes, mut depth) = (0usize, 0usize);
+    for event in saphyr_parser::Parser::new_from_str(yaml) {
+        let (event, span) = match event {
+            Ok(pair) => pair,
+            Err(e) => return fail(e.info().to_owned(), e.marker()),
+        };
+        match &event {
+            saphyr_parser::Event::SequenceStart(..) | saphyr_parser::Event::MappingStart(..) => {
+                nodes += 1;
+                depth += 1;
+            }
+            saphyr_parser::Event::SequenceEnd | saphyr_parser::Event::MappingEnd => {
+                depth = depth.saturating_sub(1);
+            }
+            saphyr_parser::Event::Scalar(..) | saphyr_parser::Event::Alias(..) => nodes += 1,
+            _ => {}
+        }
+        if depth > MAX_DEPTH {
+            return fail(
+                format!("nested more than {MAX_DEPTH} levels deep"),
+                &span.start,
+            );
+        }
+        if nodes > MAX_NODES {
+            return fail(
+                format!("more than {MAX_NODES} values; alliance reads YAML up to that many"),
+                &span.start,
+            );
+        }
+        saphyr_parser::SpannedEventReceiver::on_event(&mut loader, event, span);
+        if let Some(e) = loader.error() {
+            return fail(e.info().to_owned(), e.marker());
+        }
     }
     let mut docs = loader.into_documents();
     if docs.len() > 1 {
@@ -228,6 +295,22 @@ pub fn parse_located(
         }
         Some(doc) => convert(&doc, &locate, 0),
     }
+}
+
+/// Whether `yaml` names an anchor (`&name`) or refers to one (`*name`):
+/// then one value stands for another, and an in-place edit of one would
+/// change the others. A text that does not parse answers `false`.
+pub fn uses_anchors(yaml: &str) -> bool {
+    use saphyr_parser::Event;
+    saphyr_parser::Parser::new_from_str(yaml)
+        .map_while(Result::ok)
+        .any(|(event, _)| match event {
+            Event::Alias(_) => true,
+            Event::Scalar(_, _, anchor, _)
+            | Event::SequenceStart(anchor, _)
+            | Event::MappingStart(anchor, _) => anchor != 0,
+            _ => false,
+        })
 }
 
 fn convert<F>(node: &MarkedYaml<'_>, locate: &F, depth: usize) -> Result<Node, YamlError>
@@ -399,5 +482,20 @@ mod tests {
     fn deep_nesting_is_refused() {
         let text = format!("a: {}{}", "[".repeat(5000), "]".repeat(5000));
         assert!(load(&text).is_err());
+    }
+
+    #[test]
+    fn the_pointer_index_agrees_with_walking() {
+        let text = "a: 1\nb:\n  - x\n  - {c: 2, d/e: 3, f~g: 4}\n1: one\n'1': two\n";
+        let root = load(text).expect("parses");
+        let index = root.pointers();
+        for pointer in ["", "/a", "/b", "/b/0", "/b/1", "/b/1/c", "/1"] {
+            let (key, node) = index[pointer];
+            assert_eq!(node, root.at_pointer(pointer), "{pointer}");
+            assert_eq!(key, root.key_at_pointer(pointer), "{pointer}");
+        }
+        assert_eq!(index["/b/1/d~1e"].1.value, Value::Int(3));
+        assert_eq!(index["/b/1/f~0g"].1.value, Value::Int(4));
+        assert_eq!(index["/1"].1.value, Value::Str("one".into()));
     }
 }

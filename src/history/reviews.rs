@@ -394,7 +394,8 @@ pub fn working_tree(history: &History, path: &Path) -> Result<Side, HistoryError
             path: path.to_path_buf(),
             rev: "the working tree".to_owned(),
         },
-        crate::document::NotText::InvalidUtf8 { .. } => HistoryError::NotUtf8 {
+        crate::document::NotText::InvalidUtf8 { .. }
+        | crate::document::NotText::OtherUnicode { .. } => HistoryError::NotUtf8 {
             path: path.to_path_buf(),
             rev: "the working tree".to_owned(),
         },

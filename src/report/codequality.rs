@@ -30,7 +30,7 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
             let subject = f
                 .location
                 .as_ref()
-                .map(|l| l.source_line.trim().to_owned())
+                .map(|l| l.excerpt.trim().to_owned())
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| f.message.clone());
             let mut description = format!("{} {}: {}", f.rule.code(), f.rule.name(), f.message);

@@ -8,10 +8,6 @@ use super::escape::terminal;
 use super::{CheckReport, Style, plural, sanitize};
 use crate::check::finding::{Finding, Location, Severity};
 
-/// Longest stretch of a source line shown; longer lines are cut around the
-/// span so a 10 MB line prints as a few screen lines.
-const WINDOW: usize = 400;
-
 pub(super) fn check(report: &CheckReport, style: Style, out: &mut dyn Write) -> io::Result<()> {
     let renderer = if style.color {
         Renderer::styled()
@@ -118,43 +114,29 @@ fn without_empty_origin(rendered: &str) -> String {
         .join("\n")
 }
 
-/// The part of the location's line to show, sanitised, the byte range to
+/// The location's excerpt of its line, sanitised, the byte range to
 /// underline in it, and whether the line was cut.
 fn window(location: &Location) -> (String, std::ops::Range<usize>, bool) {
-    let line = &location.source_line;
-    let (mut from, mut to) = (location.underline.start, location.underline.end);
-    let (mut lead, mut tail) = ("", "");
-    let mut shown = line.as_str();
-    if line.chars().count() > WINDOW {
-        let start = floor_char(line, from.saturating_sub(WINDOW / 4));
-        let end = floor_char(line, (start + WINDOW).min(line.len()));
-        if start > 0 {
-            lead = "…";
-        }
-        if end < line.len() {
-            tail = "…";
-        }
-        shown = &line[start..end];
-        from = from.saturating_sub(start).min(shown.len());
-        to = to.saturating_sub(start).min(shown.len()).max(from);
-    }
+    let shown = location.excerpt.as_str();
+    let from = location.underline.start.min(shown.len());
+    let to = location.underline.end.clamp(from, shown.len());
+    let lead = if location.cut_before { "…" } else { "" };
+    let tail = if location.cut_after { "…" } else { "" };
+    let (Some(before), Some(inside), Some(after)) =
+        (shown.get(..from), shown.get(from..to), shown.get(to..))
+    else {
+        return (sanitize(shown).into_owned(), 0..0, true);
+    };
     // One line built in three pieces: `push_line` sees what is already on
     // it, so the pieces cannot assemble a workflow command between them.
     let mut text = String::with_capacity(shown.len() + 8);
     text.push_str(lead);
-    terminal::push_line(&mut text, &shown[..from]);
+    terminal::push_line(&mut text, before);
     let start = text.len();
-    terminal::push_line(&mut text, &shown[from..to]);
+    terminal::push_line(&mut text, inside);
     let end = text.len();
-    terminal::push_line(&mut text, &shown[to..]);
+    terminal::push_line(&mut text, after);
     text.push_str(tail);
-    let cut = !lead.is_empty() || !tail.is_empty();
+    let cut = location.cut_before || location.cut_after;
     (text, start..end, cut)
-}
-
-fn floor_char(text: &str, mut at: usize) -> usize {
-    while at > 0 && !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }

@@ -9,6 +9,10 @@ use serde::Deserialize;
 
 use crate::document::{LineIndex, yaml};
 
+/// The most `exclude` patterns a config may list. Each becomes part of one
+/// compiled glob set; real configs list a handful.
+pub const MAX_EXCLUDES: usize = 1_000;
+
 /// The config file's name.
 pub const FILE_NAME: &str = ".alliance.yaml";
 
@@ -91,7 +95,11 @@ impl Config {
                 if !KEYS.contains(&name) {
                     return Err(invalid(
                         key.span.start,
-                        format!("unknown key `{name}` (known keys: {})", KEYS.join(", ")),
+                        format!(
+                            "unknown key `{}` (known keys: {})",
+                            crate::document::clip(name, 80),
+                            KEYS.join(", ")
+                        ),
                     ));
                 }
             }
@@ -104,9 +112,35 @@ impl Config {
         let raw: Raw = if root.value == yaml::Value::Null {
             Raw::default()
         } else {
-            serde_json::from_value(root.to_json())
-                .map_err(|e| invalid(root.span.start, format!("{e}")))?
+            serde_json::from_value(root.to_json()).map_err(|e| {
+                // serde knows no lines: point at the value that is not text.
+                let not_text = |n: &yaml::Node| !matches!(n.value, yaml::Value::Str(_));
+                let kinds = root.get("kinds").filter(|n| not_text(n));
+                let list = |key| {
+                    root.get(key).and_then(|n| match n.as_seq() {
+                        Some(items) => items.iter().find(|i| not_text(i)),
+                        None => Some(n),
+                    })
+                };
+                let at = kinds
+                    .or_else(|| list("exclude"))
+                    .or_else(|| list("include"))
+                    .map_or(root.span.start, |n| n.span.start);
+                invalid(at, crate::document::clip(&e.to_string(), 200).into_owned())
+            })?
         };
+        if raw.exclude.len() > MAX_EXCLUDES {
+            let at = root
+                .get("exclude")
+                .map_or(root.span.start, |n| n.span.start);
+            return Err(invalid(
+                at,
+                format!(
+                    "`exclude` lists {} patterns; alliance takes up to {MAX_EXCLUDES}: exclude whole folders instead",
+                    raw.exclude.len()
+                ),
+            ));
+        }
         let folder = path.parent().unwrap_or(Path::new("."));
         Ok(Config {
             path: Some(path.to_path_buf()),

@@ -12,8 +12,9 @@ use crate::workspace::config::{Config, ConfigError, repository_root};
 use discover::{Candidate, DiscoverError, Found};
 
 /// Files larger than this are refused rather than parsed: no agreement is
-/// this long, and the limit keeps a stray dump from stalling a hook.
-pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+/// this long, and the limit keeps one document within its memory budget
+/// (see [`crate::document::MAX_DOCUMENT_BYTES`]).
+pub const MAX_FILE_BYTES: u64 = crate::document::MAX_DOCUMENT_BYTES as u64;
 
 /// Why the workspace could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -61,7 +62,11 @@ pub enum ReadProblem {
     #[error("{0}")]
     Walk(ignore::Error),
     /// Larger than [`MAX_FILE_BYTES`].
-    #[error("the file is {} MB; alliance reads files up to {} MB", .bytes / (1024 * 1024), .limit / (1024 * 1024))]
+    #[error(
+        "the file is {:.1} MB; alliance reads documents up to {} MB",
+        *.bytes as f64 / (1024.0 * 1024.0),
+        .limit / (1024 * 1024)
+    )]
     TooLarge {
         /// The file's size.
         bytes: u64,

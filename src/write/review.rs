@@ -14,7 +14,7 @@ use std::ops::RangeInclusive;
 
 use jiff::civil::Date;
 
-use crate::document::yaml::{Node, Value, yaml_scalar};
+use crate::document::yaml::{self, Node, Value, yaml_scalar};
 use crate::document::{Alliance, FrontMatterBlock, LineIndex, Span};
 use crate::due::{self};
 
@@ -82,6 +82,11 @@ pub enum EditError {
         /// `review.last` in the file.
         last: Date,
     },
+    /// The front matter uses YAML anchors or aliases.
+    #[error(
+        "the front matter uses a YAML anchor or alias (`&name` or `*name`), so one value stands for another and an edit could change keys other than `review`; write the values out in full to let `alliance review` edit them"
+    )]
+    Anchors,
     /// No item has this id.
     #[error("no item has `[id:: {0}]`")]
     NoSuchItem(String),
@@ -121,6 +126,11 @@ fn root_of(doc: &Alliance) -> Result<(&Node, Span), EditError> {
 /// and note is there already.
 pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditError> {
     let (root, inner) = root_of(doc)?;
+    // An alias's node carries its anchor's spans: an edit through it would
+    // rewrite the anchor's bytes, under another key.
+    if yaml::uses_anchors(inner.slice(&doc.text)) {
+        return Err(EditError::Anchors);
+    }
     let fields = doc.fields().ok_or(EditError::NoCadence)?;
     let cadence = match fields.review.cadence() {
         Some(Ok(c)) => c,

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Write one pathological repository of size N into DIR, for scripts/scaling.sh.
+
+Each shape is a class of hostile input that once cost more than linear time
+or memory. The same shape and N always give the same bytes.
+
+    scripts/hostile.py SHAPE N DIR
+
+Shapes:
+  yaml-line     N YAML values in one flow sequence on one line of front matter
+  excludes      N excludes on one line of .alliance.yaml
+  kind-aliases  N section aliases on one line of a repository kind file
+  brackets      an item of N `[` closed by one `]` at the end
+  field-storm   an item of N `[k:: ` with one `]` after a line break
+  nesting       N list items nested on one line (`- - - ... x`)
+  html          N `<a` in an HTML block
+  findings      N unknown owners on one line: N findings on that line
+  yaml-list     a front-matter list of N entries, one a line
+  parties       N parties and N owners on one line who are not among them
+  empty         a plain valid alliance (the baseline)
+"""
+import os
+import sys
+
+HEAD = """---
+alliance: team
+title: Hostile
+parties:
+  - name: Ada Lovelace
+    handle: ada
+  - name: Grace Hopper
+    handle: grace
+review:
+  every: 3 months
+  last: 2026-01-01
+"""
+SECTIONS = """# Hostile
+
+## Purpose
+
+We test.
+
+## Atmosphere
+
+Calm.
+
+## Co-responsibility
+
+- Ada keeps the tests.
+
+## When it gets hard
+
+We talk.
+
+## Agreements
+
+"""
+
+
+def doc(extra_front="", agreements="- We start on time.\n"):
+    return HEAD + extra_front + "---\n\n" + SECTIONS + agreements
+
+
+def main():
+    shape, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    os.makedirs(out, exist_ok=True)
+    files = {}
+    if shape == "yaml-line":
+        files["TEAM_ALLIANCE.md"] = doc("tags: [" + ", ".join(f"value-{i:08}-long" for i in range(n)) + "]\n")
+    elif shape == "excludes":
+        files[".alliance.yaml"] = "exclude: [" + ", ".join(f"skip-{i}/**" for i in range(n)) + "]\n"
+        files["TEAM_ALLIANCE.md"] = doc()
+    elif shape == "kind-aliases":
+        files[".alliance.yaml"] = "kinds: kinds\n"
+        aliases = ", ".join(f"alias {i}" for i in range(n))
+        files["kinds/crew.kind.yaml"] = (
+            "name: crew\nsummary: A crew\nsections:\n"
+            f"  - name: Purpose\n    content: text\n    aliases: [{aliases}]\n"
+        )
+        files["TEAM_ALLIANCE.md"] = doc().replace("alliance: team", "alliance: crew")
+    elif shape == "brackets":
+        files["TEAM_ALLIANCE.md"] = doc(agreements="- We " + "[" * n + " x:: y]\n")
+    elif shape == "field-storm":
+        files["TEAM_ALLIANCE.md"] = doc(agreements="- We " + "[k:: " * n + "\n  go on]\n")
+    elif shape == "nesting":
+        files["TEAM_ALLIANCE.md"] = doc(agreements="- " * n + "x\n")
+    elif shape == "html":
+        files["TEAM_ALLIANCE.md"] = doc(agreements="<div>" + "<a" * n + "\n")
+    elif shape == "findings":
+        owners = " ".join(f"@s{i}" for i in range(n))
+        files["TEAM_ALLIANCE.md"] = doc(agreements=f"- We go [owner:: {owners}]\n")
+    elif shape == "yaml-list":
+        files["TEAM_ALLIANCE.md"] = doc("tags:\n" + "".join(f"  - tag {i}\n" for i in range(n)))
+    elif shape == "parties":
+        people = "".join(f"  - Person {i} <p{i}>\n" for i in range(n))
+        owners = " ".join(f"@s{i}" for i in range(n))
+        text = doc(agreements=f"- We go [owner:: {owners}]\n")
+        files["TEAM_ALLIANCE.md"] = text.replace("parties:\n", "parties:\n" + people, 1)
+    elif shape == "empty":
+        files["TEAM_ALLIANCE.md"] = doc()
+    else:
+        sys.exit(f"unknown shape {shape}")
+    for name, text in files.items():
+        path = os.path.join(out, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+
+
+if __name__ == "__main__":
+    main()

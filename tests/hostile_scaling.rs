@@ -1,0 +1,390 @@
+//! Hostile shapes that once cost more than linear time or memory, one case
+//! per class (issue 11). Each document is built by a generator of `n`, so a
+//! size can be raised to probe further; `scripts/scaling.sh` runs the same
+//! shapes at n and 8n with the release binary and prints the ratios.
+//!
+//! Every run is bounded: killed after [`WALL_CLOCK`] (a hang guard far above
+//! any real run, never a timing assertion) and started under `prlimit --as`
+//! with [`ADDRESS_SPACE`], so a run that would need gigabytes fails to
+//! allocate instead of taking the machine. The cases assert only what a
+//! user sees: the exit code and the message.
+
+mod common;
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Run, Sandbox, TEAM_BODY, team_doc};
+
+/// Kill a run after this long: a hang, whatever the machine.
+const WALL_CLOCK: Duration = Duration::from_secs(20);
+
+/// The address space a run may reserve. The stated budget for one document
+/// is 256 MB resident (README, "Limits"); address space also counts the
+/// binary, thread stacks and the allocator's reservations, hence the margin.
+const ADDRESS_SPACE: u64 = 1024 * 1024 * 1024;
+
+/// Run `alliance ARGS` in `sandbox` under the wall-clock and memory limits.
+fn bounded(sandbox: &Sandbox, args: &[&str]) -> Run {
+    let prlimit = "/usr/bin/prlimit";
+    assert!(
+        std::path::Path::new(prlimit).exists(),
+        "these cases need prlimit (util-linux) to bound memory"
+    );
+    let inner = sandbox.command(args);
+    let mut command = Command::new(prlimit);
+    command
+        .arg(format!("--as={ADDRESS_SPACE}"))
+        .arg("--")
+        .arg(inner.get_program())
+        .args(inner.get_args())
+        .current_dir(sandbox.path())
+        .env_clear()
+        .envs(
+            inner
+                .get_envs()
+                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("spawn alliance");
+    // Read the output while waiting, so a full pipe never looks like a hang.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let out = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stdout.read_to_end(&mut buf);
+        buf
+    });
+    let err = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stderr.read_to_end(&mut buf);
+        buf
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > WALL_CLOCK {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("alliance {args:?} ran for more than {WALL_CLOCK:?}: a hang");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: text(out.join().expect("stdout reader")),
+        stderr: text(err.join().expect("stderr reader")),
+    }
+}
+
+fn check(sandbox: &Sandbox, args: &[&str]) -> Run {
+    let mut all = vec!["check"];
+    all.extend_from_slice(args);
+    bounded(sandbox, &all)
+}
+
+fn tail(text: &str) -> &str {
+    let from = text.len().saturating_sub(600);
+    let from = (from..text.len())
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    &text[from..]
+}
+
+// Generators: each returns the document (or file) for size `n`.
+
+/// `n` YAML values on one line of front matter.
+fn yaml_values_on_one_line(n: usize) -> String {
+    let values: Vec<String> = (0..n).map(|i| format!("value-{i:08}-long")).collect();
+    team_doc(&format!("tags: [{}]\n", values.join(", ")), TEAM_BODY)
+}
+
+/// `n` exclude patterns on one line of `.alliance.yaml`.
+fn excludes_on_one_line(n: usize) -> String {
+    let patterns: Vec<String> = (0..n).map(|i| format!("skip-{i}/**")).collect();
+    format!("exclude: [{}]\n", patterns.join(", "))
+}
+
+/// A repository kind whose first section has `n` aliases on one line.
+fn kind_with_aliases(n: usize) -> String {
+    let aliases: Vec<String> = (0..n).map(|i| format!("alias {i}")).collect();
+    format!(
+        "name: crew\nsummary: A crew\nsections:\n  - name: Purpose\n    content: text\n    aliases: [{}]\n",
+        aliases.join(", ")
+    )
+}
+
+/// An item of `n` `[`, each of which could open an inline field that the
+/// one `]` at the end would close.
+fn bracket_storm(n: usize) -> String {
+    team_doc("", &format!("{TEAM_BODY}\n- We {} x:: y]\n", "[".repeat(n)))
+}
+
+/// An item of `n` `[k:: ` whose only `]` comes after a line break.
+fn field_storm(n: usize) -> String {
+    team_doc(
+        "",
+        &format!("{TEAM_BODY}\n- We {}\n  go on]\n", "[k:: ".repeat(n)),
+    )
+}
+
+/// `n` list items nested on one line: `- - - ... x`.
+fn nested_items_on_one_line(n: usize) -> String {
+    team_doc("", &format!("{TEAM_BODY}\n{}x\n", "- ".repeat(n)))
+}
+
+/// An HTML block of `n` unclosed `<a`.
+fn html_lt_storm(n: usize) -> String {
+    team_doc("", &format!("{TEAM_BODY}\n<div>{}\n", "<a".repeat(n)))
+}
+
+/// One line with `n` owners who are not parties: `n` findings on it.
+fn findings_on_one_line(n: usize) -> String {
+    team_doc(
+        "",
+        &format!("{TEAM_BODY}\n- We go [owner:: {}]\n", strangers(n)),
+    )
+}
+
+/// `@s0 @s1 ...`: `n` owners who are not parties.
+fn strangers(n: usize) -> String {
+    (0..n).map(|i| format!("@s{i} ")).collect()
+}
+
+/// `n` parties and one line with `n` owners who are not among them.
+fn many_parties_and_strangers(n: usize) -> String {
+    let parties: String = (0..n).map(|i| format!("  - Person {i} <p{i}>\n")).collect();
+    let doc = team_doc(
+        "",
+        &format!("{TEAM_BODY}\n- We go [owner:: {}]\n", strangers(n)),
+    );
+    doc.replacen("parties:\n", &format!("parties:\n{parties}"), 1)
+}
+
+/// A front matter of `n` keys whose numbers a repository schema wants as text.
+fn many_keys_a_schema_faults(n: usize) -> String {
+    let keys: String = (0..n).map(|i| format!("k{i}: {i}\n")).collect();
+    format!("---\nalliance: crew\n{keys}---\n\n# Crew\n\n## Purpose\n\nWe test.\n")
+}
+
+/// A front-matter list of `n` entries, one a line.
+fn yaml_list(n: usize) -> String {
+    let entries: String = (0..n).map(|i| format!("  - tag {i}\n")).collect();
+    team_doc(&format!("tags:\n{entries}"), TEAM_BODY)
+}
+
+#[test]
+fn many_yaml_values_on_one_line() {
+    let sandbox = Sandbox::new();
+    sandbox.write("TEAM_ALLIANCE.md", yaml_values_on_one_line(40_000));
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 0, "{}{}", tail(&run.stdout), run.stderr);
+    assert!(run.stdout.ends_with("checked 1 file: no problems\n"));
+}
+
+#[test]
+fn many_excludes_on_one_line() {
+    let sandbox = Sandbox::new();
+    sandbox.write("TEAM_ALLIANCE.md", team_doc("", TEAM_BODY));
+    sandbox.write(".alliance.yaml", excludes_on_one_line(1_000));
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 0, "{}{}", tail(&run.stdout), run.stderr);
+
+    // Past the cap: one short line, not every pattern.
+    sandbox.write(".alliance.yaml", excludes_on_one_line(20_000));
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 2, "{}", tail(&run.stdout));
+    assert!(
+        run.stderr.ends_with(
+            ".alliance.yaml:1: `exclude` lists 20000 patterns; alliance takes up to 1000: exclude whole folders instead\n"
+        ),
+        "{}",
+        tail(&run.stderr)
+    );
+}
+
+#[test]
+fn many_aliases_on_one_line_of_a_kind_file() {
+    let sandbox = Sandbox::new();
+    sandbox.write(".alliance.yaml", "kinds: kinds\n");
+    sandbox.write("kinds/crew.kind.yaml", kind_with_aliases(40_000));
+    sandbox.write(
+        "TEAM_ALLIANCE.md",
+        team_doc("", TEAM_BODY).replace("alliance: team", "alliance: crew"),
+    );
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 0, "{}{}", tail(&run.stdout), run.stderr);
+}
+
+#[test]
+fn many_headings_against_many_aliases() {
+    // Names of one length with a long common start: every comparison of
+    // a heading with an alias reads most of both.
+    let name = |i: usize| format!("section name number {i:07}");
+    let sandbox = Sandbox::new();
+    sandbox.write(".alliance.yaml", "kinds: kinds\n");
+    let aliases: Vec<String> = (0..24_000).map(name).collect();
+    sandbox.write(
+        "kinds/crew.kind.yaml",
+        format!(
+            "name: crew\nsummary: A crew\nsections:\n  - name: Purpose\n    content: text\n    aliases: [{}]\n",
+            aliases.join(", ")
+        ),
+    );
+    let headings: String = (0..28_000)
+        .map(|i| format!("## {}\n", name(5_000_000 + i)))
+        .collect();
+    let doc = team_doc("", &format!("{TEAM_BODY}{headings}"));
+    sandbox.write(
+        "TEAM_ALLIANCE.md",
+        doc.replace("alliance: team", "alliance: crew"),
+    );
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 0, "{}{}", tail(&run.stdout), run.stderr);
+}
+
+#[test]
+fn a_kind_that_extends_another_with_many_sections() {
+    // Seven YAML values a section: under the 50,000-value cap.
+    let n = 7_000;
+    let sandbox = Sandbox::new();
+    sandbox.write(".alliance.yaml", "kinds: kinds\n");
+    let sections: String = (0..n)
+        .map(|i| {
+            format!("  - name: Extra section {i}\n    content: optional\n    required: false\n")
+        })
+        .collect();
+    sandbox.write(
+        "kinds/crew.kind.yaml",
+        format!("name: crew\nextends: team\nsections:\n{sections}"),
+    );
+    sandbox.write(
+        "TEAM_ALLIANCE.md",
+        team_doc("", TEAM_BODY).replace("alliance: team", "alliance: crew"),
+    );
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 0, "{}{}", tail(&run.stdout), run.stderr);
+}
+
+#[test]
+fn a_storm_of_brackets_in_an_item() {
+    let sandbox = Sandbox::new();
+    sandbox.write("TEAM_ALLIANCE.md", bracket_storm(500_000));
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 0, "{}{}", tail(&run.stdout), run.stderr);
+}
+
+#[test]
+fn a_storm_of_field_openers_in_an_item() {
+    let sandbox = Sandbox::new();
+    sandbox.write("TEAM_ALLIANCE.md", field_storm(150_000));
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 0, "{}{}", tail(&run.stdout), run.stderr);
+}
+
+#[test]
+fn deeply_nested_items_on_one_line() {
+    let sandbox = Sandbox::new();
+    sandbox.write("TEAM_ALLIANCE.md", nested_items_on_one_line(100_000));
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 0, "{}{}", tail(&run.stdout), run.stderr);
+}
+
+#[test]
+fn a_storm_of_angle_brackets_in_html() {
+    let sandbox = Sandbox::new();
+    sandbox.write("TEAM_ALLIANCE.md", html_lt_storm(500_000));
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 0, "{}{}", tail(&run.stdout), run.stderr);
+}
+
+#[test]
+fn twenty_thousand_findings_on_one_line() {
+    let n = 20_000;
+    let sandbox = Sandbox::new();
+    sandbox.write("TEAM_ALLIANCE.md", findings_on_one_line(n));
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 1, "{}{}", tail(&run.stdout), run.stderr);
+    assert_eq!(run.stdout.matches("error[A041]").count(), n);
+    assert!(
+        run.stdout
+            .ends_with(&format!("checked 1 file: {n} errors\n")),
+        "{}",
+        tail(&run.stdout)
+    );
+    // Each finding draws an excerpt of the long line, not the line.
+    assert!(
+        run.stdout.len() < n * 1_000,
+        "printed {} bytes",
+        run.stdout.len()
+    );
+}
+
+#[test]
+fn many_strangers_among_many_parties() {
+    let n = 15_000;
+    let sandbox = Sandbox::new();
+    sandbox.write("TEAM_ALLIANCE.md", many_parties_and_strangers(n));
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 1, "{}{}", tail(&run.stdout), run.stderr);
+    assert_eq!(run.stdout.matches("error[A041]").count(), n);
+    // The help names ten parties, not fifteen thousand, each time.
+    assert!(
+        run.stdout.contains(
+            "help: use a party's handle (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, and 14992 more), or add them to `parties`"
+        ),
+        "{}",
+        &run.stdout[..run.stdout.len().min(1500)]
+    );
+}
+
+#[test]
+fn a_schema_error_on_every_key_of_a_big_mapping() {
+    let n = 24_000;
+    let sandbox = Sandbox::new();
+    sandbox.write(".alliance.yaml", "kinds: kinds\n");
+    sandbox.write(
+        "kinds/crew.kind.yaml",
+        "name: crew\nsummary: A crew\nsections:\n  - name: Purpose\n    content: text\n",
+    );
+    sandbox.write(
+        "kinds/crew.schema.json",
+        r#"{"type": "object", "additionalProperties": {"type": "string"}}"#,
+    );
+    sandbox.write("CREW_ALLIANCE.md", many_keys_a_schema_faults(n));
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 1, "{}{}", tail(&run.stdout), run.stderr);
+    assert_eq!(run.stdout.matches("error[A012]").count(), n);
+    // The last key is found where it is.
+    let last = format!(
+        "error[A012]: `k{}` should be text, not a number\n     --> CREW_ALLIANCE.md:{}:9\n",
+        n - 1,
+        n + 2
+    );
+    assert!(run.stdout.contains(&last), "{}", tail(&run.stdout));
+}
+
+#[test]
+fn a_big_yaml_list() {
+    let sandbox = Sandbox::new();
+    sandbox.write("TEAM_ALLIANCE.md", yaml_list(45_000));
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 0, "{}{}", tail(&run.stdout), run.stderr);
+
+    // Past the node cap: a finding on the value where it was reached.
+    sandbox.write("TEAM_ALLIANCE.md", yaml_list(60_000));
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 1, "{}{}", tail(&run.stdout), run.stderr);
+    assert!(
+        run.stdout.starts_with(
+            "error[A003]: the front matter is not valid YAML: more than 50000 values; alliance reads YAML up to that many\n"
+        ),
+        "{}",
+        &run.stdout[..run.stdout.len().min(600)]
+    );
+}
