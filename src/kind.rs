@@ -101,7 +101,21 @@ pub struct Kind {
     /// matching runs for every heading of every file, in a binary search
     /// however many aliases a repository kind lists.
     section_keys: Vec<(String, usize)>,
+    /// For a repository schema: its file and the kinds folder its `$ref`s
+    /// may reach.
+    schema_home: Option<SchemaHome>,
     validator: OnceLock<Result<Validator, SchemaCompileError>>,
+}
+
+/// Where a repository's schema lives, for resolving its references.
+#[derive(Debug, Clone)]
+struct SchemaHome {
+    /// The repository root.
+    root: PathBuf,
+    /// The kinds folder, links resolved.
+    folder: PathBuf,
+    /// The schema file, links resolved.
+    file: PathBuf,
 }
 
 /// A template's text and where it came from.
@@ -179,7 +193,7 @@ impl Kind {
             .validator
             .get_or_init(|| {
                 let trusted = self.origin == Origin::BuiltIn;
-                compile_schema(&self.name, &self.schema, trusted)
+                compile_schema(&self.name, &self.schema, trusted, self.schema_home.as_ref())
             })
             .as_ref()
             .map_err(Clone::clone)?;
@@ -220,6 +234,7 @@ impl Kind {
             schema,
             template,
             section_keys,
+            schema_home: None,
             validator: OnceLock::new(),
         }
     }
@@ -229,20 +244,28 @@ impl Kind {
 /// metaschema first, which costs three quarters of a one-file `check`; the
 /// built-in schemas are checked once by a test instead (`trusted`), and boon
 /// skips that step for documents it loads from json-schema.org, so they are
-/// registered under such an address. Repository schemas are always checked.
+/// registered under such an address. Repository schemas are always checked,
+/// and their `$ref`s reach only files in the kinds folder (see
+/// [`KindsFolderLoader`]).
 fn compile_schema(
     name: &str,
     schema: &serde_json::Value,
     trusted: bool,
+    home: Option<&SchemaHome>,
 ) -> Result<Validator, SchemaCompileError> {
-    let url = if trusted {
-        format!("https://json-schema.org/x-alliance-builtin/{name}.schema.json")
-    } else {
-        format!("alliance:{name}.schema.json")
+    let url = match home {
+        _ if trusted => format!("https://json-schema.org/x-alliance-builtin/{name}.schema.json"),
+        Some(home) => url::Url::from_file_path(&home.file)
+            .map(String::from)
+            .unwrap_or_else(|()| format!("alliance:{name}.schema.json")),
+        None => format!("alliance:{name}.schema.json"),
     };
     let mut schemas = boon::Schemas::new();
     let mut compiler = boon::Compiler::new();
     compiler.set_default_draft(boon::Draft::V2020_12);
+    compiler.use_loader(Box::new(KindsFolderLoader {
+        home: home.cloned(),
+    }));
     let failed = |e: boon::CompileError| SchemaCompileError {
         kind: name.to_owned(),
         message: format!("{e:#}"),
@@ -252,6 +275,69 @@ fn compile_schema(
         .map_err(failed)?;
     let index = compiler.compile(&url, &mut schemas).map_err(failed)?;
     Ok(Validator { schemas, index })
+}
+
+/// The largest schema file a repository may provide.
+const MAX_SCHEMA_BYTES: u64 = 1024 * 1024;
+
+/// The only way a schema's `$ref` reaches another document: a JSON file in
+/// the kinds folder, read like every other file (regular, capped, no link
+/// out of the repository). Every other address (`file:` outside the
+/// folder, `https:`, anything) is refused, so a schema can neither read a
+/// local file and echo it in a message nor wait on `/dev/stdin` or the
+/// network. The JSON Schema metaschemas are built into boon and need no
+/// loading.
+struct KindsFolderLoader {
+    home: Option<SchemaHome>,
+}
+
+/// Why a schema reference was refused.
+#[derive(Debug, thiserror::Error)]
+enum RefError {
+    /// Not a file inside the kinds folder.
+    #[error("schemas may refer only to files in the kinds folder{}, not to {url}", folder.as_ref().map(|f| format!(" ({})", f.display())).unwrap_or_default())]
+    Outside {
+        /// The address.
+        url: String,
+        /// The kinds folder.
+        folder: Option<PathBuf>,
+    },
+    /// The file could not be read.
+    #[error(transparent)]
+    File(#[from] crate::workspace::read::FileError),
+    /// The file is not JSON.
+    #[error("{}: not JSON: {source}", path.display())]
+    NotJson {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: serde_json::Error,
+    },
+}
+
+impl boon::UrlLoader for KindsFolderLoader {
+    fn load(&self, url: &str) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
+        let outside = || RefError::Outside {
+            url: url.to_owned(),
+            folder: self.home.as_ref().map(|h| h.folder.clone()),
+        };
+        let home = self.home.as_ref().ok_or_else(outside)?;
+        let path = url::Url::parse(url)
+            .ok()
+            .filter(|u| u.scheme() == "file" && u.host().is_none())
+            .and_then(|u| u.to_file_path().ok())
+            .ok_or_else(outside)?;
+        let path = crate::workspace::read::lexical(&path);
+        if !path.starts_with(&home.folder) {
+            return Err(outside().into());
+        }
+        let real = crate::workspace::read::resolve_inside(&home.root, &path)?;
+        if !real.starts_with(&home.folder) {
+            return Err(outside().into());
+        }
+        let text = crate::workspace::read::read_text(&home.root, &real, MAX_SCHEMA_BYTES)?;
+        Ok(serde_json::from_str(&text).map_err(|source| RefError::NotJson { path, source })?)
+    }
 }
 
 fn collect_leaves(error: &boon::ValidationError<'_, '_>, out: &mut Vec<SchemaError>) {
@@ -290,12 +376,26 @@ fn collect_leaves(error: &boon::ValidationError<'_, '_>, out: &mut Vec<SchemaErr
 #[derive(Debug, thiserror::Error)]
 pub enum KindError {
     /// A definition file could not be read.
-    #[error("cannot read kind definition {}: {source}", path.display())]
+    #[error("cannot read kind definition {source}")]
     Read {
-        /// The file.
+        /// Why, naming the file.
+        source: crate::workspace::read::FileError,
+    },
+    /// The kinds folder could not be listed.
+    #[error("cannot list the kinds folder {}: {source}", path.display())]
+    List {
+        /// The folder.
         path: PathBuf,
         /// Why.
         source: std::io::Error,
+    },
+    /// The kinds folder lies outside the repository.
+    #[error("`kinds: {}` in .alliance.yaml leads outside the repository ({reason}); the kinds folder must be inside it", path.display())]
+    FolderOutside {
+        /// The path.
+        path: PathBuf,
+        /// How.
+        reason: String,
     },
     /// A definition file is not valid.
     #[error("{}:{line}: invalid kind definition: {message}", path.display())]
@@ -413,11 +513,17 @@ impl Kinds {
     /// The built-in kinds plus those defined in `folder`, which override
     /// built-in kinds of the same name and may extend any kind (built in, or
     /// another of the folder's, in any file order).
-    pub fn with_folder(folder: Option<&Path>) -> Result<Kinds, KindError> {
+    ///
+    /// `folder` is a folder of the repository at `root`; every file in it is
+    /// read through [`crate::workspace::read`], with the kinds folder as
+    /// its place (a link in it is followed only when it stays in it).
+    pub fn with_folder(root: &Path, folder: Option<&Path>) -> Result<Kinds, KindError> {
         let mut kinds = Kinds::builtin();
         let Some(folder) = folder else {
             return Ok(kinds);
         };
+        let real = kinds_folder(root, folder)?;
+        let folder = real.as_path();
         let mut pending = definitions(folder)?;
         let builtin = Kinds::builtin();
         // Each pass builds every definition whose base is ready; a pass
@@ -486,21 +592,45 @@ impl Kinds {
     }
 }
 
-/// The folder's definition files, read and parsed, sorted by path.
-fn definitions(folder: &Path) -> Result<Vec<(PathBuf, String, Definition)>, KindError> {
-    if !folder.is_dir() {
-        return Err(if folder.exists() {
-            KindError::NotAFolder {
-                path: folder.to_path_buf(),
-            }
-        } else {
-            KindError::NoFolder {
-                path: folder.to_path_buf(),
-            }
+/// The kinds folder `folder` names, links resolved, once checked: inside
+/// the repository at `root`, and a folder.
+fn kinds_folder(root: &Path, folder: &Path) -> Result<PathBuf, KindError> {
+    use crate::workspace::read::{self, FileError};
+    let root_abs = read::lexical(root);
+    let named = read::lexical(folder);
+    if named.is_absolute() && root_abs.is_absolute() && !named.starts_with(&root_abs) {
+        return Err(KindError::FolderOutside {
+            path: folder.to_path_buf(),
+            reason: format!("it is not under {}", root.display()),
         });
     }
+    let real = match read::resolve_inside(root, folder) {
+        Ok(real) => real,
+        Err(FileError::NotFound { .. }) => {
+            return Err(KindError::NoFolder {
+                path: folder.to_path_buf(),
+            });
+        }
+        Err(FileError::LinkOutside { target, .. }) => {
+            return Err(KindError::FolderOutside {
+                path: folder.to_path_buf(),
+                reason: format!("a symbolic link to {}", target.display()),
+            });
+        }
+        Err(source) => return Err(KindError::Read { source }),
+    };
+    if !real.is_dir() {
+        return Err(KindError::NotAFolder {
+            path: folder.to_path_buf(),
+        });
+    }
+    Ok(real)
+}
+
+/// The folder's definition files, read and parsed, sorted by path.
+fn definitions(folder: &Path) -> Result<Vec<(PathBuf, String, Definition)>, KindError> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(folder)
-        .map_err(|source| KindError::Read {
+        .map_err(|source| KindError::List {
             path: folder.to_path_buf(),
             source,
         })?
@@ -510,7 +640,7 @@ fn definitions(folder: &Path) -> Result<Vec<(PathBuf, String, Definition)>, Kind
     entries.sort();
     let mut out = Vec::new();
     for path in entries {
-        let text = read(&path)?;
+        let text = read(folder, &path, MAX_DEFINITION_BYTES)?;
         let def = definition::parse(&path, &text)?;
         let stem = path
             .file_name()
@@ -535,11 +665,18 @@ fn definitions(folder: &Path) -> Result<Vec<(PathBuf, String, Definition)>, Kind
     Ok(out)
 }
 
-fn read(path: &Path) -> Result<String, KindError> {
-    std::fs::read_to_string(path).map_err(|source| KindError::Read {
-        path: path.to_path_buf(),
-        source,
-    })
+/// The largest template file a repository may provide.
+pub const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
+
+/// The largest kind definition a repository may provide.
+const MAX_DEFINITION_BYTES: u64 = 1024 * 1024;
+
+/// Read a file of the kinds folder `folder` (links resolved), by the rules
+/// of [`crate::workspace::read`] with the folder as its place.
+fn read(folder: &Path, path: &Path, max: u64) -> Result<String, KindError> {
+    let inside = path.file_name().map(|n| folder.join(n)).unwrap_or_default();
+    crate::workspace::read::read_text(folder, &inside, max)
+        .map_err(|source| KindError::Read { source })
 }
 
 /// Build one repository kind from its definition, its base, and the
@@ -559,33 +696,42 @@ fn load(
         .or_else(|| kinds.get("team"));
     let resolved = definition::resolve(def, base, path, text)?;
     let schema_path = folder.join(format!("{}.schema.json", resolved.name));
-    let schema = if schema_path.exists() {
-        let text = read(&schema_path)?;
+    let mut home = None;
+    let schema = if schema_path.symlink_metadata().is_ok() {
+        let text = read(folder, &schema_path, MAX_SCHEMA_BYTES)?;
         let schema: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| invalid(&schema_path, e.line(), format!("not JSON: {e}")))?;
-        compile_schema(&resolved.name, &schema, false)
+        let here = SchemaHome {
+            root: folder.to_path_buf(),
+            file: schema_path.clone(),
+            folder: folder.to_path_buf(),
+        };
+        compile_schema(&resolved.name, &schema, false, Some(&here))
             .map_err(|e| invalid(&schema_path, 1, format!("not a valid JSON Schema: {e}")))?;
+        home = Some(here);
         schema
     } else {
         derived_schema(schema_base, &resolved.name)
     };
     let template_path = folder.join(format!("{}.md.j2", resolved.name));
-    let template = if template_path.exists() {
+    let template = if template_path.symlink_metadata().is_ok() {
         Some(Template {
             name: template_path.display().to_string(),
-            source: read(&template_path)?,
+            source: read(folder, &template_path, MAX_TEMPLATE_BYTES)?,
             folder: Some(folder.to_path_buf()),
         })
     } else {
         base.or_else(|| kinds.get(&resolved.name))
             .and_then(|k| k.template.clone())
     };
-    Ok(Kind::from_definition(
+    let mut kind = Kind::from_definition(
         resolved,
         Origin::Repository(path.to_path_buf()),
         schema,
         template,
-    ))
+    );
+    kind.schema_home = home;
+    Ok(kind)
 }
 
 /// `base`'s schema made this kind's own: its `alliance:` constant, `$id`
@@ -652,12 +798,12 @@ mod tests {
     #[test]
     fn builtin_schemas_are_valid_against_the_metaschema() {
         for kind in Kinds::builtin().iter() {
-            if let Err(e) = compile_schema(&kind.name, &kind.schema, false) {
+            if let Err(e) = compile_schema(&kind.name, &kind.schema, false, None) {
                 panic!("{} schema: {e}", kind.name);
             }
         }
         let broken = serde_json::json!({ "type": "nonsense" });
-        assert!(compile_schema("broken", &broken, false).is_err());
+        assert!(compile_schema("broken", &broken, false, None).is_err());
     }
 
     #[test]

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use super::new::{cadence, kind, parties, shown};
 use super::{AdoptArgs, Failed, today};
 use crate::workspace::config::FILE_NAME;
-use crate::workspace::{Workspace, read_document};
+use crate::workspace::{Workspace, read_document_in};
 use crate::write::adopt::{self, AdoptOptions, NewKind};
-use crate::write::atomic::{self, WriteError};
+use crate::write::atomic::{self, Replace, WriteError};
 
 /// The folder `--new-kind` writes kinds to when `.alliance.yaml` names none.
 const KINDS_FOLDER: &str = "alliance-kinds";
@@ -23,7 +23,7 @@ pub(super) fn run(args: &AdoptArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         return Err(Failed::BadTitle);
     }
     let mut workspace = Workspace::current()?;
-    let doc = read_document(&args.file)?;
+    let doc = read_document_in(&workspace.root, &args.file)?;
     let kind_name = match (&args.new_kind, &args.kind) {
         (Some(name), _) => {
             // Refuse before writing anything: the file must be adoptable
@@ -55,7 +55,12 @@ pub(super) fn run(args: &AdoptArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let shown = shown(&args.file);
     let adopted = adopt::adopt(&doc, kind, &options)?;
     if !adopted.added.is_empty() {
-        atomic::write(&args.file, adopted.text.as_bytes(), true)?;
+        atomic::write(
+            &workspace.root,
+            &args.file,
+            adopted.text.as_bytes(),
+            Replace::IfUnchanged(doc.text.as_bytes()),
+        )?;
     }
     crate::report::write::adopted(&shown, &kind.name, &adopted, out)?;
     Ok(0)
@@ -77,7 +82,12 @@ fn write_new_kind(
         .clone()
         .unwrap_or_else(|| workspace.root.join(KINDS_FOLDER));
     let path = folder.join(format!("{name}.kind.yaml"));
-    atomic::write(&path, made.definition.as_bytes(), false)?;
+    atomic::write(
+        &workspace.root,
+        &path,
+        made.definition.as_bytes(),
+        Replace::Never,
+    )?;
     writeln!(
         out,
         "wrote {}: the `{name}` kind, the file's own sections in its own order (extends `{}`)",
@@ -95,21 +105,27 @@ fn write_new_kind(
 /// keeping every byte already there.
 fn point_config_at_kinds(root: &Path) -> Result<PathBuf, Failed> {
     let path = root.join(FILE_NAME);
-    let mut text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(source) => {
+    let max = crate::workspace::MAX_FILE_BYTES;
+    let before = match crate::workspace::read::read_text(root, &path, max) {
+        Ok(text) => Some(text),
+        Err(e) if e.is_not_found() => None,
+        Err(e) => {
             return Err(WriteError::Io {
                 path: path.clone(),
-                source,
+                source: std::io::Error::other(e.reason()),
             }
             .into());
         }
     };
+    let mut text = before.clone().unwrap_or_default();
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
     }
     text.push_str(&format!("kinds: {KINDS_FOLDER}\n"));
-    atomic::write(&path, text.as_bytes(), true)?;
+    let replace = match &before {
+        Some(before) => Replace::IfUnchanged(before.as_bytes()),
+        None => Replace::Never,
+    };
+    atomic::write(root, &path, text.as_bytes(), replace)?;
     Ok(path)
 }

@@ -18,6 +18,12 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         None => super::today()?,
     };
     let within = super::within(args.within.as_deref())?;
+    if within.as_ref().is_some_and(|c| c.after(today).is_none()) {
+        return Err(Failed::WithinPastCalendar {
+            span: args.within.clone().unwrap_or_default(),
+            today,
+        });
+    }
     let workspace = Workspace::current()?;
     let changed = match &args.changed_since {
         Some(rev) => Some(

@@ -61,6 +61,16 @@ pub enum Failed {
         /// Why.
         source: CadenceError,
     },
+    /// `--within` reaches past the last date there is.
+    #[error(
+        "--within {span}: from {today} that reaches past 9999-12-31, the last date alliance can count to; give a shorter span"
+    )]
+    WithinPastCalendar {
+        /// The span as typed.
+        span: String,
+        /// The day counted from.
+        today: jiff::civil::Date,
+    },
     /// `ALLIANCE_TODAY` is set to something that is not a date.
     #[error("{var}={value}: {source}")]
     Today {

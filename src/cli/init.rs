@@ -67,7 +67,8 @@ pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
             // A pipeline of the team's own is never replaced: the job goes
             // beside it, to be included.
             let main = root.join(".gitlab-ci.yml");
-            let theirs = std::fs::read_to_string(&main)
+            // Through the safe reader: a pipe or a link out is not theirs to keep.
+            let theirs = crate::workspace::read::read_text(&root, &main, 1024 * 1024)
                 .is_ok_and(|text| text.lines().next() != GITLAB.lines().next());
             let path = if theirs {
                 note =
@@ -89,7 +90,7 @@ pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let (write, keep): (Vec<Part>, Vec<Part>) = parts
         .into_iter()
         .partition(|p| p.path.symlink_metadata().is_err() || (args.force && p.named));
-    let written = write_all(&write)?;
+    let written = write_all(&root, &write)?;
     for path in &written {
         writeln!(out, "wrote {}", shown(path))?;
     }
@@ -118,22 +119,14 @@ pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     Ok(0)
 }
 
-/// Write every part, or none: when one write fails, the files this run
-/// created are removed again (files it replaced cannot be restored, which
-/// is why only named parts are ever replaced).
-fn write_all(parts: &[Part]) -> Result<Vec<PathBuf>, Failed> {
-    let mut done: Vec<(PathBuf, bool)> = Vec::new();
-    for part in parts {
-        let existed = part.path.symlink_metadata().is_ok();
-        if let Err(e) = crate::write::atomic::write(&part.path, part.content.as_bytes(), true) {
-            for (path, existed) in &done {
-                if !existed {
-                    let _ = std::fs::remove_file(path);
-                }
-            }
-            return Err(e.into());
-        }
-        done.push((part.path.clone(), existed));
-    }
-    Ok(done.into_iter().map(|(path, _)| path).collect())
+/// Write every part, or none ([`crate::write::atomic::write_all`]: every
+/// temporary file is written before the first rename, and a failed rename
+/// puts back what the run had already replaced or created).
+fn write_all(root: &std::path::Path, parts: &[Part]) -> Result<Vec<PathBuf>, Failed> {
+    let files: Vec<(PathBuf, &[u8])> = parts
+        .iter()
+        .map(|part| (part.path.clone(), part.content.as_bytes()))
+        .collect();
+    crate::write::atomic::write_all(root, &files, crate::write::atomic::Replace::Always)?;
+    Ok(files.into_iter().map(|(path, _)| path).collect())
 }

@@ -24,6 +24,7 @@ mod due;
 mod failed;
 mod history_path;
 mod init;
+mod isolated;
 mod kinds;
 mod list;
 mod log;

@@ -3,13 +3,12 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{Failed, NewArgs, SetProblem, today};
+use super::{Failed, NewArgs, SetProblem, isolated, today};
 use crate::document::dates::Cadence;
 use crate::document::{Alliance, FrontMatterBlock};
 use crate::kind::{Kind, Kinds, one_of};
 use crate::report::sanitize;
 use crate::workspace::Workspace;
-use crate::write;
 use crate::write::new::{NewParty, Variables};
 
 /// The kind named `name`, or a message listing the kinds there are.
@@ -136,8 +135,18 @@ pub(super) fn run(args: &NewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         every: cadence(args.every.as_deref(), kind)?,
         set: set_pairs(&args.set)?,
     };
-    let text = write::new::render(kind, &vars)?;
-    let doc = Alliance::parse_text(Path::new("-"), text);
+    let pattern = args.output.is_none().then(|| {
+        kind.default_path.clone().unwrap_or_else(|| {
+            format!("{}_ALLIANCE.md", kind.name.to_uppercase().replace('-', "_"))
+        })
+    });
+    // A repository's template renders in a child with a memory limit.
+    if isolated::is_child() {
+        isolated::serve(kind, &vars, pattern.as_deref(), out)?;
+        return Ok(0);
+    }
+    let rendered = isolated::render(kind, &vars, pattern.as_deref())?;
+    let doc = Alliance::parse_text(Path::new("-"), rendered.text);
     if !matches!(doc.front, FrontMatterBlock::Mapping { .. }) || !doc.declares_kind() {
         let file = kind
             .template
@@ -153,25 +162,34 @@ pub(super) fn run(args: &NewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         out.write_all(doc.text.as_bytes())?;
         return Ok(0);
     }
-    let path: PathBuf = match &args.output {
-        Some(path) => path.clone(),
-        None => {
-            let pattern = kind.default_path.clone().unwrap_or_else(|| {
-                format!("{}_ALLIANCE.md", kind.name.to_uppercase().replace('-', "_"))
-            });
-            workspace
-                .root
-                .join(write::new::render_path(&pattern, kind, &vars)?)
+    let path: PathBuf = match (&args.output, rendered.path) {
+        (Some(path), _) => path.clone(),
+        (None, Some(relative)) => workspace.root.join(relative),
+        (None, None) => {
+            return Err(Failed::Scaffold(
+                crate::write::new::ScaffoldError::Template {
+                    file: format!("default_path of kind `{}`", kind.name),
+                    line: None,
+                    message: "rendered no path; pass -o PATH".to_owned(),
+                },
+            ));
         }
     };
     let shown = shown(&path);
-    crate::write::atomic::write(&path, doc.text.as_bytes(), args.force).map_err(|e| match e {
-        crate::write::atomic::WriteError::Exists { .. } => Failed::Exists {
-            path: shown.clone(),
-            hint: "overwrite it, or -o PATH to write elsewhere",
+    let replace = if args.force {
+        crate::write::atomic::Replace::Always
+    } else {
+        crate::write::atomic::Replace::Never
+    };
+    crate::write::atomic::write(&workspace.root, &path, doc.text.as_bytes(), replace).map_err(
+        |e| match e {
+            crate::write::atomic::WriteError::Exists { .. } => Failed::Exists {
+                path: shown.clone(),
+                hint: "overwrite it, or -o PATH to write elsewhere",
+            },
+            e => Failed::Write(e),
         },
-        e => Failed::Write(e),
-    })?;
+    )?;
     writeln!(
         out,
         "wrote {shown}: a draft `{}` alliance, reviewed every {}",

@@ -45,21 +45,23 @@ pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> 
         .map_err(refused)?,
     };
     if !edited.changes.is_empty() {
-        write_atomic(&path, &edited)?;
+        write_atomic(&path, &doc.text, &edited)?;
     }
     let shown = sanitize(&path.display().to_string()).into_owned();
     crate::report::write::reviewed(&shown, &edited, out)?;
     Ok(0)
 }
 
-/// Write the new text atomically over the file (through a symbolic link,
-/// the file it points at), keeping its permissions.
-fn write_atomic(path: &Path, edited: &Edited) -> Result<(), Failed> {
-    let target =
-        std::fs::canonicalize(path).map_err(|source| crate::write::atomic::WriteError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    crate::write::atomic::write(&target, edited.text.as_bytes(), true)?;
+/// Write the new text atomically over the file, only if it still holds
+/// what was read (see [`crate::write::atomic`]: links are refused, the
+/// file keeps its permissions).
+fn write_atomic(path: &Path, read: &str, edited: &Edited) -> Result<(), Failed> {
+    let root = crate::workspace::root_of(path);
+    crate::write::atomic::write(
+        &root,
+        path,
+        edited.text.as_bytes(),
+        crate::write::atomic::Replace::IfUnchanged(read.as_bytes()),
+    )?;
     Ok(())
 }

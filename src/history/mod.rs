@@ -14,6 +14,7 @@
 
 pub mod changed;
 mod commit_graph;
+mod loose;
 pub mod reviews;
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
@@ -21,6 +22,7 @@ use std::path::{Component, Path, PathBuf};
 
 use git2::{Commit, DiffFindOptions, ErrorCode, ObjectType, Oid, Repository};
 
+use crate::workspace::MAX_FILE_BYTES;
 use commit_graph::{BloomKeys, CommitGraph, OidHashing};
 
 /// How to get the rest of a shallow clone's history, for messages.
@@ -39,6 +41,23 @@ pub enum HistoryError {
     /// A bare repository has no working tree to compare with.
     #[error("the repository at {0} has no working tree")]
     Bare(PathBuf),
+    /// The repository uses an object format libgit2 cannot read.
+    #[error(
+        "this repository's objects are not SHA-1 ({reason}); alliance reads history through libgit2, which reads only SHA-1 repositories"
+    )]
+    ObjectFormat {
+        /// What libgit2 said.
+        reason: String,
+    },
+    /// A revision reaches past the start of a shallow clone.
+    #[error(
+        "`{rev}` reaches past the start of this shallow clone; {hint}",
+        hint = UNSHALLOW_HINT
+    )]
+    BeyondShallow {
+        /// The revision as typed.
+        rev: String,
+    },
     /// The path lies outside the repository's working tree.
     #[error("{path} is outside the repository at {root}")]
     OutsideRepository {
@@ -111,6 +130,24 @@ pub enum HistoryError {
         /// Why.
         source: std::io::Error,
     },
+    /// An object is there but cannot be read (truncated or corrupt).
+    #[error("git object {id} is damaged: {reason}; `git fsck` names what is broken")]
+    Damaged {
+        /// The object's id.
+        id: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A blob is larger than alliance reads.
+    #[error("git object {id} is {size} bytes; alliance reads files up to {max} bytes")]
+    TooLarge {
+        /// The object's id.
+        id: String,
+        /// Its size.
+        size: u64,
+        /// The cap.
+        max: u64,
+    },
     /// Any other git failure.
     #[error("git: {0}")]
     Git(#[from] git2::Error),
@@ -157,6 +194,8 @@ pub fn tune_for_reading() {
 pub struct History {
     repo: Repository,
     root: PathBuf,
+    /// The objects folder, for checking loose objects (see [`loose`]).
+    objects: PathBuf,
     shallow: HashSet<Oid>,
     /// Git's commit-graph, when git would use one: walks read parents,
     /// times and trees from it instead of inflating every commit.
@@ -172,18 +211,34 @@ impl std::fmt::Debug for History {
 impl History {
     /// Open the repository that contains `dir`.
     pub fn discover(dir: &Path) -> Result<History, HistoryError> {
-        let repo = Repository::discover(dir).map_err(|e| match e.code() {
-            ErrorCode::NotFound => HistoryError::NotARepository {
-                dir: dir.to_path_buf(),
-            },
-            _ => HistoryError::Git(e),
+        // As git does: GIT_DIR (and GIT_WORK_TREE, GIT_CEILING_DIRECTORIES)
+        // name the repository when set; otherwise search up from `dir`.
+        let opened = if std::env::var_os("GIT_DIR").is_some() {
+            Repository::open_from_env()
+        } else {
+            Repository::discover(dir)
+        };
+        let repo = opened.map_err(|e| {
+            if e.message().contains("object format") {
+                HistoryError::ObjectFormat {
+                    reason: e.message().to_owned(),
+                }
+            } else if e.code() == ErrorCode::NotFound {
+                HistoryError::NotARepository {
+                    dir: dir.to_path_buf(),
+                }
+            } else {
+                HistoryError::Git(e)
+            }
         })?;
         let root = repo
             .workdir()
             .map(Path::to_path_buf)
             .ok_or_else(|| HistoryError::Bare(repo.path().to_path_buf()))?;
         let shallow = if repo.is_shallow() {
-            std::fs::read_to_string(repo.path().join("shallow"))
+            // A regular file only, capped (a line per boundary commit).
+            crate::workspace::read::read_head(&repo.path().join("shallow"), MAX_FILE_BYTES)
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
                 .unwrap_or_default()
                 .lines()
                 .filter_map(|l| Oid::from_str(l.trim()).ok())
@@ -193,6 +248,7 @@ impl History {
         };
         let graph = CommitGraph::open(&repo);
         Ok(History {
+            objects: loose::objects_dir(repo.path()),
             repo,
             root,
             shallow,
@@ -256,13 +312,101 @@ impl History {
 
     /// The commit `rev` names.
     pub fn resolve(&self, rev: &str) -> Result<Oid, HistoryError> {
-        let unknown = |e: git2::Error| HistoryError::UnknownRevision {
-            rev: rev.to_owned(),
-            reason: e.message().to_owned(),
+        let unknown = |e: git2::Error| {
+            let message = e.message();
+            if self.is_shallow() && message.contains("parent") {
+                return HistoryError::BeyondShallow {
+                    rev: rev.to_owned(),
+                };
+            }
+            let reason = if rev.contains("@{-") {
+                // libgit2's message here is empty or left over from an
+                // unrelated failure.
+                "`@{-N}` names the N-th branch checked out before this one, and this repository's reflog records no such checkout".to_owned()
+            } else if message.is_empty() || message == "no error" {
+                // libgit2 gives no reason for some (e.g. `@{-1}` with no
+                // checkout history in the reflog).
+                "it names no commit in this repository".to_owned()
+            } else {
+                message.to_owned()
+            };
+            HistoryError::UnknownRevision {
+                rev: rev.to_owned(),
+                reason,
+            }
         };
+        // A name git can turn into an id without reading an object (a ref,
+        // a full id) is checked before libgit2 reads the commit it names.
+        let named = self
+            .repo
+            .refname_to_id(rev)
+            .or_else(|_| {
+                self.repo
+                    .resolve_reference_from_short_name(rev)
+                    .and_then(|r| r.resolve())
+                    .and_then(|r| r.target().ok_or_else(|| git2::Error::from_str("symbolic")))
+            })
+            .or_else(|_| Oid::from_str(rev).map_err(|_| git2::Error::from_str("not an id")));
+        if let Ok(id) = named {
+            self.loose(id, "commit")?;
+        }
+        self.check_ancestry(rev)?;
         let object = self.repo.revparse_single(rev).map_err(unknown)?;
         let commit = object.peel_to_commit().map_err(unknown)?;
         Ok(commit.id())
+    }
+
+    /// For `NAME~N` and `NAME^N` chains, check each loose commit on the way
+    /// before libgit2's revparse reads it. Other revision syntax is left to
+    /// libgit2; a name that resolves to nothing is left for it to report.
+    fn check_ancestry(&self, rev: &str) -> Result<(), HistoryError> {
+        let Some(at) = rev.find(['~', '^']) else {
+            return Ok(());
+        };
+        let (base, mut suffix) = rev.split_at(at);
+        let Ok(mut id) = self
+            .repo
+            .refname_to_id(base)
+            .or_else(|_| {
+                self.repo
+                    .resolve_reference_from_short_name(base)
+                    .and_then(|r| r.resolve())
+                    .and_then(|r| r.target().ok_or_else(|| git2::Error::from_str("symbolic")))
+            })
+            .or_else(|_| Oid::from_str(base))
+        else {
+            return Ok(());
+        };
+        while let Some(op) = suffix.chars().next() {
+            if op != '~' && op != '^' {
+                return Ok(());
+            }
+            let digits: String = suffix[1..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            suffix = &suffix[1 + digits.len()..];
+            let n: usize = if digits.is_empty() {
+                1
+            } else {
+                match digits.parse() {
+                    Ok(n) => n,
+                    Err(_) => return Ok(()),
+                }
+            };
+            // `~N` is N first parents; `^N` is the N-th parent (`^0`: itself).
+            let steps = if op == '~' { n } else { usize::from(n > 0) };
+            let index = if op == '^' { n.saturating_sub(1) } else { 0 };
+            for _ in 0..steps {
+                let commit = self.commit(id)?;
+                match commit.parent_id(index) {
+                    Ok(parent) => id = parent,
+                    Err(_) => return Ok(()),
+                }
+            }
+        }
+        self.loose(id, "commit")?;
+        Ok(())
     }
 
     /// The merge base of `rev` and `HEAD`.
@@ -295,22 +439,115 @@ impl History {
     }
 
     /// The text of blob `blob` (the file `path` at `rev`, for messages).
+    ///
+    /// The blob's size is read from its header before anything is
+    /// inflated, and a blob larger than [`MAX_FILE_BYTES`] is refused as a
+    /// file on disk would be. A loose blob is inflated and checked complete
+    /// here (see [`loose`]), where libgit2 would spin on a truncated one.
     pub fn read_blob(&self, blob: Oid, path: &Path, rev: &str) -> Result<String, HistoryError> {
-        let blob = self
-            .repo
-            .find_blob(blob)
-            .map_err(|e| missing(e, blob, "file content"))?;
-        let bytes = blob.content();
-        if blob.is_binary() || bytes.contains(&0) {
+        let bytes = self.blob_bytes(blob)?;
+        if bytes.contains(&0) {
             return Err(HistoryError::Binary {
                 path: path.to_path_buf(),
                 rev: rev.to_owned(),
             });
         }
-        String::from_utf8(bytes.to_vec()).map_err(|_| HistoryError::NotUtf8 {
+        String::from_utf8(bytes).map_err(|_| HistoryError::NotUtf8 {
             path: path.to_path_buf(),
             rev: rev.to_owned(),
         })
+    }
+
+    /// The bytes of blob `id`, within the size cap, checked complete.
+    fn blob_bytes(&self, id: Oid) -> Result<Vec<u8>, HistoryError> {
+        match self.loose(id, "file content")? {
+            Some((kind, _)) if kind != "blob" => {
+                return Err(HistoryError::Damaged {
+                    id: id.to_string(),
+                    reason: format!("it is a {kind}, not a file's content"),
+                });
+            }
+            Some((_, content)) => return Ok(content),
+            None => {}
+        }
+        let odb = self.repo.odb()?;
+        let (size, kind) = odb
+            .read_header(id)
+            .map_err(|e| self.damaged(e, id, "file content"))?;
+        if kind != ObjectType::Blob {
+            return Err(HistoryError::Damaged {
+                id: id.to_string(),
+                reason: format!("it is a {kind}, not a file's content"),
+            });
+        }
+        let size = u64::try_from(size).unwrap_or(u64::MAX);
+        if size > MAX_FILE_BYTES {
+            return Err(HistoryError::TooLarge {
+                id: id.to_string(),
+                size,
+                max: MAX_FILE_BYTES,
+            });
+        }
+        // Not loose: packed, where libgit2 checks lengths as it inflates.
+        let blob = self
+            .repo
+            .find_blob(id)
+            .map_err(|e| self.damaged(e, id, "file content"))?;
+        let bytes = blob.content().to_vec();
+        Ok(bytes)
+    }
+
+    /// Blob `id` is complete (when loose) and within the size cap.
+    fn blob_size_ok(&self, id: Oid) -> Result<(), HistoryError> {
+        if self.loose(id, "file content")?.is_some() {
+            return Ok(());
+        }
+        let (size, _) = self
+            .repo
+            .odb()?
+            .read_header(id)
+            .map_err(|e| self.damaged(e, id, "file content"))?;
+        let size = u64::try_from(size).unwrap_or(u64::MAX);
+        if size > MAX_FILE_BYTES {
+            return Err(HistoryError::TooLarge {
+                id: id.to_string(),
+                size,
+                max: MAX_FILE_BYTES,
+            });
+        }
+        Ok(())
+    }
+
+    /// A loose object, read and checked complete; `None` when it is not
+    /// loose (libgit2 reads packed objects safely).
+    fn loose(
+        &self,
+        id: Oid,
+        what: &'static str,
+    ) -> Result<Option<(String, Vec<u8>)>, HistoryError> {
+        match loose::read(&self.objects, id, MAX_FILE_BYTES) {
+            Ok(loose::Loose::NotLoose) => Ok(None),
+            Ok(loose::Loose::Object { kind, content }) => Ok(Some((kind, content))),
+            Err(loose::LooseError::TooLarge(size)) => Err(HistoryError::TooLarge {
+                id: id.to_string(),
+                size,
+                max: MAX_FILE_BYTES,
+            }),
+            Err(loose::LooseError::Damaged(reason)) => Err(HistoryError::Damaged {
+                id: id.to_string(),
+                reason: format!("{reason} ({what})"),
+            }),
+        }
+    }
+
+    fn damaged(&self, e: git2::Error, id: Oid, what: &'static str) -> HistoryError {
+        match e.code() {
+            ErrorCode::NotFound => missing(e, id, what),
+            _ => HistoryError::Damaged {
+                id: id.to_string(),
+                reason: e.message().to_owned(),
+            },
+        }
     }
 
     /// The text of `path` at commit `id` (`rev` as the user typed it).
@@ -381,21 +618,28 @@ impl History {
         })
     }
 
-    /// The blob at `path` in tree `tree`.
+    /// The blob at `path` in tree `tree`. Folder by folder rather than
+    /// `Tree::get_path`, so that each tree on the way is checked (see
+    /// [`loose`]) before libgit2 reads it.
     fn blob_in_tree(&self, tree: Oid, path: &Path) -> Result<Option<Oid>, HistoryError> {
-        let tree = self
-            .repo
-            .find_tree(tree)
-            .map_err(|e| missing(e, tree, "tree"))?;
-        match tree.get_path(path) {
-            Ok(entry) if entry.kind() == Some(ObjectType::Blob) => Ok(Some(entry.id())),
-            Ok(_) => Ok(None),
-            Err(e) if e.code() == ErrorCode::NotFound && e.class() == git2::ErrorClass::Tree => {
-                Ok(None)
+        let mut tree_id = tree;
+        let mut parts = path.components().peekable();
+        while let Some(part) = parts.next() {
+            self.loose(tree_id, "tree")?;
+            let tree = self
+                .repo
+                .find_tree(tree_id)
+                .map_err(|e| missing(e, tree_id, "tree"))?;
+            let Some(entry) = tree.get_name_bytes(part.as_os_str().as_encoded_bytes()) else {
+                return Ok(None);
+            };
+            match (entry.kind(), parts.peek()) {
+                (Some(ObjectType::Blob), None) => return Ok(Some(entry.id())),
+                (Some(ObjectType::Tree), Some(_)) => tree_id = entry.id(),
+                _ => return Ok(None),
             }
-            Err(e) if e.code() == ErrorCode::NotFound => Err(missing(e, tree.id(), "tree")),
-            Err(e) => Err(HistoryError::Git(e)),
         }
+        Ok(None)
     }
 
     /// Fail with [`HistoryError::Shallow`] for a walk that ended at a boundary.
@@ -407,24 +651,14 @@ impl History {
     }
 
     fn commit(&self, id: Oid) -> Result<Commit<'_>, HistoryError> {
+        self.loose(id, "commit")?;
         self.repo
             .find_commit(id)
             .map_err(|e| missing(e, id, "commit"))
     }
 
     fn blob_in(&self, commit: &Commit<'_>, path: &Path) -> Result<Option<Oid>, HistoryError> {
-        let tree = commit
-            .tree()
-            .map_err(|e| missing(e, commit.tree_id(), "tree"))?;
-        match tree.get_path(path) {
-            Ok(entry) if entry.kind() == Some(ObjectType::Blob) => Ok(Some(entry.id())),
-            Ok(_) => Ok(None),
-            Err(e) if e.code() == ErrorCode::NotFound && e.class() == git2::ErrorClass::Tree => {
-                Ok(None)
-            }
-            Err(e) if e.code() == ErrorCode::NotFound => Err(missing(e, commit.tree_id(), "tree")),
-            Err(e) => Err(HistoryError::Git(e)),
-        }
+        self.blob_in_tree(commit.tree_id(), path)
     }
 
     /// The path `path` had in `parent` when `commit` renamed it.
@@ -437,6 +671,22 @@ impl History {
         let old = parent.tree()?;
         let new = commit.tree()?;
         let mut diff = self.repo.diff_tree_to_tree(Some(&old), Some(&new), None)?;
+        // Rename detection reads every added and deleted file: each is
+        // checked complete before libgit2 reads it, and a commit with a file
+        // over the size cap is not searched for renames (the file counts as
+        // created there) rather than inflated.
+        for delta in diff.deltas() {
+            for file in [delta.old_file(), delta.new_file()] {
+                if file.id().is_zero() || file.mode() == git2::FileMode::Commit {
+                    continue;
+                }
+                match self.blob_size_ok(file.id()) {
+                    Ok(()) => {}
+                    Err(HistoryError::TooLarge { .. }) => return Ok(None),
+                    Err(e) => return Err(e),
+                }
+            }
+        }
         diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
         Ok(diff
             .deltas()

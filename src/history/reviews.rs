@@ -195,17 +195,14 @@ pub struct ReviewLog {
     pub truncated_at: Option<String>,
 }
 
-/// All versions of `path` reachable from `HEAD`, oldest first.
-pub fn versions(history: &History, path: &Path) -> Result<Vec<Version>, HistoryError> {
+/// The commits that changed `path`, reachable from `HEAD`, oldest first:
+/// only what git says about each (small); the versions themselves are read
+/// one at a time by whoever walks them.
+fn changes_oldest_first(history: &History, path: &Path) -> Result<Vec<Change>, HistoryError> {
     let head = head(history, path)?;
-    let mut out = Vec::new();
-    for change in history.changes(path, head)? {
-        let change = change?;
-        let rev = history.short(change.commit);
-        let text = history.read_blob(change.blob, &change.path, &rev)?;
-        let doc = Alliance::parse_text(&change.path, text);
-        out.push(Version { change, doc });
-    }
+    let mut out = history
+        .changes(path, head)?
+        .collect::<Result<Vec<_>, _>>()?;
     if out.is_empty() {
         return Err(HistoryError::NeverTracked(path.to_path_buf()));
     }
@@ -213,61 +210,80 @@ pub fn versions(history: &History, path: &Path) -> Result<Vec<Version>, HistoryE
     Ok(out)
 }
 
-fn head(history: &History, path: &Path) -> Result<Oid, HistoryError> {
-    history
-        .resolve("HEAD")
-        .map_err(|_| HistoryError::NeverTracked(path.to_path_buf()))
+/// Read the version of the file a change made.
+fn version(history: &History, change: Change) -> Result<Version, HistoryError> {
+    let rev = history.short(change.commit);
+    let text = history.read_blob(change.blob, &change.path, &rev)?;
+    let doc = Alliance::parse_text(&change.path, text);
+    Ok(Version { change, doc })
 }
 
-/// The review log of `path`.
+fn head(history: &History, path: &Path) -> Result<Oid, HistoryError> {
+    history.resolve("HEAD").map_err(|e| match e {
+        // A damaged or oversized HEAD commit says so; no HEAD at all means
+        // nothing was ever committed.
+        HistoryError::Damaged { .. } | HistoryError::TooLarge { .. } => e,
+        _ => HistoryError::NeverTracked(path.to_path_buf()),
+    })
+}
+
+/// The review log of `path`. Versions are read one at a time, oldest
+/// first; at most three are held at once (the last review, the newest
+/// version after it and the one being read), so memory does not grow with
+/// history.
 pub fn log(history: &History, path: &Path) -> Result<ReviewLog, HistoryError> {
-    let versions = versions(history, path)?;
-    let truncated_at = versions
+    let changes = changes_oldest_first(history, path)?;
+    let count = changes.len();
+    let truncated_at = changes
         .first()
-        .filter(|v| v.change.truncated)
-        .map(|v| history.short(v.change.commit));
+        .filter(|c| c.truncated)
+        .map(|c| history.short(c.commit));
     let empty = Alliance::parse_text(path, String::new());
     let mut reviews = Vec::new();
-    let mut last: Option<usize> = None;
-    for (i, version) in versions.iter().enumerate() {
-        let is_review = match i {
-            0 => true,
-            _ => {
-                let now = version.review_last();
-                now.is_some() && now != versions[i - 1].review_last()
-            }
+    // The last review: its index and version.
+    let mut last: Option<(usize, Version)> = None;
+    // `review.last` of the version before the one being read.
+    let mut before_last: Option<Option<String>> = None;
+    // The newest version after the last review.
+    let mut newest: Option<Version> = None;
+    for (i, change) in changes.into_iter().enumerate() {
+        let version = version(history, change)?;
+        let now = version.review_last();
+        let is_review = match &before_last {
+            None => true,
+            Some(before) => now.is_some() && now != *before,
         };
+        before_last = Some(now.clone());
         if !is_review {
+            newest = Some(version);
             continue;
         }
-        let before = last.map_or(&empty, |l| &versions[l].doc);
+        let before = last.as_ref().map_or(&empty, |(_, v)| &v.doc);
         let counts = compare::compare(before, &version.doc).counts();
         let first = last.is_none().then(|| Shape::of(&version.doc));
         let change = &version.change;
         let (note, wins) = recorded(&version.doc, version.review_last().as_deref());
         reviews.push(Review {
-            recorded: version.review_last().is_some(),
+            recorded: now.is_some(),
             note,
             wins,
-            date: version
-                .review_last()
-                .or_else(|| change.date.map(|d| d.to_string())),
+            date: now.or_else(|| change.date.map(|d| d.to_string())),
             commit: change.commit.to_string(),
             author: change.author.clone(),
             message: change.summary.clone(),
             path: change.path.display().to_string(),
-            commits: i - last.map_or(0, |l| l + 1) + 1,
+            commits: i - last.as_ref().map_or(0, |(l, _)| l + 1) + 1,
             counts,
             first,
         });
-        last = Some(i);
+        last = Some((i, version));
+        newest = None;
     }
-    let since_last_review = match last {
-        Some(l) if l + 1 < versions.len() => {
-            let newest = &versions[versions.len() - 1];
-            let counts = compare::compare(&versions[l].doc, &newest.doc).counts();
+    let since_last_review = match (&last, &newest) {
+        (Some((l, review)), Some(newest)) => {
+            let counts = compare::compare(&review.doc, &newest.doc).counts();
             Some(Pending {
-                commits: versions.len() - l - 1,
+                commits: count - l - 1,
                 counts,
             })
         }
@@ -385,10 +401,21 @@ pub fn at_last_review(history: &History, path: &Path) -> Result<Side, HistoryErr
 /// The file in the working tree.
 pub fn working_tree(history: &History, path: &Path) -> Result<Side, HistoryError> {
     let full = history.root().join(path);
-    let bytes = std::fs::read(&full).map_err(|source| HistoryError::WorkingTree {
+    let failed = |source| HistoryError::WorkingTree {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let meta = full.symlink_metadata().map_err(failed)?;
+    // As git sees it: a symbolic link's content is its link text, never the
+    // file it points to (which may be outside the repository, such as the
+    // checkout's `.git/config` with its credentials).
+    let bytes = if meta.file_type().is_symlink() {
+        let target = std::fs::read_link(&full).map_err(failed)?;
+        target.into_os_string().into_encoded_bytes()
+    } else {
+        crate::workspace::read::read_file(history.root(), &full, crate::workspace::MAX_FILE_BYTES)
+            .map_err(|e| failed(std::io::Error::other(e.reason())))?
+    };
     let doc = Alliance::parse(path, bytes).map_err(|e| match e.reason {
         crate::document::NotText::Binary => HistoryError::Binary {
             path: path.to_path_buf(),

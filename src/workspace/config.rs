@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::document::{LineIndex, yaml};
+use crate::workspace::read::{self, FileError};
 
 /// The most `exclude` patterns a config may list. Each becomes part of one
 /// compiled glob set; real configs list a handful.
@@ -15,6 +16,9 @@ pub const MAX_EXCLUDES: usize = 1_000;
 
 /// The config file's name.
 pub const FILE_NAME: &str = ".alliance.yaml";
+
+/// The largest config file read: a few lines are all it ever needs.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// The keys `.alliance.yaml` accepts.
 const KEYS: &[&str] = &["kinds", "exclude", "include"];
@@ -47,13 +51,11 @@ struct Raw {
 /// Why the config could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// The file exists but could not be read.
-    #[error("cannot read {}: {source}", path.display())]
+    /// The file exists but could not be read (see [`read::read_file`]).
+    #[error("cannot read the config {source}")]
     Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
+        /// Why, naming the file.
+        source: FileError,
     },
     /// The file is not a valid config.
     #[error("{}:{line}: {message}", path.display())]
@@ -71,10 +73,11 @@ impl Config {
     /// Read `root/.alliance.yaml`, or the defaults when there is none.
     pub fn load(root: &Path) -> Result<Config, ConfigError> {
         let path = root.join(FILE_NAME);
-        let text = match std::fs::read_to_string(&path) {
+        // A dangling link is "not found" for a plain read too: no config.
+        let text = match read::read_text(root, &path, MAX_CONFIG_BYTES) {
             Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(source) => return Err(ConfigError::Read { path, source }),
+            Err(e) if e.is_not_found() => return Ok(Config::default()),
+            Err(source) => return Err(ConfigError::Read { source }),
         };
         Config::parse(&path, &text)
     }

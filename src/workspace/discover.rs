@@ -6,7 +6,6 @@
 //! config's `exclude`; symbolic links are not followed, so a link loop
 //! cannot trap the walk. Files the user names are always taken.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
@@ -251,13 +250,10 @@ fn named_alliance(path: &Path) -> bool {
 /// Whether the file's front matter has an `alliance:` key, reading only the
 /// start of the file.
 fn declares_alliance(path: &Path) -> bool {
-    let Ok(file) = std::fs::File::open(path) else {
+    // Never a plain open: a pipe named on the command line would block it.
+    let Some(head) = crate::workspace::read::read_head(path, HEAD_BYTES) else {
         return false;
     };
-    let mut head = Vec::new();
-    if file.take(HEAD_BYTES).read_to_end(&mut head).is_err() {
-        return false;
-    }
     let text = String::from_utf8_lossy(&head);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut lines = text.lines();

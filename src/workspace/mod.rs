@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod discover;
+pub mod read;
 
 use std::path::{Path, PathBuf};
 
@@ -61,6 +62,15 @@ pub enum ReadProblem {
     /// Discovery could not walk into it.
     #[error("{0}")]
     Walk(ignore::Error),
+    /// A symbolic link (the file, or a folder on its way) leads out of the
+    /// repository.
+    #[error("leads through a symbolic link to {}, outside {}; alliance follows a link only when it stays inside", target.display(), root.display())]
+    LinkOutside {
+        /// Where it leads.
+        target: PathBuf,
+        /// The place it had to stay in.
+        root: PathBuf,
+    },
     /// Larger than [`MAX_FILE_BYTES`].
     #[error(
         "the file is {:.1} MB; alliance reads documents up to {} MB",
@@ -97,12 +107,32 @@ pub enum ReadError {
     NotText(Unreadable),
 }
 
+impl From<read::FileError> for ReadProblem {
+    fn from(e: read::FileError) -> ReadProblem {
+        match e {
+            read::FileError::NotFound { .. } => {
+                ReadProblem::Io(std::io::Error::from(std::io::ErrorKind::NotFound))
+            }
+            read::FileError::Folder { .. } => ReadProblem::Folder,
+            read::FileError::NotRegular { .. } => ReadProblem::NotRegular,
+            read::FileError::TooLarge { size, max, .. } => ReadProblem::TooLarge {
+                bytes: size,
+                limit: max,
+            },
+            read::FileError::LinkOutside { target, root, .. } => {
+                ReadProblem::LinkOutside { target, root }
+            }
+            read::FileError::Io { source, .. } => ReadProblem::Io(source),
+        }
+    }
+}
+
 impl Workspace {
     /// Set up for the repository that contains `dir`.
     pub fn open(dir: &Path) -> Result<Workspace, WorkspaceError> {
         let root = repository_root(dir);
         let config = Config::load(&root)?;
-        let kinds = Kinds::with_folder(config.kinds.as_deref())?;
+        let kinds = Kinds::with_folder(&root, config.kinds.as_deref())?;
         Ok(Workspace {
             root,
             config,
@@ -133,30 +163,37 @@ impl Workspace {
 
     /// Read and parse one document.
     pub fn read(&self, candidate: &Candidate) -> Result<Alliance, ReadError> {
-        read_document(&candidate.path)
+        read_document_in(&self.root, &candidate.path)
     }
 }
 
-/// Read and parse the document at `path`.
+/// Read and parse the document at `path`, in the repository around the
+/// current folder.
 pub fn read_document(path: &Path) -> Result<Alliance, ReadError> {
-    let unread = |reason: ReadProblem| UnreadFile {
+    read_document_in(&root_of(path), path)
+}
+
+/// The repository a file the user named belongs to: the nearest folder
+/// above it (as named, links not resolved) with a `.git` entry, else the
+/// current folder.
+pub fn root_of(path: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let absolute = read::lexical(&cwd.join(path));
+    match absolute.parent() {
+        Some(folder) if folder.join(".git").exists() || repository_root(folder) != folder => {
+            repository_root(folder)
+        }
+        _ => repository_root(&cwd),
+    }
+}
+
+/// Read and parse the document at `path` in the repository at `root`, by
+/// the rules of [`read::read_file`]: a regular file, at most
+/// [`MAX_FILE_BYTES`], through no link that leaves the repository.
+pub fn read_document_in(root: &Path, path: &Path) -> Result<Alliance, ReadError> {
+    let bytes = read::read_file(root, path, MAX_FILE_BYTES).map_err(|e| UnreadFile {
         path: path.to_path_buf(),
-        reason,
-    };
-    let meta = std::fs::metadata(path).map_err(|e| unread(e.into()))?;
-    if meta.is_dir() {
-        return Err(unread(ReadProblem::Folder).into());
-    }
-    if !meta.is_file() {
-        return Err(unread(ReadProblem::NotRegular).into());
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(unread(ReadProblem::TooLarge {
-            bytes: meta.len(),
-            limit: MAX_FILE_BYTES,
-        })
-        .into());
-    }
-    let bytes = std::fs::read(path).map_err(|e| unread(e.into()))?;
+        reason: e.into(),
+    })?;
     Alliance::parse(path, bytes).map_err(ReadError::NotText)
 }

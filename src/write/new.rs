@@ -19,7 +19,7 @@ use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 
 use crate::document::dates::Cadence;
 use crate::document::yaml::yaml_scalar;
-use crate::kind::{Kind, Template};
+use crate::kind::{Kind, MAX_TEMPLATE_BYTES, Template};
 
 /// Instructions a template may run: the built-in templates use a few
 /// hundred; a runaway loop stops here.
@@ -27,9 +27,6 @@ pub const FUEL: u64 = 100_000;
 
 /// How deep includes, macros and nested blocks may go.
 pub const RECURSION_LIMIT: usize = 64;
-
-/// The largest template file a repository may provide.
-const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
 
 /// Partial templates built into the binary, which any template may include.
 const BUILTIN_PARTIALS: &[(&str, &str)] = &[(
@@ -130,6 +127,13 @@ pub enum ScaffoldError {
         /// The line, when known.
         line: Option<usize>,
         /// What went wrong.
+        message: String,
+    },
+    /// An error the isolated renderer (`alliance new` in a child process
+    /// with a memory limit) reported, as it worded it.
+    #[error("{message}")]
+    Relayed {
+        /// The child's one-line message.
         message: String,
     },
     /// The template uses a variable nobody gave it.
@@ -297,23 +301,18 @@ fn load(folder: Option<&Path>, name: &str) -> Result<Option<String>, Error> {
             return refuse("it is not a plain path inside the kinds folder");
         }
         let path = folder.join(relative);
-        if path.is_file() {
-            let (Ok(root), Ok(real)) = (folder.canonicalize(), path.canonicalize()) else {
-                return refuse("it cannot be resolved");
+        if path.symlink_metadata().is_ok() {
+            // The kinds folder is the place of its templates: a link in it
+            // is followed only when it stays in the folder.
+            let root = crate::workspace::read::canonical_root(folder);
+            let inside = root.join(relative);
+            return match crate::workspace::read::read_text(&root, &inside, MAX_TEMPLATE_BYTES) {
+                Ok(text) => Ok(Some(text)),
+                Err(crate::workspace::read::FileError::LinkOutside { .. }) => {
+                    refuse("it links outside the kinds folder")
+                }
+                Err(e) => refuse(&e.reason()),
             };
-            if !real.starts_with(&root) {
-                return refuse("it links outside the kinds folder");
-            }
-            let too_big = std::fs::metadata(&real).map(|m| m.len() > MAX_TEMPLATE_BYTES);
-            if too_big.unwrap_or(true) {
-                return refuse("it is larger than 1 MB or unreadable");
-            }
-            return std::fs::read_to_string(&real).map(Some).map_err(|e| {
-                Error::new(
-                    ErrorKind::InvalidOperation,
-                    format!("cannot read {}: {e}", real.display()),
-                )
-            });
         }
     }
     Ok(BUILTIN_PARTIALS

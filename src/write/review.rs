@@ -82,6 +82,14 @@ pub enum EditError {
         /// `review.last` in the file.
         last: Date,
     },
+    /// The next review would fall after the last date there is.
+    #[error(
+        "a review on {date} puts the next one past 9999-12-31, the last date alliance can write; check the --date"
+    )]
+    PastCalendar {
+        /// The date asked for.
+        date: Date,
+    },
     /// The front matter uses YAML anchors or aliases.
     #[error(
         "the front matter uses a YAML anchor or alias (`&name` or `*name`), so one value stands for another and an edit could change keys other than `review`; write the values out in full to let `alliance review` edit them"
@@ -146,7 +154,7 @@ pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditErro
     }
     let next = cadence
         .after(review.date)
-        .ok_or_else(|| EditError::Verify("the next date is past the calendar's end".to_owned()))?;
+        .ok_or(EditError::PastCalendar { date: review.date })?;
     let text = &doc.text;
     let eol = doc.line_ending.as_str();
     let (_, plan) = root.entry("review").ok_or(EditError::NoCadence)?;

@@ -1,0 +1,319 @@
+//! The one way `alliance` reads a file from the working tree.
+//!
+//! Every file the tool opens (documents, `.alliance.yaml`, kind
+//! definitions, schemas, templates) comes through [`read_file`], which
+//! refuses what a hostile repository could use to reach outside its place
+//! or to stall a run:
+//!
+//! - only a regular file is read: a FIFO, socket or device is refused
+//!   before it is opened (and the open never blocks, should one be swapped
+//!   in), so `mkfifo` or a link to `/dev/zero` cannot hang the tool;
+//! - a file larger than the caller's cap is refused, and the read stops at
+//!   the cap even if the file grows while it is read;
+//! - a symbolic link is followed only when its target stays inside the
+//!   repository (the place): a committed link is data for git, and a link
+//!   out of the working tree (to `~/.ssh`, `.git/config` of another
+//!   checkout, `/etc`) is refused with the path it names. The same holds
+//!   for a linked folder on the way to the file.
+//!
+//! Errors are typed and name the path. This module never prints.
+
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+/// Why a file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// Nothing is there.
+    #[error("{}: no such file", path.display())]
+    NotFound {
+        /// The path.
+        path: PathBuf,
+    },
+    /// It is a folder.
+    #[error("{}: is a folder, not a file", path.display())]
+    Folder {
+        /// The path.
+        path: PathBuf,
+    },
+    /// It is a FIFO, socket or device, which a read could wait on forever.
+    #[error("{}: is not a regular file (a pipe, socket or device); alliance reads only regular files", path.display())]
+    NotRegular {
+        /// The path.
+        path: PathBuf,
+    },
+    /// It is larger than the cap.
+    #[error("{}: the file is {size} bytes; alliance reads files of this kind up to {max} bytes", path.display())]
+    TooLarge {
+        /// The path.
+        path: PathBuf,
+        /// Its size (at least; a growing file is stopped at the cap).
+        size: u64,
+        /// The cap.
+        max: u64,
+    },
+    /// A symbolic link (the file or a folder on its way) leads out of the
+    /// repository.
+    #[error("{}: leads through a symbolic link to {}, outside {}; alliance follows a link only when it stays inside", path.display(), target.display(), root.display())]
+    LinkOutside {
+        /// The path.
+        path: PathBuf,
+        /// Where it leads.
+        target: PathBuf,
+        /// The place it had to stay in (the repository, or the kinds folder).
+        root: PathBuf,
+    },
+    /// The file system refused (permission, a link loop, a dangling link).
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl FileError {
+    /// The path the error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            FileError::NotFound { path }
+            | FileError::Folder { path }
+            | FileError::NotRegular { path }
+            | FileError::TooLarge { path, .. }
+            | FileError::LinkOutside { path, .. }
+            | FileError::Io { path, .. } => path,
+        }
+    }
+
+    /// What is wrong, without the path (for messages that name it already).
+    pub fn reason(&self) -> String {
+        let full = self.to_string();
+        let prefix = format!("{}: ", self.path().display());
+        full.strip_prefix(&prefix).unwrap_or(&full).to_owned()
+    }
+
+    /// Whether nothing is at the path.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, FileError::NotFound { .. })
+    }
+}
+
+/// `a/./b/../c` as `a/c`, without touching the file system.
+pub fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The repository folder as the file system names it (links resolved), so
+/// that a resolved path can be compared with it.
+pub fn canonical_root(root: &Path) -> PathBuf {
+    std::fs::canonicalize(root).unwrap_or_else(|_| lexical(root))
+}
+
+/// Where `path` really is, or why it may not be used: the path with every
+/// link resolved, refused when it leads out of `root` although the path as
+/// named lies inside it. A path the user names outside the repository is
+/// resolved as the user named it.
+pub fn resolve_inside(root: &Path, path: &Path) -> Result<PathBuf, FileError> {
+    let absolute = absolute(path);
+    let real = match std::fs::canonicalize(&absolute) {
+        Ok(real) => real,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // A dangling link is "not found" to canonicalize; say which.
+            return match absolute.symlink_metadata() {
+                Ok(_) => Err(FileError::Io {
+                    path: path.to_path_buf(),
+                    source: std::io::Error::other(
+                        "is a symbolic link to a file that does not exist",
+                    ),
+                }),
+                Err(_) => Err(FileError::NotFound {
+                    path: path.to_path_buf(),
+                }),
+            };
+        }
+        Err(source) => {
+            return Err(FileError::Io {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let root_abs = lexical(&absolute_of(root));
+    let root_real = canonical_root(root);
+    let named_inside = absolute.starts_with(&root_abs) || absolute.starts_with(&root_real);
+    if named_inside && !real.starts_with(&root_real) {
+        return Err(FileError::LinkOutside {
+            path: path.to_path_buf(),
+            target: real,
+            root: root_real,
+        });
+    }
+    Ok(real)
+}
+
+fn absolute_of(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    lexical(&absolute_of(path))
+}
+
+/// Read the file at `path` (inside the repository at `root`), at most
+/// `max` bytes, by the rules of this module.
+pub fn read_file(root: &Path, path: &Path, max: u64) -> Result<Vec<u8>, FileError> {
+    let real = resolve_inside(root, path)?;
+    let io = |source: std::io::Error| FileError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(&real).map_err(io)?;
+    check_kind(path, &meta, max)?;
+    let file = open_nonblocking(&real).map_err(io)?;
+    // The file may have been swapped between the look and the open.
+    let meta = file.metadata().map_err(io)?;
+    check_kind(path, &meta, max)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if size > max {
+        return Err(FileError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            max,
+        });
+    }
+    Ok(bytes)
+}
+
+/// [`read_file`] for text that must be UTF-8 (config, kinds, templates).
+pub fn read_text(root: &Path, path: &Path, max: u64) -> Result<String, FileError> {
+    let bytes = read_file(root, path, max)?;
+    String::from_utf8(bytes).map_err(|_| FileError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, "is not UTF-8 text"),
+    })
+}
+
+/// The first `max` bytes of a regular file (following links, as for a
+/// path the user named), or `None` for anything else: for peeking at a
+/// file's start without ever waiting on a pipe or device.
+pub fn read_head(path: &Path, max: u64) -> Option<Vec<u8>> {
+    if !std::fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
+    let file = open_nonblocking(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut head = Vec::new();
+    file.take(max).read_to_end(&mut head).ok()?;
+    Some(head)
+}
+
+fn check_kind(path: &Path, meta: &std::fs::Metadata, max: u64) -> Result<(), FileError> {
+    if meta.is_dir() {
+        return Err(FileError::Folder {
+            path: path.to_path_buf(),
+        });
+    }
+    if !meta.is_file() {
+        return Err(FileError::NotRegular {
+            path: path.to_path_buf(),
+        });
+    }
+    if meta.len() > max {
+        return Err(FileError::TooLarge {
+            path: path.to_path_buf(),
+            size: meta.len(),
+            max,
+        });
+    }
+    Ok(())
+}
+
+/// Open `path` for reading without ever waiting (a FIFO opens at once).
+#[cfg(unix)]
+pub fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let flags = rustix::fs::OFlags::NONBLOCK.bits();
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(i32::try_from(flags).unwrap_or(0))
+        .open(path)
+}
+
+/// Open `path` for reading.
+#[cfg(not(unix))]
+pub fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_inside_are_followed_and_links_outside_refused() {
+        let outside = tempfile::tempdir().expect("dir");
+        let secret = outside.path().join("secret.json");
+        std::fs::write(&secret, "{\"token\": 1}").expect("write");
+        let repo = tempfile::tempdir().expect("dir");
+        let root = repo.path();
+        std::fs::write(root.join("a.md"), "inside").expect("write");
+        std::os::unix::fs::symlink("a.md", root.join("b.md")).expect("link");
+        std::os::unix::fs::symlink(&secret, root.join("c.md")).expect("link");
+        std::os::unix::fs::symlink(outside.path(), root.join("d")).expect("link");
+        assert_eq!(
+            read_file(root, &root.join("b.md"), 100).expect("inside"),
+            b"inside"
+        );
+        for name in ["c.md", "d/secret.json"] {
+            let err = read_file(root, &root.join(name), 100).expect_err("outside");
+            assert!(
+                matches!(err, FileError::LinkOutside { .. }),
+                "{name}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn devices_folders_and_big_files_are_refused() {
+        let repo = tempfile::tempdir().expect("dir");
+        let root = repo.path();
+        std::fs::write(root.join("big"), vec![b'x'; 101]).expect("write");
+        assert!(matches!(
+            read_file(root, &root.join("big"), 100),
+            Err(FileError::TooLarge { size: 101, .. })
+        ));
+        assert!(matches!(
+            read_file(root, root, 100),
+            Err(FileError::Folder { .. })
+        ));
+        let dev = Path::new("/dev/zero");
+        assert!(matches!(
+            read_file(Path::new("/"), dev, 100),
+            Err(FileError::NotRegular { .. })
+        ));
+        assert!(read_file(root, &root.join("none"), 100).is_err_and(|e| e.is_not_found()));
+    }
+}
