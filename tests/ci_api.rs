@@ -308,7 +308,7 @@ fn added_alliance_is_shown_whole_and_removed_one_is_named() {
     assert!(body.contains("### ➕ Added `alliances/ada and grace.md` — Ada and Grace"));
     assert!(body.contains("#### What makes this powerful _(new section)_"));
     assert!(body.contains("- ➕ **In private, the same week.**"));
-    assert!(body.contains("- ➕ Ada (@\u{200b}ada) joined"), "{body}");
+    assert!(body.contains("- ➕ Ada (@&#8203;ada) joined"), "{body}");
     assert!(body.contains("### ➖ Removed `TEAM_ALLIANCE.md` — Payments"));
     assert!(
         body.contains("5 agreements removed, 2 parties left"),

@@ -302,8 +302,8 @@ fn markdown_table() {
 
 | | What | File | When | Responsible |
 |---|---|---|---|---|
-| 🔴 overdue | item: Pair on deploys. | `TEAM_ALLIANCE.md:41` | 5 days overdue (due 2026-11-15) | @grace |
-| 🟡 due soon | review of Test team | `TEAM_ALLIANCE.md:14` | due in 11 days (2026-12-01) | @ada, @grace |
+| 🔴 overdue | item: Pair on deploys. | `TEAM_ALLIANCE.md:41` | 5 days overdue (due 2026-11-15) | @&#8203;grace |
+| 🟡 due soon | review of Test team | `TEAM_ALLIANCE.md:14` | due in 11 days (2026-12-01) | @&#8203;ada, @&#8203;grace |
 "
     );
     let quiet = sb.run(&["due", "--today", "2026-01-01", "--format", "markdown"]);

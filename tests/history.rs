@@ -255,7 +255,7 @@ Compared the merge base with main (COMMIT5) with the working tree.
 
 #### Agreements
 
-- ➕ **We keep one meeting-free day. \\[owner:: @\u{200B}ada\\]**
+- ➕ **We keep one meeting-free day. \\[owner:: @&#8203;ada\\]**
 
 #### Conflict
 

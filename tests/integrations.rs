@@ -255,7 +255,7 @@ TEAM_ALLIANCE.md  team  Test team  @ada, @grace  active               2026-04-10
         "\
 | Alliance | Kind | Parties | Status | Last review | Next review |
 |---|---|---|---|---|---|
-| [Test team](TEAM_ALLIANCE.md) | team | @ada, @grace | active |  | 2026-04-10 |
+| [Test team](TEAM_ALLIANCE.md) | team | @&#8203;ada, @&#8203;grace | active |  | 2026-04-10 |
 "
     );
 }

@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
         note: Some("Kept all: moved stand-up #team".to_owned()),
         wins: vec!["Shipped the ledger".to_owned()],
     };
-    let Ok(edited) = edit::record_review(&doc, &review) else {
+    let Ok(edited) = review::record_review(&doc, &review) else {
         return;
     };
     let again = Alliance::parse_text(Path::new("fuzz.md"), edited.text.clone());
@@ -35,6 +35,6 @@ fuzz_target!(|data: &[u8]| {
         .filter(|c| c.tag() == similar::ChangeTag::Insert)
         .count();
     assert_eq!(inserted, reported.len(), "changed lines differ from the report");
-    let twice = edit::record_review(&again, &review).expect("a second review is accepted");
+    let twice = review::record_review(&again, &review).expect("a second review is accepted");
     assert!(twice.changes.is_empty(), "a second review changed {:?}", twice.changes);
 });

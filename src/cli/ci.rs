@@ -61,7 +61,7 @@ pub(super) fn comment(
                     workflow(&text)
                 )?;
             } else {
-                writeln!(err, "alliance: warning: {text}")?;
+                writeln!(err, "alliance: warning: {}", crate::report::sanitize(&text))?;
             }
         }
     }
@@ -260,10 +260,7 @@ fn due_block(report: &DueReport) -> Block {
 }
 
 /// Text for a workflow command's message: `%`, CR and LF escaped so
-/// nothing can start another command.
+/// nothing can start another command (`report::escape::github::data`).
 fn workflow(text: &str) -> String {
-    crate::report::sanitize(text)
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    crate::report::escape::github::data(text)
 }

@@ -5,7 +5,8 @@ use std::io::Write;
 use super::{DueArgs, Failed};
 use crate::due::{self, DueReport, Window};
 use crate::history::History;
-use crate::report::due::render;
+use crate::report::due::render_with;
+use crate::report::escape::markdown::Mentions;
 use crate::workspace::{ReadError, Workspace};
 
 pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
@@ -70,6 +71,11 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         }
     }
     report.unread.extend(found.skipped);
-    render(&report, args.format, out)?;
+    let mentions = if args.mentions {
+        Mentions::Live
+    } else {
+        Mentions::Inert
+    };
+    render_with(&report, args.format, mentions, out)?;
     Ok(report.exit_code(args.fail_on))
 }

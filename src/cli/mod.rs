@@ -285,6 +285,7 @@ Examples:
   alliance due
   alliance due --within 14d
   alliance due --today 2026-12-01 --fail-on never --format markdown
+  alliance due --format markdown --mentions   a table that notifies who is responsible
   alliance due --changed-since origin/main --format github
 
 Exit codes: 0 nothing failing, 1 overdue (or due soon with --fail-on
@@ -324,6 +325,10 @@ pub struct DueArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = crate::report::due::DueFormat::Human)]
     pub format: crate::report::due::DueFormat,
+    /// With --format markdown: keep the @handles of the Responsible column live,
+    /// so posting the table notifies those people (by default no text notifies anyone).
+    #[arg(long)]
+    pub mentions: bool,
 }
 
 /// Arguments of `alliance review`.

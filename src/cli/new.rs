@@ -193,7 +193,8 @@ pub(super) fn run(args: &NewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     writeln!(
         out,
         "wrote {shown}: a draft `{}` alliance, reviewed every {}",
-        kind.name, vars.every
+        sanitize(&kind.name),
+        vars.every
     )?;
     writeln!(
         out,

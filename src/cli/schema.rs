@@ -1,6 +1,6 @@
 //! `alliance schema KIND`: the kind's front-matter JSON Schema.
 
-use std::io::{self, Write};
+use std::io::Write;
 
 use super::{Failed, SchemaArgs};
 use crate::workspace::Workspace;
@@ -8,7 +8,7 @@ use crate::workspace::Workspace;
 pub(super) fn run(args: &SchemaArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let workspace = Workspace::current()?;
     let kind = super::new::kind(&workspace.kinds, &args.kind)?;
-    serde_json::to_writer_pretty(&mut *out, &kind.schema).map_err(io::Error::from)?;
+    crate::report::escape::json::write_pretty(&mut *out, &kind.schema)?;
     writeln!(out)?;
     Ok(0)
 }

@@ -4,8 +4,9 @@
 //! Both are Markdown built from the same [`ChangeSet`]: every alliance a
 //! change touches, added (shown whole), removed, renamed or changed (the
 //! semantic diff, rendered by [`super::diff::markdown_changes`]). Document
-//! text is escaped by [`md_escape`]; nothing from a document can reach the
-//! first line, where the marker is.
+//! text is escaped by [`md_escape`] and paths by [`code_path`] (both from
+//! `report::escape::markdown`): nothing from a document can reach the first
+//! line, where the marker is, or hold a `<!--` anywhere in the comment.
 //!
 //! Both stay under the forge's size limits by [`fit`]: detail is dropped
 //! from the last block first (a block falls back to its one-line headline,
@@ -154,17 +155,11 @@ pub fn bytes(text: &str) -> usize {
     text.len()
 }
 
-/// A path in a code span: backticks and line breaks cannot end it.
+/// A path in monospace, by [`crate::report::escape::markdown::code`]: a
+/// backtick, a line break or a `<!--` in a file name cannot end it or put a
+/// marker into the comment's source.
 pub fn code_path(path: &str) -> String {
-    let clean: String = crate::report::sanitize(path)
-        .chars()
-        .map(|c| match c {
-            '`' => '\'',
-            '\n' | '\r' => ' ',
-            c => c,
-        })
-        .collect();
-    format!("`{clean}`")
+    crate::report::escape::markdown::code(path)
 }
 
 impl ChangeSet {
@@ -335,6 +330,11 @@ mod tests {
 
     #[test]
     fn paths_cannot_end_their_code_span() {
-        assert_eq!(code_path("a`b\nc.md"), "`a'b c.md`");
+        assert_eq!(code_path("TEAM_ALLIANCE.md"), "`TEAM_ALLIANCE.md`");
+        assert_eq!(code_path("a`b\nc.md"), "<code>a\\`b c.md</code>");
+        assert_eq!(
+            code_path("x <!-- alliance-ci-comment -->.md"),
+            "<code>x &lt;\\!-- alliance-ci-comment --&gt;.md</code>"
+        );
     }
 }

@@ -68,7 +68,7 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
             "location": { "path": path, "lines": { "begin": 1 } },
         }));
     }
-    serde_json::to_writer_pretty(&mut *out, &issues)?;
+    super::escape::json::write_pretty(&mut *out, &issues)?;
     writeln!(out)
 }
 

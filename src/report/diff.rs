@@ -1,14 +1,17 @@
 //! `alliance diff` output: the same [`AllianceDiff`] as human text, a
 //! pull-request comment in Markdown, or JSON.
 //!
-//! Document text goes through [`sanitize`] (terminal) or [`md_escape`]
-//! (forge) before it is written.
+//! Document text goes through [`escape::terminal`] (human) or
+//! [`escape::markdown`] (forge) before it is written: the Markdown a
+//! document produces shows its words, never HTML, images, mentions or a
+//! second marker.
 
 use std::io::{self, Write};
 
 use crate::compare::{
     AllianceDiff, FrontChange, ItemChange, ItemChangeKind, SectionChange, Word, WordOp,
 };
+use crate::report::escape::{self, markdown, terminal};
 use crate::report::words::headline;
 use crate::report::{Style, sanitize};
 
@@ -40,9 +43,11 @@ pub struct DiffReport {
     pub diff: AllianceDiff,
 }
 
-/// The marker line a bot searches for to update its own comment.
+/// The marker line a bot searches for to update its own comment. The path
+/// is encoded by [`markdown::comment`]: it cannot end the comment, and no
+/// document text elsewhere in the comment can hold a marker.
 pub fn marker(path: &str) -> String {
-    format!("<!-- alliance-diff: {} -->", path.replace("--", "- -"))
+    format!("<!-- alliance-diff: {} -->", markdown::comment(path))
 }
 
 impl DiffReport {
@@ -135,8 +140,8 @@ impl DiffReport {
         writeln!(out, "{}", marker(&self.path))?;
         writeln!(
             out,
-            "### `{}`: {}",
-            self.path.replace('`', "'"),
+            "### {}: {}",
+            markdown::code(&self.path),
             headline(&self.diff.counts())
         )?;
         writeln!(out)?;
@@ -160,7 +165,7 @@ impl DiffReport {
             "sections": self.diff.sections,
             "unchanged": self.diff.unchanged,
         });
-        serde_json::to_writer_pretty(&mut *out, &value)?;
+        escape::json::write_pretty(&mut *out, &value)?;
         writeln!(out)
     }
 }
@@ -239,16 +244,28 @@ fn front_line(change: &FrontChange) -> String {
     }
 }
 
+/// A reworded item for a terminal. The words are written into one line
+/// through [`terminal::push_line`], markers included, so words cannot
+/// assemble a workflow command across their boundaries.
 fn human_words(words: &[Word], style: Style) -> String {
     let mut out = String::new();
     for word in words {
-        let text = sanitize(&word.text);
-        match (word.op, style.color) {
-            (WordOp::Equal, _) => out.push_str(&text),
-            (WordOp::Insert, true) => out.push_str(&format!("\u{1b}[32m{text}\u{1b}[0m")),
-            (WordOp::Delete, true) => out.push_str(&format!("\u{1b}[31;9m{text}\u{1b}[0m")),
-            (WordOp::Insert, false) => out.push_str(&format!("{{+{text}+}}")),
-            (WordOp::Delete, false) => out.push_str(&format!("[-{text}-]")),
+        let (open, close) = match (word.op, style.color) {
+            (WordOp::Equal, _) => ("", ""),
+            (WordOp::Insert, true) => ("\u{1b}[32m", "\u{1b}[0m"),
+            (WordOp::Delete, true) => ("\u{1b}[31;9m", "\u{1b}[0m"),
+            (WordOp::Insert, false) => ("{+", "+}"),
+            (WordOp::Delete, false) => ("[-", "-]"),
+        };
+        if style.color {
+            // Colour codes are the tool's own bytes: written as they are.
+            out.push_str(open);
+            terminal::push_line(&mut out, &word.text);
+            out.push_str(close);
+        } else {
+            terminal::push_line(&mut out, open);
+            terminal::push_line(&mut out, &word.text);
+            terminal::push_line(&mut out, close);
         }
     }
     out
@@ -298,23 +315,7 @@ fn md_words(words: &[Word]) -> String {
     out
 }
 
-/// Escape text for Markdown: punctuation that would format, HTML (and so
-/// images, links and HTML comments), table pipes, and `@mentions`.
+/// Escape text for Markdown: the same as [`escape::markdown::inline`].
 pub fn md_escape(text: &str) -> String {
-    let clean = sanitize(text);
-    let mut out = String::with_capacity(clean.len());
-    for c in clean.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '<' | '>' | '#' | '|' => {
-                out.push('\\');
-                out.push(c);
-            }
-            // A zero-width space after `@` keeps `@team` from notifying
-            // anyone when a forge renders the comment.
-            '@' => out.push_str("@\u{200b}"),
-            '\n' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
+    escape::markdown::inline(text)
 }

@@ -8,6 +8,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::escape::markdown::{self, Mentions};
 use super::github::{data, property};
 use super::{plural, sanitize, xml_escape};
 use crate::due::{AllianceDue, Basis, Due, DueReport, Tier};
@@ -27,14 +28,26 @@ pub enum DueFormat {
     Markdown,
 }
 
-/// Render `report` in `format`.
+/// Render `report` in `format`; in Markdown, `@handle`s notify nobody.
 pub fn render(report: &DueReport, format: DueFormat, out: &mut dyn Write) -> io::Result<()> {
+    render_with(report, format, Mentions::Inert, out)
+}
+
+/// Render `report` in `format`. With [`Mentions::Live`], the Markdown
+/// "Responsible" column keeps `@handle` live, so posting the table
+/// notifies the people responsible; every other text stays inert.
+pub fn render_with(
+    report: &DueReport,
+    format: DueFormat,
+    mentions: Mentions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         DueFormat::Human => human(report, out),
         DueFormat::Json => json(report, out),
         DueFormat::Github => github(report, out),
         DueFormat::Junit => junit(report, out),
-        DueFormat::Markdown => markdown(report, out),
+        DueFormat::Markdown => markdown_table(report, mentions, out),
     }
 }
 
@@ -56,6 +69,21 @@ impl Row<'_> {
             Some(item) => match &item.id {
                 Some(id) => format!("item `{id}`: {}", item.text),
                 None => format!("item: {}", item.text),
+            },
+        }
+    }
+
+    /// [`Row::subject`] in Markdown: the id in monospace, the rest inline.
+    fn markdown_subject(&self) -> String {
+        match &self.due.item {
+            None => format!("review of {}", markdown::inline(&self.alliance.title)),
+            Some(item) => match &item.id {
+                Some(id) => format!(
+                    "item {}: {}",
+                    markdown::code(id),
+                    markdown::inline(&item.text)
+                ),
+                None => format!("item: {}", markdown::inline(&item.text)),
             },
         }
     }
@@ -324,7 +352,7 @@ fn json(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
             unreadable: report.unread.len(),
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    super::escape::json::write_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
 
@@ -515,22 +543,7 @@ fn unreadable_suite(report: &DueReport) -> Suite {
     suite
 }
 
-/// Escape text for a Markdown table cell.
-fn cell(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in sanitize(text).chars() {
-        match c {
-            '|' => out.push_str("\\|"),
-            '\n' | '\r' => out.push(' '),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn markdown(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
+fn markdown_table(report: &DueReport, mentions: Mentions, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "### Alliance reviews due on {}", report.window.today)?;
     writeln!(out)?;
     let mut any = false;
@@ -554,12 +567,11 @@ fn markdown(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
             };
             writeln!(
                 out,
-                "| {mark} | {} | `{}:{}` | {} | {} |",
-                cell(&row.subject()),
-                cell(&row.path()).replace('`', "'"),
-                row.due.line,
-                cell(&row.when()),
-                cell(&row.owners())
+                "| {mark} | {} | {} | {} | {} |",
+                row.markdown_subject(),
+                markdown::code(&format!("{}:{}", row.path(), row.due.line)),
+                markdown::inline(&row.when()),
+                markdown::inline_with(&row.owners(), mentions)
             )?;
         }
     }
@@ -569,18 +581,18 @@ fn markdown(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
     for broken in &report.broken {
         writeln!(
             out,
-            "\n**{}**: `{}` — {}",
+            "\n**{}**: {} — {}",
             broken.finding.rule.code(),
-            cell(&broken.path.display().to_string()).replace('`', "'"),
-            cell(&broken.finding.message)
+            markdown::code(&broken.path.display().to_string()),
+            markdown::inline(&broken.finding.message)
         )?;
     }
     for file in &report.unread {
         writeln!(
             out,
-            "\n**cannot read** `{}` — {}",
-            cell(&file.path.display().to_string()).replace('`', "'"),
-            cell(&file.reason.to_string())
+            "\n**cannot read** {} — {}",
+            markdown::code(&file.path.display().to_string()),
+            markdown::inline(&file.reason.to_string())
         )?;
     }
     Ok(())

@@ -41,23 +41,4 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
     Ok(())
 }
 
-/// Escape a workflow command's message: `%`, CR and LF are encoded, and
-/// other control characters are dropped so nothing reaches the log raw.
-pub fn data(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            c if c.is_control() => out.extend(c.escape_default()),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Escape a workflow command's property value: as [`data`], plus `:` and `,`.
-pub fn property(text: &str) -> String {
-    data(text).replace(':', "%3A").replace(',', "%2C")
-}
+pub use super::escape::github::{data, property};

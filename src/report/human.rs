@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
+use super::escape::terminal;
 use super::{CheckReport, Style, plural, sanitize};
 use crate::check::finding::{Finding, Location, Severity};
 
@@ -56,9 +57,11 @@ pub(super) fn render_finding(renderer: &Renderer, path: &str, finding: &Finding)
         .help
         .as_ref()
         .map(|h| Level::HELP.message(sanitize(h).into_owned()));
+    let mut cut = false;
     let mut group = match &finding.location {
         Some(location) => {
-            let (line, underline, cut) = window(location);
+            let (line, underline, was_cut) = window(location);
+            cut = was_cut;
             let snippet = Snippet::source(line)
                 .line_start(location.line)
                 .fold(false)
@@ -78,7 +81,37 @@ pub(super) fn render_finding(renderer: &Renderer, path: &str, finding: &Finding)
     if let Some(help) = help {
         group = group.element(help);
     }
-    renderer.render(&[group])
+    let rendered = renderer.render(&[group]);
+    if cut {
+        without_empty_origin(&rendered)
+    } else {
+        rendered
+    }
+}
+
+/// annotate-snippets draws a snippet without a path after an origin as a
+/// secondary file, `::: ` with nothing after it. The origin above already
+/// names the file, so that line goes: it says nothing, and a line starting
+/// with `::` in a CI log looks like a workflow command.
+fn without_empty_origin(rendered: &str) -> String {
+    let visible = |line: &str| {
+        let mut text = String::new();
+        let mut in_escape = false;
+        for c in line.chars() {
+            match (in_escape, c) {
+                (false, '\u{1b}') => in_escape = true,
+                (true, c) if c.is_ascii_alphabetic() => in_escape = false,
+                (true, _) => {}
+                (false, c) => text.push(c),
+            }
+        }
+        text
+    };
+    rendered
+        .split('\n')
+        .filter(|line| visible(line).trim() != ":::")
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The location's excerpt of its line, sanitised, the byte range to
@@ -94,11 +127,16 @@ fn window(location: &Location) -> (String, std::ops::Range<usize>, bool) {
     else {
         return (sanitize(shown).into_owned(), 0..0, true);
     };
-    let before = sanitize(before);
-    let inside = sanitize(inside);
-    let after = sanitize(after);
-    let start = lead.len() + before.len();
-    let text = format!("{lead}{before}{inside}{after}{tail}");
+    // One line built in three pieces: `push_line` sees what is already on
+    // it, so the pieces cannot assemble a workflow command between them.
+    let mut text = String::with_capacity(shown.len() + 8);
+    text.push_str(lead);
+    terminal::push_line(&mut text, before);
+    let start = text.len();
+    terminal::push_line(&mut text, inside);
+    let end = text.len();
+    terminal::push_line(&mut text, after);
+    text.push_str(tail);
     let cut = location.cut_before || location.cut_after;
-    (text, start..start + inside.len(), cut)
+    (text, start..end, cut)
 }

@@ -92,6 +92,6 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
             failures: report.failures.len(),
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &output)?;
+    super::escape::json::write_pretty(&mut *out, &output)?;
     writeln!(out)
 }

@@ -45,7 +45,7 @@ fn json(kinds: &Kinds, out: &mut dyn Write) -> io::Result<()> {
             })
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *out, &kinds).map_err(io::Error::from)?;
+    super::escape::json::write_pretty(&mut *out, &kinds)?;
     writeln!(out)
 }
 

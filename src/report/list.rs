@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
+use super::escape::markdown;
 use super::sanitize;
 use crate::document::{Alliance, DateField, Section};
 
@@ -97,7 +98,8 @@ pub fn table(docs: &[Alliance], out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// A Markdown table linking each alliance.
+/// A Markdown table linking each alliance. Every cell is escaped by
+/// [`markdown::inline`]: `@handle`s in it notify nobody.
 pub fn markdown(docs: &[Alliance], out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
@@ -106,27 +108,21 @@ pub fn markdown(docs: &[Alliance], out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "|---|---|---|---|---|---|")?;
     for doc in docs {
         let r = row(doc);
-        let cell = |s: &str| sanitize(s).replace('|', "\\|").replace('\n', " ");
         let title = if r.title.is_empty() {
-            r.path.clone()
+            &r.path
         } else {
-            r.title.clone()
+            &r.title
         };
-        let link = r
-            .path
-            .replace(' ', "%20")
-            .replace('(', "%28")
-            .replace(')', "%29");
         writeln!(
             out,
             "| [{}]({}) | {} | {} | {} | {} | {} |",
-            cell(&title).replace(['[', ']'], ""),
-            link,
-            cell(&r.kind),
-            cell(&r.parties),
-            cell(&r.status),
-            cell(&r.last),
-            cell(&r.next)
+            markdown::inline(title),
+            markdown::link(&r.path),
+            markdown::inline(&r.kind),
+            markdown::inline(&r.parties),
+            markdown::inline(&r.status),
+            markdown::inline(&r.last),
+            markdown::inline(&r.next)
         )?;
     }
     Ok(())
@@ -136,7 +132,7 @@ pub fn markdown(docs: &[Alliance], out: &mut dyn Write) -> io::Result<()> {
 pub fn json(docs: &[Alliance], out: &mut dyn Write) -> io::Result<()> {
     let alliances: Vec<Value> = docs.iter().map(export).collect();
     let doc = json!({ "version": super::JSON_VERSION, "alliances": alliances });
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    super::escape::json::write_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
 

@@ -1,4 +1,6 @@
 //! `alliance log` output: the review history as human lines or JSON.
+//! Commit summaries and author names are as untrusted as documents: every
+//! one goes through [`sanitize`] (`escape::terminal::line`).
 
 use std::io::{self, Write};
 
@@ -31,7 +33,7 @@ pub fn render(
             if let (Some(commits), Some(object)) = (commits, value.as_object_mut()) {
                 object.insert("commits".to_owned(), commits_json(commits));
             }
-            serde_json::to_writer_pretty(&mut *out, &value)?;
+            crate::report::escape::json::write_pretty(&mut *out, &value)?;
             writeln!(out)
         }
     }
@@ -178,7 +180,8 @@ fn shallow_note(log: &ReviewLog, out: &mut dyn Write) -> io::Result<()> {
     if let Some(boundary) = &log.truncated_at {
         writeln!(
             out,
-            "note: this is a shallow clone; history before commit {boundary} is not here. Run `git fetch --unshallow` (GitHub Actions: `fetch-depth: 0`) to see all reviews."
+            "note: this is a shallow clone; history before commit {} is not here. Run `git fetch --unshallow` (GitHub Actions: `fetch-depth: 0`) to see all reviews.",
+            sanitize(boundary)
         )?;
     }
     Ok(())

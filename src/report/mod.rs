@@ -6,9 +6,12 @@
 //! `codequality` (GitLab); `ci` builds the pull-request comment and the job
 //! summary.
 //! Renderers write to a `Write` they are given; the library never prints.
-//! All text that came from a document goes through [`sanitize`] before it
-//! reaches a terminal.
+//! All text that came from a document (or a kind, a file name, a commit)
+//! goes through the escaper of the place it lands, in [`escape`]: the
+//! terminal, Markdown, workflow commands, XML. JSON and SARIF are written
+//! by `serde_json`.
 
+pub mod escape;
 pub mod words;
 
 pub mod ci;
@@ -113,50 +116,17 @@ impl CheckReport {
     }
 }
 
-/// Make document text safe for a terminal: control characters (ESC, BEL,
-/// carriage returns, NUL...) and bidirectional overrides are written as
-/// escapes instead of passing through.
+/// Make document text safe for one line of terminal output: the same as
+/// [`escape::terminal::line`] (control characters, line breaks and
+/// bidirectional overrides as escapes; no workflow command at the start of
+/// a line). Kept under this name for the callers that use it.
 pub fn sanitize(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_escape) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if needs_escape(c) {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    escape::terminal::line(text)
 }
 
-fn needs_escape(c: char) -> bool {
-    (c.is_control() && c != '\t' && c != '\n')
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
-}
-
-/// Escape text for XML content and attribute values. Characters XML 1.0
-/// cannot hold at all (most C0 controls) are written as `\u{..}`.
+/// Escape text for XML: the same as [`escape::xml::text`].
 pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => {
-                out.push_str(&format!("&#{};", u32::from(c)));
-            }
-            c if c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}') => {
-                out.extend(c.escape_default());
-            }
-            c => out.push(c),
-        }
-    }
-    out
+    escape::xml::text(text)
 }
 
 pub use crate::report::words::plural;
@@ -171,5 +141,6 @@ mod tests {
         assert_eq!(sanitize("a\u{1b}[31mred"), "a\\u{1b}[31mred");
         assert_eq!(sanitize("x\ry"), "x\\ry");
         assert_eq!(sanitize("\u{202e}abc"), "\\u{202e}abc");
+        assert_eq!(sanitize("one\n::error::two"), "one\\n::error::two");
     }
 }

@@ -77,7 +77,7 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
             } ],
         } ],
     });
-    serde_json::to_writer_pretty(&mut *out, &sarif)?;
+    super::escape::json::write_pretty(&mut *out, &sarif)?;
     writeln!(out)
 }
 

@@ -1,0 +1,219 @@
+//! Document text for GitHub-flavoured Markdown: pull-request comments
+//! (`diff --format markdown`, `ci comment`), issues (`due --format
+//! markdown`) and README tables (`list --format markdown`).
+//!
+//! What a document says is shown as the words it wrote, never as
+//! formatting. [`inline`] text:
+//!
+//! - has no raw HTML and no HTML comment: `<`, `>` and `&` become entities,
+//!   so `<details>`, `<img>`, `<!--` and `-->` are text, in the rendered page
+//!   and in the Markdown source a bot searches for its marker;
+//! - has no images, links, emphasis, code, strikethrough, math or headings:
+//!   the punctuation that opens them is backslash-escaped;
+//! - stays in its table cell and on its line: `|` is escaped, line breaks
+//!   become spaces;
+//! - notifies nobody: `@name` gets a zero-width space after the `@`
+//!   (`@&#8203;name`, shown as `@name`), and so does an issue reference
+//!   (`#&#8203;12`), unless the caller asks for [`Mentions::Live`];
+//! - carries no control characters or bidirectional overrides (written as
+//!   `\u{..}`).
+//!
+//! [`code`] is the same text in a monospace `<code>` element (a backtick
+//! code span cannot escape anything), [`comment`] is text for inside the
+//! hidden `<!-- ... -->` marker, and [`link`] a relative link target.
+
+/// Whether `@name` in the text may notify `name`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mentions {
+    /// `@name` is shown but notifies nobody (the default everywhere).
+    #[default]
+    Inert,
+    /// `@name` stays a mention: for fields that hold the handles of the
+    /// people responsible, when the user asked for them to be notified.
+    Live,
+}
+
+/// Escape `text` for a Markdown paragraph, list item, heading or table
+/// cell; mentions inert.
+pub fn inline(text: &str) -> String {
+    inline_with(text, Mentions::Inert)
+}
+
+/// As [`inline`], choosing whether mentions stay live.
+pub fn inline_with(text: &str, mentions: Mentions) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        match c {
+            '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => out.push(' '),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '#' => {
+                out.push_str("\\#");
+                if mentions == Mentions::Inert && next.is_some_and(|n| n.is_ascii_digit()) {
+                    out.push_str(ZERO_WIDTH);
+                }
+            }
+            '@' => {
+                out.push('@');
+                if mentions == Mentions::Inert
+                    && next.is_some_and(|n| n.is_ascii_alphanumeric() || n == '_' || n == '-')
+                {
+                    out.push_str(ZERO_WIDTH);
+                }
+            }
+            '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '|' | '!' | '$' | '^' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if is_invisible_control(c) => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text` in monospace: a backtick code span when every character is a
+/// letter, a digit, a space or one of `._-/~+,:;=()'%` (a file name, an
+/// id), else a `<code>` element escaped as [`inline`], because a code
+/// span cannot escape anything (a backtick, a `|` in a table, a raw
+/// `<!--` in the source).
+pub fn code(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || " ._-/~+,:;=()'%".contains(c));
+    if plain {
+        format!("`{text}`")
+    } else {
+        format!("<code>{}</code>", inline(text))
+    }
+}
+
+/// `text` for inside an HTML comment (the hidden marker a bot searches
+/// for): letters, digits and `._~/` as they are, `-` unless it follows a
+/// `-` (so no `--`, which would end or break the comment), everything else
+/// percent-encoded as UTF-8. The result is one line and cannot hold `<`,
+/// `>` or `--`.
+pub fn comment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        let keep = b.is_ascii_alphanumeric()
+            || matches!(b, b'.' | b'_' | b'~' | b'/')
+            || (b == b'-' && !out.ends_with('-'));
+        if keep {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A relative path as a Markdown link target: every byte but letters,
+/// digits, `-._~/` percent-encoded, so no `)`, space, `<` or scheme
+/// (`javascript:`) can change what the link is.
+pub fn link(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A zero-width space as an entity: readable in the source, invisible on
+/// the page, and enough to stop `@name` and `#12` from being linked.
+const ZERO_WIDTH: &str = "&#8203;";
+
+fn is_invisible_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_words_stay_readable() {
+        assert_eq!(inline("We start on time."), "We start on time.");
+        assert_eq!(
+            inline("Ünïcode, (parens) and 'quotes'"),
+            "Ünïcode, (parens) and 'quotes'"
+        );
+    }
+
+    #[test]
+    fn html_is_text() {
+        assert_eq!(inline("<details>hidden"), "&lt;details&gt;hidden");
+        assert_eq!(inline("a &amp; b"), "a &amp;amp; b");
+        assert_eq!(inline("x --> y <!-- z"), "x --&gt; y &lt;\\!-- z");
+    }
+
+    #[test]
+    fn images_links_and_formatting_are_text() {
+        assert_eq!(
+            inline("![pixel](https://t.example/p.png)"),
+            "\\!\\[pixel\\](https://t.example/p.png)"
+        );
+        assert_eq!(
+            inline("*bold* _it_ ~~x~~ `c` $m$"),
+            "\\*bold\\* \\_it\\_ \\~\\~x\\~\\~ \\`c\\` \\$m\\$"
+        );
+        assert_eq!(inline("back\\slash"), "back\\\\slash");
+    }
+
+    #[test]
+    fn cells_and_lines_hold() {
+        assert_eq!(inline("a | b"), "a \\| b");
+        assert_eq!(inline("title\n# heading\r\n---"), "title \\# heading  ---");
+    }
+
+    #[test]
+    fn mentions_and_references_are_inert_unless_live() {
+        assert_eq!(
+            inline("@ada and @org/team"),
+            "@&#8203;ada and @&#8203;org/team"
+        );
+        assert_eq!(
+            inline("see #12 and a@b.c"),
+            "see \\#&#8203;12 and a@&#8203;b.c"
+        );
+        assert_eq!(inline("@ alone, # alone"), "@ alone, \\# alone");
+        assert_eq!(inline_with("@ada #12", Mentions::Live), "@ada \\#12");
+    }
+
+    #[test]
+    fn controls_are_escapes() {
+        assert_eq!(inline("a\u{1b}[2Jb\u{202e}"), "a\\u{1b}\\[2Jb\\u{202e}");
+    }
+
+    #[test]
+    fn code_cannot_be_left() {
+        assert_eq!(code("TEAM_ALLIANCE.md:41"), "`TEAM_ALLIANCE.md:41`");
+        assert_eq!(code("a`b|<!--"), "<code>a\\`b\\|&lt;\\!--</code>");
+        assert_eq!(code(""), "<code></code>");
+    }
+
+    #[test]
+    fn comment_text_cannot_end_the_comment() {
+        assert_eq!(comment("TEAM_ALLIANCE.md"), "TEAM_ALLIANCE.md");
+        assert_eq!(comment("a-b/c.md"), "a-b/c.md");
+        assert_eq!(comment("x --> <!-- y"), "x%20-%2D%3E%20%3C%21-%2D%20y");
+        assert_eq!(comment("--->"), "-%2D-%3E");
+        assert_eq!(comment("é\n"), "%C3%A9%0A");
+    }
+
+    #[test]
+    fn link_targets_are_paths() {
+        assert_eq!(link("docs/TEAM ALLIANCE.md"), "docs/TEAM%20ALLIANCE.md");
+        assert_eq!(link("javascript:alert(1)"), "javascript%3Aalert%281%29");
+    }
+}

@@ -1,0 +1,25 @@
+//! Escaping for every place document text lands, one module per target.
+//!
+//! Documents, kinds, file names and commit messages are written by whoever
+//! can open a pull request. Before any of that text reaches an output it
+//! goes through the escaper of the place it lands, never through ad hoc
+//! `replace` calls at the call site:
+//!
+//! - [`terminal`]: human output (a terminal, and the CI log it becomes):
+//!   no control sequences, no line breaks in one-line fields, and no line
+//!   that starts a workflow command (`::error::`, `##[error]`).
+//! - [`markdown`]: pull-request comments, issues and README tables: no raw
+//!   HTML, images, links, table-cell breaks, heading breaks, live mentions
+//!   or issue references, and nothing that can end or forge the hidden
+//!   marker comment.
+//! - [`github`]: the data and property values of GitHub workflow commands.
+//! - [`xml`]: JUnit XML text and attribute values.
+//!
+//! - [`json`]: JSON and SARIF, escaped by `serde_json`, with `[` after `##`
+//!   written `\u005b` so a document printed into a CI log is no command.
+
+pub mod github;
+pub mod json;
+pub mod markdown;
+pub mod terminal;
+pub mod xml;
