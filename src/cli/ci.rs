@@ -9,12 +9,8 @@ use std::path::{Path, PathBuf};
 use super::{CiCommentArgs, CiSummaryArgs, Failed};
 use crate::ci::forge::Upsert;
 use crate::ci::{ChangeSet, CiError, Environment, changes};
-use crate::due::{self, DueReport, Tier, Window};
+use crate::due::{self, DueReport, Window};
 use crate::history::History;
-use crate::report::ci::{Block, SUMMARY_LIMIT, bytes, fit};
-use crate::report::diff::md_escape;
-use crate::report::due::{DueFormat, render};
-use crate::report::{CheckReport, plural};
 use crate::workspace::Workspace;
 
 pub(super) fn comment(
@@ -83,7 +79,7 @@ pub(super) fn summary(args: &CiSummaryArgs, out: &mut dyn Write) -> Result<u8, F
         Some(base) => Some(change_set(&workspace, base)?),
         None => None,
     };
-    let text = summary_text(&check, &due, set.as_ref());
+    let text = crate::report::ci::summary_text(&check, &due, set.as_ref());
     let (path, append) = match &args.output {
         Some(path) if path.as_os_str() == "-" => {
             out.write_all(text.as_bytes())?;
@@ -146,117 +142,6 @@ fn due_report(workspace: &Workspace, window: Window) -> Result<DueReport, Failed
         }
     }
     Ok(report)
-}
-
-/// The job summary: check, due and the changes, within GitHub's 1 MiB.
-pub fn summary_text(check: &CheckReport, due: &DueReport, set: Option<&ChangeSet>) -> String {
-    let head = "## alliance\n";
-    let mut blocks = vec![check_block(check), due_block(due)];
-    match set {
-        Some(set) => {
-            let line = format!("\n### Changes: {}\n\n{}\n", set.headline(), set.compared());
-            blocks.push(Block {
-                full: line.clone(),
-                short: line,
-            });
-            blocks.extend(set.blocks());
-        }
-        None => {
-            let line =
-                "\n### Changes\n\nNo base to compare with (not a pull request, and no --base).\n"
-                    .to_owned();
-            blocks.push(Block {
-                full: line.clone(),
-                short: line,
-            });
-        }
-    }
-    fit(
-        head,
-        &blocks,
-        "",
-        SUMMARY_LIMIT,
-        bytes,
-        "GitHub's limit of 1 MiB for a job summary",
-    )
-}
-
-fn check_block(report: &CheckReport) -> Block {
-    use crate::check::finding::Severity;
-    let errors = report.count(Severity::Error);
-    let warnings = report.count(Severity::Warning);
-    let mark = if errors > 0 || !report.failures.is_empty() {
-        "❌"
-    } else {
-        "✅"
-    };
-    let line = format!(
-        "\n### Check\n\n{mark} {} checked: {}, {}{}\n",
-        plural(report.files.len(), "alliance"),
-        plural(errors, "error"),
-        plural(warnings, "warning"),
-        if report.failures.is_empty() {
-            String::new()
-        } else {
-            format!(", {} unreadable", plural(report.failures.len(), "file"))
-        }
-    );
-    let mut full = line.clone();
-    let rows: Vec<String> = report
-        .files
-        .iter()
-        .flat_map(|file| {
-            file.findings.iter().map(move |f| {
-                let place = match &f.location {
-                    Some(l) => format!("{}:{}", file.path.display(), l.line),
-                    None => file.path.display().to_string(),
-                };
-                let severity = match f.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                };
-                format!(
-                    "| {severity} | {} | {} {} | {} |\n",
-                    md_escape(&place),
-                    f.rule.code(),
-                    f.rule.name(),
-                    md_escape(&f.message)
-                )
-            })
-        })
-        .chain(report.failures.iter().map(|f| {
-            format!(
-                "| error | {} | A005 | cannot read the file: {} |\n",
-                md_escape(&f.path.display().to_string()),
-                md_escape(&f.reason.to_string())
-            )
-        }))
-        .collect();
-    if !rows.is_empty() {
-        full.push_str("\n| | Where | Rule | What |\n|---|---|---|---|\n");
-        rows.iter().for_each(|r| full.push_str(r));
-    }
-    Block { full, short: line }
-}
-
-fn due_block(report: &DueReport) -> Block {
-    let overdue = report.count(Tier::Overdue);
-    let soon = report.count(Tier::DueSoon);
-    let mark = if overdue > 0 { "🔴" } else { "✅" };
-    let line = format!(
-        "\n### Reviews\n\n{mark} {} overdue, {} due soon\n",
-        plural(overdue, "review"),
-        soon
-    );
-    let mut table = Vec::new();
-    // Writing to a Vec cannot fail.
-    let _ = render(report, DueFormat::Markdown, &mut table);
-    let mut full = line.clone();
-    if overdue + soon > 0 {
-        full.push('\n');
-        full.push_str(&String::from_utf8_lossy(&table));
-    }
-    Block { full, short: line }
 }
 
 /// Text for a workflow command's message: `%`, CR and LF escaped so
