@@ -114,6 +114,9 @@ pub(super) fn shown(path: &Path) -> String {
     .into_owned()
 }
 
+/// `alliance new`. It reads as the command's steps in order (settings,
+/// render, read back, choose the path, write, tell), each a few lines; it
+/// is kept in one piece so the order of refusals is visible at a glance.
 pub(super) fn run(args: &NewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let workspace = Workspace::current()?;
     let kind = kind(&workspace.kinds, &args.kind)?;

@@ -131,7 +131,11 @@ fn root_of(doc: &Alliance) -> Result<(&Node, Span), EditError> {
 
 /// Record `review` in `doc`: set `review.last`, move `review.next` by the
 /// cadence, and append an entry to `reviews:` unless one with the same date
-/// and note is there already.
+/// and note is there already; list the wins under `## Celebrate`.
+///
+/// Longer than most functions here on purpose: it reads top to bottom as
+/// the review's steps (refusals, the two dates, the log entry, the wins,
+/// the read-back), each a few lines that share the same parsed values.
 pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditError> {
     let (root, inner) = root_of(doc)?;
     // An alias's node carries its anchor's spans: an edit through it would
