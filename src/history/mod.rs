@@ -337,23 +337,28 @@ impl History {
         };
         // A name git can turn into an id without reading an object (a ref,
         // a full id) is checked before libgit2 reads the commit it names.
-        let named = self
-            .repo
-            .refname_to_id(rev)
-            .or_else(|_| {
-                self.repo
-                    .resolve_reference_from_short_name(rev)
-                    .and_then(|r| r.resolve())
-                    .and_then(|r| r.target().ok_or_else(|| git2::Error::from_str("symbolic")))
-            })
-            .or_else(|_| Oid::from_str(rev).map_err(|_| git2::Error::from_str("not an id")));
-        if let Ok(id) = named {
+        if let Some(id) = self.named_id(rev) {
             self.loose(id, "commit")?;
         }
         self.check_ancestry(rev)?;
         let object = self.repo.revparse_single(rev).map_err(unknown)?;
         let commit = object.peel_to_commit().map_err(unknown)?;
         Ok(commit.id())
+    }
+
+    /// The id a name gives without reading any object: a full ref name, a
+    /// short ref name (`main`, `HEAD`), or a full id.
+    fn named_id(&self, name: &str) -> Option<Oid> {
+        self.repo
+            .refname_to_id(name)
+            .or_else(|_| {
+                self.repo
+                    .resolve_reference_from_short_name(name)
+                    .and_then(|r| r.resolve())
+                    .and_then(|r| r.target().ok_or_else(|| git2::Error::from_str("symbolic")))
+            })
+            .or_else(|_| Oid::from_str(name))
+            .ok()
     }
 
     /// For `NAME~N` and `NAME^N` chains, check each loose commit on the way
@@ -364,17 +369,7 @@ impl History {
             return Ok(());
         };
         let (base, mut suffix) = rev.split_at(at);
-        let Ok(mut id) = self
-            .repo
-            .refname_to_id(base)
-            .or_else(|_| {
-                self.repo
-                    .resolve_reference_from_short_name(base)
-                    .and_then(|r| r.resolve())
-                    .and_then(|r| r.target().ok_or_else(|| git2::Error::from_str("symbolic")))
-            })
-            .or_else(|_| Oid::from_str(base))
-        else {
+        let Some(mut id) = self.named_id(base) else {
             return Ok(());
         };
         while let Some(op) = suffix.chars().next() {
@@ -434,8 +429,9 @@ impl History {
 
     /// The blob id of `path` in `commit`, or `None` when it is not there.
     pub fn blob_id(&self, commit: Oid, path: &Path) -> Result<Option<Oid>, HistoryError> {
-        let commit = self.commit(commit)?;
-        self.blob_in(&commit, path)
+        // The tree from the commit-graph when it knows the commit.
+        let tree = self.node(commit)?.tree;
+        self.blob_in_tree(tree, path)
     }
 
     /// The text of blob `blob` (the file `path` at `rev`, for messages).
@@ -655,10 +651,6 @@ impl History {
         self.repo
             .find_commit(id)
             .map_err(|e| missing(e, id, "commit"))
-    }
-
-    fn blob_in(&self, commit: &Commit<'_>, path: &Path) -> Result<Option<Oid>, HistoryError> {
-        self.blob_in_tree(commit.tree_id(), path)
     }
 
     /// The path `path` had in `parent` when `commit` renamed it.
