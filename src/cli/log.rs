@@ -3,20 +3,19 @@
 use std::io::Write;
 
 use super::{Failed, LogArgs, history_path};
-use crate::history::reviews;
+use crate::history::reviews::{self, CommitList};
 use crate::report::log::render;
 
 pub(super) fn run(args: &LogArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let (history, path) = history_path::open("log", args.path.as_deref())?;
-    let log = reviews::log(&history, &path)?;
     // With no review recorded yet (most agreements on day one), the commits
     // are the history worth reading.
-    let recorded = log.reviews.iter().any(|r| r.recorded);
-    let commits = if args.commits || !recorded {
-        Some(reviews::commits(&history, &path)?)
+    let list = if args.commits {
+        CommitList::Always
     } else {
-        None
+        CommitList::UntilReviewed
     };
-    render(&log, commits.as_deref(), args.format, out)?;
+    let log = reviews::log(&history, &path, list)?;
+    render(&log, args.format, out)?;
     Ok(0)
 }

@@ -107,36 +107,15 @@ fn recorded(doc: &Alliance, date: Option<&str>) -> (Option<String>, Vec<String>)
     }
 }
 
-/// Every commit that changed `path`, oldest first, each with what it
-/// changed. Versions are read newest first and compared in pairs, so only
-/// two are held at a time.
-pub fn commits(history: &History, path: &Path) -> Result<Vec<Commit>, HistoryError> {
-    let head = head(history, path)?;
-    let mut out = Vec::new();
-    let mut newer: Option<Version> = None;
-    for change in history.changes(path, head)? {
-        let change = change?;
-        let rev = history.short(change.commit);
-        let text = history.read_blob(change.blob, &change.path, &rev)?;
-        let doc = Alliance::parse_text(&change.path, text);
-        if let Some(newer) = newer.take() {
-            let counts = compare::compare(&doc, &newer.doc).counts();
-            out.push(commit_entry(&newer.change, counts, None));
-        }
-        newer = Some(Version { change, doc });
-    }
-    let Some(oldest) = newer else {
-        return Err(HistoryError::NeverTracked(path.to_path_buf()));
-    };
-    let empty = Alliance::parse_text(path, String::new());
-    let counts = compare::compare(&empty, &oldest.doc).counts();
-    out.push(commit_entry(
-        &oldest.change,
-        counts,
-        Some(Shape::of(&oldest.doc)),
-    ));
-    out.reverse();
-    Ok(out)
+/// Which commits `log` lists one by one, beside its reviews.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommitList {
+    /// Never.
+    Never,
+    /// Always (`log --commits`).
+    Always,
+    /// Until a review is recorded: most agreements on their first day.
+    UntilReviewed,
 }
 
 fn commit_entry(change: &Change, counts: Counts, first: Option<Shape>) -> Commit {
@@ -193,6 +172,9 @@ pub struct ReviewLog {
     pub since_last_review: Option<Pending>,
     /// Set when a shallow clone cuts the history off: the boundary commit.
     pub truncated_at: Option<String>,
+    /// Every commit that changed the file, oldest first, when asked for.
+    #[serde(skip)]
+    pub commits: Option<Vec<Commit>>,
 }
 
 /// The commits that changed `path`, reachable from `HEAD`, oldest first:
@@ -231,7 +213,7 @@ fn head(history: &History, path: &Path) -> Result<Oid, HistoryError> {
 /// first; at most three are held at once (the last review, the newest
 /// version after it and the one being read), so memory does not grow with
 /// history.
-pub fn log(history: &History, path: &Path) -> Result<ReviewLog, HistoryError> {
+pub fn log(history: &History, path: &Path, list: CommitList) -> Result<ReviewLog, HistoryError> {
     let changes = changes_oldest_first(history, path)?;
     let count = changes.len();
     let truncated_at = changes
@@ -246,8 +228,17 @@ pub fn log(history: &History, path: &Path) -> Result<ReviewLog, HistoryError> {
     let mut before_last: Option<Option<String>> = None;
     // The newest version after the last review.
     let mut newest: Option<Version> = None;
+    let mut commits = (list != CommitList::Never).then(Vec::new);
     for (i, change) in changes.into_iter().enumerate() {
         let version = version(history, change)?;
+        if let Some(commits) = &mut commits {
+            // The version before this one is the newest read, or the last review.
+            let previous = newest.as_ref().or(last.as_ref().map(|(_, v)| v));
+            let counts =
+                compare::compare(previous.map_or(&empty, |v| &v.doc), &version.doc).counts();
+            let first = previous.is_none().then(|| Shape::of(&version.doc));
+            commits.push(commit_entry(&version.change, counts, first));
+        }
         let now = version.review_last();
         let is_review = match &before_last {
             None => true,
@@ -289,11 +280,15 @@ pub fn log(history: &History, path: &Path) -> Result<ReviewLog, HistoryError> {
         }
         _ => None,
     };
+    if list == CommitList::UntilReviewed && reviews.iter().any(|r| r.recorded) {
+        commits = None;
+    }
     Ok(ReviewLog {
         path: path.display().to_string(),
         reviews,
         since_last_review,
         truncated_at,
+        commits,
     })
 }
 

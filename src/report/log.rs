@@ -19,18 +19,13 @@ pub enum LogFormat {
 
 /// Render `log` in `format`; with `commits`, one line per commit that
 /// changed the agreement instead of one per review.
-pub fn render(
-    log: &ReviewLog,
-    commits: Option<&[Commit]>,
-    format: LogFormat,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    match (format, commits) {
+pub fn render(log: &ReviewLog, format: LogFormat, out: &mut dyn Write) -> io::Result<()> {
+    match (format, log.commits.as_deref()) {
         (LogFormat::Human, None) => human(log, out),
         (LogFormat::Human, Some(commits)) => human_commits(log, commits, out),
         (LogFormat::Json, _) => {
             let mut value = json(log);
-            if let (Some(commits), Some(object)) = (commits, value.as_object_mut()) {
+            if let (Some(commits), Some(object)) = (&log.commits, value.as_object_mut()) {
                 object.insert("commits".to_owned(), commits_json(commits));
             }
             crate::report::escape::json::write_pretty(&mut *out, &value)?;
