@@ -93,12 +93,15 @@ fn the_commit_graph_changes_nothing_but_speed() {
     assert!(graph.exists());
     let history = alliance::history::History::discover(sb.path()).expect("repository");
     assert!(history.uses_commit_graph());
+    assert!(!history.uses_bloom_filters(std::path::Path::new("TEAM_ALLIANCE.md")));
     assert_eq!(answers(&sb), without, "with a commit-graph");
 
     sb.git(
         &["commit-graph", "write", "--reachable", "--changed-paths"],
         "2026-03-01T10:00:00Z",
     );
+    let history = alliance::history::History::discover(sb.path()).expect("repository");
+    assert!(history.uses_bloom_filters(std::path::Path::new("TEAM_ALLIANCE.md")));
     assert_eq!(answers(&sb), without, "with changed-path Bloom filters");
 
     // Commits after the graph was written are read the old way.

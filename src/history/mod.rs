@@ -588,6 +588,12 @@ impl History {
         self.graph.is_some()
     }
 
+    /// Whether walks may skip commits by the commit-graph's changed-path
+    /// Bloom filters: the graph has them, and they can be trusted for `path`.
+    pub fn uses_bloom_filters(&self, path: &Path) -> bool {
+        self.bloom_keys(path).is_some()
+    }
+
     /// What a walk needs of commit `id`: from the commit-graph when it
     /// knows the commit, else from the commit itself.
     fn node(&self, id: Oid) -> Result<Node, HistoryError> {
