@@ -505,9 +505,11 @@ Examples:
 Exit codes: 0 adopted, 2 could not (unknown kind, front matter present, unreadable file).";
 
 const CHECK_HELP: &str = "\
-With no PATH, checks the repository's alliance documents: Markdown files whose
-name contains ALLIANCE, or whose front matter has an `alliance:` key, skipping
-what .gitignore and .alliance.yaml's `exclude` leave out.
+With no PATH, checks the repository's alliance documents: Markdown files
+(.md, .markdown, Quarto .qmd, R Markdown .Rmd, .mdx) whose name contains
+ALLIANCE or whose front matter has an `alliance:` key, and the files
+.alliance.yaml's `include` names, skipping what .gitignore and `exclude`
+leave out.
 
 Examples:
   alliance check
