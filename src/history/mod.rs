@@ -466,24 +466,7 @@ impl History {
             Some((_, content)) => return Ok(content),
             None => {}
         }
-        let odb = self.repo.odb()?;
-        let (size, kind) = odb
-            .read_header(id)
-            .map_err(|e| self.damaged(e, id, "file content"))?;
-        if kind != ObjectType::Blob {
-            return Err(HistoryError::Damaged {
-                id: id.to_string(),
-                reason: format!("it is a {kind}, not a file's content"),
-            });
-        }
-        let size = u64::try_from(size).unwrap_or(u64::MAX);
-        if size > MAX_FILE_BYTES {
-            return Err(HistoryError::TooLarge {
-                id: id.to_string(),
-                size,
-                max: MAX_FILE_BYTES,
-            });
-        }
+        self.check_header(id)?;
         // Not loose: packed, where libgit2 checks lengths as it inflates.
         let blob = self
             .repo
@@ -498,11 +481,23 @@ impl History {
         if self.loose(id, "file content")?.is_some() {
             return Ok(());
         }
-        let (size, _) = self
+        self.check_header(id)
+    }
+
+    /// A packed object's header says it is a blob within the size cap: read
+    /// before anything is inflated.
+    fn check_header(&self, id: Oid) -> Result<(), HistoryError> {
+        let (size, kind) = self
             .repo
             .odb()?
             .read_header(id)
             .map_err(|e| self.damaged(e, id, "file content"))?;
+        if kind != ObjectType::Blob {
+            return Err(HistoryError::Damaged {
+                id: id.to_string(),
+                reason: format!("it is a {kind}, not a file's content"),
+            });
+        }
         let size = u64::try_from(size).unwrap_or(u64::MAX);
         if size > MAX_FILE_BYTES {
             return Err(HistoryError::TooLarge {
