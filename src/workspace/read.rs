@@ -118,8 +118,28 @@ pub fn lexical(path: &Path) -> PathBuf {
 
 /// The repository folder as the file system names it (links resolved), so
 /// that a resolved path can be compared with it.
+///
+/// Every file read asks this of the same root, so an absolute root is
+/// resolved once per process (resolving it per file was most of `check`'s
+/// system calls on 10,000 files).
 pub fn canonical_root(root: &Path) -> PathBuf {
-    std::fs::canonicalize(root).unwrap_or_else(|_| lexical(root))
+    static SEEN: std::sync::Mutex<Vec<(PathBuf, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+    let resolve = || std::fs::canonicalize(root).unwrap_or_else(|_| lexical(root));
+    if !root.is_absolute() {
+        return resolve();
+    }
+    let Ok(mut seen) = SEEN.lock() else {
+        return resolve();
+    };
+    if let Some((_, real)) = seen.iter().find(|(named, _)| named == root) {
+        return real.clone();
+    }
+    let real = resolve();
+    // A handful of roots at most in one run; never let the memo grow.
+    if seen.len() < 16 {
+        seen.push((root.to_path_buf(), real.clone()));
+    }
+    real
 }
 
 /// Where `path` really is, or why it may not be used: the path with every
