@@ -90,6 +90,9 @@ pub struct Kind {
     pub default_path: Option<String>,
     /// The cadence `new` proposes.
     pub default_every: Option<String>,
+    /// The pulse instrument its alliances use unless their front matter's
+    /// `pulse.instrument` names another (see [`crate::pulse`]).
+    pub instrument: Option<String>,
     /// The sections it requires, in order.
     pub sections: Vec<SectionRule>,
     /// The front matter's JSON Schema.
@@ -230,6 +233,7 @@ impl Kind {
             origin,
             default_path: def.default_path,
             default_every: def.default_every,
+            instrument: def.instrument,
             sections: def.sections,
             schema,
             template,

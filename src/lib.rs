@@ -18,6 +18,7 @@ pub mod document;
 pub mod due;
 pub mod history;
 pub mod kind;
+pub mod pulse;
 pub mod report;
 pub mod workspace;
 pub mod write;

@@ -76,6 +76,14 @@ rules! {
     InvalidItemReview = ("A040", "invalid-item-review", "An item's `[review:: ...]` is not a date."),
     UnknownOwner = ("A041", "unknown-owner", "An item's `[owner:: ...]` is not one of the parties."),
     DuplicateItemId = ("A042", "duplicate-item-id", "Two items share the same `[id:: ...]`."),
+    InvalidPulseAnswer = ("A060", "invalid-pulse-answer", "A pulse answer file is not the mapping `pulse ask` writes (YAML, keys, round folder)."),
+    ScoreOffScale = ("A061", "score-off-scale", "A pulse answer is not on its item's scale (or an agreement is not kept, slipping or broken)."),
+    UnknownPulseItem = ("A062", "unknown-pulse-item", "A pulse answer names an item (or agreement) the instrument does not ask."),
+    RaterNotAParty = ("A063", "rater-not-a-party", "A pulse answer's `rater:` is not one of the alliance's parties."),
+    DuplicatePulseAnswer = ("A064", "duplicate-pulse-answer", "One person answered twice in the same pulse round."),
+    PulseDateInFuture = ("A065", "pulse-date-in-future", "A pulse answer (or round) is dated after today."),
+    UnknownInstrument = ("A066", "unknown-instrument", "The pulse instrument named is not available here, or answers name another one."),
+    UnansweredPulseItem = ("A067", "unanswered-pulse-item", "An item of a pulse answer file is left empty."),
 }
 
 impl Rule {

@@ -42,6 +42,8 @@ pub(super) struct Definition {
     #[serde(default)]
     pub default_every: Option<String>,
     #[serde(default)]
+    pub instrument: Option<String>,
+    #[serde(default)]
     pub order: Order,
     #[serde(default)]
     pub sections: Vec<SectionEntry>,
@@ -83,6 +85,7 @@ pub(super) struct Resolved {
     pub summary: String,
     pub default_path: Option<String>,
     pub default_every: Option<String>,
+    pub instrument: Option<String>,
     pub sections: Vec<SectionRule>,
 }
 
@@ -148,7 +151,7 @@ fn offender(root: &yaml::Node) -> Option<Span> {
     for (key, value) in entries {
         let fits = match key.as_str() {
             Some("name") => text(value),
-            Some("extends" | "summary" | "default_path" | "default_every") => optional_text(value),
+            Some("extends" | "summary" | "default_path" | "default_every" | "instrument") => optional_text(value),
             Some("order") => matches!(value.as_str(), Some("base" | "as-listed")),
             Some("sections") => match value.as_seq() {
                 Some(sections) => match sections.iter().find_map(section_offender) {
@@ -273,6 +276,9 @@ pub(super) fn resolve(
         default_every: def
             .default_every
             .or_else(|| base.and_then(|b| b.default_every.clone())),
+        instrument: def
+            .instrument
+            .or_else(|| base.and_then(|b| b.instrument.clone())),
         name: def.name,
         sections,
     })

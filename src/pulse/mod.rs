@@ -1,0 +1,765 @@
+//! Pulse check-ins: each party answering the alliance's instrument, one
+//! file per person per round, and what the answers say over time.
+//!
+//! - `instrument.rs`: instruments as data (built in, or the repository's
+//!   `*.instrument.yaml` beside its kinds);
+//! - `answers.rs`: one answer file, read with spans and checked (A060–A067),
+//!   and the text `pulse ask` writes;
+//! - `rounds.rs`: where answers live (`STEM.pulse/DATE/HANDLE.yaml`) and
+//!   how they group into rounds;
+//! - `score.rs`: gaps, ruptures and repairs.
+//!
+//! [`picture`] is the entry point for `pulse report` and the review
+//! agenda: the complete rounds, the state of the latest one, per item and
+//! dimension the series of each party, and the signals worth talking
+//! about, biggest first. A round stays *sealed* until every party has
+//! answered: its scores appear nowhere (only how many have answered)
+//! unless [`Seal::Partial`] is asked for.
+//!
+//! This module reads through `workspace::read` and never prints or renders.
+
+pub mod answers;
+pub mod instrument;
+pub mod rounds;
+pub mod score;
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::check::finding::{Finding, Rule};
+use crate::document::dates::Cadence;
+use crate::document::Alliance;
+use crate::kind::Kinds;
+use crate::workspace::{UnreadFile, Workspace};
+pub use answers::AgreementState;
+use answers::Expect;
+pub use instrument::{Instrument, InstrumentError, Instruments, Scale};
+use rounds::Round;
+
+/// Whether a round that not every party has answered is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seal {
+    /// Kept sealed: only how many have answered is told.
+    Sealed,
+    /// Shown as it is (`--partial`).
+    Partial,
+}
+
+/// One party as the pulse sees them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PartyView {
+    /// Their handle (answer files are named after it).
+    pub handle: String,
+    /// Their role, which picks the words they are asked.
+    pub role: Option<String>,
+}
+
+/// Where the alliance's pulse setup comes from and what it is.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    /// The instrument.
+    pub instrument: Instrument,
+    /// How often a round is due: `pulse.every`, else the instrument's,
+    /// else `review.every`.
+    pub every: Option<Cadence>,
+    /// The parties with handles, in the front matter's order.
+    pub parties: Vec<PartyView>,
+    /// The agreements the instrument asks about: key and text.
+    pub agreements: Vec<(String, String)>,
+}
+
+/// Why the pulse of an alliance cannot be worked out.
+#[derive(Debug, thiserror::Error)]
+pub enum PulseError {
+    /// The front matter cannot be read.
+    #[error("{}: the front matter cannot be read; run `alliance check {}`", path.display(), path.display())]
+    NoFrontMatter {
+        /// The alliance.
+        path: PathBuf,
+    },
+    /// The instrument named is not available.
+    #[error("{}: no instrument `{name}` here; use one of {known}", path.display())]
+    UnknownInstrument {
+        /// The alliance.
+        path: PathBuf,
+        /// The name asked for.
+        name: String,
+        /// The instruments there are.
+        known: String,
+    },
+    /// `pulse.every` is not a cadence.
+    #[error("{}: pulse.every: {source}", path.display())]
+    Cadence {
+        /// The alliance.
+        path: PathBuf,
+        /// Why.
+        source: crate::document::dates::CadenceError,
+    },
+    /// A party has no handle, so their answers cannot be named.
+    #[error("{}: every party needs a handle for pulse answers (HANDLE.yaml); {who} has none", path.display())]
+    NoHandle {
+        /// The alliance.
+        path: PathBuf,
+        /// The party, by name.
+        who: String,
+    },
+    /// The repository's instruments are broken.
+    #[error(transparent)]
+    Instrument(#[from] InstrumentError),
+}
+
+/// The alliance's instrument, cadence, parties and agreements.
+pub fn setup(
+    doc: &Alliance,
+    kinds: &Kinds,
+    instruments: &Instruments,
+) -> Result<Setup, PulseError> {
+    let path = doc.path.clone();
+    let Some(fields) = doc.fields() else {
+        return Err(PulseError::NoFrontMatter { path });
+    };
+    let pulse = doc.front_root().and_then(|r| r.get("pulse"));
+    let named = pulse
+        .and_then(|p| p.get("instrument"))
+        .and_then(|n| n.scalar_text())
+        .map(|t| t.trim().to_owned());
+    let name = named
+        .or_else(|| {
+            fields
+                .kind
+                .as_ref()
+                .and_then(|k| kinds.get(&k.value))
+                .and_then(|k| k.instrument.clone())
+        })
+        .unwrap_or_else(|| "working-alliance".to_owned());
+    let instrument = instruments
+        .get(&name)
+        .ok_or_else(|| PulseError::UnknownInstrument {
+            path: path.clone(),
+            name: crate::document::clip(&name, 60).into_owned(),
+            known: crate::kind::one_of(&instruments.names()),
+        })?
+        .clone();
+    let every = match pulse
+        .and_then(|p| p.get("every"))
+        .and_then(|n| n.scalar_text())
+    {
+        Some(text) => Some(
+            text.parse::<Cadence>()
+                .map_err(|source| PulseError::Cadence {
+                    path: path.clone(),
+                    source,
+                })?,
+        ),
+        None => instrument
+            .every
+            .or_else(|| fields.review.cadence().and_then(Result::ok)),
+    };
+    let mut parties = Vec::new();
+    for party in &fields.parties {
+        let Some(handle) = &party.handle else {
+            return Err(PulseError::NoHandle {
+                path,
+                who: party.label(),
+            });
+        };
+        parties.push(PartyView {
+            handle: handle.value.clone(),
+            role: party.role.as_ref().map(|r| r.value.clone()),
+        });
+    }
+    let agreements = if instrument.agreements {
+        agreement_keys(doc)
+    } else {
+        Vec::new()
+    };
+    Ok(Setup {
+        instrument,
+        every,
+        parties,
+        agreements,
+    })
+}
+
+/// The agreements of an alliance, as the team instrument asks about them:
+/// every top-level item with words, keyed by its `[id:: ...]`, else by its
+/// first words (`we-end-on-time`), numbered when two would share a key.
+pub fn agreement_keys(doc: &Alliance) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for section in &doc.sections {
+        for item in section.answered_items() {
+            let base = match item.id() {
+                Some(id) => id.to_owned(),
+                None => slug(&item.text),
+            };
+            let mut key = base.clone();
+            let mut n = 2;
+            while out.iter().any(|(k, _)| *k == key) {
+                key = format!("{base}-{n}");
+                n += 1;
+            }
+            out.push((key, item.text.clone()));
+        }
+    }
+    out
+}
+
+fn slug(text: &str) -> String {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(6)
+        .map(str::to_lowercase)
+        .collect();
+    let slug = words.join("-");
+    if slug.is_empty() {
+        "agreement".to_owned()
+    } else {
+        crate::document::clip(&slug, 60).into_owned()
+    }
+}
+
+/// Everything the pulse knows of one alliance, read from disk: the setup,
+/// the rounds, and what was wrong with the answer files.
+#[derive(Debug)]
+pub struct Pulse {
+    /// Instrument, cadence, parties, agreements.
+    pub setup: Setup,
+    /// The rounds, oldest first.
+    pub rounds: Vec<Round>,
+    /// Findings about round folders.
+    pub folder_findings: Vec<(PathBuf, Finding)>,
+    /// Answer files that could not be read.
+    pub unread: Vec<UnreadFile>,
+}
+
+impl Pulse {
+    /// The answer files with their findings, for `check`.
+    pub fn file_findings(&self) -> impl Iterator<Item = (&Path, &[Finding])> {
+        self.rounds
+            .iter()
+            .flat_map(|r| &r.files)
+            .map(|f| (f.path.as_path(), f.findings.as_slice()))
+    }
+}
+
+/// Read the pulse of the alliance `doc` (read from `doc.path`) in the
+/// repository at `root`, judging dates by `today`.
+pub fn read(
+    root: &Path,
+    doc: &Alliance,
+    kinds: &Kinds,
+    instruments: &Instruments,
+    today: Date,
+) -> Result<Pulse, PulseError> {
+    let setup = setup(doc, kinds, instruments)?;
+    let handles: Vec<String> = setup.parties.iter().map(|p| p.handle.clone()).collect();
+    let keys: Vec<String> = setup.agreements.iter().map(|(k, _)| k.clone()).collect();
+    let expect = Expect {
+        instrument: &setup.instrument,
+        handles: &handles,
+        agreements: &keys,
+        today,
+    };
+    let loaded = rounds::load(root, &doc.path, &expect);
+    Ok(Pulse {
+        setup,
+        rounds: loaded.rounds,
+        folder_findings: loaded.folder_findings,
+        unread: loaded.unread,
+    })
+}
+
+/// The findings `check` reports about the alliance document itself: an
+/// unknown instrument (A066) or a `pulse.every` that is not a cadence
+/// (A021), pointing at the value.
+pub fn front_matter_findings(doc: &Alliance, kinds: &Kinds, instruments: &Instruments) -> Vec<Finding> {
+    let Some(pulse) = doc.front_root().and_then(|r| r.get("pulse")) else {
+        return Vec::new();
+    };
+    let at = |key: &str| pulse.get(key).map_or(pulse.span, |n| n.span);
+    match setup(doc, kinds, instruments) {
+        Err(PulseError::UnknownInstrument { name, known, .. }) => vec![
+            Finding::error(
+                Rule::UnknownInstrument,
+                format!("pulse.instrument `{name}` is not an instrument here"),
+            )
+            .help(format!(
+                "use one of {known}, or add {name}.instrument.yaml to the kinds folder"
+            ))
+            .at(doc, at("instrument")),
+        ],
+        Err(PulseError::Cadence { source, .. }) => vec![
+            Finding::error(Rule::InvalidCadence, format!("pulse.every: {source}"))
+                .help("write how often a round is due: `4 weeks`, `monthly`")
+                .at(doc, at("every")),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// The state of the newest round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RoundStatus {
+    /// Every party has answered.
+    Complete,
+    /// Not everyone has answered: its scores are not shown.
+    Sealed,
+}
+
+/// The newest round and who has answered it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LatestRound {
+    /// The day it opened.
+    #[serde(serialize_with = "date_text")]
+    pub date: Date,
+    /// Complete or sealed.
+    pub status: RoundStatus,
+    /// How many parties have answered.
+    pub answered: usize,
+    /// How many parties there are.
+    pub expected: usize,
+    /// The handles of those who have answered (never their scores).
+    pub who: Vec<String>,
+}
+
+/// One round as the picture shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RoundView {
+    /// The day it opened.
+    #[serde(serialize_with = "date_text")]
+    pub date: Date,
+    /// Whether it is shown before every party answered (`--partial`).
+    pub partial: bool,
+    /// The notes, by handle, of those who wrote one.
+    pub notes: Vec<(String, String)>,
+}
+
+/// What a signal is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignalKind {
+    /// The parties are at least the threshold apart: "you do not see this
+    /// the same way".
+    Gap,
+    /// A drop of at least one standard deviation of that person's history.
+    Rupture,
+    /// Back at or above the level before a rupture.
+    Repair,
+    /// An agreement someone said is broken.
+    Broken,
+    /// An agreement someone said is slipping.
+    Slipping,
+}
+
+/// Something worth talking about at the review.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Signal {
+    /// Gap, rupture, repair, broken or slipping.
+    pub kind: SignalKind,
+    /// The item's id (or the agreement's key); `None` for a dimension.
+    pub item: Option<String>,
+    /// The dimension (`None` for an agreement).
+    pub dimension: Option<String>,
+    /// Who: the rupturing person, the two apart, those who said broken.
+    pub parties: Vec<String>,
+    /// The size, in points of the item's scale (the gap, the drop, the
+    /// recovery; for an agreement, how many said so).
+    pub magnitude: f64,
+    /// The size as a share of the scale's width (0 to 1), by which signals
+    /// are sorted, so items on different scales compare.
+    pub weight: f64,
+    /// The round it was seen in.
+    #[serde(serialize_with = "date_text")]
+    pub round: Date,
+    /// The item's words (the first side's), or the agreement's text.
+    pub words: String,
+}
+
+/// One item's (or dimension's) history, per party.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Trend {
+    /// The item id; `None` for a dimension.
+    pub item: Option<String>,
+    /// The dimension.
+    pub dimension: String,
+    /// The words each party is asked, by handle (empty for a dimension).
+    pub words: Vec<(String, String)>,
+    /// Whether the item is scored in reverse (scores here are counted:
+    /// min + max - answer).
+    pub reverse: bool,
+    /// The scale.
+    #[serde(serialize_with = "scale_label")]
+    pub scale: Scale,
+    /// The gap that is flagged.
+    pub gap_threshold: f64,
+    /// Per party (in order), the counted score of each round shown.
+    pub series: Vec<Vec<Option<f64>>>,
+    /// The gap in the newest round shown: signed for two parties, the
+    /// spread for more.
+    pub gap: Option<f64>,
+    /// Whether the gap is flagged.
+    pub gap_flagged: bool,
+}
+
+fn scale_label<S: serde::Serializer>(scale: &Scale, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&scale.label())
+}
+
+/// One agreement's answers in the newest round shown.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AgreementView {
+    /// Its key.
+    pub key: String,
+    /// Its text.
+    pub text: String,
+    /// What each party said, by handle.
+    pub states: Vec<(String, AgreementState)>,
+}
+
+/// The pulse picture of one alliance.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Picture {
+    /// The alliance.
+    pub path: PathBuf,
+    /// The instrument's name.
+    pub instrument: String,
+    /// Its title.
+    pub instrument_title: String,
+    /// The parties.
+    pub parties: Vec<PartyView>,
+    /// How often a round is due.
+    #[serde(serialize_with = "cadence_label")]
+    pub every: Option<Cadence>,
+    /// The rounds shown: complete ones, and with `--partial` the open one.
+    pub rounds: Vec<RoundView>,
+    /// The newest round, whatever its state.
+    pub latest: Option<LatestRound>,
+    /// When the next round is due: the newest round's day + `every`.
+    #[serde(serialize_with = "optional_date_text")]
+    pub next_due: Option<Date>,
+    /// Per dimension, its mean, then its items.
+    pub dimensions: Vec<Trend>,
+    /// Per item.
+    pub items: Vec<Trend>,
+    /// The agreements asked about, in the newest round shown.
+    pub agreements: Vec<AgreementView>,
+    /// What to talk about, biggest first.
+    pub signals: Vec<Signal>,
+}
+
+fn date_text<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(d)
+}
+
+fn optional_date_text<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.collect_str(d),
+        None => s.serialize_none(),
+    }
+}
+
+fn cadence_label<S: serde::Serializer>(c: &Option<Cadence>, s: S) -> Result<S::Ok, S::Error> {
+    match c {
+        Some(c) => s.serialize_str(&c.to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+/// The pulse picture of the alliance `doc` in `workspace`: read its
+/// rounds, then [`Pulse::picture`]. This is what the review agenda calls.
+pub fn picture(
+    workspace: &Workspace,
+    doc: &Alliance,
+    today: Date,
+    seal: Seal,
+) -> Result<Picture, PulseError> {
+    let instruments = Instruments::with_folder(workspace.config.kinds.as_deref())?;
+    let pulse = read(&workspace.root, doc, &workspace.kinds, &instruments, today)?;
+    Ok(pulse.picture(&doc.path, seal))
+}
+
+impl Pulse {
+    /// The rounds shown: the complete ones, and the newest if it is open
+    /// and `seal` is [`Seal::Partial`].
+    fn shown(&self, seal: Seal) -> Vec<(&Round, bool)> {
+        let last = self.rounds.len().saturating_sub(1);
+        self.rounds
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                if r.complete() {
+                    Some((r, false))
+                } else if seal == Seal::Partial && i == last && r.answered() > 0 {
+                    Some((r, true))
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    /// What the answers say, for the alliance at `path`.
+    pub fn picture(&self, path: &Path, seal: Seal) -> Picture {
+        let setup = &self.setup;
+        let shown = self.shown(seal);
+        let complete: Vec<usize> = shown
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, partial))| !partial)
+            .map(|(i, _)| i)
+            .collect();
+        let handles: Vec<String> = setup.parties.iter().map(|p| p.handle.clone()).collect();
+        let latest = self.rounds.last().map(|r| LatestRound {
+            date: r.date,
+            status: if r.complete() {
+                RoundStatus::Complete
+            } else {
+                RoundStatus::Sealed
+            },
+            answered: r.answered(),
+            expected: handles.len(),
+            who: (0..handles.len())
+                .filter(|&p| r.of(p).is_some())
+                .map(|p| handles[p].clone())
+                .collect(),
+        });
+        let next_due = match (self.rounds.last(), setup.every) {
+            (Some(r), Some(every)) => every.after(r.date),
+            _ => None,
+        };
+        let rounds: Vec<RoundView> = shown
+            .iter()
+            .map(|(r, partial)| RoundView {
+                date: r.date,
+                partial: *partial,
+                notes: (0..handles.len())
+                    .filter_map(|p| {
+                        r.of(p)
+                            .and_then(|f| f.note.clone())
+                            .map(|n| (handles[p].clone(), n))
+                    })
+                    .collect(),
+            })
+            .collect();
+        let mut signals = Vec::new();
+        let mut items = Vec::new();
+        for item in &setup.instrument.items {
+            let series: Vec<Vec<Option<f64>>> = (0..handles.len())
+                .map(|p| {
+                    shown
+                        .iter()
+                        .map(|(r, _)| r.of(p).and_then(|f| f.counted(item)).map(|s| s as f64))
+                        .collect()
+                })
+                .collect();
+            let words = setup
+                .parties
+                .iter()
+                .map(|p| (p.handle.clone(), item.words.for_role(p.role.as_deref()).to_owned()))
+                .collect();
+            let trend = Trend {
+                item: Some(item.id.clone()),
+                dimension: item.dimension.clone(),
+                words,
+                reverse: item.reverse,
+                scale: item.scale,
+                gap_threshold: item.gap_threshold,
+                series,
+                gap: None,
+                gap_flagged: false,
+            };
+            let first_words = item.words.for_role(setup.parties.first().and_then(|p| p.role.as_deref()));
+            items.push(self.finish(trend, &shown, &complete, &handles, first_words, &mut signals));
+        }
+        let mut dimensions = Vec::new();
+        for dim in setup.instrument.dimensions() {
+            let mine: Vec<&Trend> = items.iter().filter(|t| t.dimension == dim).collect();
+            let Some(first) = mine.first() else { continue };
+            let series = (0..handles.len())
+                .map(|p| {
+                    (0..shown.len())
+                        .map(|r| score::mean(&mine.iter().map(|t| t.series[p][r]).collect::<Vec<_>>()))
+                        .collect()
+                })
+                .collect();
+            let threshold =
+                mine.iter().map(|t| t.gap_threshold).sum::<f64>() / mine.len() as f64;
+            let trend = Trend {
+                item: None,
+                dimension: dim.to_owned(),
+                words: Vec::new(),
+                reverse: false,
+                scale: first.scale,
+                gap_threshold: threshold,
+                series,
+                gap: None,
+                gap_flagged: false,
+            };
+            dimensions.push(self.finish(trend, &shown, &complete, &handles, "", &mut signals));
+        }
+        let agreements = self.agreements(&shown, &handles, &mut signals);
+        signals.sort_by(|a, b| {
+            b.weight
+                .total_cmp(&a.weight)
+                .then(b.round.cmp(&a.round))
+                .then_with(|| a.item.cmp(&b.item))
+        });
+        Picture {
+            path: path.to_path_buf(),
+            instrument: setup.instrument.name.clone(),
+            instrument_title: setup.instrument.title.clone(),
+            parties: setup.parties.clone(),
+            every: setup.every,
+            rounds,
+            latest,
+            next_due,
+            dimensions,
+            items,
+            agreements,
+            signals,
+        }
+    }
+
+    /// Work out a trend's gap and its ruptures and repairs (over complete
+    /// rounds only), pushing the signals.
+    fn finish(
+        &self,
+        mut trend: Trend,
+        shown: &[(&Round, bool)],
+        complete: &[usize],
+        handles: &[String],
+        words: &str,
+        signals: &mut Vec<Signal>,
+    ) -> Trend {
+        let range = trend.scale.range().max(1.0);
+        if let Some(last) = shown.len().checked_sub(1) {
+            let newest: Vec<Option<f64>> = trend.series.iter().map(|s| s[last]).collect();
+            trend.gap = score::gap(&newest);
+            if let Some(gap) = trend.gap
+                && gap.abs() + 1e-9 >= trend.gap_threshold
+            {
+                trend.gap_flagged = true;
+                let present: Vec<(usize, f64)> = newest
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(p, v)| v.map(|v| (p, v)))
+                    .collect();
+                let hi = present.iter().max_by(|a, b| a.1.total_cmp(&b.1)).map(|x| x.0);
+                let lo = present.iter().min_by(|a, b| a.1.total_cmp(&b.1)).map(|x| x.0);
+                signals.push(Signal {
+                    kind: SignalKind::Gap,
+                    item: trend.item.clone(),
+                    dimension: Some(trend.dimension.clone()),
+                    parties: [hi, lo].into_iter().flatten().map(|p| handles[p].clone()).collect(),
+                    magnitude: gap.abs(),
+                    weight: gap.abs() / range,
+                    round: shown[last].0.date,
+                    words: words.to_owned(),
+                });
+            }
+        }
+        for (p, handle) in handles.iter().enumerate() {
+            let series: Vec<Option<f64>> = complete.iter().map(|&r| trend.series[p][r]).collect();
+            for found in score::breaks(&series) {
+                let round = shown[complete[found.at]].0.date;
+                signals.push(Signal {
+                    kind: SignalKind::Rupture,
+                    item: trend.item.clone(),
+                    dimension: Some(trend.dimension.clone()),
+                    parties: vec![handle.clone()],
+                    magnitude: found.drop,
+                    weight: found.drop / range,
+                    round,
+                    words: words.to_owned(),
+                });
+                if let Some((at, value)) = found.repair {
+                    signals.push(Signal {
+                        kind: SignalKind::Repair,
+                        item: trend.item.clone(),
+                        dimension: Some(trend.dimension.clone()),
+                        parties: vec![handle.clone()],
+                        magnitude: value - found.after,
+                        weight: (value - found.after) / range,
+                        round: shown[complete[at]].0.date,
+                        words: words.to_owned(),
+                    });
+                }
+            }
+        }
+        trend
+    }
+
+    /// The agreements in the newest round shown, and a signal for each
+    /// one someone said is broken or slipping.
+    fn agreements(
+        &self,
+        shown: &[(&Round, bool)],
+        handles: &[String],
+        signals: &mut Vec<Signal>,
+    ) -> Vec<AgreementView> {
+        let Some((round, _)) = shown.last() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (key, text) in &self.setup.agreements {
+            let states: Vec<(String, AgreementState)> = (0..handles.len())
+                .filter_map(|p| {
+                    round.of(p).and_then(|f| {
+                        f.agreements
+                            .iter()
+                            .find(|(k, _)| k.value == *key)
+                            .map(|(_, s)| (handles[p].clone(), *s))
+                    })
+                })
+                .collect();
+            for (state, kind, weight) in [
+                (AgreementState::Broken, SignalKind::Broken, 1.0),
+                (AgreementState::Slipping, SignalKind::Slipping, 0.5),
+            ] {
+                let who: Vec<String> = states
+                    .iter()
+                    .filter(|(_, s)| *s == state)
+                    .map(|(h, _)| h.clone())
+                    .collect();
+                if !who.is_empty() {
+                    signals.push(Signal {
+                        kind,
+                        item: Some(key.clone()),
+                        dimension: None,
+                        magnitude: who.len() as f64,
+                        weight: weight * who.len() as f64 / handles.len().max(1) as f64,
+                        parties: who,
+                        round: round.date,
+                        words: text.clone(),
+                    });
+                }
+            }
+            out.push(AgreementView {
+                key: key.clone(),
+                text: text.clone(),
+                states,
+            });
+        }
+        out
+    }
+}
+
+/// Where a new answer goes: the newest round if it is still open (not
+/// every party has answered) and `date` is on or after its opening and
+/// before one `every` has passed; else a new round named `date`.
+pub fn round_for(pulse: &Pulse, date: Date) -> Date {
+    if let Some(r) = pulse.rounds.last() {
+        let open = !r.complete();
+        let within = match pulse.setup.every.and_then(|e| e.after(r.date)) {
+            Some(end) => date >= r.date && date < end,
+            None => date >= r.date,
+        };
+        if open && within {
+            return r.date;
+        }
+    }
+    date
+}
