@@ -5,39 +5,90 @@ use std::path::PathBuf;
 
 use super::{CheckArgs, Failed};
 use crate::check;
+use crate::pulse::Instruments;
 use crate::report::{CheckReport, FileReport, Style};
 use crate::workspace::{ReadError, UnreadFile, Workspace};
 
-/// Check `paths` in `workspace` and collect the report.
+/// Check `paths` in `workspace` and collect the report: each alliance,
+/// then the pulse answer files beside it (`STEM.pulse/`).
 pub fn check_report(workspace: &Workspace, paths: &[PathBuf]) -> Result<CheckReport, Failed> {
     let found = workspace.discover(paths)?;
+    let instruments = Instruments::with_folder(workspace.config.kinds.as_deref())
+        .map_err(crate::pulse::PulseError::from)?;
+    let today = super::today()?;
     // Files are independent: read and check them on every core, keeping
     // discovery's order in the report.
-    let outcomes: Vec<Result<FileReport, UnreadFile>> =
+    let outcomes: Vec<(Vec<FileReport>, Vec<UnreadFile>)> =
         super::map_files(&found.documents, |candidate| {
             match workspace.read(candidate) {
-                Ok(doc) => Ok(FileReport {
-                    path: candidate.path.clone(),
-                    findings: check::check(&doc, &workspace.kinds),
-                }),
-                Err(ReadError::NotText(file)) => Ok(FileReport {
-                    path: candidate.path.clone(),
-                    findings: vec![check::unreadable(&file)],
-                }),
-                Err(ReadError::Unread(unread)) => Err(unread),
+                Ok(doc) => {
+                    let mut findings = check::check(&doc, &workspace.kinds);
+                    findings.extend(crate::pulse::front_matter_findings(
+                        &doc,
+                        &workspace.kinds,
+                        &instruments,
+                    ));
+                    findings.sort_by_key(|f| f.location.as_ref().map(|l| (l.line, l.column)));
+                    let mut files = vec![FileReport {
+                        path: candidate.path.clone(),
+                        findings,
+                    }];
+                    let unread = pulse_files(workspace, &instruments, &doc, today, &mut files);
+                    (files, unread)
+                }
+                Err(ReadError::NotText(file)) => (
+                    vec![FileReport {
+                        path: candidate.path.clone(),
+                        findings: vec![check::unreadable(&file)],
+                    }],
+                    Vec::new(),
+                ),
+                Err(ReadError::Unread(unread)) => (Vec::new(), vec![unread]),
             }
         });
     let mut report = CheckReport {
         failures: found.skipped,
         ..CheckReport::default()
     };
-    for outcome in outcomes {
-        match outcome {
-            Ok(file) => report.files.push(file),
-            Err(failure) => report.failures.push(failure),
-        }
+    for (files, unread) in outcomes {
+        report.files.extend(files);
+        report.failures.extend(unread);
     }
     Ok(report)
+}
+
+/// The pulse answer files of `doc`, checked (A060–A067), pushed after it.
+fn pulse_files(
+    workspace: &Workspace,
+    instruments: &Instruments,
+    doc: &crate::document::Alliance,
+    today: jiff::civil::Date,
+    files: &mut Vec<FileReport>,
+) -> Vec<UnreadFile> {
+    if !crate::pulse::rounds::pulse_folder(&doc.path).is_dir() {
+        return Vec::new();
+    }
+    // An alliance whose pulse cannot be set up (an unknown instrument,
+    // which its own findings report) has its answers checked no further.
+    let Ok(pulse) = crate::pulse::read(&workspace.root, doc, &workspace.kinds, instruments, today)
+    else {
+        return Vec::new();
+    };
+    for (path, finding) in &pulse.folder_findings {
+        files.push(FileReport {
+            path: path.clone(),
+            findings: vec![finding.clone()],
+        });
+    }
+    for (path, findings) in pulse.file_findings() {
+        let mut findings = findings.to_vec();
+        findings.sort_by_key(|f| f.location.as_ref().map(|l| (l.line, l.column)));
+        files.push(FileReport {
+            path: path.to_path_buf(),
+            findings,
+        });
+    }
+    pulse.unread
 }
 
 pub(super) fn run(args: &CheckArgs, style: Style, out: &mut dyn Write) -> Result<u8, Failed> {

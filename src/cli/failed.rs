@@ -177,6 +177,65 @@ pub enum Failed {
     /// The forge's API failed (`alliance ci comment`).
     #[error(transparent)]
     Forge(#[from] crate::ci::forge::ForgeError),
+    /// The pulse of an alliance cannot be worked out (instrument, cadence,
+    /// a party without a handle).
+    #[error(transparent)]
+    Pulse(#[from] crate::pulse::PulseError),
+    /// `pulse ask --as` names nobody in the alliance.
+    #[error("--as {handle}: not a party to {}; the parties are {known}", path.display())]
+    NotAParty {
+        /// The handle as typed.
+        handle: String,
+        /// The alliance.
+        path: PathBuf,
+        /// The parties' handles.
+        known: String,
+    },
+    /// A `--answer` is not ITEM=SCORE.
+    #[error("--answer {given}: write it as ITEM=SCORE, e.g. --answer bond-trust=4")]
+    AnswerShape {
+        /// The argument as typed.
+        given: String,
+    },
+    /// A `--answer` names no item of the instrument.
+    #[error(
+        "--answer {item}: the `{instrument}` instrument has no item `{item}`; its items are {known}"
+    )]
+    UnknownPulseItem {
+        /// The item as typed.
+        item: String,
+        /// The instrument.
+        instrument: String,
+        /// Its items (and agreements).
+        known: String,
+    },
+    /// A `--answer` score is not on the item's scale.
+    #[error("--answer {item}={score}: off the scale; answer {scale}")]
+    OffScale {
+        /// The item.
+        item: String,
+        /// The score as typed.
+        score: String,
+        /// What the scale takes.
+        scale: String,
+    },
+    /// The same item answered twice on the command line.
+    #[error("--answer {item}: given twice")]
+    AnsweredTwice {
+        /// The item.
+        item: String,
+    },
+    /// `pulse ask --date` is after today.
+    #[error("--date {date}: after today ({today}); answers are dated the day they are given")]
+    FutureAnswer {
+        /// The date given.
+        date: jiff::civil::Date,
+        /// Today.
+        today: jiff::civil::Date,
+    },
+    /// The interactive prompt failed (the terminal went away, Ctrl-C).
+    #[error("the prompt stopped: {0}; nothing was written")]
+    Prompt(String),
     /// The job summary could not be written.
     #[error("cannot write the summary to {}: {source}", path.display())]
     Summary {

@@ -151,7 +151,9 @@ fn offender(root: &yaml::Node) -> Option<Span> {
     for (key, value) in entries {
         let fits = match key.as_str() {
             Some("name") => text(value),
-            Some("extends" | "summary" | "default_path" | "default_every" | "instrument") => optional_text(value),
+            Some("extends" | "summary" | "default_path" | "default_every" | "instrument") => {
+                optional_text(value)
+            }
             Some("order") => matches!(value.as_str(), Some("base" | "as-listed")),
             Some("sections") => match value.as_seq() {
                 Some(sections) => match sections.iter().find_map(section_offender) {

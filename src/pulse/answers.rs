@@ -119,7 +119,14 @@ pub struct Expect<'a> {
     pub today: Date,
 }
 
-const KEYS: &[&str] = &["rater", "date", "instrument", "answers", "note", "agreements"];
+const KEYS: &[&str] = &[
+    "rater",
+    "date",
+    "instrument",
+    "answers",
+    "note",
+    "agreements",
+];
 
 impl AnswerFile {
     /// Read an answer file's text. Problems of form (not YAML, unknown
@@ -146,7 +153,10 @@ impl AnswerFile {
             }
         };
         let yaml::Value::Map(entries) = &root.value else {
-            file.invalid(root.span, "an answer file is a mapping: rater, date, answers".into());
+            file.invalid(
+                root.span,
+                "an answer file is a mapping: rater, date, answers".into(),
+            );
             return file;
         };
         for (key, value) in entries {
@@ -274,8 +284,9 @@ impl AnswerFile {
     }
 
     fn invalid(&mut self, span: Span, message: String) {
-        let finding = Finding::error(Rule::InvalidPulseAnswer, message)
-            .help("write rater:, date:, answers: (ITEM: SCORE) and optionally note: and agreements:");
+        let finding = Finding::error(Rule::InvalidPulseAnswer, message).help(
+            "write rater:, date:, answers: (ITEM: SCORE) and optionally note: and agreements:",
+        );
         self.push(finding, span);
     }
 
@@ -305,7 +316,10 @@ impl AnswerFile {
         {
             let finding = Finding::error(
                 Rule::RaterNotAParty,
-                format!("`{}` is not a party to this alliance", clip(&rater.value, 60)),
+                format!(
+                    "`{}` is not a party to this alliance",
+                    clip(&rater.value, 60)
+                ),
             )
             .help(format!("the parties are {}", handles_list(expect.handles)));
             self.push(finding, rater.span);
@@ -315,7 +329,10 @@ impl AnswerFile {
         {
             let finding = Finding::error(
                 Rule::PulseDateInFuture,
-                format!("answered on {}, which is after today ({})", date.value, expect.today),
+                format!(
+                    "answered on {}, which is after today ({})",
+                    date.value, expect.today
+                ),
             )
             .help("date an answer on the day it was given");
             self.push(finding, date.span);
@@ -368,7 +385,11 @@ impl AnswerFile {
                 None => {
                     let finding = Finding::error(
                         Rule::ScoreOffScale,
-                        format!("`{id}` is {}, off its {} scale", shown(&raw), item.scale.label()),
+                        format!(
+                            "`{id}` is {}, off its {} scale",
+                            shown(&raw),
+                            item.scale.label()
+                        ),
                     )
                     .help(format!("answer {}", item.scale.describe()));
                     self.push(finding, span);
@@ -399,7 +420,10 @@ impl AnswerFile {
         for key in unknown {
             let finding = Finding::error(
                 Rule::UnknownPulseItem,
-                format!("`{}` is not an agreement of this alliance", clip(&key.value, 60)),
+                format!(
+                    "`{}` is not an agreement of this alliance",
+                    clip(&key.value, 60)
+                ),
             )
             .help(if instrument.agreements {
                 "name an agreement by its [id:: ...], or by the key `alliance pulse ask` writes"
@@ -497,7 +521,11 @@ pub fn render(filled: &Filled<'_>) -> String {
     ));
     out.push_str("answers:\n");
     for item in &filled.instrument.items {
-        let reverse = if item.reverse { ", scored in reverse" } else { "" };
+        let reverse = if item.reverse {
+            ", scored in reverse"
+        } else {
+            ""
+        };
         out.push_str(&format!(
             "  # {} ({}{reverse})\n",
             one_line(item.words.for_role(filled.role)),
@@ -514,8 +542,13 @@ pub fn render(filled: &Filled<'_>) -> String {
     if filled.instrument.agreements && !filled.agreements.is_empty() {
         out.push_str("agreements:\n");
         for (key, text, state) in filled.agreements {
-            out.push_str(&format!("  # {} (kept, slipping or broken)\n", one_line(text)));
-            let state = state.map(|s| format!(" {}", s.as_str())).unwrap_or_default();
+            out.push_str(&format!(
+                "  # {} (kept, slipping or broken)\n",
+                one_line(text)
+            ));
+            let state = state
+                .map(|s| format!(" {}", s.as_str()))
+                .unwrap_or_default();
             out.push_str(&format!("  {}:{state}\n", yaml_scalar(key)));
         }
     }

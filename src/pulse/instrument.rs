@@ -93,9 +93,11 @@ impl Scale {
             (Scale::Points { min, max }, yaml::Value::Int(n)) if (min..=max).contains(n) => {
                 Some(*n)
             }
-            (Scale::Points { min, max }, yaml::Value::Str(s)) => {
-                s.trim().parse::<i64>().ok().filter(|n| (min..=max).contains(n))
-            }
+            (Scale::Points { min, max }, yaml::Value::Str(s)) => s
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (min..=max).contains(n)),
             (Scale::Rag, yaml::Value::Str(s)) => match s.trim().to_ascii_lowercase().as_str() {
                 "red" => Some(1),
                 "amber" => Some(2),
@@ -342,10 +344,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Instrument, InstrumentError> {
         Some(t) => Scale::parse(t).map(Some).ok_or_else(|| {
             invalid(
                 span,
-                format!(
-                    "scale `{}` is not one of 1-5, 1-7, 0-10, rag",
-                    clip(t, 40)
-                ),
+                format!("scale `{}` is not one of 1-5, 1-7, 0-10, rag", clip(t, 40)),
             )
         }),
     };
@@ -369,7 +368,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Instrument, InstrumentError> {
         ),
     };
     if raw.items.is_empty() {
-        return Err(invalid(at("items"), "an instrument needs at least one item".into()));
+        return Err(invalid(
+            at("items"),
+            "an instrument needs at least one item".into(),
+        ));
     }
     if raw.items.len() > MAX_ITEMS {
         return Err(invalid(
@@ -377,7 +379,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Instrument, InstrumentError> {
             format!("more than {MAX_ITEMS} items; a check-in should take minutes"),
         ));
     }
-    let item_nodes = root.get("items").and_then(yaml::Node::as_seq).unwrap_or(&[]);
+    let item_nodes = root
+        .get("items")
+        .and_then(yaml::Node::as_seq)
+        .unwrap_or(&[]);
     let mut items: Vec<Item> = Vec::with_capacity(raw.items.len());
     for (i, raw_item) in raw.items.into_iter().enumerate() {
         let node = item_nodes.get(i);

@@ -28,8 +28,8 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::check::finding::{Finding, Rule};
-use crate::document::dates::Cadence;
 use crate::document::Alliance;
+use crate::document::dates::Cadence;
 use crate::kind::Kinds;
 use crate::workspace::{UnreadFile, Workspace};
 pub use answers::AgreementState;
@@ -274,7 +274,11 @@ pub fn read(
 /// The findings `check` reports about the alliance document itself: an
 /// unknown instrument (A066) or a `pulse.every` that is not a cadence
 /// (A021), pointing at the value.
-pub fn front_matter_findings(doc: &Alliance, kinds: &Kinds, instruments: &Instruments) -> Vec<Finding> {
+pub fn front_matter_findings(
+    doc: &Alliance,
+    kinds: &Kinds,
+    instruments: &Instruments,
+) -> Vec<Finding> {
     let Some(pulse) = doc.front_root().and_then(|r| r.get("pulse")) else {
         return Vec::new();
     };
@@ -352,6 +356,19 @@ pub enum SignalKind {
     Broken,
     /// An agreement someone said is slipping.
     Slipping,
+}
+
+impl SignalKind {
+    /// The order of signals of the same weight: what needs talking about first.
+    fn rank(self) -> u8 {
+        match self {
+            SignalKind::Broken => 0,
+            SignalKind::Gap => 1,
+            SignalKind::Rupture => 2,
+            SignalKind::Slipping => 3,
+            SignalKind::Repair => 4,
+        }
+    }
 }
 
 /// Something worth talking about at the review.
@@ -558,7 +575,12 @@ impl Pulse {
             let words = setup
                 .parties
                 .iter()
-                .map(|p| (p.handle.clone(), item.words.for_role(p.role.as_deref()).to_owned()))
+                .map(|p| {
+                    (
+                        p.handle.clone(),
+                        item.words.for_role(p.role.as_deref()).to_owned(),
+                    )
+                })
                 .collect();
             let trend = Trend {
                 item: Some(item.id.clone()),
@@ -571,8 +593,17 @@ impl Pulse {
                 gap: None,
                 gap_flagged: false,
             };
-            let first_words = item.words.for_role(setup.parties.first().and_then(|p| p.role.as_deref()));
-            items.push(self.finish(trend, &shown, &complete, &handles, first_words, &mut signals));
+            let first_words = item
+                .words
+                .for_role(setup.parties.first().and_then(|p| p.role.as_deref()));
+            items.push(self.finish(
+                trend,
+                &shown,
+                &complete,
+                &handles,
+                first_words,
+                &mut signals,
+            ));
         }
         let mut dimensions = Vec::new();
         for dim in setup.instrument.dimensions() {
@@ -581,12 +612,13 @@ impl Pulse {
             let series = (0..handles.len())
                 .map(|p| {
                     (0..shown.len())
-                        .map(|r| score::mean(&mine.iter().map(|t| t.series[p][r]).collect::<Vec<_>>()))
+                        .map(|r| {
+                            score::mean(&mine.iter().map(|t| t.series[p][r]).collect::<Vec<_>>())
+                        })
                         .collect()
                 })
                 .collect();
-            let threshold =
-                mine.iter().map(|t| t.gap_threshold).sum::<f64>() / mine.len() as f64;
+            let threshold = mine.iter().map(|t| t.gap_threshold).sum::<f64>() / mine.len() as f64;
             let trend = Trend {
                 item: None,
                 dimension: dim.to_owned(),
@@ -604,7 +636,8 @@ impl Pulse {
         signals.sort_by(|a, b| {
             b.weight
                 .total_cmp(&a.weight)
-                .then(b.round.cmp(&a.round))
+                .then(a.kind.rank().cmp(&b.kind.rank()))
+                .then(a.round.cmp(&b.round))
                 .then_with(|| a.item.cmp(&b.item))
         });
         Picture {
@@ -647,13 +680,23 @@ impl Pulse {
                     .enumerate()
                     .filter_map(|(p, v)| v.map(|v| (p, v)))
                     .collect();
-                let hi = present.iter().max_by(|a, b| a.1.total_cmp(&b.1)).map(|x| x.0);
-                let lo = present.iter().min_by(|a, b| a.1.total_cmp(&b.1)).map(|x| x.0);
+                let hi = present
+                    .iter()
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+                    .map(|x| x.0);
+                let lo = present
+                    .iter()
+                    .min_by(|a, b| a.1.total_cmp(&b.1))
+                    .map(|x| x.0);
                 signals.push(Signal {
                     kind: SignalKind::Gap,
                     item: trend.item.clone(),
                     dimension: Some(trend.dimension.clone()),
-                    parties: [hi, lo].into_iter().flatten().map(|p| handles[p].clone()).collect(),
+                    parties: [hi, lo]
+                        .into_iter()
+                        .flatten()
+                        .map(|p| handles[p].clone())
+                        .collect(),
                     magnitude: gap.abs(),
                     weight: gap.abs() / range,
                     round: shown[last].0.date,

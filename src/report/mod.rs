@@ -25,6 +25,7 @@ mod junit;
 pub mod kinds;
 pub mod list;
 pub mod log;
+pub mod pulse;
 mod sarif;
 pub mod write;
 
