@@ -163,7 +163,17 @@ fn load_round(
         }
     }
     let mut by_party: Vec<Option<usize>> = vec![None; expect.handles.len()];
-    for i in 0..files.len() {
+    // A file named after its rater counts before one that is not: the
+    // misnamed one is the duplicate.
+    let named_right = |f: &AnswerFile| {
+        let stem = f.path.file_stem().map(|s| s.to_string_lossy().into_owned());
+        f.rater
+            .as_ref()
+            .is_some_and(|r| stem.is_some_and(|s| s.eq_ignore_ascii_case(&r.value)))
+    };
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&i| !named_right(&files[i]));
+    for i in order {
         let Some(rater) = files[i].rater.clone() else {
             continue;
         };

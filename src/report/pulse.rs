@@ -430,6 +430,26 @@ fn markdown_report(picture: &Picture, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "- {}: {said}", markdown::inline(&a.text))?;
         }
     }
+    let notes: Vec<String> = picture
+        .rounds
+        .iter()
+        .flat_map(|r| {
+            r.notes.iter().map(move |(h, n)| {
+                format!(
+                    "- {} {}: {}",
+                    r.date,
+                    markdown::inline(&format!("@{h}")),
+                    markdown::inline(n)
+                )
+            })
+        })
+        .collect();
+    if !notes.is_empty() {
+        writeln!(out, "\n**Notes**\n")?;
+        for n in notes {
+            writeln!(out, "{n}")?;
+        }
+    }
     writeln!(out, "\n{}", legend_line())?;
     Ok(())
 }
