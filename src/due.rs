@@ -41,6 +41,8 @@ pub enum Basis {
     CreatedPlusEvery,
     /// An item's `[review:: DATE]`.
     Item,
+    /// The newest pulse round + the pulse cadence (see [`crate::pulse`]).
+    PulseRound,
 }
 
 /// One dated thing: the alliance's review, or an item.
@@ -90,12 +92,30 @@ pub struct AllianceDue {
     pub review: Option<Due>,
     /// Every item with a review date, in file order.
     pub items: Vec<Due>,
+    /// The next pulse round, once a first round has been answered (set by
+    /// [`AllianceDue::add_pulse`]).
+    pub pulse: Option<Due>,
 }
 
 impl AllianceDue {
-    /// The alliance review and the items, in that order.
+    /// The alliance review, the pulse round and the items, in that order.
     pub fn entries(&self) -> impl Iterator<Item = &Due> {
-        self.review.iter().chain(&self.items)
+        self.review.iter().chain(&self.pulse).chain(&self.items)
+    }
+
+    /// Add the next pulse round: `last_round` + `every`, the parties
+    /// responsible, pointing at `at` (line, column) in the document.
+    pub fn add_pulse(
+        &mut self,
+        window: &Window,
+        last_round: Date,
+        every: Cadence,
+        owners: Vec<String>,
+        at: (usize, usize),
+    ) {
+        if let Some(date) = every.after(last_round) {
+            self.pulse = Some(window.due(date, Basis::PulseRound, owners, at, None));
+        }
     }
 
     /// The worst tier of any of its entries.
@@ -224,6 +244,7 @@ pub fn assess(doc: &Alliance, window: &Window) -> Outcome {
         draft: status == Status::Draft,
         review,
         items,
+        pulse: None,
     })
 }
 

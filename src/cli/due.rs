@@ -54,9 +54,17 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     // them to the report in discovery's order.
     let kept: Vec<&crate::workspace::discover::Candidate> =
         found.documents.iter().filter(keep).collect();
+    let instruments = crate::pulse::Instruments::with_folder(workspace.config.kinds.as_deref())
+        .map_err(crate::pulse::PulseError::from)?;
     let outcomes: Vec<_> = super::map_files(&kept, |candidate| {
         let outcome = match workspace.read(candidate) {
-            Ok(doc) => Ok(due::assess(&doc, &window)),
+            Ok(doc) => Ok(with_pulse(
+                due::assess(&doc, &window),
+                &doc,
+                &workspace,
+                &instruments,
+                &window,
+            )),
             Err(ReadError::NotText(file)) => {
                 Ok(due::Outcome::Broken(crate::check::unreadable(&file)))
             }
@@ -78,4 +86,41 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     };
     render_with(&report, args.format, mentions, out)?;
     Ok(report.exit_code(args.fail_on))
+}
+
+/// The next pulse round of a listed alliance that has had one: the newest
+/// round + the pulse cadence (`pulse.every`, the instrument's, else
+/// `review.every`). An alliance whose pulse cannot be set up (an unknown
+/// instrument: `check` reports it) gets none.
+fn with_pulse(
+    outcome: due::Outcome,
+    doc: &crate::document::Alliance,
+    workspace: &Workspace,
+    instruments: &crate::pulse::Instruments,
+    window: &Window,
+) -> due::Outcome {
+    let due::Outcome::Listed(mut alliance) = outcome else {
+        return outcome;
+    };
+    let Some(last) = crate::pulse::rounds::last_round(&doc.path) else {
+        return due::Outcome::Listed(alliance);
+    };
+    let Ok(setup) = crate::pulse::setup(doc, &workspace.kinds, instruments) else {
+        return due::Outcome::Listed(alliance);
+    };
+    let Some(every) = setup.every else {
+        return due::Outcome::Listed(alliance);
+    };
+    let owners = setup
+        .parties
+        .iter()
+        .map(|p| format!("@{}", p.handle))
+        .collect();
+    let span = doc
+        .front_root()
+        .and_then(|r| r.entry("pulse").map(|(k, _)| k.span))
+        .or(doc.fields().and_then(|f| f.review.span))
+        .unwrap_or_default();
+    alliance.add_pulse(window, last, every, owners, doc.line_col(span.start));
+    due::Outcome::Listed(alliance)
 }

@@ -143,7 +143,7 @@ fn prompt(pulse: &Pulse, role: Option<&str>) -> Result<(Vec<Given>, Option<Strin
         let choices = ["kept", "slipping", "broken", "skip"];
         let picked = dialoguer::Select::new()
             .with_prompt(format!("Agreement: {}", sanitize(text)))
-            .items(&choices)
+            .items(choices)
             .default(0)
             .interact_opt()
             .map_err(failed)?;

@@ -23,6 +23,18 @@ pub fn pulse_folder(alliance: &Path) -> PathBuf {
     alliance.with_file_name(format!("{stem}.pulse"))
 }
 
+/// The day the newest round of the alliance at `alliance` opened: the
+/// latest folder in its pulse folder named by a date (what `due` needs,
+/// without reading the answers).
+pub fn last_round(alliance: &Path) -> Option<Date> {
+    std::fs::read_dir(pulse_folder(alliance))
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| crate::document::dates::parse_date(&e.file_name().to_string_lossy()).ok())
+        .max()
+}
+
 /// The most rounds read for one alliance (a weekly round for forty years).
 const MAX_ROUNDS: usize = 2_000;
 

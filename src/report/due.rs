@@ -65,6 +65,9 @@ impl Row<'_> {
     /// "review of Payments team alliance" or "item: We start on time".
     fn subject(&self) -> String {
         match &self.due.item {
+            None if self.due.basis == Basis::PulseRound => {
+                format!("pulse round of {}", self.alliance.title)
+            }
             None => format!("review of {}", self.alliance.title),
             Some(item) => match &item.id {
                 Some(id) => format!("item `{id}`: {}", item.text),
@@ -76,6 +79,9 @@ impl Row<'_> {
     /// [`Row::subject`] in Markdown: the id in monospace, the rest inline.
     fn markdown_subject(&self) -> String {
         match &self.due.item {
+            None if self.due.basis == Basis::PulseRound => {
+                format!("pulse round of {}", markdown::inline(&self.alliance.title))
+            }
             None => format!("review of {}", markdown::inline(&self.alliance.title)),
             Some(item) => match &item.id {
                 Some(id) => format!(
@@ -243,6 +249,8 @@ struct JsonAlliance<'a> {
     title: &'a str,
     draft: bool,
     review: Option<JsonDue<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pulse: Option<JsonDue<'a>>,
     items: Vec<JsonDue<'a>>,
 }
 
@@ -319,6 +327,7 @@ fn json(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
                 title: &a.title,
                 draft: a.draft,
                 review: a.review.as_ref().map(json_due),
+                pulse: a.pulse.as_ref().map(json_due),
                 items: a.items.iter().map(json_due).collect(),
             })
             .collect(),
@@ -467,8 +476,8 @@ fn alliance_suite(alliance: &AllianceDue) -> Suite {
         suite.tests += 1;
         let row = Row { alliance, due };
         let name = match &due.item {
-            None => format!("review of {}", alliance.title),
-            Some(_) => row.subject(),
+            None if due.basis != Basis::PulseRound => format!("review of {}", alliance.title),
+            _ => row.subject(),
         };
         let _ = writeln!(
             suite.cases,
