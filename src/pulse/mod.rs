@@ -630,7 +630,14 @@ impl Pulse {
                 gap: None,
                 gap_flagged: false,
             };
-            dimensions.push(self.finish(trend, &shown, &complete, &handles, "", &mut signals));
+            // A dimension of one item says what its item says: its signals
+            // would only repeat the item's.
+            let mut own = Vec::new();
+            let trend = self.finish(trend, &shown, &complete, &handles, "", &mut own);
+            if mine.len() > 1 {
+                signals.extend(own);
+            }
+            dimensions.push(trend);
         }
         let agreements = self.agreements(&shown, &handles, &mut signals);
         signals.sort_by(|a, b| {

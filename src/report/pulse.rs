@@ -164,6 +164,16 @@ fn signal_line(
     }
 }
 
+/// The gap as shown: signed between two parties, the spread (unsigned)
+/// among more.
+fn gap_text(trend: &Trend) -> String {
+    match trend.gap {
+        None => "-".to_owned(),
+        Some(g) if trend.series.len() > 2 => number(g),
+        Some(g) => signed(g),
+    }
+}
+
 fn plural_points(v: f64) -> String {
     if (v - 1.0).abs() < 1e-9 {
         "1 point".to_owned()
@@ -341,7 +351,7 @@ fn human_row(label: &str, trend: &Trend, label_width: usize, cell: usize) -> Str
         );
         row.push_str(&format!("  {text:cell$}"));
     }
-    let gap = trend.gap.map_or_else(|| "-".to_owned(), signed);
+    let gap = gap_text(trend);
     row.push_str(&format!("  {gap}"));
     if trend.gap_flagged {
         row.push_str("  gap!");
@@ -459,7 +469,7 @@ fn markdown_row(label: &str, trend: &Trend) -> String {
     for series in &trend.series {
         row.push_str(&format!("{} | ", plain_trend(series)));
     }
-    let gap = trend.gap.map_or_else(|| "-".to_owned(), signed);
+    let gap = gap_text(trend);
     let flag = if trend.gap_flagged { " **gap**" } else { "" };
     row.push_str(&format!("{gap}{flag} |"));
     row
