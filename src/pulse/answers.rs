@@ -22,8 +22,9 @@ use super::instrument::{Instrument, Item};
 use crate::check::finding::{Finding, Location, Rule};
 use crate::document::{LineIndex, Span, clip, yaml};
 
-/// The largest answer file read: a check-in is a few lines.
-pub const MAX_ANSWER_BYTES: u64 = 64 * 1024;
+/// The largest answer file read, the cap on every file alliance reads (a
+/// check-in is a few lines; the YAML layer bounds the work too).
+pub const MAX_ANSWER_BYTES: u64 = crate::workspace::MAX_FILE_BYTES;
 
 /// What a party says of one agreement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]

@@ -31,8 +31,8 @@ use serde::Deserialize;
 use crate::document::dates::Cadence;
 use crate::document::{LineIndex, Span, clip, yaml};
 
-/// The largest instrument file read.
-const MAX_INSTRUMENT_BYTES: u64 = 256 * 1024;
+/// The largest instrument file read: the cap on every file alliance reads.
+const MAX_INSTRUMENT_BYTES: u64 = crate::workspace::MAX_FILE_BYTES;
 
 /// The most items one instrument may have.
 const MAX_ITEMS: usize = 200;
