@@ -508,10 +508,20 @@ pub struct Filled<'a> {
 pub fn render(filled: &Filled<'_>) -> String {
     use crate::document::yaml::yaml_scalar;
     let mut out = String::new();
+    let complete = filled
+        .instrument
+        .items
+        .iter()
+        .all(|i| filled.scores.iter().any(|(id, _)| *id == i.id));
     out.push_str(&format!(
-        "# {} - answers of {}. Fill in each empty value, then commit this file.\n",
+        "# {} - answers of {}.{}\n",
         one_line(&filled.instrument.title),
-        one_line(filled.rater)
+        one_line(filled.rater),
+        if complete {
+            ""
+        } else {
+            " Fill in each empty value, then commit this file."
+        }
     ));
     out.push_str("# Everyone who can read this repository can read these answers.\n");
     out.push_str(&format!("rater: {}\n", yaml_scalar(filled.rater)));

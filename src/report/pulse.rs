@@ -98,7 +98,7 @@ fn sealed_line(picture: &Picture) -> Option<String> {
     (latest.status == RoundStatus::Sealed).then(|| {
         let partial = picture.rounds.last().is_some_and(|r| r.partial);
         format!(
-            "Round {} is sealed: {} of {} have answered. {}",
+            "Round {} is sealed: {} of {} have answered.\n{}",
             latest.date,
             latest.answered,
             latest.expected,
