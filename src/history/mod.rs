@@ -503,19 +503,19 @@ impl History {
                 if now & STALE == 0 {
                     live += 1;
                 }
-                if !nodes.contains_key(&parent) {
-                    let node = self.node(parent)?;
-                    nodes.insert(parent, node);
-                }
-                if let Some(node) = nodes.get(&parent) {
-                    push(&mut queue, node, parent, &mut order);
-                }
+                let node = match nodes.entry(parent) {
+                    std::collections::hash_map::Entry::Occupied(slot) => slot.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(self.node(parent)?)
+                    }
+                };
+                push(&mut queue, node, parent, &mut order);
             }
         }
         // Results later found below another result are not kept; the rest
         // newest first, ties in the order found.
         found.retain(|(_, id)| flags.get(id).copied().unwrap_or_default() & STALE == 0);
-        found.sort_by(|a, b| b.0.cmp(&a.0));
+        found.sort_by_key(|(time, _)| std::cmp::Reverse(*time));
         Ok(found.into_iter().map(|(_, id)| id).collect())
     }
 
