@@ -370,3 +370,78 @@ fn the_agreement_keys_of_the_team_example() {
         "{keys:?}"
     );
 }
+
+/// On a terminal without `--answer`, `pulse ask` asks item by item. The
+/// terminal is a pseudo-terminal made by util-linux `script`; the keys are
+/// typed into it: arrow down (5) on the first item, Enter (the middle of
+/// the scale, 4) on the next six, down twice to "skip" on the last, then a
+/// note.
+#[cfg(target_os = "linux")]
+#[test]
+fn on_a_terminal_ask_asks_item_by_item() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let sb = Sandbox::new();
+    one_on_one(&sb);
+    let command = format!(
+        "{} pulse ask ada-grace.md --as ada",
+        env!("CARGO_BIN_EXE_alliance")
+    );
+    let mut child = Command::new("script")
+        .args(["-qfec", &command, "/dev/null"])
+        .current_dir(sb.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("TERM", "xterm")
+        .env("HOME", sb.path())
+        .env("ALLIANCE_TODAY", "2026-11-22")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` makes the pseudo-terminal");
+    let mut keys = child.stdin.take().expect("stdin");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    keys.write_all(b"\x1b[B\r\r\r\r\r\r\r\x1b[B\x1b[B\rKept it short\r")
+        .expect("type");
+    keys.flush().expect("flush");
+    // Hold the terminal open until the command is done with it.
+    let start = std::time::Instant::now();
+    while !sb.path().join("ada-grace.pulse").exists()
+        && start.elapsed() < std::time::Duration::from_secs(20)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    drop(keys);
+    let output = child.wait_with_output().expect("script");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let written = sb.read("ada-grace.pulse/2026-11-22/ada.yaml");
+    let answers: Vec<&str> = written
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("  #"))
+        .collect();
+    assert_eq!(
+        answers,
+        [
+            "  collaboration-progress: 5",
+            "  collaboration-blockers: 4",
+            "  bond-candour: 4",
+            "  bond-trust: 4",
+            "  goals-agreed: 4",
+            "  goals-growth: 4",
+            "  ways-rhythm: 4",
+            "  ways-surprises:",
+        ]
+    );
+    assert!(written.ends_with("note: Kept it short\n"), "{written}");
+    // The manager is asked the manager's words.
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains("Our 1-1s help my report move their work forward.")
+    );
+}
