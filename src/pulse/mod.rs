@@ -280,7 +280,31 @@ pub fn front_matter_findings(
     instruments: &Instruments,
 ) -> Vec<Finding> {
     let Some(pulse) = doc.front_root().and_then(|r| r.get("pulse")) else {
-        return Vec::new();
+        // No `pulse:`: the kind's instrument is used once there are answers,
+        // and a kind naming one that is not here is said at `alliance:`.
+        if !rounds::pulse_folder(&doc.path).is_dir() {
+            return Vec::new();
+        }
+        let Err(PulseError::UnknownInstrument { name, known, .. }) = setup(doc, kinds, instruments)
+        else {
+            return Vec::new();
+        };
+        let Some(kind) = doc.fields().and_then(|f| f.kind.as_ref()) else {
+            return Vec::new();
+        };
+        return vec![
+            Finding::error(
+                Rule::UnknownInstrument,
+                format!(
+                    "the `{}` kind asks the instrument `{name}`, which is not here",
+                    crate::document::clip(&kind.value, 60)
+                ),
+            )
+            .help(format!(
+                "use one of {known} (in the kind's `instrument:`, or `pulse: {{instrument: NAME}}`), or add {name}.instrument.yaml to the kinds folder"
+            ))
+            .at(doc, kind.span),
+        ];
     };
     let at = |key: &str| pulse.get(key).map_or(pulse.span, |n| n.span);
     match setup(doc, kinds, instruments) {
