@@ -1,6 +1,8 @@
 //! The rules of `alliance check`, one file per family with the codes in
 //! its name: front matter (A001–A013), dates (A020–A022), sections
 //! (A030–A034), items (A040–A042). Each family pushes findings into a list.
+//! The rules of pulse answer files (A060–A067) are found where those files
+//! are read, in `crate::pulse`, as findings of the same kind.
 //!
 //! The checks read a parsed [`Alliance`] and the [`Kinds`]; they never read
 //! files, print, or decide exit codes. A rule's code, name and summary live

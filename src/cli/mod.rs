@@ -156,7 +156,7 @@ pub enum PulseCommand {
 }
 
 const PULSE_ASK_HELP: &str = "\
-Writes ALLIANCE-STEM.pulse/ROUND/HANDLE.yaml. The answer joins the newest
+Writes STEM.pulse/ROUND/HANDLE.yaml beside the alliance STEM.md. The answer joins the newest
 round while it is open (not everyone has answered) and DATE is within one
 cadence (pulse.every, else the instrument's, else review.every) of its
 opening; otherwise it opens a round named DATE.
