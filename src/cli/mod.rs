@@ -156,10 +156,10 @@ pub enum PulseCommand {
 }
 
 const PULSE_ASK_HELP: &str = "\
-Writes STEM.pulse/ROUND/HANDLE.yaml beside the alliance STEM.md. The answer joins the newest
-round while it is open (not everyone has answered) and DATE is within one
-cadence (pulse.every, else the instrument's, else review.every) of its
-opening; otherwise it opens a round named DATE.
+Writes STEM.pulse/ROUND/HANDLE.yaml beside the alliance STEM.md. The
+answer joins the newest round while it is open (not everyone has answered)
+and DATE is within one cadence (pulse.every, else the instrument's, else
+review.every) of its opening; otherwise it opens a round named DATE.
 
 With --answer, writes those scores (items left out are written empty, to
 fill in). On a terminal without --answer, asks item by item. Elsewhere,
