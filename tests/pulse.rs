@@ -445,3 +445,34 @@ fn on_a_terminal_ask_asks_item_by_item() {
             .contains("Our 1-1s help my report move their work forward.")
     );
 }
+
+/// A handle is the answer file's name: one that would reach into another
+/// folder is refused, and nothing is written.
+#[test]
+fn ask_refuses_a_handle_that_is_not_a_file_name() {
+    let sb = Sandbox::new();
+    let text = std::fs::read_to_string(common::examples().join("one-on-one-ada-grace.md"))
+        .expect("example")
+        .replace("handle: grace", "handle: \"../../grace\"");
+    sb.write("ada-grace.md", text);
+    let run = sb.run_with_env(
+        &[
+            "pulse",
+            "ask",
+            "ada-grace.md",
+            "--as",
+            "../../grace",
+            "--answer",
+            "bond-trust=4",
+        ],
+        &[TODAY],
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("cannot name an answer file"),
+        "{}",
+        run.stderr
+    );
+    assert!(!sb.path().join("ada-grace.pulse").exists());
+    assert!(!sb.path().join("grace.yaml").exists());
+}

@@ -191,6 +191,14 @@ pub enum Failed {
         /// The parties' handles.
         known: String,
     },
+    /// The party's handle cannot name a file (`HANDLE.yaml`).
+    #[error(
+        "the handle `{handle}` cannot name an answer file (HANDLE.yaml); use letters, digits, dashes and dots in the parties' handles"
+    )]
+    HandleNotAFileName {
+        /// The handle.
+        handle: String,
+    },
     /// A `--answer` is not ITEM=SCORE.
     #[error("--answer {given}: write it as ITEM=SCORE, e.g. --answer bond-trust=4")]
     AnswerShape {

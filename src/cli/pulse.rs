@@ -200,6 +200,11 @@ pub(super) fn ask(
         });
     };
     let rater = pulse.setup.parties[party].clone();
+    if !safe_file_name(&rater.handle) {
+        return Err(Failed::HandleNotAFileName {
+            handle: rater.handle.clone(),
+        });
+    }
     let mut given = parse_answers(args, &pulse)?;
     let mut note = args.note.clone();
     let round = pulse::round_for(&pulse, date);
@@ -271,4 +276,14 @@ pub(super) fn ask(
         out,
     )?;
     Ok(0)
+}
+
+/// Whether `handle` can name an answer file on its own: no folder
+/// separator, no leading dot, no control character, not empty.
+fn safe_file_name(handle: &str) -> bool {
+    !handle.is_empty()
+        && !handle.starts_with('.')
+        && !handle
+            .chars()
+            .any(|c| matches!(c, '/' | '\\' | ':') || c.is_control())
 }
