@@ -165,6 +165,9 @@ fn check_finds_the_examples_answer_files_and_they_are_clean() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     // Four alliances and 25 answer files.
     assert_eq!(run.stdout, "checked 29 files: no problems\n");
+    // Discovery never takes an answer file for an alliance.
+    let listed = sb.run_with_env(&["list", "--format", "json"], &[TODAY]).json();
+    assert_eq!(listed["alliances"].as_array().map(Vec::len), Some(4));
 }
 
 fn one_on_one(sb: &Sandbox) {

@@ -15,7 +15,17 @@ pub fn check_report(workspace: &Workspace, paths: &[PathBuf]) -> Result<CheckRep
     let found = workspace.discover(paths)?;
     let instruments = Instruments::with_folder(workspace.config.kinds.as_deref())
         .map_err(crate::pulse::PulseError::from)?;
-    let today = super::today()?;
+    // Today is read only when there are pulse answers to date-check, so a
+    // repository without them never depends on the clock or ALLIANCE_TODAY.
+    let today = if found
+        .documents
+        .iter()
+        .any(|c| crate::pulse::rounds::pulse_folder(&c.path).is_dir())
+    {
+        Some(super::today()?)
+    } else {
+        None
+    };
     // Files are independent: read and check them on every core, keeping
     // discovery's order in the report.
     let outcomes: Vec<(Vec<FileReport>, Vec<UnreadFile>)> =
@@ -62,9 +72,12 @@ fn pulse_files(
     workspace: &Workspace,
     instruments: &Instruments,
     doc: &crate::document::Alliance,
-    today: jiff::civil::Date,
+    today: Option<jiff::civil::Date>,
     files: &mut Vec<FileReport>,
 ) -> Vec<UnreadFile> {
+    let Some(today) = today else {
+        return Vec::new();
+    };
     if !crate::pulse::rounds::pulse_folder(&doc.path).is_dir() {
         return Vec::new();
     }
