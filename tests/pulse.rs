@@ -166,7 +166,9 @@ fn check_finds_the_examples_answer_files_and_they_are_clean() {
     // Four alliances and 25 answer files.
     assert_eq!(run.stdout, "checked 29 files: no problems\n");
     // Discovery never takes an answer file for an alliance.
-    let listed = sb.run_with_env(&["list", "--format", "json"], &[TODAY]).json();
+    let listed = sb
+        .run_with_env(&["list", "--format", "json"], &[TODAY])
+        .json();
     assert_eq!(listed["alliances"].as_array().map(Vec::len), Some(4));
 }
 

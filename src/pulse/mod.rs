@@ -481,7 +481,7 @@ pub struct Picture {
     /// When the next round is due: the newest round's day + `every`.
     #[serde(serialize_with = "optional_date_text")]
     pub next_due: Option<Date>,
-    /// Per dimension, its mean, then its items.
+    /// Per dimension: the mean of its items' counted scores.
     pub dimensions: Vec<Trend>,
     /// Per item.
     pub items: Vec<Trend>,

@@ -137,8 +137,25 @@ pub fn load(root: &Path, alliance: &Path, expect: &Expect<'_>) -> Loaded {
     }
     for (date, path) in folders {
         let round = load_round(root, date, &path, expect, &mut loaded.unread);
+        for file in std::fs::read_dir(&path)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yml"))
+        {
+            loaded.folder_findings.push((
+                file,
+                Finding::error(
+                    Rule::InvalidPulseAnswer,
+                    "not read: answer files are named HANDLE.yaml".to_owned(),
+                )
+                .help("rename it to end in .yaml"),
+            ));
+        }
         loaded.rounds.push(round);
     }
+    loaded.folder_findings.sort_by(|a, b| a.0.cmp(&b.0));
     loaded
 }
 
