@@ -275,7 +275,11 @@ fn human(picture: &Picture, out: &mut dyn Write) -> io::Result<()> {
     for h in &handles {
         head.push_str(&format!("  {h:cell$}"));
     }
-    head.push_str("  gap");
+    head.push_str(if picture.parties.len() > 2 {
+        "  spread"
+    } else {
+        "  gap"
+    });
     writeln!(out, "{}", head.trim_end())?;
     for dim in &picture.dimensions {
         writeln!(
@@ -402,7 +406,11 @@ fn markdown_report(picture: &Picture, out: &mut dyn Write) -> io::Result<()> {
         ));
         rule.push_str("---|");
     }
-    head.push_str("gap |");
+    head.push_str(if picture.parties.len() > 2 {
+        "spread |"
+    } else {
+        "gap |"
+    });
     rule.push_str("---|");
     writeln!(out, "{}", head.trim_end())?;
     writeln!(out, "{rule}")?;
