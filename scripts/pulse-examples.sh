@@ -18,7 +18,6 @@ cd "$(dirname "$0")/../examples"
 ask() {
   file=$1; who=$2; date=$3; note=$4; shift 4
   ids=$($A pulse report "$file" --format json | python3 -c 'import json,sys; print(" ".join(i["item"] for i in json.load(sys.stdin)["pulse"]["items"]))')
-  set -- "$@"
   args=""
   for id in $ids; do args="$args --answer $id=$1"; shift; done
   if [ -n "$note" ]; then
