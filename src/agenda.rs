@@ -25,7 +25,7 @@ use crate::document::{Alliance, Item, Party, Section};
 use crate::due::{self, Outcome, Tier, Window};
 use crate::kind::Kind;
 
-pub use rotation::{Reading, ReaderCount, Rotation};
+pub use rotation::{ReaderCount, Reading, Rotation};
 pub use timebox::{Part, TimeBox, TooShort};
 
 /// The meeting's length when neither `--minutes` nor the kind says: an hour.
@@ -245,10 +245,10 @@ pub struct ReadItem {
 
 /// The number of words of an item's text that make the key of an item
 /// without an id.
-const KEY_WORDS: usize = 6;
+const KEY_WORDS: usize = 4;
 
 /// The key a reading of `item` is recorded under: its `[id:: …]` when it
-/// has one, else a slug of its first words (`we-start-meetings-on-time-and`):
+/// has one, else a slug of its first words (`we-start-meetings-on`):
 /// lower case, letters and digits, joined by `-`. An item with neither gets
 /// `item-N` (its place among the items read). A key taken by an earlier
 /// item gets `-2`, `-3`, … in document order. The slug stays the same while
@@ -447,7 +447,10 @@ pub fn build(doc: &Alliance, request: Request<'_>) -> Result<Agenda, TooShort> {
     Ok(Agenda {
         path,
         title: doc.display_title().unwrap_or("(untitled)").to_owned(),
-        kind: doc.fields().and_then(|f| f.kind.as_ref()).map(|k| k.value.clone()),
+        kind: doc
+            .fields()
+            .and_then(|f| f.kind.as_ref())
+            .map(|k| k.value.clone()),
         date,
         minutes,
         since,
@@ -494,8 +497,8 @@ mod tests {
             keys,
             [
                 "on-time",
-                "we-start-meetings-on-time-always",
-                "we-start-meetings-on-time-always-2",
+                "we-start-meetings-on",
+                "we-start-meetings-on-2",
                 "item-4"
             ]
         );

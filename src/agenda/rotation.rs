@@ -109,10 +109,7 @@ pub fn rotate(items: &[ReadItem], parties: &[&Party], past: &[Past]) -> Rotation
     let assigned = if parties.is_empty() {
         vec![None; items.len()]
     } else {
-        assign(&forbidden, &before)
-            .into_iter()
-            .map(Some)
-            .collect()
+        assign(&forbidden, &before).into_iter().map(Some).collect()
     };
     let mut after = before.clone();
     for p in assigned.iter().flatten() {
@@ -176,16 +173,19 @@ fn quotas(forbidden: &[Option<usize>], counts: &[usize]) -> Vec<usize> {
 /// The party of each item: fair quotas, then repeats swapped away.
 fn assign(forbidden: &[Option<usize>], counts: &[usize]) -> Vec<usize> {
     let mut left = quotas(forbidden, counts);
+    let mut given = vec![0usize; left.len()];
     let mut out = Vec::with_capacity(forbidden.len());
     for banned in forbidden {
-        // The allowed party with the most left to read (the first, on a
-        // tie); the banned one only when no other has any left.
+        // Round by round: the allowed party that has been given fewest so
+        // far, then the one with most left, then the first; the banned one
+        // only when no other has any left.
         let pick = (0..left.len())
             .filter(|&p| left[p] > 0 && Some(p) != *banned)
-            .max_by_key(|&p| (left[p], std::cmp::Reverse(p)))
+            .max_by_key(|&p| (std::cmp::Reverse(given[p]), left[p], std::cmp::Reverse(p)))
             .or_else(|| (0..left.len()).find(|&p| left[p] > 0))
             .unwrap_or(0);
         left[pick] = left[pick].saturating_sub(1);
+        given[pick] += 1;
         out.push(pick);
     }
     repair(&mut out, forbidden);

@@ -197,13 +197,12 @@ fn offender(root: &yaml::Node) -> Option<Span> {
             Some("extends" | "summary" | "default_path" | "default_every") => optional_text(value),
             Some("order") => matches!(value.as_str(), Some("base" | "as-listed")),
             Some("review_questions" | "more_review_questions") => match value.as_seq() {
-                Some(questions) => match questions
-                    .iter()
-                    .find(|q| !matches!(q.value, Value::Str(_)))
-                {
-                    Some(bad) => return Some(bad.span),
-                    None => true,
-                },
+                Some(questions) => {
+                    match questions.iter().find(|q| !matches!(q.value, Value::Str(_))) {
+                        Some(bad) => return Some(bad.span),
+                        None => true,
+                    }
+                }
                 None => value.value == Value::Null,
             },
             Some("review_minutes") => {
