@@ -26,8 +26,11 @@ pub enum AgendaFormat {
     Json,
 }
 
-/// What the pulse part says when no check-in is recorded.
-pub const NO_PULSE: &str = "no pulse check-ins recorded yet — `alliance pulse ask`";
+/// What the pulse part says when no check-in is recorded, before the
+/// command that records one ([`PULSE_COMMAND`]).
+pub const NO_PULSE: &str = "no pulse check-ins recorded yet";
+/// The command that records a pulse check-in.
+pub const PULSE_COMMAND: &str = "alliance pulse ask";
 /// What the pulse part says when the check-ins show nothing to talk about.
 pub const QUIET_PULSE: &str = "no gaps, drops, or broken or slipping agreements in the pulse";
 /// What the proposals part says when consent is not recorded.
@@ -169,7 +172,7 @@ fn human(agenda: &Agenda, style: Style, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{}", heading(Part::HowItIsGoing))?;
     match &agenda.pulse {
-        None => writeln!(out, "{NO_PULSE}")?,
+        None => writeln!(out, "{NO_PULSE} — `{PULSE_COMMAND}`")?,
         Some(signals) if signals.is_empty() => writeln!(out, "{QUIET_PULSE}")?,
         Some(signals) => {
             for signal in signals {
@@ -190,7 +193,7 @@ fn human(agenda: &Agenda, style: Style, out: &mut dyn Write) -> io::Result<()> {
             .map(|r| sanitize(&r.item.key).chars().count())
             .max()
             .unwrap_or(0)
-            .min(32);
+            .min(40);
         let who_width = agenda
             .rotation
             .readings
@@ -321,7 +324,7 @@ fn markdown_agenda(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}", heading(Part::HowItIsGoing))?;
     writeln!(out)?;
     match &agenda.pulse {
-        None => writeln!(out, "{}", md_escape(NO_PULSE))?,
+        None => writeln!(out, "{NO_PULSE} — {}", markdown::code(PULSE_COMMAND))?,
         Some(signals) if signals.is_empty() => writeln!(out, "{}", md_escape(QUIET_PULSE))?,
         Some(signals) => {
             for signal in signals {
@@ -567,7 +570,9 @@ mod tests {
         let agenda = agenda(Inputs::default());
         let human = text(&agenda, AgendaFormat::Human);
         assert!(
-            human.contains(&format!("## How it is going\n{NO_PULSE}\n")),
+            human.contains(
+                "## How it is going\nno pulse check-ins recorded yet — `alliance pulse ask`\n"
+            ),
             "{human}"
         );
         assert!(
