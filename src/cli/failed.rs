@@ -208,7 +208,7 @@ pub enum Failed {
     },
     /// The review is recorded already, with another reading.
     #[error(
-        "{}: the review of {date} is already recorded with its readers; change `readers:` under it by hand; the file was not changed",
+        "{}: the review of {date} is already recorded, with another reading; change `readers:` under its entry by hand; the file was not changed",
         path.display()
     )]
     ReadersRecorded {

@@ -113,17 +113,18 @@ fn readers(
         })
     });
     if let Some(entry) = recorded {
-        let same = entry
+        let kept: Vec<(String, String)> = entry
             .readers
             .iter()
-            .map(|r| (r.item.value.as_str(), r.reader.value.as_str()))
-            .eq(reading.iter().map(|(i, r)| (i.as_str(), r.as_str())));
-        if !args.reader.is_empty() && !same {
+            .map(|r| (r.item.value.clone(), r.reader.value.clone()))
+            .collect();
+        if !args.reader.is_empty() && kept != reading {
             return Err(Failed::ReadersRecorded {
                 path: path.to_path_buf(),
                 date,
             });
         }
+        return Ok(kept);
     }
     Ok(reading)
 }
