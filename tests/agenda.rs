@@ -268,3 +268,62 @@ fn a_file_never_committed_has_an_agenda_that_says_why_nothing_is_compared() {
     );
     assert!(run.stdout.contains("## Read aloud ("), "{}", run.stdout);
 }
+
+#[test]
+fn a_repository_kind_sets_its_own_questions_and_length() {
+    let sb = Sandbox::new();
+    sb.write(".alliance.yaml", "kinds: kinds\n");
+    sb.write(
+        "kinds/lab.kind.yaml",
+        "name: lab\nextends: team\nreview_minutes: 30\nmore_review_questions:\n  - Which experiment do we stop?\n",
+    );
+    sb.write(
+        "kinds/desk.kind.yaml",
+        "name: desk\nextends: lab\nreview_questions:\n  - Is the desk tidy?\n",
+    );
+    sb.write(
+        "TEAM_ALLIANCE.md",
+        alliance(None).replace("alliance: team", "alliance: lab"),
+    );
+    let run = sb.run(&["agenda", "--date", "2026-02-01", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let json = run.json();
+    assert_eq!(json["minutes"], 30);
+    let questions = json["questions"].as_array().expect("questions");
+    assert_eq!(questions.len(), 6);
+    assert_eq!(questions[0], "What is working for us as a team?");
+    assert_eq!(questions[5], "Which experiment do we stop?");
+    // A kind that writes its own questions replaces its base's; the length
+    // is inherited; --minutes wins over it.
+    sb.write(
+        "TEAM_ALLIANCE.md",
+        alliance(None).replace("alliance: team", "alliance: desk"),
+    );
+    let run = sb.run(&[
+        "agenda",
+        "--date",
+        "2026-02-01",
+        "--format",
+        "json",
+        "--minutes",
+        "20",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.json()["questions"],
+        serde_json::json!(["Is the desk tidy?"])
+    );
+    assert_eq!(run.json()["minutes"], 20);
+    // A meeting of no minutes is refused where the kind says it.
+    sb.write(
+        "kinds/lab.kind.yaml",
+        "name: lab\nextends: team\nreview_minutes: 0\n",
+    );
+    let run = sb.run(&["agenda", "--date", "2026-02-01"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("lab.kind.yaml:3") && run.stderr.contains("review_minutes"),
+        "{}",
+        run.stderr
+    );
+}
