@@ -276,6 +276,9 @@ pub fn item_key(item: &Item, position: usize) -> String {
 /// in document order, each with its unique key.
 pub fn items_to_read(doc: &Alliance) -> Vec<ReadItem> {
     let mut seen = std::collections::HashSet::new();
+    // The next suffix to try for each base key: many items with the same
+    // words cost one step each, not one per earlier twin.
+    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut out = Vec::new();
     let answered = doc
         .sections
@@ -284,10 +287,15 @@ pub fn items_to_read(doc: &Alliance) -> Vec<ReadItem> {
     for (position, (section, item)) in answered.enumerate() {
         let base = item_key(item, position + 1);
         let mut key = base.clone();
-        let mut n = 1;
-        while !seen.insert(key.clone()) {
-            n += 1;
-            key = format!("{base}-{n}");
+        if !seen.insert(key.clone()) {
+            let n = next.entry(base.clone()).or_insert(1);
+            loop {
+                *n += 1;
+                key = format!("{base}-{n}");
+                if seen.insert(key.clone()) {
+                    break;
+                }
+            }
         }
         out.push(ReadItem {
             key,

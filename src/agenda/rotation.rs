@@ -17,6 +17,9 @@
 //! with an item someone else may take (one swap suffices when any does).
 //! Deterministic: the same items, parties and past give the same reading.
 
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, HashMap};
+
 use crate::document::Party;
 
 use super::ReadItem;
@@ -78,7 +81,26 @@ pub fn recorded_name(party: &Party) -> Option<String> {
 /// Deal `items` out to `parties` given the `past` readings (oldest review
 /// first).
 pub fn rotate(items: &[ReadItem], parties: &[&Party], past: &[Past]) -> Rotation {
-    let who = |name: &str| parties.iter().position(|p| p.is(name));
+    // Who a recorded name is: the first party whose handle or name it is
+    // (as `Party::is` says), looked up in one step.
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    for (p, party) in parties.iter().enumerate() {
+        for text in [&party.handle, &party.name].into_iter().flatten() {
+            by_name
+                .entry(
+                    text.value
+                        .trim()
+                        .trim_start_matches('@')
+                        .to_ascii_lowercase(),
+                )
+                .or_insert(p);
+        }
+    }
+    let who = |name: &str| {
+        by_name
+            .get(&name.trim().trim_start_matches('@').to_ascii_lowercase())
+            .copied()
+    };
     let mut before = vec![0usize; parties.len()];
     for review in past {
         for (_, reader) in review {
@@ -88,23 +110,17 @@ pub fn rotate(items: &[ReadItem], parties: &[&Party], past: &[Past]) -> Rotation
         }
     }
     // The last review that recorded a reading: who read what there.
-    let last: Vec<(String, usize)> = past
-        .iter()
-        .rev()
-        .find(|r| !r.is_empty())
-        .map(|r| {
-            r.iter()
-                .filter_map(|(item, reader)| Some((item.clone(), who(reader)?)))
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut last: HashMap<&str, usize> = HashMap::new();
+    if let Some(review) = past.iter().rev().find(|r| !r.is_empty()) {
+        for (item, reader) in review {
+            if let Some(p) = who(reader) {
+                last.entry(item.as_str()).or_insert(p);
+            }
+        }
+    }
     let forbidden: Vec<Option<usize>> = items
         .iter()
-        .map(|item| {
-            last.iter()
-                .find(|(key, _)| *key == item.key)
-                .map(|(_, p)| *p)
-        })
+        .map(|item| last.get(item.key.as_str()).copied())
         .collect();
     let assigned = if parties.is_empty() {
         vec![None; items.len()]
@@ -149,10 +165,19 @@ pub fn rotate(items: &[ReadItem], parties: &[&Party], past: &[Past]) -> Rotation
 fn quotas(forbidden: &[Option<usize>], counts: &[usize]) -> Vec<usize> {
     let n = forbidden.len();
     let fill = |level: usize| -> usize { counts.iter().map(|&c| level.saturating_sub(c)).sum() };
-    let mut level = counts.iter().copied().min().unwrap_or(0);
-    while fill(level + 1) <= n {
-        level += 1;
+    // The highest level the items can fill every count up to (fill grows
+    // with the level: a binary search).
+    let min = counts.iter().copied().min().unwrap_or(0);
+    let (mut low, mut high) = (min, min + n);
+    while low < high {
+        let mid = low + (high - low).div_ceil(2);
+        if fill(mid) <= n {
+            low = mid;
+        } else {
+            high = mid - 1;
+        }
     }
+    let level = low;
     let mut quota: Vec<usize> = counts.iter().map(|&c| level.saturating_sub(c)).collect();
     let extra = n - fill(level);
     let mut against = vec![0usize; counts.len()];
@@ -174,18 +199,30 @@ fn quotas(forbidden: &[Option<usize>], counts: &[usize]) -> Vec<usize> {
 fn assign(forbidden: &[Option<usize>], counts: &[usize]) -> Vec<usize> {
     let mut left = quotas(forbidden, counts);
     let mut given = vec![0usize; left.len()];
+    // Round by round: the party given fewest so far, then the one with
+    // most left, then the first; ordered in a set, so a pick is a look-up.
+    let key = |p: usize, given: &[usize], left: &[usize]| (given[p], Reverse(left[p]), p);
+    let mut open: BTreeSet<(usize, Reverse<usize>, usize)> = (0..left.len())
+        .filter(|&p| left[p] > 0)
+        .map(|p| key(p, &given, &left))
+        .collect();
     let mut out = Vec::with_capacity(forbidden.len());
     for banned in forbidden {
-        // Round by round: the allowed party that has been given fewest so
-        // far, then the one with most left, then the first; the banned one
-        // only when no other has any left.
-        let pick = (0..left.len())
-            .filter(|&p| left[p] > 0 && Some(p) != *banned)
-            .max_by_key(|&p| (std::cmp::Reverse(given[p]), left[p], std::cmp::Reverse(p)))
-            .or_else(|| (0..left.len()).find(|&p| left[p] > 0))
-            .unwrap_or(0);
-        left[pick] = left[pick].saturating_sub(1);
+        // The banned party only when no other has any left.
+        let Some(&chosen) = open
+            .iter()
+            .find(|(_, _, p)| Some(*p) != *banned)
+            .or_else(|| open.iter().next())
+        else {
+            break;
+        };
+        open.remove(&chosen);
+        let pick = chosen.2;
+        left[pick] -= 1;
         given[pick] += 1;
+        if left[pick] > 0 {
+            open.insert(key(pick, &given, &left));
+        }
         out.push(pick);
     }
     repair(&mut out, forbidden);
@@ -199,7 +236,7 @@ fn repair(out: &mut [usize], forbidden: &[Option<usize>]) {
     let mut steps = 0usize;
     // Per party, how far the search for a swap partner has got: the
     // partners only run out, so each party's search goes once over the items.
-    let mut cursor: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    let mut cursor: HashMap<usize, usize> = HashMap::new();
     for i in 0..out.len() {
         let p = out[i];
         if forbidden[i] != Some(p) {
