@@ -106,6 +106,10 @@ pub enum EditError {
     Verify(String),
 }
 
+/// The longest mapping key written in the implicit `key: value` form (YAML
+/// allows 1024 characters; the margin covers quotes).
+const MAX_IMPLICIT_KEY: usize = 1000;
+
 /// A splice: replace `span` with `text`.
 struct Splice {
     span: Span,
@@ -455,12 +459,18 @@ fn entry_lines(review: &Review, dash_indent: &str, eol: &str) -> String {
     if !review.readers.is_empty() {
         let _ = write!(lines, "{pad}readers:{eol}");
         for (item, reader) in &review.readers {
-            let _ = write!(
-                lines,
-                "{pad}  {}: {}{eol}",
-                yaml_scalar(item),
-                yaml_scalar(reader)
-            );
+            let key = yaml_scalar(item);
+            if key.chars().count() > MAX_IMPLICIT_KEY {
+                // YAML allows an implicit key of at most 1024 characters: a
+                // longer one is written as an explicit `? key` / `: value`.
+                let _ = write!(
+                    lines,
+                    "{pad}  ? {key}{eol}{pad}  : {}{eol}",
+                    yaml_scalar(reader)
+                );
+            } else {
+                let _ = write!(lines, "{pad}  {key}: {}{eol}", yaml_scalar(reader));
+            }
         }
     }
     lines
@@ -793,6 +803,32 @@ mod tests {
             .map(|r| (r.item.value.clone(), r.reader.value.clone()))
             .collect();
         assert_eq!(readers[1], ("yes".to_owned(), "Grace Hopper".to_owned()));
+    }
+
+    #[test]
+    fn a_long_item_key_is_written_as_an_explicit_key() {
+        let key = "k".repeat(1500);
+        let doc = Alliance::parse_text(
+            Path::new("a.md"),
+            "---\nreview:\n  every: 1 month\n---\n".to_owned(),
+        );
+        let edited = record_review(
+            &doc,
+            &Review {
+                date: date("2026-03-31"),
+                note: None,
+                wins: Vec::new(),
+                readers: vec![(key.clone(), "ada".to_owned())],
+            },
+        )
+        .expect("edits");
+        assert!(
+            edited
+                .text
+                .contains(&format!("      ? {key}\n      : ada\n")),
+            "{}",
+            edited.text
+        );
     }
 
     #[test]
