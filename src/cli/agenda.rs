@@ -47,8 +47,10 @@ pub(super) fn run(args: &AgendaArgs, style: Style, out: &mut dyn Write) -> Resul
             date,
             minutes: args.minutes,
             since: since_last_review(&path),
-            // Pulse check-ins and consent records are not read by this
-            // build: the agenda says so rather than showing empty lists.
+            // What pulse check-ins and consent records say goes here, as
+            // `Inputs { pulse: Some(signals), proposals: Some(waiting) }`;
+            // until they are read, `None` makes the agenda say so rather
+            // than show an empty list.
             inputs: Inputs::default(),
         },
     )?;

@@ -258,7 +258,8 @@ date always give the same agenda, byte for byte. Its parts:
                           one), and nobody reads the item they read last
                           time when someone else fairly can
   Review questions        the kind's `review_questions`
-  Items due for review    items whose own [review:: DATE] has passed
+  Items due for review    items whose own [review:: DATE] has passed (or is
+                          the meeting's day)
   Proposals waiting       proposals waiting for consent
 
 Each part with something in it gets a time box in proportion to its content
