@@ -351,6 +351,114 @@ pub fn reading_for(doc: &Alliance, date: Date) -> Rotation {
     rotation::rotate(&items, &parties, &past)
 }
 
+/// Why a reading asked for cannot be recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadingError {
+    /// No item has this key; `known` names some of those there are.
+    UnknownItem {
+        /// The key asked for.
+        item: String,
+        /// The keys there are (the first [`NAMES_SHOWN`], then how many more).
+        known: String,
+    },
+    /// Nobody of this name or handle is a party.
+    UnknownReader {
+        /// The name asked for.
+        who: String,
+        /// The parties there are (the first [`NAMES_SHOWN`], then how many more).
+        known: String,
+    },
+    /// The review of that day is recorded already, with another reading.
+    AlreadyRecorded,
+}
+
+/// How many names an error message lists before "and N more".
+pub const NAMES_SHOWN: usize = 12;
+
+fn some_names(names: impl ExactSizeIterator<Item = String>) -> String {
+    let total = names.len();
+    if total == 0 {
+        return "(none)".to_owned();
+    }
+    let shown: Vec<String> = names.take(NAMES_SHOWN).collect();
+    if total > NAMES_SHOWN {
+        format!("{}, and {} more", shown.join(", "), total - NAMES_SHOWN)
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// The reading to record with the review of `date` whose note is `note`:
+/// the one [`reading_for`] proposes, with `changes` (item key, party's
+/// handle or name) applied, readers written as [`rotation::recorded_name`]
+/// has them. When that review is recorded already, its reading is kept as
+/// written; changes that would alter it are refused.
+pub fn reading_to_record(
+    doc: &Alliance,
+    date: Date,
+    note: Option<&str>,
+    changes: &[(String, String)],
+) -> Result<Vec<(String, String)>, ReadingError> {
+    let mut reading: Vec<(String, Option<String>)> = reading_for(doc, date)
+        .readings
+        .into_iter()
+        .map(|r| (r.item.key, r.reader))
+        .collect();
+    let slots: std::collections::HashMap<String, usize> = reading
+        .iter()
+        .enumerate()
+        .map(|(i, (key, _))| (key.clone(), i))
+        .collect();
+    let parties = readers(doc);
+    // Each change checked and resolved to the name readings are recorded under.
+    let mut resolved: Vec<(usize, Option<String>)> = Vec::with_capacity(changes.len());
+    for (item, who) in changes {
+        let party =
+            parties
+                .iter()
+                .find(|p| p.is(who))
+                .ok_or_else(|| ReadingError::UnknownReader {
+                    who: who.clone(),
+                    known: some_names(parties.iter().map(|p| p.label())),
+                })?;
+        let slot = *slots.get(item).ok_or_else(|| ReadingError::UnknownItem {
+            item: item.clone(),
+            known: some_names(reading.iter().map(|(k, _)| format!("`{k}`"))),
+        })?;
+        resolved.push((slot, rotation::recorded_name(party)));
+    }
+    let recorded = doc.fields().and_then(|f| {
+        f.reviews.iter().find(|e| {
+            e.date.as_ref().and_then(|d| d.get()) == Some(date)
+                && e.note.as_ref().map(|n| n.value.as_str()) == note
+        })
+    });
+    if let Some(entry) = recorded {
+        // Recorded already: kept as written; a change must say what it says.
+        let kept: Vec<(String, String)> = entry
+            .readers
+            .iter()
+            .map(|r| (r.item.value.clone(), r.reader.value.clone()))
+            .collect();
+        let agrees = resolved.iter().all(|(slot, name)| {
+            kept.iter()
+                .any(|(k, r)| *k == reading[*slot].0 && Some(r) == name.as_ref())
+        });
+        return if agrees {
+            Ok(kept)
+        } else {
+            Err(ReadingError::AlreadyRecorded)
+        };
+    }
+    for (slot, name) in resolved {
+        reading[slot].1 = name;
+    }
+    Ok(reading
+        .into_iter()
+        .filter_map(|(key, who)| Some((key, who?)))
+        .collect())
+}
+
 /// The items whose own review date has passed on `date`, or falls on it,
 /// oldest first (a retired alliance has none).
 pub fn due_items(doc: &Alliance, date: Date) -> Vec<DueItem> {
@@ -608,6 +716,48 @@ mod tests {
             .collect();
         assert_eq!(who[0], ("on-time", "grace"));
         assert_eq!(who[1], ("reply", "ada"));
+    }
+
+    #[test]
+    fn a_reading_to_record_takes_changes_and_keeps_a_recorded_one() {
+        let d = doc(TEAM);
+        let change = |item: &str, who: &str| vec![(item.to_owned(), who.to_owned())];
+        let reading = reading_to_record(&d, date("2026-02-01"), None, &change("quiet", "@Grace"))
+            .expect("ok");
+        assert!(
+            reading.contains(&("quiet".to_owned(), "grace".to_owned())),
+            "{reading:?}"
+        );
+        assert_eq!(reading.len(), 3);
+        assert!(matches!(
+            reading_to_record(&d, date("2026-02-01"), None, &change("nope", "ada")),
+            Err(ReadingError::UnknownItem { .. })
+        ));
+        assert_eq!(
+            reading_to_record(&d, date("2026-02-01"), None, &change("quiet", "linus")),
+            Err(ReadingError::UnknownReader {
+                who: "linus".to_owned(),
+                known: "@ada, @grace".to_owned()
+            })
+        );
+        // The review of 2026-01-01 is recorded: its reading is kept, and a
+        // change to it refused.
+        let kept = reading_to_record(&d, date("2026-01-01"), None, &[]).expect("ok");
+        assert_eq!(
+            kept,
+            [
+                ("on-time".to_owned(), "ada".to_owned()),
+                ("reply".to_owned(), "grace".to_owned())
+            ]
+        );
+        assert_eq!(
+            reading_to_record(&d, date("2026-01-01"), None, &change("on-time", "grace")),
+            Err(ReadingError::AlreadyRecorded)
+        );
+        assert_eq!(
+            reading_to_record(&d, date("2026-01-01"), None, &change("on-time", "Ada")),
+            Ok(kept)
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::{Failed, ReviewArgs};
+use crate::agenda::ReadingError;
 use crate::report::sanitize;
 use crate::workspace::read_document;
 use crate::write;
@@ -64,79 +65,29 @@ fn readers(
     date: jiff::civil::Date,
     path: &Path,
 ) -> Result<Vec<(String, String)>, Failed> {
-    if args.no_readers {
-        return Ok(Vec::new());
-    }
     // A broken file is refused by the edit, with its finding.
-    if crate::due::broken(doc).is_some() {
+    if args.no_readers || crate::due::broken(doc).is_some() {
         return Ok(Vec::new());
     }
-    let rotation = crate::agenda::reading_for(doc, date);
-    let mut reading: Vec<(String, Option<String>)> = rotation
-        .readings
-        .into_iter()
-        .map(|r| (r.item.key, r.reader))
-        .collect();
-    let parties = crate::agenda::readers(doc);
-    for arg in &args.reader {
-        let (item, who) = arg
-            .split_once('=')
-            .map(|(i, w)| (i.trim(), w.trim()))
-            .filter(|(i, w)| !i.is_empty() && !w.is_empty())
-            .ok_or_else(|| Failed::BadReader { arg: arg.clone() })?;
-        let party = parties
-            .iter()
-            .find(|p| p.is(who))
-            .ok_or_else(|| Failed::UnknownReader {
-                who: who.to_owned(),
-                known: listed(parties.iter().map(|p| p.label())),
-            })?;
-        let known = || listed(reading.iter().map(|(k, _)| format!("`{k}`")));
-        let Some(slot) = reading.iter().position(|(key, _)| key == item) else {
-            return Err(Failed::UnknownItem {
-                item: item.to_owned(),
-                known: known(),
-            });
-        };
-        reading[slot].1 = crate::agenda::rotation::recorded_name(party);
-    }
-    let reading: Vec<(String, String)> = reading
-        .into_iter()
-        .filter_map(|(key, who)| Some((key, who?)))
-        .collect();
-    // The same review recorded again: its reading stays as it was, and a
-    // different one asked for explicitly is refused, not dropped.
-    let recorded = doc.fields().and_then(|f| {
-        f.reviews.iter().find(|e| {
-            e.date.as_ref().and_then(|d| d.get()) == Some(date)
-                && e.note.as_ref().map(|n| n.value.as_str()) == args.note.as_deref()
+    let changes = args
+        .reader
+        .iter()
+        .map(|arg| {
+            arg.split_once('=')
+                .map(|(i, w)| (i.trim().to_owned(), w.trim().to_owned()))
+                .filter(|(i, w)| !i.is_empty() && !w.is_empty())
+                .ok_or_else(|| Failed::BadReader { arg: arg.clone() })
         })
-    });
-    if let Some(entry) = recorded {
-        let kept: Vec<(String, String)> = entry
-            .readers
-            .iter()
-            .map(|r| (r.item.value.clone(), r.reader.value.clone()))
-            .collect();
-        if !args.reader.is_empty() && kept != reading {
-            return Err(Failed::ReadersRecorded {
-                path: path.to_path_buf(),
-                date,
-            });
-        }
-        return Ok(kept);
-    }
-    Ok(reading)
-}
-
-/// Names for a message: `a, b, c`, or `(none)`.
-fn listed(names: impl Iterator<Item = String>) -> String {
-    let names: Vec<String> = names.collect();
-    if names.is_empty() {
-        "(none)".to_owned()
-    } else {
-        names.join(", ")
-    }
+        .collect::<Result<Vec<_>, _>>()?;
+    crate::agenda::reading_to_record(doc, date, args.note.as_deref(), &changes).map_err(|e| match e
+    {
+        ReadingError::UnknownItem { item, known } => Failed::UnknownItem { item, known },
+        ReadingError::UnknownReader { who, known } => Failed::UnknownReader { who, known },
+        ReadingError::AlreadyRecorded => Failed::ReadersRecorded {
+            path: path.to_path_buf(),
+            date,
+        },
+    })
 }
 
 /// Write the new text atomically over the file, only if it still holds
