@@ -1,0 +1,91 @@
+//! `alliance agenda`: the review meeting, prepared from the repository.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::{AgendaArgs, Failed};
+use crate::agenda::{self, Inputs, Request, Since, SinceReview};
+use crate::history::reviews;
+use crate::history::{History, HistoryError};
+use crate::report::Style;
+use crate::workspace::{Workspace, read_document};
+
+pub(super) fn run(args: &AgendaArgs, style: Style, out: &mut dyn Write) -> Result<u8, Failed> {
+    let date = match &args.date {
+        Some(text) => crate::document::dates::parse_date(text).map_err(|source| Failed::Date {
+            flag: "--date",
+            source,
+        })?,
+        None => super::today()?,
+    };
+    let path = match &args.path {
+        Some(path) => path.clone(),
+        None => super::history_path::only_alliance("agenda")?,
+    };
+    let doc = read_document(&path)?;
+    if let Some(finding) = crate::due::broken(&doc) {
+        return Err(Failed::NotAlliance {
+            path,
+            finding: format!(
+                "{} {}: {}",
+                finding.rule.code(),
+                finding.rule.name(),
+                finding.message
+            ),
+        });
+    }
+    let workspace = Workspace::current()?;
+    let kind = doc
+        .fields()
+        .and_then(|f| f.kind.as_ref())
+        .and_then(|k| workspace.kinds.get(&k.value));
+    let agenda = agenda::build(
+        &doc,
+        Request {
+            path: path.display().to_string(),
+            kind,
+            date,
+            minutes: args.minutes,
+            since: since_last_review(&path),
+            // What pulse check-ins and consent records say goes here, as
+            // `Inputs { pulse: Some(signals), proposals: Some(waiting) }`;
+            // until they are read, `None` makes the agenda say so rather
+            // than show an empty list.
+            inputs: Inputs::default(),
+        },
+    )?;
+    crate::report::agenda::render(&agenda, args.format, style, out)?;
+    Ok(0)
+}
+
+/// The last review and what changed since, from git; without history, why
+/// there is nothing to compare.
+fn since_last_review(path: &Path) -> Since {
+    let read = || -> Result<SinceReview, HistoryError> {
+        let cwd = std::env::current_dir().map_err(|source| HistoryError::WorkingTree {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let history = History::discover(&cwd)?;
+        let relative = history.relative(path, &cwd)?;
+        let from = reviews::at_last_review(&history, &relative)?;
+        let to = reviews::working_tree(&history, &relative)?;
+        let recorded = reviews::recorded_at_last(&from.doc);
+        Ok(SinceReview {
+            diff: reviews::diff(&from, &to),
+            from: from.label,
+            from_commit: from.commit,
+            to: to.label,
+            note: recorded.note,
+            wins: recorded.wins,
+        })
+    };
+    match read() {
+        Ok(since) => Since::Changes(Box::new(since)),
+        Err(HistoryError::NotARepository { .. }) => Since::Unavailable(
+            "this is not a git repository, so there is no review history to compare with"
+                .to_owned(),
+        ),
+        Err(e) => Since::Unavailable(e.to_string()),
+    }
+}
