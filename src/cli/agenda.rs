@@ -1,0 +1,191 @@
+//! `alliance agenda`: the review meeting, prepared from the repository.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::{AgendaArgs, Failed};
+use crate::agenda::{self, Inputs, Request, Since, SinceReview};
+use crate::history::reviews;
+use crate::history::{History, HistoryError};
+use crate::report::Style;
+use crate::workspace::{Workspace, read_document};
+
+pub(super) fn run(args: &AgendaArgs, style: Style, out: &mut dyn Write) -> Result<u8, Failed> {
+    let date = match &args.date {
+        Some(text) => crate::document::dates::parse_date(text).map_err(|source| Failed::Date {
+            flag: "--date",
+            source,
+        })?,
+        None => super::today()?,
+    };
+    let path = match &args.path {
+        Some(path) => path.clone(),
+        None => super::history_path::only_alliance("agenda")?,
+    };
+    let doc = read_document(&path)?;
+    if let Some(finding) = crate::due::broken(&doc) {
+        return Err(Failed::NotAlliance {
+            path,
+            finding: format!(
+                "{} {}: {}",
+                finding.rule.code(),
+                finding.rule.name(),
+                finding.message
+            ),
+        });
+    }
+    let workspace = Workspace::current()?;
+    let kind = doc
+        .fields()
+        .and_then(|f| f.kind.as_ref())
+        .and_then(|k| workspace.kinds.get(&k.value));
+    let agenda = agenda::build(
+        &doc,
+        Request {
+            path: path.display().to_string(),
+            kind,
+            date,
+            minutes: args.minutes,
+            since: since_last_review(&path),
+            // What consent records say goes in `proposals` once they are
+            // read; until then `None` makes the agenda say so rather than
+            // show an empty list.
+            inputs: Inputs {
+                pulse: pulse_signals(&workspace, &doc, date)?,
+                proposals: None,
+            },
+        },
+    )?;
+    crate::report::agenda::render(&agenda, args.format, style, out)?;
+    Ok(0)
+}
+
+/// The last review and what changed since, from git; without history, why
+/// there is nothing to compare.
+fn since_last_review(path: &Path) -> Since {
+    let read = || -> Result<SinceReview, HistoryError> {
+        let cwd = std::env::current_dir().map_err(|source| HistoryError::WorkingTree {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let history = History::discover(&cwd)?;
+        let relative = history.relative(path, &cwd)?;
+        let from = reviews::at_last_review(&history, &relative)?;
+        let to = reviews::working_tree(&history, &relative)?;
+        let recorded = reviews::recorded_at_last(&from.doc);
+        Ok(SinceReview {
+            diff: reviews::diff(&from, &to),
+            from: from.label,
+            from_commit: from.commit,
+            to: to.label,
+            note: recorded.note,
+            wins: recorded.wins,
+        })
+    };
+    match read() {
+        Ok(since) => Since::Changes(Box::new(since)),
+        Err(HistoryError::NotARepository { .. }) => Since::Unavailable(
+            "this is not a git repository, so there is no review history to compare with"
+                .to_owned(),
+        ),
+        Err(e) => Since::Unavailable(e.to_string()),
+    }
+}
+
+/// The pulse signals since the last review, for "how it is going": the
+/// gaps and the agreements marked broken or slipping in the newest complete
+/// round, and each item's ruptures and repairs (a dimension's own repeat
+/// its items'), from rounds after `review.last`. `None` when the alliance
+/// has no pulse rounds; an empty list when they show nothing to talk about.
+fn pulse_signals(
+    workspace: &Workspace,
+    doc: &crate::document::Alliance,
+    date: jiff::civil::Date,
+) -> Result<Option<Vec<agenda::Signal>>, Failed> {
+    use crate::pulse::{self, Seal, SignalKind};
+    if crate::pulse::rounds::last_round(&doc.path).is_none() {
+        return Ok(None);
+    }
+    let picture = pulse::picture(workspace, doc, date, Seal::Sealed)?;
+    let last_review = doc
+        .fields()
+        .and_then(|f| f.review.last.as_ref())
+        .and_then(|d| d.get());
+    let handle = |h: &String| format!("@{h}");
+    let signals = picture
+        .signals
+        .iter()
+        .filter(|s| last_review.is_none_or(|last| s.round > last))
+        .filter_map(|s| {
+            let item = s.item.clone()?;
+            let (kind, words) = match s.kind {
+                SignalKind::Gap => {
+                    let trend = picture
+                        .items
+                        .iter()
+                        .find(|t| t.item.as_ref() == Some(&item))?;
+                    let scores = picture
+                        .parties
+                        .iter()
+                        .zip(&trend.series)
+                        .filter_map(|(p, series)| {
+                            series
+                                .last()
+                                .copied()
+                                .flatten()
+                                .map(|v| format!("@{} {v}", p.handle))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    (
+                        agenda::SignalKind::Gap,
+                        format!("{scores} in round {}: \"{}\"", s.round, s.words),
+                    )
+                }
+                SignalKind::Rupture => (
+                    agenda::SignalKind::Rupture,
+                    format!(
+                        "fell {} in round {}: \"{}\"",
+                        points(s.magnitude),
+                        s.round,
+                        s.words
+                    ),
+                ),
+                SignalKind::Repair => (
+                    agenda::SignalKind::Repair,
+                    format!(
+                        "back up {} in round {}: \"{}\"",
+                        points(s.magnitude),
+                        s.round,
+                        s.words
+                    ),
+                ),
+                SignalKind::Broken => (
+                    agenda::SignalKind::Broken,
+                    format!("{} (round {})", s.words, s.round),
+                ),
+                SignalKind::Slipping => (
+                    agenda::SignalKind::Slipping,
+                    format!("{} (round {})", s.words, s.round),
+                ),
+            };
+            Some(agenda::Signal {
+                kind,
+                item,
+                dimension: s.dimension.clone(),
+                who: s.parties.iter().map(handle).collect(),
+                magnitude: s.magnitude,
+                words,
+            })
+        })
+        .collect();
+    Ok(Some(signals))
+}
+
+fn points(v: f64) -> String {
+    if (v - 1.0).abs() < 1e-9 {
+        "1 point".to_owned()
+    } else {
+        format!("{v} points")
+    }
+}
