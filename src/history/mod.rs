@@ -352,7 +352,15 @@ impl History {
                 })?;
         }
         let object = self.repo.revparse_single(rev).map_err(unknown)?;
-        let commit = object.peel_to_commit().map_err(unknown)?;
+        let commit = object
+            .peel_to_commit()
+            .map_err(|_| HistoryError::UnknownRevision {
+                rev: rev.to_owned(),
+                reason: format!(
+                    "it names a {}, not a commit",
+                    object.kind().map_or("git object", |k| k.str())
+                ),
+            })?;
         Ok(commit.id())
     }
 
