@@ -8,6 +8,7 @@
 //! decides what a document means (that is `document` and `check`) or prints.
 
 pub mod adopt;
+pub mod agree;
 pub mod atomic;
 pub mod new;
 pub mod review;
