@@ -171,6 +171,17 @@ pub enum Failed {
         /// Why.
         source: EditError,
     },
+    /// Consent could not be recorded; the file is untouched.
+    #[error("{}: {source}; the file was not changed", path.display())]
+    Agree {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: crate::write::agree::AgreeError,
+    },
+    /// The CODEOWNERS block cannot be made or placed.
+    #[error(transparent)]
+    Codeowners(#[from] crate::write::codeowners::CodeownersError),
     /// The CI's environment cannot be used (`alliance ci`).
     #[error(transparent)]
     Ci(#[from] crate::ci::CiError),

@@ -16,7 +16,9 @@ pub use failed::{Failed, SetProblem};
 use crate::report::{Format, Style};
 
 mod adopt;
+mod agree;
 mod check;
+mod codeowners;
 mod ci;
 mod completions;
 mod diff;
@@ -98,6 +100,12 @@ pub enum Command {
     /// Record a review: set review.last, move review.next, log the note and the wins.
     #[command(after_help = REVIEW_HELP)]
     Review(ReviewArgs),
+    /// Record that a party agrees to the current text of an alliance (consent, in the front matter).
+    #[command(after_help = AGREE_HELP)]
+    Agree(AgreeArgs),
+    /// Print, write or check the CODEOWNERS block that makes each alliance's parties its reviewers.
+    #[command(after_help = CODEOWNERS_HELP)]
+    Codeowners(CodeownersArgs),
     /// Show the review history of an alliance, read from git.
     #[command(after_help = LOG_HELP)]
     Log(LogArgs),
@@ -329,6 +337,77 @@ pub struct DueArgs {
     /// so posting the table notifies those people (by default no text notifies anyone).
     #[arg(long)]
     pub mentions: bool,
+}
+
+const AGREE_HELP: &str = "\
+Appends `{handle: HANDLE, date: DATE, digest: sha256:...}` to the front
+matter's `consent:` list and keeps every other byte. The digest names the
+text agreed to: the sections and items (headings normalised, whitespace
+collapsed), not formatting, and not the front matter (review dates, status,
+title, parties, the consent list itself). When the agreement changes, earlier
+consent stays in the list as history but no longer covers it: `check`,
+`due` and `diff` show who must agree again.
+
+When the last party agrees to a `proposed` alliance, its status becomes
+`active` in the same edit. An alliance adopted before consent existed:
+each party runs `alliance agree --as HANDLE` once to record it.
+
+Agreeing again to the same version changes nothing (exit 0). Refused, with
+the file untouched: a handle that is not a party's, a retired alliance, a
+draft (set `status: proposed` first), front matter that cannot be edited.
+
+Examples:
+  alliance agree --as ada
+  alliance agree TEAM_ALLIANCE.md --as @grace --date 2026-11-20
+  git commit -am \"Grace agrees to the new on-call rule\"
+
+Exit codes: 0 recorded (or already recorded), 2 refused (the file is untouched).";
+
+/// Arguments of `alliance agree`.
+#[derive(Debug, Args)]
+pub struct AgreeArgs {
+    /// The alliance (default: the repository's only one).
+    pub path: Option<PathBuf>,
+    /// The party who agrees: their handle, with or without `@`.
+    #[arg(long = "as", value_name = "HANDLE")]
+    pub who: String,
+    /// The day of the consent, YYYY-MM-DD (default: today in local time, or ALLIANCE_TODAY).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+}
+
+const CODEOWNERS_HELP: &str = "\
+One line per alliance: its path, anchored at the repository root, then its
+parties' handles (`/TEAM_ALLIANCE.md @ada @grace`). With branch protection
+(\"require review from code owners\") every party must approve a change to
+the agreement they are bound by. A party without a handle is skipped, with
+a note on stderr; a path CODEOWNERS cannot express is refused.
+
+--write puts the block between marker comments in the CODEOWNERS file the
+platform reads (the existing one in .github/, the root, docs/ or .gitlab/;
+else .github/CODEOWNERS); every line outside the markers keeps its bytes.
+--check exits 1 when that block is missing or out of date: run it in CI so
+a new party is made a reviewer before their alliance changes.
+
+Examples:
+  alliance codeowners                 print the block
+  alliance codeowners --write         write it into CODEOWNERS
+  alliance codeowners --check         in CI: fail when CODEOWNERS is stale
+
+Exit codes: 0 printed, written or up to date; 1 out of date (--check);
+2 could not run.";
+
+/// Arguments of `alliance codeowners`.
+#[derive(Debug, Args)]
+pub struct CodeownersArgs {
+    /// Files or folders (default: the repository's alliances).
+    pub paths: Vec<PathBuf>,
+    /// Write the block into the repository's CODEOWNERS file.
+    #[arg(long, conflicts_with = "check")]
+    pub write: bool,
+    /// Exit 1 when the CODEOWNERS file's block is missing or out of date.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// Arguments of `alliance review`.
@@ -665,6 +744,8 @@ fn dispatch(
         Command::Adopt(args) => adopt::run(&args, out),
         Command::Due(args) => due::run(&args, out),
         Command::Review(args) => review::run(&args, out),
+        Command::Agree(args) => agree::run(&args, out),
+        Command::Codeowners(args) => codeowners::run(&args, out, err),
         Command::Log(args) => log::run(&args, out),
         Command::Diff(args) => diff::run(&args, style, out),
         Command::List(args) => list::run(&args, out),

@@ -10,5 +10,6 @@
 pub mod adopt;
 pub mod agree;
 pub mod atomic;
+pub mod codeowners;
 pub mod new;
 pub mod review;
