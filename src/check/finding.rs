@@ -76,6 +76,12 @@ rules! {
     InvalidItemReview = ("A040", "invalid-item-review", "An item's `[review:: ...]` is not a date."),
     UnknownOwner = ("A041", "unknown-owner", "An item's `[owner:: ...]` is not one of the parties."),
     DuplicateItemId = ("A042", "duplicate-item-id", "Two items share the same `[id:: ...]`."),
+    ConsentMissing = ("A070", "consent-missing", "A party of an active alliance has not agreed to its current text."),
+    ConsentNotAParty = ("A071", "consent-not-a-party", "A consent entry names someone who is not a party."),
+    MalformedConsent = ("A072", "malformed-consent", "A consent entry lacks a handle, a date or a `sha256:` digest."),
+    SupersededNotRetired = ("A073", "superseded-not-retired", "`superseded_by` is set on an alliance that is not retired."),
+    SuccessorMissing = ("A074", "successor-missing", "`superseded_by` names a file that does not exist."),
+    ConsentComplete = ("A075", "consent-complete", "Every party agreed to a proposed alliance, but its status is still `proposed`."),
 }
 
 impl Rule {

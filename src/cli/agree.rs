@@ -19,12 +19,11 @@ pub(super) fn run(args: &AgreeArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         None => super::history_path::only_alliance("agree")?,
     };
     let doc = read_document(&path)?;
-    let agreed = crate::write::agree::agree(&doc, &args.who, date).map_err(|source| {
-        Failed::Agree {
+    let agreed =
+        crate::write::agree::agree(&doc, &args.who, date).map_err(|source| Failed::Agree {
             path: path.clone(),
             source,
-        }
-    })?;
+        })?;
     if !agreed.edited.changes.is_empty() {
         let root = crate::workspace::root_of(&path);
         crate::write::atomic::write(

@@ -11,6 +11,13 @@ use crate::workspace::{ReadError, UnreadFile, Workspace};
 /// Check `paths` in `workspace` and collect the report.
 pub fn check_report(workspace: &Workspace, paths: &[PathBuf]) -> Result<CheckReport, Failed> {
     let found = workspace.discover(paths)?;
+    let exists =
+        |doc: &std::path::Path, named: &std::path::Path| successor_exists(workspace, doc, named);
+    let settings = check::Settings {
+        consent_required: workspace.config.consent
+            == crate::workspace::config::ConsentPolicy::Required,
+        exists: Some(&exists),
+    };
     // Files are independent: read and check them on every core, keeping
     // discovery's order in the report.
     let outcomes: Vec<Result<FileReport, UnreadFile>> =
@@ -18,7 +25,7 @@ pub fn check_report(workspace: &Workspace, paths: &[PathBuf]) -> Result<CheckRep
             match workspace.read(candidate) {
                 Ok(doc) => Ok(FileReport {
                     path: candidate.path.clone(),
-                    findings: check::check(&doc, &workspace.kinds),
+                    findings: check::check_with(&doc, &workspace.kinds, &settings),
                 }),
                 Err(ReadError::NotText(file)) => Ok(FileReport {
                     path: candidate.path.clone(),
@@ -38,6 +45,21 @@ pub fn check_report(workspace: &Workspace, paths: &[PathBuf]) -> Result<CheckRep
         }
     }
     Ok(report)
+}
+
+/// Whether the path a document names (`superseded_by`) exists: relative to
+/// the document's folder, else to the repository root; never outside it.
+fn successor_exists(workspace: &Workspace, doc: &std::path::Path, named: &std::path::Path) -> bool {
+    if named.is_absolute() {
+        return false;
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let root = crate::workspace::read::lexical(&cwd.join(&workspace.root));
+    let folder = doc.parent().unwrap_or(std::path::Path::new(""));
+    [cwd.join(folder).join(named), root.join(named)]
+        .into_iter()
+        .map(|p| crate::workspace::read::lexical(&p))
+        .any(|p| p.starts_with(&root) && p.symlink_metadata().is_ok())
 }
 
 pub(super) fn run(args: &CheckArgs, style: Style, out: &mut dyn Write) -> Result<u8, Failed> {

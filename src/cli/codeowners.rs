@@ -40,7 +40,9 @@ pub(super) fn run(
     for note in &notes {
         let text = match note {
             Note::NoHandle { path, party } => {
-                format!("note: {path}: {party} has no handle, so is not a reviewer; add `handle:` under `parties:`")
+                format!(
+                    "note: {path}: {party} has no handle, so is not a reviewer; add `handle:` under `parties:`"
+                )
             }
             Note::BadHandle { path, handle } => {
                 format!("note: {path}: `{handle}` is not a forge user or team name; skipped")
@@ -62,16 +64,17 @@ pub(super) fn run(
         .display()
         .to_string();
     let shown = sanitize(&shown_path).into_owned();
-    let existing = match crate::workspace::read::read_text(&workspace.root, &file, MAX_CODEOWNERS_BYTES) {
-        Ok(text) => Some(text),
-        Err(e) if e.is_not_found() => None,
-        Err(e) => {
-            return Err(Failed::Unreadable(vec![UnreadFile {
-                path: file.clone(),
-                reason: e.into(),
-            }]));
-        }
-    };
+    let existing =
+        match crate::workspace::read::read_text(&workspace.root, &file, MAX_CODEOWNERS_BYTES) {
+            Ok(text) => Some(text),
+            Err(e) if e.is_not_found() => None,
+            Err(e) => {
+                return Err(Failed::Unreadable(vec![UnreadFile {
+                    path: file.clone(),
+                    reason: e.into(),
+                }]));
+            }
+        };
     let before = existing.as_deref().unwrap_or("");
     let wanted = codeowners::splice(before, &lines, &shown)?;
     let current = existing.is_some() && wanted == before;
@@ -82,7 +85,9 @@ pub(super) fn run(
         }
         let why = match &existing {
             None => "does not exist",
-            Some(text) if codeowners::find_block(text, &shown)?.is_none() => "has no alliance block",
+            Some(text) if codeowners::find_block(text, &shown)?.is_none() => {
+                "has no alliance block"
+            }
             Some(_) => "has an alliance block that is out of date",
         };
         writeln!(
@@ -93,7 +98,10 @@ pub(super) fn run(
         return Ok(1);
     }
     if current {
-        writeln!(out, "{shown}: the alliance block is up to date; nothing changed")?;
+        writeln!(
+            out,
+            "{shown}: the alliance block is up to date; nothing changed"
+        )?;
         return Ok(0);
     }
     let replace = match &existing {

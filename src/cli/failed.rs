@@ -210,6 +210,9 @@ pub enum SetProblem {
     /// The value holds a control character.
     #[error("the value holds a control character")]
     ControlCharacter,
+    /// `--set status=...` is not a status word.
+    #[error("a status is one of draft, proposed, active, retired")]
+    NotAStatus,
 }
 
 fn changed_since(e: &HistoryError) -> String {

@@ -76,17 +76,12 @@ impl Consent {
             .map(|party| {
                 let handle = party.handle.as_ref().map(|h| h.value.clone());
                 let mine = || {
-                    fields.consent.iter().filter(|entry| {
-                        entry
-                            .handle
-                            .as_ref()
-                            .is_some_and(|h| party.is(&h.value))
-                    })
+                    fields
+                        .consent
+                        .iter()
+                        .filter(|entry| entry.handle.as_ref().is_some_and(|h| party.is(&h.value)))
                 };
-                let current = mine()
-                    .filter(|e| covers(e, &digest))
-                    .map(entry_date)
-                    .max();
+                let current = mine().filter(|e| covers(e, &digest)).map(entry_date).max();
                 let state = match current {
                     Some(date) => PartyState::Agreed { date },
                     None => match mine().map(entry_date).max() {
@@ -226,7 +221,9 @@ mod tests {
     fn doc(front: &str) -> Alliance {
         Alliance::parse_text(
             Path::new("a.md"),
-            format!("---\nalliance: team\nparties:\n  - Ada <ada>\n  - Grace <grace>\n  - Linus\n{front}---\n{BODY}"),
+            format!(
+                "---\nalliance: team\nparties:\n  - Ada <ada>\n  - Grace <grace>\n  - Linus\n{front}---\n{BODY}"
+            ),
         )
     }
 
@@ -238,25 +235,49 @@ mod tests {
             "status: proposed\ncreated: 2026-01-05\nconsent:\n  - {{handle: ada, date: 2026-02-01, digest: '{digest}'}}\n  - {{handle: '@grace', date: 2026-01-20, digest: sha256:000000000000}}\n"
         ));
         let p = proposal(&d, None).expect("a proposal");
-        let states: Vec<_> = p.consent.parties.iter().map(|p| (p.party.as_str(), p.state)).collect();
+        let states: Vec<_> = p
+            .consent
+            .parties
+            .iter()
+            .map(|p| (p.party.as_str(), p.state))
+            .collect();
         let day = |s: &str| crate::document::dates::parse_date(s).ok();
         assert_eq!(
             states,
             [
-                ("@ada", PartyState::Agreed { date: day("2026-02-01") }),
-                ("@grace", PartyState::Stale { date: day("2026-01-20") }),
+                (
+                    "@ada",
+                    PartyState::Agreed {
+                        date: day("2026-02-01")
+                    }
+                ),
+                (
+                    "@grace",
+                    PartyState::Stale {
+                        date: day("2026-01-20")
+                    }
+                ),
                 ("Linus", PartyState::Waiting),
             ]
         );
         assert!(!p.consent.complete());
         assert_eq!(
             p.since,
-            Some(Since { date: day("2026-01-20").expect("date"), basis: SinceBasis::EarliestConsent })
+            Some(Since {
+                date: day("2026-01-20").expect("date"),
+                basis: SinceBasis::EarliestConsent
+            })
         );
         let on = day("2026-01-10").expect("date");
-        assert_eq!(proposal(&d, Some(on)).and_then(|p| p.since).map(|s| s.basis), Some(SinceBasis::ProposedCommit));
+        assert_eq!(
+            proposal(&d, Some(on))
+                .and_then(|p| p.since)
+                .map(|s| s.basis),
+            Some(SinceBasis::ProposedCommit)
+        );
         assert!(proposal(&doc("status: active\n"), None).is_none());
-        let created = proposal(&doc("status: proposed\ncreated: 2026-01-05\n"), None).and_then(|p| p.since);
+        let created =
+            proposal(&doc("status: proposed\ncreated: 2026-01-05\n"), None).and_then(|p| p.since);
         assert_eq!(created.map(|s| s.basis), Some(SinceBasis::Created));
     }
 }

@@ -16,7 +16,9 @@ pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
-pub use front_matter::{ConsentEntry, DateField, FrontMatter, Party, ReviewEntry, ReviewPlan, Status, Text};
+pub use front_matter::{
+    ConsentEntry, DateField, FrontMatter, Party, ReviewEntry, ReviewPlan, Status, Text,
+};
 pub use markdown::{Field, Heading, Item, Prompt, Section, inline_fields};
 pub use vocabulary::{normalize_heading, owners};
 

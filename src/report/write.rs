@@ -104,7 +104,11 @@ pub fn agreed(shown: &str, agreed: &Agreed, out: &mut dyn Write) -> io::Result<(
     } else if agreed.waiting.is_empty() {
         writeln!(out, "every party has agreed to this version")?;
     } else {
-        let waiting: Vec<String> = agreed.waiting.iter().map(|w| sanitize(w).into_owned()).collect();
+        let waiting: Vec<String> = agreed
+            .waiting
+            .iter()
+            .map(|w| sanitize(w).into_owned())
+            .collect();
         writeln!(out, "waiting for: {}", waiting.join(", "))?;
     }
     Ok(())

@@ -27,7 +27,9 @@ pub enum AgreeError {
     #[error(transparent)]
     Edit(#[from] EditError),
     /// `--as` names nobody among the parties.
-    #[error("`{who}` is not a party to this alliance (its parties: {parties}); consent is recorded by a party's handle")]
+    #[error(
+        "`{who}` is not a party to this alliance (its parties: {parties}); consent is recorded by a party's handle"
+    )]
     NotAParty {
         /// The handle given.
         who: String,
@@ -35,7 +37,9 @@ pub enum AgreeError {
         parties: String,
     },
     /// The party has no handle to record consent under.
-    #[error("the party `{who}` has no handle; add `handle:` to them under `parties:` to record their consent")]
+    #[error(
+        "the party `{who}` has no handle; add `handle:` to them under `parties:` to record their consent"
+    )]
     NoHandle {
         /// The party's name.
         who: String,
@@ -44,7 +48,9 @@ pub enum AgreeError {
     #[error("the alliance is retired: it binds nobody, so there is nothing to agree to")]
     Retired,
     /// A draft is still being written.
-    #[error("the alliance is a draft, still being written; set `status: proposed` when it is ready for the parties' consent")]
+    #[error(
+        "the alliance is a draft, still being written; set `status: proposed` when it is ready for the parties' consent"
+    )]
     Draft,
     /// `status:` holds something other than a word.
     #[error("`status` is not a word (draft, proposed, active or retired)")]
@@ -105,9 +111,7 @@ pub fn agree(doc: &Alliance, who: &str, date: Date) -> Result<Agreed, AgreeError
             },
         })?;
     let Some(handle) = party.handle.as_ref().map(|h| h.value.clone()) else {
-        return Err(AgreeError::NoHandle {
-            who: party.label(),
-        });
+        return Err(AgreeError::NoHandle { who: party.label() });
     };
     let status = fields.status();
     match status {
@@ -118,9 +122,10 @@ pub fn agree(doc: &Alliance, who: &str, date: Date) -> Result<Agreed, AgreeError
     let digest = Digest::of(doc);
     let before = Consent::for_digest(fields, digest.clone());
     let label = party.label();
-    let already = fields.consent.iter().any(|e| {
-        covers(e, &digest) && e.handle.as_ref().is_some_and(|h| party.is(&h.value))
-    });
+    let already = fields
+        .consent
+        .iter()
+        .any(|e| covers(e, &digest) && e.handle.as_ref().is_some_and(|h| party.is(&h.value)));
     if already {
         return Ok(Agreed {
             edited: Edited {
@@ -210,7 +215,8 @@ fn consent_splice(
                 let close = text[from..].find(']').map(|i| from + i + 1);
                 let empty = items.is_empty()
                     && close.is_some_and(|c| text[from + 1..c - 1].trim().is_empty());
-                let rest_empty = close.is_some_and(|c| text[c..line_end_after(text, c)].trim().is_empty());
+                let rest_empty =
+                    close.is_some_and(|c| text[c..line_end_after(text, c)].trim().is_empty());
                 let (true, true, Some(close)) = (empty, rest_empty, close) else {
                     return Err(EditError::FlowStyle("consent").into());
                 };
@@ -290,24 +296,46 @@ mod tests {
         assert_eq!(again.edited.text, doc.text);
         let second = agree(&doc, "Grace", day("2026-11-22")).expect("agrees");
         assert!(second.activated);
-        assert!(second.edited.text.contains("status: 'active'  # until both agree\r\n"));
+        assert!(
+            second
+                .edited
+                .text
+                .contains("status: 'active'  # until both agree\r\n")
+        );
         assert!(second.edited.text.contains(&format!(
             "  - {{handle: ada, date: 2026-11-20, digest: {digest}}}\r\n  - {{handle: grace, date: 2026-11-22, digest: {digest}}}\r\n---"
         )));
-        let whats: Vec<_> = second.edited.changes.iter().map(|c| c.what.as_str()).collect();
+        let whats: Vec<_> = second
+            .edited
+            .changes
+            .iter()
+            .map(|c| c.what.as_str())
+            .collect();
         assert_eq!(whats, ["status", "consent"]);
     }
 
     #[test]
     fn refusals() {
         let doc = parse(DOC);
-        assert!(matches!(agree(&doc, "linus", day("2026-11-20")), Err(AgreeError::NotAParty { .. })));
+        assert!(matches!(
+            agree(&doc, "linus", day("2026-11-20")),
+            Err(AgreeError::NotAParty { .. })
+        ));
         let retired = parse(&DOC.replace("'proposed'", "retired"));
-        assert_eq!(agree(&retired, "ada", day("2026-11-20")), Err(AgreeError::Retired));
+        assert_eq!(
+            agree(&retired, "ada", day("2026-11-20")),
+            Err(AgreeError::Retired)
+        );
         let draft = parse(&DOC.replace("'proposed'", "draft"));
-        assert_eq!(agree(&draft, "ada", day("2026-11-20")), Err(AgreeError::Draft));
+        assert_eq!(
+            agree(&draft, "ada", day("2026-11-20")),
+            Err(AgreeError::Draft)
+        );
         let nameless = parse(&DOC.replace("  - Ada <ada>", "  - Ada"));
-        assert!(matches!(agree(&nameless, "Ada", day("2026-11-20")), Err(AgreeError::NoHandle { .. })));
+        assert!(matches!(
+            agree(&nameless, "Ada", day("2026-11-20")),
+            Err(AgreeError::NoHandle { .. })
+        ));
         let flow = parse(&DOC.replace("status:", "consent: [{handle: x}]\r\nstatus:"));
         assert_eq!(
             agree(&flow, "ada", day("2026-11-20")),
@@ -320,7 +348,12 @@ mod tests {
         let text = DOC.replace("status:", "consent: []\r\nstatus:");
         let doc = parse(&text);
         let edited = agree(&doc, "ada", day("2026-11-20")).expect("agrees");
-        assert!(edited.edited.text.contains("consent:\r\n  - {handle: ada, date: 2026-11-20, digest: sha256:"));
+        assert!(
+            edited
+                .edited
+                .text
+                .contains("consent:\r\n  - {handle: ada, date: 2026-11-20, digest: sha256:")
+        );
         // A changed agreement: the old entry stays, a new one is added.
         let changed = parse(&edited.edited.text.replace("on time", "on the hour"));
         let again = agree(&changed, "ada", day("2026-11-25")).expect("agrees");

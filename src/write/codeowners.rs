@@ -83,7 +83,9 @@ pub enum CodeownersError {
     #[error("{0}: not inside the repository, so CODEOWNERS cannot name it")]
     Outside(String),
     /// The markers are not one BEGIN followed by one END.
-    #[error("{path}: the alliance block's marker lines are broken ({problem}); fix or remove them, then run again")]
+    #[error(
+        "{path}: the alliance block's marker lines are broken ({problem}); fix or remove them, then run again"
+    )]
     Markers {
         /// The CODEOWNERS file.
         path: String,
@@ -94,7 +96,10 @@ pub enum CodeownersError {
 
 /// The CODEOWNERS lines for `docs` in the repository at `root`, sorted by
 /// pattern, and what was left out.
-pub fn lines(root: &Path, docs: &[Alliance]) -> Result<(Vec<OwnersLine>, Vec<Note>), CodeownersError> {
+pub fn lines(
+    root: &Path,
+    docs: &[Alliance],
+) -> Result<(Vec<OwnersLine>, Vec<Note>), CodeownersError> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut lines = Vec::new();
     let mut notes = Vec::new();
@@ -170,7 +175,10 @@ pub fn location(root: &Path, exists: impl Fn(&Path) -> bool) -> PathBuf {
 /// Where the block is in `text`: the byte range from the start of the
 /// BEGIN line to the end of the END line (its line ending included), or
 /// `None` when there is no block.
-pub fn find_block(text: &str, shown: &str) -> Result<Option<std::ops::Range<usize>>, CodeownersError> {
+pub fn find_block(
+    text: &str,
+    shown: &str,
+) -> Result<Option<std::ops::Range<usize>>, CodeownersError> {
     let broken = |problem| CodeownersError::Markers {
         path: shown.to_owned(),
         problem,
@@ -205,7 +213,11 @@ pub fn find_block(text: &str, shown: &str) -> Result<Option<std::ops::Range<usiz
 
 /// `existing` (the CODEOWNERS file's text, empty when there is none) with
 /// its block replaced by `lines`, or the block appended.
-pub fn splice(existing: &str, lines: &[OwnersLine], shown: &str) -> Result<String, CodeownersError> {
+pub fn splice(
+    existing: &str,
+    lines: &[OwnersLine],
+    shown: &str,
+) -> Result<String, CodeownersError> {
     let eol = if existing.is_empty() {
         LineEnding::Lf
     } else {
@@ -219,11 +231,19 @@ pub fn splice(existing: &str, lines: &[OwnersLine], shown: &str) -> Result<Strin
             if range.end == existing.len() && !existing.ends_with('\n') {
                 block.truncate(block.len() - eol.as_str().len());
             }
-            format!("{}{block}{}", &existing[..range.start], &existing[range.end..])
+            format!(
+                "{}{block}{}",
+                &existing[..range.start],
+                &existing[range.end..]
+            )
         }
         None if existing.is_empty() => block,
         None => {
-            let lead = if existing.ends_with('\n') { "" } else { eol.as_str() };
+            let lead = if existing.ends_with('\n') {
+                ""
+            } else {
+                eol.as_str()
+            };
             format!("{existing}{lead}{}{block}", eol.as_str())
         }
     })
@@ -285,10 +305,22 @@ mod tests {
 
     #[test]
     fn patterns_escape_or_refuse() {
-        assert_eq!(pattern("team/TEAM ALLIANCE #2.md").as_deref(), Ok("/team/TEAM\\ ALLIANCE\\ \\#2.md"));
-        assert!(matches!(pattern("a*.md"), Err(CodeownersError::Path { .. })));
-        assert!(matches!(pattern("a\\b.md"), Err(CodeownersError::Path { .. })));
-        assert!(matches!(pattern("a\tb.md"), Err(CodeownersError::Path { .. })));
+        assert_eq!(
+            pattern("team/TEAM ALLIANCE #2.md").as_deref(),
+            Ok("/team/TEAM\\ ALLIANCE\\ \\#2.md")
+        );
+        assert!(matches!(
+            pattern("a*.md"),
+            Err(CodeownersError::Path { .. })
+        ));
+        assert!(matches!(
+            pattern("a\\b.md"),
+            Err(CodeownersError::Path { .. })
+        ));
+        assert!(matches!(
+            pattern("a\tb.md"),
+            Err(CodeownersError::Path { .. })
+        ));
         assert!(is_forge_name("org/team-a"));
         assert!(!is_forge_name("ada lovelace"));
         assert!(!is_forge_name("-x"));
@@ -301,12 +333,27 @@ mod tests {
         assert_eq!(fresh, format!("{BEGIN}\n/A.md @ada @grace\n{END}\n"));
         let before = "* @org/core\r\n# docs\r\n/docs/ @org/docs";
         let appended = splice(before, &lines, "CODEOWNERS").expect("ok");
-        assert_eq!(appended, format!("{before}\r\n\r\n{BEGIN}\r\n/A.md @ada @grace\r\n{END}\r\n"));
+        assert_eq!(
+            appended,
+            format!("{before}\r\n\r\n{BEGIN}\r\n/A.md @ada @grace\r\n{END}\r\n")
+        );
         let moved = format!("{appended}/z @z\r\n");
         let replaced = splice(&moved, &[line("/B.md", &["@kj"])], "CODEOWNERS").expect("ok");
-        assert_eq!(replaced, format!("{before}\r\n\r\n{BEGIN}\r\n/B.md @kj\r\n{END}\r\n/z @z\r\n"));
-        assert_eq!(splice(&replaced, &[line("/B.md", &["@kj"])], "C").expect("ok"), replaced);
-        assert!(matches!(splice(&format!("{BEGIN}\n"), &lines, "C"), Err(CodeownersError::Markers { .. })));
-        assert!(matches!(splice(&format!("{END}\n{BEGIN}\n"), &lines, "C"), Err(CodeownersError::Markers { .. })));
+        assert_eq!(
+            replaced,
+            format!("{before}\r\n\r\n{BEGIN}\r\n/B.md @kj\r\n{END}\r\n/z @z\r\n")
+        );
+        assert_eq!(
+            splice(&replaced, &[line("/B.md", &["@kj"])], "C").expect("ok"),
+            replaced
+        );
+        assert!(matches!(
+            splice(&format!("{BEGIN}\n"), &lines, "C"),
+            Err(CodeownersError::Markers { .. })
+        ));
+        assert!(matches!(
+            splice(&format!("{END}\n{BEGIN}\n"), &lines, "C"),
+            Err(CodeownersError::Markers { .. })
+        ));
     }
 }
