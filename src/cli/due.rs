@@ -56,17 +56,33 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         found.documents.iter().filter(keep).collect();
     let outcomes: Vec<_> = super::map_files(&kept, |candidate| {
         let outcome = match workspace.read(candidate) {
-            Ok(doc) => Ok(due::assess(&doc, &window)),
-            Err(ReadError::NotText(file)) => {
-                Ok(due::Outcome::Broken(crate::check::unreadable(&file)))
-            }
+            Ok(doc) => Ok((due::assess(&doc, &window), crate::consent::proposal(&doc, None))),
+            Err(ReadError::NotText(file)) => Ok((
+                due::Outcome::Broken(crate::check::unreadable(&file)),
+                None,
+            )),
             Err(ReadError::Unread(file)) => Err(file),
         };
         (*candidate, outcome)
     });
+    let mut history: Option<Option<History>> = None;
     for (candidate, outcome) in outcomes {
         match outcome {
-            Ok(assessed) => report.add(&candidate.path, assessed),
+            Ok((assessed, proposal)) => {
+                report.add(&candidate.path, assessed);
+                if let Some(mut proposal) = proposal {
+                    let history = history
+                        .get_or_insert_with(|| History::discover(&workspace.root).ok())
+                        .as_ref();
+                    if let Some(on) = history.and_then(|h| proposed_on(h, &candidate.path)) {
+                        proposal.since = Some(crate::consent::Since {
+                            date: on,
+                            basis: crate::consent::SinceBasis::ProposedCommit,
+                        });
+                    }
+                    report.proposals.push(proposal);
+                }
+            }
             Err(file) => report.unread.push(file),
         }
     }
@@ -78,4 +94,15 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     };
     render_with(&report, args.format, mentions, out)?;
     Ok(report.exit_code(args.fail_on))
+}
+
+/// The day the commit that set `status: proposed` was made, when history
+/// can tell (a file never committed, or a history that cannot be read,
+/// falls back to the dates in the file: see `consent::proposal`).
+fn proposed_on(history: &History, path: &std::path::Path) -> Option<jiff::civil::Date> {
+    let cwd = std::env::current_dir().ok()?;
+    let relative = history.relative(path, &cwd).ok()?;
+    crate::history::proposed::proposed_since(history, &relative)
+        .ok()
+        .flatten()
 }

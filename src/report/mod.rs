@@ -15,6 +15,7 @@ pub mod escape;
 pub mod words;
 
 pub mod ci;
+pub mod consent;
 mod codequality;
 pub mod diff;
 pub mod due;
