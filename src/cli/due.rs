@@ -56,11 +56,13 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         found.documents.iter().filter(keep).collect();
     let outcomes: Vec<_> = super::map_files(&kept, |candidate| {
         let outcome = match workspace.read(candidate) {
-            Ok(doc) => Ok((due::assess(&doc, &window), crate::consent::proposal(&doc, None))),
-            Err(ReadError::NotText(file)) => Ok((
-                due::Outcome::Broken(crate::check::unreadable(&file)),
-                None,
+            Ok(doc) => Ok((
+                due::assess(&doc, &window),
+                crate::consent::proposal(&doc, None),
             )),
+            Err(ReadError::NotText(file)) => {
+                Ok((due::Outcome::Broken(crate::check::unreadable(&file)), None))
+            }
             Err(ReadError::Unread(file)) => Err(file),
         };
         (*candidate, outcome)

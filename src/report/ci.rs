@@ -57,6 +57,10 @@ pub struct AllianceChange {
     pub title: Option<String>,
     /// The semantic diff: everything, for an added or removed alliance.
     pub diff: AllianceDiff,
+    /// Who agreed to the head side's text (see [`crate::consent`]), for an
+    /// alliance that is proposed or active there; `None` when removed, a
+    /// draft, retired, or without parties.
+    pub consent: Option<crate::consent::Consent>,
 }
 
 /// Every alliance a change touches, against its base.
@@ -250,7 +254,12 @@ fn block(change: &AllianceChange) -> Block {
         ),
         Change::Changed => format!("### ✏️ Changed {path}{title}"),
     };
-    let mut full = format!("\n{heading}\n\n{}\n", md_escape(&counts));
+    let consent = change
+        .consent
+        .as_ref()
+        .map(|c| format!("\n{}\n", crate::report::consent::markdown_block(c)))
+        .unwrap_or_default();
+    let mut full = format!("\n{heading}\n\n{}\n{consent}", md_escape(&counts));
     if change.change == Change::Removed {
         // What it said is in the base; the headline says how much goes.
     } else if change.diff.is_empty() {
@@ -261,7 +270,10 @@ fn block(change: &AllianceChange) -> Block {
         let _ = markdown_changes(&change.diff, &mut body);
         full.push_str(&String::from_utf8_lossy(&body));
     }
-    let short = format!("\n{heading}\n\n{} (detail left out)\n", md_escape(&counts));
+    let short = format!(
+        "\n{heading}\n\n{} (detail left out)\n{consent}",
+        md_escape(&counts)
+    );
     Block { full, short }
 }
 

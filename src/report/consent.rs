@@ -73,7 +73,11 @@ pub fn terminal_line(consent: &Consent) -> String {
     let mut parts = Vec::new();
     parts.push(format!(
         "agreed: {}",
-        if agreed.is_empty() { "nobody yet".to_owned() } else { agreed.join(", ") }
+        if agreed.is_empty() {
+            "nobody yet".to_owned()
+        } else {
+            agreed.join(", ")
+        }
     ));
     if !waiting.is_empty() {
         parts.push(format!("not yet: {}", waiting.join(", ")));
@@ -87,10 +91,65 @@ pub fn markdown_line(consent: &Consent) -> String {
     let waiting = waiting_list(consent);
     let mut out = format!(
         "Agreed: {}",
-        if agreed.is_empty() { "nobody yet".to_owned() } else { markdown::inline(&agreed.join(", ")) }
+        if agreed.is_empty() {
+            "nobody yet".to_owned()
+        } else {
+            markdown::inline(&agreed.join(", "))
+        }
     );
     if !waiting.is_empty() {
-        out.push_str(&format!(" · Not yet: {}", markdown::inline(&waiting.join(", "))));
+        out.push_str(&format!(
+            " · Not yet: {}",
+            markdown::inline(&waiting.join(", "))
+        ));
     }
     out
+}
+
+/// A paragraph for a pull-request comment or `diff --format markdown`: who
+/// agreed to this version (its digest) and who has not, handles inert.
+pub fn markdown_block(consent: &Consent) -> String {
+    format!(
+        "**Consent to this version** ({}): {}{}",
+        markdown::code(&consent.digest.short()),
+        markdown_line(consent),
+        if consent.complete() { " ✅" } else { "" }
+    )
+}
+
+/// The consent worth showing for the new side of a change: a proposed or
+/// active alliance with parties.
+pub fn worth_showing(doc: &crate::document::Alliance) -> Option<Consent> {
+    use crate::document::Status;
+    let fields = doc.fields()?;
+    if fields.parties.is_empty() || !matches!(fields.status(), Status::Proposed | Status::Active) {
+        return None;
+    }
+    Consent::of(doc)
+}
+
+/// `{"digest": …, "complete": …, "parties": [{"party", "consent", "date"}]}`
+/// for the JSON of `diff`.
+pub fn json_value(consent: &Consent) -> serde_json::Value {
+    let parties: Vec<serde_json::Value> = consent
+        .parties
+        .iter()
+        .map(|p| {
+            let (word, date) = match p.state {
+                PartyState::Agreed { date } => ("agreed", date),
+                PartyState::Stale { date } => ("stale", date),
+                PartyState::Waiting => ("waiting", None),
+            };
+            serde_json::json!({
+                "party": p.party,
+                "consent": word,
+                "date": date.map(|d| d.to_string()),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "digest": consent.digest.short(),
+        "complete": consent.complete(),
+        "parties": parties,
+    })
 }

@@ -41,6 +41,9 @@ pub struct DiffReport {
     pub to_commit: Option<String>,
     /// What changed.
     pub diff: AllianceDiff,
+    /// Who agreed to the new side's text, for a proposed or active alliance
+    /// with parties (see [`crate::consent`]).
+    pub consent: Option<crate::consent::Consent>,
 }
 
 /// The marker line a bot searches for to update its own comment. The path
@@ -151,6 +154,10 @@ impl DiffReport {
             md_escape(&self.from),
             md_escape(&self.to)
         )?;
+        if let Some(consent) = &self.consent {
+            writeln!(out)?;
+            writeln!(out, "{}", super::consent::markdown_block(consent))?;
+        }
         markdown_changes(&self.diff, out)
     }
 
@@ -164,6 +171,7 @@ impl DiffReport {
             "front": self.diff.front,
             "sections": self.diff.sections,
             "unchanged": self.diff.unchanged,
+            "consent": self.consent.as_ref().map(super::consent::json_value),
         });
         escape::json::write_pretty(&mut *out, &value)?;
         writeln!(out)

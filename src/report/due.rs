@@ -151,7 +151,10 @@ fn human(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
     }
     let drafts = rows(report, true, &listed);
     if !drafts.is_empty() {
-        writeln!(out, "drafts and proposals (not in force, never fail the run):")?;
+        writeln!(
+            out,
+            "drafts and proposals (not in force, never fail the run):"
+        )?;
         for row in drafts {
             write_human_row(out, &row, "  draft")?;
         }
@@ -714,8 +717,16 @@ fn markdown_table(report: &DueReport, mentions: Mentions, out: &mut dyn Write) -
                 markdown::inline(&proposal.title),
                 markdown::code(&proposal.path.display().to_string()),
                 markdown::inline(&consent::waited(proposal, report.window.today)),
-                if agreed.is_empty() { "nobody yet".to_owned() } else { markdown::inline(&agreed.join(", ")) },
-                if waiting.is_empty() { "—".to_owned() } else { markdown::inline(&waiting.join(", ")) },
+                if agreed.is_empty() {
+                    "nobody yet".to_owned()
+                } else {
+                    markdown::inline(&agreed.join(", "))
+                },
+                if waiting.is_empty() {
+                    "—".to_owned()
+                } else {
+                    markdown::inline(&waiting.join(", "))
+                },
             )?;
         }
     }

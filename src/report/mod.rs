@@ -15,8 +15,8 @@ pub mod escape;
 pub mod words;
 
 pub mod ci;
-pub mod consent;
 mod codequality;
+pub mod consent;
 pub mod diff;
 pub mod due;
 mod github;
