@@ -151,6 +151,19 @@ fn the_action_declares_its_inputs() {
         first.get("id").and_then(Node::as_str),
         Some("alliance-check")
     );
+    // Each hook runs on every extension discovery reads, in any case.
+    for hook in hooks.as_seq().expect("hooks") {
+        let files = hook.get("files").and_then(Node::as_str).expect("files:");
+        assert!(files.starts_with("(?i)"), "{files}");
+        for ext in alliance::workspace::discover::MARKDOWN_EXTENSIONS {
+            assert!(
+                files.contains(&format!("|{ext}|"))
+                    || files.contains(&format!("({ext}|"))
+                    || files.contains(&format!("|{ext})")),
+                "{ext} in {files}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -98,3 +98,51 @@ fn the_callers_environment_does_not_leak() {
         "the helpers' test did not run:\n{stdout}"
     );
 }
+
+/// As git does, `GIT_DIR` and `GIT_WORK_TREE` name the repository when set
+/// (git hooks and "bare repository + work tree" set-ups run with them):
+/// every command finds its root and its `.alliance.yaml` there, not by
+/// searching up from the files for a `.git` entry.
+#[test]
+fn git_dir_and_git_work_tree_name_the_repository() {
+    let repo = Sandbox::new();
+    repo.write(
+        "team/TEAM_ALLIANCE.md",
+        common::team_doc("", common::TEAM_BODY),
+    );
+    repo.write("team/drafts/OLD_ALLIANCE.md", "not an alliance\n");
+    repo.write(".alliance.yaml", "exclude: [team/drafts/]\n");
+    repo.git(&["init", "-q", "-b", "main"], "2026-01-10T10:00:00Z");
+    repo.git(&["add", "."], "2026-01-10T10:00:00Z");
+    repo.git(&["commit", "-qm", "start"], "2026-01-10T10:00:00Z");
+    // The git folder lives elsewhere: the work tree has no `.git` entry.
+    let elsewhere = Sandbox::new();
+    let git_dir = elsewhere.path().join("team.git");
+    std::fs::rename(repo.path().join(".git"), &git_dir).expect("move .git");
+    let work_tree = repo.path().to_str().expect("utf-8").to_owned();
+    let env = [
+        ("GIT_DIR", git_dir.to_str().expect("utf-8")),
+        ("GIT_WORK_TREE", work_tree.as_str()),
+    ];
+    let team = repo.path().join("team");
+    let team = team.to_str().expect("utf-8");
+    let file = format!("{team}/TEAM_ALLIANCE.md");
+    for args in [
+        &["check", team][..],
+        &["list", team][..],
+        &["due", team, "--today", "2026-01-11"][..],
+        &["log", &file][..],
+    ] {
+        let run = elsewhere.run_with_env(args, &env);
+        assert_eq!(run.code, 0, "{args:?}: {}{}", run.stdout, run.stderr);
+        assert!(
+            !run.stdout.contains("OLD_ALLIANCE") && !run.stderr.contains("OLD_ALLIANCE"),
+            "{args:?} did not read the repository's .alliance.yaml:\n{}",
+            run.stdout
+        );
+    }
+    // Without them, the files belong to no repository and the exclusion
+    // is not read.
+    let run = elsewhere.run(&["check", team]);
+    assert!(run.stdout.contains("OLD_ALLIANCE"), "{}", run.stdout);
+}

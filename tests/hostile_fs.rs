@@ -902,3 +902,149 @@ fn a_revision_reaching_through_a_truncated_commit_fails_naming_it() {
         assert_refused(&run, &format!("git object {id} is damaged"));
     }
 }
+
+/// Cut loose object `id` of the repository at `dir` in half.
+fn truncate_object(dir: &Path, id: &str) {
+    let path = dir.join(".git/objects").join(&id[..2]).join(&id[2..]);
+    let bytes = std::fs::read(&path).expect("object");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("truncate");
+}
+
+/// A repository with `main` two commits ahead of where `topic` branched,
+/// and `topic` one commit of its own, checked out on `topic`.
+fn branched() -> Sandbox {
+    let sb = repo();
+    sb.write("docs/guide/notes.md", "Notes.\n");
+    git(sb.path(), &["add", "."]);
+    git(sb.path(), &["commit", "-qm", "Notes"]);
+    git(sb.path(), &["branch", "topic"]);
+    for n in 0..2 {
+        sb.write(
+            "TEAM_ALLIANCE.md",
+            team_doc(&format!("# main {n}\n"), TEAM_BODY),
+        );
+        git(sb.path(), &["commit", "-qam", "Main moves on"]);
+    }
+    git(sb.path(), &["checkout", "-q", "topic"]);
+    sb.write("TEAM_ALLIANCE.md", team_doc("# topic\n", TEAM_BODY));
+    git(sb.path(), &["commit", "-qam", "Topic"]);
+    sb
+}
+
+#[test]
+fn a_truncated_commit_between_a_branch_and_its_base_fails_naming_it() {
+    // `diff --base` and `ci comment` find the merge base by walking both
+    // sides; the commit where they meet is damaged.
+    let sb = branched();
+    let id = git(sb.path(), &["merge-base", "main", "topic"]);
+    truncate_object(sb.path(), &id);
+    for args in [
+        &["diff", "TEAM_ALLIANCE.md", "--base", "main"][..],
+        &["ci", "comment", "--base", "main", "--dry-run"][..],
+    ] {
+        let run = hostile(sb.path(), args);
+        assert_refused(&run, &format!("git object {id} is damaged"));
+    }
+}
+
+#[test]
+fn a_truncated_subtree_of_the_base_fails_naming_it() {
+    // `due --changed-since` and `ci comment` read every tree of the base.
+    let sb = branched();
+    let id = git(sb.path(), &["rev-parse", "main:docs/guide"]);
+    truncate_object(sb.path(), &id);
+    for args in [
+        &["due", "--changed-since", "main"][..],
+        &["ci", "comment", "--base", "main", "--dry-run"][..],
+    ] {
+        let run = hostile(sb.path(), args);
+        assert_refused(&run, &format!("git object {id} is damaged"));
+    }
+}
+
+#[test]
+fn rename_detection_never_reads_a_truncated_subtree() {
+    let sb = Sandbox::new();
+    git(sb.path(), &["init", "-q", "-b", "main", "."]);
+    sb.write("TEAM.md", team_doc("", TEAM_BODY));
+    sb.write("old/deep/notes.md", "Notes that move with the rename.\n");
+    git(sb.path(), &["add", "."]);
+    git(sb.path(), &["commit", "-qm", "Start"]);
+    let deep = git(sb.path(), &["rev-parse", "HEAD:old/deep"]);
+    git(sb.path(), &["mv", "TEAM.md", "TEAM_ALLIANCE.md"]);
+    git(sb.path(), &["rm", "-rq", "old"]);
+    git(sb.path(), &["commit", "-qm", "Rename"]);
+    truncate_object(sb.path(), &deep);
+    let run = hostile(sb.path(), &["log", "TEAM_ALLIANCE.md"]);
+    assert_refused(&run, &format!("git object {deep} is damaged"));
+}
+
+#[test]
+fn the_merge_base_is_the_one_git_finds() {
+    // Criss-cross merges give two best common ancestors. `diff --base`
+    // starts from the one git picks; with every commit at the same second
+    // (ties everywhere) it is at least one of git's best.
+    for distinct_dates in [true, false] {
+        let sb = branched();
+        let topic = git(sb.path(), &["rev-parse", "topic"]);
+        let date = |n: u32| {
+            if distinct_dates {
+                format!("2026-10-0{n}T10:00:00Z")
+            } else {
+                "2026-10-01T10:00:00Z".to_owned()
+            }
+        };
+        let merge = |what: &str, n: u32| {
+            let mut cmd = Command::new("git");
+            cmd.args(["merge", "-q", "--no-edit", "-X", "ours", what])
+                .current_dir(sb.path())
+                .env_clear()
+                .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+                .env("HOME", sb.path())
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .env("GIT_AUTHOR_NAME", "Ada Lovelace")
+                .env("GIT_AUTHOR_EMAIL", "ada@example.com")
+                .env("GIT_COMMITTER_NAME", "Ada Lovelace")
+                .env("GIT_COMMITTER_EMAIL", "ada@example.com")
+                .env("GIT_AUTHOR_DATE", date(n))
+                .env("GIT_COMMITTER_DATE", date(n));
+            assert!(cmd.status().expect("git merge").success());
+        };
+        merge("main", 3);
+        git(sb.path(), &["checkout", "-q", "main"]);
+        merge(&topic, 2);
+        git(sb.path(), &["checkout", "-q", "topic"]);
+        let all = git(sb.path(), &["merge-base", "--all", "main", "HEAD"]);
+        assert_eq!(all.lines().count(), 2, "a criss-cross: {all}");
+        for graph in [false, true] {
+            if graph {
+                git(sb.path(), &["commit-graph", "write", "--reachable"]);
+            }
+            let expected = git(sb.path(), &["merge-base", "main", "HEAD"]);
+            let run = hostile(
+                sb.path(),
+                &[
+                    "diff",
+                    "TEAM_ALLIANCE.md",
+                    "--base",
+                    "main",
+                    "--format",
+                    "json",
+                ],
+            );
+            assert_eq!(run.code, 0, "{}", run.stderr);
+            let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+            let ours = json["from"]["commit"]
+                .as_str()
+                .expect("a commit")
+                .to_owned();
+            if distinct_dates {
+                assert_eq!(ours, expected, "git's merge base");
+            } else {
+                assert!(all.lines().any(|l| l == ours), "{ours} is one of {all}");
+            }
+        }
+    }
+}

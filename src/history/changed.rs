@@ -40,11 +40,23 @@ impl History {
     /// The files that differ between commit `base` and the working tree,
     /// sorted by path.
     pub fn changed_files(&self, base: Oid) -> Result<Vec<ChangedFile>, HistoryError> {
-        let tree = self
-            .repo
-            .find_commit(base)
-            .and_then(|c| c.tree())
-            .map_err(HistoryError::Git)?;
+        self.changed_files_with(base, true)
+    }
+
+    /// [`History::changed_files`], with or without rename detection.
+    ///
+    /// Every object libgit2 reads here is checked first (see `loose`): the
+    /// base commit, all of its trees, and for rename detection the content
+    /// of each deleted or changed file, within the size cap (a file over
+    /// it is left out of the search rather than inflated).
+    pub(super) fn changed_files_with(
+        &self,
+        base: Oid,
+        renames: bool,
+    ) -> Result<Vec<ChangedFile>, HistoryError> {
+        let tree_id = self.node(base)?.tree;
+        self.check_trees(None, tree_id)?;
+        let tree = self.repo.find_tree(tree_id)?;
         let mut options = DiffOptions::new();
         options
             .include_untracked(true)
@@ -53,9 +65,21 @@ impl History {
         let mut diff = self
             .repo
             .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options))?;
-        let mut find = DiffFindOptions::new();
-        find.renames(true).for_untracked(true);
-        diff.find_similar(Some(&mut find))?;
+        // The working tree's side is read from disk: a file over the cap
+        // there also leaves the search out.
+        let searchable = renames
+            && self.blobs_within_cap(&diff, false)?
+            && diff.deltas().all(|d| {
+                d.new_file().path().is_none_or(|path| {
+                    std::fs::symlink_metadata(self.root().join(path))
+                        .map_or(true, |meta| meta.len() <= crate::workspace::MAX_FILE_BYTES)
+                })
+            });
+        if searchable {
+            let mut find = DiffFindOptions::new();
+            find.renames(true).for_untracked(true);
+            diff.find_similar(Some(&mut find))?;
+        }
         let mut files = Vec::new();
         for delta in diff.deltas() {
             let old = delta.old_file().path().map(PathBuf::from);

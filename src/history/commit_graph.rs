@@ -39,6 +39,10 @@ pub(super) struct GraphCommit {
     pub parents: Vec<Oid>,
     /// The committer time, in seconds since the epoch.
     pub time: i64,
+    /// Its generation number as git orders commits by it: the corrected
+    /// commit date (`GDAT`, generation version 2) when the graph has one,
+    /// else the topological level from `CDAT`.
+    pub generation: u64,
 }
 
 /// The Bloom filters' settings (`BDAT` header).
@@ -59,6 +63,8 @@ pub(super) struct CommitGraph {
     ids: usize,
     cdat: usize,
     edges: Option<(usize, usize)>,
+    /// `GDAT` (corrected commit date offsets) and `GDOV` (their overflow).
+    corrected: Option<(usize, Option<(usize, usize)>)>,
     bloom: Option<Bloom>,
 }
 
@@ -145,6 +151,10 @@ impl CommitGraph {
             return None;
         }
         let edges = chunk(b"EDGE");
+        let corrected = match chunk(b"GDAT") {
+            Some((gdat, len)) if len == commits * 4 => Some((gdat, chunk(b"GDOV"))),
+            _ => None,
+        };
         let bloom = match (chunk(b"BIDX"), chunk(b"BDAT")) {
             (Some((bidx, bidx_len)), Some((bdat, bdat_len)))
                 if bidx_len == commits * 4 && bdat_len >= 12 =>
@@ -169,6 +179,7 @@ impl CommitGraph {
             ids,
             cdat,
             edges,
+            corrected,
             bloom,
         })
     }
@@ -228,10 +239,29 @@ impl CommitGraph {
         let high = u64::from(read_u32(&self.data, row + HASH_LEN + 8)? & 0x3);
         let low = u64::from(read_u32(&self.data, row + HASH_LEN + 12)?);
         let time = i64::try_from((high << 32) | low).ok()?;
+        let level = u64::from(read_u32(&self.data, row + HASH_LEN + 8)? >> 2);
+        let generation = match self.corrected {
+            None => level,
+            Some((gdat, overflow)) => {
+                let offset = read_u32(&self.data, gdat + position * 4)?;
+                let offset = if offset & EDGE_BIT == 0 {
+                    u64::from(offset)
+                } else {
+                    let (gdov, len) = overflow?;
+                    let at = usize::try_from(offset & !EDGE_BIT).ok()? * 8;
+                    if at + 8 > len {
+                        return None;
+                    }
+                    u64::from_be_bytes(self.data.get(gdov + at..gdov + at + 8)?.try_into().ok()?)
+                };
+                u64::try_from(time).ok()?.checked_add(offset)?
+            }
+        };
         Some(GraphCommit {
             tree,
             parents,
             time,
+            generation,
         })
     }
 

@@ -260,27 +260,12 @@ impl History {
     /// The files (canonical paths) that differ between `rev`'s tree and the
     /// working tree, staged and untracked changes included.
     pub fn changed_since(&self, rev: &str) -> Result<HashSet<PathBuf>, HistoryError> {
-        let unknown = |e: git2::Error| HistoryError::UnknownRevision {
-            rev: rev.to_owned(),
-            reason: e.message().to_owned(),
-        };
-        let tree = self
-            .repo
-            .revparse_single(rev)
-            .and_then(|object| object.peel_to_tree())
-            .map_err(unknown)?;
-        let mut options = git2::DiffOptions::new();
-        options.include_untracked(true).recurse_untracked_dirs(true);
-        let diff = self
-            .repo
-            .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options))?;
+        let id = self.resolve(rev)?;
         let workdir = std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
         let mut changed = HashSet::new();
-        for delta in diff.deltas() {
-            for file in [delta.old_file(), delta.new_file()] {
-                if let Some(path) = file.path() {
-                    changed.insert(workdir.join(path));
-                }
+        for file in self.changed_files_with(id, false)? {
+            for path in [file.old_path, file.new_path].into_iter().flatten() {
+                changed.insert(workdir.join(path));
             }
         }
         Ok(changed)
@@ -406,15 +391,189 @@ impl History {
     }
 
     /// The merge base of `rev` and `HEAD`.
+    ///
+    /// Found by a walk of our own (git's "paint down to common"), so that
+    /// every commit on the way is read through [`History::node`]: from the
+    /// commit-graph, or checked complete when loose, where libgit2's merge
+    /// base would spin on a truncated one.
     pub fn merge_base(&self, rev: &str) -> Result<Oid, HistoryError> {
         let base = self.resolve(rev)?;
         let head = self.resolve("HEAD")?;
-        self.repo
-            .merge_base(base, head)
-            .map_err(|e| HistoryError::UnknownRevision {
-                rev: rev.to_owned(),
-                reason: format!("no common ancestor with HEAD ({})", e.message()),
-            })
+        let no_common = || HistoryError::UnknownRevision {
+            rev: rev.to_owned(),
+            reason: if self.is_shallow() {
+                format!("no common ancestor with HEAD in this shallow clone; {UNSHALLOW_HINT}")
+            } else {
+                "it has no common ancestor with HEAD".to_owned()
+            },
+        };
+        let candidates = self.common_ancestors(base, head)?;
+        // Newest first, as `common_ancestors` found them; a candidate
+        // reachable from another is not a best one. (Git keeps the best
+        // ones in the same order and takes the first.)
+        for candidate in &candidates {
+            let mut redundant = false;
+            for other in &candidates {
+                if other != candidate && self.reaches(*other, *candidate)? {
+                    redundant = true;
+                    break;
+                }
+            }
+            if !redundant {
+                return Ok(*candidate);
+            }
+        }
+        Err(no_common())
+    }
+
+    /// The common ancestors of `one` and `two` that are not below another
+    /// common ancestor found first, newest committer date first (ties in
+    /// the order found). Git's `paint_down_to_common`, step for step: a
+    /// queue by generation number then committer date, first in first out
+    /// among equals, where
+    /// a commit is queued again each time it is painted with more flags.
+    fn common_ancestors(&self, one: Oid, two: Oid) -> Result<Vec<Oid>, HistoryError> {
+        const ONE: u8 = 1;
+        const TWO: u8 = 2;
+        const STALE: u8 = 4;
+        const RESULT: u8 = 8;
+        if one == two {
+            return Ok(vec![one]);
+        }
+        let mut flags: HashMap<Oid, u8, OidHashing> = HashMap::default();
+        let mut nodes: HashMap<Oid, Node, OidHashing> = HashMap::default();
+        // Queue entries per commit, and how many entries are of commits
+        // not yet known to be below a common ancestor: the walk ends when
+        // there are none.
+        let mut entries: HashMap<Oid, usize, OidHashing> = HashMap::default();
+        let mut live = 0usize;
+        let mut queue = BinaryHeap::new();
+        let mut order = 0u64;
+        let mut found: Vec<(i64, Oid)> = Vec::new();
+        let push = |queue: &mut BinaryHeap<_>, node: &Node, id: Oid, order: &mut u64| {
+            *order += 1;
+            queue.push((node.generation, node.time, std::cmp::Reverse(*order), id));
+        };
+        for (id, flag) in [(one, ONE), (two, TWO)] {
+            let node = self.node(id)?;
+            push(&mut queue, &node, id, &mut order);
+            nodes.insert(id, node);
+            flags.insert(id, flag);
+            *entries.entry(id).or_default() += 1;
+            live += 1;
+        }
+        while live > 0 {
+            let Some((_, time, _, id)) = queue.pop() else {
+                break;
+            };
+            let mut flag = flags.get(&id).copied().unwrap_or_default();
+            if let Some(count) = entries.get_mut(&id) {
+                *count -= 1;
+            }
+            if flag & STALE == 0 {
+                live -= 1;
+            }
+            if flag & (ONE | TWO) == ONE | TWO {
+                if flag & RESULT == 0 {
+                    flags.insert(id, flag | RESULT);
+                    found.push((time, id));
+                }
+                flag |= STALE;
+            }
+            flag &= ONE | TWO | STALE;
+            if self.shallow.contains(&id) {
+                continue;
+            }
+            let parents = match nodes.get(&id) {
+                Some(node) => node.parents.clone(),
+                None => Vec::new(),
+            };
+            for parent in parents {
+                let seen = flags.entry(parent).or_default();
+                if *seen & flag == flag {
+                    continue;
+                }
+                let was = *seen;
+                *seen |= flag;
+                let now = *seen;
+                let queued = entries.entry(parent).or_default();
+                if was & STALE == 0 && now & STALE != 0 {
+                    live -= *queued;
+                }
+                *queued += 1;
+                if now & STALE == 0 {
+                    live += 1;
+                }
+                let node = match nodes.entry(parent) {
+                    std::collections::hash_map::Entry::Occupied(slot) => slot.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(self.node(parent)?)
+                    }
+                };
+                push(&mut queue, node, parent, &mut order);
+            }
+        }
+        // Results later found below another result are not kept; the rest
+        // newest first, ties in the order found.
+        found.retain(|(_, id)| flags.get(id).copied().unwrap_or_default() & STALE == 0);
+        found.sort_by_key(|(time, _)| std::cmp::Reverse(*time));
+        Ok(found.into_iter().map(|(_, id)| id).collect())
+    }
+
+    /// Whether commit `to` is reachable from commit `from` (both already
+    /// known to the walk), reading no commit older than `to`.
+    fn reaches(&self, from: Oid, to: Oid) -> Result<bool, HistoryError> {
+        let floor = self.node(to)?.time;
+        let mut queue = vec![from];
+        let mut seen: HashSet<Oid, OidHashing> = HashSet::default();
+        while let Some(id) = queue.pop() {
+            if id == to {
+                return Ok(true);
+            }
+            if !seen.insert(id) || self.shallow.contains(&id) {
+                continue;
+            }
+            let node = self.node(id)?;
+            if node.time < floor {
+                continue;
+            }
+            queue.extend(node.parents);
+        }
+        Ok(false)
+    }
+
+    /// Every tree below `new` that differs from the same place below `old`
+    /// (all of them with no `old`), checked complete before libgit2's
+    /// tree diff reads it (see [`loose`]): a diff reads exactly those.
+    fn check_trees(&self, old: Option<Oid>, new: Oid) -> Result<(), HistoryError> {
+        let mut pending = vec![(old, new)];
+        while let Some((old, new)) = pending.pop() {
+            if old == Some(new) {
+                continue;
+            }
+            let entries = |id: Oid| -> Result<Vec<(Vec<u8>, Oid)>, HistoryError> {
+                self.loose(id, "tree")?;
+                let tree = self
+                    .repo
+                    .find_tree(id)
+                    .map_err(|e| missing(e, id, "tree"))?;
+                Ok(tree
+                    .iter()
+                    .filter(|e| e.kind() == Some(ObjectType::Tree))
+                    .map(|e| (e.name_bytes().to_vec(), e.id()))
+                    .collect())
+            };
+            let mut only_old: HashMap<Vec<u8>, Oid> = match old {
+                Some(id) => entries(id)?.into_iter().collect(),
+                None => HashMap::new(),
+            };
+            for (name, id) in entries(new)? {
+                pending.push((only_old.remove(&name), id));
+            }
+            // A subtree only on the old side is read whole (its files deleted).
+            pending.extend(only_old.into_values().map(|id| (None, id)));
+        }
+        Ok(())
     }
 
     /// Whether commit `ancestor` is `commit` or one of its ancestors.
@@ -483,6 +642,27 @@ impl History {
             return Ok(());
         }
         self.check_header(id)
+    }
+
+    /// Whether every blob a rename search over `diff` would read (the old
+    /// sides, and the new sides too when `both`: a working tree's files are
+    /// read from disk) is complete and within the size cap. `false` when
+    /// one is too large, an error when one is damaged.
+    fn blobs_within_cap(&self, diff: &git2::Diff<'_>, both: bool) -> Result<bool, HistoryError> {
+        for delta in diff.deltas() {
+            let files = [Some(delta.old_file()), both.then(|| delta.new_file())];
+            for file in files.into_iter().flatten() {
+                if file.id().is_zero() || file.mode() == git2::FileMode::Commit {
+                    continue;
+                }
+                match self.blob_size_ok(file.id()) {
+                    Ok(()) => {}
+                    Err(HistoryError::TooLarge { .. }) => return Ok(false),
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(true)
     }
 
     /// A packed object's header says it is a blob within the size cap: read
@@ -600,6 +780,7 @@ impl History {
                         parents: found.parents,
                         tree: found.tree,
                         time: found.time,
+                        generation: found.generation,
                         position: Some(position),
                     });
                 }
@@ -612,6 +793,8 @@ impl History {
             parents: commit.parent_ids().collect(),
             tree: commit.tree_id(),
             time: commit.time().seconds(),
+            // Not in the graph: git's "infinite" generation.
+            generation: u64::MAX,
             position: None,
         })
     }
@@ -662,24 +845,15 @@ impl History {
         commit: &Commit<'_>,
         path: &Path,
     ) -> Result<Option<PathBuf>, HistoryError> {
+        self.check_trees(Some(parent.tree_id()), commit.tree_id())?;
         let old = parent.tree()?;
         let new = commit.tree()?;
         let mut diff = self.repo.diff_tree_to_tree(Some(&old), Some(&new), None)?;
-        // Rename detection reads every added and deleted file: each is
-        // checked complete before libgit2 reads it, and a commit with a file
-        // over the size cap is not searched for renames (the file counts as
-        // created there) rather than inflated.
-        for delta in diff.deltas() {
-            for file in [delta.old_file(), delta.new_file()] {
-                if file.id().is_zero() || file.mode() == git2::FileMode::Commit {
-                    continue;
-                }
-                match self.blob_size_ok(file.id()) {
-                    Ok(()) => {}
-                    Err(HistoryError::TooLarge { .. }) => return Ok(None),
-                    Err(e) => return Err(e),
-                }
-            }
+        // Rename detection reads every added and deleted file: see
+        // `blobs_within_cap`. A commit with a file over the size cap is not
+        // searched for renames (the file counts as created there).
+        if !self.blobs_within_cap(&diff, true)? {
+            return Ok(None);
         }
         diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
         Ok(diff
@@ -696,6 +870,8 @@ struct Node {
     parents: Vec<Oid>,
     tree: Oid,
     time: i64,
+    /// Git's generation number (`u64::MAX` outside the commit-graph).
+    generation: u64,
     /// Its place in the commit-graph, when it has one there.
     position: Option<usize>,
 }

@@ -191,7 +191,15 @@ impl Config {
 
 /// The root of the repository containing `start`: the nearest folder with a
 /// `.git` entry, else `start` itself.
+///
+/// As git does, the environment wins when it names the repository (hooks
+/// and scripts run with it set): `GIT_WORK_TREE` is the root, and with only
+/// `GIT_DIR` set the root is the current folder (`core.worktree` in that
+/// repository's config is not read).
 pub fn repository_root(start: &Path) -> PathBuf {
+    if let Some(root) = root_from_environment() {
+        return root;
+    }
     let mut dir = Some(start);
     while let Some(d) = dir {
         if d.join(".git").exists() {
@@ -200,6 +208,21 @@ pub fn repository_root(start: &Path) -> PathBuf {
         dir = d.parent();
     }
     start.to_path_buf()
+}
+
+/// The working tree `GIT_WORK_TREE` or `GIT_DIR` names, read once.
+fn root_from_environment() -> Option<PathBuf> {
+    static ROOT: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+        let cwd = std::env::current_dir().ok()?;
+        match (set("GIT_WORK_TREE"), set("GIT_DIR")) {
+            (Some(tree), _) => Some(crate::workspace::read::lexical(&cwd.join(tree))),
+            (None, Some(_)) => Some(cwd),
+            (None, None) => None,
+        }
+    })
+    .clone()
 }
 
 #[cfg(test)]
