@@ -87,6 +87,8 @@ pub struct AllianceDue {
     /// Whether the alliance is not in force yet, a draft or a proposal
     /// (listed apart, never failing).
     pub draft: bool,
+    /// Whether it is a proposal waiting for consent (`draft` is true too).
+    pub proposed: bool,
     /// The alliance's review, or `None` when no date can be worked out
     /// (no `review.next` and no valid cadence).
     pub review: Option<Due>,
@@ -224,6 +226,7 @@ pub fn assess(doc: &Alliance, window: &Window) -> Outcome {
         path: doc.path.clone(),
         title: doc.display_title().unwrap_or("(untitled)").to_owned(),
         draft: matches!(status, Status::Draft | Status::Proposed),
+        proposed: status == Status::Proposed,
         review,
         items,
     })

@@ -20,8 +20,14 @@ pub(super) fn check(doc: &Alliance, settings: &Settings<'_>, out: &mut Vec<Findi
     let Some(fields) = doc.fields() else { return };
     let status = fields.status();
     let status_span = fields.status.as_ref().map(|s| s.span);
+    // Without a `status:` line, the closing fence: where consent would be
+    // written, and after every finding about the front matter's own keys.
     let start = match &doc.front {
-        FrontMatterBlock::Mapping { block, .. } => Span::new(block.start, block.start + 3),
+        FrontMatterBlock::Mapping { inner, block, .. } => {
+            let fence = doc.text[inner.end..block.end].trim_start_matches(['\r', '\n']);
+            let at = block.end - fence.len();
+            Span::new(at, at + fence.trim_end().len().min(3))
+        }
         _ => Span::default(),
     };
     let consent = Consent::for_digest(fields, Digest::of(doc));

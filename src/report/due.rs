@@ -151,12 +151,19 @@ fn human(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
     }
     let drafts = rows(report, true, &listed);
     if !drafts.is_empty() {
-        writeln!(
-            out,
-            "drafts and proposals (not in force, never fail the run):"
-        )?;
+        let heading = if drafts.iter().any(|r| r.alliance.proposed) {
+            "drafts and proposals"
+        } else {
+            "drafts"
+        };
+        writeln!(out, "{heading} (not in force, never fail the run):")?;
         for row in drafts {
-            write_human_row(out, &row, "  draft")?;
+            let label = if row.alliance.proposed {
+                "  proposed"
+            } else {
+                "  draft"
+            };
+            write_human_row(out, &row, label)?;
         }
     }
     if !report.proposals.is_empty() {
