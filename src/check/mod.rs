@@ -39,6 +39,10 @@ pub fn unreadable(file: &Unreadable) -> Finding {
     }
 }
 
+/// Whether a path a document names exists: called with the document's path
+/// and the path it names.
+pub type PathExists<'a> = dyn Fn(&std::path::Path, &std::path::Path) -> bool + Sync + 'a;
+
 /// What a repository decides about its checks, beyond the kinds.
 #[derive(Clone, Copy, Default)]
 pub struct Settings<'a> {
@@ -48,7 +52,7 @@ pub struct Settings<'a> {
     /// Whether a path named by a document exists: called with the
     /// document's path and the path it names (`superseded_by`). `None`
     /// skips the look-up (A074). The caller owns the file system.
-    pub exists: Option<&'a (dyn Fn(&std::path::Path, &std::path::Path) -> bool + Sync)>,
+    pub exists: Option<&'a PathExists<'a>>,
 }
 
 impl std::fmt::Debug for Settings<'_> {
