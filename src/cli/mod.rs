@@ -47,6 +47,8 @@ Examples:
   alliance kinds                     list the kinds of alliance and their sections
   alliance due --within 14d          reviews that are overdue or due in two weeks
   alliance review --note \"Kept all\"  record today's review in place
+  alliance agree --as ada            record Ada's consent to the current text
+  alliance codeowners --check        in CI: every alliance's parties are its reviewers
   alliance diff --base origin/main   what a pull request changes in the agreement
   alliance log                       the review history, from git
   alliance list                      the index of this repository's alliances

@@ -239,10 +239,6 @@ pub struct FrontMatter {
     pub reviews: Vec<ReviewEntry>,
     /// `consent:`, who agreed to which version, oldest first as written.
     pub consent: Vec<ConsentEntry>,
-    /// The `consent` key's value, when written (a list, or something else).
-    pub consent_span: Option<Span>,
-    /// Whether `consent:` holds something other than a list.
-    pub consent_not_list: bool,
     /// `superseded_by:`, the successor of a retired alliance (a path or a title).
     pub superseded_by: Option<Text>,
 }
@@ -285,10 +281,6 @@ impl FrontMatter {
                 .and_then(Node::as_seq)
                 .map(|items| items.iter().map(read_consent_entry).collect())
                 .unwrap_or_default(),
-            consent_span: root.get("consent").map(|n| n.span),
-            consent_not_list: root
-                .get("consent")
-                .is_some_and(|n| n.as_seq().is_none() && n.value != Value::Null),
             superseded_by: text("superseded_by"),
         }
     }
