@@ -232,6 +232,10 @@ fuzz_target!(|data: &[u8]| {
             diff: diff.diff.clone(),
             consent: diff.consent.clone(),
         }],
+        approvals: Some(alliance::report::ci::Approvals {
+            handles: vec!["ada".to_owned(), name.to_owned()],
+            what: "approved this pull request on GitHub",
+        }),
     }
     .comment();
     assert_markdown("ci comment", &comment, CI_LINES, usize::MAX, 1);

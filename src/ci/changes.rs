@@ -88,6 +88,7 @@ pub fn collect(
         base: base.to_owned(),
         base_commit: short,
         changes,
+        approvals: None,
     })
 }
 

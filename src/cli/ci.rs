@@ -24,7 +24,10 @@ pub(super) fn comment(
         None => env.base()?.ok_or(CiError::NoBase)?,
     };
     let workspace = Workspace::current()?;
-    let set = change_set(&workspace, &base)?;
+    let mut set = change_set(&workspace, &base)?;
+    if args.count_approvals {
+        set.approvals = approvals(&env, err)?;
+    }
     let body = set.comment();
     if args.dry_run {
         out.write_all(body.as_bytes())?;
@@ -62,6 +65,47 @@ pub(super) fn comment(
         }
     }
     Ok(0)
+}
+
+/// The forge's approvals of the pull request, or `None` (with a warning)
+/// when they cannot be read: then only consent recorded in the files counts.
+fn approvals(
+    env: &Environment,
+    err: &mut dyn Write,
+) -> Result<Option<crate::report::ci::Approvals>, Failed> {
+    let warn = |err: &mut dyn Write, why: String| {
+        writeln!(
+            err,
+            "alliance: warning: {}",
+            crate::report::sanitize(&format!(
+                "--count-approvals: {why}; only consent recorded in the files is counted"
+            ))
+        )
+    };
+    let Some(forge) = env.forge()? else {
+        warn(
+            err,
+            "not a pull request, so there are no approvals".to_owned(),
+        )?;
+        return Ok(None);
+    };
+    match forge.approvers() {
+        Ok(Some(handles)) => Ok(Some(crate::report::ci::Approvals {
+            handles,
+            what: forge.approval_word(),
+        })),
+        Ok(None) => {
+            warn(
+                err,
+                "the token cannot read the approvals (none, or HTTP 403/404)".to_owned(),
+            )?;
+            Ok(None)
+        }
+        Err(e) => {
+            warn(err, format!("cannot read the approvals: {e}"))?;
+            Ok(None)
+        }
+    }
 }
 
 pub(super) fn summary(args: &CiSummaryArgs, out: &mut dyn Write) -> Result<u8, Failed> {

@@ -174,9 +174,18 @@ Talks to the API the CI names:
 A token that may not write (a fork's pull request: HTTP 403) or no token
 is a warning and exit 0. Outside a pull request nothing is posted.
 
+Per alliance it also says who agreed to the head side's text (the
+`consent:` entries of `alliance agree`) and who has not. With
+--count-approvals, a party who approved the pull request (GitHub: their
+latest review approves the head commit; GitLab: the merge request's
+approvals) counts as having consented too, and the comment says that this
+consent came from an approval; a token that cannot read approvals is a
+warning, and then only the file's consent counts.
+
 Examples:
   alliance ci comment --dry-run --base origin/main
   GITHUB_TOKEN=... alliance ci comment
+  GITHUB_TOKEN=... alliance ci comment --count-approvals
 
 Exit codes: 0 posted, updated, nothing to do, or a read-only token;
 2 could not run (no base, unknown revision, the API failed).";
@@ -203,6 +212,11 @@ pub struct CiCommentArgs {
     /// Print the comment and touch nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Also count a party's approval of the pull request (read with the job's
+    /// token) as consent to its head side; the comment says which parties'
+    /// consent came from an approval.
+    #[arg(long)]
+    pub count_approvals: bool,
 }
 
 /// Arguments of `alliance ci summary`.

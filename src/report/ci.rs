@@ -72,6 +72,19 @@ pub struct ChangeSet {
     pub base_commit: String,
     /// The alliances, sorted by path.
     pub changes: Vec<AllianceChange>,
+    /// The forge's approvals of the pull request, when they were read
+    /// (`ci comment --count-approvals`): counted as consent to the head
+    /// side for the parties who have not recorded it in the file.
+    pub approvals: Option<Approvals>,
+}
+
+/// Who approved the pull request on the forge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approvals {
+    /// Their handles, without `@`.
+    pub handles: Vec<String>,
+    /// What their approval was: "approved this pull request on GitHub".
+    pub what: &'static str,
 }
 
 /// A piece of a report that can shrink: its full text, and the line it
@@ -197,7 +210,10 @@ impl ChangeSet {
 
     /// One block per alliance.
     pub fn blocks(&self) -> Vec<Block> {
-        self.changes.iter().map(block).collect()
+        self.changes
+            .iter()
+            .map(|c| block(c, self.approvals.as_ref()))
+            .collect()
     }
 
     /// The line that says what was compared.
@@ -237,7 +253,7 @@ impl ChangeSet {
     }
 }
 
-fn block(change: &AllianceChange) -> Block {
+fn block(change: &AllianceChange, approvals: Option<&Approvals>) -> Block {
     let path = code_path(&change.path);
     let title = change
         .title
@@ -257,7 +273,15 @@ fn block(change: &AllianceChange) -> Block {
     let consent = change
         .consent
         .as_ref()
-        .map(|c| format!("\n{}\n", crate::report::consent::markdown_block(c)))
+        .map(|c| {
+            format!(
+                "\n{}\n",
+                crate::report::consent::markdown_block_with(
+                    c,
+                    approvals.map(|a| (a.handles.as_slice(), a.what))
+                )
+            )
+        })
         .unwrap_or_default();
     let mut full = format!("\n{heading}\n\n{}\n{consent}", md_escape(&counts));
     if change.change == Change::Removed {

@@ -109,12 +109,61 @@ pub fn markdown_line(consent: &Consent) -> String {
 /// A paragraph for a pull-request comment or `diff --format markdown`: who
 /// agreed to this version (its digest) and who has not, handles inert.
 pub fn markdown_block(consent: &Consent) -> String {
-    format!(
-        "**Consent to this version** ({}): {}{}",
+    markdown_block_with(consent, None)
+}
+
+/// [`markdown_block`], counting the forge's approvals too: `approvals` is
+/// the approvers' handles and what an approval is called there. A party
+/// who has not recorded consent in the file but approved is listed apart,
+/// saying which kind of consent was counted.
+pub fn markdown_block_with(consent: &Consent, approvals: Option<(&[String], &str)>) -> String {
+    let approved = |p: &crate::consent::PartyConsent| {
+        approvals.is_some_and(|(handles, _)| {
+            p.handle
+                .as_ref()
+                .is_some_and(|h| handles.iter().any(|a| a.eq_ignore_ascii_case(h)))
+        })
+    };
+    let agreed = agreed_list(consent);
+    let by_approval: Vec<String> = consent
+        .not_agreed()
+        .filter(|p| approved(p))
+        .map(|p| p.party.clone())
+        .collect();
+    let waiting: Vec<String> = consent
+        .not_agreed()
+        .filter(|p| !approved(p))
+        .map(|p| match p.state {
+            PartyState::Stale { .. } => format!("{} (agreed to an earlier version)", p.party),
+            _ => p.party.clone(),
+        })
+        .collect();
+    let mut out = format!(
+        "**Consent to this version** ({}): Agreed: {}",
         markdown::code(&consent.digest.short()),
-        markdown_line(consent),
-        if consent.complete() { " ✅" } else { "" }
-    )
+        if agreed.is_empty() {
+            "nobody yet".to_owned()
+        } else {
+            markdown::inline(&agreed.join(", "))
+        }
+    );
+    if let (false, Some((_, what))) = (by_approval.is_empty(), approvals) {
+        out.push_str(&format!(
+            " · Counted as consent because they {}: {}",
+            markdown::inline(what),
+            markdown::inline(&by_approval.join(", "))
+        ));
+    }
+    if !waiting.is_empty() {
+        out.push_str(&format!(
+            " · Not yet: {}",
+            markdown::inline(&waiting.join(", "))
+        ));
+    }
+    if waiting.is_empty() && !consent.parties.is_empty() {
+        out.push_str(" ✅");
+    }
+    out
 }
 
 /// The consent worth showing for the new side of a change: a proposed or
