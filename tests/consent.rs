@@ -224,3 +224,29 @@ fn hostile_handles_are_skipped_or_inert() {
     assert!(!comment.stdout.contains("<img"), "{}", comment.stdout);
     assert!(!comment.stdout.contains("@everyone"), "{}", comment.stdout);
 }
+
+/// The CI job summary lists the proposals waiting for consent with the
+/// reviews, counted from the commit that proposed them.
+#[test]
+fn the_job_summary_lists_proposals_waiting_for_consent() {
+    let sb = Sandbox::new();
+    sb.git(&["init", "-q", "-b", "main"], "2026-11-01T10:00:00Z");
+    sb.write("TEAM_ALLIANCE.md", proposal(ITEMS, "proposed"));
+    commit(&sb, "propose", "2026-11-10T10:00:00Z");
+    let run = sb.run_with_env(
+        &["ci", "summary", "--output", "-"],
+        &[("ALLIANCE_TODAY", "2026-11-22")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("✅ 0 reviews overdue, 0 due soon; 1 proposal waiting for consent\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("| Payments | `TEAM_ALLIANCE.md` | waiting 12 days (since 2026-11-10, the commit that proposed it) | nobody yet | @&#8203;ada, @&#8203;grace |\n"),
+        "{}",
+        run.stdout
+    );
+}

@@ -183,6 +183,22 @@ fn due_report(workspace: &Workspace, window: Window) -> Result<DueReport, Failed
         if let Ok(doc) = workspace.read(candidate) {
             let outcome = due::assess(&doc, &report.window);
             report.add(&candidate.path, outcome);
+            if let Some(proposal) = crate::consent::proposal(&doc, None) {
+                report.proposals.push(proposal);
+            }
+        }
+    }
+    // How long each proposal has waited, from the commit that proposed it.
+    if !report.proposals.is_empty() {
+        if let Ok(history) = History::discover(&workspace.root) {
+            for proposal in &mut report.proposals {
+                if let Some(on) = super::due::proposed_on(&history, &proposal.path) {
+                    proposal.since = Some(crate::consent::Since {
+                        date: on,
+                        basis: crate::consent::SinceBasis::ProposedCommit,
+                    });
+                }
+            }
         }
     }
     Ok(report)

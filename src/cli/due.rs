@@ -101,7 +101,7 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
 /// The day the commit that set `status: proposed` was made, when history
 /// can tell (a file never committed, or a history that cannot be read,
 /// falls back to the dates in the file: see `consent::proposal`).
-fn proposed_on(history: &History, path: &std::path::Path) -> Option<jiff::civil::Date> {
+pub(super) fn proposed_on(history: &History, path: &std::path::Path) -> Option<jiff::civil::Date> {
     let cwd = std::env::current_dir().ok()?;
     let relative = history.relative(path, &cwd).ok()?;
     crate::history::proposed::proposed_since(history, &relative)

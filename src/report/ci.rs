@@ -396,8 +396,16 @@ fn due_block(report: &DueReport) -> Block {
     let overdue = report.count(Tier::Overdue);
     let soon = report.count(Tier::DueSoon);
     let mark = if overdue > 0 { "🔴" } else { "✅" };
+    let waiting = if report.proposals.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} waiting for consent",
+            plural(report.proposals.len(), "proposal")
+        )
+    };
     let line = format!(
-        "\n### Reviews\n\n{mark} {} overdue, {} due soon\n",
+        "\n### Reviews\n\n{mark} {} overdue, {} due soon{waiting}\n",
         plural(overdue, "review"),
         soon
     );
@@ -405,7 +413,7 @@ fn due_block(report: &DueReport) -> Block {
     // Writing to a Vec cannot fail.
     let _ = render(report, DueFormat::Markdown, &mut table);
     let mut full = line.clone();
-    if overdue + soon > 0 {
+    if overdue + soon > 0 || !report.proposals.is_empty() {
         full.push('\n');
         full.push_str(&String::from_utf8_lossy(&table));
     }
