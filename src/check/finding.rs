@@ -72,7 +72,7 @@ rules! {
     DuplicateSection = ("A032", "duplicate-section", "The same required section appears twice."),
     SectionOrder = ("A033", "section-order", "Required sections are not in the kind's order."),
     UnansweredPrompt = ("A034", "unanswered-prompt", "A draft section still has only its template prompt."),
-    DraftReady = ("A035", "draft-ready", "Every section of a draft is answered: it can be set active."),
+    DraftReady = ("A035", "draft-ready", "Every section of a draft is answered: it can be proposed for consent."),
     InvalidItemReview = ("A040", "invalid-item-review", "An item's `[review:: ...]` is not a date."),
     UnknownOwner = ("A041", "unknown-owner", "An item's `[owner:: ...]` is not one of the parties."),
     DuplicateItemId = ("A042", "duplicate-item-id", "Two items share the same `[id:: ...]`."),

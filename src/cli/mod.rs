@@ -560,7 +560,9 @@ folder) to the kind's path: TEAM_ALLIANCE.md for team, DESIGNED_ALLIANCE.md for
 designed, alliances/SLUG.md for one-on-one and alliances/SLUG-working.md for
 working (SLUG from the parties' handles). The alliance starts as a draft whose
 sections hold the questions to answer; `alliance check` warns about each one
-until it is answered. Then set `status: active`.
+until it is answered. Then set `status: proposed` and each party runs
+`alliance agree --as HANDLE`: the last consent makes it active. `--set
+status=proposed` starts it as a proposal.
 
 Never overwrites a file unless --force. The environment variable
 ALLIANCE_TODAY=YYYY-MM-DD replaces today's date (for reproducible output).
@@ -569,6 +571,7 @@ Examples:
   alliance new team --party \"Ada Lovelace <ada>\" --party \"Grace Hopper <grace>\"
   alliance new one-on-one --party Ada --party Grace --every monthly
   alliance new team --party Ada --party Grace -o -     print, write nothing
+  alliance new team --party \"Ada <ada>\" --party \"Grace <grace>\" --set status=proposed
   alliance new squad --set channel=#payments ...      a repository kind's variable
 
 Exit codes: 0 written, 2 could not (unknown kind, file exists, template error).";
