@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 mod definition;
 
+pub use definition::MAX_MINUTES;
 use definition::{Definition, Resolved};
 
 use crate::document::{LineIndex, normalize_heading};
@@ -92,6 +93,10 @@ pub struct Kind {
     pub default_every: Option<String>,
     /// The sections it requires, in order.
     pub sections: Vec<SectionRule>,
+    /// The questions its review meeting asks (`alliance agenda`), in order.
+    pub review_questions: Vec<String>,
+    /// How long its review meeting lasts by default, in minutes.
+    pub review_minutes: Option<u32>,
     /// The front matter's JSON Schema.
     pub schema: serde_json::Value,
     /// The template `new` renders, when the kind has one.
@@ -231,6 +236,8 @@ impl Kind {
             default_path: def.default_path,
             default_every: def.default_every,
             sections: def.sections,
+            review_questions: def.review_questions,
+            review_minutes: def.review_minutes,
             schema,
             template,
             section_keys,

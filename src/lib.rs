@@ -10,6 +10,7 @@
 //! is the only door to a forge's API (the pull-request comment).
 //! The library never prints: renderers write to the writer they are given.
 
+pub mod agenda;
 pub mod check;
 pub mod ci;
 pub mod cli;

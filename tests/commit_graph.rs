@@ -154,3 +154,40 @@ fn a_damaged_graph_is_ignored() {
     std::fs::write(&graph, bytes).expect("write");
     assert_eq!(answers(&sb), without);
 }
+
+/// The commits `log --commits` lists, oldest first.
+fn listed(sb: &Sandbox) -> Vec<String> {
+    let run = sb.run(&["log", "TEAM_ALLIANCE.md", "--commits", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let mut ids: Vec<String> = json["commits"]
+        .as_array()
+        .or_else(|| json["reviews"].as_array())
+        .expect("commits")
+        .iter()
+        .filter_map(|c| c["commit"].as_str().map(str::to_owned))
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// A grafts file (`.git/info/grafts`) rewrites parents for git, and so for
+/// `log`: the history stops where git's does.
+#[test]
+fn grafts_cut_the_history_where_git_cuts_it() {
+    let sb = history();
+    let cut = sb.git(&["rev-parse", "HEAD~15"], "2026-03-01T10:00:00Z");
+    let before = listed(&sb);
+    sb.write(".git/info/grafts", format!("{}\n", cut.trim()));
+    let git_log = sb.git(
+        &["log", "--format=%H", "--", "TEAM_ALLIANCE.md", "TEAM.md"],
+        "2026-03-01T10:00:00Z",
+    );
+    let mut expected: Vec<String> = git_log.lines().map(str::to_owned).collect();
+    expected.sort();
+    let after = listed(&sb);
+    assert!(after.len() < before.len(), "{after:?} against {before:?}");
+    for id in &after {
+        assert!(expected.contains(id), "{id} is not in git's log: {git_log}");
+    }
+}

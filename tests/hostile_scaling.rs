@@ -389,3 +389,50 @@ fn a_big_yaml_list() {
         &run.stdout[..run.stdout.len().min(600)]
     );
 }
+
+/// `n` parties, `n` items (half of them with the same words) and a last
+/// review that recorded a reading of every item by the same party.
+fn many_readers_and_items(n: usize) -> String {
+    let parties: String = (0..n).map(|i| format!("  - Person {i} <p{i}>\n")).collect();
+    let readers: String = (0..n).map(|i| format!("      i{i}: p0\n")).collect();
+    let items: String = (0..n)
+        .map(|i| {
+            if i % 2 == 0 {
+                format!("- Same words. [id:: i{i}]\n")
+            } else {
+                "- Same words.\n".to_owned()
+            }
+        })
+        .collect();
+    let doc = team_doc(
+        &format!("reviews:\n  - date: 2026-01-01\n    readers:\n{readers}"),
+        &format!("{TEAM_BODY}\n{items}"),
+    );
+    doc.replacen("parties:\n", &format!("parties:\n{parties}"), 1)
+}
+
+#[test]
+fn an_agenda_of_many_parties_and_items() {
+    let n = 15_000;
+    let sandbox = Sandbox::new();
+    sandbox.write("TEAM_ALLIANCE.md", many_readers_and_items(n));
+    let run = bounded(
+        &sandbox,
+        &["agenda", "--date", "2026-06-01", "--format", "json"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    let readings = json["read_aloud"].as_array().expect("read_aloud");
+    // Every answered item is read (TEAM_BODY has two).
+    assert_eq!(readings.len(), n + 2);
+    let counts = json["reading_counts"].as_array().expect("counts");
+    // p0 read every item last time: it reads none now; the others share
+    // the items evenly.
+    assert_eq!(counts[0]["before"], counts[0]["after"]);
+    let after: Vec<u64> = counts[1..]
+        .iter()
+        .map(|c| c["after"].as_u64().expect("after"))
+        .collect();
+    assert!(after.iter().max().unwrap() - after.iter().min().unwrap() <= 1);
+    assert!(readings.iter().all(|r| r["repeat"] == false));
+}

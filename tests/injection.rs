@@ -417,7 +417,7 @@ fn every_human_output_of_a_hostile_repository_is_inert() {
     let (sb, _) = hostile_diff();
     hostile_kind(&sb);
     let name = "x --><b>_ALLIANCE.md";
-    let runs: [&[&str]; 9] = [
+    let runs: [&[&str]; 11] = [
         &["check"],
         &["check", name],
         &["due", "--today", "2027-06-01"],
@@ -427,6 +427,15 @@ fn every_human_output_of_a_hostile_repository_is_inert() {
         &["log", name],
         &["log", name, "--commits"],
         &["schema", "squad"],
+        &["agenda", name, "--date", "2027-06-01"],
+        &[
+            "agenda",
+            name,
+            "--date",
+            "2027-06-01",
+            "--format",
+            "markdown",
+        ],
     ];
     for args in runs {
         let run = sb.run(args);
@@ -434,4 +443,38 @@ fn every_human_output_of_a_hostile_repository_is_inert() {
         assert_no_command_lines(&run.stdout);
         assert_no_command_lines(&run.stderr);
     }
+}
+
+#[test]
+fn agenda_shows_hostile_items_as_words() {
+    let sb = hostile();
+    let human = sb.run(&["agenda", "--date", "2026-11-20"]);
+    assert_eq!(human.code, 0, "{}", human.stderr);
+    assert_no_command_lines(&human.stdout);
+    assert!(
+        human
+            .stdout
+            .starts_with("Review meeting: Payments\\n::stop-commands::pwned <details> (TEAM_ALLIANCE.md), 2026-11-20, 60 minutes\n"),
+        "{}",
+        human.stdout
+    );
+    let md = sb.run(&["agenda", "--date", "2026-11-20", "--format", "markdown"]);
+    assert_eq!(md.code, 0, "{}", md.stderr);
+    for bad in ["<details>", "<img", "![pixel]", "@org", "#12", "\n::stop"] {
+        assert!(!md.stdout.contains(bad), "{bad}: {}", md.stdout);
+    }
+    // The title cannot start a heading or a line of its own.
+    assert!(
+        md.stdout
+            .starts_with("## Review meeting: Payments ::stop-commands::pwned &lt;details&gt;\n"),
+        "{}",
+        md.stdout
+    );
+    // Every table row stays one row: the item's `|` is escaped.
+    assert!(
+        md.stdout
+            .contains("&lt;details&gt; a \\| b @&#8203;org/team \\#&#8203;12 |"),
+        "{}",
+        md.stdout
+    );
 }

@@ -1,6 +1,7 @@
 //! `review`'s in-place edit: no input may panic; when the edit succeeds,
 //! the body keeps every byte, the number of changed lines is the number it
-//! reports, and a second review on the same day changes nothing.
+//! reports, and a second review on the same day changes nothing. The
+//! review records the agenda's reading, so the rotation is fuzzed too.
 #![no_main]
 
 use std::collections::BTreeSet;
@@ -14,10 +15,18 @@ fuzz_target!(|data: &[u8]| {
     let Ok(doc) = Alliance::parse(Path::new("fuzz.md"), data.to_vec()) else {
         return;
     };
+    let date = jiff::civil::date(2026, 11, 21);
+    // Who read which item: the reading the agenda proposes for the day.
+    let readers = alliance::agenda::reading_for(&doc, date)
+        .readings
+        .into_iter()
+        .filter_map(|r| Some((r.item.key, r.reader?)))
+        .collect();
     let review = Review {
-        date: jiff::civil::date(2026, 11, 21),
+        date,
         note: Some("Kept all: moved stand-up #team".to_owned()),
         wins: vec!["Shipped the ledger".to_owned()],
+        readers,
     };
     let Ok(edited) = review::record_review(&doc, &review) else {
         return;

@@ -182,6 +182,52 @@ pub enum Failed {
     /// The CODEOWNERS block cannot be made or placed.
     #[error(transparent)]
     Codeowners(#[from] crate::write::codeowners::CodeownersError),
+    /// The document is not an alliance a command can work with.
+    #[error("{}: {finding}", path.display())]
+    NotAlliance {
+        /// The file.
+        path: PathBuf,
+        /// The finding that says why (`A003 invalid-yaml: ...`).
+        finding: String,
+    },
+    /// `--minutes` cannot hold the agenda's parts.
+    #[error(transparent)]
+    TooShort(#[from] crate::agenda::TooShort),
+    /// A `--reader` is not written ITEM=HANDLE.
+    #[error("--reader {arg}: write it as ITEM=HANDLE, e.g. --reader on-time=ada")]
+    BadReader {
+        /// The argument as typed.
+        arg: String,
+    },
+    /// A `--reader` names an item the alliance does not have.
+    #[error(
+        "--reader: no item has the key `{item}`; the items are {known} (`alliance agenda` shows each item's key)"
+    )]
+    UnknownItem {
+        /// The key asked for.
+        item: String,
+        /// The keys there are.
+        known: String,
+    },
+    /// A `--reader` names someone who is not a party.
+    #[error("--reader: `{who}` is not a party of this alliance; the parties are {known}")]
+    UnknownReader {
+        /// The handle asked for.
+        who: String,
+        /// The parties there are.
+        known: String,
+    },
+    /// The review is recorded already, with another reading.
+    #[error(
+        "{}: the review of {date} is already recorded, with another reading; change `readers:` under its entry by hand; the file was not changed",
+        path.display()
+    )]
+    ReadersRecorded {
+        /// The file.
+        path: PathBuf,
+        /// The review's day.
+        date: jiff::civil::Date,
+    },
     /// The CI's environment cannot be used (`alliance ci`).
     #[error(transparent)]
     Ci(#[from] crate::ci::CiError),

@@ -16,6 +16,7 @@ pub use failed::{Failed, SetProblem};
 use crate::report::{Format, Style};
 
 mod adopt;
+mod agenda;
 mod agree;
 mod check;
 mod ci;
@@ -51,6 +52,7 @@ Examples:
   alliance codeowners --check        in CI: every alliance's parties are its reviewers
   alliance diff --base origin/main   what a pull request changes in the agreement
   alliance log                       the review history, from git
+  alliance agenda --minutes 45       the review meeting, prepared
   alliance list                      the index of this repository's alliances
   alliance ci comment                the pull-request comment, from a CI job
 
@@ -111,6 +113,9 @@ pub enum Command {
     /// Show the review history of an alliance, read from git.
     #[command(after_help = LOG_HELP)]
     Log(LogArgs),
+    /// Prepare the review meeting: what changed, how it is going, who reads what aloud, time boxes.
+    #[command(after_help = AGENDA_HELP)]
+    Agenda(AgendaArgs),
     /// Compare two versions of an alliance as agreements: parties, cadence, sections, items.
     #[command(after_help = DIFF_HELP)]
     Diff(DiffArgs),
@@ -264,6 +269,54 @@ Exit codes: 0 no changes (or changes without --exit-code), 1 changes with
 --exit-code, 2 could not run (not a git repository, unknown revision, a
 shallow clone that ends too early, a binary version).";
 
+const AGENDA_HELP: &str = "\
+The agenda is made from the repository alone, and the same repository and
+date always give the same agenda, byte for byte. Its parts:
+
+  Since the last review   what changed since the last review (as `alliance
+                          diff` shows it), and that review's note and wins
+  How it is going         pulse gaps and drops, broken and slipping agreements
+                          first, biggest first
+  Read aloud              every item with its reader: over reviews each party
+                          reads as many items as any other (give or take
+                          one), and nobody reads the item they read last
+                          time when someone else fairly can
+  Review questions        the kind's `review_questions`
+  Items due for review    items whose own [review:: DATE] has passed (or is
+                          the meeting's day)
+  Proposals waiting       proposals waiting for consent
+
+Each part with something in it gets a time box in proportion to its content
+(at least 3 minutes); the boxes add up to --minutes (default: the kind's
+`review_minutes`, else 60). An item is read under its key: its [id:: ...],
+else a slug of its first four words. `alliance review` records the reading
+the agenda proposed for its date, so the rotation continues.
+
+Examples:
+  alliance agenda                                 today's meeting, the only alliance
+  alliance agenda TEAM_ALLIANCE.md --date 2027-01-05 --minutes 45
+  alliance agenda --format markdown > meeting.md  paste it in the meeting notes
+  alliance agenda --format json | jq '.read_aloud'
+
+Exit codes: 0 fine, 2 could not run (not an alliance, an unreadable file,
+--minutes too short for the parts).";
+
+/// Arguments of `alliance agenda`.
+#[derive(Debug, Args)]
+pub struct AgendaArgs {
+    /// The alliance (default: the repository's only alliance).
+    pub path: Option<PathBuf>,
+    /// The day of the meeting, YYYY-MM-DD (default: today in local time, or ALLIANCE_TODAY).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// How long the meeting is, in minutes (default: the kind's, else 60).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::kind::MAX_MINUTES)))]
+    pub minutes: Option<u32>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = crate::report::agenda::AgendaFormat::Human)]
+    pub format: crate::report::agenda::AgendaFormat,
+}
+
 /// Arguments of `alliance log`.
 #[derive(Debug, Args)]
 pub struct LogArgs {
@@ -322,9 +375,15 @@ blank lines, CRLF and the body keep every byte. Recording the same review
 twice changes nothing. Refused, with the file untouched: front matter that
 does not parse, no valid `review.every`, a date before `review.last`.
 
+The review's entry also records who read which item aloud (`readers:`, item
+key to handle), so the next agenda's rotation continues from it: by default
+the reading `alliance agenda --date DATE` proposed for the day; --reader
+ITEM=HANDLE records a change, --no-readers records none.
+
 Examples:
   alliance review TEAM_ALLIANCE.md --note \"Kept everything\" --win \"First quiet on-call\"
   alliance review --date 2026-12-01
+  alliance review --reader meetings=grace --reader on-call=ada   two items read by others
   alliance review TEAM_ALLIANCE.md --item on-time --next 2027-03-01
 
 Exit codes: 0 recorded (or already recorded), 2 refused (the file is untouched).";
@@ -446,6 +505,14 @@ pub struct ReviewArgs {
     /// The item's next review date, YYYY-MM-DD (with --item).
     #[arg(long, value_name = "DATE", requires = "item")]
     pub next: Option<String>,
+    /// Who read an item aloud, when it was not the agenda's proposal
+    /// (repeat for more): the item's key (as `alliance agenda` shows it) and
+    /// a party's handle.
+    #[arg(long, value_name = "ITEM=HANDLE", conflicts_with_all = ["item", "no_readers"])]
+    pub reader: Vec<String>,
+    /// Record no reading with this review.
+    #[arg(long, conflicts_with = "item")]
+    pub no_readers: bool,
 }
 
 const LIST_HELP: &str = "\
@@ -766,6 +833,7 @@ fn dispatch(
         Command::Agree(args) => agree::run(&args, out),
         Command::Codeowners(args) => codeowners::run(&args, out, err),
         Command::Log(args) => log::run(&args, out),
+        Command::Agenda(args) => agenda::run(&args, style, out),
         Command::Diff(args) => diff::run(&args, style, out),
         Command::List(args) => list::run(&args, out),
         Command::Init(args) => init::run(&args, out),

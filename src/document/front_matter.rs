@@ -201,6 +201,20 @@ pub struct ReviewEntry {
     pub note: Option<Text>,
     /// The successes they celebrated.
     pub wins: Vec<Text>,
+    /// Who read which item aloud (`readers:`, item key to handle), in the
+    /// order written.
+    pub readers: Vec<Reader>,
+}
+
+/// One reading recorded in a `reviews:` entry: `ITEM: HANDLE` under
+/// `readers:`. The item is named by its reading key (its `[id:: …]`, else
+/// a slug of its words: see `agenda::item_key`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reader {
+    /// The item's key.
+    pub item: Text,
+    /// The party who read it (a handle, or a name for a party without one).
+    pub reader: Text,
 }
 
 /// One entry of the `consent:` list: a party agreed to a version of the
@@ -321,6 +335,21 @@ fn read_review_entry(node: &Node) -> ReviewEntry {
             .and_then(Node::as_seq)
             .map(|w| w.iter().filter_map(Text::from_node).collect())
             .unwrap_or_default(),
+        readers: match node.get("readers").map(|r| &r.value) {
+            Some(Value::Map(entries)) => entries
+                .iter()
+                .filter_map(|(k, v)| {
+                    Some(Reader {
+                        item: Text::from_node(k)?,
+                        reader: Text::from_node(v).map(|mut t| {
+                            t.value = t.value.trim().trim_start_matches('@').to_owned();
+                            t
+                        })?,
+                    })
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
     }
 }
 

@@ -36,13 +36,82 @@ pub(super) struct GraphCommit {
     /// The root tree.
     pub tree: Oid,
     /// The parents, in order.
-    pub parents: Vec<Oid>,
+    pub parents: Parents,
     /// The committer time, in seconds since the epoch.
     pub time: i64,
     /// Its generation number as git orders commits by it: the corrected
     /// commit date (`GDAT`, generation version 2) when the graph has one,
     /// else the topological level from `CDAT`.
     pub generation: u64,
+}
+
+/// One parent of a commit: its id, and its place in the commit-graph when
+/// the graph has it (so a walk reads it without looking its id up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Parent {
+    /// The parent's id.
+    pub id: Oid,
+    /// Its position in the commit-graph.
+    pub position: Option<usize>,
+}
+
+/// A commit's parents, in order. Most commits have one or two: those are
+/// kept inline, so a walk allocates nothing per commit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Parents {
+    inline: [Option<Parent>; 2],
+    more: Vec<Parent>,
+}
+
+impl Parents {
+    /// Add the next parent.
+    pub fn push(&mut self, parent: Parent) {
+        match &mut self.inline {
+            [slot @ None, _] | [Some(_), slot @ None] if self.more.is_empty() => {
+                *slot = Some(parent);
+            }
+            _ => self.more.push(parent),
+        }
+    }
+
+    /// The parents, in order.
+    pub fn iter(&self) -> impl Iterator<Item = Parent> + '_ {
+        self.inline
+            .iter()
+            .flatten()
+            .copied()
+            .chain(self.more.iter().copied())
+    }
+
+    /// The parents' ids, in order.
+    pub fn ids(&self) -> impl Iterator<Item = Oid> + '_ {
+        self.iter().map(|p| p.id)
+    }
+
+    /// The first parent's id.
+    pub fn first(&self) -> Option<Oid> {
+        self.inline[0].map(|p| p.id)
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.inline.iter().flatten().count() + self.more.len()
+    }
+
+    /// Whether this is a root commit.
+    pub fn is_empty(&self) -> bool {
+        self.inline[0].is_none()
+    }
+}
+
+impl FromIterator<Oid> for Parents {
+    fn from_iter<I: IntoIterator<Item = Oid>>(ids: I) -> Parents {
+        let mut parents = Parents::default();
+        for id in ids {
+            parents.push(Parent { id, position: None });
+        }
+        parents
+    }
 }
 
 /// The Bloom filters' settings (`BDAT` header).
@@ -184,6 +253,11 @@ impl CommitGraph {
         })
     }
 
+    /// How many commits the graph holds.
+    pub fn len(&self) -> usize {
+        self.commits
+    }
+
     /// The graph position of commit `id`.
     pub fn position(&self, id: Oid) -> Option<usize> {
         let bytes = id.as_bytes();
@@ -227,14 +301,14 @@ impl CommitGraph {
         let tree = Oid::from_bytes(self.data.get(row..row + HASH_LEN)?).ok()?;
         let first = read_u32(&self.data, row + HASH_LEN)?;
         let second = read_u32(&self.data, row + HASH_LEN + 4)?;
-        let mut parents = Vec::new();
+        let mut parents = Parents::default();
         if first != NO_PARENT {
-            parents.push(self.id(usize::try_from(first).ok()?)?);
+            parents.push(self.parent(first)?);
         }
         if second & EDGE_BIT != 0 {
             self.octopus(second & !EDGE_BIT, &mut parents)?;
         } else if second != NO_PARENT {
-            parents.push(self.id(usize::try_from(second).ok()?)?);
+            parents.push(self.parent(second)?);
         }
         let high = u64::from(read_u32(&self.data, row + HASH_LEN + 8)? & 0x3);
         let low = u64::from(read_u32(&self.data, row + HASH_LEN + 12)?);
@@ -265,8 +339,17 @@ impl CommitGraph {
         })
     }
 
+    /// The parent at graph position `position`.
+    fn parent(&self, position: u32) -> Option<Parent> {
+        let position = usize::try_from(position).ok()?;
+        Some(Parent {
+            id: self.id(position)?,
+            position: Some(position),
+        })
+    }
+
     /// The second and later parents of an octopus merge, from `EDGE`.
-    fn octopus(&self, start: u32, parents: &mut Vec<Oid>) -> Option<()> {
+    fn octopus(&self, start: u32, parents: &mut Parents) -> Option<()> {
         let (edges, len) = self.edges?;
         let mut at = usize::try_from(start).ok()?;
         loop {
@@ -274,7 +357,7 @@ impl CommitGraph {
                 return None;
             }
             let entry = read_u32(&self.data, edges + at * 4)?;
-            parents.push(self.id(usize::try_from(entry & !EDGE_BIT).ok()?)?);
+            parents.push(self.parent(entry & !EDGE_BIT)?);
             if entry & EDGE_BIT != 0 {
                 return Some(());
             }

@@ -8,7 +8,9 @@
 //! when it is truncated, corrupt or too large. Packed objects are read by
 //! libgit2, whose pack reader checks lengths.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use git2::Oid;
 
@@ -34,14 +36,65 @@ pub(crate) enum LooseError {
     TooLarge(u64),
 }
 
-/// The objects folder of a repository's git folder.
-pub(crate) fn objects_dir(git_dir: &Path) -> PathBuf {
-    git_dir.join("objects")
+/// The loose objects of a repository: which ids have a file in
+/// `.git/objects/XX/`, each fan-out folder listed once, on first use, so
+/// that asking about a packed object costs no system call.
+pub(crate) struct LooseObjects {
+    objects: PathBuf,
+    listed: Vec<OnceLock<HashSet<[u8; 19]>>>,
+}
+
+impl LooseObjects {
+    /// The loose objects of the git folder `git_dir`.
+    pub(crate) fn new(git_dir: &Path) -> LooseObjects {
+        LooseObjects {
+            objects: git_dir.join("objects"),
+            listed: (0..256).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// Whether object `id` has a file of its own.
+    fn contains(&self, id: Oid) -> bool {
+        let bytes = id.as_bytes();
+        let (Some(first), Some(rest)) = (bytes.first(), bytes.get(1..20)) else {
+            return false;
+        };
+        self.listed[usize::from(*first)]
+            .get_or_init(|| self.list(*first))
+            .contains(rest)
+    }
+
+    /// The ids in fan-out folder `first` (none when it is missing).
+    fn list(&self, first: u8) -> HashSet<[u8; 19]> {
+        let prefix = format!("{first:02x}");
+        let Ok(entries) = std::fs::read_dir(self.objects.join(&prefix)) else {
+            return HashSet::new();
+        };
+        entries
+            .filter_map(Result::ok)
+            .filter_map(|entry| {
+                let name = entry.file_name();
+                let id = Oid::from_str(&format!("{prefix}{}", name.to_str()?)).ok()?;
+                let rest: [u8; 19] = id.as_bytes().get(1..20)?.try_into().ok()?;
+                // A short name would be read as a prefix: not an object.
+                (name.len() == 38).then_some(rest)
+            })
+            .collect()
+    }
+
+    /// Read loose object `id` completely, or say why not; at most `max`
+    /// bytes of content.
+    pub(crate) fn read(&self, id: Oid, max: u64) -> Result<Loose, LooseError> {
+        if !self.contains(id) {
+            return Ok(Loose::NotLoose);
+        }
+        read(&self.objects, id, max)
+    }
 }
 
 /// Read loose object `id` from `objects` completely, or say why not; at
 /// most `max` bytes of content.
-pub(crate) fn read(objects: &Path, id: Oid, max: u64) -> Result<Loose, LooseError> {
+fn read(objects: &Path, id: Oid, max: u64) -> Result<Loose, LooseError> {
     let hex = id.to_string();
     let (Some(dir), Some(rest)) = (hex.get(..2), hex.get(2..)) else {
         return Ok(Loose::NotLoose);

@@ -24,7 +24,7 @@ use std::path::{Component, Path, PathBuf};
 use git2::{Commit, DiffFindOptions, ErrorCode, ObjectType, Oid, Repository};
 
 use crate::workspace::MAX_FILE_BYTES;
-use commit_graph::{BloomKeys, CommitGraph, OidHashing};
+use commit_graph::{BloomKeys, CommitGraph, OidHashing, Parent, Parents};
 
 /// How to get the rest of a shallow clone's history, for messages.
 const UNSHALLOW_HINT: &str =
@@ -195,9 +195,11 @@ pub fn tune_for_reading() {
 pub struct History {
     repo: Repository,
     root: PathBuf,
-    /// The objects folder, for checking loose objects (see [`loose`]).
-    objects: PathBuf,
+    /// The loose objects, checked before libgit2 reads them (see [`loose`]).
+    objects: loose::LooseObjects,
     shallow: HashSet<Oid>,
+    /// Whether `info/grafts` rewrites parents (libgit2 reads it).
+    grafted: bool,
     /// Git's commit-graph, when git would use one: walks read parents,
     /// times and trees from it instead of inflating every commit.
     graph: Option<CommitGraph>,
@@ -248,8 +250,10 @@ impl History {
             HashSet::new()
         };
         let graph = CommitGraph::open(&repo);
+        let grafted = repo.commondir().join("info/grafts").exists();
         Ok(History {
-            objects: loose::objects_dir(repo.path()),
+            grafted,
+            objects: loose::LooseObjects::new(repo.commondir()),
             repo,
             root,
             shallow,
@@ -486,9 +490,9 @@ impl History {
             }
             let parents = match nodes.get(&id) {
                 Some(node) => node.parents.clone(),
-                None => Vec::new(),
+                None => Parents::default(),
             };
-            for parent in parents {
+            for Parent { id: parent, .. } in parents.iter() {
                 let seen = flags.entry(parent).or_default();
                 if *seen & flag == flag {
                     continue;
@@ -537,7 +541,7 @@ impl History {
             if node.time < floor {
                 continue;
             }
-            queue.extend(node.parents);
+            queue.extend(node.parents.ids());
         }
         Ok(false)
     }
@@ -591,7 +595,7 @@ impl History {
     pub fn blob_id(&self, commit: Oid, path: &Path) -> Result<Option<Oid>, HistoryError> {
         // The tree from the commit-graph when it knows the commit.
         let tree = self.node(commit)?.tree;
-        self.blob_in_tree(tree, path)
+        self.blob_in_tree(&self.repo.odb()?, tree, path)
     }
 
     /// The text of blob `blob` (the file `path` at `rev`, for messages).
@@ -697,7 +701,7 @@ impl History {
         id: Oid,
         what: &'static str,
     ) -> Result<Option<(String, Vec<u8>)>, HistoryError> {
-        match loose::read(&self.objects, id, MAX_FILE_BYTES) {
+        match self.objects.read(id, MAX_FILE_BYTES) {
             Ok(loose::Loose::NotLoose) => Ok(None),
             Ok(loose::Loose::Object { kind, content }) => Ok(Some((kind, content))),
             Err(loose::LooseError::TooLarge(size)) => Err(HistoryError::TooLarge {
@@ -738,15 +742,21 @@ impl History {
     pub fn changes(&self, path: &Path, start: Oid) -> Result<Changes<'_>, HistoryError> {
         let first = self.node(start)?;
         let mut queue = BinaryHeap::new();
-        queue.push((first.time, start));
-        let mut pending = HashMap::default();
-        pending.insert(start, first);
-        let mut seen = HashSet::default();
+        queue.push(Queued {
+            time: first.time,
+            id: start,
+            node: first,
+            blob: None,
+        });
+        // A walk visits most of the graph: room for it up front (within
+        // reason), rather than growing through every power of two.
+        let expected = self.graph.as_ref().map_or(0, |g| g.len().min(1 << 16));
+        let mut seen = HashSet::with_capacity_and_hasher(expected, OidHashing::default());
         seen.insert(start);
         Ok(Changes {
             history: self,
+            odb: self.repo.odb()?,
             queue,
-            pending,
             seen,
             keys: self.bloom_keys(path),
             path: path.to_path_buf(),
@@ -773,26 +783,65 @@ impl History {
     /// What a walk needs of commit `id`: from the commit-graph when it
     /// knows the commit, else from the commit itself.
     fn node(&self, id: Oid) -> Result<Node, HistoryError> {
-        if let Some(graph) = &self.graph {
-            if let Some(position) = graph.position(id) {
-                if let Some(found) = graph.commit(position) {
-                    return Ok(Node {
-                        parents: found.parents,
-                        tree: found.tree,
-                        time: found.time,
-                        generation: found.generation,
-                        position: Some(position),
-                    });
-                }
+        let position = self.graph.as_ref().and_then(|graph| graph.position(id));
+        self.node_of(Parent { id, position })
+    }
+
+    /// [`History::node`] for a commit whose graph position may be known
+    /// already (a parent read from the graph): no id lookup then.
+    fn node_of(&self, parent: Parent) -> Result<Node, HistoryError> {
+        let id = parent.id;
+        if let (Some(graph), Some(position)) = (&self.graph, parent.position) {
+            if let Some(found) = graph.commit(position) {
+                return Ok(Node {
+                    parents: found.parents,
+                    tree: found.tree,
+                    time: found.time,
+                    generation: found.generation,
+                    position: Some(position),
+                });
             }
         }
-        let commit = self.commit(id)?;
+        if self.grafted {
+            // libgit2 applies the grafts file as it parses a commit.
+            let commit = self.commit(id)?;
+            return Ok(Node {
+                // Not `commit.parents()`: it stops quietly at a missing
+                // parent, which would make the file look created there.
+                parents: commit.parent_ids().collect(),
+                tree: commit.tree_id(),
+                time: commit.time().seconds(),
+                generation: u64::MAX,
+                position: None,
+            });
+        }
+        // The header alone, read from the raw commit as git does: libgit2's
+        // `Commit` would also parse and copy the author, committer and
+        // message of every commit a walk passes.
+        let header = match self.loose(id, "commit")? {
+            Some((kind, content)) => {
+                not_a(id, &kind, "commit")?;
+                commit_header(&content)
+            }
+            None => {
+                let odb = self.repo.odb()?;
+                let object = odb.read(id).map_err(|e| missing(e, id, "commit"))?;
+                not_a(id, &object.kind().to_string(), "commit")?;
+                commit_header(object.data())
+            }
+        };
+        let (tree, mut parents, time) = header.ok_or_else(|| HistoryError::Damaged {
+            id: id.to_string(),
+            reason: "its commit header is malformed".to_owned(),
+        })?;
+        if self.shallow.contains(&id) {
+            // A shallow clone's boundary: its parents are not here.
+            parents = Parents::default();
+        }
         Ok(Node {
-            // Not `commit.parents()`: it stops quietly at a missing parent,
-            // which would make the file look created there.
-            parents: commit.parent_ids().collect(),
-            tree: commit.tree_id(),
-            time: commit.time().seconds(),
+            parents,
+            tree,
+            time,
             // Not in the graph: git's "infinite" generation.
             generation: u64::MAX,
             position: None,
@@ -801,26 +850,58 @@ impl History {
 
     /// The blob at `path` in tree `tree`. Folder by folder rather than
     /// `Tree::get_path`, so that each tree on the way is checked (see
-    /// [`loose`]) before libgit2 reads it.
-    fn blob_in_tree(&self, tree: Oid, path: &Path) -> Result<Option<Oid>, HistoryError> {
+    /// [`loose`]) before it is read.
+    fn blob_in_tree(
+        &self,
+        odb: &git2::Odb<'_>,
+        tree: Oid,
+        path: &Path,
+    ) -> Result<Option<Oid>, HistoryError> {
         let mut tree_id = tree;
         let mut parts = path.components().peekable();
         while let Some(part) = parts.next() {
-            self.loose(tree_id, "tree")?;
-            let tree = self
-                .repo
-                .find_tree(tree_id)
-                .map_err(|e| missing(e, tree_id, "tree"))?;
-            let Some(entry) = tree.get_name_bytes(part.as_os_str().as_encoded_bytes()) else {
+            let name = part.as_os_str().as_encoded_bytes();
+            let Some((mode, id)) = self.tree_entry(odb, tree_id, name)? else {
                 return Ok(None);
             };
-            match (entry.kind(), parts.peek()) {
-                (Some(ObjectType::Blob), None) => return Ok(Some(entry.id())),
-                (Some(ObjectType::Tree), Some(_)) => tree_id = entry.id(),
+            match (mode, parts.peek()) {
+                // A file or a symbolic link (whose content is its target).
+                (0o100_000..=0o100_777 | 0o120_000, None) => return Ok(Some(id)),
+                (0o040_000, Some(_)) => tree_id = id,
                 _ => return Ok(None),
             }
         }
         Ok(None)
+    }
+
+    /// The mode and id of entry `name` in tree `tree_id`.
+    ///
+    /// Read from the raw tree, as git does, rather than through libgit2's
+    /// `Tree`, which parses and allocates every entry: a walk looks up one
+    /// name in one tree per commit, and this is most of its cost.
+    fn tree_entry(
+        &self,
+        odb: &git2::Odb<'_>,
+        tree_id: Oid,
+        name: &[u8],
+    ) -> Result<Option<(u32, Oid)>, HistoryError> {
+        if let Some((kind, content)) = self.loose(tree_id, "tree")? {
+            if kind != "tree" {
+                return Err(HistoryError::Damaged {
+                    id: tree_id.to_string(),
+                    reason: format!("it is a {kind}, not a tree"),
+                });
+            }
+            return find_entry(&content, name).ok_or_else(|| malformed_tree(tree_id));
+        }
+        let object = odb.read(tree_id).map_err(|e| missing(e, tree_id, "tree"))?;
+        if object.kind() != ObjectType::Tree {
+            return Err(HistoryError::Damaged {
+                id: tree_id.to_string(),
+                reason: format!("it is a {}, not a tree", object.kind()),
+            });
+        }
+        find_entry(object.data(), name).ok_or_else(|| malformed_tree(tree_id))
     }
 
     /// Fail with [`HistoryError::Shallow`] for a walk that ended at a boundary.
@@ -867,7 +948,7 @@ impl History {
 /// What the walk keeps of a queued commit.
 #[derive(Debug, Clone)]
 struct Node {
-    parents: Vec<Oid>,
+    parents: Parents,
     tree: Oid,
     time: i64,
     /// Git's generation number (`u64::MAX` outside the commit-graph).
@@ -876,42 +957,60 @@ struct Node {
     position: Option<usize>,
 }
 
+/// A commit waiting in a walk's queue, with what the walk knows of it.
+#[derive(Debug)]
+struct Queued {
+    time: i64,
+    id: Oid,
+    node: Node,
+    /// The current path's blob in this commit (`Some(None)`: not there),
+    /// when a child already looked it up.
+    blob: Option<Option<Oid>>,
+}
+
+impl PartialEq for Queued {
+    fn eq(&self, other: &Self) -> bool {
+        (self.time, self.id) == (other.time, other.id)
+    }
+}
+
+impl Eq for Queued {}
+
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Queued {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.time, self.id).cmp(&(other.time, other.id))
+    }
+}
+
 /// The commits that changed one file, newest first (see [`History::changes`]).
 pub struct Changes<'h> {
     history: &'h History,
-    /// Commits still to visit, newest committer date first (like `git log`).
-    queue: BinaryHeap<(i64, Oid)>,
-    /// The queued commits' parents, trees and times, read once.
-    pending: HashMap<Oid, Node, OidHashing>,
+    /// The object database, opened once for the walk's tree reads.
+    odb: git2::Odb<'h>,
+    /// Commits still to visit, newest committer date first (like `git log`),
+    /// each with its parents, tree and time, read once.
+    queue: BinaryHeap<Queued>,
     /// Commits already queued.
     seen: HashSet<Oid, OidHashing>,
     path: PathBuf,
     /// The current path's Bloom keys, when the commit-graph has filters.
     keys: Option<BloomKeys>,
-    /// Blob of the current path per commit, so a parent is looked up once.
+    /// The current path's blob in commits that were already queued when a
+    /// second child looked it up (merges); the rest travels in the queue.
     cache: HashMap<Oid, Option<Oid>, OidHashing>,
     done: bool,
 }
 
 impl Changes<'_> {
-    fn blob_of(&mut self, id: Oid, tree: Oid) -> Result<Option<Oid>, HistoryError> {
-        if let Some(found) = self.cache.get(&id) {
-            return Ok(*found);
-        }
-        let found = self.history.blob_in_tree(tree, &self.path)?;
-        self.cache.insert(id, found);
-        Ok(found)
-    }
-
-    fn blob_of_id(&mut self, id: Oid) -> Result<Option<Oid>, HistoryError> {
-        if let Some(found) = self.cache.get(&id) {
-            return Ok(*found);
-        }
-        let tree = match self.pending.get(&id) {
-            Some(node) => node.tree,
-            None => self.history.node(id)?.tree,
-        };
-        self.blob_of(id, tree)
+    /// The current path's blob in tree `tree`.
+    fn blob_in(&self, tree: Oid) -> Result<Option<Oid>, HistoryError> {
+        self.history.blob_in_tree(&self.odb, tree, &self.path)
     }
 
     /// The commit-graph's Bloom filter says `node` certainly left the path
@@ -925,35 +1024,79 @@ impl Changes<'_> {
         !node.parents.is_empty() && graph.maybe_changed(position, keys) == Some(false)
     }
 
+    /// Queue parent `parent` of a commit, with its blob when known
+    /// (`blob`), unless it is queued already; there the blob goes to the
+    /// cache.
+    fn queue_parent(
+        &mut self,
+        parent: Parent,
+        blob: Option<Option<Oid>>,
+    ) -> Result<(), HistoryError> {
+        if self.seen.insert(parent.id) {
+            let node = self.history.node_of(parent)?;
+            self.queue.push(Queued {
+                time: node.time,
+                id: parent.id,
+                node,
+                blob,
+            });
+        } else if let Some(blob) = blob {
+            self.cache.entry(parent.id).or_insert(blob);
+        }
+        Ok(())
+    }
+
     fn step(&mut self) -> Result<Option<Change>, HistoryError> {
         // A walk of our own rather than libgit2's revwalk: the revwalk
         // inflates every commit a second time, and the walk is most of the cost.
-        while let Some((_, id)) = self.queue.pop() {
-            let node = match self.pending.remove(&id) {
-                Some(node) => node,
-                None => self.history.node(id)?,
+        while let Some(Queued { id, node, blob, .. }) = self.queue.pop() {
+            let known = match blob {
+                Some(blob) => Some(blob),
+                None if self.cache.is_empty() => None,
+                None => self.cache.get(&id).copied(),
             };
-            for parent_id in &node.parents {
-                if self.seen.insert(*parent_id) {
-                    let parent = self.history.node(*parent_id)?;
-                    self.queue.push((parent.time, *parent_id));
-                    self.pending.insert(*parent_id, parent);
-                }
-            }
             if self.unchanged(&node) {
                 // Same blob as the first parent: no change here, and the
                 // parent's blob is known without reading its tree.
-                if let Some(blob) = self.cache.get(&id).copied() {
-                    self.cache.entry(node.parents[0]).or_insert(blob);
+                for (i, parent) in node.parents.iter().enumerate() {
+                    self.queue_parent(parent, if i == 0 { known } else { None })?;
                 }
                 continue;
             }
-            let Some(blob) = self.blob_of(id, node.tree)? else {
+            let blob = match known {
+                Some(blob) => blob,
+                None => self.blob_in(node.tree)?,
+            };
+            let Some(blob) = blob else {
+                for parent in node.parents.iter() {
+                    self.queue_parent(parent, None)?;
+                }
                 continue;
             };
-            let mut parent_blobs = Vec::new();
-            for parent in &node.parents {
-                parent_blobs.push(self.blob_of_id(*parent)?);
+            let mut parent_blobs = Vec::with_capacity(node.parents.len());
+            for parent in node.parents.iter() {
+                let parent_blob = if self.seen.contains(&parent.id) {
+                    match self.cache.get(&parent.id) {
+                        Some(found) => *found,
+                        None => {
+                            let found = self.blob_in(self.history.node_of(parent)?.tree)?;
+                            self.cache.insert(parent.id, found);
+                            found
+                        }
+                    }
+                } else {
+                    self.seen.insert(parent.id);
+                    let node = self.history.node_of(parent)?;
+                    let found = self.blob_in(node.tree)?;
+                    self.queue.push(Queued {
+                        time: node.time,
+                        id: parent.id,
+                        node,
+                        blob: Some(found),
+                    });
+                    found
+                };
+                parent_blobs.push(parent_blob);
             }
             if parent_blobs.contains(&Some(blob)) {
                 continue;
@@ -979,11 +1122,17 @@ impl Changes<'_> {
         let path = self.path.clone();
         if created && !truncated {
             if let Some(parent) = node.parents.first() {
-                let parent = self.history.commit(*parent)?;
+                let parent = self.history.commit(parent)?;
                 if let Some(old) = self.history.renamed_from(&parent, &commit, &path)? {
                     self.keys = self.history.bloom_keys(&old);
                     self.path = old;
+                    // What the walk knew was about the new name.
                     self.cache.clear();
+                    let queued = std::mem::take(&mut self.queue);
+                    self.queue = queued
+                        .into_iter()
+                        .map(|q| Queued { blob: None, ..q })
+                        .collect();
                     created = false;
                 }
             }
@@ -1020,6 +1169,90 @@ impl Iterator for Changes<'_> {
                 Some(Err(e))
             }
         }
+    }
+}
+
+/// The tree, parents and committer time in a raw commit's header.
+fn commit_header(data: &[u8]) -> Option<(Oid, Parents, i64)> {
+    let mut tree = None;
+    let mut parents = Parents::default();
+    let mut time = None;
+    // The header ends at the first empty line; the message is not read.
+    for line in data.split(|b| *b == b'\n') {
+        if line.is_empty() {
+            break;
+        }
+        if let Some(hex) = line.strip_prefix(b"tree ") {
+            tree = Some(oid_from_hex(hex)?);
+        } else if let Some(hex) = line.strip_prefix(b"parent ") {
+            let id = oid_from_hex(hex)?;
+            parents.push(Parent { id, position: None });
+        } else if let Some(who) = line.strip_prefix(b"committer ") {
+            // `NAME <EMAIL> SECONDS ZONE`
+            let after = who.iter().rposition(|b| *b == b'>')? + 1;
+            let mut fields = who[after..].split(|b| *b == b' ').filter(|f| !f.is_empty());
+            time = std::str::from_utf8(fields.next()?).ok()?.parse().ok();
+        }
+    }
+    Some((tree?, parents, time?))
+}
+
+/// A full hexadecimal object id, as a commit header writes it.
+fn oid_from_hex(hex: &[u8]) -> Option<Oid> {
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    };
+    if hex.len() != 40 {
+        return None;
+    }
+    let mut bytes = [0u8; 20];
+    for (byte, pair) in bytes.iter_mut().zip(hex.chunks_exact(2)) {
+        *byte = digit(pair[0])? << 4 | digit(pair[1])?;
+    }
+    Oid::from_bytes(&bytes).ok()
+}
+
+/// Object `id` is of `kind`, or a damaged object where one of `wanted` belongs.
+fn not_a(id: Oid, kind: &str, wanted: &str) -> Result<(), HistoryError> {
+    if kind == wanted {
+        return Ok(());
+    }
+    Err(HistoryError::Damaged {
+        id: id.to_string(),
+        reason: format!("it is a {kind}, not a {wanted}"),
+    })
+}
+
+/// Entry `name` of raw tree `data` (`MODE SP NAME NUL ID`, repeated): its
+/// mode and id, `Some(None)` when it is not there, `None` when the tree is
+/// malformed.
+fn find_entry(mut data: &[u8], name: &[u8]) -> Option<Option<(u32, Oid)>> {
+    while !data.is_empty() {
+        let space = data.iter().position(|b| *b == b' ')?;
+        let mode = data[..space].iter().try_fold(0u32, |mode, digit| {
+            (b'0'..=b'7')
+                .contains(digit)
+                .then(|| mode.checked_mul(8)?.checked_add(u32::from(digit - b'0')))
+                .flatten()
+        })?;
+        let rest = &data[space + 1..];
+        let nul = rest.iter().position(|b| *b == 0)?;
+        let id = rest.get(nul + 1..nul + 21)?;
+        if &rest[..nul] == name {
+            return Some(Some((mode, Oid::from_bytes(id).ok()?)));
+        }
+        data = &rest[nul + 21..];
+    }
+    Some(None)
+}
+
+fn malformed_tree(id: Oid) -> HistoryError {
+    HistoryError::Damaged {
+        id: id.to_string(),
+        reason: "its entries are malformed (not a tree)".to_owned(),
     }
 }
 

@@ -66,6 +66,35 @@ pub struct Review {
     /// The successes they celebrated.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub wins: Vec<String>,
+    /// Who read which item aloud.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub readers: Vec<ItemReader>,
+}
+
+/// One reading recorded at a review.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ItemReader {
+    /// The item's key.
+    pub item: String,
+    /// Who read it (handle, else name).
+    pub reader: String,
+}
+
+/// What a review recorded beside its date, as `alliance log` reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recorded {
+    /// The note.
+    pub note: Option<String>,
+    /// The wins.
+    pub wins: Vec<String>,
+    /// The readings.
+    pub readers: Vec<ItemReader>,
+}
+
+/// What the review `doc` was last reviewed at recorded (the `reviews:`
+/// entry of its `review.last`): empty when none is written.
+pub fn recorded_at_last(doc: &Alliance) -> Recorded {
+    recorded(doc, review_last(doc).as_deref())
 }
 
 /// One commit that changed the agreement, for `log --commits`.
@@ -88,9 +117,9 @@ pub struct Commit {
     pub first: Option<Shape>,
 }
 
-/// The note and wins recorded in `doc`'s `reviews:` log for the review of
-/// `date` (as written in `review.last`).
-fn recorded(doc: &Alliance, date: Option<&str>) -> (Option<String>, Vec<String>) {
+/// The note, wins and readers recorded in `doc`'s `reviews:` log for the
+/// review of `date` (as written in `review.last`).
+fn recorded(doc: &Alliance, date: Option<&str>) -> Recorded {
     let entry = date.and_then(|date| {
         doc.fields()?
             .reviews
@@ -99,11 +128,19 @@ fn recorded(doc: &Alliance, date: Option<&str>) -> (Option<String>, Vec<String>)
             .find(|e| e.date.as_ref().is_some_and(|d| d.raw.trim() == date))
     });
     match entry {
-        Some(e) => (
-            e.note.as_ref().map(|n| n.value.clone()),
-            e.wins.iter().map(|w| w.value.clone()).collect(),
-        ),
-        None => (None, Vec::new()),
+        Some(e) => Recorded {
+            note: e.note.as_ref().map(|n| n.value.clone()),
+            wins: e.wins.iter().map(|w| w.value.clone()).collect(),
+            readers: e
+                .readers
+                .iter()
+                .map(|r| ItemReader {
+                    item: r.item.value.clone(),
+                    reader: r.reader.value.clone(),
+                })
+                .collect(),
+        },
+        None => Recorded::default(),
     }
 }
 
@@ -253,11 +290,16 @@ pub fn log(history: &History, path: &Path, list: CommitList) -> Result<ReviewLog
         let counts = compare::compare(before, &version.doc).counts();
         let first = last.is_none().then(|| Shape::of(&version.doc));
         let change = &version.change;
-        let (note, wins) = recorded(&version.doc, version.review_last().as_deref());
+        let Recorded {
+            note,
+            wins,
+            readers,
+        } = recorded(&version.doc, version.review_last().as_deref());
         reviews.push(Review {
             recorded: now.is_some(),
             note,
             wins,
+            readers,
             date: now.or_else(|| change.date.map(|d| d.to_string())),
             commit: change.commit.to_string(),
             author: change.author.clone(),

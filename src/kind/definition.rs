@@ -19,6 +19,11 @@
 //! The base's order is kept, new sections coming last, unless the
 //! definition says `order: as-listed`: then its sections come first, in the
 //! order written, and the base's other sections after them.
+//!
+//! The review meeting (`alliance agenda`) asks the kind's
+//! `review_questions:` (an extending kind inherits its base's, replaces them
+//! by writing its own, or adds to them with `more_review_questions:`) and
+//! lasts `review_minutes:` unless `--minutes` says otherwise.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -26,6 +31,9 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::{Content, Kind, KindError, SectionRule, invalid};
+
+/// The longest review meeting a kind or `--minutes` may ask for: a day.
+pub const MAX_MINUTES: u32 = 1440;
 use crate::document::{LineIndex, Span, clip, normalize_heading, yaml};
 
 /// A definition file, as written.
@@ -45,6 +53,16 @@ pub(super) struct Definition {
     pub order: Order,
     #[serde(default)]
     pub sections: Vec<SectionEntry>,
+    /// The questions the review meeting asks (`alliance agenda`): replace
+    /// the base's.
+    #[serde(default)]
+    pub review_questions: Option<Vec<String>>,
+    /// Questions asked after the base's (or after `review_questions`).
+    #[serde(default)]
+    pub more_review_questions: Vec<String>,
+    /// How long the review meeting is, in minutes (`agenda --minutes`'s default).
+    #[serde(default)]
+    pub review_minutes: Option<u32>,
 }
 
 /// The order of an extending kind's sections.
@@ -84,6 +102,8 @@ pub(super) struct Resolved {
     pub default_path: Option<String>,
     pub default_every: Option<String>,
     pub sections: Vec<SectionRule>,
+    pub review_questions: Vec<String>,
+    pub review_minutes: Option<u32>,
 }
 
 /// Read a definition, pointing at the line of what is wrong.
@@ -128,6 +148,32 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Definition, KindError> {
             "a kind needs a `summary:` line (or `extends:` a kind to take its summary)".into(),
         ));
     }
+    if def
+        .review_minutes
+        .is_some_and(|m| !(1..=MAX_MINUTES).contains(&m))
+    {
+        return Err(invalid(
+            path,
+            line_of(text, &lines, "review_minutes:"),
+            format!("`review_minutes` is a number of minutes from 1 to {MAX_MINUTES}"),
+        ));
+    }
+    if let Some(bad) = def
+        .review_questions
+        .iter()
+        .flatten()
+        .chain(&def.more_review_questions)
+        .find(|q| q.trim().is_empty() || q.contains(['\n', '\r']))
+    {
+        return Err(invalid(
+            path,
+            line_of(text, &lines, "review_questions:"),
+            format!(
+                "a review question is one line of text, not `{}`",
+                clip(bad, 80)
+            ),
+        ));
+    }
     if let Some(every) = &def.default_every {
         every
             .parse::<crate::document::dates::Cadence>()
@@ -150,6 +196,19 @@ fn offender(root: &yaml::Node) -> Option<Span> {
             Some("name") => text(value),
             Some("extends" | "summary" | "default_path" | "default_every") => optional_text(value),
             Some("order") => matches!(value.as_str(), Some("base" | "as-listed")),
+            Some("review_questions" | "more_review_questions") => match value.as_seq() {
+                Some(questions) => {
+                    match questions.iter().find(|q| !matches!(q.value, Value::Str(_))) {
+                        Some(bad) => return Some(bad.span),
+                        None => true,
+                    }
+                }
+                None => value.value == Value::Null,
+            },
+            Some("review_minutes") => {
+                matches!(value.value, Value::Int(m) if (1..=1440).contains(&m))
+                    || value.value == Value::Null
+            }
             Some("sections") => match value.as_seq() {
                 Some(sections) => match sections.iter().find_map(section_offender) {
                     Some(at) => return Some(at),
@@ -262,7 +321,16 @@ pub(super) fn resolve(
         sections = out;
     }
     unique_names(&sections, path, &at)?;
+    let mut review_questions = def
+        .review_questions
+        .or_else(|| base.map(|b| b.review_questions.clone()))
+        .unwrap_or_default();
+    review_questions.extend(def.more_review_questions);
     Ok(Resolved {
+        review_questions,
+        review_minutes: def
+            .review_minutes
+            .or_else(|| base.and_then(|b| b.review_minutes)),
         summary: def
             .summary
             .or_else(|| base.map(|b| format!("{} (extends `{}`)", b.summary, b.name)))

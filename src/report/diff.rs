@@ -79,64 +79,7 @@ impl DiffReport {
             sanitize(&self.to)
         )?;
         writeln!(out, "{}", paint("1", &headline(&self.diff.counts())))?;
-        if !self.diff.front.is_empty() {
-            writeln!(out)?;
-            for change in &self.diff.front {
-                writeln!(out, "{}", sanitize(&front_line(change)))?;
-            }
-        }
-        for section in &self.diff.sections {
-            writeln!(out)?;
-            let heading = sanitize(&section.heading);
-            let line = match (section.change, &section.renamed_from) {
-                (SectionChange::Added, _) => paint("32", &format!("+ ## {heading} (new section)")),
-                (SectionChange::Removed, _) => {
-                    paint("31", &format!("- ## {heading} (section removed)"))
-                }
-                (SectionChange::Renamed, Some(old)) => {
-                    format!("## {heading} (renamed from {})", sanitize(old))
-                }
-                _ => format!("## {heading}"),
-            };
-            writeln!(out, "{line}")?;
-            for item in &section.items {
-                let line = match item.change {
-                    ItemChangeKind::Added => paint("32", &format!("  + {}", sanitize(&item.text))),
-                    ItemChangeKind::Removed => {
-                        paint("31", &format!("  - {}", sanitize(&item.text)))
-                    }
-                    ItemChangeKind::Reworded => format!("  ~ {}", human_words(&item.words, style)),
-                    ItemChangeKind::Moved => {
-                        let text = if item.words.is_empty() {
-                            sanitize(&item.text).into_owned()
-                        } else {
-                            human_words(&item.words, style)
-                        };
-                        let from = item.moved_from.as_deref().unwrap_or("");
-                        if from == section.heading {
-                            format!("  > {text} (moved within the section)")
-                        } else {
-                            format!("  > {text} (moved from {})", sanitize(from))
-                        }
-                    }
-                };
-                writeln!(out, "{line}")?;
-            }
-            if !section.text.is_empty() {
-                writeln!(out, "  text: {}", human_words(&section.text, style))?;
-            }
-        }
-        if !self.diff.unchanged.is_empty() {
-            writeln!(out)?;
-            let names: Vec<_> = self
-                .diff
-                .unchanged
-                .iter()
-                .map(|h| sanitize(h).into_owned())
-                .collect();
-            writeln!(out, "unchanged: {}", names.join(", "))?;
-        }
-        Ok(())
+        human_changes(&self.diff, style, out)
     }
 
     fn markdown(&self, out: &mut dyn Write) -> io::Result<()> {
@@ -176,6 +119,74 @@ impl DiffReport {
         escape::json::write_pretty(&mut *out, &value)?;
         writeln!(out)
     }
+}
+
+/// The changes of `diff` for a terminal (front matter, then each section
+/// and its items), without a heading: `diff` and `agenda` both use it.
+/// Document text goes through [`sanitize`] and [`terminal::push_line`].
+pub fn human_changes(diff: &AllianceDiff, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    let paint = |code: &str, text: &str| {
+        if style.color {
+            format!("\u{1b}[{code}m{text}\u{1b}[0m")
+        } else {
+            text.to_owned()
+        }
+    };
+    if !diff.front.is_empty() {
+        writeln!(out)?;
+        for change in &diff.front {
+            writeln!(out, "{}", sanitize(&front_line(change)))?;
+        }
+    }
+    for section in &diff.sections {
+        writeln!(out)?;
+        let heading = sanitize(&section.heading);
+        let line = match (section.change, &section.renamed_from) {
+            (SectionChange::Added, _) => paint("32", &format!("+ ## {heading} (new section)")),
+            (SectionChange::Removed, _) => {
+                paint("31", &format!("- ## {heading} (section removed)"))
+            }
+            (SectionChange::Renamed, Some(old)) => {
+                format!("## {heading} (renamed from {})", sanitize(old))
+            }
+            _ => format!("## {heading}"),
+        };
+        writeln!(out, "{line}")?;
+        for item in &section.items {
+            let line = match item.change {
+                ItemChangeKind::Added => paint("32", &format!("  + {}", sanitize(&item.text))),
+                ItemChangeKind::Removed => paint("31", &format!("  - {}", sanitize(&item.text))),
+                ItemChangeKind::Reworded => format!("  ~ {}", human_words(&item.words, style)),
+                ItemChangeKind::Moved => {
+                    let text = if item.words.is_empty() {
+                        sanitize(&item.text).into_owned()
+                    } else {
+                        human_words(&item.words, style)
+                    };
+                    let from = item.moved_from.as_deref().unwrap_or("");
+                    if from == section.heading {
+                        format!("  > {text} (moved within the section)")
+                    } else {
+                        format!("  > {text} (moved from {})", sanitize(from))
+                    }
+                }
+            };
+            writeln!(out, "{line}")?;
+        }
+        if !section.text.is_empty() {
+            writeln!(out, "  text: {}", human_words(&section.text, style))?;
+        }
+    }
+    if !diff.unchanged.is_empty() {
+        writeln!(out)?;
+        let names: Vec<_> = diff
+            .unchanged
+            .iter()
+            .map(|h| sanitize(h).into_owned())
+            .collect();
+        writeln!(out, "unchanged: {}", names.join(", "))?;
+    }
+    Ok(())
 }
 
 /// The changes of `diff` in Markdown (front matter, then each section and
@@ -236,6 +247,10 @@ fn front_line(change: &FrontChange) -> String {
         }
         FrontChange::Status { from, to } => format!("status: {} → {}", or_none(from), or_none(to)),
         FrontChange::Key { key, from, to } => format!("{key}: {} → {}", or_none(from), or_none(to)),
+        FrontChange::Agreed { handle, date } => format!(
+            "@{handle} agreed on {}",
+            date.as_deref().unwrap_or("an unwritten day")
+        ),
         FrontChange::Reviewed { date, note, wins } => {
             let mut line = format!(
                 "review recorded on {}",

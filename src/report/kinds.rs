@@ -42,6 +42,8 @@ fn json(kinds: &Kinds, out: &mut dyn Write) -> io::Result<()> {
                 "summary": k.summary,
                 "default_every": k.default_every,
                 "sections": k.sections,
+                "review_minutes": k.review_minutes,
+                "review_questions": k.review_questions,
             })
         })
         .collect();

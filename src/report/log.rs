@@ -159,6 +159,14 @@ fn human(log: &ReviewLog, out: &mut dyn Write) -> io::Result<()> {
         if !review.wins.is_empty() {
             writeln!(out, "    wins: {}", sanitize(&review.wins.join("; ")))?;
         }
+        if !review.readers.is_empty() {
+            let read: Vec<String> = review
+                .readers
+                .iter()
+                .map(|r| format!("{} ({})", r.item, r.reader))
+                .collect();
+            writeln!(out, "    read aloud: {}", sanitize(&read.join(", ")))?;
+        }
     }
     if let Some(pending) = &log.since_last_review {
         writeln!(

@@ -14,6 +14,7 @@
 pub mod escape;
 pub mod words;
 
+pub mod agenda;
 pub mod ci;
 mod codequality;
 pub mod consent;

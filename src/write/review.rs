@@ -27,6 +27,9 @@ pub struct Review {
     pub note: Option<String>,
     /// The successes celebrated.
     pub wins: Vec<String>,
+    /// Who read which item aloud: `(item key, reader)`, written under
+    /// `readers:` in the entry (see `agenda::item_key`).
+    pub readers: Vec<(String, String)>,
 }
 
 /// One change made, for the user: what, where (lines of the new file), from
@@ -102,6 +105,10 @@ pub enum EditError {
     #[error("the edited front matter did not read back as expected ({0}); nothing was written")]
     Verify(String),
 }
+
+/// The longest mapping key written in the implicit `key: value` form (YAML
+/// allows 1024 characters; the margin covers quotes).
+const MAX_IMPLICIT_KEY: usize = 1000;
 
 /// A splice: replace `span` with `text`.
 pub(super) struct Splice {
@@ -210,6 +217,14 @@ pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditErro
         f.review.last.as_ref().and_then(|d| d.get()) == Some(review.date)
             && f.review.next.as_ref().and_then(|d| d.get()) == Some(next)
             && f.reviews.iter().any(|e| same_entry(e, review))
+            && (review.readers.is_empty()
+                || f.reviews.iter().any(|e| {
+                    same_entry(e, review)
+                        && e.readers
+                            .iter()
+                            .map(|r| (r.item.value.as_str(), r.reader.value.as_str()))
+                            .eq(review.readers.iter().map(|(i, r)| (i.as_str(), r.as_str())))
+                }))
     });
     if !ok {
         return Err(EditError::Verify(
@@ -441,6 +456,23 @@ fn entry_lines(review: &Review, dash_indent: &str, eol: &str) -> String {
             let _ = write!(lines, "{pad}  - {}{eol}", yaml_scalar(win));
         }
     }
+    if !review.readers.is_empty() {
+        let _ = write!(lines, "{pad}readers:{eol}");
+        for (item, reader) in &review.readers {
+            let key = yaml_scalar(item);
+            if key.chars().count() > MAX_IMPLICIT_KEY {
+                // YAML allows an implicit key of at most 1024 characters: a
+                // longer one is written as an explicit `? key` / `: value`.
+                let _ = write!(
+                    lines,
+                    "{pad}  ? {key}{eol}{pad}  : {}{eol}",
+                    yaml_scalar(reader)
+                );
+            } else {
+                let _ = write!(lines, "{pad}  {key}: {}{eol}", yaml_scalar(reader));
+            }
+        }
+    }
     lines
 }
 
@@ -646,6 +678,7 @@ mod tests {
                 date: date(on),
                 note: note.map(str::to_owned),
                 wins: vec!["Shipped: v2".to_owned()],
+                readers: Vec::new(),
             },
         )
     }
@@ -677,6 +710,7 @@ mod tests {
                 date: date("2028-02-28"),
                 note: Some("second: fine".to_owned()),
                 wins: vec!["Shipped: v2".to_owned()],
+                readers: Vec::new(),
             },
         )
         .expect("edits");
@@ -736,6 +770,65 @@ mod tests {
             review("---\nreview: [\n---\n", "2026-01-01", None),
             Err(EditError::Unreadable(_))
         ));
+    }
+
+    #[test]
+    fn readers_are_written_under_the_entry_and_read_back() {
+        let text = "---\nreview:\n  every: 1 month\n---\n";
+        let doc = Alliance::parse_text(Path::new("a.md"), text.to_owned());
+        let edited = record_review(
+            &doc,
+            &Review {
+                date: date("2026-03-31"),
+                note: None,
+                wins: Vec::new(),
+                readers: vec![
+                    ("on-time".to_owned(), "ada".to_owned()),
+                    ("yes".to_owned(), "Grace Hopper".to_owned()),
+                ],
+            },
+        )
+        .expect("edits");
+        assert!(
+            edited.text.ends_with(
+                "reviews:\n  - date: 2026-03-31\n    readers:\n      on-time: ada\n      \"yes\": Grace Hopper\n---\n"
+            ),
+            "{}",
+            edited.text
+        );
+        let again = Alliance::parse_text(Path::new("a.md"), edited.text);
+        let readers: Vec<(String, String)> = again.fields().expect("fields").reviews[0]
+            .readers
+            .iter()
+            .map(|r| (r.item.value.clone(), r.reader.value.clone()))
+            .collect();
+        assert_eq!(readers[1], ("yes".to_owned(), "Grace Hopper".to_owned()));
+    }
+
+    #[test]
+    fn a_long_item_key_is_written_as_an_explicit_key() {
+        let key = "k".repeat(1500);
+        let doc = Alliance::parse_text(
+            Path::new("a.md"),
+            "---\nreview:\n  every: 1 month\n---\n".to_owned(),
+        );
+        let edited = record_review(
+            &doc,
+            &Review {
+                date: date("2026-03-31"),
+                note: None,
+                wins: Vec::new(),
+                readers: vec![(key.clone(), "ada".to_owned())],
+            },
+        )
+        .expect("edits");
+        assert!(
+            edited
+                .text
+                .contains(&format!("      ? {key}\n      : ada\n")),
+            "{}",
+            edited.text
+        );
     }
 
     #[test]

@@ -1,0 +1,143 @@
+//! `alliance agenda`: the review meeting, prepared from the repository.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::{AgendaArgs, Failed};
+use crate::agenda::{self, Inputs, Request, Since, SinceReview};
+use crate::history::reviews;
+use crate::history::{History, HistoryError};
+use crate::report::Style;
+use crate::workspace::{Workspace, read_document};
+
+pub(super) fn run(args: &AgendaArgs, style: Style, out: &mut dyn Write) -> Result<u8, Failed> {
+    let date = match &args.date {
+        Some(text) => crate::document::dates::parse_date(text).map_err(|source| Failed::Date {
+            flag: "--date",
+            source,
+        })?,
+        None => super::today()?,
+    };
+    let path = match &args.path {
+        Some(path) => path.clone(),
+        None => super::history_path::only_alliance("agenda")?,
+    };
+    let doc = read_document(&path)?;
+    if let Some(finding) = crate::due::broken(&doc) {
+        return Err(Failed::NotAlliance {
+            path,
+            finding: format!(
+                "{} {}: {}",
+                finding.rule.code(),
+                finding.rule.name(),
+                finding.message
+            ),
+        });
+    }
+    let workspace = Workspace::current()?;
+    let kind = doc
+        .fields()
+        .and_then(|f| f.kind.as_ref())
+        .and_then(|k| workspace.kinds.get(&k.value));
+    let agenda = agenda::build(
+        &doc,
+        Request {
+            path: path.display().to_string(),
+            kind,
+            date,
+            minutes: args.minutes,
+            since: since_last_review(&path),
+            // What pulse check-ins say goes in `pulse` (until they are
+            // read, `None` makes the agenda say so); the consent records
+            // are read here.
+            inputs: Inputs {
+                pulse: None,
+                proposals: Some(waiting_for_consent(&doc, &path)),
+            },
+        },
+    )?;
+    crate::report::agenda::render(&agenda, args.format, style, out)?;
+    Ok(0)
+}
+
+/// The last review and what changed since, from git; without history, why
+/// there is nothing to compare.
+fn since_last_review(path: &Path) -> Since {
+    let read = || -> Result<SinceReview, HistoryError> {
+        let cwd = std::env::current_dir().map_err(|source| HistoryError::WorkingTree {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let history = History::discover(&cwd)?;
+        let relative = history.relative(path, &cwd)?;
+        let from = reviews::at_last_review(&history, &relative)?;
+        let to = reviews::working_tree(&history, &relative)?;
+        let recorded = reviews::recorded_at_last(&from.doc);
+        Ok(SinceReview {
+            diff: reviews::diff(&from, &to),
+            from: from.label,
+            from_commit: from.commit,
+            to: to.label,
+            note: recorded.note,
+            wins: recorded.wins,
+        })
+    };
+    match read() {
+        Ok(since) => Since::Changes(Box::new(since)),
+        Err(HistoryError::NotARepository { .. }) => Since::Unavailable(
+            "this is not a git repository, so there is no review history to compare with"
+                .to_owned(),
+        ),
+        Err(e) => Since::Unavailable(e.to_string()),
+    }
+}
+
+/// What waits for the parties' consent in this alliance: the proposal,
+/// when its status is `proposed` (waiting since the commit that proposed
+/// it, else the dates in the file: see `consent::proposal`), or, for an
+/// active alliance whose text changed after some parties agreed, the
+/// current text (since an unknown date).
+fn waiting_for_consent(doc: &crate::document::Alliance, path: &Path) -> Vec<agenda::Proposal> {
+    use crate::consent::{Consent, PartyConsent, PartyState};
+    let name = |p: &PartyConsent| p.handle.clone().unwrap_or_else(|| p.party.clone());
+    let as_input = |what: String, since, consent: &Consent| agenda::Proposal {
+        what,
+        since,
+        agreed: consent.agreed().map(name).collect(),
+        waiting_for: consent.not_agreed().map(name).collect(),
+    };
+    let proposed_on = || {
+        let cwd = std::env::current_dir().ok()?;
+        let history = History::discover(&cwd).ok()?;
+        super::due::proposed_on(&history, path)
+    };
+    if let Some(proposal) = crate::consent::proposal(doc, proposed_on()) {
+        return vec![as_input(
+            format!("{} ({})", proposal.title, proposal.consent.digest.short()),
+            proposal.since.map(|s| s.date),
+            &proposal.consent,
+        )];
+    }
+    let Some(consent) = Consent::of(doc) else {
+        return Vec::new();
+    };
+    let active = doc
+        .fields()
+        .is_some_and(|f| f.status() == crate::document::Status::Active);
+    let changed = consent
+        .parties
+        .iter()
+        .any(|p| matches!(p.state, PartyState::Stale { .. }));
+    if active && changed && !consent.complete() {
+        let title = doc.display_title().unwrap_or("(untitled)");
+        return vec![as_input(
+            format!(
+                "{title}: the text changed since some parties agreed ({})",
+                consent.digest.short()
+            ),
+            None,
+            &consent,
+        )];
+    }
+    Vec::new()
+}
