@@ -67,19 +67,22 @@ git_cmd="git log --format=%H -- TEAM_ALLIANCE.md"
 alliance_cmd="$alliance log TEAM_ALLIANCE.md"
 diff_cmd="$alliance diff TEAM_ALLIANCE.md --from HEAD~7500 --to HEAD --format json"
 
-# Mean milliseconds of a command, by hyperfine when installed, else a loop.
+# Median milliseconds of commands, measured in one hyperfine run (side by
+# side), else by a timing loop.
 time_ms() {
     if command -v hyperfine >/dev/null; then
-        hyperfine --warmup 2 --min-runs 10 --export-json "$repo/one.json" "$1" >/dev/null 2>&1
-        grep -o '"mean": *[0-9.e-]*' "$repo/one.json" | head -1 | sed 's/.*: *//' |
-            awk '{ printf "%.1f", $1 * 1000 }'
+        hyperfine -N --warmup 3 --min-runs 20 --export-json "$repo/one.json" "$@" >/dev/null 2>&1
+        python3 -c 'import json,sys; print(" ".join("%.1f" % (r["median"] * 1000) for r in json.load(open(sys.argv[1]))["results"]))' "$repo/one.json"
     else
-        local runs=10 start end
-        eval "$1" >/dev/null
-        start=$(date +%s%N)
-        for _ in $(seq $runs); do eval "$1" >/dev/null; done
-        end=$(date +%s%N)
-        awk -v a="$start" -v b="$end" -v n="$runs" 'BEGIN { printf "%.1f", (b - a) / n / 1e6 }'
+        local c runs=10 start end out=()
+        for c in "$@"; do
+            eval "$c" >/dev/null
+            start=$(date +%s%N)
+            for _ in $(seq $runs); do eval "$c" >/dev/null; done
+            end=$(date +%s%N)
+            out+=("$(awk -v a="$start" -v b="$end" -v n="$runs" 'BEGIN { printf "%.1f", (b - a) / n / 1e6 }')")
+        done
+        echo "${out[@]}"
     fi
 }
 
@@ -95,8 +98,7 @@ for setup in none graph bloom; do
         graph) git commit-graph write --reachable ;;
         bloom) git commit-graph write --reachable --changed-paths ;;
     esac
-    git_ms=$(time_ms "$git_cmd")
-    alliance_ms=$(time_ms "$alliance_cmd")
+    read -r git_ms alliance_ms < <(time_ms "$git_cmd" "$alliance_cmd")
     ratio=$(awk -v a="$alliance_ms" -v g="$git_ms" 'BEGIN { printf "%.2f", a / g }')
     case $setup in
         none) label="no commit-graph" ;;
@@ -104,6 +106,19 @@ for setup in none graph bloom; do
         bloom) label="commit-graph + Bloom filters" ;;
     esac
     printf '%-32s %8s ms %7s ms %7sx\n' "$label" "$git_ms" "$alliance_ms" "$ratio"
+    if command -v valgrind >/dev/null; then
+        # Instructions executed: the same ratio without the machine's noise.
+        irs() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+            awk '/refs:/ { gsub(",", "", $NF); print $NF }'; }
+        # shellcheck disable=SC2086
+        git_ir=$(irs $git_cmd)
+        # shellcheck disable=SC2086
+        alliance_ir=$(irs $alliance_cmd)
+        printf '%-32s %7.1fM ir %6.1fM ir %7sx\n' "  (instructions)" \
+            "$(awk -v n="$git_ir" 'BEGIN { print n / 1e6 }')" \
+            "$(awk -v n="$alliance_ir" 'BEGIN { print n / 1e6 }')" \
+            "$(awk -v a="$alliance_ir" -v g="$git_ir" 'BEGIN { printf "%.2f", a / g }')"
+    fi
 done
 diff_ms=$(time_ms "$diff_cmd")
 echo "alliance diff --from HEAD~7500 --to HEAD: ${diff_ms} ms"

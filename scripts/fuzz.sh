@@ -48,5 +48,5 @@ for target in "${targets[@]}"; do
   min=$(mktemp -d)
   cargo fuzz run "$target" "$min" "$corpus" "$fresh" -- -merge=1 "${extra[@]}" >/dev/null 2>&1
   rm -rf "$corpus" && mv "$min" "$corpus" && rm -rf "$fresh"
-  echo "== $target: ok, corpus $(ls "$corpus" | wc -l) files, $(du -sh "$corpus" | cut -f1)"
+  echo "== $target: ok, corpus $(find "$corpus" -type f | wc -l) files, $(du -sh "$corpus" | cut -f1)"
 done

@@ -1048,3 +1048,25 @@ fn the_merge_base_is_the_one_git_finds() {
         }
     }
 }
+
+#[test]
+fn revision_syntax_that_searches_history_meets_a_truncated_object_at_once() {
+    // `:/TEXT` searches commit messages, `@{N}` reads the reflog, `^{}`
+    // peels a tag: libgit2 reads objects we cannot foresee, so every loose
+    // object is checked before it resolves them.
+    let sb = repo();
+    for n in 0..2 {
+        sb.write("TEAM_ALLIANCE.md", team_doc(&format!("# {n}\n"), TEAM_BODY));
+        git(sb.path(), &["commit", "-qam", &format!("Change {n}")]);
+    }
+    git(sb.path(), &["tag", "-a", "-m", "v1", "v1", "HEAD~1"]);
+    let id = git(sb.path(), &["rev-parse", "HEAD~2"]);
+    truncate_object(sb.path(), &id);
+    for rev in [":/Our alliance", "HEAD@{0}", "v1^{}", "v1", "HEAD^{commit}"] {
+        let run = hostile(
+            sb.path(),
+            &["diff", "TEAM_ALLIANCE.md", "--from", rev, "--to", "HEAD"],
+        );
+        assert_refused(&run, &format!("git object {id} is damaged"));
+    }
+}

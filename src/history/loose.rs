@@ -82,6 +82,32 @@ impl LooseObjects {
             .collect()
     }
 
+    /// Check every loose object of the repository complete, in id order:
+    /// the first damaged one, with its id, is the error. An object larger
+    /// than `max` is left unchecked past the cap (no command reads one).
+    pub(crate) fn check_all(&self, max: u64) -> Result<(), (Oid, LooseError)> {
+        for first in 0..=255u8 {
+            let mut rests: Vec<&[u8; 19]> = self.listed[usize::from(first)]
+                .get_or_init(|| self.list(first))
+                .iter()
+                .collect();
+            rests.sort_unstable();
+            for rest in rests {
+                let mut bytes = [0u8; 20];
+                bytes[0] = first;
+                bytes[1..].copy_from_slice(rest);
+                let Ok(id) = Oid::from_bytes(&bytes) else {
+                    continue;
+                };
+                match read(&self.objects, id, max) {
+                    Ok(_) | Err(LooseError::TooLarge(_)) => {}
+                    Err(e) => return Err((id, e)),
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Read loose object `id` completely, or say why not; at most `max`
     /// bytes of content.
     pub(crate) fn read(&self, id: Oid, max: u64) -> Result<Loose, LooseError> {

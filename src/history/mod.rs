@@ -326,13 +326,42 @@ impl History {
             }
         };
         // A name git can turn into an id without reading an object (a ref,
-        // a full id) is checked before libgit2 reads the commit it names.
-        if let Some(id) = self.named_id(rev) {
-            self.loose(id, "commit")?;
+        // a full id), and `NAME~N^N` chains, are checked commit by commit
+        // before libgit2 reads them. Any other syntax (`:/message`,
+        // `@{-1}`, `HEAD@{2}`, `v1^{}`, a tag) makes libgit2 read objects we
+        // cannot foresee: every loose object is checked first.
+        let checked = match self.named_id(rev) {
+            Some(id) => {
+                matches!(self.loose(id, "commit")?, Some((kind, _)) if kind == "commit")
+                    || self.is_packed_commit(id)
+            }
+            None => self.check_ancestry(rev)?,
+        };
+        if !checked {
+            self.objects
+                .check_all(MAX_FILE_BYTES)
+                .map_err(|(id, e)| match e {
+                    loose::LooseError::TooLarge(size) => HistoryError::TooLarge {
+                        id: id.to_string(),
+                        size,
+                        max: MAX_FILE_BYTES,
+                    },
+                    loose::LooseError::Damaged(reason) => HistoryError::Damaged {
+                        id: id.to_string(),
+                        reason,
+                    },
+                })?;
         }
-        self.check_ancestry(rev)?;
         let object = self.repo.revparse_single(rev).map_err(unknown)?;
-        let commit = object.peel_to_commit().map_err(unknown)?;
+        let commit = object
+            .peel_to_commit()
+            .map_err(|_| HistoryError::UnknownRevision {
+                rev: rev.to_owned(),
+                reason: format!(
+                    "it names a {}, not a commit",
+                    object.kind().map_or("git object", |k| k.str())
+                ),
+            })?;
         Ok(commit.id())
     }
 
@@ -352,19 +381,29 @@ impl History {
     }
 
     /// For `NAME~N` and `NAME^N` chains, check each loose commit on the way
-    /// before libgit2's revparse reads it. Other revision syntax is left to
-    /// libgit2; a name that resolves to nothing is left for it to report.
-    fn check_ancestry(&self, rev: &str) -> Result<(), HistoryError> {
+    /// before libgit2's revparse reads it: `true` when the whole chain was
+    /// walked (or ends at a parent that is not there, for libgit2 to
+    /// report), `false` for syntax this does not read.
+    fn check_ancestry(&self, rev: &str) -> Result<bool, HistoryError> {
         let Some(at) = rev.find(['~', '^']) else {
-            return Ok(());
+            return Ok(false);
         };
         let (base, mut suffix) = rev.split_at(at);
         let Some(mut id) = self.named_id(base) else {
-            return Ok(());
+            return Ok(false);
         };
+        // A tag (`v1~2`) is peeled by libgit2: not a chain this walks.
+        let is_commit = match self.loose(id, "commit")? {
+            Some((kind, _)) => kind == "commit",
+            None => self.is_packed_commit(id),
+        };
+        if !is_commit {
+            return Ok(false);
+        }
         while let Some(op) = suffix.chars().next() {
-            if op != '~' && op != '^' {
-                return Ok(());
+            // `^{...}` peels or searches: not a step to a parent.
+            if (op != '~' && op != '^') || suffix[1..].starts_with('{') {
+                return Ok(false);
             }
             let digits: String = suffix[1..]
                 .chars()
@@ -376,7 +415,7 @@ impl History {
             } else {
                 match digits.parse() {
                     Ok(n) => n,
-                    Err(_) => return Ok(()),
+                    Err(_) => return Ok(false),
                 }
             };
             // `~N` is N first parents; `^N` is the N-th parent (`^0`: itself).
@@ -386,12 +425,20 @@ impl History {
                 let commit = self.commit(id)?;
                 match commit.parent_id(index) {
                     Ok(parent) => id = parent,
-                    Err(_) => return Ok(()),
+                    Err(_) => return Ok(true),
                 }
             }
         }
         self.loose(id, "commit")?;
-        Ok(())
+        Ok(true)
+    }
+
+    /// Whether `id` is a commit stored in a pack (read safely by libgit2).
+    fn is_packed_commit(&self, id: Oid) -> bool {
+        self.repo
+            .odb()
+            .and_then(|odb| odb.read_header(id))
+            .is_ok_and(|(_, kind)| kind == ObjectType::Commit)
     }
 
     /// The merge base of `rev` and `HEAD`.
