@@ -43,6 +43,10 @@ commit 2025-01-20T10:00:00Z "Move to Quarto"
 
 show alliance adopt working_agreement.qmd --new-kind lab --merge --party '"Ada Lovelace <ada>"' --party '"Grace Hopper <grace>"'
 "$A" adopt working_agreement.qmd --new-kind lab --merge --party "Ada Lovelace <ada>" --party "Grace Hopper <grace>"
+show alliance agree --as ada
+"$A" agree --as ada
+show alliance agree --as grace
+"$A" agree --as grace
 show alliance check
 "$A" check
 show git add -A '&&' git commit -qm '"Adopt the agreement as a lab alliance"'

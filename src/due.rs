@@ -5,8 +5,9 @@
 //! The alliance's date is `review.next` when written, else `review.last` +
 //! `review.every`, else `created` + `review.every` for an alliance never
 //! reviewed. Responsibility goes to the item's `[owner:: ...]`, else to the
-//! parties. Retired alliances are skipped; drafts are kept apart and never
-//! fail a run (they are not in force yet). This module computes; it never
+//! parties. Retired alliances are skipped; drafts and proposals are kept
+//! apart and never fail a run (they are not in force yet). Proposals
+//! waiting for consent are listed with who has agreed ([`DueReport::proposals`]). This module computes; it never
 //! reads files, prints or decides exit codes beyond counting.
 
 use jiff::civil::Date;
@@ -85,8 +86,11 @@ pub struct AllianceDue {
     pub path: std::path::PathBuf,
     /// The title.
     pub title: String,
-    /// Whether the alliance is a draft (listed apart, never failing).
+    /// Whether the alliance is not in force yet, a draft or a proposal
+    /// (listed apart, never failing).
     pub draft: bool,
+    /// Whether it is a proposal waiting for consent (`draft` is true too).
+    pub proposed: bool,
     /// The alliance's review, or `None` when no date can be worked out
     /// (no `review.next` and no valid cadence).
     pub review: Option<Due>,
@@ -241,7 +245,8 @@ pub fn assess(doc: &Alliance, window: &Window) -> Outcome {
     Outcome::Listed(AllianceDue {
         path: doc.path.clone(),
         title: doc.display_title().unwrap_or("(untitled)").to_owned(),
-        draft: status == Status::Draft,
+        draft: matches!(status, Status::Draft | Status::Proposed),
+        proposed: status == Status::Proposed,
         review,
         items,
         pulse: None,
@@ -301,6 +306,9 @@ pub struct DueReport {
     pub unread: Vec<UnreadFile>,
     /// How many retired alliances were skipped.
     pub retired: usize,
+    /// The alliances with `status: proposed`, waiting for consent (who has
+    /// agreed, and since when they wait), in discovery's order.
+    pub proposals: Vec<crate::consent::Proposal>,
 }
 
 impl DueReport {
@@ -312,6 +320,7 @@ impl DueReport {
             broken: Vec::new(),
             unread: Vec::new(),
             retired: 0,
+            proposals: Vec::new(),
         }
     }
 

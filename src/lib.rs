@@ -15,6 +15,7 @@ pub mod check;
 pub mod ci;
 pub mod cli;
 pub mod compare;
+pub mod consent;
 pub mod document;
 pub mod due;
 pub mod history;

@@ -610,3 +610,125 @@ fn a_forge_briefly_down_is_asked_again_and_a_lasting_error_is_exit_2() {
     );
     assert!(!down.stderr.contains("t0ken"));
 }
+
+/// `--count-approvals` on GitHub: Grace's approval of the head commit counts
+/// as her consent and the comment says so; Ada's approval was of an older
+/// commit, so it does not; Linus approved but is no party. Without the flag,
+/// only consent recorded in the file counts and no review is read.
+#[test]
+fn github_approvals_of_the_head_commit_count_as_consent_when_asked() {
+    let forge = MockForge::start();
+    let (sb, base) = repository();
+    sb.write("TEAM_ALLIANCE.md", team("- We start meetings on time.\n"));
+    commit(&sb, "push 1", "2026-11-02T10:00:00Z");
+    let old = sb.git(&["rev-parse", "HEAD"], "2026-11-02T10:00:00Z");
+    sb.write(
+        "TEAM_ALLIANCE.md",
+        team("- We start meetings on the hour.\n"),
+    );
+    commit(&sb, "push 2", "2026-11-03T10:00:00Z");
+    let head = sb.git(&["rev-parse", "HEAD"], "2026-11-03T10:00:00Z");
+    {
+        let mut state = forge.state.lock().expect("lock");
+        let review = |login: &str, state: &str, commit: &str| serde_json::json!({"user": {"login": login}, "state": state, "commit_id": commit.trim()});
+        state.reviews = vec![
+            review("grace", "CHANGES_REQUESTED", &old),
+            review("ada", "APPROVED", &old),
+            review("grace", "APPROVED", &head),
+            review("grace", "COMMENTED", &head),
+            review("linus", "APPROVED", &head),
+        ];
+    }
+    let env = GitHubEnv::new(&forge.url, &base);
+    std::fs::write(
+        &env.event,
+        serde_json::json!({"pull_request": {"number": 5, "base": {"sha": base}, "head": {"sha": head.trim()}}})
+            .to_string(),
+    )
+    .expect("write event");
+    let plain = run(&sb, &["ci", "comment", "--dry-run"], &env.vars());
+    assert_ok(&plain);
+    assert!(
+        plain
+            .stdout
+            .contains("Agreed: nobody yet · Not yet: @&#8203;ada, @&#8203;grace\n"),
+        "{}",
+        plain.stdout
+    );
+    assert!(forge.requests().is_empty());
+    let counted = run(
+        &sb,
+        &["ci", "comment", "--dry-run", "--count-approvals"],
+        &env.vars(),
+    );
+    assert_ok(&counted);
+    assert_eq!(counted.stderr, "");
+    assert!(
+        counted.stdout.contains(
+            "Agreed: nobody yet · Counted as consent because they approved this pull request on GitHub: @&#8203;grace · Not yet: @&#8203;ada\n"
+        ),
+        "{}",
+        counted.stdout
+    );
+    assert!(!counted.stdout.contains("linus"), "{}", counted.stdout);
+    let requests = forge.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0].target,
+        "/repos/alliance-cli/demo/pulls/5/reviews?per_page=100&page=1"
+    );
+}
+
+/// GitLab: the merge request's approvers count (all of them: the ✅ says
+/// every party consented); a token that may not read approvals is a
+/// warning, and then only the file's consent counts.
+#[test]
+fn gitlab_approvals_count_and_a_forbidden_read_is_a_warning() {
+    let forge = MockForge::start();
+    let (sb, base) = repository();
+    sb.write(
+        "TEAM_ALLIANCE.md",
+        team("- We start meetings on the hour.\n"),
+    );
+    commit(&sb, "push 1", "2026-11-02T10:00:00Z");
+    forge.state.lock().expect("lock").approved_by = vec!["ada".into(), "Grace".into()];
+    let vars = [
+        ("GITLAB_CI", "true"),
+        ("CI_API_V4_URL", forge.url.as_str()),
+        ("CI_PROJECT_ID", "42"),
+        ("CI_MERGE_REQUEST_IID", "7"),
+        ("CI_MERGE_REQUEST_DIFF_BASE_SHA", base.as_str()),
+        ("ALLIANCE_GITLAB_TOKEN", "glpat-secret"),
+    ];
+    let counted = run(
+        &sb,
+        &["ci", "comment", "--dry-run", "--count-approvals"],
+        &vars,
+    );
+    assert_ok(&counted);
+    assert!(
+        counted.stdout.contains(
+            "Agreed: nobody yet · Counted as consent because they approved this merge request on GitLab: @&#8203;ada, @&#8203;grace ✅\n"
+        ),
+        "{}",
+        counted.stdout
+    );
+    forge.state.lock().expect("lock").approvals_forbidden = true;
+    let forbidden = run(
+        &sb,
+        &["ci", "comment", "--dry-run", "--count-approvals"],
+        &vars,
+    );
+    assert_ok(&forbidden);
+    assert_eq!(
+        forbidden.stderr,
+        "alliance: warning: --count-approvals: the token cannot read the approvals (none, or HTTP 403/404); only consent recorded in the files is counted\n"
+    );
+    assert!(
+        forbidden
+            .stdout
+            .contains("Agreed: nobody yet · Not yet: @&#8203;ada, @&#8203;grace\n"),
+        "{}",
+        forbidden.stdout
+    );
+}

@@ -253,6 +253,8 @@ const PR_MARKDOWN: &str = "\
 
 Compared the merge base with main (COMMIT5) with the working tree.
 
+**Consent to this version** (`sha256:c2c9536557f5`): Agreed: nobody yet · Not yet: @&#8203;ada, @&#8203;grace
+
 #### Agreements
 
 - ➕ **We keep one meeting-free day. \\[owner:: @&#8203;ada\\]**

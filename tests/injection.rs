@@ -187,6 +187,8 @@ fn diff_markdown_cannot_end_or_forge_the_marker() {
 
 Compared the review of 2026-06-01 ({short}) with the working tree.
 
+**Consent to this version** (`sha256:de739edc6746`): Agreed: nobody yet · Not yet: @&#8203;ada, @&#8203;eve
+
 **Front matter**
 
 - ➕ Eve &lt;\\!-- alliance-diff: OTHER.md --&gt; (@&#8203;eve) joined

@@ -272,7 +272,7 @@ fn list_json_round_trips_through_the_document_model() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let export = run.json();
     let alliances = export["alliances"].as_array().expect("alliances");
-    assert_eq!(alliances.len(), 4);
+    assert_eq!(alliances.len(), 5);
     for exported in alliances {
         let path = exported["path"].as_str().expect("path");
         let text = std::fs::read_to_string(path).expect("read");
@@ -297,6 +297,17 @@ fn pre_commit_mode_skips_markdown_that_is_not_an_alliance() {
     let sandbox = Sandbox::new();
     sandbox.write("README.md", "# Hello\n");
     sandbox.write("TEAM_ALLIANCE.md", team_doc("", TEAM_BODY));
+    for who in ["ada", "grace"] {
+        let agreed = sandbox.run(&[
+            "agree",
+            "TEAM_ALLIANCE.md",
+            "--as",
+            who,
+            "--date",
+            "2026-11-20",
+        ]);
+        assert_eq!(agreed.code, 0, "{}", agreed.stderr);
+    }
     let run = sandbox.run(&["check", "--only-alliances", "README.md"]);
     assert_eq!(run.code, 0);
     let run = sandbox.run(&["check", "--only-alliances", "README.md", "TEAM_ALLIANCE.md"]);

@@ -33,7 +33,7 @@ fn finding_codes(sandbox: &Sandbox, path: &str) -> (i32, Vec<String>) {
     (run.code, codes)
 }
 
-/// Answer every prompt with an item and make the alliance active.
+/// Answer every prompt with an item and propose the alliance.
 fn fill_in(text: &str) -> String {
     let mut out = String::new();
     let mut in_prompt = false;
@@ -47,7 +47,7 @@ fn fill_in(text: &str) -> String {
         }
         in_prompt = false;
         if line == "status: draft" {
-            out.push_str("status: active\n");
+            out.push_str("status: proposed\n");
         } else {
             out.push_str(line);
             out.push('\n');
@@ -83,7 +83,7 @@ fn a_new_draft_checks_with_only_its_unanswered_prompts() {
         assert_eq!(
             run.stdout,
             format!(
-                "wrote {path}: a draft `{kind}` alliance, reviewed every {}\nnext: answer the questions under each heading together, set `status: active`, then run `alliance check {path}`\n",
+                "wrote {path}: a draft `{kind}` alliance, reviewed every {}\nnext: answer the questions under each heading together, set `status: proposed`, then each party runs `alliance agree --as HANDLE`, and run `alliance check {path}`\n",
                 if matches!(kind, "designed" | "working") {
                     "6 weeks"
                 } else {
@@ -97,6 +97,8 @@ fn a_new_draft_checks_with_only_its_unanswered_prompts() {
     }
 }
 
+/// Ask, agree: the questions answered, the alliance proposed, each party
+/// agrees, and the last consent makes it active with nothing to report.
 #[test]
 fn a_filled_in_active_alliance_has_no_findings() {
     let sandbox = Sandbox::new();
@@ -105,6 +107,16 @@ fn a_filled_in_active_alliance_has_no_findings() {
         assert_eq!(run.code, 0, "{kind}: {}", run.stderr);
         let path = format!("{kind}-filled.md");
         sandbox.write(&path, fill_in(&run.stdout));
+        assert_eq!(
+            finding_codes(&sandbox, &path),
+            (0, vec![]),
+            "{kind}: proposed"
+        );
+        for who in ["ada", "grace"] {
+            let agreed = run_on_day(&sandbox, &["agree", &path, "--as", who]);
+            assert_eq!(agreed.code, 0, "{kind}: {}", agreed.stderr);
+        }
+        assert!(sandbox.read(&path).contains("status: active\n"), "{kind}");
         assert_eq!(
             finding_codes(&sandbox, &path),
             (0, vec![]),
@@ -124,7 +136,11 @@ fn a_prompt_left_in_an_active_alliance_is_an_error() {
     );
     let (code, codes) = finding_codes(&sandbox, "t.md");
     assert_eq!(code, 1);
-    assert_eq!(codes, vec!["A031"; 5]);
+    // The five unanswered sections, then (at the closing fence, before
+    // them) the consent nobody has given to an alliance set active by hand.
+    let mut expected = vec!["A070"];
+    expected.extend(["A031"; 5]);
+    assert_eq!(codes, expected);
 }
 
 #[test]

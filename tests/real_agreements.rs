@@ -47,6 +47,19 @@ fn adopting_with_a_new_kind_keeps_the_agreements_own_sections() {
     let adopted = sb.read("working_agreement.qmd");
     assert!(adopted.ends_with(&LAB[LAB.find("\n# Lab").unwrap_or(0)..]));
 
+    // Each party records their consent to the adopted text (until then
+    // `check` warns, A070).
+    for who in ["ada", "grace"] {
+        let agreed = sb.run(&[
+            "agree",
+            "working_agreement.qmd",
+            "--as",
+            who,
+            "--date",
+            "2026-11-20",
+        ]);
+        assert_eq!(agreed.code, 0, "{}", agreed.stderr);
+    }
     // Found by its front matter though it is .qmd, and clean.
     let run = sb.run(&["check"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);

@@ -215,6 +215,7 @@ fuzz_target!(|data: &[u8]| {
         to: "the working tree".to_owned(),
         to_commit: None,
         diff: compare(&old, &new),
+        consent: alliance::report::consent::worth_showing(&new),
     };
     assert_human("diff human", &render(|o| diff.render(DiffFormat::Human, plain, o)));
     assert_markdown("diff markdown", &render(|o| diff.render(DiffFormat::Markdown, plain, o)), DIFF_LINES, usize::MAX, 1);
@@ -229,7 +230,12 @@ fuzz_target!(|data: &[u8]| {
             old_path: None,
             title: new.display_title().map(str::to_owned),
             diff: diff.diff.clone(),
+            consent: diff.consent.clone(),
         }],
+        approvals: Some(alliance::report::ci::Approvals {
+            handles: vec!["ada".to_owned(), name.to_owned()],
+            what: "approved this pull request on GitHub",
+        }),
     }
     .comment();
     assert_markdown("ci comment", &comment, CI_LINES, usize::MAX, 1);

@@ -178,7 +178,7 @@ fn ready(doc: &Alliance) -> Finding {
         Rule::DraftReady,
         "every section is answered, but the alliance is still a draft",
     )
-    .help("once the parties agree to it, set `status: active`: a draft is never due for review")
+    .help("set `status: proposed` and have each party run `alliance agree --as HANDLE` (the last one makes it active); a draft is never due for review")
     .at(doc, at)
 }
 

@@ -72,7 +72,7 @@ rules! {
     DuplicateSection = ("A032", "duplicate-section", "The same required section appears twice."),
     SectionOrder = ("A033", "section-order", "Required sections are not in the kind's order."),
     UnansweredPrompt = ("A034", "unanswered-prompt", "A draft section still has only its template prompt."),
-    DraftReady = ("A035", "draft-ready", "Every section of a draft is answered: it can be set active."),
+    DraftReady = ("A035", "draft-ready", "Every section of a draft is answered: it can be proposed for consent."),
     InvalidItemReview = ("A040", "invalid-item-review", "An item's `[review:: ...]` is not a date."),
     UnknownOwner = ("A041", "unknown-owner", "An item's `[owner:: ...]` is not one of the parties."),
     DuplicateItemId = ("A042", "duplicate-item-id", "Two items share the same `[id:: ...]`."),
@@ -84,6 +84,12 @@ rules! {
     PulseDateInFuture = ("A065", "pulse-date-in-future", "A pulse answer (or round) is dated after today."),
     UnknownInstrument = ("A066", "unknown-instrument", "The pulse instrument named is not available here, or answers name another one."),
     UnansweredPulseItem = ("A067", "unanswered-pulse-item", "An item of a pulse answer file is left empty."),
+    ConsentMissing = ("A070", "consent-missing", "A party of an active alliance has not agreed to its current text."),
+    ConsentNotAParty = ("A071", "consent-not-a-party", "A consent entry names someone who is not a party."),
+    MalformedConsent = ("A072", "malformed-consent", "A consent entry lacks a handle, a date or a `sha256:` digest."),
+    SupersededNotRetired = ("A073", "superseded-not-retired", "`superseded_by` is set on an alliance that is not retired."),
+    SuccessorMissing = ("A074", "successor-missing", "`superseded_by` names a file that does not exist."),
+    ConsentComplete = ("A075", "consent-complete", "Every party agreed to a proposed alliance, but its status is still `proposed`."),
 }
 
 impl Rule {

@@ -1,6 +1,6 @@
 //! The rules of `alliance check`, one file per family with the codes in
 //! its name: front matter (A001–A013), dates (A020–A022), sections
-//! (A030–A034), items (A040–A042). Each family pushes findings into a list.
+//! (A030–A034), items (A040–A042), consent and lifecycle (A070–A075). Each family pushes findings into a list.
 //! The rules of pulse answer files (A060–A067) are found where those files
 //! are read, in `crate::pulse`, as findings of the same kind.
 //!
@@ -12,6 +12,7 @@ mod a00_front_matter;
 mod a02_dates;
 mod a03_sections;
 mod a04_items;
+mod a07_consent;
 pub mod finding;
 
 pub use a00_front_matter::unusable_front_matter;
@@ -40,10 +41,40 @@ pub fn unreadable(file: &Unreadable) -> Finding {
     }
 }
 
+/// Whether a path a document names exists: called with the document's path
+/// and the path it names.
+pub type PathExists<'a> = dyn Fn(&std::path::Path, &std::path::Path) -> bool + Sync + 'a;
+
+/// What a repository decides about its checks, beyond the kinds.
+#[derive(Clone, Copy, Default)]
+pub struct Settings<'a> {
+    /// `consent: required` in `.alliance.yaml`: an active alliance missing a
+    /// party's consent is an error (A070), not a warning.
+    pub consent_required: bool,
+    /// Whether a path named by a document exists: called with the
+    /// document's path and the path it names (`superseded_by`). `None`
+    /// skips the look-up (A074). The caller owns the file system.
+    pub exists: Option<&'a PathExists<'a>>,
+}
+
+impl std::fmt::Debug for Settings<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("consent_required", &self.consent_required)
+            .field("exists", &self.exists.is_some())
+            .finish()
+    }
+}
+
+/// Check one document with the default settings (see [`check_with`]).
+pub fn check(doc: &Alliance, kinds: &Kinds) -> Vec<Finding> {
+    check_with(doc, kinds, &Settings::default())
+}
+
 /// Check one document. A file without front matter is reported as not an
 /// alliance: discovery only hands over files that claim to be one, and a
 /// file the user named is one they expect to be.
-pub fn check(doc: &Alliance, kinds: &Kinds) -> Vec<Finding> {
+pub fn check_with(doc: &Alliance, kinds: &Kinds, settings: &Settings<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
     let Some(kind) = a00_front_matter::check(doc, kinds, &mut findings) else {
         return findings;
@@ -54,6 +85,7 @@ pub fn check(doc: &Alliance, kinds: &Kinds) -> Vec<Finding> {
         a03_sections::check(doc, kind, draft, &mut findings);
     }
     a04_items::check(doc, &mut findings);
+    a07_consent::check(doc, settings, &mut findings);
     findings.sort_by_key(|f| f.location.as_ref().map(|l| (l.line, l.column)));
     findings
 }

@@ -47,6 +47,7 @@ pub fn collect(
                 old_path: None,
                 title: new.display_title().map(str::to_owned),
                 diff: compare::compare(&empty(&new.path), &new),
+                consent: crate::report::consent::worth_showing(&new),
             },
             (Some(old), None) => AllianceChange {
                 change: Change::Removed,
@@ -54,6 +55,7 @@ pub fn collect(
                 old_path: None,
                 title: old.display_title().map(str::to_owned),
                 diff: compare::compare(&old, &empty(&old.path)),
+                consent: None,
             },
             (Some(old), Some(new)) => AllianceChange {
                 change: if file.change == FileChange::Renamed && old.path != new.path {
@@ -65,6 +67,7 @@ pub fn collect(
                 old_path: (old.path != new.path).then(|| display(&old.path)),
                 title: new.display_title().map(str::to_owned),
                 diff: compare::compare(&old, &new),
+                consent: crate::report::consent::worth_showing(&new),
             },
         };
         changes.push(change);
@@ -85,6 +88,7 @@ pub fn collect(
         base: base.to_owned(),
         base_commit: short,
         changes,
+        approvals: None,
     })
 }
 

@@ -31,6 +31,9 @@ pub struct GitHub {
     pub number: u64,
     /// `GITHUB_TOKEN`.
     pub token: Option<String>,
+    /// The pull request's head commit (the event's `pull_request.head.sha`),
+    /// when known: only approvals of that commit count.
+    pub head: Option<String>,
 }
 
 /// The merge request on GitLab.
@@ -167,6 +170,108 @@ impl Forge {
                 Some(_) => Upsert::Updated(id),
                 None => Upsert::Created(id),
             }),
+        }
+    }
+}
+
+impl Forge {
+    /// The handles of the people whose approval of the pull request stands
+    /// (GitHub: each reviewer's latest approving or rejecting review, of the
+    /// head commit when it is known; GitLab: the merge request's
+    /// `approved_by`). `None` when the token cannot read them (no token, a
+    /// 403 or a 404): approvals then count for nobody.
+    pub fn approvers(&self) -> Result<Option<Vec<String>>, ForgeError> {
+        let token = match self {
+            Forge::GitHub(g) => g.token.as_deref(),
+            Forge::GitLab(g) => g.token.as_deref(),
+        };
+        let Some(token) = token else {
+            return Ok(None);
+        };
+        let client = Client::new(self, token);
+        match self {
+            Forge::GitHub(g) => {
+                // Reviews come oldest first; a later approval or change
+                // request replaces a reviewer's earlier one, a comment does not.
+                let mut latest: Vec<(String, bool)> = Vec::new();
+                for page in 1..=MAX_PAGES {
+                    let url = format!(
+                        "{}/repos/{}/pulls/{}/reviews?per_page=100&page={page}",
+                        g.api, g.repository, g.number
+                    );
+                    let answer = client.get(&url)?;
+                    if matches!(answer.status, 403 | 404) {
+                        return Ok(None);
+                    }
+                    let list = ok(answer, "GET", &url)?;
+                    let Some(items) = list.as_array() else {
+                        return Err(ForgeError::Unexpected {
+                            method: "GET",
+                            url,
+                            reason: "not a list of reviews".to_owned(),
+                        });
+                    };
+                    for review in items {
+                        let login = review.pointer("/user/login").and_then(Value::as_str);
+                        let state = review.get("state").and_then(Value::as_str);
+                        let commit = review.get("commit_id").and_then(Value::as_str);
+                        let (Some(login), Some(state)) = (login, state) else {
+                            continue;
+                        };
+                        let approves = match state {
+                            "APPROVED" => g.head.as_deref().is_none_or(|h| commit == Some(h)),
+                            "CHANGES_REQUESTED" | "DISMISSED" => false,
+                            _ => continue,
+                        };
+                        latest.retain(|(l, _)| !l.eq_ignore_ascii_case(login));
+                        latest.push((login.to_owned(), approves));
+                    }
+                    if items.len() < 100 {
+                        break;
+                    }
+                }
+                Ok(Some(
+                    latest
+                        .into_iter()
+                        .filter(|(_, approves)| *approves)
+                        .map(|(login, _)| login)
+                        .collect(),
+                ))
+            }
+            Forge::GitLab(g) => {
+                let url = format!(
+                    "{}/projects/{}/merge_requests/{}/approvals",
+                    g.api,
+                    encode(&g.project),
+                    g.iid
+                );
+                let answer = client.get(&url)?;
+                if matches!(answer.status, 403 | 404) {
+                    return Ok(None);
+                }
+                let body = ok(answer, "GET", &url)?;
+                let Some(list) = body.get("approved_by").and_then(Value::as_array) else {
+                    return Err(ForgeError::Unexpected {
+                        method: "GET",
+                        url,
+                        reason: "no `approved_by` list".to_owned(),
+                    });
+                };
+                Ok(Some(
+                    list.iter()
+                        .filter_map(|a| a.pointer("/user/username").and_then(Value::as_str))
+                        .map(str::to_owned)
+                        .collect(),
+                ))
+            }
+        }
+    }
+
+    /// What an approval is called here, for the comment.
+    pub fn approval_word(&self) -> &'static str {
+        match self {
+            Forge::GitHub(_) => "approved this pull request on GitHub",
+            Forge::GitLab(_) => "approved this merge request on GitLab",
         }
     }
 }

@@ -207,6 +207,11 @@ impl Environment {
                     .get("GITHUB_TOKEN")
                     .or_else(|| self.get("GH_TOKEN"))
                     .map(str::to_owned),
+                head: self.github_event()?.and_then(|e| {
+                    e.pointer("/pull_request/head/sha")
+                        .and_then(serde_json::Value::as_str)
+                        .map(str::to_owned)
+                }),
             })));
         }
         if self.is_gitlab() {

@@ -47,12 +47,11 @@ pub(super) fn run(args: &AgendaArgs, style: Style, out: &mut dyn Write) -> Resul
             date,
             minutes: args.minutes,
             since: since_last_review(&path),
-            // What consent records say goes in `proposals` once they are
-            // read; until then `None` makes the agenda say so rather than
-            // show an empty list.
+            // The pulse signals since the last review and the proposals
+            // waiting for consent, each read from the repository.
             inputs: Inputs {
                 pulse: pulse_signals(&workspace, &doc, date)?,
-                proposals: None,
+                proposals: Some(waiting_for_consent(&doc, &path)),
             },
         },
     )?;
@@ -188,4 +187,54 @@ fn points(v: f64) -> String {
     } else {
         format!("{v} points")
     }
+}
+
+/// What waits for the parties' consent in this alliance: the proposal,
+/// when its status is `proposed` (waiting since the commit that proposed
+/// it, else the dates in the file: see `consent::proposal`), or, for an
+/// active alliance whose text changed after some parties agreed, the
+/// current text (since an unknown date).
+fn waiting_for_consent(doc: &crate::document::Alliance, path: &Path) -> Vec<agenda::Proposal> {
+    use crate::consent::{Consent, PartyConsent, PartyState};
+    let name = |p: &PartyConsent| p.handle.clone().unwrap_or_else(|| p.party.clone());
+    let as_input = |what: String, since, consent: &Consent| agenda::Proposal {
+        what,
+        since,
+        agreed: consent.agreed().map(name).collect(),
+        waiting_for: consent.not_agreed().map(name).collect(),
+    };
+    let proposed_on = || {
+        let cwd = std::env::current_dir().ok()?;
+        let history = History::discover(&cwd).ok()?;
+        super::due::proposed_on(&history, path)
+    };
+    if let Some(proposal) = crate::consent::proposal(doc, proposed_on()) {
+        return vec![as_input(
+            format!("{} ({})", proposal.title, proposal.consent.digest.short()),
+            proposal.since.map(|s| s.date),
+            &proposal.consent,
+        )];
+    }
+    let Some(consent) = Consent::of(doc) else {
+        return Vec::new();
+    };
+    let active = doc
+        .fields()
+        .is_some_and(|f| f.status() == crate::document::Status::Active);
+    let changed = consent
+        .parties
+        .iter()
+        .any(|p| matches!(p.state, PartyState::Stale { .. }));
+    if active && changed && !consent.complete() {
+        let title = doc.display_title().unwrap_or("(untitled)");
+        return vec![as_input(
+            format!(
+                "{title}: the text changed since some parties agreed ({})",
+                consent.digest.short()
+            ),
+            None,
+            &consent,
+        )];
+    }
+    Vec::new()
 }

@@ -13,6 +13,13 @@ use crate::workspace::{ReadError, UnreadFile, Workspace};
 /// then the pulse answer files beside it (`STEM.pulse/`).
 pub fn check_report(workspace: &Workspace, paths: &[PathBuf]) -> Result<CheckReport, Failed> {
     let found = workspace.discover(paths)?;
+    let exists =
+        |doc: &std::path::Path, named: &std::path::Path| successor_exists(workspace, doc, named);
+    let settings = check::Settings {
+        consent_required: workspace.config.consent
+            == crate::workspace::config::ConsentPolicy::Required,
+        exists: Some(&exists),
+    };
     let instruments = Instruments::with_folder(workspace.config.kinds.as_deref())
         .map_err(crate::pulse::PulseError::from)?;
     // Today is read only when there are pulse answers to date-check, so a
@@ -32,7 +39,7 @@ pub fn check_report(workspace: &Workspace, paths: &[PathBuf]) -> Result<CheckRep
         super::map_files(&found.documents, |candidate| {
             match workspace.read(candidate) {
                 Ok(doc) => {
-                    let mut findings = check::check(&doc, &workspace.kinds);
+                    let mut findings = check::check_with(&doc, &workspace.kinds, &settings);
                     findings.extend(crate::pulse::front_matter_findings(
                         &doc,
                         &workspace.kinds,
@@ -102,6 +109,21 @@ fn pulse_files(
         });
     }
     pulse.unread
+}
+
+/// Whether the path a document names (`superseded_by`) exists: relative to
+/// the document's folder, else to the repository root; never outside it.
+fn successor_exists(workspace: &Workspace, doc: &std::path::Path, named: &std::path::Path) -> bool {
+    if named.is_absolute() {
+        return false;
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let root = crate::workspace::read::lexical(&cwd.join(&workspace.root));
+    let folder = doc.parent().unwrap_or(std::path::Path::new(""));
+    [cwd.join(folder).join(named), root.join(named)]
+        .into_iter()
+        .map(|p| crate::workspace::read::lexical(&p))
+        .any(|p| p.starts_with(&root) && p.symlink_metadata().is_ok())
 }
 
 pub(super) fn run(args: &CheckArgs, style: Style, out: &mut dyn Write) -> Result<u8, Failed> {

@@ -24,7 +24,10 @@ pub(super) fn comment(
         None => env.base()?.ok_or(CiError::NoBase)?,
     };
     let workspace = Workspace::current()?;
-    let set = change_set(&workspace, &base)?;
+    let mut set = change_set(&workspace, &base)?;
+    if args.count_approvals {
+        set.approvals = approvals(&env, err)?;
+    }
     let body = set.comment();
     if args.dry_run {
         out.write_all(body.as_bytes())?;
@@ -62,6 +65,47 @@ pub(super) fn comment(
         }
     }
     Ok(0)
+}
+
+/// The forge's approvals of the pull request, or `None` (with a warning)
+/// when they cannot be read: then only consent recorded in the files counts.
+fn approvals(
+    env: &Environment,
+    err: &mut dyn Write,
+) -> Result<Option<crate::report::ci::Approvals>, Failed> {
+    let warn = |err: &mut dyn Write, why: String| {
+        writeln!(
+            err,
+            "alliance: warning: {}",
+            crate::report::sanitize(&format!(
+                "--count-approvals: {why}; only consent recorded in the files is counted"
+            ))
+        )
+    };
+    let Some(forge) = env.forge()? else {
+        warn(
+            err,
+            "not a pull request, so there are no approvals".to_owned(),
+        )?;
+        return Ok(None);
+    };
+    match forge.approvers() {
+        Ok(Some(handles)) => Ok(Some(crate::report::ci::Approvals {
+            handles,
+            what: forge.approval_word(),
+        })),
+        Ok(None) => {
+            warn(
+                err,
+                "the token cannot read the approvals (none, or HTTP 403/404)".to_owned(),
+            )?;
+            Ok(None)
+        }
+        Err(e) => {
+            warn(err, format!("cannot read the approvals: {e}"))?;
+            Ok(None)
+        }
+    }
 }
 
 pub(super) fn summary(args: &CiSummaryArgs, out: &mut dyn Write) -> Result<u8, Failed> {
@@ -139,6 +183,22 @@ fn due_report(workspace: &Workspace, window: Window) -> Result<DueReport, Failed
         if let Ok(doc) = workspace.read(candidate) {
             let outcome = due::assess(&doc, &report.window);
             report.add(&candidate.path, outcome);
+            if let Some(proposal) = crate::consent::proposal(&doc, None) {
+                report.proposals.push(proposal);
+            }
+        }
+    }
+    // How long each proposal has waited, from the commit that proposed it.
+    if !report.proposals.is_empty() {
+        if let Ok(history) = History::discover(&workspace.root) {
+            for proposal in &mut report.proposals {
+                if let Some(on) = super::due::proposed_on(&history, &proposal.path) {
+                    proposal.since = Some(crate::consent::Since {
+                        date: on,
+                        basis: crate::consent::SinceBasis::ProposedCommit,
+                    });
+                }
+            }
         }
     }
     Ok(report)

@@ -58,23 +58,41 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         .map_err(crate::pulse::PulseError::from)?;
     let outcomes: Vec<_> = super::map_files(&kept, |candidate| {
         let outcome = match workspace.read(candidate) {
-            Ok(doc) => Ok(with_pulse(
-                due::assess(&doc, &window),
-                &doc,
-                &workspace,
-                &instruments,
-                &window,
+            Ok(doc) => Ok((
+                with_pulse(
+                    due::assess(&doc, &window),
+                    &doc,
+                    &workspace,
+                    &instruments,
+                    &window,
+                ),
+                crate::consent::proposal(&doc, None),
             )),
             Err(ReadError::NotText(file)) => {
-                Ok(due::Outcome::Broken(crate::check::unreadable(&file)))
+                Ok((due::Outcome::Broken(crate::check::unreadable(&file)), None))
             }
             Err(ReadError::Unread(file)) => Err(file),
         };
         (*candidate, outcome)
     });
+    let mut history: Option<Option<History>> = None;
     for (candidate, outcome) in outcomes {
         match outcome {
-            Ok(assessed) => report.add(&candidate.path, assessed),
+            Ok((assessed, proposal)) => {
+                report.add(&candidate.path, assessed);
+                if let Some(mut proposal) = proposal {
+                    let history = history
+                        .get_or_insert_with(|| History::discover(&workspace.root).ok())
+                        .as_ref();
+                    if let Some(on) = history.and_then(|h| proposed_on(h, &candidate.path)) {
+                        proposal.since = Some(crate::consent::Since {
+                            date: on,
+                            basis: crate::consent::SinceBasis::ProposedCommit,
+                        });
+                    }
+                    report.proposals.push(proposal);
+                }
+            }
             Err(file) => report.unread.push(file),
         }
     }
@@ -123,4 +141,15 @@ fn with_pulse(
         .unwrap_or_default();
     alliance.add_pulse(window, last, every, owners, doc.line_col(span.start));
     due::Outcome::Listed(alliance)
+}
+
+/// The day the commit that set `status: proposed` was made, when history
+/// can tell (a file never committed, or a history that cannot be read,
+/// falls back to the dates in the file: see `consent::proposal`).
+pub(super) fn proposed_on(history: &History, path: &std::path::Path) -> Option<jiff::civil::Date> {
+    let cwd = std::env::current_dir().ok()?;
+    let relative = history.relative(path, &cwd).ok()?;
+    crate::history::proposed::proposed_since(history, &relative)
+        .ok()
+        .flatten()
 }

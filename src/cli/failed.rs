@@ -171,6 +171,17 @@ pub enum Failed {
         /// Why.
         source: EditError,
     },
+    /// Consent could not be recorded; the file is untouched.
+    #[error("{}: {source}; the file was not changed", path.display())]
+    Agree {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: crate::write::agree::AgreeError,
+    },
+    /// The CODEOWNERS block cannot be made or placed.
+    #[error(transparent)]
+    Codeowners(#[from] crate::write::codeowners::CodeownersError),
     /// The document is not an alliance a command can work with.
     #[error("{}: {finding}", path.display())]
     NotAlliance {
@@ -312,6 +323,9 @@ pub enum SetProblem {
     /// The value holds a control character.
     #[error("the value holds a control character")]
     ControlCharacter,
+    /// `--set status=...` is not a status word.
+    #[error("a status is one of draft, proposed, active, retired")]
+    NotAStatus,
 }
 
 fn changed_since(e: &HistoryError) -> String {

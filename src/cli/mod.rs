@@ -17,8 +17,10 @@ use crate::report::{Format, Style};
 
 mod adopt;
 mod agenda;
+mod agree;
 mod check;
 mod ci;
+mod codeowners;
 mod completions;
 mod diff;
 mod due;
@@ -47,6 +49,8 @@ Examples:
   alliance kinds                     list the kinds of alliance and their sections
   alliance due --within 14d          reviews that are overdue or due in two weeks
   alliance review --note \"Kept all\"  record today's review in place
+  alliance agree --as ada            record Ada's consent to the current text
+  alliance codeowners --check        in CI: every alliance's parties are its reviewers
   alliance diff --base origin/main   what a pull request changes in the agreement
   alliance log                       the review history, from git
   alliance agenda --minutes 45       the review meeting, prepared
@@ -103,6 +107,12 @@ pub enum Command {
     /// Record a review: set review.last, move review.next, log the note and the wins.
     #[command(after_help = REVIEW_HELP)]
     Review(ReviewArgs),
+    /// Record that a party agrees to the current text of an alliance (consent, in the front matter).
+    #[command(after_help = AGREE_HELP)]
+    Agree(AgreeArgs),
+    /// Print, write or check the CODEOWNERS block that makes each alliance's parties its reviewers.
+    #[command(after_help = CODEOWNERS_HELP)]
+    Codeowners(CodeownersArgs),
     /// Show the review history of an alliance, read from git.
     #[command(after_help = LOG_HELP)]
     Log(LogArgs),
@@ -282,9 +292,18 @@ Talks to the API the CI names:
 A token that may not write (a fork's pull request: HTTP 403) or no token
 is a warning and exit 0. Outside a pull request nothing is posted.
 
+Per alliance it also says who agreed to the head side's text (the
+`consent:` entries of `alliance agree`) and who has not. With
+--count-approvals, a party who approved the pull request (GitHub: their
+latest review approves the head commit; GitLab: the merge request's
+approvals) counts as having consented too, and the comment says that this
+consent came from an approval; a token that cannot read approvals is a
+warning, and then only the file's consent counts.
+
 Examples:
   alliance ci comment --dry-run --base origin/main
   GITHUB_TOKEN=... alliance ci comment
+  GITHUB_TOKEN=... alliance ci comment --count-approvals
 
 Exit codes: 0 posted, updated, nothing to do, or a read-only token;
 2 could not run (no base, unknown revision, the API failed).";
@@ -311,6 +330,11 @@ pub struct CiCommentArgs {
     /// Print the comment and touch nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Also count a party's approval of the pull request (read with the job's
+    /// token) as consent to its head side; the comment says which parties'
+    /// consent came from an approval.
+    #[arg(long)]
+    pub count_approvals: bool,
 }
 
 /// Arguments of `alliance ci summary`.
@@ -503,6 +527,77 @@ pub struct DueArgs {
     pub mentions: bool,
 }
 
+const AGREE_HELP: &str = "\
+Appends `{handle: HANDLE, date: DATE, digest: sha256:...}` to the front
+matter's `consent:` list and keeps every other byte. The digest names the
+text agreed to: the sections and items (headings normalised, whitespace
+collapsed), not formatting, and not the front matter (review dates, status,
+title, parties, the consent list itself). When the agreement changes, earlier
+consent stays in the list as history but no longer covers it: `check`,
+`due` and `diff` show who must agree again.
+
+When the last party agrees to a `proposed` alliance, its status becomes
+`active` in the same edit. An alliance adopted before consent existed:
+each party runs `alliance agree --as HANDLE` once to record it.
+
+Agreeing again to the same version changes nothing (exit 0). Refused, with
+the file untouched: a handle that is not a party's, a retired alliance, a
+draft (set `status: proposed` first), front matter that cannot be edited.
+
+Examples:
+  alliance agree --as ada
+  alliance agree TEAM_ALLIANCE.md --as @grace --date 2026-11-20
+  git commit -am \"Grace agrees to the new on-call rule\"
+
+Exit codes: 0 recorded (or already recorded), 2 refused (the file is untouched).";
+
+/// Arguments of `alliance agree`.
+#[derive(Debug, Args)]
+pub struct AgreeArgs {
+    /// The alliance (default: the repository's only one).
+    pub path: Option<PathBuf>,
+    /// The party who agrees: their handle, with or without `@`.
+    #[arg(long = "as", value_name = "HANDLE")]
+    pub who: String,
+    /// The day of the consent, YYYY-MM-DD (default: today in local time, or ALLIANCE_TODAY).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+}
+
+const CODEOWNERS_HELP: &str = "\
+One line per alliance: its path, anchored at the repository root, then its
+parties' handles (`/TEAM_ALLIANCE.md @ada @grace`). With branch protection
+(\"require review from code owners\") every party must approve a change to
+the agreement they are bound by. A party without a handle is skipped, with
+a note on stderr; a path CODEOWNERS cannot express is refused.
+
+--write puts the block between marker comments in the CODEOWNERS file the
+platform reads (the existing one in .github/, the root, docs/ or .gitlab/;
+else .github/CODEOWNERS); every line outside the markers keeps its bytes.
+--check exits 1 when that block is missing or out of date: run it in CI so
+a new party is made a reviewer before their alliance changes.
+
+Examples:
+  alliance codeowners                 print the block
+  alliance codeowners --write         write it into CODEOWNERS
+  alliance codeowners --check         in CI: fail when CODEOWNERS is stale
+
+Exit codes: 0 printed, written or up to date; 1 out of date (--check);
+2 could not run.";
+
+/// Arguments of `alliance codeowners`.
+#[derive(Debug, Args)]
+pub struct CodeownersArgs {
+    /// Files or folders (default: the repository's alliances).
+    pub paths: Vec<PathBuf>,
+    /// Write the block into the repository's CODEOWNERS file.
+    #[arg(long, conflicts_with = "check")]
+    pub write: bool,
+    /// Exit 1 when the CODEOWNERS file's block is missing or out of date.
+    #[arg(long)]
+    pub check: bool,
+}
+
 /// Arguments of `alliance review`.
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
@@ -645,7 +740,9 @@ folder) to the kind's path: TEAM_ALLIANCE.md for team, DESIGNED_ALLIANCE.md for
 designed, alliances/SLUG.md for one-on-one and alliances/SLUG-working.md for
 working (SLUG from the parties' handles). The alliance starts as a draft whose
 sections hold the questions to answer; `alliance check` warns about each one
-until it is answered. Then set `status: active`.
+until it is answered. Then set `status: proposed` and each party runs
+`alliance agree --as HANDLE`: the last consent makes it active. `--set
+status=proposed` starts it as a proposal.
 
 Never overwrites a file unless --force. The environment variable
 ALLIANCE_TODAY=YYYY-MM-DD replaces today's date (for reproducible output).
@@ -654,6 +751,7 @@ Examples:
   alliance new team --party \"Ada Lovelace <ada>\" --party \"Grace Hopper <grace>\"
   alliance new one-on-one --party Ada --party Grace --every monthly
   alliance new team --party Ada --party Grace -o -     print, write nothing
+  alliance new team --party \"Ada <ada>\" --party \"Grace <grace>\" --set status=proposed
   alliance new squad --set channel=#payments ...      a repository kind's variable
 
 Exit codes: 0 written, 2 could not (unknown kind, file exists, template error).";
@@ -845,6 +943,8 @@ fn dispatch(
         Command::Adopt(args) => adopt::run(&args, out),
         Command::Due(args) => due::run(&args, out),
         Command::Review(args) => review::run(&args, out),
+        Command::Agree(args) => agree::run(&args, out),
+        Command::Codeowners(args) => codeowners::run(&args, out, err),
         Command::Log(args) => log::run(&args, out),
         Command::Agenda(args) => agenda::run(&args, style, out),
         Command::Diff(args) => diff::run(&args, style, out),

@@ -96,6 +96,12 @@ fn set_pairs(values: &[String]) -> Result<Vec<(String, String)>, Failed> {
                     problem: SetProblem::ControlCharacter,
                 });
             }
+            if key == "status" && crate::document::Status::parse(value.trim()).is_none() {
+                return Err(Failed::BadSet {
+                    pair: pair.clone(),
+                    problem: SetProblem::NotAStatus,
+                });
+            }
             Ok((key.to_owned(), value.to_owned()))
         })
         .collect()
@@ -193,15 +199,21 @@ pub(super) fn run(args: &NewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
             e => Failed::Write(e),
         },
     )?;
+    let status = doc
+        .fields()
+        .map_or(crate::document::Status::Draft, |f| f.status());
     writeln!(
         out,
-        "wrote {shown}: a draft `{}` alliance, reviewed every {}",
+        "wrote {shown}: a {} `{}` alliance, reviewed every {}",
+        status.as_str(),
         sanitize(&kind.name),
         vars.every
     )?;
-    writeln!(
-        out,
-        "next: answer the questions under each heading together, set `status: active`, then run `alliance check {shown}`"
-    )?;
+    let next = match status {
+        crate::document::Status::Draft => "answer the questions under each heading together, set `status: proposed`, then each party runs `alliance agree --as HANDLE`".to_owned(),
+        crate::document::Status::Proposed => "answer the questions under each heading together, then each party runs `alliance agree --as HANDLE` (the last one makes it active)".to_owned(),
+        _ => "answer the questions under each heading together".to_owned(),
+    };
+    writeln!(out, "next: {next}, and run `alliance check {shown}`")?;
     Ok(0)
 }

@@ -39,8 +39,36 @@ pub(super) fn compare_front(old: &Alliance, new: &Alliance) -> Vec<FrontChange> 
         });
     }
     out.extend(reviews(of, nf));
+    out.extend(consents(of, nf));
     out.extend(other_keys(old, new));
     out
+}
+
+/// The entries of the `consent:` list the new version adds (`alliance
+/// agree`), by handle, date and digest.
+fn consents(old: Option<&FrontMatter>, new: Option<&FrontMatter>) -> Vec<FrontChange> {
+    let key = |e: &crate::document::ConsentEntry| {
+        (
+            e.handle.as_ref().map(|h| h.value.clone()),
+            e.date.as_ref().map(|d| d.raw.trim().to_owned()),
+            e.digest.as_ref().map(|d| d.value.trim().to_owned()),
+        )
+    };
+    let before: HashSet<_> = old
+        .map(|f| f.consent.iter().map(key).collect())
+        .unwrap_or_default();
+    new.map(|f| f.consent.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter(|e| !before.contains(&key(e)))
+        .map(|e| FrontChange::Agreed {
+            handle: e
+                .handle
+                .as_ref()
+                .map_or_else(|| "(no handle)".to_owned(), |h| h.value.clone()),
+            date: e.date.as_ref().map(|d| d.raw.trim().to_owned()),
+        })
+        .collect()
 }
 
 /// The entries of the `reviews:` log the new version adds (a review
@@ -156,8 +184,9 @@ fn flat_keys(doc: &Alliance) -> Vec<(String, Value)> {
     let mut flat = Vec::new();
     for (key, value) in map {
         match (key.as_str(), value) {
-            // Compared on their own: parties, status, title, the review log.
-            ("parties" | "status" | "title" | "reviews", _) => {}
+            // Compared on their own: parties, status, title, the review log,
+            // the consent records.
+            ("parties" | "status" | "title" | "reviews" | "consent", _) => {}
             ("review", Value::Object(review)) => flat.extend(
                 review
                     .into_iter()

@@ -82,6 +82,13 @@ pub enum FrontChange {
         #[serde(skip_serializing_if = "Vec::is_empty")]
         wins: Vec<String>,
     },
+    /// A party's consent was recorded in the `consent:` list (`alliance agree`).
+    Agreed {
+        /// The handle, as written.
+        handle: String,
+        /// The day recorded, as written.
+        date: Option<String>,
+    },
     /// Any other key (`review.last`, `title`, a team's own key).
     Key {
         /// The key, dotted for `review.*`.

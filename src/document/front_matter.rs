@@ -141,6 +141,8 @@ impl Party {
 pub enum Status {
     /// Still being written: sections may be empty.
     Draft,
+    /// Written, and waiting for every party's consent (`alliance agree`).
+    Proposed,
     /// In force.
     Active,
     /// No longer in force: not due for review.
@@ -152,6 +154,7 @@ impl Status {
     pub fn parse(text: &str) -> Option<Status> {
         match text {
             "draft" => Some(Status::Draft),
+            "proposed" => Some(Status::Proposed),
             "active" => Some(Status::Active),
             "retired" => Some(Status::Retired),
             _ => None,
@@ -162,6 +165,7 @@ impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Draft => "draft",
+            Status::Proposed => "proposed",
             Status::Active => "active",
             Status::Retired => "retired",
         }
@@ -213,6 +217,23 @@ pub struct Reader {
     pub reader: Text,
 }
 
+/// One entry of the `consent:` list: a party agreed to a version of the
+/// agreement (`{handle: ada, date: 2026-11-20, digest: sha256:1a2b3c4d5e6f}`).
+/// Fields of the wrong shape are `None`; `consent` and `check` judge them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsentEntry {
+    /// Who agreed, without `@`.
+    pub handle: Option<Text>,
+    /// When.
+    pub date: Option<DateField>,
+    /// The digest of the version agreed to, as written (`sha256:…`).
+    pub digest: Option<Text>,
+    /// Whether the entry is a mapping at all.
+    pub is_mapping: bool,
+    /// The entry's node in the file.
+    pub span: Span,
+}
+
 /// The typed front matter of an alliance.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FrontMatter {
@@ -230,6 +251,10 @@ pub struct FrontMatter {
     pub review: ReviewPlan,
     /// `reviews:`, the log of past reviews.
     pub reviews: Vec<ReviewEntry>,
+    /// `consent:`, who agreed to which version, oldest first as written.
+    pub consent: Vec<ConsentEntry>,
+    /// `superseded_by:`, the successor of a retired alliance (a path or a title).
+    pub superseded_by: Option<Text>,
 }
 
 impl FrontMatter {
@@ -265,6 +290,12 @@ impl FrontMatter {
                 .and_then(Node::as_seq)
                 .map(|items| items.iter().map(read_review_entry).collect())
                 .unwrap_or_default(),
+            consent: root
+                .get("consent")
+                .and_then(Node::as_seq)
+                .map(|items| items.iter().map(read_consent_entry).collect())
+                .unwrap_or_default(),
+            superseded_by: text("superseded_by"),
         }
     }
 
@@ -279,6 +310,19 @@ impl FrontMatter {
     /// The party named by `who` (handle or name).
     pub fn party(&self, who: &str) -> Option<&Party> {
         self.parties.iter().find(|p| p.is(who))
+    }
+}
+
+fn read_consent_entry(node: &Node) -> ConsentEntry {
+    ConsentEntry {
+        handle: node.get("handle").and_then(Text::from_node).map(|mut t| {
+            t.value = t.value.trim_start_matches('@').to_owned();
+            t
+        }),
+        date: node.get("date").and_then(DateField::from_node),
+        digest: node.get("digest").and_then(Text::from_node),
+        is_mapping: matches!(node.value, Value::Map(_)),
+        span: node.span,
     }
 }
 

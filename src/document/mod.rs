@@ -17,7 +17,7 @@ pub mod yaml;
 use std::path::{Path, PathBuf};
 
 pub use front_matter::{
-    DateField, FrontMatter, Party, Reader, ReviewEntry, ReviewPlan, Status, Text,
+    ConsentEntry, DateField, FrontMatter, Party, Reader, ReviewEntry, ReviewPlan, Status, Text,
 };
 pub use markdown::{Field, Heading, Item, Prompt, Section, inline_fields};
 pub use vocabulary::{normalize_heading, owners};

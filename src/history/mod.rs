@@ -15,6 +15,7 @@
 pub mod changed;
 mod commit_graph;
 mod loose;
+pub mod proposed;
 pub mod reviews;
 
 use std::collections::{BinaryHeap, HashMap, HashSet};

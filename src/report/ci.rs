@@ -57,6 +57,10 @@ pub struct AllianceChange {
     pub title: Option<String>,
     /// The semantic diff: everything, for an added or removed alliance.
     pub diff: AllianceDiff,
+    /// Who agreed to the head side's text (see [`crate::consent`]), for an
+    /// alliance that is proposed or active there; `None` when removed, a
+    /// draft, retired, or without parties.
+    pub consent: Option<crate::consent::Consent>,
 }
 
 /// Every alliance a change touches, against its base.
@@ -68,6 +72,19 @@ pub struct ChangeSet {
     pub base_commit: String,
     /// The alliances, sorted by path.
     pub changes: Vec<AllianceChange>,
+    /// The forge's approvals of the pull request, when they were read
+    /// (`ci comment --count-approvals`): counted as consent to the head
+    /// side for the parties who have not recorded it in the file.
+    pub approvals: Option<Approvals>,
+}
+
+/// Who approved the pull request on the forge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approvals {
+    /// Their handles, without `@`.
+    pub handles: Vec<String>,
+    /// What their approval was: "approved this pull request on GitHub".
+    pub what: &'static str,
 }
 
 /// A piece of a report that can shrink: its full text, and the line it
@@ -193,7 +210,10 @@ impl ChangeSet {
 
     /// One block per alliance.
     pub fn blocks(&self) -> Vec<Block> {
-        self.changes.iter().map(block).collect()
+        self.changes
+            .iter()
+            .map(|c| block(c, self.approvals.as_ref()))
+            .collect()
     }
 
     /// The line that says what was compared.
@@ -233,7 +253,7 @@ impl ChangeSet {
     }
 }
 
-fn block(change: &AllianceChange) -> Block {
+fn block(change: &AllianceChange, approvals: Option<&Approvals>) -> Block {
     let path = code_path(&change.path);
     let title = change
         .title
@@ -250,7 +270,20 @@ fn block(change: &AllianceChange) -> Block {
         ),
         Change::Changed => format!("### ✏️ Changed {path}{title}"),
     };
-    let mut full = format!("\n{heading}\n\n{}\n", md_escape(&counts));
+    let consent = change
+        .consent
+        .as_ref()
+        .map(|c| {
+            format!(
+                "\n{}\n",
+                crate::report::consent::markdown_block_with(
+                    c,
+                    approvals.map(|a| (a.handles.as_slice(), a.what))
+                )
+            )
+        })
+        .unwrap_or_default();
+    let mut full = format!("\n{heading}\n\n{}\n{consent}", md_escape(&counts));
     if change.change == Change::Removed {
         // What it said is in the base; the headline says how much goes.
     } else if change.diff.is_empty() {
@@ -261,7 +294,10 @@ fn block(change: &AllianceChange) -> Block {
         let _ = markdown_changes(&change.diff, &mut body);
         full.push_str(&String::from_utf8_lossy(&body));
     }
-    let short = format!("\n{heading}\n\n{} (detail left out)\n", md_escape(&counts));
+    let short = format!(
+        "\n{heading}\n\n{} (detail left out)\n{consent}",
+        md_escape(&counts)
+    );
     Block { full, short }
 }
 
@@ -360,8 +396,16 @@ fn due_block(report: &DueReport) -> Block {
     let overdue = report.count(Tier::Overdue);
     let soon = report.count(Tier::DueSoon);
     let mark = if overdue > 0 { "🔴" } else { "✅" };
+    let waiting = if report.proposals.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} waiting for consent",
+            plural(report.proposals.len(), "proposal")
+        )
+    };
     let line = format!(
-        "\n### Reviews\n\n{mark} {} overdue, {} due soon\n",
+        "\n### Reviews\n\n{mark} {} overdue, {} due soon{waiting}\n",
         plural(overdue, "review"),
         soon
     );
@@ -369,7 +413,7 @@ fn due_block(report: &DueReport) -> Block {
     // Writing to a Vec cannot fail.
     let _ = render(report, DueFormat::Markdown, &mut table);
     let mut full = line.clone();
-    if overdue + soon > 0 {
+    if overdue + soon > 0 || !report.proposals.is_empty() {
         full.push('\n');
         full.push_str(&String::from_utf8_lossy(&table));
     }

@@ -41,6 +41,9 @@ pub struct DiffReport {
     pub to_commit: Option<String>,
     /// What changed.
     pub diff: AllianceDiff,
+    /// Who agreed to the new side's text, for a proposed or active alliance
+    /// with parties (see [`crate::consent`]).
+    pub consent: Option<crate::consent::Consent>,
 }
 
 /// The marker line a bot searches for to update its own comment. The path
@@ -94,6 +97,10 @@ impl DiffReport {
             md_escape(&self.from),
             md_escape(&self.to)
         )?;
+        if let Some(consent) = &self.consent {
+            writeln!(out)?;
+            writeln!(out, "{}", super::consent::markdown_block(consent))?;
+        }
         markdown_changes(&self.diff, out)
     }
 
@@ -107,6 +114,7 @@ impl DiffReport {
             "front": self.diff.front,
             "sections": self.diff.sections,
             "unchanged": self.diff.unchanged,
+            "consent": self.consent.as_ref().map(super::consent::json_value),
         });
         escape::json::write_pretty(&mut *out, &value)?;
         writeln!(out)
@@ -239,6 +247,10 @@ fn front_line(change: &FrontChange) -> String {
         }
         FrontChange::Status { from, to } => format!("status: {} → {}", or_none(from), or_none(to)),
         FrontChange::Key { key, from, to } => format!("{key}: {} → {}", or_none(from), or_none(to)),
+        FrontChange::Agreed { handle, date } => format!(
+            "@{handle} agreed on {}",
+            date.as_deref().unwrap_or("an unwritten day")
+        ),
         FrontChange::Reviewed { date, note, wins } => {
             let mut line = format!(
                 "review recorded on {}",

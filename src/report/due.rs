@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::escape::markdown::{self, Mentions};
 use super::github::{data, property};
-use super::{plural, sanitize, xml_escape};
+use super::{consent, plural, sanitize, xml_escape};
 use crate::due::{AllianceDue, Basis, Due, DueReport, Tier};
 
 /// Output formats of `alliance due`.
@@ -157,9 +157,32 @@ fn human(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
     }
     let drafts = rows(report, true, &listed);
     if !drafts.is_empty() {
-        writeln!(out, "drafts (not in force, never fail the run):")?;
+        let heading = if drafts.iter().any(|r| r.alliance.proposed) {
+            "drafts and proposals"
+        } else {
+            "drafts"
+        };
+        writeln!(out, "{heading} (not in force, never fail the run):")?;
         for row in drafts {
-            write_human_row(out, &row, "  draft")?;
+            let label = if row.alliance.proposed {
+                "  proposed"
+            } else {
+                "  draft"
+            };
+            write_human_row(out, &row, label)?;
+        }
+    }
+    if !report.proposals.is_empty() {
+        writeln!(out, "proposals waiting for consent:")?;
+        for proposal in &report.proposals {
+            writeln!(
+                out,
+                "  proposed: {}: {} — {}",
+                sanitize(&proposal.path.display().to_string()),
+                sanitize(&proposal.title),
+                consent::waited(proposal, report.window.today)
+            )?;
+            writeln!(out, "    {}", consent::terminal_line(&proposal.consent))?;
         }
     }
     for broken in &report.broken {
@@ -192,7 +215,8 @@ fn human(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     let active = report.alliances.iter().filter(|a| !a.draft).count();
-    let drafts = report.alliances.len() - active;
+    // Proposals are listed apart from drafts, above.
+    let drafts = (report.alliances.len() - active).saturating_sub(report.proposals.len());
     let mut summary = format!(
         "{} on {}: {} overdue, {} due soon",
         plural(active, "alliance"),
@@ -205,6 +229,13 @@ fn human(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
     }
     if drafts > 0 {
         let _ = write!(summary, "; {} apart", plural(drafts, "draft"));
+    }
+    if !report.proposals.is_empty() {
+        let _ = write!(
+            summary,
+            "; {} waiting for consent",
+            plural(report.proposals.len(), "proposal")
+        );
     }
     if report.retired > 0 {
         let _ = write!(
@@ -240,7 +271,56 @@ struct JsonOut<'a> {
     alliances: Vec<JsonAlliance<'a>>,
     broken: Vec<JsonBroken>,
     unreadable: Vec<JsonUnread>,
+    proposals: Vec<JsonProposal>,
     summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonProposal {
+    path: String,
+    title: String,
+    digest: String,
+    since: Option<String>,
+    since_basis: Option<&'static str>,
+    days_waiting: Option<i64>,
+    parties: Vec<JsonPartyConsent>,
+}
+
+#[derive(Serialize)]
+struct JsonPartyConsent {
+    party: String,
+    /// `agreed`, `stale` (agreed to an earlier version) or `waiting`.
+    consent: &'static str,
+    date: Option<String>,
+}
+
+fn json_proposal(p: &crate::consent::Proposal, today: jiff::civil::Date) -> JsonProposal {
+    use crate::consent::PartyState;
+    JsonProposal {
+        path: p.path.display().to_string(),
+        title: p.title.clone(),
+        digest: p.consent.digest.short(),
+        since: p.since.map(|s| s.date.to_string()),
+        since_basis: p.since.map(|s| consent::basis_word(s.basis)),
+        days_waiting: consent::days_waiting(p, today),
+        parties: p
+            .consent
+            .parties
+            .iter()
+            .map(|party| {
+                let (word, date) = match party.state {
+                    PartyState::Agreed { date } => ("agreed", date),
+                    PartyState::Stale { date } => ("stale", date),
+                    PartyState::Waiting => ("waiting", None),
+                };
+                JsonPartyConsent {
+                    party: party.party.clone(),
+                    consent: word,
+                    date: date.map(|d| d.to_string()),
+                }
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -296,6 +376,7 @@ struct JsonSummary {
     retired_skipped: usize,
     broken: usize,
     unreadable: usize,
+    proposals: usize,
 }
 
 fn json_due(due: &Due) -> JsonDue<'_> {
@@ -314,7 +395,8 @@ fn json_due(due: &Due) -> JsonDue<'_> {
 }
 
 fn json(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
-    let drafts = report.alliances.iter().filter(|a| a.draft).count();
+    let not_in_force = report.alliances.iter().filter(|a| a.draft).count();
+    let drafts = not_in_force.saturating_sub(report.proposals.len());
     let doc = JsonOut {
         version: super::JSON_VERSION,
         today: report.window.today.to_string(),
@@ -352,14 +434,20 @@ fn json(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
             })
             .collect(),
         summary: JsonSummary {
-            alliances: report.alliances.len() - drafts,
+            alliances: report.alliances.len() - not_in_force,
             drafts,
             overdue: report.count(Tier::Overdue),
             due_soon: report.count(Tier::DueSoon),
             retired_skipped: report.retired,
             broken: report.broken.len(),
             unreadable: report.unread.len(),
+            proposals: report.proposals.len(),
         },
+        proposals: report
+            .proposals
+            .iter()
+            .map(|p| json_proposal(p, report.window.today))
+            .collect(),
     };
     super::escape::json::write_pretty(&mut *out, &doc)?;
     writeln!(out)
@@ -394,6 +482,21 @@ fn github(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
                 data(&message)
             )?;
         }
+    }
+    for proposal in &report.proposals {
+        let message = format!(
+            "{} — {}; {}",
+            proposal.title,
+            consent::waited(proposal, report.window.today),
+            consent::terminal_line(&proposal.consent)
+        );
+        writeln!(
+            out,
+            "::notice file={},title={}::{}",
+            property(&proposal.path.display().to_string()),
+            property("alliance waiting for consent"),
+            data(&message)
+        )?;
     }
     for broken in &report.broken {
         let mut props = format!("file={}", property(&broken.path.display().to_string()));
@@ -438,6 +541,12 @@ fn junit(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
         suites.push((
             alliance.path.display().to_string(),
             alliance_suite(alliance),
+        ));
+    }
+    if !report.proposals.is_empty() {
+        suites.push((
+            "proposals waiting for consent".to_owned(),
+            proposals_suite(report),
         ));
     }
     let unreadable = unreadable_suite(report);
@@ -524,6 +633,28 @@ fn alliance_suite(alliance: &AllianceDue) -> Suite {
     suite
 }
 
+/// One skipped case per proposal: not a failure (a proposal is not in
+/// force), but visible in the CI's test report with who it waits for.
+fn proposals_suite(report: &DueReport) -> Suite {
+    let mut suite = Suite::default();
+    for proposal in &report.proposals {
+        suite.tests += 1;
+        let path = xml_escape(&proposal.path.display().to_string());
+        let message = format!(
+            "{}; {}",
+            consent::waited(proposal, report.window.today),
+            consent::terminal_line(&proposal.consent)
+        );
+        let _ = writeln!(
+            suite.cases,
+            "    <testcase name=\"consent to {}\" classname=\"{path}\" file=\"{path}\">\n      <skipped message=\"{}\"/>\n    </testcase>",
+            xml_escape(&proposal.title),
+            xml_escape(&message)
+        );
+    }
+    suite
+}
+
 /// One error case per file that is not a usable alliance or could not be
 /// read.
 fn unreadable_suite(report: &DueReport) -> Suite {
@@ -586,6 +717,34 @@ fn markdown_table(report: &DueReport, mentions: Mentions, out: &mut dyn Write) -
     }
     if !any {
         writeln!(out, "Nothing is due. ✅")?;
+    }
+    if !report.proposals.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Proposals waiting for consent:")?;
+        writeln!(out)?;
+        writeln!(out, "| Alliance | File | Waiting | Agreed | Not yet |")?;
+        writeln!(out, "|---|---|---|---|---|")?;
+        for proposal in &report.proposals {
+            let agreed = consent::agreed_list(&proposal.consent);
+            let waiting = consent::waiting_list(&proposal.consent);
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                markdown::inline(&proposal.title),
+                markdown::code(&proposal.path.display().to_string()),
+                markdown::inline(&consent::waited(proposal, report.window.today)),
+                if agreed.is_empty() {
+                    "nobody yet".to_owned()
+                } else {
+                    markdown::inline(&agreed.join(", "))
+                },
+                if waiting.is_empty() {
+                    "—".to_owned()
+                } else {
+                    markdown::inline(&waiting.join(", "))
+                },
+            )?;
+        }
     }
     for broken in &report.broken {
         writeln!(

@@ -17,6 +17,7 @@ pub mod words;
 pub mod agenda;
 pub mod ci;
 mod codequality;
+pub mod consent;
 pub mod diff;
 pub mod due;
 mod github;

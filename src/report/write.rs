@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use super::sanitize;
 use crate::write::adopt::Adopted;
+use crate::write::agree::Agreed;
 use crate::write::review::Edited;
 
 /// `adopt`'s report: what was added, which heading answers each of the
@@ -73,6 +74,42 @@ pub fn reviewed(shown: &str, edited: &Edited, out: &mut dyn Write) -> io::Result
             None => format!("{}: {}", change.what, change.new),
         };
         writeln!(out, "{shown}:{lines}: {}", sanitize(&what))?;
+    }
+    Ok(())
+}
+
+/// `agree`'s report: the lines written, then who agreed to which version,
+/// who is still waited for, and whether the alliance became active.
+pub fn agreed(shown: &str, agreed: &Agreed, out: &mut dyn Write) -> io::Result<()> {
+    let party = sanitize(&agreed.party);
+    if agreed.edited.changes.is_empty() {
+        writeln!(
+            out,
+            "{shown}: {party} already agreed to this version ({}); nothing changed",
+            agreed.digest
+        )?;
+    } else {
+        reviewed(shown, &agreed.edited, out)?;
+        writeln!(
+            out,
+            "{party} agrees to the current text ({})",
+            agreed.digest
+        )?;
+    }
+    if agreed.activated {
+        writeln!(
+            out,
+            "every party has agreed: the alliance is now active (status: proposed -> active)"
+        )?;
+    } else if agreed.waiting.is_empty() {
+        writeln!(out, "every party has agreed to this version")?;
+    } else {
+        let waiting: Vec<String> = agreed
+            .waiting
+            .iter()
+            .map(|w| sanitize(w).into_owned())
+            .collect();
+        writeln!(out, "waiting for: {}", waiting.join(", "))?;
     }
     Ok(())
 }

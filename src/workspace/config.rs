@@ -21,7 +21,18 @@ pub const FILE_NAME: &str = ".alliance.yaml";
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// The keys `.alliance.yaml` accepts.
-const KEYS: &[&str] = &["kinds", "exclude", "include"];
+const KEYS: &[&str] = &["kinds", "exclude", "include", "consent"];
+
+/// How `check` treats an active alliance whose parties have not all agreed
+/// to its current text (rule A070).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ConsentPolicy {
+    /// A warning (the default): teams adopt consent at their own pace.
+    #[default]
+    Recommended,
+    /// An error: `consent: required`.
+    Required,
+}
 
 /// A repository's settings.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -35,6 +46,8 @@ pub struct Config {
     /// Globs (gitignore syntax, relative to the root) of files that are
     /// alliance documents whatever their name or front matter says.
     pub include: Vec<String>,
+    /// `consent: required | recommended`.
+    pub consent: ConsentPolicy,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -46,6 +59,8 @@ struct Raw {
     exclude: Vec<String>,
     #[serde(default)]
     include: Vec<String>,
+    #[serde(default)]
+    consent: Option<String>,
 }
 
 /// Why the config could not be used.
@@ -118,7 +133,10 @@ impl Config {
             serde_json::from_value(root.to_json()).map_err(|e| {
                 // serde knows no lines: point at the value that is not text.
                 let not_text = |n: &yaml::Node| !matches!(n.value, yaml::Value::Str(_));
-                let kinds = root.get("kinds").filter(|n| not_text(n));
+                let kinds = root
+                    .get("kinds")
+                    .filter(|n| not_text(n))
+                    .or_else(|| root.get("consent").filter(|n| not_text(n)));
                 let list = |key| {
                     root.get(key).and_then(|n| match n.as_seq() {
                         Some(items) => items.iter().find(|i| not_text(i)),
@@ -144,12 +162,29 @@ impl Config {
                 ),
             ));
         }
+        let consent = match raw.consent.as_deref() {
+            None | Some("recommended") => ConsentPolicy::Recommended,
+            Some("required") => ConsentPolicy::Required,
+            Some(other) => {
+                let at = root
+                    .get("consent")
+                    .map_or(root.span.start, |n| n.span.start);
+                return Err(invalid(
+                    at,
+                    format!(
+                        "`consent: {}` is not a policy; write `consent: required` (missing consent fails `check`) or `consent: recommended` (a warning, the default)",
+                        crate::document::clip(other, 80)
+                    ),
+                ));
+            }
+        };
         let folder = path.parent().unwrap_or(Path::new("."));
         Ok(Config {
             path: Some(path.to_path_buf()),
             kinds: raw.kinds.map(|k| folder.join(k)),
             exclude: raw.exclude,
             include: raw.include,
+            consent,
         })
     }
 }
@@ -200,7 +235,7 @@ mod tests {
             .expect_err("unknown key");
         assert_eq!(
             err.to_string(),
-            "/r/.alliance.yaml:2: unknown key `exlude` (known keys: kinds, exclude, include)"
+            "/r/.alliance.yaml:2: unknown key `exlude` (known keys: kinds, exclude, include, consent)"
         );
     }
 
@@ -211,5 +246,24 @@ mod tests {
         assert_eq!(config.kinds, Some(PathBuf::from("/r/team-kinds")));
         let empty = Config::parse(Path::new("/r/.alliance.yaml"), "# nothing yet\n").expect("ok");
         assert_eq!(empty.kinds, None);
+        assert_eq!(empty.consent, ConsentPolicy::Recommended);
+    }
+
+    #[test]
+    fn consent_policy() {
+        let path = Path::new("/r/.alliance.yaml");
+        let required = Config::parse(path, "consent: required\n").expect("ok");
+        assert_eq!(required.consent, ConsentPolicy::Required);
+        let err = Config::parse(path, "kinds: k\nconsent: always\n").expect_err("bad policy");
+        assert!(
+            err.to_string()
+                .starts_with("/r/.alliance.yaml:2: `consent: always` is not a policy"),
+            "{err}"
+        );
+        let err = Config::parse(path, "consent: [required]\n").expect_err("not text");
+        assert!(
+            err.to_string().starts_with("/r/.alliance.yaml:1: "),
+            "{err}"
+        );
     }
 }

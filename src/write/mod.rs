@@ -8,6 +8,8 @@
 //! decides what a document means (that is `document` and `check`) or prints.
 
 pub mod adopt;
+pub mod agree;
 pub mod atomic;
+pub mod codeowners;
 pub mod new;
 pub mod review;

@@ -111,15 +111,15 @@ pub enum EditError {
 const MAX_IMPLICIT_KEY: usize = 1000;
 
 /// A splice: replace `span` with `text`.
-struct Splice {
-    span: Span,
-    text: String,
-    what: String,
-    old: Option<String>,
-    new: String,
+pub(super) struct Splice {
+    pub(super) span: Span,
+    pub(super) text: String,
+    pub(super) what: String,
+    pub(super) old: Option<String>,
+    pub(super) new: String,
 }
 
-fn root_of(doc: &Alliance) -> Result<(&Node, Span), EditError> {
+pub(super) fn root_of(doc: &Alliance) -> Result<(&Node, Span), EditError> {
     if let Some(finding) = due::broken(doc) {
         return Err(EditError::Unreadable(format!(
             "{} {}: {}",
@@ -478,7 +478,7 @@ fn entry_lines(review: &Review, dash_indent: &str, eol: &str) -> String {
 
 /// Replace a scalar's bytes with `wanted`, keeping its quotes. `None` when
 /// it already says `wanted`.
-fn set_scalar(
+pub(super) fn set_scalar(
     text: &str,
     key: &Node,
     value: &Node,
@@ -575,7 +575,7 @@ fn scalar_span(text: &str, span: Span) -> Span {
 }
 
 /// Whether a collection node is written in flow style.
-fn is_flow(text: &str, node: &Node) -> bool {
+pub(super) fn is_flow(text: &str, node: &Node) -> bool {
     let raw = node.span.slice(text).trim_start();
     raw.starts_with('{') || raw.starts_with('[')
 }
@@ -592,7 +592,7 @@ fn first_key_indent(doc: &Alliance, map: &Node) -> String {
 }
 
 /// The whitespace before byte `at` on its line.
-fn line_indent(text: &str, at: usize) -> String {
+pub(super) fn line_indent(text: &str, at: usize) -> String {
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     text[start..at]
         .chars()
@@ -602,7 +602,7 @@ fn line_indent(text: &str, at: usize) -> String {
 
 /// The furthest byte any part of `node` reaches (scalars' ends; collection
 /// spans can stretch to the next key, so they are not trusted).
-fn deep_end(node: &Node) -> usize {
+pub(super) fn deep_end(node: &Node) -> usize {
     match &node.value {
         Value::Seq(items) => items.iter().map(deep_end).max().unwrap_or(node.span.start),
         Value::Map(entries) => entries
@@ -616,7 +616,7 @@ fn deep_end(node: &Node) -> usize {
 
 /// The byte after the line ending of the line holding byte `at` (a
 /// multi-line scalar's last line included).
-fn line_end_after(text: &str, at: usize) -> usize {
+pub(super) fn line_end_after(text: &str, at: usize) -> usize {
     let at = at.min(text.len());
     // A span that ends just after a line ending already sits at a line start.
     if at > 0 && text.as_bytes()[at - 1] == b'\n' {
@@ -626,7 +626,7 @@ fn line_end_after(text: &str, at: usize) -> usize {
 }
 
 /// Apply `splices` (non-overlapping) to `text` and locate each in the result.
-fn apply(text: &str, mut splices: Vec<Splice>) -> Edited {
+pub(super) fn apply(text: &str, mut splices: Vec<Splice>) -> Edited {
     splices.sort_by_key(|s| (s.span.start, s.span.end));
     let mut out = String::with_capacity(text.len() + 256);
     let mut at = 0;

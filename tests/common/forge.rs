@@ -50,6 +50,13 @@ pub struct State {
     pub read_only: bool,
     /// Answer this many GETs with 503 first, as a forge briefly down.
     pub unavailable: usize,
+    /// GitHub's reviews of the pull request, oldest first, as the API
+    /// lists them (`{user: {login}, state, commit_id}`).
+    pub reviews: Vec<Value>,
+    /// GitLab's approvers of the merge request (usernames).
+    pub approved_by: Vec<String>,
+    /// Answer the approval endpoints with 403 (a token without read access).
+    pub approvals_forbidden: bool,
     next_id: u64,
 }
 
@@ -228,6 +235,33 @@ fn route(state: &mut State, request: &Request) -> (u16, Value) {
             .and_then(|v| v.get("body").and_then(Value::as_str).map(str::to_owned))
     };
     let forbidden = json!({"message": "Resource not accessible by integration"});
+    match (request.method.as_str(), segments.as_slice()) {
+        ("GET", ["repos", _, _, "pulls", _, "reviews"])
+        | ("GET", ["projects", _, "merge_requests", _, "approvals"])
+            if state.approvals_forbidden =>
+        {
+            return (403, forbidden);
+        }
+        ("GET", ["repos", _, _, "pulls", _, "reviews"]) => {
+            let list: Vec<Value> = state
+                .reviews
+                .iter()
+                .skip((page.max(1) - 1) * 100)
+                .take(100)
+                .cloned()
+                .collect();
+            return (200, Value::Array(list));
+        }
+        ("GET", ["projects", _, "merge_requests", _, "approvals"]) => {
+            let users: Vec<Value> = state
+                .approved_by
+                .iter()
+                .map(|u| json!({"user": {"username": u}}))
+                .collect();
+            return (200, json!({"approved_by": users}));
+        }
+        _ => {}
+    }
     match (request.method.as_str(), is_list, one) {
         ("GET", _, _) if state.unavailable > 0 => {
             state.unavailable -= 1;

@@ -1,0 +1,195 @@
+//! Consent and lifecycle rules, A070–A075: every party of an active
+//! alliance agreed to its current text, consent entries name parties and
+//! are well formed, and `superseded_by` belongs to a retired alliance and
+//! names a successor that exists.
+//!
+//! Consent is read through [`crate::consent`] (the digest and the per-party
+//! state); whether missing consent is a warning or an error is the
+//! repository's choice (`consent: required` in `.alliance.yaml`), handed in
+//! as [`Settings`].
+
+use std::path::Path;
+
+use crate::consent::{Consent, Digest, PartyState, digest::parse_recorded};
+use crate::document::{Alliance, FrontMatterBlock, Span, Status, clip};
+
+use super::{Finding, Rule, Settings};
+
+/// A070–A075.
+pub(super) fn check(doc: &Alliance, settings: &Settings<'_>, out: &mut Vec<Finding>) {
+    let Some(fields) = doc.fields() else { return };
+    let status = fields.status();
+    let status_span = fields.status.as_ref().map(|s| s.span);
+    // Without a `status:` line, the closing fence: where consent would be
+    // written, and after every finding about the front matter's own keys.
+    let start = match &doc.front {
+        FrontMatterBlock::Mapping { inner, block, .. } => {
+            let fence = doc.text[inner.end..block.end].trim_start_matches(['\r', '\n']);
+            let at = block.end - fence.len();
+            Span::new(at, at + fence.trim_end().len().min(3))
+        }
+        _ => Span::default(),
+    };
+    let consent = Consent::for_digest(fields, Digest::of(doc));
+    if status == Status::Active && !fields.parties.is_empty() {
+        missing(doc, &consent, settings, status_span.unwrap_or(start), out);
+    }
+    if status == Status::Proposed && consent.complete() {
+        out.push(
+            Finding::warning(
+                Rule::ConsentComplete,
+                "every party has agreed to the current text, but the status is still `proposed`",
+            )
+            .help("set `status: active`: the alliance is in force (`alliance agree` does this when the last party agrees)")
+            .at(doc, status_span.unwrap_or(start)),
+        );
+    }
+    for entry in &fields.consent {
+        let problem = if !entry.is_mapping {
+            Some(
+                "is not a mapping; write it as `{handle: ada, date: 2026-11-20, digest: sha256:…}`"
+                    .to_owned(),
+            )
+        } else if entry.handle.as_ref().is_none_or(|h| h.value.is_empty()) {
+            Some("has no `handle`".to_owned())
+        } else if entry.date.is_none() {
+            Some("has no `date`".to_owned())
+        } else if let Some(Err(e)) = entry.date.as_ref().map(|d| &d.date) {
+            Some(format!("has a `date` that is not a date: {e}"))
+        } else {
+            match &entry.digest {
+                None => Some("has no `digest`".to_owned()),
+                Some(d) if parse_recorded(&d.value).is_none() => Some(format!(
+                    "has a `digest` that is not `sha256:` and at least 12 hex digits: `{}`",
+                    clip(&d.value, 80)
+                )),
+                Some(_) => None,
+            }
+        };
+        if let Some(problem) = problem {
+            out.push(
+                Finding::error(Rule::MalformedConsent, format!("this consent entry {problem}"))
+                    .help("consent entries are written by `alliance agree --as HANDLE`; fix the entry or remove it and agree again")
+                    .at(doc, entry.span),
+            );
+            continue;
+        }
+        if let Some(handle) = &entry.handle {
+            if fields.party(&handle.value).is_none() {
+                out.push(
+                    Finding::warning(
+                        Rule::ConsentNotAParty,
+                        format!(
+                            "`{}` agreed, but is not one of the parties",
+                            clip(&handle.value, 80)
+                        ),
+                    )
+                    .help("add them to `parties` if they are bound by the alliance, or remove the entry; a party who left keeps no say")
+                    .at(doc, handle.span),
+                );
+            }
+        }
+    }
+    if let Some(successor) = &fields.superseded_by {
+        if status != Status::Retired {
+            out.push(
+                Finding::warning(
+                    Rule::SupersededNotRetired,
+                    format!(
+                        "`superseded_by` names a successor, but the status is `{}`",
+                        status.as_str()
+                    ),
+                )
+                .help("set `status: retired` when the successor is in force, or remove `superseded_by`")
+                .at(doc, successor.span),
+            );
+        }
+        if looks_like_path(&successor.value) {
+            if let Some(exists) = settings.exists {
+                if !exists(&doc.path, Path::new(successor.value.trim())) {
+                    out.push(
+                        Finding::error(
+                            Rule::SuccessorMissing,
+                            format!(
+                                "`superseded_by` names `{}`, which does not exist",
+                                clip(&successor.value, 120)
+                            ),
+                        )
+                        .help("write the successor's path relative to this file (or from the repository root), or its title")
+                        .at(doc, successor.span),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A070: the parties of an active alliance who have not agreed to its
+/// current text, in one finding.
+fn missing(
+    doc: &Alliance,
+    consent: &Consent,
+    settings: &Settings<'_>,
+    span: Span,
+    out: &mut Vec<Finding>,
+) {
+    let waiting: Vec<&str> = consent
+        .parties
+        .iter()
+        .filter(|p| p.state == PartyState::Waiting)
+        .map(|p| p.party.as_str())
+        .collect();
+    let stale: Vec<&str> = consent
+        .parties
+        .iter()
+        .filter(|p| matches!(p.state, PartyState::Stale { .. }))
+        .map(|p| p.party.as_str())
+        .collect();
+    if waiting.is_empty() && stale.is_empty() {
+        return;
+    }
+    let file = doc.path.display();
+    let (message, help) = if consent.agreed().next().is_none() && stale.is_empty() {
+        (
+            "no party's consent to this alliance is recorded".to_owned(),
+            format!(
+                "adopted before consent was recorded? each party runs `alliance agree {file} --as HANDLE` once ({})",
+                waiting.join(", ")
+            ),
+        )
+    } else {
+        let mut parts = Vec::new();
+        if !waiting.is_empty() {
+            parts.push(format!("{} never agreed", waiting.join(", ")));
+        }
+        if !stale.is_empty() {
+            parts.push(format!("{} agreed to an earlier version", stale.join(", ")));
+        }
+        (
+            format!(
+                "not every party agreed to the current text: {}",
+                parts.join("; ")
+            ),
+            format!(
+                "each of them runs `alliance agree {file} --as HANDLE`; `alliance diff` shows what changed since"
+            ),
+        )
+    };
+    let finding = if settings.consent_required {
+        Finding::error(Rule::ConsentMissing, message)
+    } else {
+        Finding::warning(Rule::ConsentMissing, message)
+    };
+    out.push(finding.help(help).at(doc, span));
+}
+
+/// Whether a `superseded_by` value is a path rather than a title: it ends
+/// in a Markdown extension or holds a `/`.
+fn looks_like_path(value: &str) -> bool {
+    let value = value.trim();
+    let lower = value.to_ascii_lowercase();
+    value.contains('/')
+        || [".md", ".markdown", ".qmd", ".rmd", ".mdx"]
+            .iter()
+            .any(|ext| lower.ends_with(ext))
+}

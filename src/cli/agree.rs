@@ -1,0 +1,39 @@
+//! `alliance agree`: record a party's consent to the current text.
+
+use std::io::Write;
+
+use super::{AgreeArgs, Failed};
+use crate::report::sanitize;
+use crate::workspace::read_document;
+
+pub(super) fn run(args: &AgreeArgs, out: &mut dyn Write) -> Result<u8, Failed> {
+    let date = match &args.date {
+        Some(text) => crate::document::dates::parse_date(text).map_err(|source| Failed::Date {
+            flag: "--date",
+            source,
+        })?,
+        None => super::today()?,
+    };
+    let path = match &args.path {
+        Some(path) => path.clone(),
+        None => super::history_path::only_alliance("agree")?,
+    };
+    let doc = read_document(&path)?;
+    let agreed =
+        crate::write::agree::agree(&doc, &args.who, date).map_err(|source| Failed::Agree {
+            path: path.clone(),
+            source,
+        })?;
+    if !agreed.edited.changes.is_empty() {
+        let root = crate::workspace::root_of(&path);
+        crate::write::atomic::write(
+            &root,
+            &path,
+            agreed.edited.text.as_bytes(),
+            crate::write::atomic::Replace::IfUnchanged(doc.text.as_bytes()),
+        )?;
+    }
+    let shown = sanitize(&path.display().to_string()).into_owned();
+    crate::report::write::agreed(&shown, &agreed, out)?;
+    Ok(0)
+}

@@ -1,0 +1,283 @@
+//! Consent: who agreed to which version of an alliance.
+//!
+//! A party's consent is an entry of the front matter's `consent:` list
+//! (`{handle: ada, date: 2026-11-20, digest: sha256:1a2b3c4d5e6f}`, written
+//! by `alliance agree`), naming the [`Digest`] of the text they agreed to.
+//! When the agreement changes its digest changes, and earlier entries stop
+//! covering it: they stay in the file as history and read here as
+//! [`PartyState::Stale`].
+//!
+//! This module reads a parsed [`Alliance`] and computes; it never reads
+//! files or git, prints, or decides what is an error (`check` does, with
+//! rules A070–A079). [`proposal`] is what `due`, `diff`, `ci comment` and
+//! the review agenda show of an alliance waiting for consent.
+
+pub mod digest;
+
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+
+pub use digest::Digest;
+
+use crate::document::{Alliance, ConsentEntry, FrontMatter, Status};
+
+/// Where one party stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartyState {
+    /// Agreed to the current text (on `date`, when the entry's date is one).
+    Agreed {
+        /// The day recorded.
+        date: Option<Date>,
+    },
+    /// Agreed to an earlier text only (the newest such entry's date).
+    Stale {
+        /// The day recorded.
+        date: Option<Date>,
+    },
+    /// Never agreed to any version.
+    Waiting,
+}
+
+impl PartyState {
+    /// Whether the party agreed to the current text.
+    pub fn agreed(self) -> bool {
+        matches!(self, PartyState::Agreed { .. })
+    }
+}
+
+/// One party and their consent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartyConsent {
+    /// How to name the party: `@handle`, else the name.
+    pub party: String,
+    /// The party's handle, without `@`, when they have one (consent is
+    /// recorded by handle: a party without one cannot agree).
+    pub handle: Option<String>,
+    /// Where they stand.
+    pub state: PartyState,
+}
+
+/// The consent to one version of an alliance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consent {
+    /// The digest of the version judged.
+    pub digest: Digest,
+    /// Every party, in the front matter's order.
+    pub parties: Vec<PartyConsent>,
+}
+
+impl Consent {
+    /// The consent of `fields`'s parties to `digest`.
+    pub fn for_digest(fields: &FrontMatter, digest: Digest) -> Consent {
+        let parties = fields
+            .parties
+            .iter()
+            .map(|party| {
+                let handle = party.handle.as_ref().map(|h| h.value.clone());
+                let mine = || {
+                    fields
+                        .consent
+                        .iter()
+                        .filter(|entry| entry.handle.as_ref().is_some_and(|h| party.is(&h.value)))
+                };
+                let current = mine().filter(|e| covers(e, &digest)).map(entry_date).max();
+                let state = match current {
+                    Some(date) => PartyState::Agreed { date },
+                    None => match mine().map(entry_date).max() {
+                        Some(date) => PartyState::Stale { date },
+                        None => PartyState::Waiting,
+                    },
+                };
+                PartyConsent {
+                    party: party.label(),
+                    handle,
+                    state,
+                }
+            })
+            .collect();
+        Consent { digest, parties }
+    }
+
+    /// The consent of `doc`'s parties to its current text; `None` when the
+    /// front matter cannot be read.
+    pub fn of(doc: &Alliance) -> Option<Consent> {
+        Some(Consent::for_digest(doc.fields()?, Digest::of(doc)))
+    }
+
+    /// The parties who agreed to this version.
+    pub fn agreed(&self) -> impl Iterator<Item = &PartyConsent> {
+        self.parties.iter().filter(|p| p.state.agreed())
+    }
+
+    /// The parties who have not (never, or only to an earlier version).
+    pub fn not_agreed(&self) -> impl Iterator<Item = &PartyConsent> {
+        self.parties.iter().filter(|p| !p.state.agreed())
+    }
+
+    /// Whether every party agreed (and there is at least one).
+    pub fn complete(&self) -> bool {
+        !self.parties.is_empty() && self.parties.iter().all(|p| p.state.agreed())
+    }
+}
+
+/// Whether `entry` records consent to `digest`.
+pub fn covers(entry: &ConsentEntry, digest: &Digest) -> bool {
+    entry
+        .digest
+        .as_ref()
+        .is_some_and(|d| digest.matches(&d.value))
+}
+
+fn entry_date(entry: &ConsentEntry) -> Option<Date> {
+    entry.date.as_ref().and_then(|d| d.get())
+}
+
+/// Where the date a proposal has waited since comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SinceBasis {
+    /// The commit that set `status: proposed` (from git history).
+    ProposedCommit,
+    /// No history: the earliest consent recorded in the file.
+    EarliestConsent,
+    /// No history and no consent: the alliance's `created` date.
+    Created,
+}
+
+/// Since when a proposal has waited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Since {
+    /// The day.
+    pub date: Date,
+    /// Where it came from.
+    pub basis: SinceBasis,
+}
+
+/// An alliance with `status: proposed`, waiting for its parties' consent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    /// The file.
+    pub path: PathBuf,
+    /// The title (or `(untitled)`).
+    pub title: String,
+    /// Who has and has not agreed to the current text.
+    pub consent: Consent,
+    /// Since when it has waited, when that can be told.
+    pub since: Option<Since>,
+}
+
+/// `doc` as a proposal waiting for consent, or `None` when its status is
+/// not `proposed` (or its front matter cannot be read).
+///
+/// `proposed_on` is the day of the commit that set `status: proposed`
+/// (`crate::history::proposed::proposed_since`), when history is at hand;
+/// without it the wait is counted from the earliest consent recorded in the
+/// file (any version), else from `created`.
+pub fn proposal(doc: &Alliance, proposed_on: Option<Date>) -> Option<Proposal> {
+    let fields = doc.fields()?;
+    if fields.status() != Status::Proposed {
+        return None;
+    }
+    let since = match proposed_on {
+        Some(date) => Some(Since {
+            date,
+            basis: SinceBasis::ProposedCommit,
+        }),
+        None => fields
+            .consent
+            .iter()
+            .filter_map(entry_date)
+            .min()
+            .map(|date| Since {
+                date,
+                basis: SinceBasis::EarliestConsent,
+            })
+            .or_else(|| {
+                fields
+                    .created
+                    .as_ref()
+                    .and_then(|c| c.get())
+                    .map(|date| Since {
+                        date,
+                        basis: SinceBasis::Created,
+                    })
+            }),
+    };
+    Some(Proposal {
+        path: doc.path.clone(),
+        title: doc.display_title().unwrap_or("(untitled)").to_owned(),
+        consent: Consent::for_digest(fields, Digest::of(doc)),
+        since,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const BODY: &str = "# T\n\n## Agreements\n\n- We start on time.\n";
+
+    fn doc(front: &str) -> Alliance {
+        Alliance::parse_text(
+            Path::new("a.md"),
+            format!(
+                "---\nalliance: team\nparties:\n  - Ada <ada>\n  - Grace <grace>\n  - Linus\n{front}---\n{BODY}"
+            ),
+        )
+    }
+
+    #[test]
+    fn current_stale_and_waiting() {
+        let plain = doc("");
+        let digest = Digest::of(&plain).short();
+        let d = doc(&format!(
+            "status: proposed\ncreated: 2026-01-05\nconsent:\n  - {{handle: ada, date: 2026-02-01, digest: '{digest}'}}\n  - {{handle: '@grace', date: 2026-01-20, digest: sha256:000000000000}}\n"
+        ));
+        let p = proposal(&d, None).expect("a proposal");
+        let states: Vec<_> = p
+            .consent
+            .parties
+            .iter()
+            .map(|p| (p.party.as_str(), p.state))
+            .collect();
+        let day = |s: &str| crate::document::dates::parse_date(s).ok();
+        assert_eq!(
+            states,
+            [
+                (
+                    "@ada",
+                    PartyState::Agreed {
+                        date: day("2026-02-01")
+                    }
+                ),
+                (
+                    "@grace",
+                    PartyState::Stale {
+                        date: day("2026-01-20")
+                    }
+                ),
+                ("Linus", PartyState::Waiting),
+            ]
+        );
+        assert!(!p.consent.complete());
+        assert_eq!(
+            p.since,
+            Some(Since {
+                date: day("2026-01-20").expect("date"),
+                basis: SinceBasis::EarliestConsent
+            })
+        );
+        let on = day("2026-01-10").expect("date");
+        assert_eq!(
+            proposal(&d, Some(on))
+                .and_then(|p| p.since)
+                .map(|s| s.basis),
+            Some(SinceBasis::ProposedCommit)
+        );
+        assert!(proposal(&doc("status: active\n"), None).is_none());
+        let created =
+            proposal(&doc("status: proposed\ncreated: 2026-01-05\n"), None).and_then(|p| p.since);
+        assert_eq!(created.map(|s| s.basis), Some(SinceBasis::Created));
+    }
+}
