@@ -128,6 +128,26 @@ fn review_preserves_bytes(sb: &Sandbox, name: &str) {
     );
 }
 
+/// A celebration section that ends in blanks: an empty item `- `, spaces
+/// after the last win, a CRLF file. The win goes on a line of its own,
+/// after every byte that was there (found by the `review` fuzz target).
+#[test]
+fn a_win_is_listed_after_trailing_blanks_without_touching_them() {
+    let designed = std::fs::read_to_string(examples().join("designed-alliance.md")).expect("read");
+    let at = designed.find("## Celebrate").expect("a Celebrate section");
+    for ending in ["- \n", "- First win.   \n", "- \n\n## Goals\n\nMore.\n"] {
+        for crlf in [false, true] {
+            let mut text = format!("{}## Celebrate\n\n{ending}", &designed[..at]);
+            if crlf {
+                text = text.replace('\n', "\r\n");
+            }
+            let sb = Sandbox::new();
+            sb.write("DESIGNED_ALLIANCE.md", &text);
+            review_preserves_bytes(&sb, "DESIGNED_ALLIANCE.md");
+        }
+    }
+}
+
 #[test]
 fn every_example_keeps_its_bytes() {
     let mut seen = 0;

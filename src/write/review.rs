@@ -312,7 +312,13 @@ fn celebrated(doc: &Alliance, review: &Review) -> Option<Splice> {
     }
     // After the section's last written byte; a list item there is
     // continued, anything else (a prompt, a paragraph) gets a blank line.
-    let end = section.span.start + body.trim_end().len();
+    // The end of the last line with text, after any blanks it ends with
+    // (they are its bytes to keep: `- ` is an empty item).
+    let content_end = section.span.start + body.trim_end().len();
+    let end = content_end
+        + doc.text[content_end..section.span.end]
+            .find(['\r', '\n'])
+            .unwrap_or(section.span.end - content_end);
     let last_line = doc.text[..end].rsplit('\n').next().unwrap_or("");
     let lead = if last_line.trim_start().starts_with("- ") {
         eol.to_owned()
