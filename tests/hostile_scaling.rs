@@ -436,3 +436,34 @@ fn an_agenda_of_many_parties_and_items() {
     assert!(after.iter().max().unwrap() - after.iter().min().unwrap() <= 1);
     assert!(readings.iter().all(|r| r["repeat"] == false));
 }
+
+/// `list` keeps each alliance's row or export, not its parsed document:
+/// many large alliances list within the memory limit, and every one is
+/// listed, in order.
+#[test]
+fn list_holds_rows_not_documents() {
+    let sb = Sandbox::new();
+    let items: String = (0..400)
+        .map(|i| format!("- We keep agreement number {i} as written, every week.\n"))
+        .collect();
+    let doc = team_doc("", &format!("{TEAM_BODY}\n## Agreements\n\n{items}"));
+    let n = 1500;
+    for i in 0..n {
+        sb.write(&format!("teams/t{i:04}/TEAM_ALLIANCE.md"), &doc);
+    }
+    for format in ["json", "table", "markdown"] {
+        let run = bounded(&sb, &["list", "--format", format]);
+        assert_eq!(run.code, 0, "{format}: {}", tail(&run.stderr));
+        assert_eq!(
+            run.stdout.matches("TEAM_ALLIANCE.md").count(),
+            n,
+            "{format}: every alliance listed once"
+        );
+        let first = run.stdout.find("t0000/").expect("the first");
+        let last = run
+            .stdout
+            .find(&format!("t{:04}/", n - 1))
+            .expect("the last");
+        assert!(first < last, "{format}: in discovery's order");
+    }
+}

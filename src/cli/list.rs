@@ -5,32 +5,75 @@ use std::io::Write;
 use super::{Failed, ListArgs, ListFormat};
 use crate::document::Alliance;
 use crate::report::list;
-use crate::workspace::{ReadError, Workspace};
+use crate::workspace::discover::Candidate;
+use crate::workspace::{ReadError, UnreadFile, Workspace};
 
 pub(super) fn run(args: &ListArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let workspace = Workspace::current()?;
     let found = workspace.discover(&args.paths)?;
-    let mut docs: Vec<Alliance> = Vec::new();
-    let mut unreadable = found.skipped;
-    for candidate in &found.documents {
-        // Only documents that declare a kind are alliances; `check` reports
-        // the rest.
-        match workspace.read(candidate) {
-            Ok(doc) if doc.declares_kind() => docs.push(doc),
-            Ok(_) => {}
-            // Not text: `check` reports it (A005); the index skips it.
-            Err(ReadError::NotText(_)) => {}
-            Err(ReadError::Unread(file)) => unreadable.push(file),
+    let docs = &found.documents;
+    let unread = match args.format {
+        ListFormat::Json => {
+            let mut exports = list::JsonList::start(out)?;
+            let unread = each_alliance(&workspace, docs, list::export, |v| exports.push(&v))?;
+            exports.end()?;
+            unread
         }
-    }
-    match args.format {
-        ListFormat::Table => list::table(&docs, out)?,
-        ListFormat::Markdown => list::markdown(&docs, out)?,
-        ListFormat::Json => list::json(&docs, out)?,
-    }
+        ListFormat::Markdown => {
+            list::markdown_header(out)?;
+            each_alliance(&workspace, docs, list::row, |row| {
+                list::markdown_row(&row, out)
+            })?
+        }
+        ListFormat::Table => {
+            // The columns' widths need every row: rows, not documents, are kept.
+            let mut rows = Vec::new();
+            let unread = each_alliance(&workspace, docs, list::row, |row| {
+                rows.push(row);
+                Ok(())
+            })?;
+            list::table_rows(&rows, out)?;
+            unread
+        }
+    };
+    let mut unreadable = found.skipped;
+    unreadable.extend(unread);
     if unreadable.is_empty() {
         Ok(0)
     } else {
         Err(Failed::Unreadable(unreadable))
     }
+}
+
+/// How many documents are read at once (on every core) before their
+/// entries are written: each document is dropped once its entry is made,
+/// so memory stays flat in the number of alliances.
+const CHUNK: usize = 1024;
+
+/// `make` an entry of every alliance among `candidates` and hand them to
+/// `sink` in discovery's order; the files that could not be read.
+fn each_alliance<T: Send>(
+    workspace: &Workspace,
+    candidates: &[Candidate],
+    make: impl Fn(&Alliance) -> T + Sync + Send,
+    mut sink: impl FnMut(T) -> std::io::Result<()>,
+) -> Result<Vec<UnreadFile>, Failed> {
+    let mut unread = Vec::new();
+    for chunk in candidates.chunks(CHUNK) {
+        let entries = super::map_files(chunk, |candidate| match workspace.read(candidate) {
+            // Only documents that declare a kind are alliances; `check`
+            // reports the rest, and a file that is not text (A005).
+            Ok(doc) if doc.declares_kind() => Ok(Some(make(&doc))),
+            Ok(_) | Err(ReadError::NotText(_)) => Ok(None),
+            Err(ReadError::Unread(file)) => Err(file),
+        });
+        for entry in entries {
+            match entry {
+                Ok(Some(entry)) => sink(entry)?,
+                Ok(None) => {}
+                Err(file) => unread.push(file),
+            }
+        }
+    }
+    Ok(unread)
 }

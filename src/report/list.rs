@@ -9,8 +9,10 @@ use super::escape::markdown;
 use super::sanitize;
 use crate::document::{Alliance, DateField, Section};
 
-/// One row of the index.
-struct Row {
+/// One row of the index: what the table and the Markdown table show of an
+/// alliance, kept instead of the parsed document.
+#[derive(Debug, Clone)]
+pub struct Row {
     path: String,
     kind: String,
     title: String,
@@ -20,7 +22,8 @@ struct Row {
     next: String,
 }
 
-fn row(doc: &Alliance) -> Row {
+/// The row of `doc`.
+pub fn row(doc: &Alliance) -> Row {
     let fields = doc.fields();
     let text = |t: Option<&crate::document::Text>| t.map(|t| t.value.clone()).unwrap_or_default();
     let date = |d: Option<&DateField>| d.map(|d| d.raw.clone()).unwrap_or_default();
@@ -66,9 +69,15 @@ fn cells(r: &Row) -> [&str; 7] {
 
 /// An aligned plain-text table.
 pub fn table(docs: &[Alliance], out: &mut dyn Write) -> io::Result<()> {
-    let rows: Vec<[String; 7]> = docs
+    let rows: Vec<Row> = docs.iter().map(row).collect();
+    table_rows(&rows, out)
+}
+
+/// An aligned plain-text table of `rows` (the widths need them all).
+pub fn table_rows(rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
+    let rows: Vec<[String; 7]> = rows
         .iter()
-        .map(|d| cells(&row(d)).map(|c| sanitize(c).into_owned()))
+        .map(|r| cells(r).map(|c| sanitize(c).into_owned()))
         .collect();
     let mut widths = HEADERS.map(|h| h.chars().count());
     for r in &rows {
@@ -101,39 +110,92 @@ pub fn table(docs: &[Alliance], out: &mut dyn Write) -> io::Result<()> {
 /// A Markdown table linking each alliance. Every cell is escaped by
 /// [`markdown::inline`]: `@handle`s in it notify nobody.
 pub fn markdown(docs: &[Alliance], out: &mut dyn Write) -> io::Result<()> {
-    writeln!(
-        out,
-        "| Alliance | Kind | Parties | Status | Last review | Next review |"
-    )?;
-    writeln!(out, "|---|---|---|---|---|---|")?;
+    markdown_header(out)?;
     for doc in docs {
-        let r = row(doc);
-        let title = if r.title.is_empty() {
-            &r.path
-        } else {
-            &r.title
-        };
-        writeln!(
-            out,
-            "| [{}]({}) | {} | {} | {} | {} | {} |",
-            markdown::inline(title),
-            markdown::link(&r.path),
-            markdown::inline(&r.kind),
-            markdown::inline(&r.parties),
-            markdown::inline(&r.status),
-            markdown::inline(&r.last),
-            markdown::inline(&r.next)
-        )?;
+        markdown_row(&row(doc), out)?;
     }
     Ok(())
 }
 
+/// The Markdown table's header.
+pub fn markdown_header(out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "| Alliance | Kind | Parties | Status | Last review | Next review |"
+    )?;
+    writeln!(out, "|---|---|---|---|---|---|")
+}
+
+/// One row of the Markdown table.
+pub fn markdown_row(r: &Row, out: &mut dyn Write) -> io::Result<()> {
+    let title = if r.title.is_empty() {
+        &r.path
+    } else {
+        &r.title
+    };
+    writeln!(
+        out,
+        "| [{}]({}) | {} | {} | {} | {} | {} |",
+        markdown::inline(title),
+        markdown::link(&r.path),
+        markdown::inline(&r.kind),
+        markdown::inline(&r.parties),
+        markdown::inline(&r.status),
+        markdown::inline(&r.last),
+        markdown::inline(&r.next)
+    )
+}
+
 /// The full export: every alliance's front matter, sections and items.
 pub fn json(docs: &[Alliance], out: &mut dyn Write) -> io::Result<()> {
-    let alliances: Vec<Value> = docs.iter().map(export).collect();
-    let doc = json!({ "version": super::JSON_VERSION, "alliances": alliances });
-    super::escape::json::write_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    let mut export_list = JsonList::start(out)?;
+    for doc in docs {
+        export_list.push(&export(doc))?;
+    }
+    export_list.end()
+}
+
+/// The full export written one alliance at a time, so that a large
+/// repository is never held in memory whole. The bytes are those of
+/// `{"version": .., "alliances": [..]}` printed pretty in one piece.
+pub struct JsonList<'a> {
+    out: &'a mut dyn Write,
+    empty: bool,
+}
+
+impl<'a> JsonList<'a> {
+    /// The opening of the export.
+    pub fn start(out: &'a mut dyn Write) -> io::Result<JsonList<'a>> {
+        write!(
+            out,
+            "{{\n  \"version\": {},\n  \"alliances\": [",
+            super::JSON_VERSION
+        )?;
+        Ok(JsonList { out, empty: true })
+    }
+
+    /// One alliance ([`export`]).
+    pub fn push(&mut self, alliance: &Value) -> io::Result<()> {
+        let mut text = Vec::new();
+        super::escape::json::write_pretty(&mut text, alliance)?;
+        let text = String::from_utf8_lossy(&text);
+        self.out
+            .write_all(if self.empty { b"\n    " } else { b",\n    " })?;
+        // JSON strings hold no raw line break: every line break is the
+        // printer's, and the value sits two levels deep.
+        self.out
+            .write_all(text.replace('\n', "\n    ").as_bytes())?;
+        self.empty = false;
+        Ok(())
+    }
+
+    /// The close of the export.
+    pub fn end(self) -> io::Result<()> {
+        if !self.empty {
+            self.out.write_all(b"\n  ")?;
+        }
+        writeln!(self.out, "]\n}}")
+    }
 }
 
 /// One alliance as JSON.
