@@ -135,7 +135,12 @@ fn review_preserves_bytes(sb: &Sandbox, name: &str) {
 fn a_win_is_listed_after_trailing_blanks_without_touching_them() {
     let designed = std::fs::read_to_string(examples().join("designed-alliance.md")).expect("read");
     let at = designed.find("## Celebrate").expect("a Celebrate section");
-    for ending in ["- \n", "- First win.   \n", "- \n\n## Goals\n\nMore.\n"] {
+    for ending in [
+        "- \n",
+        "- First win.   \n",
+        "- \n\n## Goals\n\nMore.\n",
+        "A paragraph, then a blank line and the win.\n",
+    ] {
         for crlf in [false, true] {
             let mut text = format!("{}## Celebrate\n\n{ending}", &designed[..at]);
             if crlf {

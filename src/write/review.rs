@@ -649,10 +649,16 @@ pub(super) fn apply(text: &str, mut splices: Vec<Splice>) -> Edited {
     let changes = placed
         .into_iter()
         .map(|(start, end, s)| {
-            // Inserted lines start after a leading line ending and stop
-            // before their last one.
+            // Inserted lines start after the one line ending that closes
+            // the line before them (a blank line after it is inserted
+            // too), and stop before their last one.
             let body = &out[start..end];
-            let first = start + (body.len() - body.trim_start_matches(['\r', '\n']).len());
+            let first = start
+                + if body.starts_with("\r\n") {
+                    2
+                } else {
+                    usize::from(body.starts_with(['\r', '\n']))
+                };
             let last = start + body.trim_end_matches(['\r', '\n']).len();
             let from = lines.line_col(&out, first).0;
             let to = lines.line_col(&out, last.max(first)).0;
