@@ -146,9 +146,18 @@ const DIFF_LINES: &[&str] = &[
     "- ",
     "Compared ",
     "**Front matter**",
+    "**Consent to this version**",
     "Unchanged: ",
 ];
-const DUE_LINES: &[&str] = &["### Alliance reviews due on ", "| ", "|---", "Drafts (not in force):", "Nothing is due.", "**A"];
+const DUE_LINES: &[&str] = &[
+    "### Alliance reviews due on ",
+    "| ",
+    "|---",
+    "Drafts (not in force):",
+    "Nothing is due.",
+    "**A",
+    "Proposals waiting for consent:",
+];
 const CI_LINES: &[&str] = &[
     "<!-- alliance-ci-comment ",
     "## Alliances: ",
@@ -157,6 +166,7 @@ const CI_LINES: &[&str] = &[
     "#### ",
     "- ",
     "**Front matter**",
+    "**Consent to this version**",
     "Unchanged: ",
     "No change to what the alliance says",
     "<sub>Posted by ",
