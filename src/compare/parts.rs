@@ -47,22 +47,7 @@ pub(super) fn sections_of(doc: &Alliance) -> Vec<Part> {
 /// The text between the front matter and the first `##` heading, title
 /// removed, parsed as a section of its own to find its items.
 fn preamble(doc: &Alliance) -> Option<Part> {
-    let first = doc
-        .sections
-        .first()
-        .map_or(doc.text.len(), |s| s.span.start);
-    let mut preamble = doc.text.get(doc.body_start..first).unwrap_or("").to_owned();
-    if let Some(title) = &doc.title {
-        if title.span.start >= doc.body_start && title.span.end <= first {
-            let (a, b) = (
-                title.span.start - doc.body_start,
-                title.span.end - doc.body_start,
-            );
-            if preamble.is_char_boundary(a) && preamble.is_char_boundary(b) {
-                preamble.replace_range(a..b, "");
-            }
-        }
-    }
+    let preamble = doc.preamble();
     if preamble.trim().is_empty() {
         return None;
     }

@@ -87,22 +87,7 @@ pub fn parse_recorded(recorded: &str) -> Option<String> {
 /// own text with whitespace collapsed (so no part holds a line break).
 pub fn canonical(doc: &Alliance) -> String {
     let mut out = String::from("alliance-consent-v1\n");
-    let first = doc
-        .sections
-        .first()
-        .map_or(doc.text.len(), |s| s.span.start);
-    let mut preamble = doc.text.get(doc.body_start..first).unwrap_or("").to_owned();
-    if let Some(title) = &doc.title {
-        if title.span.start >= doc.body_start && title.span.end <= first {
-            let (a, b) = (
-                title.span.start - doc.body_start,
-                title.span.end - doc.body_start,
-            );
-            if preamble.is_char_boundary(a) && preamble.is_char_boundary(b) {
-                preamble.replace_range(a..b, "");
-            }
-        }
-    }
+    let preamble = doc.preamble();
     let preamble = collapse(&preamble);
     if !preamble.is_empty() {
         out.push_str("preamble\t");

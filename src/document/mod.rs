@@ -395,6 +395,29 @@ impl Alliance {
         self.lines.line_col(&self.text, at)
     }
 
+    /// The text between the front matter and the first `##` heading, with
+    /// the title heading taken out: what a document says before its
+    /// sections (compared by `diff`, agreed to by consent).
+    pub fn preamble(&self) -> String {
+        let first = self
+            .sections
+            .first()
+            .map_or(self.text.len(), |s| s.span.start);
+        let mut preamble = self.text.get(self.body_start..first).unwrap_or("").to_owned();
+        if let Some(title) = &self.title {
+            if title.span.start >= self.body_start && title.span.end <= first {
+                let (a, b) = (
+                    title.span.start - self.body_start,
+                    title.span.end - self.body_start,
+                );
+                if preamble.is_char_boundary(a) && preamble.is_char_boundary(b) {
+                    preamble.replace_range(a..b, "");
+                }
+            }
+        }
+        preamble
+    }
+
     /// The title: front matter `title`, else the first heading.
     pub fn display_title(&self) -> Option<&str> {
         self.fields()
