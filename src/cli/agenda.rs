@@ -11,17 +11,8 @@ use crate::report::Style;
 use crate::workspace::{Workspace, read_document};
 
 pub(super) fn run(args: &AgendaArgs, style: Style, out: &mut dyn Write) -> Result<u8, Failed> {
-    let date = match &args.date {
-        Some(text) => crate::document::dates::parse_date(text).map_err(|source| Failed::Date {
-            flag: "--date",
-            source,
-        })?,
-        None => super::today()?,
-    };
-    let path = match &args.path {
-        Some(path) => path.clone(),
-        None => super::history_path::only_alliance("agenda")?,
-    };
+    let date = super::date_or_today("--date", args.date.as_deref())?;
+    let path = super::history_path::named_or_only(args.path.as_deref(), "agenda")?;
     let doc = read_document(&path)?;
     if let Some(finding) = crate::due::broken(&doc) {
         return Err(Failed::NotAlliance {

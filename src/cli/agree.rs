@@ -7,17 +7,8 @@ use crate::report::sanitize;
 use crate::workspace::read_document;
 
 pub(super) fn run(args: &AgreeArgs, out: &mut dyn Write) -> Result<u8, Failed> {
-    let date = match &args.date {
-        Some(text) => crate::document::dates::parse_date(text).map_err(|source| Failed::Date {
-            flag: "--date",
-            source,
-        })?,
-        None => super::today()?,
-    };
-    let path = match &args.path {
-        Some(path) => path.clone(),
-        None => super::history_path::only_alliance("agree")?,
-    };
+    let date = super::date_or_today("--date", args.date.as_deref())?;
+    let path = super::history_path::named_or_only(args.path.as_deref(), "agree")?;
     let doc = read_document(&path)?;
     let agreed =
         crate::write::agree::agree(&doc, &args.who, date).map_err(|source| Failed::Agree {

@@ -10,13 +10,7 @@ use crate::report::escape::markdown::Mentions;
 use crate::workspace::{ReadError, Workspace};
 
 pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
-    let today = match &args.today {
-        Some(text) => crate::document::dates::parse_date(text).map_err(|source| Failed::Date {
-            flag: "--today",
-            source,
-        })?,
-        None => super::today()?,
-    };
+    let today = super::date_or_today("--today", args.today.as_deref())?;
     let within = super::within(args.within.as_deref())?;
     if within.as_ref().is_some_and(|c| c.after(today).is_none()) {
         return Err(Failed::WithinPastCalendar {

@@ -1,4 +1,5 @@
-//! The one file `log` and `diff` work on: the path given, or the
+//! The one file a command works on (`log`, `diff`, `review`, `agree`,
+//! `agenda`, `pulse`): the path given, or the
 //! repository's only alliance, as a path inside the repository.
 
 use std::path::{Path, PathBuf};
@@ -14,12 +15,17 @@ pub(super) fn open(
 ) -> Result<(History, PathBuf), Failed> {
     let cwd = std::env::current_dir().map_err(crate::workspace::WorkspaceError::CurrentDir)?;
     let history = History::discover(&cwd)?;
-    let path = match path {
-        Some(path) => path.to_path_buf(),
-        None => only_alliance(command)?,
-    };
+    let path = named_or_only(path, command)?;
     let relative = history.relative(&path, &cwd)?;
     Ok((history, relative))
+}
+
+/// The path given, else the repository's only alliance.
+pub(super) fn named_or_only(path: Option<&Path>, command: &'static str) -> Result<PathBuf, Failed> {
+    match path {
+        Some(path) => Ok(path.to_path_buf()),
+        None => only_alliance(command),
+    }
 }
 
 /// The repository's one alliance, for a command given no path; with none

@@ -993,6 +993,24 @@ pub const TODAY_VAR: &str = "ALLIANCE_TODAY";
 /// Today in local time, or the day `ALLIANCE_TODAY` names: the one clock
 /// every command reads (`new`, `adopt`, and the defaults of `due --today`
 /// and `review --date`), so runs can be made reproducible.
+/// The date a flag gives, else today: the `--date` of `review`, `agree`
+/// and `agenda`, `due --today`.
+pub(super) fn date_or_today(
+    flag: &'static str,
+    text: Option<&str>,
+) -> Result<jiff::civil::Date, Failed> {
+    match text {
+        Some(text) => date_flag(flag, text),
+        None => today(),
+    }
+}
+
+/// The date a flag (`--date`, `--today`) gives, or why it is not one.
+pub(super) fn date_flag(flag: &'static str, text: &str) -> Result<jiff::civil::Date, Failed> {
+    crate::document::dates::parse_date(text).map_err(|source| Failed::Date { flag, source })
+}
+
+/// Today in local time, or the day `ALLIANCE_TODAY` names (see [`today`]).
 pub(super) fn today() -> Result<jiff::civil::Date, Failed> {
     match std::env::var(TODAY_VAR) {
         Ok(text) if !text.is_empty() => {

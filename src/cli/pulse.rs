@@ -15,10 +15,7 @@ fn open(
     path: Option<&PathBuf>,
     command: &'static str,
 ) -> Result<(Workspace, crate::document::Alliance), Failed> {
-    let path = match path {
-        Some(path) => path.clone(),
-        None => super::history_path::only_alliance(command)?,
-    };
+    let path = super::history_path::named_or_only(path.map(PathBuf::as_path), command)?;
     let root = crate::workspace::root_of(&path);
     let workspace = Workspace::open(&root)?;
     let doc = crate::workspace::read_document_in(&workspace.root, &path)?;
@@ -169,10 +166,7 @@ pub(super) fn ask(
 ) -> Result<u8, Failed> {
     let today = super::today()?;
     let date = match &args.date {
-        Some(text) => crate::document::dates::parse_date(text).map_err(|source| Failed::Date {
-            flag: "--date",
-            source,
-        })?,
+        Some(text) => super::date_flag("--date", text)?,
         None => today,
     };
     if date > today {

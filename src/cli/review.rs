@@ -11,17 +11,8 @@ use crate::write;
 use crate::write::review::{Edited, Review};
 
 pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
-    let date = match &args.date {
-        Some(text) => crate::document::dates::parse_date(text).map_err(|source| Failed::Date {
-            flag: "--date",
-            source,
-        })?,
-        None => super::today()?,
-    };
-    let path = match &args.path {
-        Some(path) => path.clone(),
-        None => super::history_path::only_alliance("review")?,
-    };
+    let date = super::date_or_today("--date", args.date.as_deref())?;
+    let path = super::history_path::named_or_only(args.path.as_deref(), "review")?;
     let doc = read_document(&path)?;
     let refused = |source: write::review::EditError| Failed::Refused {
         path: path.clone(),

@@ -403,7 +403,11 @@ impl Alliance {
             .sections
             .first()
             .map_or(self.text.len(), |s| s.span.start);
-        let mut preamble = self.text.get(self.body_start..first).unwrap_or("").to_owned();
+        let mut preamble = self
+            .text
+            .get(self.body_start..first)
+            .unwrap_or("")
+            .to_owned();
         if let Some(title) = &self.title {
             if title.span.start >= self.body_start && title.span.end <= first {
                 let (a, b) = (
