@@ -82,6 +82,28 @@ impl LooseObjects {
             .collect()
     }
 
+    /// Whether the repository has any loose object at all (a fresh clone,
+    /// a CI checkout, has none: everything is packed, which libgit2 reads
+    /// safely). One folder listing when there are none.
+    pub(crate) fn any(&self) -> bool {
+        let Ok(entries) = std::fs::read_dir(&self.objects) else {
+            return false;
+        };
+        entries.filter_map(Result::ok).any(|entry| {
+            let name = entry.file_name();
+            let Some(first) = name
+                .to_str()
+                .filter(|n| n.len() == 2)
+                .and_then(|n| u8::from_str_radix(n, 16).ok())
+            else {
+                return false;
+            };
+            !self.listed[usize::from(first)]
+                .get_or_init(|| self.list(first))
+                .is_empty()
+        })
+    }
+
     /// Check every loose object of the repository complete, in id order:
     /// the first damaged one, with its id, is the error. An object larger
     /// than `max` is left unchecked past the cap (no command reads one).

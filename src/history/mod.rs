@@ -597,6 +597,10 @@ impl History {
     /// (all of them with no `old`), checked complete before libgit2's
     /// tree diff reads it (see [`loose`]): a diff reads exactly those.
     fn check_trees(&self, old: Option<Oid>, new: Oid) -> Result<(), HistoryError> {
+        if !self.objects.any() {
+            // All packed: nothing for libgit2 to spin on, no tree to read twice.
+            return Ok(());
+        }
         let mut pending = vec![(old, new)];
         while let Some((old, new)) = pending.pop() {
             if old == Some(new) {
