@@ -556,10 +556,7 @@ fn a_truncated_loose_object_fails_at_once_naming_it() {
     for object in ["HEAD:TEAM_ALLIANCE.md", "HEAD", "HEAD^{tree}"] {
         let sb = repo();
         let id = git(sb.path(), &["rev-parse", object]);
-        let path = sb.path().join(".git/objects").join(&id[..2]).join(&id[2..]);
-        let bytes = std::fs::read(&path).expect("object");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-        std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("truncate");
+        truncate_object(sb.path(), &id);
         for args in [
             &["log", "TEAM_ALLIANCE.md"][..],
             &["diff", "TEAM_ALLIANCE.md"][..],
@@ -870,14 +867,7 @@ fn rename_detection_never_reads_a_truncated_object() {
     git(sb.path(), &["mv", "TEAM.md", "TEAM_ALLIANCE.md"]);
     git(sb.path(), &["rm", "-q", "notes.md"]);
     git(sb.path(), &["commit", "-qm", "Rename"]);
-    let path = sb
-        .path()
-        .join(".git/objects")
-        .join(&notes[..2])
-        .join(&notes[2..]);
-    let bytes = std::fs::read(&path).expect("object");
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-    std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("truncate");
+    truncate_object(sb.path(), &notes);
     let run = hostile(sb.path(), &["log", "TEAM_ALLIANCE.md"]);
     assert_refused(&run, &format!("git object {notes} is damaged"));
 }
@@ -890,10 +880,7 @@ fn a_revision_reaching_through_a_truncated_commit_fails_naming_it() {
         git(sb.path(), &["commit", "-qam", "More"]);
     }
     let id = git(sb.path(), &["rev-parse", "HEAD~1"]);
-    let path = sb.path().join(".git/objects").join(&id[..2]).join(&id[2..]);
-    let bytes = std::fs::read(&path).expect("object");
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-    std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("truncate");
+    truncate_object(sb.path(), &id);
     for rev in ["HEAD~2", "HEAD^^", "main~1^1"] {
         let run = hostile(
             sb.path(),
