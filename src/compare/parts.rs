@@ -61,20 +61,7 @@ fn preamble(doc: &Alliance) -> Option<Part> {
 }
 
 fn part(doc: &Alliance, section: &Section, heading: &str) -> Part {
-    let mut prose = String::new();
-    let mut at = section.heading.span.end;
-    let mut tops: Vec<&Item> = section.items.iter().filter(|i| i.depth == 0).collect();
-    tops.sort_by_key(|i| i.span.start);
-    for item in tops {
-        if item.span.start > at {
-            prose.push_str(doc.text.get(at..item.span.start).unwrap_or(""));
-            prose.push('\n');
-        }
-        at = at.max(item.span.end);
-    }
-    if section.span.end > at {
-        prose.push_str(doc.text.get(at..section.span.end).unwrap_or(""));
-    }
+    let prose = doc.section_prose(section);
     // Nested items are agreements too: every answered item, at any depth.
     let answered: Vec<&Item> = section.items.iter().filter(|i| i.is_answered()).collect();
     Part {

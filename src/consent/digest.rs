@@ -103,20 +103,7 @@ pub fn canonical(doc: &Alliance) -> String {
             out.push_str(&key);
         }
         out.push('\n');
-        let mut prose = String::new();
-        let mut at = section.heading.span.end;
-        let mut tops: Vec<&Item> = section.items.iter().filter(|i| i.depth == 0).collect();
-        tops.sort_by_key(|i| i.span.start);
-        for item in tops {
-            if item.span.start > at {
-                prose.push_str(doc.text.get(at..item.span.start).unwrap_or(""));
-                prose.push(' ');
-            }
-            at = at.max(item.span.end);
-        }
-        if section.span.end > at {
-            prose.push_str(doc.text.get(at..section.span.end).unwrap_or(""));
-        }
+        let prose = doc.section_prose(section);
         for item in section.items.iter().filter(|i| i.is_answered()) {
             out.push_str(&format!("item\t{}\t", item.depth));
             out.push_str(&item_text(item));

@@ -422,6 +422,26 @@ impl Alliance {
         preamble
     }
 
+    /// A section's prose: its text outside its top-level items (each run
+    /// of it on a line of its own), as written.
+    pub fn section_prose(&self, section: &Section) -> String {
+        let mut prose = String::new();
+        let mut at = section.heading.span.end;
+        let mut tops: Vec<&Item> = section.items.iter().filter(|i| i.depth == 0).collect();
+        tops.sort_by_key(|i| i.span.start);
+        for item in tops {
+            if item.span.start > at {
+                prose.push_str(self.text.get(at..item.span.start).unwrap_or(""));
+                prose.push('\n');
+            }
+            at = at.max(item.span.end);
+        }
+        if section.span.end > at {
+            prose.push_str(self.text.get(at..section.span.end).unwrap_or(""));
+        }
+        prose
+    }
+
     /// The title: front matter `title`, else the first heading.
     pub fn display_title(&self) -> Option<&str> {
         self.fields()
