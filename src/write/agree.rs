@@ -13,8 +13,8 @@
 use jiff::civil::Date;
 
 use super::review::{
-    EditError, Edited, Splice, apply, deep_end, is_flow, line_end_after, line_indent, root_of,
-    set_scalar,
+    EditError, Edited, Splice, after_block_items, apply, is_flow, line_end_after, line_indent,
+    root_of, set_scalar,
 };
 use crate::consent::{Consent, Digest, PartyState, covers};
 use crate::document::yaml::{self, Value, yaml_scalar};
@@ -230,13 +230,9 @@ fn consent_splice(
                 });
             }
             match items.first() {
-                Some(first) => {
-                    let line_start = text[..first.span.start].rfind('\n').map_or(0, |i| i + 1);
-                    let before = &text[line_start..first.span.start];
-                    let dash = before.find('-').unwrap_or(0);
-                    let indent = before[..dash].to_owned();
-                    let end = items.iter().map(deep_end).max().unwrap_or(first.span.end);
-                    (line_end_after(text, end), indent, String::new())
+                Some(_) => {
+                    let (at, indent) = after_block_items(text, items);
+                    (at, indent, String::new())
                 }
                 None => (
                     line_end_after(text, key.span.end.max(list.span.end)),

@@ -376,13 +376,9 @@ fn reviews_entry(
                 return empty_flow_list(doc, key, list, review).map(Some);
             }
             match items.first() {
-                Some(first) => {
-                    let line_start = text[..first.span.start].rfind('\n').map_or(0, |i| i + 1);
-                    let before = &text[line_start..first.span.start];
-                    let dash = before.find('-').unwrap_or(0);
-                    let indent = before[..dash].to_owned();
-                    let end = items.iter().map(deep_end).max().unwrap_or(first.span.end);
-                    (line_end_after(text, end), indent, String::new())
+                Some(_) => {
+                    let (at, indent) = after_block_items(text, items);
+                    (at, indent, String::new())
                 }
                 None => {
                     let key_line = line_end_after(text, key.span.end.max(list.span.end));
@@ -608,6 +604,20 @@ pub(super) fn line_indent(text: &str, at: usize) -> String {
 
 /// The furthest byte any part of `node` reaches (scalars' ends; collection
 /// spans can stretch to the next key, so they are not trusted).
+/// Where a new entry goes after the entries of a block list (the end of
+/// the line its last, deepest value ends on), and the indent before their
+/// dashes. `items` is not empty.
+pub(super) fn after_block_items(text: &str, items: &[Node]) -> (usize, String) {
+    let Some(first) = items.first() else {
+        return (text.len(), String::new());
+    };
+    let line_start = text[..first.span.start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..first.span.start];
+    let dash = before.find('-').unwrap_or(0);
+    let end = items.iter().map(deep_end).max().unwrap_or(first.span.end);
+    (line_end_after(text, end), before[..dash].to_owned())
+}
+
 pub(super) fn deep_end(node: &Node) -> usize {
     match &node.value {
         Value::Seq(items) => items.iter().map(deep_end).max().unwrap_or(node.span.start),
