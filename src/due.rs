@@ -309,6 +309,21 @@ pub struct DueReport {
     /// The alliances with `status: proposed`, waiting for consent (who has
     /// agreed, and since when they wait), in discovery's order.
     pub proposals: Vec<crate::consent::Proposal>,
+    /// How many alliances were added, and their entries by tier: kept as
+    /// they are added, so the counts stand when the alliances themselves
+    /// were written and dropped ([`DueReport::tally`]).
+    counts: Counts,
+}
+
+/// How many alliances were added, and how many entries of active ones
+/// are in each tier.
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    active: usize,
+    not_in_force: usize,
+    overdue: usize,
+    due_soon: usize,
+    ok: usize,
 }
 
 impl DueReport {
@@ -321,29 +336,72 @@ impl DueReport {
             unread: Vec::new(),
             retired: 0,
             proposals: Vec::new(),
+            counts: Counts::default(),
         }
     }
 
     /// Add the outcome of one document.
     pub fn add(&mut self, path: &std::path::Path, outcome: Outcome) {
+        if let Some(alliance) = self.tally(path, outcome) {
+            self.alliances.push(alliance);
+        }
+    }
+
+    /// Count the outcome of one document, keeping a broken file, but hand
+    /// a listed alliance back instead of keeping it: for a caller that
+    /// writes each alliance as it comes.
+    pub fn tally(&mut self, path: &std::path::Path, outcome: Outcome) -> Option<AllianceDue> {
         match outcome {
             Outcome::Retired => self.retired += 1,
-            Outcome::Broken(finding) => self.broken.push(BrokenFile {
-                path: path.to_path_buf(),
-                finding,
-            }),
-            Outcome::Listed(alliance) => self.alliances.push(alliance),
+            Outcome::Broken(mut finding) => {
+                // Every `due` format names the rule, the line and the
+                // message; the excerpt and the help are `check`'s to show.
+                finding.help = None;
+                if let Some(location) = &mut finding.location {
+                    location.excerpt = String::new();
+                    location.underline = 0..0;
+                }
+                self.broken.push(BrokenFile {
+                    path: path.to_path_buf(),
+                    finding,
+                });
+            }
+            Outcome::Listed(alliance) => {
+                if alliance.draft {
+                    self.counts.not_in_force += 1;
+                } else {
+                    self.counts.active += 1;
+                    for due in alliance.entries() {
+                        match due.tier {
+                            Tier::Overdue => self.counts.overdue += 1,
+                            Tier::DueSoon => self.counts.due_soon += 1,
+                            Tier::Ok => self.counts.ok += 1,
+                        }
+                    }
+                }
+                return Some(alliance);
+            }
         }
+        None
     }
 
     /// How many entries of active alliances are in `tier`.
     pub fn count(&self, tier: Tier) -> usize {
-        self.alliances
-            .iter()
-            .filter(|a| !a.draft)
-            .flat_map(AllianceDue::entries)
-            .filter(|d| d.tier == tier)
-            .count()
+        match tier {
+            Tier::Overdue => self.counts.overdue,
+            Tier::DueSoon => self.counts.due_soon,
+            Tier::Ok => self.counts.ok,
+        }
+    }
+
+    /// How many alliances in force were added.
+    pub fn active(&self) -> usize {
+        self.counts.active
+    }
+
+    /// How many alliances not in force (drafts and proposals) were added.
+    pub fn not_in_force(&self) -> usize {
+        self.counts.not_in_force
     }
 
     /// Exit code: 2 when a file is broken or unreadable, 1 when `fail_on`

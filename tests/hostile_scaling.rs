@@ -27,6 +27,11 @@ const ADDRESS_SPACE: u64 = 1024 * 1024 * 1024;
 
 /// Run `alliance ARGS` in `sandbox` under the wall-clock and memory limits.
 fn bounded(sandbox: &Sandbox, args: &[&str]) -> Run {
+    bounded_to(sandbox, args, ADDRESS_SPACE)
+}
+
+/// [`bounded`], with `address_space` bytes instead of [`ADDRESS_SPACE`].
+fn bounded_to(sandbox: &Sandbox, args: &[&str], address_space: u64) -> Run {
     let prlimit = "/usr/bin/prlimit";
     assert!(
         std::path::Path::new(prlimit).exists(),
@@ -35,7 +40,7 @@ fn bounded(sandbox: &Sandbox, args: &[&str]) -> Run {
     let inner = sandbox.command(args);
     let mut command = Command::new(prlimit);
     command
-        .arg(format!("--as={ADDRESS_SPACE}"))
+        .arg(format!("--as={address_space}"))
         .arg("--")
         .arg(inner.get_program())
         .args(inner.get_args())
@@ -465,5 +470,58 @@ fn list_holds_rows_not_documents() {
             .find(&format!("t{:04}/", n - 1))
             .expect("the last");
         assert!(first < last, "{format}: in discovery's order");
+    }
+}
+
+/// `check` and `due` write each file's part of the report as it is made
+/// and keep only counts: many alliances, each with many findings and many
+/// dated items, are reported within a small, fixed address space, every
+/// one of them and in order. (Holding every file's findings or entries
+/// until the end, as they once did, needs several times this space.)
+#[test]
+fn check_and_due_hold_counts_not_reports() {
+    let sb = Sandbox::new();
+    let items: String = (0..150)
+        .map(|i| {
+            format!(
+                "- We keep agreement number {i} as written and read it aloud at every review, \
+                 so that nobody has to guess what we meant when we wrote it down together. \
+                 [owner:: @nobody] [review:: 2026-01-15]\n"
+            )
+        })
+        .collect();
+    let doc = team_doc("", &format!("{TEAM_BODY}\n## Agreements\n\n{items}"));
+    let n = 1000;
+    for i in 0..n {
+        sb.write(&format!("teams/t{i:04}/TEAM_ALLIANCE.md"), &doc);
+    }
+    // Each file's findings (150 unknown owners) and entries (150 items
+    // overdue) are written as they come; the totals are the sum.
+    // `@nobody` is in each finding's message, and in each due entry's
+    // owners and text.
+    let runs: [(&[&str], &str, usize); 3] = [
+        (&["check", "--format", "json"], "\"files\": 1000,", 1),
+        (&["check", "--format", "github"], "", 1),
+        (
+            &["due", "--format", "json", "--today", "2026-11-22"],
+            "\"overdue\": 150000,",
+            2,
+        ),
+    ];
+    for (args, total, per_item) in runs {
+        let run = bounded_to(&sb, args, 96 * 1024 * 1024);
+        assert_eq!(run.code, 1, "{args:?}: {}", tail(&run.stderr));
+        let first = run.stdout.find("t0000/").expect("the first");
+        let last = run
+            .stdout
+            .rfind(&format!("t{:04}/", n - 1))
+            .expect("the last");
+        assert!(first < last, "{args:?}: in discovery's order");
+        assert!(tail(&run.stdout).contains(total), "{}", tail(&run.stdout));
+        assert_eq!(
+            run.stdout.matches("nobody").count(),
+            n * 150 * per_item,
+            "{args:?}: every item of every file"
+        );
     }
 }

@@ -6,13 +6,30 @@ use std::path::PathBuf;
 use super::{CheckArgs, Failed};
 use crate::check;
 use crate::pulse::Instruments;
-use crate::report::{CheckReport, FileReport, Style};
+use crate::report::{CheckReport, CheckStream, FileReport, Style};
+use crate::workspace::discover::Found;
 use crate::workspace::{ReadError, UnreadFile, Workspace};
 
 /// Check `paths` in `workspace` and collect the report: each alliance,
 /// then the pulse answer files beside it (`STEM.pulse/`).
 pub fn check_report(workspace: &Workspace, paths: &[PathBuf]) -> Result<CheckReport, Failed> {
     let found = workspace.discover(paths)?;
+    let mut files = Vec::new();
+    let failures = check_files(workspace, found, |file| {
+        files.push(file);
+        Ok(())
+    })?;
+    Ok(CheckReport { files, failures })
+}
+
+/// Check every document `found`, handing each file's report to `sink` in
+/// discovery's order (an alliance, then its pulse answer files); the files
+/// that could not be read, discovery's first.
+fn check_files(
+    workspace: &Workspace,
+    found: Found,
+    mut sink: impl FnMut(FileReport) -> std::io::Result<()>,
+) -> Result<Vec<UnreadFile>, Failed> {
     let exists =
         |doc: &std::path::Path, named: &std::path::Path| successor_exists(workspace, doc, named);
     let settings = check::Settings {
@@ -33,45 +50,42 @@ pub fn check_report(workspace: &Workspace, paths: &[PathBuf]) -> Result<CheckRep
     } else {
         None
     };
+    let mut failures = found.skipped;
     // Files are independent: read and check them on every core, keeping
     // discovery's order in the report.
-    let outcomes: Vec<(Vec<FileReport>, Vec<UnreadFile>)> =
-        super::map_files(&found.documents, |candidate| {
-            match workspace.read(candidate) {
-                Ok(doc) => {
-                    let mut findings = check::check_with(&doc, &workspace.kinds, &settings);
-                    findings.extend(crate::pulse::front_matter_findings(
-                        &doc,
-                        &workspace.kinds,
-                        &instruments,
-                    ));
-                    findings.sort_by_key(|f| f.location.as_ref().map(|l| (l.line, l.column)));
-                    let mut files = vec![FileReport {
-                        path: candidate.path.clone(),
-                        findings,
-                    }];
-                    let unread = pulse_files(workspace, &instruments, &doc, today, &mut files);
-                    (files, unread)
-                }
-                Err(ReadError::NotText(file)) => (
-                    vec![FileReport {
-                        path: candidate.path.clone(),
-                        findings: vec![check::unreadable(&file)],
-                    }],
-                    Vec::new(),
-                ),
-                Err(ReadError::Unread(unread)) => (Vec::new(), vec![unread]),
+    super::for_each_file(
+        &found.documents,
+        |candidate| match workspace.read(candidate) {
+            Ok(doc) => {
+                let mut findings = check::check_with(&doc, &workspace.kinds, &settings);
+                findings.extend(crate::pulse::front_matter_findings(
+                    &doc,
+                    &workspace.kinds,
+                    &instruments,
+                ));
+                findings.sort_by_key(|f| f.location.as_ref().map(|l| (l.line, l.column)));
+                let mut files = vec![FileReport {
+                    path: candidate.path.clone(),
+                    findings,
+                }];
+                let unread = pulse_files(workspace, &instruments, &doc, today, &mut files);
+                (files, unread)
             }
-        });
-    let mut report = CheckReport {
-        failures: found.skipped,
-        ..CheckReport::default()
-    };
-    for (files, unread) in outcomes {
-        report.files.extend(files);
-        report.failures.extend(unread);
-    }
-    Ok(report)
+            Err(ReadError::NotText(file)) => (
+                vec![FileReport {
+                    path: candidate.path.clone(),
+                    findings: vec![check::unreadable(&file)],
+                }],
+                Vec::new(),
+            ),
+            Err(ReadError::Unread(unread)) => (Vec::new(), vec![unread]),
+        },
+        |(files, unread)| {
+            failures.extend(unread);
+            files.into_iter().try_for_each(&mut sink)
+        },
+    )?;
+    Ok(failures)
 }
 
 /// The pulse answer files of `doc`, checked (A060–A067), pushed after it.
@@ -143,13 +157,15 @@ pub(super) fn run(args: &CheckArgs, style: Style, out: &mut dyn Write) -> Result
     } else {
         args.paths.clone()
     };
-    let report = check_report(&workspace, &paths)?;
-    if report.files.is_empty() && report.failures.is_empty() {
+    let found = workspace.discover(&paths)?;
+    if found.documents.is_empty() && found.skipped.is_empty() {
         return Err(Failed::NoAlliances {
             root: workspace.root.clone(),
             named: !args.paths.is_empty(),
         });
     }
-    report.render(args.format, style, out)?;
-    Ok(report.exit_code())
+    // Each file's findings are written as soon as they are made.
+    let mut stream = CheckStream::start(args.format, style, out)?;
+    let failures = check_files(&workspace, found, |file| stream.file(file))?;
+    Ok(stream.finish(failures)?)
 }

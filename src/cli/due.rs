@@ -3,9 +3,9 @@
 use std::io::Write;
 
 use super::{DueArgs, Failed};
-use crate::due::{self, DueReport, Window};
+use crate::due::{self, Window};
 use crate::history::History;
-use crate::report::due::render_with;
+use crate::report::due::DueStream;
 use crate::report::escape::markdown::Mentions;
 use crate::workspace::{ReadError, Workspace};
 
@@ -35,7 +35,6 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         });
     }
     let window = Window::new(today, within);
-    let mut report = DueReport::new(window);
     let keep = |candidate: &&crate::workspace::discover::Candidate| match &changed {
         Some(changed) => {
             let full =
@@ -44,59 +43,64 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         }
         None => true,
     };
-    // Files are independent: read and assess them on every core, then add
-    // them to the report in discovery's order.
     let kept: Vec<&crate::workspace::discover::Candidate> =
         found.documents.iter().filter(keep).collect();
     let instruments = crate::pulse::Instruments::with_folder(workspace.config.kinds.as_deref())
         .map_err(crate::pulse::PulseError::from)?;
-    let outcomes: Vec<_> = super::map_files(&kept, |candidate| {
-        let outcome = match workspace.read(candidate) {
-            Ok(doc) => Ok((
-                with_pulse(
-                    due::assess(&doc, &window),
-                    &doc,
-                    &workspace,
-                    &instruments,
-                    &window,
-                ),
-                crate::consent::proposal(&doc, None),
-            )),
-            Err(ReadError::NotText(file)) => {
-                Ok((due::Outcome::Broken(crate::check::unreadable(&file)), None))
-            }
-            Err(ReadError::Unread(file)) => Err(file),
-        };
-        (*candidate, outcome)
-    });
-    let mut history: Option<Option<History>> = None;
-    for (candidate, outcome) in outcomes {
-        match outcome {
-            Ok((assessed, proposal)) => {
-                report.add(&candidate.path, assessed);
-                if let Some(mut proposal) = proposal {
-                    let history = history
-                        .get_or_insert_with(|| History::discover(&workspace.root).ok())
-                        .as_ref();
-                    if let Some(on) = history.and_then(|h| proposed_on(h, &candidate.path)) {
-                        proposal.since = Some(crate::consent::Since {
-                            date: on,
-                            basis: crate::consent::SinceBasis::ProposedCommit,
-                        });
-                    }
-                    report.proposals.push(proposal);
-                }
-            }
-            Err(file) => report.unread.push(file),
-        }
-    }
-    report.unread.extend(found.skipped);
     let mentions = if args.mentions {
         Mentions::Live
     } else {
         Mentions::Inert
     };
-    render_with(&report, args.format, mentions, out)?;
+    let mut stream = DueStream::start(window, args.format, mentions, out)?;
+    let mut history: Option<Option<History>> = None;
+    // Files are independent: read and assess them on every core, then add
+    // them to the report in discovery's order, a chunk at a time.
+    super::for_each_file(
+        &kept,
+        |candidate| {
+            let outcome = match workspace.read(candidate) {
+                Ok(doc) => Ok((
+                    with_pulse(
+                        due::assess(&doc, &window),
+                        &doc,
+                        &workspace,
+                        &instruments,
+                        &window,
+                    ),
+                    crate::consent::proposal(&doc, None),
+                )),
+                Err(ReadError::NotText(file)) => {
+                    Ok((due::Outcome::Broken(crate::check::unreadable(&file)), None))
+                }
+                Err(ReadError::Unread(file)) => Err(file),
+            };
+            (*candidate, outcome)
+        },
+        |(candidate, outcome)| {
+            match outcome {
+                Ok((assessed, proposal)) => {
+                    stream.add(&candidate.path, assessed)?;
+                    if let Some(mut proposal) = proposal {
+                        let history = history
+                            .get_or_insert_with(|| History::discover(&workspace.root).ok())
+                            .as_ref();
+                        if let Some(on) = history.and_then(|h| proposed_on(h, &candidate.path)) {
+                            proposal.since = Some(crate::consent::Since {
+                                date: on,
+                                basis: crate::consent::SinceBasis::ProposedCommit,
+                            });
+                        }
+                        stream.report().proposals.push(proposal);
+                    }
+                }
+                Err(file) => stream.report().unread.push(file),
+            }
+            Ok::<(), std::io::Error>(())
+        },
+    )?;
+    stream.report().unread.extend(found.skipped);
+    let report = stream.finish()?;
     Ok(report.exit_code(args.fail_on))
 }
 

@@ -45,11 +45,6 @@ pub(super) fn run(args: &ListArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     }
 }
 
-/// How many documents are read at once (on every core) before their
-/// entries are written: each document is dropped once its entry is made,
-/// so memory stays flat in the number of alliances.
-const CHUNK: usize = 1024;
-
 /// `make` an entry of every alliance among `candidates` and hand them to
 /// `sink` in discovery's order; the files that could not be read.
 fn each_alliance<T: Send>(
@@ -59,21 +54,23 @@ fn each_alliance<T: Send>(
     mut sink: impl FnMut(T) -> std::io::Result<()>,
 ) -> Result<Vec<UnreadFile>, Failed> {
     let mut unread = Vec::new();
-    for chunk in candidates.chunks(CHUNK) {
-        let entries = super::map_files(chunk, |candidate| match workspace.read(candidate) {
+    super::for_each_file(
+        candidates,
+        |candidate| match workspace.read(candidate) {
             // Only documents that declare a kind are alliances; `check`
             // reports the rest, and a file that is not text (A005).
             Ok(doc) if doc.declares_kind() => Ok(Some(make(&doc))),
             Ok(_) | Err(ReadError::NotText(_)) => Ok(None),
             Err(ReadError::Unread(file)) => Err(file),
-        });
-        for entry in entries {
-            match entry {
-                Ok(Some(entry)) => sink(entry)?,
-                Ok(None) => {}
-                Err(file) => unread.push(file),
+        },
+        |entry| match entry {
+            Ok(Some(entry)) => sink(entry),
+            Ok(None) => Ok(()),
+            Err(file) => {
+                unread.push(file);
+                Ok(())
             }
-        }
-    }
+        },
+    )?;
     Ok(unread)
 }

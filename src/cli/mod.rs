@@ -974,6 +974,27 @@ pub(super) fn map_files<'a, C: Sync, T: Send>(
     }
 }
 
+/// How many files are read at once (on every core) before their results
+/// are handed on: each document is dropped once its result is made, so
+/// memory stays flat in the number of files.
+const CHUNK: usize = 64;
+
+/// `f` over `files` on every core, [`CHUNK`] files at a time, each result
+/// handed to `sink` in `files`' order as soon as its chunk is done. The
+/// first error of `sink` stops the run.
+pub(super) fn for_each_file<'a, C: Sync, T: Send, E>(
+    files: &'a [C],
+    f: impl Fn(&'a C) -> T + Sync + Send,
+    mut sink: impl FnMut(T) -> Result<(), E>,
+) -> Result<(), E> {
+    for chunk in files.chunks(CHUNK) {
+        for result in map_files(chunk, &f) {
+            sink(result)?;
+        }
+    }
+    Ok(())
+}
+
 /// `--within SPAN`, read: `due` and `ci summary` share it.
 pub(super) fn within(
     span: Option<&str>,

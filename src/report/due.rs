@@ -8,6 +8,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::escape::json::Pretty;
 use super::escape::markdown::{self, Mentions};
 use super::github::{data, property};
 use super::{consent, plural, sanitize, xml_escape};
@@ -214,9 +215,9 @@ fn human(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
             sanitize(&alliance.path.display().to_string())
         )?;
     }
-    let active = report.alliances.iter().filter(|a| !a.draft).count();
+    let active = report.active();
     // Proposals are listed apart from drafts, above.
-    let drafts = (report.alliances.len() - active).saturating_sub(report.proposals.len());
+    let drafts = report.not_in_force().saturating_sub(report.proposals.len());
     let mut summary = format!(
         "{} on {}: {} overdue, {} due soon",
         plural(active, "alliance"),
@@ -261,18 +262,6 @@ fn write_human_row(out: &mut dyn Write, row: &Row<'_>, label: &str) -> io::Resul
         row.when()
     )?;
     writeln!(out, "    responsible: {}", sanitize(&row.owners()))
-}
-
-#[derive(Serialize)]
-struct JsonOut<'a> {
-    version: u32,
-    today: String,
-    soon_until: String,
-    alliances: Vec<JsonAlliance<'a>>,
-    broken: Vec<JsonBroken>,
-    unreadable: Vec<JsonUnread>,
-    proposals: Vec<JsonProposal>,
-    summary: JsonSummary,
 }
 
 #[derive(Serialize)]
@@ -395,47 +384,72 @@ fn json_due(due: &Due) -> JsonDue<'_> {
 }
 
 fn json(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
-    let not_in_force = report.alliances.iter().filter(|a| a.draft).count();
-    let drafts = not_in_force.saturating_sub(report.proposals.len());
-    let doc = JsonOut {
-        version: super::JSON_VERSION,
-        today: report.window.today.to_string(),
-        soon_until: report.window.soon_until.to_string(),
-        alliances: report
-            .alliances
-            .iter()
-            .map(|a| JsonAlliance {
-                path: a.path.display().to_string(),
-                title: &a.title,
-                draft: a.draft,
-                review: a.review.as_ref().map(json_due),
-                pulse: a.pulse.as_ref().map(json_due),
-                items: a.items.iter().map(json_due).collect(),
-            })
-            .collect(),
-        broken: report
-            .broken
-            .iter()
-            .map(|b| JsonBroken {
-                path: b.path.display().to_string(),
-                code: b.finding.rule.code(),
-                rule: b.finding.rule.name(),
-                message: b.finding.message.clone(),
-                line: b.finding.location.as_ref().map(|l| l.line),
-                column: b.finding.location.as_ref().map(|l| l.column),
-            })
-            .collect(),
-        unreadable: report
-            .unread
-            .iter()
-            .map(|f| JsonUnread {
-                path: f.path.display().to_string(),
-                error: f.reason.to_string(),
-            })
-            .collect(),
-        summary: JsonSummary {
-            alliances: report.alliances.len() - not_in_force,
-            drafts,
+    let mut object = json_start(&report.window, out)?;
+    for alliance in &report.alliances {
+        object.item(&json_alliance(alliance))?;
+    }
+    json_end(object, report)
+}
+
+/// The opening of the JSON report, up to the list of alliances.
+fn json_start<'a>(window: &crate::due::Window, out: &'a mut dyn Write) -> io::Result<Pretty<'a>> {
+    let mut object = Pretty::start(out)?;
+    object.field("version", &super::JSON_VERSION)?;
+    object.field("today", &window.today.to_string())?;
+    object.field("soon_until", &window.soon_until.to_string())?;
+    object.open_array("alliances")?;
+    Ok(object)
+}
+
+fn json_alliance(a: &AllianceDue) -> JsonAlliance<'_> {
+    JsonAlliance {
+        path: a.path.display().to_string(),
+        title: &a.title,
+        draft: a.draft,
+        review: a.review.as_ref().map(json_due),
+        pulse: a.pulse.as_ref().map(json_due),
+        items: a.items.iter().map(json_due).collect(),
+    }
+}
+
+/// After the alliances: broken and unreadable files, proposals and the
+/// summary, from `report`'s counts (its alliances may have been written
+/// and dropped already).
+fn json_end(mut object: Pretty<'_>, report: &DueReport) -> io::Result<()> {
+    object.close_array()?;
+    let broken: Vec<JsonBroken> = report
+        .broken
+        .iter()
+        .map(|b| JsonBroken {
+            path: b.path.display().to_string(),
+            code: b.finding.rule.code(),
+            rule: b.finding.rule.name(),
+            message: b.finding.message.clone(),
+            line: b.finding.location.as_ref().map(|l| l.line),
+            column: b.finding.location.as_ref().map(|l| l.column),
+        })
+        .collect();
+    object.field("broken", &broken)?;
+    let unreadable: Vec<JsonUnread> = report
+        .unread
+        .iter()
+        .map(|f| JsonUnread {
+            path: f.path.display().to_string(),
+            error: f.reason.to_string(),
+        })
+        .collect();
+    object.field("unreadable", &unreadable)?;
+    let proposals: Vec<JsonProposal> = report
+        .proposals
+        .iter()
+        .map(|p| json_proposal(p, report.window.today))
+        .collect();
+    object.field("proposals", &proposals)?;
+    object.field(
+        "summary",
+        &JsonSummary {
+            alliances: report.active(),
+            drafts: report.not_in_force().saturating_sub(report.proposals.len()),
             overdue: report.count(Tier::Overdue),
             due_soon: report.count(Tier::DueSoon),
             retired_skipped: report.retired,
@@ -443,14 +457,102 @@ fn json(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
             unreadable: report.unread.len(),
             proposals: report.proposals.len(),
         },
-        proposals: report
-            .proposals
-            .iter()
-            .map(|p| json_proposal(p, report.window.today))
-            .collect(),
-    };
-    super::escape::json::write_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    )?;
+    object.end()?;
+    writeln!(object.out())
+}
+
+/// A `due` report written as its alliances come. JSON is written alliance
+/// by alliance and keeps only counts, broken files and proposals, so memory
+/// stays flat in the number of alliances. The human, GitHub and Markdown
+/// formats list rows most overdue first across every alliance: they keep
+/// the alliances with something to list (an entry overdue or due soon, or
+/// no review date), without their entries that are not. JUnit keeps all.
+/// The bytes are those of [`render_with`] on the whole report.
+pub struct DueStream<'a> {
+    report: DueReport,
+    sink: DueSink<'a>,
+}
+
+enum DueSink<'a> {
+    Json(Pretty<'a>),
+    Whole {
+        format: DueFormat,
+        mentions: Mentions,
+        out: &'a mut dyn Write,
+    },
+}
+
+impl<'a> DueStream<'a> {
+    /// Start writing a report for `window` in `format` to `out`.
+    pub fn start(
+        window: crate::due::Window,
+        format: DueFormat,
+        mentions: Mentions,
+        out: &'a mut dyn Write,
+    ) -> io::Result<Self> {
+        let sink = match format {
+            DueFormat::Json => DueSink::Json(json_start(&window, out)?),
+            _ => DueSink::Whole {
+                format,
+                mentions,
+                out,
+            },
+        };
+        Ok(DueStream {
+            report: DueReport::new(window),
+            sink,
+        })
+    }
+
+    /// The report so far: its window, and the lists a caller adds to
+    /// (proposals, unreadable files).
+    pub fn report(&mut self) -> &mut DueReport {
+        &mut self.report
+    }
+
+    /// The outcome of one document, in discovery's order.
+    pub fn add(&mut self, path: &std::path::Path, outcome: crate::due::Outcome) -> io::Result<()> {
+        let Some(alliance) = self.report.tally(path, outcome) else {
+            return Ok(());
+        };
+        match &mut self.sink {
+            DueSink::Json(object) => object.item(&json_alliance(&alliance)),
+            DueSink::Whole {
+                format: DueFormat::Junit,
+                ..
+            } => {
+                self.report.alliances.push(alliance);
+                Ok(())
+            }
+            DueSink::Whole { .. } => {
+                self.report.alliances.extend(listed_only(alliance));
+                Ok(())
+            }
+        }
+    }
+
+    /// The end of the report; the report (its counts, and what it kept).
+    pub fn finish(self) -> io::Result<DueReport> {
+        match self.sink {
+            DueSink::Json(object) => json_end(object, &self.report)?,
+            DueSink::Whole {
+                format,
+                mentions,
+                out,
+            } => render_with(&self.report, format, mentions, out)?,
+        }
+        Ok(self.report)
+    }
+}
+
+/// What the human, GitHub and Markdown formats show of `alliance`: its
+/// entries overdue or due soon, or a note that it has no review date.
+fn listed_only(mut alliance: AllianceDue) -> Option<AllianceDue> {
+    alliance.items.retain(|d| d.tier != Tier::Ok);
+    let shown = alliance.entries().any(|d| d.tier != Tier::Ok)
+        || (alliance.review.is_none() && !alliance.draft);
+    shown.then_some(alliance)
 }
 
 fn github(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {

@@ -3,10 +3,19 @@
 
 use std::io::{self, Write};
 
-use super::CheckReport;
+use super::{CheckReport, FileReport};
+use crate::workspace::UnreadFile;
 
 pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
     for file in &report.files {
+        self::file(file, out)?;
+    }
+    end(&report.failures, out)
+}
+
+/// One annotation per finding of `file`.
+pub(super) fn file(file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+    {
         let path = property(&file.path.display().to_string());
         for f in &file.findings {
             let level = super::words::severity(f.severity);
@@ -29,7 +38,12 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
             writeln!(out, "::{level} {props}::{}", data(&message))?;
         }
     }
-    for failure in &report.failures {
+    Ok(())
+}
+
+/// One annotation per file that could not be read.
+pub(super) fn end(failures: &[UnreadFile], out: &mut dyn Write) -> io::Result<()> {
+    for failure in failures {
         let path = property(&failure.path.display().to_string());
         let message = format!("cannot read the file: {}", failure.reason);
         writeln!(

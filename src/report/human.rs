@@ -5,22 +5,47 @@ use std::io::{self, Write};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use super::escape::terminal;
-use super::{CheckReport, Style, plural, sanitize};
+use super::{CheckReport, FileReport, Style, Totals, plural, sanitize};
 use crate::check::finding::{Finding, Location, Severity};
+use crate::workspace::UnreadFile;
 
 pub(super) fn check(report: &CheckReport, style: Style, out: &mut dyn Write) -> io::Result<()> {
-    let renderer = if style.color {
+    let renderer = renderer(style);
+    for file in &report.files {
+        self::file(&renderer, file, out)?;
+    }
+    end(&renderer, &report.failures, report.totals(), out)
+}
+
+/// The renderer of `style`.
+pub(super) fn renderer(style: Style) -> Renderer {
+    if style.color {
         Renderer::styled()
     } else {
         Renderer::plain()
-    };
-    for file in &report.files {
-        let path = sanitize(&file.path.display().to_string()).into_owned();
-        for finding in &file.findings {
-            writeln!(out, "{}\n", render_finding(&renderer, &path, finding))?;
-        }
     }
-    for failure in &report.failures {
+}
+
+/// The findings of one file.
+pub(super) fn file(renderer: &Renderer, file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+    if file.findings.is_empty() {
+        return Ok(());
+    }
+    let path = sanitize(&file.path.display().to_string()).into_owned();
+    for finding in &file.findings {
+        writeln!(out, "{}\n", render_finding(renderer, &path, finding))?;
+    }
+    Ok(())
+}
+
+/// After the files: the ones that could not be read, and the summary.
+pub(super) fn end(
+    renderer: &Renderer,
+    failures: &[UnreadFile],
+    totals: Totals,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for failure in failures {
         let title = format!(
             "cannot read {}: {}",
             sanitize(&failure.path.display().to_string()),
@@ -29,10 +54,8 @@ pub(super) fn check(report: &CheckReport, style: Style, out: &mut dyn Write) -> 
         let group = [Group::with_title(Level::ERROR.primary_title(title))];
         writeln!(out, "{}\n", renderer.render(&group))?;
     }
-    let errors = report.count(Severity::Error);
-    let warnings = report.count(Severity::Warning);
-    let files = plural(report.files.len(), "file");
-    let summary = match (errors, warnings) {
+    let files = plural(totals.files, "file");
+    let summary = match (totals.errors, totals.warnings) {
         (0, 0) => format!("checked {files}: no problems"),
         (e, 0) => format!("checked {files}: {}", plural(e, "error")),
         (0, w) => format!("checked {files}: {}", plural(w, "warning")),
@@ -45,7 +68,6 @@ pub(super) fn check(report: &CheckReport, style: Style, out: &mut dyn Write) -> 
     writeln!(out, "{summary}")
 }
 
-/// One finding as a rustc-style block.
 pub(super) fn render_finding(renderer: &Renderer, path: &str, finding: &Finding) -> String {
     let level = match finding.severity {
         Severity::Error => Level::ERROR,

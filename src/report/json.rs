@@ -5,16 +5,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::CheckReport;
+use super::escape::json::Pretty;
+use super::{CheckReport, FileReport, Totals};
 use crate::check::finding::{Finding, Severity};
-
-#[derive(Serialize)]
-struct Output<'a> {
-    version: u32,
-    files: Vec<File<'a>>,
-    failures: Vec<FailureOut>,
-    summary: Summary,
-}
+use crate::workspace::UnreadFile;
 
 #[derive(Serialize)]
 struct File<'a> {
@@ -67,31 +61,53 @@ struct Summary {
 }
 
 pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
-    let output = Output {
-        version: super::JSON_VERSION,
-        files: report
-            .files
-            .iter()
-            .map(|f| File {
-                path: f.path.display().to_string(),
-                findings: f.findings.iter().map(FindingOut::from).collect(),
-            })
-            .collect(),
-        failures: report
-            .failures
-            .iter()
-            .map(|f| FailureOut {
-                path: f.path.display().to_string(),
-                error: f.reason.to_string(),
-            })
-            .collect(),
-        summary: Summary {
-            files: report.files.len(),
-            errors: report.count(Severity::Error),
-            warnings: report.count(Severity::Warning),
-            failures: report.failures.len(),
+    let mut object = start(out)?;
+    for file in &report.files {
+        self::file(&mut object, file)?;
+    }
+    end(object, &report.failures, report.totals())
+}
+
+/// The opening, up to the list of files.
+pub(super) fn start(out: &mut dyn Write) -> io::Result<Pretty<'_>> {
+    let mut object = Pretty::start(out)?;
+    object.field("version", &super::JSON_VERSION)?;
+    object.open_array("files")?;
+    Ok(object)
+}
+
+/// One file and its findings.
+pub(super) fn file(object: &mut Pretty<'_>, file: &FileReport) -> io::Result<()> {
+    object.item(&File {
+        path: file.path.display().to_string(),
+        findings: file.findings.iter().map(FindingOut::from).collect(),
+    })
+}
+
+/// After the files: the ones that could not be read, and the summary.
+pub(super) fn end(
+    mut object: Pretty<'_>,
+    failures: &[UnreadFile],
+    totals: Totals,
+) -> io::Result<()> {
+    object.close_array()?;
+    let failures: Vec<FailureOut> = failures
+        .iter()
+        .map(|f| FailureOut {
+            path: f.path.display().to_string(),
+            error: f.reason.to_string(),
+        })
+        .collect();
+    object.field("failures", &failures)?;
+    object.field(
+        "summary",
+        &Summary {
+            files: totals.files,
+            errors: totals.errors,
+            warnings: totals.warnings,
+            failures: failures.len(),
         },
-    };
-    super::escape::json::write_pretty(&mut *out, &output)?;
-    writeln!(out)
+    )?;
+    object.end()?;
+    writeln!(object.out())
 }

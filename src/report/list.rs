@@ -159,42 +159,28 @@ pub fn json(docs: &[Alliance], out: &mut dyn Write) -> io::Result<()> {
 /// repository is never held in memory whole. The bytes are those of
 /// `{"version": .., "alliances": [..]}` printed pretty in one piece.
 pub struct JsonList<'a> {
-    out: &'a mut dyn Write,
-    empty: bool,
+    object: super::escape::json::Pretty<'a>,
 }
 
 impl<'a> JsonList<'a> {
     /// The opening of the export.
     pub fn start(out: &'a mut dyn Write) -> io::Result<JsonList<'a>> {
-        write!(
-            out,
-            "{{\n  \"version\": {},\n  \"alliances\": [",
-            super::JSON_VERSION
-        )?;
-        Ok(JsonList { out, empty: true })
+        let mut object = super::escape::json::Pretty::start(out)?;
+        object.field("version", &super::JSON_VERSION)?;
+        object.open_array("alliances")?;
+        Ok(JsonList { object })
     }
 
     /// One alliance ([`export`]).
     pub fn push(&mut self, alliance: &Value) -> io::Result<()> {
-        let mut text = Vec::new();
-        super::escape::json::write_pretty(&mut text, alliance)?;
-        let text = String::from_utf8_lossy(&text);
-        self.out
-            .write_all(if self.empty { b"\n    " } else { b",\n    " })?;
-        // JSON strings hold no raw line break: every line break is the
-        // printer's, and the value sits two levels deep.
-        self.out
-            .write_all(text.replace('\n', "\n    ").as_bytes())?;
-        self.empty = false;
-        Ok(())
+        self.object.item(alliance)
     }
 
     /// The close of the export.
-    pub fn end(self) -> io::Result<()> {
-        if !self.empty {
-            self.out.write_all(b"\n  ")?;
-        }
-        writeln!(self.out, "]\n}}")
+    pub fn end(mut self) -> io::Result<()> {
+        self.object.close_array()?;
+        self.object.end()?;
+        writeln!(self.object.out())
     }
 }
 

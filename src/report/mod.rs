@@ -95,15 +95,18 @@ impl CheckReport {
             .count()
     }
 
+    /// How many files, errors and warnings.
+    pub fn totals(&self) -> Totals {
+        let mut totals = Totals::default();
+        for file in &self.files {
+            totals.add(file);
+        }
+        totals
+    }
+
     /// Exit code: 2 if a file could not be read, 1 for errors, else 0.
     pub fn exit_code(&self) -> u8 {
-        if !self.failures.is_empty() {
-            2
-        } else if self.count(Severity::Error) > 0 {
-            1
-        } else {
-            0
-        }
+        self.totals().exit_code(self.failures.len())
     }
 
     /// Render in `format`.
@@ -116,6 +119,107 @@ impl CheckReport {
             Format::Junit => junit::check(self, out),
             Format::Codequality => codequality::check(self, out),
         }
+    }
+}
+
+/// How many files a `check` run read, and the errors and warnings found.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    /// Files checked.
+    pub files: usize,
+    /// Findings that are errors.
+    pub errors: usize,
+    /// Findings that are warnings.
+    pub warnings: usize,
+}
+
+impl Totals {
+    fn add(&mut self, file: &FileReport) {
+        self.files += 1;
+        for finding in &file.findings {
+            match finding.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+            }
+        }
+    }
+
+    /// Exit code: 2 if a file could not be read (`failures`), 1 for
+    /// errors, else 0.
+    pub fn exit_code(&self, failures: usize) -> u8 {
+        if failures > 0 {
+            2
+        } else if self.errors > 0 {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// A `check` report written as its files come: human, JSON and GitHub
+/// output is written file by file and nothing but the counts is kept, so
+/// memory stays flat in the number of files. SARIF, JUnit and Code Quality
+/// put totals or the whole list ahead of the findings: they keep the
+/// report and render it at the end. The bytes are the same as
+/// [`CheckReport::render`]'s.
+pub struct CheckStream<'a> {
+    totals: Totals,
+    sink: Sink<'a>,
+}
+
+enum Sink<'a> {
+    Human(annotate_snippets::Renderer, &'a mut dyn Write),
+    Json(escape::json::Pretty<'a>),
+    Github(&'a mut dyn Write),
+    Whole(CheckReport, Format, Style, &'a mut dyn Write),
+}
+
+impl<'a> CheckStream<'a> {
+    /// Start writing a report in `format` to `out`.
+    pub fn start(format: Format, style: Style, out: &'a mut dyn Write) -> io::Result<Self> {
+        let sink = match format {
+            Format::Human => Sink::Human(human::renderer(style), out),
+            Format::Json => Sink::Json(json::start(out)?),
+            Format::Github => Sink::Github(out),
+            Format::Sarif | Format::Junit | Format::Codequality => {
+                Sink::Whole(CheckReport::default(), format, style, out)
+            }
+        };
+        Ok(CheckStream {
+            totals: Totals::default(),
+            sink,
+        })
+    }
+
+    /// One file's findings, in discovery's order.
+    pub fn file(&mut self, file: FileReport) -> io::Result<()> {
+        self.totals.add(&file);
+        match &mut self.sink {
+            Sink::Human(renderer, out) => human::file(renderer, &file, *out),
+            Sink::Json(object) => json::file(object, &file),
+            Sink::Github(out) => github::file(&file, *out),
+            Sink::Whole(report, ..) => {
+                report.files.push(file);
+                Ok(())
+            }
+        }
+    }
+
+    /// The files that could not be read, and the end of the report; the
+    /// exit code.
+    pub fn finish(self, failures: Vec<UnreadFile>) -> io::Result<u8> {
+        let code = self.totals.exit_code(failures.len());
+        match self.sink {
+            Sink::Human(renderer, out) => human::end(&renderer, &failures, self.totals, out)?,
+            Sink::Json(object) => json::end(object, &failures, self.totals)?,
+            Sink::Github(out) => github::end(&failures, out)?,
+            Sink::Whole(mut report, format, style, out) => {
+                report.failures = failures;
+                report.render(format, style, out)?;
+            }
+        }
+        Ok(code)
     }
 }
 

@@ -28,6 +28,99 @@ pub fn write_pretty<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io
     buffered.flush()
 }
 
+/// A pretty JSON object written a field at a time, and one array of it an
+/// element at a time: the bytes are those [`write_pretty`] writes for the
+/// whole object, so a report of any size can be written without holding
+/// it. Field names are the caller's own (never document text).
+pub struct Pretty<'a> {
+    out: &'a mut dyn Write,
+    /// How many fields are written.
+    fields: usize,
+    /// In an open array: whether it is still empty.
+    array: Option<bool>,
+}
+
+impl<'a> Pretty<'a> {
+    /// Open the object.
+    pub fn start(out: &'a mut dyn Write) -> io::Result<Pretty<'a>> {
+        out.write_all(b"{")?;
+        Ok(Pretty {
+            out,
+            fields: 0,
+            array: None,
+        })
+    }
+
+    /// One field, `"key": value`.
+    pub fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> io::Result<()> {
+        self.key(key)?;
+        indented(self.out, value, b"\n  ")
+    }
+
+    /// Open an array field; [`Pretty::item`] adds to it.
+    pub fn open_array(&mut self, key: &str) -> io::Result<()> {
+        self.key(key)?;
+        self.out.write_all(b"[")?;
+        self.array = Some(true);
+        Ok(())
+    }
+
+    /// One element of the open array.
+    pub fn item<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
+        let first = self.array.replace(false).unwrap_or(true);
+        self.out
+            .write_all(if first { b"\n    " } else { b",\n    " })?;
+        indented(self.out, value, b"\n    ")
+    }
+
+    /// Close the open array.
+    pub fn close_array(&mut self) -> io::Result<()> {
+        if self.array.take() == Some(false) {
+            self.out.write_all(b"\n  ")?;
+        }
+        self.out.write_all(b"]")
+    }
+
+    /// The writer, to end the output after the object.
+    pub fn out(&mut self) -> &mut dyn Write {
+        &mut *self.out
+    }
+
+    /// Close the object.
+    pub fn end(&mut self) -> io::Result<()> {
+        self.out
+            .write_all(if self.fields > 0 { b"\n}" } else { b"}" })
+    }
+
+    fn key(&mut self, key: &str) -> io::Result<()> {
+        debug_assert!(self.array.is_none(), "a field inside an open array");
+        self.out
+            .write_all(if self.fields == 0 { b"\n  " } else { b",\n  " })?;
+        serde_json::to_writer(&mut *self.out, key).map_err(io::Error::from)?;
+        self.out.write_all(b": ")?;
+        self.fields += 1;
+        Ok(())
+    }
+}
+
+/// `value` as pretty JSON with every line after the first indented: JSON
+/// strings hold no raw line break, so every one is the printer's.
+fn indented<T: Serialize + ?Sized>(
+    out: &mut dyn Write,
+    value: &T,
+    newline: &[u8],
+) -> io::Result<()> {
+    let mut text = Vec::new();
+    write_pretty(&mut text, value)?;
+    let mut from = 0;
+    for at in memchr::memchr_iter(b'\n', &text) {
+        out.write_all(&text[from..at])?;
+        out.write_all(newline)?;
+        from = at + 1;
+    }
+    out.write_all(&text[from..])
+}
+
 /// A writer that passes bytes through, but `[` after `##`/`##vso`.
 struct Inert<'a> {
     inner: &'a mut dyn Write,
@@ -96,6 +189,37 @@ mod tests {
         let mut out = Vec::new();
         write_pretty(&mut out, value).expect("a Vec takes any write");
         String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn written_a_field_at_a_time_is_byte_for_byte_the_whole() {
+        let items = [
+            serde_json::json!({"a": [1, {"b": "x\ny"}], "c": {}}),
+            serde_json::json!("##[error] no"),
+        ];
+        for n in [0, 1, 2] {
+            let whole = serde_json::json!({
+                "version": 1,
+                "list": items[..n],
+                "empty": [],
+                "summary": {"n": n},
+            });
+            let mut streamed = Vec::new();
+            let mut object = Pretty::start(&mut streamed).expect("write");
+            object.field("version", &1).expect("write");
+            object.open_array("list").expect("write");
+            for item in &items[..n] {
+                object.item(item).expect("write");
+            }
+            object.close_array().expect("write");
+            object.open_array("empty").expect("write");
+            object.close_array().expect("write");
+            object
+                .field("summary", &serde_json::json!({"n": n}))
+                .expect("write");
+            object.end().expect("write");
+            assert_eq!(String::from_utf8(streamed).expect("UTF-8"), pretty(&whole));
+        }
     }
 
     #[test]
