@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use crate::consent::{Consent, Digest, PartyState, digest::parse_recorded};
+use crate::consent::{Digest, PartyConsent, PartyState, digest::parse_recorded, party_states};
 use crate::document::{Alliance, FrontMatterBlock, Span, Status, clip};
 
 use super::{Finding, Rule, Settings};
@@ -30,11 +30,13 @@ pub(super) fn check(doc: &Alliance, settings: &Settings<'_>, out: &mut Vec<Findi
         }
         _ => Span::default(),
     };
-    let consent = Consent::for_digest(fields, Digest::of(doc));
-    if status == Status::Active && !fields.parties.is_empty() {
-        missing(doc, &consent, settings, status_span.unwrap_or(start), out);
+    // The digest of the text is worked out only when consent is recorded.
+    let parties = party_states(fields, || Digest::of(doc));
+    if status == Status::Active && !parties.is_empty() {
+        missing(doc, &parties, settings, status_span.unwrap_or(start), out);
     }
-    if status == Status::Proposed && consent.complete() {
+    let complete = !parties.is_empty() && parties.iter().all(|p| p.state.agreed());
+    if status == Status::Proposed && complete {
         out.push(
             Finding::warning(
                 Rule::ConsentComplete,
@@ -128,19 +130,17 @@ pub(super) fn check(doc: &Alliance, settings: &Settings<'_>, out: &mut Vec<Findi
 /// current text, in one finding.
 fn missing(
     doc: &Alliance,
-    consent: &Consent,
+    parties: &[PartyConsent],
     settings: &Settings<'_>,
     span: Span,
     out: &mut Vec<Finding>,
 ) {
-    let waiting: Vec<&str> = consent
-        .parties
+    let waiting: Vec<&str> = parties
         .iter()
         .filter(|p| p.state == PartyState::Waiting)
         .map(|p| p.party.as_str())
         .collect();
-    let stale: Vec<&str> = consent
-        .parties
+    let stale: Vec<&str> = parties
         .iter()
         .filter(|p| matches!(p.state, PartyState::Stale { .. }))
         .map(|p| p.party.as_str())
@@ -149,7 +149,7 @@ fn missing(
         return;
     }
     let file = doc.path.display();
-    let (message, help) = if consent.agreed().next().is_none() && stale.is_empty() {
+    let (message, help) = if !parties.iter().any(|p| p.state.agreed()) && stale.is_empty() {
         (
             "no party's consent to this alliance is recorded".to_owned(),
             format!(

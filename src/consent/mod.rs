@@ -70,32 +70,7 @@ pub struct Consent {
 impl Consent {
     /// The consent of `fields`'s parties to `digest`.
     pub fn for_digest(fields: &FrontMatter, digest: Digest) -> Consent {
-        let parties = fields
-            .parties
-            .iter()
-            .map(|party| {
-                let handle = party.handle.as_ref().map(|h| h.value.clone());
-                let mine = || {
-                    fields
-                        .consent
-                        .iter()
-                        .filter(|entry| entry.handle.as_ref().is_some_and(|h| party.is(&h.value)))
-                };
-                let current = mine().filter(|e| covers(e, &digest)).map(entry_date).max();
-                let state = match current {
-                    Some(date) => PartyState::Agreed { date },
-                    None => match mine().map(entry_date).max() {
-                        Some(date) => PartyState::Stale { date },
-                        None => PartyState::Waiting,
-                    },
-                };
-                PartyConsent {
-                    party: party.label(),
-                    handle,
-                    state,
-                }
-            })
-            .collect();
+        let parties = party_states(fields, || digest.clone());
         Consent { digest, parties }
     }
 
@@ -119,6 +94,43 @@ impl Consent {
     pub fn complete(&self) -> bool {
         !self.parties.is_empty() && self.parties.iter().all(|p| p.state.agreed())
     }
+}
+
+/// Each party's consent to the version whose digest `digest` works out,
+/// in the front matter's order. The digest is worked out only when a
+/// consent entry is recorded to compare it with: with none, every party
+/// is waiting, whatever the text.
+pub fn party_states(fields: &FrontMatter, digest: impl FnOnce() -> Digest) -> Vec<PartyConsent> {
+    let digest = (!fields.consent.is_empty()).then(digest);
+    fields
+        .parties
+        .iter()
+        .map(|party| {
+            let handle = party.handle.as_ref().map(|h| h.value.clone());
+            let mine = || {
+                fields
+                    .consent
+                    .iter()
+                    .filter(|entry| entry.handle.as_ref().is_some_and(|h| party.is(&h.value)))
+            };
+            let current = mine()
+                .filter(|e| digest.as_ref().is_some_and(|d| covers(e, d)))
+                .map(entry_date)
+                .max();
+            let state = match current {
+                Some(date) => PartyState::Agreed { date },
+                None => match mine().map(entry_date).max() {
+                    Some(date) => PartyState::Stale { date },
+                    None => PartyState::Waiting,
+                },
+            };
+            PartyConsent {
+                party: party.label(),
+                handle,
+                state,
+            }
+        })
+        .collect()
 }
 
 /// Whether `entry` records consent to `digest`.
