@@ -519,13 +519,17 @@ const BUILTIN: &[(&str, &str)] = &[
 /// The instruments available in a repository.
 #[derive(Debug, Clone)]
 pub struct Instruments {
-    list: Vec<Instrument>,
+    /// The repository's own, in file-name order; they override built-in
+    /// ones of the same name.
+    own: Vec<Instrument>,
 }
 
-impl Instruments {
-    /// The built-in instruments.
-    pub fn builtin() -> Instruments {
-        let list = BUILTIN
+/// The built-in instruments, parsed the first time one is asked for: a run
+/// that meets no pulse never parses them.
+fn builtins() -> &'static [Instrument] {
+    static PARSED: std::sync::OnceLock<Vec<Instrument>> = std::sync::OnceLock::new();
+    PARSED.get_or_init(|| {
+        BUILTIN
             .iter()
             .map(|(name, text)| {
                 let path = PathBuf::from(format!("schemas/instruments/{name}.instrument.yaml"));
@@ -533,8 +537,14 @@ impl Instruments {
                 parse(&path, text)
                     .unwrap_or_else(|e| unreachable!("built-in instrument does not parse: {e}"))
             })
-            .collect();
-        Instruments { list }
+            .collect()
+    })
+}
+
+impl Instruments {
+    /// The built-in instruments.
+    pub fn builtin() -> Instruments {
+        Instruments { own: Vec::new() }
     }
 
     /// The built-in instruments plus the repository's own
@@ -575,20 +585,28 @@ impl Instruments {
                 })?;
             let mut instrument = parse(&path, &text)?;
             instrument.file = Some(path);
-            all.list.retain(|i| i.name != instrument.name);
-            all.list.push(instrument);
+            all.own.retain(|i| i.name != instrument.name);
+            all.own.push(instrument);
         }
         Ok(all)
     }
 
     /// The instrument named `name`.
     pub fn get(&self, name: &str) -> Option<&Instrument> {
-        self.list.iter().find(|i| i.name == name)
+        self.own
+            .iter()
+            .find(|i| i.name == name)
+            .or_else(|| builtins().iter().find(|i| i.name == name))
     }
 
     /// Every instrument's name, for "one of" messages.
     pub fn names(&self) -> Vec<&str> {
-        self.list.iter().map(|i| i.name.as_str()).collect()
+        builtins()
+            .iter()
+            .filter(|b| self.own.iter().all(|i| i.name != b.name))
+            .chain(&self.own)
+            .map(|i| i.name.as_str())
+            .collect()
     }
 }
 
