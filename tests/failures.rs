@@ -152,6 +152,27 @@ fn a_bad_date_names_its_flag() {
     );
 }
 
+/// `check` reads today only to date-check pulse answers: a bad
+/// `ALLIANCE_TODAY` fails a repository with answers, and no other.
+#[test]
+fn a_bad_today_fails_check_only_where_pulse_answers_are() {
+    let sb = Sandbox::new();
+    sb.write("TEAM_ALLIANCE.md", team_doc("", TEAM_BODY));
+    let run = sb.run_with_env(&["check"], &[("ALLIANCE_TODAY", "soon")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    sb.write(
+        "TEAM_ALLIANCE.pulse/2026-11-01/ada.yaml",
+        "by: ada\ndate: 2026-11-01\n",
+    );
+    let run = sb.run_with_env(&["check"], &[("ALLIANCE_TODAY", "soon")]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.starts_with("alliance: ALLIANCE_TODAY=soon: "),
+        "{}",
+        run.stderr
+    );
+}
+
 /// Run `alliance ARGS` with its standard output closed before it writes,
 /// as `alliance ARGS | head -0` would.
 fn run_into_closed_pipe(sb: &Sandbox, args: &[&str]) -> (i32, String) {

@@ -39,16 +39,21 @@ fn check_files(
     };
     let instruments = Instruments::with_folder(workspace.config.kinds.as_deref())
         .map_err(crate::pulse::PulseError::from)?;
-    // Today is read only when there are pulse answers to date-check, so a
-    // repository without them never depends on the clock or ALLIANCE_TODAY.
-    let today = if found
-        .documents
-        .iter()
-        .any(|c| crate::pulse::rounds::pulse_folder(&c.path).is_dir())
-    {
-        Some(super::today()?)
-    } else {
-        None
+    // Today is needed only to date-check pulse answers: a bad
+    // ALLIANCE_TODAY fails a repository that has them (before any output),
+    // and no other. Where today can be read, no folder is looked for here.
+    let today = match super::today() {
+        Ok(today) => Some(today),
+        Err(bad) => {
+            if found
+                .documents
+                .iter()
+                .any(|c| crate::pulse::rounds::pulse_folder(&c.path).is_dir())
+            {
+                return Err(bad);
+            }
+            None
+        }
     };
     let mut failures = found.skipped;
     // Files are independent: read and check them on every core, keeping

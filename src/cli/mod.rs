@@ -981,18 +981,34 @@ const CHUNK: usize = 64;
 
 /// `f` over `files` on every core, [`CHUNK`] files at a time, each result
 /// handed to `sink` in `files`' order as soon as its chunk is done. The
-/// first error of `sink` stops the run.
+/// sink (which writes the report) works on this thread while the next
+/// chunk is worked out on the others; at most two chunks of results are
+/// held. The first error of `sink` stops the run.
 pub(super) fn for_each_file<'a, C: Sync, T: Send, E>(
     files: &'a [C],
     f: impl Fn(&'a C) -> T + Sync + Send,
     mut sink: impl FnMut(T) -> Result<(), E>,
 ) -> Result<(), E> {
-    for chunk in files.chunks(CHUNK) {
-        for result in map_files(chunk, &f) {
-            sink(result)?;
-        }
+    if files.len() <= CHUNK {
+        // One chunk: nothing to overlap.
+        return map_files(files, &f).into_iter().try_for_each(sink);
     }
-    Ok(())
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<T>>(1);
+        let f = &f;
+        scope.spawn(move || {
+            for chunk in files.chunks(CHUNK) {
+                // The receiver is gone when the sink failed: stop.
+                if send.send(map_files(chunk, f)).is_err() {
+                    break;
+                }
+            }
+        });
+        for results in receive {
+            results.into_iter().try_for_each(&mut sink)?;
+        }
+        Ok(())
+    })
 }
 
 /// `--within SPAN`, read: `due` and `ci summary` share it.
