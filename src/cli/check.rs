@@ -62,18 +62,24 @@ fn check_files(
         &found.documents,
         |candidate| match workspace.read(candidate) {
             Ok(doc) => {
+                let has_answers = crate::pulse::rounds::pulse_folder(&doc.path).is_dir();
                 let mut findings = check::check_with(&doc, &workspace.kinds, &settings);
                 findings.extend(crate::pulse::front_matter_findings(
                     &doc,
                     &workspace.kinds,
                     &instruments,
+                    has_answers,
                 ));
                 findings.sort_by_key(|f| f.location.as_ref().map(|l| (l.line, l.column)));
                 let mut files = vec![FileReport {
                     path: candidate.path.clone(),
                     findings,
                 }];
-                let unread = pulse_files(workspace, &instruments, &doc, today, &mut files);
+                let unread = if has_answers {
+                    pulse_files(workspace, &instruments, &doc, today, &mut files)
+                } else {
+                    Vec::new()
+                };
                 (files, unread)
             }
             Err(ReadError::NotText(file)) => (
@@ -93,7 +99,8 @@ fn check_files(
     Ok(failures)
 }
 
-/// The pulse answer files of `doc`, checked (A060–A067), pushed after it.
+/// The pulse answer files of `doc` (which has a pulse folder), checked
+/// (A060–A067), pushed after it.
 fn pulse_files(
     workspace: &Workspace,
     instruments: &Instruments,
@@ -104,9 +111,6 @@ fn pulse_files(
     let Some(today) = today else {
         return Vec::new();
     };
-    if !crate::pulse::rounds::pulse_folder(&doc.path).is_dir() {
-        return Vec::new();
-    }
     // An alliance whose pulse cannot be set up (an unknown instrument,
     // which its own findings report) has its answers checked no further.
     let Ok(pulse) = crate::pulse::read(&workspace.root, doc, &workspace.kinds, instruments, today)

@@ -273,16 +273,18 @@ pub fn read(
 
 /// The findings `check` reports about the alliance document itself: an
 /// unknown instrument (A066) or a `pulse.every` that is not a cadence
-/// (A021), pointing at the value.
+/// (A021), pointing at the value. `has_answers`: whether the alliance has
+/// a pulse folder (`rounds::pulse_folder`), which the caller looked for.
 pub fn front_matter_findings(
     doc: &Alliance,
     kinds: &Kinds,
     instruments: &Instruments,
+    has_answers: bool,
 ) -> Vec<Finding> {
     let Some(pulse) = doc.front_root().and_then(|r| r.get("pulse")) else {
         // No `pulse:`: the kind's instrument is used once there are answers,
         // and a kind naming one that is not here is said at `alliance:`.
-        if !rounds::pulse_folder(&doc.path).is_dir() {
+        if !has_answers {
             return Vec::new();
         }
         let Err(PulseError::UnknownInstrument { name, known, .. }) = setup(doc, kinds, instruments)
