@@ -384,13 +384,34 @@ fn own_pieces(span: Span, nested: &[Span]) -> Vec<Span> {
 /// the last line break before it are found once for the whole run.
 pub fn inline_fields(text: &str, span: Span) -> Vec<Field> {
     let source = span.slice(text);
-    let bytes = source.as_bytes();
     let mut fields = Vec::new();
+    each_field(source, |key, open, value_start, close| {
+        let value = &source[value_start..close];
+        let lead = value.len() - value.trim_start().len();
+        let trimmed = value.trim();
+        let abs = |i: usize| span.start + i;
+        fields.push(Field {
+            key: key.to_owned(),
+            value: trimmed.to_owned(),
+            span: Span::new(abs(open), abs(close + 1)),
+            value_span: Span::new(
+                abs(value_start + lead),
+                abs(value_start + lead + trimmed.len()),
+            ),
+        });
+    });
+    fields
+}
+
+/// Each inline field of `source`, in order, as its key and the bytes of
+/// its `[`, of the start of its value and of its `]`.
+fn each_field(source: &str, mut found: impl FnMut(&str, usize, usize, usize)) {
+    let bytes = source.as_bytes();
     // The `]` after the current `[` and the last `\n` before it.
     let mut closing: Option<(usize, Option<usize>)> = None;
     let mut at = 0;
-    while let Some(found) = memchr::memchr(b'[', &bytes[at..]) {
-        let open = at + found;
+    while let Some(offset) = memchr::memchr(b'[', &bytes[at..]) {
+        let open = at + offset;
         at = open + 1;
         let (close, newline) = match closing {
             Some((close, newline)) if close > open => (close, newline),
@@ -415,35 +436,21 @@ pub fn inline_fields(text: &str, span: Span) -> Vec<Field> {
         if !key_ok || newline.is_some_and(|n| n >= value_start) {
             continue;
         }
-        let value = &source[value_start..close];
-        let lead = value.len() - value.trim_start().len();
-        let trimmed = value.trim();
-        let abs = |i: usize| span.start + i;
-        fields.push(Field {
-            key: key.to_owned(),
-            value: trimmed.to_owned(),
-            span: Span::new(abs(open), abs(close + 1)),
-            value_span: Span::new(
-                abs(value_start + lead),
-                abs(value_start + lead + trimmed.len()),
-            ),
-        });
+        found(key, open, value_start, close);
         at = close + 1;
     }
-    fields
 }
 
 /// `text` without its inline fields.
 fn strip_fields(text: String) -> String {
-    let fields = inline_fields(&text, Span::new(0, text.len()));
-    if fields.is_empty() {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::new();
     let mut at = 0;
-    for f in fields {
-        out.push_str(&text[at..f.span.start]);
-        at = f.span.end;
+    each_field(&text, |_, open, _, close| {
+        out.push_str(&text[at..open]);
+        at = close + 1;
+    });
+    if at == 0 {
+        return text;
     }
     out.push_str(&text[at..]);
     out
