@@ -41,8 +41,9 @@ fn check_files(
         .map_err(crate::pulse::PulseError::from)?;
     // Today is needed only to date-check pulse answers: a bad
     // ALLIANCE_TODAY fails a repository that has them (before any output),
-    // and no other. Where today can be read, no folder is looked for here.
-    let today = match super::today() {
+    // and no other; the clock is read at the first answers. Where
+    // ALLIANCE_TODAY is good or unset, no folder is looked for here.
+    let today = match super::LazyToday::new() {
         Ok(today) => Some(today),
         Err(bad) => {
             if found
@@ -76,7 +77,7 @@ fn check_files(
                     findings,
                 }];
                 let unread = if has_answers {
-                    pulse_files(workspace, &instruments, &doc, today, &mut files)
+                    pulse_files(workspace, &instruments, &doc, today.as_ref(), &mut files)
                 } else {
                     Vec::new()
                 };
@@ -105,10 +106,10 @@ fn pulse_files(
     workspace: &Workspace,
     instruments: &Instruments,
     doc: &crate::document::Alliance,
-    today: Option<jiff::civil::Date>,
+    today: Option<&super::LazyToday>,
     files: &mut Vec<FileReport>,
 ) -> Vec<UnreadFile> {
-    let Some(today) = today else {
+    let Some(today) = today.map(super::LazyToday::get) else {
         return Vec::new();
     };
     // An alliance whose pulse cannot be set up (an unknown instrument,

@@ -1027,9 +1027,6 @@ pub(super) fn within(
 /// The environment variable that replaces today's date.
 pub const TODAY_VAR: &str = "ALLIANCE_TODAY";
 
-/// Today in local time, or the day `ALLIANCE_TODAY` names: the one clock
-/// every command reads (`new`, `adopt`, and the defaults of `due --today`
-/// and `review --date`), so runs can be made reproducible.
 /// The date a flag gives, else today: the `--date` of `review`, `agree`
 /// and `agenda`, `due --today`.
 pub(super) fn date_or_today(
@@ -1048,16 +1045,54 @@ pub(super) fn date_flag(flag: &'static str, text: &str) -> Result<jiff::civil::D
 }
 
 /// Today in local time, or the day `ALLIANCE_TODAY` names (see [`today`]).
+/// Today in local time, or the day `ALLIANCE_TODAY` names: the one clock
+/// every command reads (`new`, `adopt`, and the defaults of `due --today`
+/// and `review --date`), so runs can be made reproducible.
 pub(super) fn today() -> Result<jiff::civil::Date, Failed> {
+    Ok(fixed_today()?.unwrap_or_else(clock_today))
+}
+
+/// The day `ALLIANCE_TODAY` names, if it is set.
+fn fixed_today() -> Result<Option<jiff::civil::Date>, Failed> {
     match std::env::var(TODAY_VAR) {
-        Ok(text) if !text.is_empty() => {
-            crate::document::dates::parse_date(&text).map_err(|source| Failed::Today {
+        Ok(text) if !text.is_empty() => crate::document::dates::parse_date(&text)
+            .map(Some)
+            .map_err(|source| Failed::Today {
                 var: TODAY_VAR,
                 value: text.clone(),
                 source,
-            })
-        }
-        _ => Ok(jiff::Zoned::now().date()),
+            }),
+        _ => Ok(None),
+    }
+}
+
+/// Today by the clock, in the local time zone (which costs a look through
+/// the time-zone database).
+fn clock_today() -> jiff::civil::Date {
+    jiff::Zoned::now().date()
+}
+
+/// [`today`] for a command that may not need it: `ALLIANCE_TODAY` is read
+/// at once (a bad value fails before anything is written), the clock only
+/// the first time the day is asked for.
+pub(super) struct LazyToday {
+    fixed: Option<jiff::civil::Date>,
+    clock: std::sync::OnceLock<jiff::civil::Date>,
+}
+
+impl LazyToday {
+    /// Read `ALLIANCE_TODAY`.
+    pub(super) fn new() -> Result<LazyToday, Failed> {
+        Ok(LazyToday {
+            fixed: fixed_today()?,
+            clock: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// Today.
+    pub(super) fn get(&self) -> jiff::civil::Date {
+        self.fixed
+            .unwrap_or_else(|| *self.clock.get_or_init(clock_today))
     }
 }
 
