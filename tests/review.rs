@@ -71,7 +71,9 @@ fn review_preserves_bytes(sb: &Sandbox, name: &str) {
         after.starts_with(b"\xef\xbb\xbf"),
         "{name}: BOM"
     );
-    if before_text.contains("\r\n") {
+    if before_text.matches('\n').count() == before_text.matches("\r\n").count()
+        && before_text.contains("\r\n")
+    {
         assert_eq!(
             after_text.matches('\n').count(),
             after_text.matches("\r\n").count(),
@@ -150,6 +152,25 @@ fn a_win_is_listed_after_trailing_blanks_without_touching_them() {
             sb.write("DESIGNED_ALLIANCE.md", &text);
             review_preserves_bytes(&sb, "DESIGNED_ALLIANCE.md");
         }
+    }
+}
+
+/// A file of mixed line endings (CRLF front matter, LF body): every line
+/// written goes in the ending of the line it joins, so no line that was
+/// there changes, not even its line break (found by the `review` fuzz
+/// target: the win's CRLF went in before an LF).
+#[test]
+fn mixed_line_endings_keep_each_line_as_it_was() {
+    let designed = std::fs::read_to_string(examples().join("designed-alliance.md")).expect("read");
+    let doc = alliance::document::Alliance::parse_text(Path::new("d.md"), designed.clone());
+    let (front, body) = designed.split_at(doc.body_start);
+    for (front, body) in [
+        (front.replace('\n', "\r\n"), body.to_owned()),
+        (front.to_owned(), body.replace('\n', "\r\n")),
+    ] {
+        let sb = Sandbox::new();
+        sb.write("DESIGNED_ALLIANCE.md", format!("{front}{body}"));
+        review_preserves_bytes(&sb, "DESIGNED_ALLIANCE.md");
     }
 }
 

@@ -379,6 +379,18 @@ impl Alliance {
         self.fields().is_some_and(|f| f.kind.is_some())
     }
 
+    /// The line ending an edit at byte `at` writes: that of the line that
+    /// holds `at` (the first line break from there), else the document's.
+    /// A file of mixed line endings keeps each line's own.
+    pub fn line_ending_at(&self, at: usize) -> &'static str {
+        let bytes = self.text.as_bytes();
+        match bytes.get(at..).and_then(|rest| memchr::memchr(b'\n', rest)) {
+            Some(i) if at + i > 0 && bytes[at + i - 1] == b'\r' => "\r\n",
+            Some(_) => "\n",
+            None => self.line_ending.as_str(),
+        }
+    }
+
     /// Whether the file ends its lines with a lone carriage return (classic
     /// Mac OS), which Markdown and YAML read as one long line here: its
     /// first line break is a CR not followed by LF.

@@ -197,7 +197,6 @@ fn consent_splice(
     date: Date,
 ) -> Result<Splice, AgreeError> {
     let text = &doc.text;
-    let eol = doc.line_ending.as_str();
     let what = "consent".to_owned();
     let new = format!("{label} agreed on {date}");
     let (at, dash_indent, header) = match root.entry("consent") {
@@ -221,6 +220,7 @@ fn consent_splice(
                     return Err(EditError::FlowStyle("consent").into());
                 };
                 let indent = format!("{}  ", line_indent(text, key.span.start));
+                let eol = doc.line_ending_at(key.span.start);
                 return Ok(Splice {
                     span: Span::new(key.span.start, close),
                     text: format!("{}:{eol}{indent}- {entry}", key.span.slice(text)),
@@ -232,16 +232,22 @@ fn consent_splice(
             match items.first() {
                 Some(_) => {
                     let (at, indent) = after_block_items(text, items);
-                    (at, indent, String::new())
+                    (at, indent, false)
                 }
                 None => (
                     line_end_after(text, key.span.end.max(list.span.end)),
                     format!("{}  ", line_indent(text, key.span.start)),
-                    String::new(),
+                    false,
                 ),
             }
         }
-        None => (inner.end, "  ".to_owned(), format!("consent:{eol}")),
+        None => (inner.end, "  ".to_owned(), true),
+    };
+    let eol = doc.line_ending_at(at);
+    let header = if header {
+        format!("consent:{eol}")
+    } else {
+        String::new()
     };
     let lead = if at > 0 && !text[..at].ends_with('\n') {
         eol

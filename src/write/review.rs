@@ -167,7 +167,6 @@ pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditErro
         .after(review.date)
         .ok_or(EditError::PastCalendar { date: review.date })?;
     let text = &doc.text;
-    let eol = doc.line_ending.as_str();
     let (_, plan) = root.entry("review").ok_or(EditError::NoCadence)?;
     if !matches!(plan.value, Value::Map(_)) {
         return Err(EditError::Shape("review", "a mapping"));
@@ -178,6 +177,7 @@ pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditErro
     let mut splices = Vec::new();
     let key_indent = first_key_indent(doc, plan);
     let plan_end = line_end_after(text, deep_end(plan));
+    let eol = doc.line_ending_at(plan_end);
     for (key, date) in [("last", review.date), ("next", next)] {
         let wanted = date.to_string();
         let what = format!("review.{key}");
@@ -299,7 +299,6 @@ fn celebrated(doc: &Alliance, review: &Review) -> Option<Splice> {
         .sections
         .iter()
         .find(|s| is_celebration(&s.heading.text))?;
-    let eol = doc.line_ending.as_str();
     let body = section.span.slice(&doc.text);
     let new: Vec<String> = review
         .wins
@@ -319,6 +318,9 @@ fn celebrated(doc: &Alliance, review: &Review) -> Option<Splice> {
         + doc.text[content_end..section.span.end]
             .find(['\r', '\n'])
             .unwrap_or(section.span.end - content_end);
+    // The line ending of the line the wins follow, which they end as it
+    // does (`end` is before its line break).
+    let eol = doc.line_ending_at(end);
     let last_line = doc.text[..end].rsplit('\n').next().unwrap_or("");
     let lead = if last_line.trim_start().starts_with("- ") {
         eol.to_owned()
@@ -364,7 +366,6 @@ fn reviews_entry(
         return Ok(None);
     }
     let text = &doc.text;
-    let eol = doc.line_ending.as_str();
     let (at, dash_indent, header) = match root.entry("reviews") {
         Some((key, list)) => {
             let items = match &list.value {
@@ -378,19 +379,25 @@ fn reviews_entry(
             match items.first() {
                 Some(_) => {
                     let (at, indent) = after_block_items(text, items);
-                    (at, indent, String::new())
+                    (at, indent, false)
                 }
                 None => {
                     let key_line = line_end_after(text, key.span.end.max(list.span.end));
                     (
                         key_line,
                         format!("{}  ", line_indent(text, key.span.start)),
-                        String::new(),
+                        false,
                     )
                 }
             }
         }
-        None => (inner.end, "  ".to_owned(), format!("reviews:{eol}")),
+        None => (inner.end, "  ".to_owned(), true),
+    };
+    let eol = doc.line_ending_at(at);
+    let header = if header {
+        format!("reviews:{eol}")
+    } else {
+        String::new()
     };
     let lines = format!("{header}{}", entry_lines(review, &dash_indent, eol));
     // Inserting at the end of a file whose last line has no line ending.
@@ -417,7 +424,7 @@ fn empty_flow_list(
     review: &Review,
 ) -> Result<Splice, EditError> {
     let text = &doc.text;
-    let eol = doc.line_ending.as_str();
+    let eol = doc.line_ending_at(key.span.start);
     let from =
         list.span.start + (list.span.slice(text).len() - list.span.slice(text).trim_start().len());
     let rest = &text[from..];
