@@ -442,6 +442,14 @@ fn an_agenda_of_many_parties_and_items() {
     assert!(readings.iter().all(|r| r["repeat"] == false));
 }
 
+/// Whether `output` names the first of `n` folders `tNNNN/` before the
+/// last: discovery's order.
+fn in_order(output: &str, n: usize, what: &str) {
+    let first = output.find("t0000/").expect("the first");
+    let last = output.rfind(&format!("t{:04}/", n - 1)).expect("the last");
+    assert!(first < last, "{what}: in discovery's order");
+}
+
 /// `list` keeps each alliance's row or export, not its parsed document:
 /// many large alliances list within the memory limit, and every one is
 /// listed, in order.
@@ -464,12 +472,7 @@ fn list_holds_rows_not_documents() {
             n,
             "{format}: every alliance listed once"
         );
-        let first = run.stdout.find("t0000/").expect("the first");
-        let last = run
-            .stdout
-            .find(&format!("t{:04}/", n - 1))
-            .expect("the last");
-        assert!(first < last, "{format}: in discovery's order");
+        in_order(&run.stdout, n, format);
     }
 }
 
@@ -511,12 +514,7 @@ fn check_and_due_hold_counts_not_reports() {
     for (args, total, per_item) in runs {
         let run = bounded_to(&sb, args, 96 * 1024 * 1024);
         assert_eq!(run.code, 1, "{args:?}: {}", tail(&run.stderr));
-        let first = run.stdout.find("t0000/").expect("the first");
-        let last = run
-            .stdout
-            .rfind(&format!("t{:04}/", n - 1))
-            .expect("the last");
-        assert!(first < last, "{args:?}: in discovery's order");
+        in_order(&run.stdout, n, &format!("{args:?}"));
         assert!(tail(&run.stdout).contains(total), "{}", tail(&run.stdout));
         assert_eq!(
             run.stdout.matches("nobody").count(),

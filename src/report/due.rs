@@ -351,12 +351,6 @@ struct JsonBroken {
 }
 
 #[derive(Serialize)]
-struct JsonUnread {
-    path: String,
-    error: String,
-}
-
-#[derive(Serialize)]
 struct JsonSummary {
     alliances: usize,
     drafts: usize,
@@ -430,15 +424,7 @@ fn json_end(mut object: Pretty<'_>, report: &DueReport) -> io::Result<()> {
         })
         .collect();
     object.field("broken", &broken)?;
-    let unreadable: Vec<JsonUnread> = report
-        .unread
-        .iter()
-        .map(|f| JsonUnread {
-            path: f.path.display().to_string(),
-            error: f.reason.to_string(),
-        })
-        .collect();
-    object.field("unreadable", &unreadable)?;
+    object.field("unreadable", &super::json::unread(&report.unread))?;
     let proposals: Vec<JsonProposal> = report
         .proposals
         .iter()

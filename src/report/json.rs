@@ -46,8 +46,20 @@ impl<'a> From<&'a Finding> for FindingOut<'a> {
     }
 }
 
+/// Files that could not be read, as `{path, error}` (`check`'s
+/// `failures`, `due`'s `unreadable`).
+pub(super) fn unread(files: &[UnreadFile]) -> Vec<FailureOut> {
+    files
+        .iter()
+        .map(|f| FailureOut {
+            path: f.path.display().to_string(),
+            error: f.reason.to_string(),
+        })
+        .collect()
+}
+
 #[derive(Serialize)]
-struct FailureOut {
+pub(super) struct FailureOut {
     path: String,
     error: String,
 }
@@ -91,13 +103,7 @@ pub(super) fn end(
     totals: Totals,
 ) -> io::Result<()> {
     object.close_array()?;
-    let failures: Vec<FailureOut> = failures
-        .iter()
-        .map(|f| FailureOut {
-            path: f.path.display().to_string(),
-            error: f.reason.to_string(),
-        })
-        .collect();
+    let failures = unread(failures);
     object.field("failures", &failures)?;
     object.field(
         "summary",

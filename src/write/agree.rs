@@ -13,8 +13,8 @@
 use jiff::civil::Date;
 
 use super::review::{
-    EditError, Edited, Splice, after_block_items, apply, is_flow, line_end_after, line_indent,
-    root_of, set_scalar,
+    EditError, Edited, Splice, apply, entry_place, is_flow, line_end_after, line_indent, root_of,
+    set_scalar,
 };
 use crate::consent::{Consent, Digest, PartyState, covers};
 use crate::document::yaml::{self, Value, yaml_scalar};
@@ -199,11 +199,11 @@ fn consent_splice(
     let text = &doc.text;
     let what = "consent".to_owned();
     let new = format!("{label} agreed on {date}");
-    let (at, dash_indent, header) = match root.entry("consent") {
+    let list = match root.entry("consent") {
         Some((key, list)) => {
             let items = match &list.value {
-                Value::Seq(items) => items,
-                Value::Null => &Vec::new(),
+                Value::Seq(items) => items.as_slice(),
+                Value::Null => &[],
                 _ => return Err(EditError::Shape("consent", "a list").into()),
             };
             if is_flow(text, list) {
@@ -229,34 +229,17 @@ fn consent_splice(
                     new,
                 });
             }
-            match items.first() {
-                Some(_) => {
-                    let (at, indent) = after_block_items(text, items);
-                    (at, indent, false)
-                }
-                None => (
-                    line_end_after(text, key.span.end.max(list.span.end)),
-                    format!("{}  ", line_indent(text, key.span.start)),
-                    false,
-                ),
-            }
+            Some((key, list, items))
         }
-        None => (inner.end, "  ".to_owned(), true),
+        None => None,
     };
-    let eol = doc.line_ending_at(at);
-    let header = if header {
-        format!("consent:{eol}")
-    } else {
-        String::new()
-    };
-    let lead = if at > 0 && !text[..at].ends_with('\n') {
-        eol
-    } else {
-        ""
-    };
+    let place = entry_place(doc, "consent", list, inner);
     Ok(Splice {
-        span: Span::new(at, at),
-        text: format!("{lead}{header}{dash_indent}- {entry}{eol}"),
+        span: Span::new(place.at, place.at),
+        text: format!(
+            "{}{}- {entry}{}",
+            place.prefix, place.dash_indent, place.eol
+        ),
         what,
         old: None,
         new,

@@ -366,49 +366,25 @@ fn reviews_entry(
         return Ok(None);
     }
     let text = &doc.text;
-    let (at, dash_indent, header) = match root.entry("reviews") {
+    let list = match root.entry("reviews") {
         Some((key, list)) => {
             let items = match &list.value {
-                Value::Seq(items) => items,
-                Value::Null => &Vec::new(),
+                Value::Seq(items) => items.as_slice(),
+                Value::Null => &[],
                 _ => return Err(EditError::Shape("reviews", "a list")),
             };
             if is_flow(text, list) {
                 return empty_flow_list(doc, key, list, review).map(Some);
             }
-            match items.first() {
-                Some(_) => {
-                    let (at, indent) = after_block_items(text, items);
-                    (at, indent, false)
-                }
-                None => {
-                    let key_line = line_end_after(text, key.span.end.max(list.span.end));
-                    (
-                        key_line,
-                        format!("{}  ", line_indent(text, key.span.start)),
-                        false,
-                    )
-                }
-            }
+            Some((key, list, items))
         }
-        None => (inner.end, "  ".to_owned(), true),
+        None => None,
     };
-    let eol = doc.line_ending_at(at);
-    let header = if header {
-        format!("reviews:{eol}")
-    } else {
-        String::new()
-    };
-    let lines = format!("{header}{}", entry_lines(review, &dash_indent, eol));
-    // Inserting at the end of a file whose last line has no line ending.
-    let lead = if at > 0 && !text[..at].ends_with('\n') {
-        eol
-    } else {
-        ""
-    };
+    let place = entry_place(doc, "reviews", list, inner);
+    let lines = entry_lines(review, &place.dash_indent, place.eol);
     Ok(Some(Splice {
-        span: Span::new(at, at),
-        text: format!("{lead}{lines}"),
+        span: Span::new(place.at, place.at),
+        text: format!("{}{lines}", place.prefix),
         what: "reviews".to_owned(),
         old: None,
         new: format!("added the review of {}", review.date),
@@ -609,8 +585,60 @@ pub(super) fn line_indent(text: &str, at: usize) -> String {
         .collect()
 }
 
-/// The furthest byte any part of `node` reaches (scalars' ends; collection
-/// spans can stretch to the next key, so they are not trusted).
+/// Where a new entry of the front matter's block list `name` goes, and
+/// what to write before it.
+pub(super) struct EntryPlace {
+    /// The byte the entry goes at.
+    pub at: usize,
+    /// The indent before its dash.
+    pub dash_indent: String,
+    /// What goes first: a line ending when the file ends without one, and
+    /// the `name:` line when the front matter has no such key.
+    pub prefix: String,
+    /// The line ending to end the entry's lines with.
+    pub eol: &'static str,
+}
+
+/// [`EntryPlace`] of a new entry of the block list `name`: after the
+/// entries of `list` (its key, its value and the entries, when the front
+/// matter has the key), else at the end of the front matter (`inner`).
+pub(super) fn entry_place(
+    doc: &Alliance,
+    name: &str,
+    list: Option<(&Node, &Node, &[Node])>,
+    inner: Span,
+) -> EntryPlace {
+    let text = &doc.text;
+    let (at, dash_indent, header) = match list {
+        Some((_, _, items)) if !items.is_empty() => {
+            let (at, indent) = after_block_items(text, items);
+            (at, indent, false)
+        }
+        Some((key, list, _)) => (
+            line_end_after(text, key.span.end.max(list.span.end)),
+            format!("{}  ", line_indent(text, key.span.start)),
+            false,
+        ),
+        None => (inner.end, "  ".to_owned(), true),
+    };
+    let eol = doc.line_ending_at(at);
+    let mut prefix = String::new();
+    if at > 0 && !text[..at].ends_with('\n') {
+        prefix.push_str(eol);
+    }
+    if header {
+        prefix.push_str(name);
+        prefix.push(':');
+        prefix.push_str(eol);
+    }
+    EntryPlace {
+        at,
+        dash_indent,
+        prefix,
+        eol,
+    }
+}
+
 /// Where a new entry goes after the entries of a block list (the end of
 /// the line its last, deepest value ends on), and the indent before their
 /// dashes. `items` is not empty.
@@ -625,6 +653,8 @@ pub(super) fn after_block_items(text: &str, items: &[Node]) -> (usize, String) {
     (line_end_after(text, end), before[..dash].to_owned())
 }
 
+/// The furthest byte any part of `node` reaches (scalars' ends; collection
+/// spans can stretch to the next key, so they are not trusted).
 pub(super) fn deep_end(node: &Node) -> usize {
     match &node.value {
         Value::Seq(items) => items.iter().map(deep_end).max().unwrap_or(node.span.start),
