@@ -242,3 +242,79 @@ fn man_pages_exist_for_the_commands_the_main_page_names() {
             .starts_with("alliance: no command `nope`; the commands are check, kinds,")
     );
 }
+
+/// No thread to be had (a process limit of one): `check` works through
+/// its files on this thread instead of panicking in the thread pool.
+/// RLIMIT_NPROC does not bind root, so as root the run is made as `nobody`
+/// from a copy of the binary inside the sandbox.
+#[test]
+fn check_runs_on_one_thread_when_no_thread_can_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let n = 300;
+    for i in 0..n {
+        sb.write(
+            &format!("t{i:03}/TEAM_ALLIANCE.md"),
+            team_doc("", TEAM_BODY),
+        );
+    }
+    let inner = sb.command(&["check", "--format", "json"]);
+    let mut program = std::path::PathBuf::from(inner.get_program());
+    let mut wrap: Vec<String> = Vec::new();
+    if rustix::process::geteuid().is_root() {
+        let copy = sb.path().join("alliance-bin");
+        std::fs::copy(&program, &copy).expect("copy the binary");
+        for entry in walk(sb.path()) {
+            let mode = if entry.is_dir() || entry == copy {
+                0o755
+            } else {
+                0o644
+            };
+            std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        }
+        program = copy;
+        wrap = [
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+        ]
+        .map(String::from)
+        .to_vec();
+    }
+    wrap.extend(["prlimit", "--nproc=1", "--"].map(String::from));
+    let output = std::process::Command::new(&wrap[0])
+        .args(&wrap[1..])
+        .arg(&program)
+        .args(inner.get_args())
+        .current_dir(sb.path())
+        .env_clear()
+        .envs(
+            inner
+                .get_envs()
+                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
+        )
+        .output()
+        .expect("run alliance under a process limit");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!("\"files\": {n},")),
+        "every file checked: {stdout}"
+    );
+}
+
+/// Every file and folder under `dir`, `dir` included.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut all = vec![dir.to_path_buf()];
+    for entry in std::fs::read_dir(dir).expect("read_dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            all.extend(walk(&path));
+        } else {
+            all.push(path);
+        }
+    }
+    all
+}

@@ -961,17 +961,25 @@ fn dispatch(
 }
 
 /// `f` of each file, in order: on every core for many files, on this thread
-/// for one (starting the thread pool costs more than a file).
+/// for one (starting the thread pool costs more than a file), and on this
+/// thread too when no thread can be started (a process limit), where
+/// rayon's global pool would panic.
 pub(super) fn map_files<'a, C: Sync, T: Send>(
     files: &'a [C],
     f: impl Fn(&'a C) -> T + Sync + Send,
 ) -> Vec<T> {
     use rayon::prelude::*;
-    if files.len() <= 1 {
-        files.iter().map(f).collect()
-    } else {
-        files.par_iter().map(f).collect()
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = || {
+        POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().build().ok())
+            .as_ref()
+    };
+    if files.len() > 1 {
+        if let Some(pool) = pool() {
+            return pool.install(|| files.par_iter().map(f).collect());
+        }
     }
+    files.iter().map(f).collect()
 }
 
 /// How many files are read at once (on every core) before their results
@@ -996,7 +1004,7 @@ pub(super) fn for_each_file<'a, C: Sync, T: Send, E>(
     std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::sync_channel::<Vec<T>>(1);
         let f = &f;
-        scope.spawn(move || {
+        let worker = std::thread::Builder::new().spawn_scoped(scope, move || {
             for chunk in files.chunks(CHUNK) {
                 // The receiver is gone when the sink failed: stop.
                 if send.send(map_files(chunk, f)).is_err() {
@@ -1004,6 +1012,14 @@ pub(super) fn for_each_file<'a, C: Sync, T: Send, E>(
                 }
             }
         });
+        if worker.is_err() {
+            // No thread to be had (a process limit): one chunk after the
+            // other on this one.
+            for chunk in files.chunks(CHUNK) {
+                map_files(chunk, f).into_iter().try_for_each(&mut sink)?;
+            }
+            return Ok(());
+        }
         for results in receive {
             results.into_iter().try_for_each(&mut sink)?;
         }
