@@ -458,18 +458,26 @@ fn strip_fields(text: String) -> String {
 
 /// `text` with runs of whitespace made one space and the ends trimmed;
 /// text that is already so is returned as it is.
-fn collapse_whitespace(text: String) -> String {
+fn collapse_whitespace(mut text: String) -> String {
     let bytes = text.as_bytes();
-    // Clean: ASCII (other whitespace is not), no control character (tab,
-    // line break), no space at either end or after another space.
-    let mut bad = false;
-    let mut after_space = true;
-    for &b in bytes {
-        let space = b == b' ';
-        bad |= !(b' '..0x80).contains(&b) | (space & after_space);
-        after_space = space;
-    }
-    if !bad && !after_space {
+    // Clean between the spaces at its ends: ASCII (other whitespace is
+    // not), no control character (tab, line break), no space after
+    // another. Each test is a pass the compiler vectorises; such text
+    // (the common case, an item whose fields were cut out of its end) is
+    // trimmed in place.
+    let start = bytes.iter().position(|&b| b != b' ').unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != b' ')
+        .map_or(start, |i| i + 1);
+    let inner = &bytes[start..end];
+    let clean = !inner
+        .iter()
+        .fold(false, |bad, &b| bad | !(b' '..0x80).contains(&b))
+        && memchr::memmem::find(inner, b"  ").is_none();
+    if clean {
+        text.truncate(end);
+        text.drain(..start);
         return text;
     }
     let mut out = String::with_capacity(text.len());
