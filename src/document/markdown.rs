@@ -458,13 +458,13 @@ fn strip_fields(text: String) -> String {
 
 /// `text` with runs of whitespace made one space and the ends trimmed;
 /// text that is already so is returned as it is.
-fn collapse_whitespace(mut text: String) -> String {
+fn collapse_whitespace(text: String) -> String {
     let bytes = text.as_bytes();
     // Clean between the spaces at its ends: ASCII (other whitespace is
     // not), no control character (tab, line break), no space after
     // another. Each test is a pass the compiler vectorises; such text
     // (the common case, an item whose fields were cut out of its end) is
-    // trimmed in place.
+    // only trimmed.
     let start = bytes.iter().position(|&b| b != b' ').unwrap_or(bytes.len());
     let end = bytes
         .iter()
@@ -476,9 +476,10 @@ fn collapse_whitespace(mut text: String) -> String {
         .fold(false, |bad, &b| bad | !(b' '..0x80).contains(&b))
         && memchr::memmem::find(inner, b"  ").is_none();
     if clean {
-        text.truncate(end);
-        text.drain(..start);
-        return text;
+        if start == 0 && end == bytes.len() {
+            return text;
+        }
+        return text[start..end].to_owned();
     }
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
