@@ -297,7 +297,9 @@ pub struct BrokenFile {
 pub struct DueReport {
     /// The day and window.
     pub window: Window,
-    /// The alliances, active and draft.
+    /// The alliances, active and draft, as [`DueReport::add`] keeps them
+    /// (a report written as it comes keeps only what its format prints:
+    /// count with [`DueReport::count`], `active` and `not_in_force`).
     pub alliances: Vec<AllianceDue>,
     /// Files that are not usable alliances (not text, front matter
     /// unusable), with the `check` finding that says why.
