@@ -174,6 +174,42 @@ fn mixed_line_endings_keep_each_line_as_it_was() {
     }
 }
 
+/// A celebration section that ends at a carriage return alone, mid-line
+/// to git (`***\rNext` is a break and a heading to Markdown): the wins
+/// would go inside a line, so `review` refuses and changes nothing (found
+/// by the `review` fuzz target).
+#[test]
+fn a_section_ending_at_a_lone_carriage_return_is_refused() {
+    let designed = std::fs::read_to_string(examples().join("designed-alliance.md")).expect("read");
+    let at = designed.find("## Celebrate").expect("a Celebrate section");
+    let text = format!(
+        "{}## Celebrate\n\n- First win.\n\n***\rNext\n---\n\nMore.\n",
+        &designed[..at]
+    );
+    let sb = Sandbox::new();
+    sb.write("DESIGNED_ALLIANCE.md", &text);
+    let run = sb.run(&[
+        "review",
+        "DESIGNED_ALLIANCE.md",
+        "--date",
+        "2026-12-01",
+        "--win",
+        "Shipped",
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("the `## Celebrate` section ends at a carriage return alone on line 55"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        sb.read("DESIGNED_ALLIANCE.md"),
+        text,
+        "the file is unchanged"
+    );
+}
+
 #[test]
 fn every_example_keeps_its_bytes() {
     let mut seen = 0;

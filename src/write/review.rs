@@ -98,6 +98,18 @@ pub enum EditError {
         "the front matter uses a YAML anchor or alias (`&name` or `*name`), so one value stands for another and an edit could change keys other than `review`; write the values out in full to let `alliance review` edit them"
     )]
     Anchors,
+    /// The celebration section ends inside a line, at a carriage return
+    /// with no line feed after it: where the wins would go is a line break
+    /// to Markdown but not to git or an editor.
+    #[error(
+        "the `## {heading}` section ends at a carriage return alone on line {line} (a line break to Markdown, not to git); end that line with a line feed to let `alliance review` list the wins"
+    )]
+    LoneCarriageReturn {
+        /// The celebration section's heading.
+        heading: String,
+        /// The line (counted by line feeds) where it ends.
+        line: usize,
+    },
     /// No item has this id.
     #[error("no item has `[id:: {0}]`")]
     NoSuchItem(String),
@@ -208,7 +220,7 @@ pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditErro
     if let Some(s) = reviews_entry(doc, root, inner, review)? {
         splices.push(s);
     }
-    if let Some(s) = celebrated(doc, review) {
+    if let Some(s) = celebrated(doc, review)? {
         splices.push(s);
     }
     let edited = apply(text, splices);
@@ -294,11 +306,14 @@ pub fn set_item_review(doc: &Alliance, id: &str, next: Date) -> Result<Edited, E
 /// document's celebration section (`## Celebrate` and its aliases), when it
 /// has one: the designed alliance's sixth step. Wins already listed there
 /// for that day are not written twice.
-fn celebrated(doc: &Alliance, review: &Review) -> Option<Splice> {
-    let section = doc
+fn celebrated(doc: &Alliance, review: &Review) -> Result<Option<Splice>, EditError> {
+    let Some(section) = doc
         .sections
         .iter()
-        .find(|s| is_celebration(&s.heading.text))?;
+        .find(|s| is_celebration(&s.heading.text))
+    else {
+        return Ok(None);
+    };
     let body = section.span.slice(&doc.text);
     let new: Vec<String> = review
         .wins
@@ -307,17 +322,27 @@ fn celebrated(doc: &Alliance, review: &Review) -> Option<Splice> {
         .filter(|line| !body.lines().any(|l| l.trim_end() == line))
         .collect();
     if new.is_empty() {
-        return None;
+        return Ok(None);
     }
     // After the section's last written byte; a list item there is
     // continued, anything else (a prompt, a paragraph) gets a blank line.
     // The end of the last line with text, after any blanks it ends with
-    // (they are its bytes to keep: `- ` is an empty item).
+    // (they are its bytes to keep: `- ` is an empty item), before its line
+    // break: LF or CRLF. A carriage return alone ends a line for Markdown
+    // only, and the section may end there mid-line: refused.
     let content_end = section.span.start + body.trim_end().len();
+    let rest = &doc.text[content_end..section.span.end];
     let end = content_end
-        + doc.text[content_end..section.span.end]
-            .find(['\r', '\n'])
-            .unwrap_or(section.span.end - content_end);
+        + match rest.find('\n') {
+            Some(i) => rest[..i].strip_suffix('\r').map_or(i, str::len),
+            None => rest.len(),
+        };
+    if doc.text[content_end..end].contains('\r') {
+        return Err(EditError::LoneCarriageReturn {
+            heading: crate::document::clip(&section.heading.text, 60).into_owned(),
+            line: doc.text[..content_end].matches('\n').count() + 1,
+        });
+    }
     // The line ending of the line the wins follow, which they end as it
     // does (`end` is before its line break).
     let eol = doc.line_ending_at(end);
@@ -328,7 +353,7 @@ fn celebrated(doc: &Alliance, review: &Review) -> Option<Splice> {
         format!("{eol}{eol}")
     };
     let trail = if end == doc.text.len() { eol } else { "" };
-    Some(Splice {
+    Ok(Some(Splice {
         span: Span::new(end, end),
         text: format!("{lead}{}{trail}", new.join(eol)),
         what: format!("## {}", section.heading.text),
@@ -340,7 +365,7 @@ fn celebrated(doc: &Alliance, review: &Review) -> Option<Splice> {
                 .collect::<Vec<_>>()
                 .join("; ")
         ),
-    })
+    }))
 }
 
 fn is_celebration(heading: &str) -> bool {
