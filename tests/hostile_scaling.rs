@@ -494,7 +494,7 @@ fn check_and_due_hold_counts_not_reports() {
         })
         .collect();
     let doc = team_doc("", &format!("{TEAM_BODY}\n## Agreements\n\n{items}"));
-    let n = 1000;
+    let n = 1500;
     for i in 0..n {
         sb.write(&format!("teams/t{i:04}/TEAM_ALLIANCE.md"), &doc);
     }
@@ -503,16 +503,16 @@ fn check_and_due_hold_counts_not_reports() {
     // `@nobody` is in each finding's message, and in each due entry's
     // owners and text.
     let runs: [(&[&str], &str, usize); 3] = [
-        (&["check", "--format", "json"], "\"files\": 1000,", 1),
+        (&["check", "--format", "json"], "\"files\": 1500,", 1),
         (&["check", "--format", "github"], "", 1),
         (
             &["due", "--format", "json", "--today", "2026-11-22"],
-            "\"overdue\": 150000,",
+            "\"overdue\": 225000,",
             2,
         ),
     ];
     for (args, total, per_item) in runs {
-        let run = bounded_to(&sb, args, 128 * 1024 * 1024);
+        let run = bounded_to(&sb, args, 192 * 1024 * 1024);
         assert_eq!(run.code, 1, "{args:?}: {}", tail(&run.stderr));
         in_order(&run.stdout, n, &format!("{args:?}"));
         assert!(tail(&run.stdout).contains(total), "{}", tail(&run.stdout));
