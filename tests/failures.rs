@@ -258,12 +258,11 @@ fn check_runs_on_one_thread_when_no_thread_can_start() {
             team_doc("", TEAM_BODY),
         );
     }
-    let inner = sb.command(&["check", "--format", "json"]);
-    let mut program = std::path::PathBuf::from(inner.get_program());
+    let mut program = None;
     let mut wrap: Vec<String> = Vec::new();
     if rustix::process::geteuid().is_root() {
         let copy = sb.path().join("alliance-bin");
-        std::fs::copy(&program, &copy).expect("copy the binary");
+        std::fs::copy(env!("CARGO_BIN_EXE_alliance"), &copy).expect("copy the binary");
         for entry in walk(sb.path()) {
             let mode = if entry.is_dir() || entry == copy {
                 0o755
@@ -272,7 +271,7 @@ fn check_runs_on_one_thread_when_no_thread_can_start() {
             };
             std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(mode)).expect("chmod");
         }
-        program = copy;
+        program = Some(copy);
         wrap = [
             "setpriv",
             "--reuid=65534",
@@ -283,17 +282,8 @@ fn check_runs_on_one_thread_when_no_thread_can_start() {
         .to_vec();
     }
     wrap.extend(["prlimit", "--nproc=1", "--"].map(String::from));
-    let output = std::process::Command::new(&wrap[0])
-        .args(&wrap[1..])
-        .arg(&program)
-        .args(inner.get_args())
-        .current_dir(sb.path())
-        .env_clear()
-        .envs(
-            inner
-                .get_envs()
-                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
-        )
+    let output = sb
+        .wrapped(&wrap, program.as_deref(), &["check", "--format", "json"])
         .output()
         .expect("run alliance under a process limit");
     let stderr = String::from_utf8_lossy(&output.stderr);

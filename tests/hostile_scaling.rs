@@ -12,7 +12,7 @@
 mod common;
 
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::{Run, Sandbox, TEAM_BODY, team_doc};
@@ -37,22 +37,13 @@ fn bounded_to(sandbox: &Sandbox, args: &[&str], address_space: u64) -> Run {
         std::path::Path::new(prlimit).exists(),
         "these cases need prlimit (util-linux) to bound memory"
     );
-    let inner = sandbox.command(args);
-    let mut command = Command::new(prlimit);
-    command
-        .arg(format!("--as={address_space}"))
-        .arg("--")
-        .arg(inner.get_program())
-        .args(inner.get_args())
-        .current_dir(sandbox.path())
-        .env_clear()
-        .envs(
-            inner
-                .get_envs()
-                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
-        )
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let wrapper = [
+        prlimit.to_owned(),
+        format!("--as={address_space}"),
+        "--".to_owned(),
+    ];
+    let mut command = sandbox.wrapped(&wrapper, None, args);
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = command.spawn().expect("spawn alliance");
     // Read the output while waiting, so a full pipe never looks like a hang.
     let mut stdout = child.stdout.take().expect("stdout");

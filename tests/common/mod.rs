@@ -66,6 +66,26 @@ impl Sandbox {
         cmd
     }
 
+    /// `alliance ARGS` here, started through `wrapper` (e.g. `prlimit
+    /// --as=N --`) with the same pinned environment; `program` replaces the
+    /// binary's path when given.
+    pub fn wrapped(&self, wrapper: &[String], program: Option<&Path>, args: &[&str]) -> Command {
+        let inner = self.command(args);
+        let mut command = Command::new(&wrapper[0]);
+        command
+            .args(&wrapper[1..])
+            .arg(program.map_or(inner.get_program(), Path::as_os_str))
+            .args(inner.get_args())
+            .current_dir(self.path())
+            .env_clear()
+            .envs(
+                inner
+                    .get_envs()
+                    .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
+            );
+        command
+    }
+
     /// Run `alliance ARGS` here.
     pub fn run(&self, args: &[&str]) -> Run {
         let output = self.command(args).output().expect("run alliance");
