@@ -10,7 +10,9 @@
 
 use std::path::Path;
 
-use crate::consent::{Digest, PartyConsent, PartyState, digest::parse_recorded, party_states};
+use crate::consent::{
+    Digest, PartyConsent, PartyState, complete, digest::parse_recorded, party_states,
+};
 use crate::document::{Alliance, FrontMatterBlock, Span, Status, clip};
 
 use super::{Finding, Rule, Settings};
@@ -35,8 +37,7 @@ pub(super) fn check(doc: &Alliance, settings: &Settings<'_>, out: &mut Vec<Findi
     if status == Status::Active && !parties.is_empty() {
         missing(doc, &parties, settings, status_span.unwrap_or(start), out);
     }
-    let complete = !parties.is_empty() && parties.iter().all(|p| p.state.agreed());
-    if status == Status::Proposed && complete {
+    if status == Status::Proposed && complete(&parties) {
         out.push(
             Finding::warning(
                 Rule::ConsentComplete,

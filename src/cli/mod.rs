@@ -1060,7 +1060,6 @@ pub(super) fn date_flag(flag: &'static str, text: &str) -> Result<jiff::civil::D
     crate::document::dates::parse_date(text).map_err(|source| Failed::Date { flag, source })
 }
 
-/// Today in local time, or the day `ALLIANCE_TODAY` names (see [`today`]).
 /// Today in local time, or the day `ALLIANCE_TODAY` names: the one clock
 /// every command reads (`new`, `adopt`, and the defaults of `due --today`
 /// and `review --date`), so runs can be made reproducible.

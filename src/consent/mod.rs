@@ -92,7 +92,7 @@ impl Consent {
 
     /// Whether every party agreed (and there is at least one).
     pub fn complete(&self) -> bool {
-        !self.parties.is_empty() && self.parties.iter().all(|p| p.state.agreed())
+        complete(&self.parties)
     }
 }
 
@@ -131,6 +131,11 @@ pub fn party_states(fields: &FrontMatter, digest: impl FnOnce() -> Digest) -> Ve
             }
         })
         .collect()
+}
+
+/// Whether every one of `parties` agreed (and there is at least one).
+pub fn complete(parties: &[PartyConsent]) -> bool {
+    !parties.is_empty() && parties.iter().all(|p| p.state.agreed())
 }
 
 /// Whether `entry` records consent to `digest`.

@@ -336,8 +336,9 @@ pub fn summary_text(check: &CheckReport, due: &DueReport, set: Option<&ChangeSet
 
 fn check_block(report: &CheckReport) -> Block {
     use crate::check::finding::Severity;
-    let errors = report.count(Severity::Error);
-    let warnings = report.count(Severity::Warning);
+    let super::Totals {
+        errors, warnings, ..
+    } = report.totals();
     let mark = if errors > 0 || !report.failures.is_empty() {
         "❌"
     } else {

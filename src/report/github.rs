@@ -15,28 +15,26 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
 
 /// One annotation per finding of `file`.
 pub(super) fn file(file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
-    {
-        let path = property(&file.path.display().to_string());
-        for f in &file.findings {
-            let level = super::words::severity(f.severity);
-            let mut props = format!("file={path}");
-            if let Some(l) = &f.location {
-                props.push_str(&format!(",line={},col={}", l.line, l.column));
-                if l.end_line == l.line && l.end_column > l.column {
-                    props.push_str(&format!(",endColumn={}", l.end_column));
-                }
+    let path = property(&file.path.display().to_string());
+    for f in &file.findings {
+        let level = super::words::severity(f.severity);
+        let mut props = format!("file={path}");
+        if let Some(l) = &f.location {
+            props.push_str(&format!(",line={},col={}", l.line, l.column));
+            if l.end_line == l.line && l.end_column > l.column {
+                props.push_str(&format!(",endColumn={}", l.end_column));
             }
-            props.push_str(&format!(
-                ",title={}",
-                property(&format!("{} {}", f.rule.code(), f.rule.name()))
-            ));
-            let mut message = f.message.clone();
-            if let Some(help) = &f.help {
-                message.push_str("\nhelp: ");
-                message.push_str(help);
-            }
-            writeln!(out, "::{level} {props}::{}", data(&message))?;
         }
+        props.push_str(&format!(
+            ",title={}",
+            property(&format!("{} {}", f.rule.code(), f.rule.name()))
+        ));
+        let mut message = f.message.clone();
+        if let Some(help) = &f.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        writeln!(out, "::{level} {props}::{}", data(&message))?;
     }
     Ok(())
 }

@@ -68,6 +68,7 @@ pub(super) fn end(
     writeln!(out, "{summary}")
 }
 
+/// One finding as a rustc-style block.
 pub(super) fn render_finding(renderer: &Renderer, path: &str, finding: &Finding) -> String {
     let level = match finding.severity {
         Severity::Error => Level::ERROR,

@@ -86,15 +86,6 @@ pub struct CheckReport {
 }
 
 impl CheckReport {
-    /// How many findings of `severity`.
-    pub fn count(&self, severity: Severity) -> usize {
-        self.files
-            .iter()
-            .flat_map(|f| &f.findings)
-            .filter(|f| f.severity == severity)
-            .count()
-    }
-
     /// How many files, errors and warnings.
     pub fn totals(&self) -> Totals {
         let mut totals = Totals::default();
