@@ -970,12 +970,9 @@ pub(super) fn map_files<'a, C: Sync, T: Send>(
 ) -> Vec<T> {
     use rayon::prelude::*;
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
-    let pool = || {
-        POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().build().ok())
-            .as_ref()
-    };
     if files.len() > 1 {
-        if let Some(pool) = pool() {
+        let pool = POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().build().ok());
+        if let Some(pool) = pool {
             return pool.install(|| files.par_iter().map(f).collect());
         }
     }
@@ -997,13 +994,19 @@ pub(super) fn for_each_file<'a, C: Sync, T: Send, E>(
     f: impl Fn(&'a C) -> T + Sync + Send,
     mut sink: impl FnMut(T) -> Result<(), E>,
 ) -> Result<(), E> {
+    let f = &f;
+    // One chunk after the other on this thread: when there is one chunk
+    // only, or no thread to be had (a process limit).
+    let in_turn = |sink: &mut dyn FnMut(T) -> Result<(), E>| {
+        files
+            .chunks(CHUNK)
+            .try_for_each(|chunk| map_files(chunk, f).into_iter().try_for_each(&mut *sink))
+    };
     if files.len() <= CHUNK {
-        // One chunk: nothing to overlap.
-        return map_files(files, &f).into_iter().try_for_each(sink);
+        return in_turn(&mut sink);
     }
     std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::sync_channel::<Vec<T>>(1);
-        let f = &f;
         let worker = std::thread::Builder::new().spawn_scoped(scope, move || {
             for chunk in files.chunks(CHUNK) {
                 // The receiver is gone when the sink failed: stop.
@@ -1013,17 +1016,11 @@ pub(super) fn for_each_file<'a, C: Sync, T: Send, E>(
             }
         });
         if worker.is_err() {
-            // No thread to be had (a process limit): one chunk after the
-            // other on this one.
-            for chunk in files.chunks(CHUNK) {
-                map_files(chunk, f).into_iter().try_for_each(&mut sink)?;
-            }
-            return Ok(());
+            return in_turn(&mut sink);
         }
-        for results in receive {
-            results.into_iter().try_for_each(&mut sink)?;
-        }
-        Ok(())
+        receive
+            .into_iter()
+            .try_for_each(|results| results.into_iter().try_for_each(&mut sink))
     })
 }
 

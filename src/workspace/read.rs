@@ -213,10 +213,7 @@ pub fn read_file(root: &Path, path: &Path, max: u64) -> Result<Vec<u8>, FileErro
     // The file may have been swapped between the look and the open.
     let meta = file.metadata().map_err(io)?;
     check_kind(path, &meta, max)?;
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(max.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
+    let bytes = read_open(file, &meta, max).map_err(io)?;
     let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
     if size > max {
         return Err(FileError::TooLarge {
@@ -251,11 +248,16 @@ fn read_plain(root: &Path, path: &Path, max: u64) -> Option<Vec<u8>> {
     if !fits(&meta) {
         return None;
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(max.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .ok()?;
+    let bytes = read_open(file, &meta, max).ok()?;
     (u64::try_from(bytes.len()).ok()? <= max).then_some(bytes)
+}
+
+/// The bytes of an opened file, at most `max` + 1 of them (one more than
+/// allowed tells a file that grew since `meta` was taken).
+fn read_open(file: std::fs::File, meta: &std::fs::Metadata, max: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Elsewhere, [`read_file`] always takes its careful path.
