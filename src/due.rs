@@ -299,7 +299,7 @@ pub struct DueReport {
     pub window: Window,
     /// The alliances, active and draft, as [`DueReport::add`] keeps them
     /// (a report written as it comes keeps only what its format prints:
-    /// count with [`DueReport::count`], `active` and `not_in_force`).
+    /// count with [`DueReport::count`], `active` and `drafts`).
     pub alliances: Vec<AllianceDue>,
     /// Files that are not usable alliances (not text, front matter
     /// unusable), with the `check` finding that says why.
@@ -401,9 +401,10 @@ impl DueReport {
         self.counts.active
     }
 
-    /// How many alliances not in force (drafts and proposals) were added.
-    pub fn not_in_force(&self) -> usize {
-        self.counts.not_in_force
+    /// How many drafts were added: alliances not in force that are not
+    /// proposals (those are counted apart).
+    pub fn drafts(&self) -> usize {
+        self.counts.not_in_force.saturating_sub(self.proposals.len())
     }
 
     /// Exit code: 2 when a file is broken or unreadable, 1 when `fail_on`

@@ -217,7 +217,7 @@ fn human(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
     }
     let active = report.active();
     // Proposals are listed apart from drafts, above.
-    let drafts = report.not_in_force().saturating_sub(report.proposals.len());
+    let drafts = report.drafts();
     let mut summary = format!(
         "{} on {}: {} overdue, {} due soon",
         plural(active, "alliance"),
@@ -435,7 +435,7 @@ fn json_end(mut object: Pretty<'_>, report: &DueReport) -> io::Result<()> {
         "summary",
         &JsonSummary {
             alliances: report.active(),
-            drafts: report.not_in_force().saturating_sub(report.proposals.len()),
+            drafts: report.drafts(),
             overdue: report.count(Tier::Overdue),
             due_soon: report.count(Tier::DueSoon),
             retired_skipped: report.retired,
