@@ -404,7 +404,9 @@ impl DueReport {
     /// How many drafts were added: alliances not in force that are not
     /// proposals (those are counted apart).
     pub fn drafts(&self) -> usize {
-        self.counts.not_in_force.saturating_sub(self.proposals.len())
+        self.counts
+            .not_in_force
+            .saturating_sub(self.proposals.len())
     }
 
     /// Exit code: 2 when a file is broken or unreadable, 1 when `fail_on`

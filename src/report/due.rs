@@ -444,8 +444,7 @@ fn json_end(mut object: Pretty<'_>, report: &DueReport) -> io::Result<()> {
             proposals: report.proposals.len(),
         },
     )?;
-    object.end()?;
-    writeln!(object.out())
+    object.end()
 }
 
 /// A `due` report written as its alliances come. JSON is written alliance

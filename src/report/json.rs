@@ -114,6 +114,5 @@ pub(super) fn end(
             failures: failures.len(),
         },
     )?;
-    object.end()?;
-    writeln!(object.out())
+    object.end()
 }

@@ -179,8 +179,7 @@ impl<'a> JsonList<'a> {
     /// The close of the export.
     pub fn end(mut self) -> io::Result<()> {
         self.object.close_array()?;
-        self.object.end()?;
-        writeln!(self.object.out())
+        self.object.end()
     }
 }
 

@@ -81,15 +81,10 @@ impl<'a> Pretty<'a> {
         self.out.write_all(b"]")
     }
 
-    /// The writer, to end the output after the object.
-    pub fn out(&mut self) -> &mut dyn Write {
-        &mut *self.out
-    }
-
-    /// Close the object.
-    pub fn end(&mut self) -> io::Result<()> {
+    /// Close the object and end its line, as every report ends.
+    pub fn end(self) -> io::Result<()> {
         self.out
-            .write_all(if self.fields > 0 { b"\n}" } else { b"}" })
+            .write_all(if self.fields > 0 { b"\n}\n" } else { b"}\n" })
     }
 
     fn key(&mut self, key: &str) -> io::Result<()> {
@@ -218,7 +213,10 @@ mod tests {
                 .field("summary", &serde_json::json!({"n": n}))
                 .expect("write");
             object.end().expect("write");
-            assert_eq!(String::from_utf8(streamed).expect("UTF-8"), pretty(&whole));
+            assert_eq!(
+                String::from_utf8(streamed).expect("UTF-8"),
+                pretty(&whole) + "\n"
+            );
         }
     }
 
