@@ -174,7 +174,11 @@ fn walk(folder: &Path, rules: &Rules, found: &mut Found) {
         .hidden(false)
         .require_git(false)
         .follow_links(false)
-        .filter_entry(|e| e.file_name() != ".git");
+        .filter_entry(|e| e.file_name() != ".git")
+        // A folder's entries in name order make the walk's order the
+        // order of paths by component, so the sort after it finds one
+        // sorted run instead of comparing paths component by component.
+        .sort_by_file_name(|a, b| a.cmp(b));
     if let Some(exclude) = &rules.exclude {
         builder.overrides(exclude.clone());
     }
