@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use saphyr::{MarkedYaml, Scalar, YamlData};
+use saphyr::Scalar;
 
 use super::Span;
 
@@ -225,28 +225,32 @@ pub fn parse_str(text: &str) -> Result<Node, YamlError> {
 /// Parse the YAML text `yaml`. `locate` turns a parser position (1-based
 /// line, 0-based character column of `yaml`) into a byte of the whole file.
 /// An empty text parses as `Null`.
+///
+/// The tree is built straight from the parser's events, as saphyr's own
+/// loader would build it (scalars resolved by the YAML 1.2 core schema,
+/// aliases expanded within [`ALIAS_LIMIT`] nodes, a key twice in one
+/// mapping refused), without its intermediate tree. The events are counted
+/// as they come, so a text over the limits is refused before it costs
+/// memory.
 pub fn parse_located(
     yaml: &str,
     locate: &dyn Fn(usize, usize) -> usize,
 ) -> Result<Node, YamlError> {
-    let locate = |m: &saphyr::Marker| locate(m.line(), m.col());
-    let fail = |message: String, at: &saphyr::Marker| {
-        let at = locate(at);
-        Err(YamlError {
-            message,
-            span: Span::new(at, at),
-        })
+    let mut builder = Builder {
+        locate: &|m: &saphyr::Marker| locate(m.line(), m.col()),
+        open: Vec::new(),
+        anchors: Vec::new(),
+        alias_budget: ALIAS_LIMIT,
+        documents: 0,
+        root: None,
+        second: None,
+        pending: None,
     };
-    let mut loader = saphyr::YamlLoader::<MarkedYaml>::default();
-    loader.alias_limit(ALIAS_LIMIT);
-    // The parser's events are counted before the loader builds a tree
-    // from them, so a text over the limits is refused before it costs
-    // memory (and a tree too deep to drop is never built).
     let (mut nodes, mut depth) = (0usize, 0usize);
     for event in saphyr_parser::Parser::new_from_str(yaml) {
         let (event, span) = match event {
             Ok(pair) => pair,
-            Err(e) => return fail(e.info().to_owned(), e.marker()),
+            Err(e) => return Err(builder.error(e.info().to_owned(), e.marker())),
         };
         match &event {
             saphyr_parser::Event::SequenceStart(..) | saphyr_parser::Event::MappingStart(..) => {
@@ -260,40 +264,409 @@ pub fn parse_located(
             _ => {}
         }
         if depth > MAX_DEPTH {
-            return fail(
+            return Err(builder.error(
                 format!("nested more than {MAX_DEPTH} levels deep"),
                 &span.start,
-            );
+            ));
         }
         if nodes > MAX_NODES {
-            return fail(
+            return Err(builder.error(
                 format!("more than {MAX_NODES} values; alliance reads YAML up to that many"),
                 &span.start,
-            );
+            ));
         }
-        saphyr_parser::SpannedEventReceiver::on_event(&mut loader, event, span);
-        if let Some(e) = loader.error() {
-            return fail(e.info().to_owned(), e.marker());
-        }
+        builder.event(event, span)?;
     }
-    let mut docs = loader.into_documents();
-    if docs.len() > 1 {
-        let second = &docs[1];
-        let at = locate(&second.span.start);
-        return Err(YamlError {
-            message: "more than one YAML document in the front matter".to_owned(),
+    builder.finish()
+}
+
+/// A sequence or mapping whose end has not come yet.
+struct Open {
+    /// Where it starts, in bytes of the file.
+    start: usize,
+    /// Its anchor (`&name`), 0 for none.
+    anchor: usize,
+    /// How many levels the deepest child spans (1 for a scalar).
+    height: usize,
+    /// Its tag, when not one of the core schema's.
+    tag: Option<String>,
+    items: Items,
+}
+
+enum Items {
+    Seq(Vec<Node>),
+    Map {
+        entries: Vec<(Node, Node)>,
+        /// A key waiting for its value, with where it was read (the
+        /// parser's position, for the duplicate-key message) and its tag.
+        key: Option<(Node, saphyr::Marker, Option<String>)>,
+        /// The keys with a tag other than the core schema's, by entry:
+        /// `!a x` and `!b x` are two keys to the loader.
+        tags: Vec<(usize, String)>,
+        /// The entries by [`key_hash`], once there are more than
+        /// [`SCAN_KEYS`]: finding a duplicate stays linear in the keys.
+        index: Option<std::collections::HashMap<u64, Vec<usize>>>,
+    },
+}
+
+/// Up to how many keys a mapping is searched in turn for a duplicate.
+const SCAN_KEYS: usize = 16;
+
+/// Builds [`Node`]s from parser events, the way `saphyr::YamlLoader` does.
+struct Builder<'a> {
+    locate: &'a dyn Fn(&saphyr::Marker) -> usize,
+    open: Vec<Open>,
+    /// Anchored nodes, their heights and tags, by anchor id (ids start
+    /// at 1).
+    anchors: Vec<Option<Anchored>>,
+    /// How many more nodes aliases may copy.
+    alias_budget: usize,
+    documents: usize,
+    /// The first document's root.
+    root: Option<Node>,
+    /// Where the second document's root starts.
+    second: Option<usize>,
+    /// The first value that could not be read. The loader built such a
+    /// value and the conversion refused it after the whole text had
+    /// parsed, so an error the parser finds later is reported first.
+    pending: Option<YamlError>,
+}
+
+impl Builder<'_> {
+    fn at(&self, marker: &saphyr::Marker) -> usize {
+        (self.locate)(marker)
+    }
+
+    fn error(&self, message: String, at: &saphyr::Marker) -> YamlError {
+        let at = self.at(at);
+        YamlError {
+            message,
             span: Span::new(at, at),
-        });
+        }
     }
-    match docs.pop() {
-        None => {
-            let at = locate(&saphyr::Marker::new(0, 1, 0));
-            Ok(Node {
+
+    fn defer(&mut self, message: &str, span: Span) {
+        if self.pending.is_none() {
+            self.pending = Some(YamlError {
+                message: message.to_owned(),
+                span,
+            });
+        }
+    }
+
+    fn event(
+        &mut self,
+        event: saphyr_parser::Event<'_>,
+        span: saphyr_parser::Span,
+    ) -> Result<(), YamlError> {
+        use saphyr_parser::Event;
+        let mark = span.start;
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::Nothing => {}
+            Event::DocumentEnd => {
+                if self.documents == 0 && self.root.is_none() {
+                    // A document without a node: the loader's bad value.
+                    let span = Span::new(self.at(&span.start), self.at(&span.end));
+                    self.defer(BAD_VALUE, span);
+                    self.root = Some(Node {
+                        value: Value::Null,
+                        span,
+                    });
+                } else if self.documents == 1 && self.second.is_none() {
+                    self.second = Some(self.at(&span.start));
+                }
+                self.documents += 1;
+            }
+            Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
+                let tag = custom_tag(tag.as_deref());
+                let items = if matches!(event, Event::SequenceStart(..)) {
+                    Items::Seq(Vec::new())
+                } else {
+                    Items::Map {
+                        entries: Vec::new(),
+                        key: None,
+                        tags: Vec::new(),
+                        index: None,
+                    }
+                };
+                self.open.push(Open {
+                    start: self.at(&mark),
+                    anchor,
+                    height: 0,
+                    tag,
+                    items,
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(open) = self.open.pop() else {
+                    return Ok(());
+                };
+                let value = match open.items {
+                    Items::Seq(items) => Value::Seq(items),
+                    // A key left without a value is dropped, as the loader
+                    // drops it.
+                    Items::Map { entries, .. } => Value::Map(entries),
+                };
+                let node = Node {
+                    value,
+                    span: Span::new(open.start, self.at(&mark)),
+                };
+                let made = Anchored {
+                    node,
+                    height: open.height + 1,
+                    tag: open.tag,
+                };
+                self.insert(made, open.anchor, mark)?;
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let span = Span::new(self.at(&span.start), self.at(&span.end));
+                // A tag of the core schema (`!!int`) decides the type; any
+                // other tag is kept by the loader around the value it
+                // guesses, and the tree keeps the value.
+                let custom = custom_tag(tag.as_deref());
+                let core = tag.filter(|t| t.is_yaml_core_schema());
+                let value =
+                    match saphyr::Scalar::parse_from_cow_and_metadata(text, style, core.as_ref()) {
+                        Some(scalar) => scalar_value(scalar),
+                        None => {
+                            self.defer(BAD_VALUE, span);
+                            Value::Null
+                        }
+                    };
+                if let Value::Float(f) = value {
+                    if f.is_finite() && f.fract() == 0.0 && f.abs() >= 9.2e18 {
+                        self.defer("an integer too large to read", span);
+                    }
+                }
+                let made = Anchored {
+                    node: Node { value, span },
+                    height: 1,
+                    tag: custom,
+                };
+                self.insert(made, anchor, mark)?;
+            }
+            Event::Alias(id) => {
+                let Some(Some(anchored)) = self.anchors.get(id) else {
+                    // The parser refuses an unknown alias before this.
+                    let span = Span::new(self.at(&span.start), self.at(&span.end));
+                    self.defer(BAD_VALUE, span);
+                    let made = Anchored {
+                        node: Node {
+                            value: Value::Null,
+                            span,
+                        },
+                        height: 1,
+                        tag: None,
+                    };
+                    return self.insert(made, 0, mark);
+                };
+                if !within_budget(&anchored.node, &mut self.alias_budget) {
+                    return Err(self.error(
+                        "alias expansion exceeded the maximum node budget \
+                         (possible billion-laughs attack)"
+                            .to_owned(),
+                        &mark,
+                    ));
+                }
+                let mut copy = anchored.clone();
+                copy.node.span = Span::new(self.at(&span.start), self.at(&span.end));
+                if self.open.len() + copy.height > MAX_DEPTH + 1 {
+                    return Err(YamlError {
+                        message: format!("nested more than {MAX_DEPTH} levels deep"),
+                        span: copy.node.span,
+                    });
+                }
+                self.insert(copy, 0, mark)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Put a finished node in its parent (or make it a document's root),
+    /// remembering it under its anchor.
+    fn insert(
+        &mut self,
+        made: Anchored,
+        anchor: usize,
+        mark: saphyr::Marker,
+    ) -> Result<(), YamlError> {
+        if anchor > 0 {
+            if self.anchors.len() <= anchor {
+                self.anchors.resize_with(anchor + 1, || None);
+            }
+            self.anchors[anchor] = Some(made.clone());
+        }
+        let Anchored { node, height, tag } = made;
+        let Some(parent) = self.open.last_mut() else {
+            if self.documents == 0 {
+                self.root = Some(node);
+            } else if self.documents == 1 && self.second.is_none() {
+                self.second = Some(node.span.start);
+            }
+            return Ok(());
+        };
+        parent.height = parent.height.max(height);
+        match &mut parent.items {
+            Items::Seq(items) => items.push(node),
+            Items::Map {
+                entries,
+                key,
+                tags,
+                index,
+            } => match key.take() {
+                None => *key = Some((node, mark, tag)),
+                Some((k, key_mark, key_tag)) => {
+                    if has_key(entries, tags, index, &k, key_tag.as_deref()) {
+                        return Err(self.error("duplicated key in mapping".to_owned(), &key_mark));
+                    }
+                    if let Some(key_tag) = key_tag {
+                        tags.push((entries.len(), key_tag));
+                    }
+                    entries.push((k, node));
+                }
+            },
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Node, YamlError> {
+        if let Some(at) = self.second {
+            return Err(YamlError {
+                message: "more than one YAML document in the front matter".to_owned(),
+                span: Span::new(at, at),
+            });
+        }
+        if let Some(error) = self.pending {
+            return Err(error);
+        }
+        Ok(self.root.unwrap_or_else(|| {
+            let at = (self.locate)(&saphyr::Marker::new(0, 1, 0));
+            Node {
                 value: Value::Null,
                 span: Span::new(at, at),
-            })
+            }
+        }))
+    }
+}
+
+/// A finished node with what an alias of it copies besides the node.
+#[derive(Clone)]
+struct Anchored {
+    node: Node,
+    /// How many levels it spans (1 for a scalar).
+    height: usize,
+    /// Its tag, when not one of the core schema's.
+    tag: Option<String>,
+}
+
+/// A tag that is not one of the core schema's (`!!str`), as written.
+fn custom_tag(tag: Option<&saphyr_parser::Tag>) -> Option<String> {
+    tag.filter(|t| !t.is_yaml_core_schema())
+        .map(|t| format!("{}{}", t.handle, t.suffix))
+}
+
+const BAD_VALUE: &str = "a value that could not be read (a bad alias or tagged scalar)";
+
+/// Whether copying `node` fits in what is left of the alias budget, taking
+/// it from the budget: a node counts one, a mapping entry one more.
+fn within_budget(node: &Node, budget: &mut usize) -> bool {
+    if *budget == 0 {
+        return false;
+    }
+    *budget -= 1;
+    match &node.value {
+        Value::Seq(items) => items.iter().all(|item| within_budget(item, budget)),
+        Value::Map(entries) => entries.iter().all(|(_, value)| {
+            if *budget == 0 {
+                return false;
+            }
+            *budget -= 1;
+            within_budget(value, budget)
+        }),
+        _ => true,
+    }
+}
+
+/// Whether `entries` has the key `key`; `index` is built and kept up to
+/// date once there are more than [`SCAN_KEYS`] entries, and takes the
+/// entry about to be pushed.
+fn has_key(
+    entries: &[(Node, Node)],
+    tags: &[(usize, String)],
+    index: &mut Option<std::collections::HashMap<u64, Vec<usize>>>,
+    key: &Node,
+    tag: Option<&str>,
+) -> bool {
+    let tag_of = |i: usize| {
+        tags.binary_search_by_key(&i, |(at, _)| *at)
+            .ok()
+            .map(|t| tags[t].1.as_str())
+    };
+    let same = |i: usize| same_key(&entries[i].0, key) && tag_of(i) == tag;
+    if index.is_none() && entries.len() < SCAN_KEYS {
+        return (0..entries.len()).any(same);
+    }
+    let index = index.get_or_insert_with(|| {
+        let mut index = std::collections::HashMap::<u64, Vec<usize>>::new();
+        for (i, (k, _)) in entries.iter().enumerate() {
+            index.entry(key_hash(k)).or_default().push(i);
         }
-        Some(doc) => convert(&doc, &locate, 0),
+        index
+    });
+    let slot = index.entry(key_hash(key)).or_default();
+    if slot.iter().any(|&i| same(i)) {
+        return true;
+    }
+    slot.push(entries.len());
+    false
+}
+
+/// A hash that keys [`same_key`] calls equal share. A sequence or mapping
+/// hashes as its type and length, so hashing never descends.
+fn key_hash(key: &Node) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    match &key.value {
+        Value::Null => 0u8.hash(&mut h),
+        Value::Bool(b) => (1u8, b).hash(&mut h),
+        Value::Int(i) => (2u8, i).hash(&mut h),
+        Value::Float(f) => {
+            // Equal floats hash alike: one NaN, and 0.0 for -0.0.
+            let bits = if f.is_nan() {
+                f64::NAN.to_bits()
+            } else if *f == 0.0 {
+                0
+            } else {
+                f.to_bits()
+            };
+            (3u8, bits).hash(&mut h);
+        }
+        Value::Str(s) => (4u8, s).hash(&mut h),
+        Value::Seq(items) => (5u8, items.len()).hash(&mut h),
+        Value::Map(entries) => (6u8, entries.len()).hash(&mut h),
+    }
+    h.finish()
+}
+
+/// Whether two mapping keys are the same key, as the loader compares them:
+/// by value and type (`1` and `"1"` differ), floats by `OrderedFloat`.
+fn same_key(a: &Node, b: &Node) -> bool {
+    match (&a.value, &b.value) {
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Float(x), Value::Float(y)) => x == y || (x.is_nan() && y.is_nan()),
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::Seq(x), Value::Seq(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_key(a, b))
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((ka, va), (kb, vb))| same_key(ka, kb) && same_key(va, vb))
+        }
+        _ => false,
     }
 }
 
@@ -313,64 +686,13 @@ pub fn uses_anchors(yaml: &str) -> bool {
         })
 }
 
-fn convert<F>(node: &MarkedYaml<'_>, locate: &F, depth: usize) -> Result<Node, YamlError>
-where
-    F: Fn(&saphyr::Marker) -> usize,
-{
-    let span = Span::new(locate(&node.span.start), locate(&node.span.end));
-    if depth > MAX_DEPTH {
-        return Err(YamlError {
-            message: format!("nested more than {MAX_DEPTH} levels deep"),
-            span,
-        });
-    }
-    let value = match &node.data {
-        YamlData::Value(scalar) => scalar_value(scalar),
-        YamlData::Representation(text, _, _) => Value::Str(text.to_string()),
-        YamlData::Sequence(items) => Value::Seq(
-            items
-                .iter()
-                .map(|n| convert(n, locate, depth + 1))
-                .collect::<Result<_, _>>()?,
-        ),
-        YamlData::Mapping(map) => {
-            let mut entries = Vec::with_capacity(map.len());
-            for (k, v) in map {
-                entries.push((
-                    convert(k, locate, depth + 1)?,
-                    convert(v, locate, depth + 1)?,
-                ));
-            }
-            Value::Map(entries)
-        }
-        // Tags are kept as the value they tag: `!!str 2026` is the text "2026",
-        // and a custom tag does not change what the schema sees.
-        YamlData::Tagged(_, inner) => return convert(inner, locate, depth + 1),
-        YamlData::Alias(_) | YamlData::BadValue => {
-            return Err(YamlError {
-                message: "a value that could not be read (a bad alias or tagged scalar)".to_owned(),
-                span,
-            });
-        }
-    };
-    if let Value::Float(f) = value {
-        if f.is_finite() && f.fract() == 0.0 && f.abs() >= 9.2e18 {
-            return Err(YamlError {
-                message: "an integer too large to read".to_owned(),
-                span,
-            });
-        }
-    }
-    Ok(Node { value, span })
-}
-
-fn scalar_value(scalar: &Scalar<'_>) -> Value {
+fn scalar_value(scalar: Scalar<'_>) -> Value {
     match scalar {
         Scalar::Null => Value::Null,
-        Scalar::Boolean(b) => Value::Bool(*b),
-        Scalar::Integer(i) => Value::Int(*i),
+        Scalar::Boolean(b) => Value::Bool(b),
+        Scalar::Integer(i) => Value::Int(i),
         Scalar::FloatingPoint(f) => Value::Float(f.into_inner()),
-        Scalar::String(s) => Value::Str(s.to_string()),
+        Scalar::String(s) => Value::Str(s.into_owned()),
     }
 }
 
@@ -443,6 +765,227 @@ mod tests {
 
     fn load(text: &str) -> Result<Node, YamlError> {
         parse_str(text)
+    }
+
+    /// The tree as saphyr's own loader builds it, converted as this
+    /// module converted it before it built the tree from events: the
+    /// reference the event builder is held to.
+    fn reference(yaml: &str) -> Result<Node, YamlError> {
+        use saphyr::{MarkedYaml, YamlData};
+        let lines = crate::document::LineIndex::new(yaml);
+        let locate = |m: &saphyr::Marker| lines.byte_at(yaml, m.line(), m.col());
+        let fail = |message: String, at: &saphyr::Marker| {
+            let at = locate(at);
+            Err(YamlError {
+                message,
+                span: Span::new(at, at),
+            })
+        };
+        fn convert(
+            node: &MarkedYaml<'_>,
+            locate: &dyn Fn(&saphyr::Marker) -> usize,
+            depth: usize,
+        ) -> Result<Node, YamlError> {
+            let span = Span::new(locate(&node.span.start), locate(&node.span.end));
+            if depth > MAX_DEPTH {
+                return Err(YamlError {
+                    message: format!("nested more than {MAX_DEPTH} levels deep"),
+                    span,
+                });
+            }
+            let value = match &node.data {
+                YamlData::Value(scalar) => scalar_value(scalar.clone()),
+                YamlData::Representation(text, _, _) => Value::Str(text.to_string()),
+                YamlData::Sequence(items) => Value::Seq(
+                    items
+                        .iter()
+                        .map(|n| convert(n, locate, depth + 1))
+                        .collect::<Result<_, _>>()?,
+                ),
+                YamlData::Mapping(map) => {
+                    let mut entries = Vec::new();
+                    for (k, v) in map {
+                        entries.push((
+                            convert(k, locate, depth + 1)?,
+                            convert(v, locate, depth + 1)?,
+                        ));
+                    }
+                    Value::Map(entries)
+                }
+                // The loader gives a scalar with a custom tag no span of
+                // its own (it pointed at the file's start); the builder
+                // gives it the tagged scalar's.
+                // The loader gives a scalar with a custom tag no span of its
+                // own (it pointed at the file's start), and an alias of a
+                // tagged collection the anchor's; the builder gives each the
+                // span of the tagged node.
+                YamlData::Tagged(_, inner) => {
+                    let mut inner = convert(inner, locate, depth + 1)?;
+                    inner.span = span;
+                    return Ok(inner);
+                }
+                YamlData::Alias(_) | YamlData::BadValue => {
+                    return Err(YamlError {
+                        message: BAD_VALUE.to_owned(),
+                        span,
+                    });
+                }
+            };
+            if let Value::Float(f) = value {
+                if f.is_finite() && f.fract() == 0.0 && f.abs() >= 9.2e18 {
+                    return Err(YamlError {
+                        message: "an integer too large to read".to_owned(),
+                        span,
+                    });
+                }
+            }
+            Ok(Node { value, span })
+        }
+        let mut loader = saphyr::YamlLoader::<MarkedYaml>::default();
+        loader.alias_limit(ALIAS_LIMIT);
+        let (mut nodes, mut depth) = (0usize, 0usize);
+        for event in saphyr_parser::Parser::new_from_str(yaml) {
+            let (event, span) = match event {
+                Ok(pair) => pair,
+                Err(e) => return fail(e.info().to_owned(), e.marker()),
+            };
+            match &event {
+                saphyr_parser::Event::SequenceStart(..)
+                | saphyr_parser::Event::MappingStart(..) => {
+                    nodes += 1;
+                    depth += 1;
+                }
+                saphyr_parser::Event::SequenceEnd | saphyr_parser::Event::MappingEnd => {
+                    depth = depth.saturating_sub(1);
+                }
+                saphyr_parser::Event::Scalar(..) | saphyr_parser::Event::Alias(..) => nodes += 1,
+                _ => {}
+            }
+            if depth > MAX_DEPTH {
+                return fail(
+                    format!("nested more than {MAX_DEPTH} levels deep"),
+                    &span.start,
+                );
+            }
+            if nodes > MAX_NODES {
+                return fail(
+                    format!("more than {MAX_NODES} values; alliance reads YAML up to that many"),
+                    &span.start,
+                );
+            }
+            saphyr_parser::SpannedEventReceiver::on_event(&mut loader, event, span);
+            if let Some(e) = loader.error() {
+                return fail(e.info().to_owned(), e.marker());
+            }
+        }
+        let mut docs = loader.into_documents();
+        if docs.len() > 1 {
+            let at = locate(&docs[1].span.start);
+            return Err(YamlError {
+                message: "more than one YAML document in the front matter".to_owned(),
+                span: Span::new(at, at),
+            });
+        }
+        match docs.pop() {
+            None => {
+                let at = locate(&saphyr::Marker::new(0, 1, 0));
+                Ok(Node {
+                    value: Value::Null,
+                    span: Span::new(at, at),
+                })
+            }
+            Some(doc) => convert(&doc, &locate, 0),
+        }
+    }
+
+    /// `parse_str`'s answer in a form two answers compare by (NaN is NaN).
+    fn answer(result: &Result<Node, YamlError>) -> String {
+        format!("{result:?}")
+    }
+
+    #[test]
+    fn the_event_builder_builds_what_the_loader_built() {
+        let cases = [
+            "",
+            "a: 1\nb: [1, 2.5, true, ~, '3']\nc: {d: e}\n",
+            "a: &x [1, {b: 2}]\nc: *x\nd: *x\n",
+            "a: &s text\nb: *s\n",
+            "!!str 1: a\n1: b\n",
+            "a: !!int 12\nb: !!float 1\nc: !!null ~\nd: !!bool true\ne: !custom 3\n",
+            "a: !!int x\n",
+            "a: 99999999999999999999\nb: 1e300\n",
+            "? [a, b]\n: 1\n? [a, b]\n: 2\n",
+            "? {a: 1}\n: 1\n? {a: 1}\n: 2\n",
+            "a: .nan\n.nan: 1\n.NaN: 2\n",
+            "0.0: a\n-0.0: b\n",
+            "--- a\n--- b\n",
+            "---\n...\n",
+            "a: [\n",
+            "a: 1\na: 2\n",
+            "x: &a !custom {k: v}\ny: *a\n",
+            "- - - &deep [[[[1]]]]\n- *deep\n",
+        ];
+        for case in cases {
+            assert_eq!(
+                answer(&parse_str(case)),
+                answer(&reference(case)),
+                "{case:?}"
+            );
+        }
+        let many: String = (0..200).map(|i| format!("k{i}: {i}\n")).collect();
+        assert_eq!(answer(&parse_str(&many)), answer(&reference(&many)));
+        let twice = format!("{many}k150: again\n");
+        assert_eq!(answer(&parse_str(&twice)), answer(&reference(&twice)));
+    }
+
+    /// Every input the fuzzers kept, read whole as YAML and as the front
+    /// matter between its first two `---` lines.
+    #[test]
+    fn the_event_builder_agrees_on_the_fuzz_corpora() {
+        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let read = agree_under(&here.join("fuzz/corpus")) + agree_under(&here.join("examples"));
+        assert!(read > 1000, "only {read} texts in the corpora");
+    }
+
+    #[test]
+    #[ignore = "needs ../shared/corpus/real"]
+    fn the_event_builder_agrees_on_the_real_agreements() {
+        let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real");
+        assert!(agree_under(&real) >= 43, "the real agreements are missing");
+    }
+
+    /// How many texts under `root` the builder and the reference read alike
+    /// (it fails at the first they do not).
+    fn agree_under(root: &std::path::Path) -> usize {
+        let mut stack = vec![root.to_path_buf()];
+        let mut read = 0;
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("corpus folder") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let bytes = std::fs::read(&path).expect("corpus file");
+                let text = String::from_utf8_lossy(&bytes);
+                let mut texts = vec![text.to_string()];
+                if let Some(rest) = text.strip_prefix("---\n") {
+                    if let Some(end) = rest.find("\n---") {
+                        texts.push(rest[..end + 1].to_owned());
+                    }
+                }
+                for yaml in texts {
+                    assert_eq!(
+                        answer(&parse_str(&yaml)),
+                        answer(&reference(&yaml)),
+                        "{}",
+                        path.display()
+                    );
+                    read += 1;
+                }
+            }
+        }
+        read
     }
 
     #[test]
