@@ -307,10 +307,10 @@ impl Walker {
             return;
         };
         let span = Span::new(item.start, item.end);
-        let fields = own_pieces(span, &item.nested)
-            .into_iter()
-            .flat_map(|piece| inline_fields(text, piece))
-            .collect();
+        let mut fields = Vec::new();
+        own_pieces(span, &item.nested, |piece| {
+            fields_into(text, piece, &mut fields);
+        });
         let built = Item {
             text: collapse_whitespace(strip_fields(item.text)),
             span,
@@ -360,20 +360,18 @@ impl Walker {
     }
 }
 
-/// The parts of `span` outside the nested spans (which are in order).
-fn own_pieces(span: Span, nested: &[Span]) -> Vec<Span> {
-    let mut pieces = Vec::new();
+/// Each part of `span` outside the nested spans (which are in order).
+fn own_pieces(span: Span, nested: &[Span], mut piece: impl FnMut(Span)) {
     let mut at = span.start;
     for n in nested {
         if n.start > at {
-            pieces.push(Span::new(at, n.start));
+            piece(Span::new(at, n.start));
         }
         at = at.max(n.end);
     }
     if at < span.end {
-        pieces.push(Span::new(at, span.end));
+        piece(Span::new(at, span.end));
     }
-    pieces
 }
 
 /// The inline fields `[key:: value]` in the `span` of `text`.
@@ -383,8 +381,14 @@ fn own_pieces(span: Span, nested: &[Span]) -> Vec<Span> {
 /// read by at most one key scan), and the `]` that closes a run of `[` and
 /// the last line break before it are found once for the whole run.
 pub fn inline_fields(text: &str, span: Span) -> Vec<Field> {
-    let source = span.slice(text);
     let mut fields = Vec::new();
+    fields_into(text, span, &mut fields);
+    fields
+}
+
+/// [`inline_fields`], added to `fields`.
+fn fields_into(text: &str, span: Span, fields: &mut Vec<Field>) {
+    let source = span.slice(text);
     each_field(source, |key, open, value_start, close| {
         let value = &source[value_start..close];
         let lead = value.len() - value.trim_start().len();
@@ -400,7 +404,6 @@ pub fn inline_fields(text: &str, span: Span) -> Vec<Field> {
             ),
         });
     });
-    fields
 }
 
 /// Each inline field of `source`, in order, as its key and the bytes of
