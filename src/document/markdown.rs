@@ -474,10 +474,15 @@ fn collapse_whitespace(text: String) -> String {
         .rposition(|&b| b != b' ')
         .map_or(start, |i| i + 1);
     let inner = &bytes[start..end];
-    let clean = !inner
-        .iter()
-        .fold(false, |bad, &b| bad | !(b' '..0x80).contains(&b))
-        && memchr::memmem::find(inner, b"  ").is_none();
+    // One pass over each byte and the one before it (the first byte,
+    // after the trimmed spaces, is never a space).
+    let clean = !inner.first().is_some_and(|&b| !(b' '..0x80).contains(&b))
+        && !inner
+            .iter()
+            .zip(inner.iter().skip(1))
+            .fold(false, |bad, (&a, &b)| {
+                bad | !(b' '..0x80).contains(&b) | (a == b' ' && b == b' ')
+            });
     if clean {
         if start == 0 && end == bytes.len() {
             return text;
