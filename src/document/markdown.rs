@@ -476,7 +476,7 @@ fn collapse_whitespace(text: String) -> String {
     let inner = &bytes[start..end];
     // One pass over each byte and the one before it (the first byte,
     // after the trimmed spaces, is never a space).
-    let clean = !inner.first().is_some_and(|&b| !(b' '..0x80).contains(&b))
+    let clean = inner.first().is_none_or(|&b| (b' '..0x80).contains(&b))
         && !inner
             .iter()
             .zip(inner.iter().skip(1))

@@ -246,38 +246,46 @@ pub fn parse_located(
         second: None,
         pending: None,
     };
-    let (mut nodes, mut depth) = (0usize, 0usize);
+    let mut limits = Limits::default();
     for event in saphyr_parser::Parser::new_from_str(yaml) {
         let (event, span) = match event {
             Ok(pair) => pair,
             Err(e) => return Err(builder.error(e.info().to_owned(), e.marker())),
         };
-        match &event {
-            saphyr_parser::Event::SequenceStart(..) | saphyr_parser::Event::MappingStart(..) => {
-                nodes += 1;
-                depth += 1;
-            }
-            saphyr_parser::Event::SequenceEnd | saphyr_parser::Event::MappingEnd => {
-                depth = depth.saturating_sub(1);
-            }
-            saphyr_parser::Event::Scalar(..) | saphyr_parser::Event::Alias(..) => nodes += 1,
-            _ => {}
-        }
-        if depth > MAX_DEPTH {
-            return Err(builder.error(
-                format!("nested more than {MAX_DEPTH} levels deep"),
-                &span.start,
-            ));
-        }
-        if nodes > MAX_NODES {
-            return Err(builder.error(
-                format!("more than {MAX_NODES} values; alliance reads YAML up to that many"),
-                &span.start,
-            ));
+        if let Some(over) = limits.count(&event) {
+            return Err(builder.error(over, &span.start));
         }
         builder.event(event, span)?;
     }
     builder.finish()
+}
+
+/// The counts that refuse a text over [`MAX_DEPTH`] or [`MAX_NODES`].
+#[derive(Default)]
+struct Limits {
+    nodes: usize,
+    depth: usize,
+}
+
+impl Limits {
+    /// Count `event`; what is wrong when it goes over a limit.
+    fn count(&mut self, event: &saphyr_parser::Event<'_>) -> Option<String> {
+        use saphyr_parser::Event;
+        match event {
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                self.nodes += 1;
+                self.depth += 1;
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.depth = self.depth.saturating_sub(1),
+            Event::Scalar(..) | Event::Alias(..) => self.nodes += 1,
+            _ => {}
+        }
+        if self.depth > MAX_DEPTH {
+            return Some(format!("nested more than {MAX_DEPTH} levels deep"));
+        }
+        (self.nodes > MAX_NODES)
+            .then(|| format!("more than {MAX_NODES} values; alliance reads YAML up to that many"))
+    }
 }
 
 /// A sequence or mapping whose end has not come yet.
@@ -843,35 +851,14 @@ mod tests {
         }
         let mut loader = saphyr::YamlLoader::<MarkedYaml>::default();
         loader.alias_limit(ALIAS_LIMIT);
-        let (mut nodes, mut depth) = (0usize, 0usize);
+        let mut limits = Limits::default();
         for event in saphyr_parser::Parser::new_from_str(yaml) {
             let (event, span) = match event {
                 Ok(pair) => pair,
                 Err(e) => return fail(e.info().to_owned(), e.marker()),
             };
-            match &event {
-                saphyr_parser::Event::SequenceStart(..)
-                | saphyr_parser::Event::MappingStart(..) => {
-                    nodes += 1;
-                    depth += 1;
-                }
-                saphyr_parser::Event::SequenceEnd | saphyr_parser::Event::MappingEnd => {
-                    depth = depth.saturating_sub(1);
-                }
-                saphyr_parser::Event::Scalar(..) | saphyr_parser::Event::Alias(..) => nodes += 1,
-                _ => {}
-            }
-            if depth > MAX_DEPTH {
-                return fail(
-                    format!("nested more than {MAX_DEPTH} levels deep"),
-                    &span.start,
-                );
-            }
-            if nodes > MAX_NODES {
-                return fail(
-                    format!("more than {MAX_NODES} values; alliance reads YAML up to that many"),
-                    &span.start,
-                );
+            if let Some(over) = limits.count(&event) {
+                return fail(over, &span.start);
             }
             saphyr_parser::SpannedEventReceiver::on_event(&mut loader, event, span);
             if let Some(e) = loader.error() {
