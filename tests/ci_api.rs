@@ -544,7 +544,7 @@ fn summary_outside_a_pull_request_has_check_and_due_only() {
     let text = &result.stdout;
     assert!(text.starts_with("## alliance\n"), "{text}");
     assert!(text.contains("### Check"), "{text}");
-    assert!(text.contains("1 alliance checked: 0 errors"), "{text}");
+    assert!(text.contains("1 file checked: 0 errors"), "{text}");
     assert!(text.contains("### Reviews"), "{text}");
     assert!(text.contains("No base to compare with"), "{text}");
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::{CiCommentArgs, CiSummaryArgs, Failed};
 use crate::ci::forge::Upsert;
 use crate::ci::{ChangeSet, CiError, Environment, changes};
-use crate::due::{self, DueReport, Window};
+use crate::due::{DueReport, Window};
 use crate::history::History;
 use crate::workspace::Workspace;
 
@@ -175,19 +175,30 @@ fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// `due` over the repository's alliances.
+/// `due` over the repository's alliances, pulse rounds included. Files
+/// that cannot be read are left to the check block, which lists them.
 fn due_report(workspace: &Workspace, window: Window) -> Result<DueReport, Failed> {
     let found = workspace.discover(&[])?;
+    let instruments = crate::pulse::Instruments::with_folder(workspace.config.kinds.as_deref())
+        .map_err(crate::pulse::PulseError::from)?;
     let mut report = DueReport::new(window);
-    for candidate in &found.documents {
-        if let Ok(doc) = workspace.read(candidate) {
-            let outcome = due::assess(&doc, &report.window);
-            report.add(&candidate.path, outcome);
-            if let Some(proposal) = crate::consent::proposal(&doc, None) {
-                report.proposals.push(proposal);
+    super::for_each_file(
+        &found.documents,
+        |candidate| {
+            let doc = workspace.read(candidate).ok()?;
+            Some((
+                candidate,
+                super::due::assess(&doc, workspace, &instruments, &window),
+            ))
+        },
+        |assessed| {
+            if let Some((candidate, (outcome, proposal))) = assessed {
+                report.add(&candidate.path, outcome);
+                report.proposals.extend(proposal);
             }
-        }
-    }
+            Ok::<(), Failed>(())
+        },
+    )?;
     // How long each proposal has waited, from the commit that proposed it.
     if !report.proposals.is_empty() {
         if let Ok(history) = History::discover(&workspace.root) {

@@ -59,16 +59,7 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         &found.documents,
         |candidate| {
             let outcome = match workspace.read(candidate) {
-                Ok(doc) => Ok((
-                    with_pulse(
-                        due::assess(&doc, &window),
-                        &doc,
-                        &workspace,
-                        &instruments,
-                        &window,
-                    ),
-                    crate::consent::proposal(&doc, None),
-                )),
+                Ok(doc) => Ok(assess(&doc, &workspace, &instruments, &window)),
                 Err(ReadError::NotText(file)) => {
                     Ok((due::Outcome::Broken(crate::check::unreadable(&file)), None))
                 }
@@ -101,6 +92,27 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     stream.report().unread.extend(found.skipped);
     let report = stream.finish()?;
     Ok(report.exit_code(args.fail_on))
+}
+
+/// What `due` makes of one document: its reviews, items and next pulse
+/// round (or why it is not a usable alliance), and its proposal when it
+/// waits for consent. `ci summary` reads the same.
+pub(super) fn assess(
+    doc: &crate::document::Alliance,
+    workspace: &Workspace,
+    instruments: &crate::pulse::Instruments,
+    window: &Window,
+) -> (due::Outcome, Option<crate::consent::Proposal>) {
+    (
+        with_pulse(
+            due::assess(doc, window),
+            doc,
+            workspace,
+            instruments,
+            window,
+        ),
+        crate::consent::proposal(doc, None),
+    )
 }
 
 /// The next pulse round of a listed alliance that has had one: the newest

@@ -346,7 +346,8 @@ fn check_block(report: &CheckReport) -> Block {
     };
     let line = format!(
         "\n### Check\n\n{mark} {} checked: {}, {}{}\n",
-        plural(report.files.len(), "alliance"),
+        // Files, as `check` counts them: alliances and pulse answers.
+        plural(report.files.len(), "file"),
         plural(errors, "error"),
         plural(warnings, "warning"),
         if report.failures.is_empty() {
