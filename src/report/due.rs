@@ -535,12 +535,13 @@ impl<'a> DueStream<'a> {
 /// entries overdue or due soon, or a note that it has no review date.
 fn listed_only(mut alliance: AllianceDue) -> Option<AllianceDue> {
     alliance.items.retain(|d| d.tier != Tier::Ok);
-    // What is kept is kept to the end of the run: not the room the
-    // unlisted items took.
-    alliance.items.shrink_to_fit();
     let shown = alliance.entries().any(|d| d.tier != Tier::Ok)
         || (alliance.review.is_none() && !alliance.draft);
-    shown.then_some(alliance)
+    // What is kept is kept to the end of the run, so it is copied here,
+    // on the thread that keeps it: the copy takes no more room than its
+    // text (not the room the unlisted items took), and it does not pin
+    // the pages the reading threads allocated it in.
+    shown.then(|| alliance.clone())
 }
 
 fn github(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
