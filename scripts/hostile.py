@@ -16,6 +16,7 @@ Shapes:
   html          N `<a` in an HTML block
   findings      N unknown owners on one line: N findings on that line
   yaml-list     a front-matter list of N entries, one a line
+  yaml-keys     a front-matter mapping of N keys (each checked for a duplicate)
   parties       N parties and N owners on one line who are not among them
   empty         a plain valid alliance (the baseline)
 """
@@ -91,6 +92,9 @@ def main():
         files["TEAM_ALLIANCE.md"] = doc(agreements=f"- We go [owner:: {owners}]\n")
     elif shape == "yaml-list":
         files["TEAM_ALLIANCE.md"] = doc("tags:\n" + "".join(f"  - tag {i}\n" for i in range(n)))
+    elif shape == "yaml-keys":
+        # A mapping of n keys: each new key is checked against the others.
+        files["TEAM_ALLIANCE.md"] = doc("extra:\n" + "".join(f"  key-{i}: {i}\n" for i in range(n)))
     elif shape == "parties":
         people = "".join(f"  - Person {i} <p{i}>\n" for i in range(n))
         owners = " ".join(f"@s{i}" for i in range(n))

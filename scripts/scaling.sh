@@ -35,6 +35,7 @@ shapes=(
   "html 60000"
   "findings 2500"
   "yaml-list 5000"
+  "yaml-keys 3000"
   "parties 1500"
 )
 
