@@ -10,12 +10,22 @@ use crate::report::{CheckReport, CheckStream, FileReport, Style};
 use crate::workspace::discover::Found;
 use crate::workspace::{ReadError, UnreadFile, Workspace};
 
-/// Check `paths` in `workspace` and collect the report: each alliance,
-/// then the pulse answer files beside it (`STEM.pulse/`).
-pub fn check_report(workspace: &Workspace, paths: &[PathBuf]) -> Result<CheckReport, Failed> {
-    let found = workspace.discover(paths)?;
+/// Check the repository's alliances and collect the report (each alliance,
+/// then the pulse answer files beside it, `STEM.pulse/`), working out
+/// `also` of each alliance read in the same pass (with the repository's
+/// pulse instruments) and handing it to `keep` in discovery's order:
+/// `ci summary` reads each file once for its check and its due parts.
+pub(super) fn check_report_with<X: Send>(
+    workspace: &Workspace,
+    also: impl Fn(&crate::document::Alliance, &Instruments) -> X + Sync + Send,
+    mut keep: impl FnMut(&std::path::Path, X),
+) -> Result<CheckReport, Failed> {
+    let found = workspace.discover(&[])?;
     let mut files = Vec::new();
-    let failures = check_files(workspace, found, |file| {
+    let failures = check_files(workspace, found, also, |file, extra| {
+        if let Some(x) = extra {
+            keep(&file.path, x);
+        }
         files.push(file);
         Ok(())
     })?;
@@ -23,12 +33,14 @@ pub fn check_report(workspace: &Workspace, paths: &[PathBuf]) -> Result<CheckRep
 }
 
 /// Check every document `found`, handing each file's report to `sink` in
-/// discovery's order (an alliance, then its pulse answer files); the files
-/// that could not be read, discovery's first.
-fn check_files(
+/// discovery's order (an alliance, then its pulse answer files), with
+/// `also` of the alliance for an alliance's own report; the files that
+/// could not be read, discovery's first.
+fn check_files<X: Send>(
     workspace: &Workspace,
     found: Found,
-    mut sink: impl FnMut(FileReport) -> std::io::Result<()>,
+    also: impl Fn(&crate::document::Alliance, &Instruments) -> X + Sync + Send,
+    mut sink: impl FnMut(FileReport, Option<X>) -> std::io::Result<()>,
 ) -> Result<Vec<UnreadFile>, Failed> {
     let exists =
         |doc: &std::path::Path, named: &std::path::Path| successor_exists(workspace, doc, named);
@@ -81,7 +93,7 @@ fn check_files(
                 } else {
                     Vec::new()
                 };
-                (files, unread)
+                (files, unread, Some(also(&doc, &instruments)))
             }
             Err(ReadError::NotText(file)) => (
                 vec![FileReport {
@@ -89,12 +101,16 @@ fn check_files(
                     findings: vec![check::unreadable(&file)],
                 }],
                 Vec::new(),
+                None,
             ),
-            Err(ReadError::Unread(unread)) => (Vec::new(), vec![unread]),
+            Err(ReadError::Unread(unread)) => (Vec::new(), vec![unread], None),
         },
-        |(files, unread)| {
+        |(files, unread, mut extra)| {
             failures.extend(unread);
-            files.into_iter().try_for_each(&mut sink)
+            // The alliance's own report comes first; `also` goes with it.
+            files
+                .into_iter()
+                .try_for_each(|file| sink(file, extra.take()))
         },
     )?;
     Ok(failures)
@@ -176,6 +192,6 @@ pub(super) fn run(args: &CheckArgs, style: Style, out: &mut dyn Write) -> Result
     }
     // Each file's findings are written as soon as they are made.
     let mut stream = CheckStream::start(args.format, style, out)?;
-    let failures = check_files(&workspace, found, |file| stream.file(file))?;
+    let failures = check_files(&workspace, found, |_, _| (), |file, _| stream.file(file))?;
     Ok(stream.finish(failures)?)
 }

@@ -11,6 +11,7 @@ use crate::ci::forge::Upsert;
 use crate::ci::{ChangeSet, CiError, Environment, changes};
 use crate::due::{DueReport, Window};
 use crate::history::History;
+use crate::report::CheckReport;
 use crate::workspace::Workspace;
 
 pub(super) fn comment(
@@ -117,8 +118,7 @@ pub(super) fn summary(args: &CiSummaryArgs, out: &mut dyn Write) -> Result<u8, F
     let today = super::today()?;
     let within = super::within(args.within.as_deref())?;
     let workspace = Workspace::current()?;
-    let check = super::check::check_report(&workspace, &[])?;
-    let due = due_report(&workspace, Window::new(today, within))?;
+    let (check, due) = check_and_due(&workspace, Window::new(today, within))?;
     let set = match &base {
         Some(base) => Some(change_set(&workspace, base)?),
         None => None,
@@ -175,28 +175,20 @@ fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// `due` over the repository's alliances, pulse rounds included. Files
-/// that cannot be read are left to the check block, which lists them.
-fn due_report(workspace: &Workspace, window: Window) -> Result<DueReport, Failed> {
-    let found = workspace.discover(&[])?;
-    let instruments = crate::pulse::Instruments::with_folder(workspace.config.kinds.as_deref())
-        .map_err(crate::pulse::PulseError::from)?;
+/// `check` and `due` over the repository's alliances, each file read once
+/// for both. Due's reviews are `due`'s, pulse rounds included; files that
+/// cannot be read are the check's to list.
+fn check_and_due(
+    workspace: &Workspace,
+    window: Window,
+) -> Result<(CheckReport, DueReport), Failed> {
     let mut report = DueReport::new(window);
-    super::for_each_file(
-        &found.documents,
-        |candidate| {
-            let doc = workspace.read(candidate).ok()?;
-            Some((
-                candidate,
-                super::due::assess(&doc, workspace, &instruments, &window),
-            ))
-        },
-        |assessed| {
-            if let Some((candidate, (outcome, proposal))) = assessed {
-                report.add(&candidate.path, outcome);
-                report.proposals.extend(proposal);
-            }
-            Ok::<(), Failed>(())
+    let check = super::check::check_report_with(
+        workspace,
+        |doc, instruments| super::due::assess(doc, workspace, instruments, &window),
+        |path, (outcome, proposal)| {
+            report.add(path, outcome);
+            report.proposals.extend(proposal);
         },
     )?;
     // How long each proposal has waited, from the commit that proposed it.
@@ -212,7 +204,7 @@ fn due_report(workspace: &Workspace, window: Window) -> Result<DueReport, Failed
             }
         }
     }
-    Ok(report)
+    Ok((check, report))
 }
 
 /// Text for a workflow command's message: `%`, CR and LF escaped so
