@@ -226,11 +226,14 @@ pub fn read_file(root: &Path, path: &Path, max: u64) -> Result<Vec<u8>, FileErro
 }
 
 /// The common case of [`read_file`] in fewer system calls: a regular file
-/// of at most `max` bytes that lies inside `root`, asked of the opened file
-/// itself (`/proc/self/fd`), so no path is resolved twice and nothing can
-/// be swapped between the look and the read. Anything else (a link out, a
-/// special file, a file too large, any error, no `/proc`) is `None`, and
-/// [`read_file`] takes its careful path, which says exactly why.
+/// of at most `max` bytes that lies inside `root`. The file is opened
+/// beneath the root's folder (`openat2` with `RESOLVE_BENEATH`, so the
+/// kernel refuses any step out of it, links included), else by its path and
+/// asked where it is (`/proc/self/fd`); either way no path is resolved
+/// twice and nothing can be swapped between the look and the read.
+/// Anything else (a link out, a special file, a file too large, any error,
+/// no `openat2` and no `/proc`) is `None`, and [`read_file`] takes its
+/// careful path, which says exactly why.
 #[cfg(target_os = "linux")]
 fn read_plain(root: &Path, path: &Path, max: u64) -> Option<Vec<u8>> {
     use std::os::fd::AsRawFd;
@@ -239,17 +242,82 @@ fn read_plain(root: &Path, path: &Path, max: u64) -> Option<Vec<u8>> {
     if !fits(&std::fs::metadata(path).ok()?) {
         return None;
     }
-    let file = open_nonblocking(path).ok()?;
-    let real = std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())).ok()?;
-    if !real.is_absolute() || !real.starts_with(canonical_root(root)) {
-        return None;
-    }
+    let file = match open_beneath(root, path) {
+        Some(file) => file,
+        None => {
+            let file = open_nonblocking(path).ok()?;
+            let real = std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())).ok()?;
+            if !real.is_absolute() || !real.starts_with(canonical_root(root)) {
+                return None;
+            }
+            file
+        }
+    };
     let meta = file.metadata().ok()?;
     if !fits(&meta) {
         return None;
     }
     let bytes = read_open(file, &meta, max).ok()?;
     (u64::try_from(bytes.len()).ok()? <= max).then_some(bytes)
+}
+
+/// `path` opened for reading without waiting, when it is named inside
+/// `root` and the kernel can hold every step of its resolution, links
+/// included, inside the root's folder (`openat2`, Linux 5.6). `None` when
+/// it cannot say: a path named some other way, an older kernel, an
+/// absolute link, a step out; the caller then asks the slower way.
+#[cfg(target_os = "linux")]
+fn open_beneath(root: &Path, path: &Path) -> Option<std::fs::File> {
+    use rustix::fs::{Mode, OFlags, ResolveFlags};
+    // Beneath the root's folder, or beneath the current folder when that
+    // lies inside the root and the path is named from it.
+    let (folder, relative) = if path.is_absolute() {
+        (root_folder(root)?, path.strip_prefix(root).ok()?)
+    } else {
+        let cwd = std::env::current_dir().ok()?;
+        if !cwd.starts_with(canonical_root(root)) {
+            return None;
+        }
+        (rustix::fs::CWD, path)
+    };
+    let plain = relative
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if !plain || relative.file_name().is_none() {
+        return None;
+    }
+    let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY;
+    let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_MAGICLINKS;
+    let fd = rustix::fs::openat2(folder, relative, flags, Mode::empty(), resolve).ok()?;
+    Some(std::fs::File::from(fd))
+}
+
+/// The root's folder, opened once per process and kept open for the run.
+/// Only an absolute root is kept (a relative one would change meaning with
+/// the current folder), and a handful at most: past 16, `None`, and reads
+/// ask the slower way.
+#[cfg(target_os = "linux")]
+fn root_folder(root: &Path) -> Option<std::os::fd::BorrowedFd<'static>> {
+    use std::os::fd::{AsFd, OwnedFd};
+    static OPEN: std::sync::Mutex<Vec<(PathBuf, &'static OwnedFd)>> =
+        std::sync::Mutex::new(Vec::new());
+    if !root.is_absolute() {
+        return None;
+    }
+    let mut open = OPEN.lock().ok()?;
+    if let Some(&(_, fd)) = open.iter().find(|(named, _)| named == root) {
+        return Some(fd.as_fd());
+    }
+    if open.len() >= 16 {
+        return None;
+    }
+    let flags =
+        rustix::fs::OFlags::PATH | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC;
+    let fd = rustix::fs::open(root, flags, rustix::fs::Mode::empty()).ok()?;
+    // Never closed: it is the run's view of the root.
+    let fd: &'static OwnedFd = Box::leak(Box::new(fd));
+    open.push((root.to_path_buf(), fd));
+    Some(fd.as_fd())
 }
 
 /// The bytes of an opened file, at most `max` + 1 of them (one more than
@@ -344,10 +412,26 @@ mod tests {
         std::os::unix::fs::symlink("a.md", root.join("b.md")).expect("link");
         std::os::unix::fs::symlink(&secret, root.join("c.md")).expect("link");
         std::os::unix::fs::symlink(outside.path(), root.join("d")).expect("link");
-        assert_eq!(
-            read_file(root, &root.join("b.md"), 100).expect("inside"),
-            b"inside"
-        );
+        // Links that stay inside, however they are written: relative,
+        // absolute, through a linked folder, out of a folder and back.
+        std::fs::create_dir(root.join("sub")).expect("dir");
+        std::os::unix::fs::symlink(root.join("a.md"), root.join("e.md")).expect("link");
+        std::os::unix::fs::symlink(root, root.join("sub/up")).expect("link");
+        std::os::unix::fs::symlink("../a.md", root.join("sub/f.md")).expect("link");
+        for name in [
+            "a.md",
+            "b.md",
+            "e.md",
+            "sub/up/a.md",
+            "sub/up/sub/f.md",
+            "sub/f.md",
+        ] {
+            assert_eq!(
+                read_file(root, &root.join(name), 100).expect(name),
+                b"inside",
+                "{name}"
+            );
+        }
         for name in ["c.md", "d/secret.json"] {
             let err = read_file(root, &root.join(name), 100).expect_err("outside");
             assert!(
