@@ -142,6 +142,13 @@ struct Walker {
     in_table: bool,
 }
 
+/// Room for the text of a heading or item whose source is `span`: its
+/// length (the text is never longer), at most 512 bytes (an item holding a
+/// long nested list keeps little of it).
+fn reserve(span: Span) -> usize {
+    span.end.saturating_sub(span.start).min(512)
+}
+
 /// Parse the body of `text`, which starts at byte `start`.
 pub(super) fn parse_body(text: &str, start: usize) -> Body {
     let body = &text[start..];
@@ -171,7 +178,7 @@ impl Walker {
     fn event(&mut self, text: &str, event: Event<'_>, span: Span) {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                self.heading = Some((level, String::new()));
+                self.heading = Some((level, String::with_capacity(reserve(span))));
             }
             Event::End(TagEnd::Heading(_)) => self.end_heading(span),
             Event::Start(Tag::List(_)) => self.list_depth += 1,
@@ -191,7 +198,9 @@ impl Walker {
                     start: span.start,
                     end: span.end,
                     depth: self.items.len(),
-                    text: String::new(),
+                    // Its text is at most its source: one allocation
+                    // instead of one per doubling.
+                    text: String::with_capacity(reserve(span)),
                     nested: Vec::new(),
                     checked: None,
                 });

@@ -323,7 +323,9 @@ impl Alliance {
         if let Some(encoding) = other_unicode(probe) {
             return Err(unreadable(NotText::OtherUnicode { encoding }));
         }
-        if probe.contains(&0) {
+        // A NUL byte anywhere is binary, whatever else is wrong with it
+        // (one vectorised pass over the bytes).
+        if memchr::memchr(0, &bytes).is_some() {
             return Err(unreadable(NotText::Binary));
         }
         let text = String::from_utf8(bytes).map_err(|e| {
@@ -331,9 +333,6 @@ impl Alliance {
                 at: e.utf8_error().valid_up_to(),
             })
         })?;
-        if text.contains('\0') {
-            return Err(unreadable(NotText::Binary));
-        }
         Ok(Alliance::parse_text(path, text))
     }
 

@@ -44,6 +44,9 @@ pub enum DiscoverError {
 pub struct Candidate {
     /// The path, as the user named it or discovery found it.
     pub path: PathBuf,
+    /// Discovery's walk saw a regular file here (not a link, FIFO or
+    /// device), so the read need not look again before it opens it.
+    pub walked: bool,
 }
 
 /// What discovery found.
@@ -81,11 +84,17 @@ fn named(paths: &[PathBuf], found: &mut Found) -> Result<Vec<PathBuf>, DiscoverE
     for path in paths {
         match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => folders.push(path.clone()),
-            Ok(_) => found.documents.push(Candidate { path: path.clone() }),
+            Ok(_) => found.documents.push(Candidate {
+                path: path.clone(),
+                walked: false,
+            }),
             // A dangling or looping link still names a file the user wants
             // read: let the read report why it cannot be.
             Err(_) if path.symlink_metadata().is_ok() => {
-                found.documents.push(Candidate { path: path.clone() });
+                found.documents.push(Candidate {
+                    path: path.clone(),
+                    walked: false,
+                });
             }
             Err(_) => return Err(DiscoverError::NotFound { path: path.clone() }),
         }
@@ -197,6 +206,7 @@ fn walk(folder: &Path, rules: &Rules, found: &mut Found) {
         if rules.included(path) || looks_like_alliance(path) {
             found.documents.push(Candidate {
                 path: path.to_path_buf(),
+                walked: true,
             });
         }
     }

@@ -163,7 +163,12 @@ impl Workspace {
 
     /// Read and parse one document.
     pub fn read(&self, candidate: &Candidate) -> Result<Alliance, ReadError> {
-        read_document_in(&self.root, &candidate.path)
+        let look = if candidate.walked {
+            read::Look::Walked
+        } else {
+            read::Look::Before
+        };
+        read_document_with(&self.root, &candidate.path, look)
     }
 }
 
@@ -191,7 +196,11 @@ pub fn root_of(path: &Path) -> PathBuf {
 /// the rules of [`read::read_file`]: a regular file, at most
 /// [`MAX_FILE_BYTES`], through no link that leaves the repository.
 pub fn read_document_in(root: &Path, path: &Path) -> Result<Alliance, ReadError> {
-    let bytes = read::read_file(root, path, MAX_FILE_BYTES).map_err(|e| UnreadFile {
+    read_document_with(root, path, read::Look::Before)
+}
+
+fn read_document_with(root: &Path, path: &Path, look: read::Look) -> Result<Alliance, ReadError> {
+    let bytes = read::read_file_as(root, path, MAX_FILE_BYTES, look).map_err(|e| UnreadFile {
         path: path.to_path_buf(),
         reason: e.into(),
     })?;

@@ -6,8 +6,10 @@
 //! or to stall a run:
 //!
 //! - only a regular file is read: a FIFO, socket or device is refused
-//!   before it is opened (and the open never blocks, should one be swapped
-//!   in), so `mkfifo` or a link to `/dev/zero` cannot hang the tool;
+//!   before it is opened (a file that discovery's walk has just seen as
+//!   regular is not looked at twice), and the open never blocks, should
+//!   one be swapped in, so `mkfifo` or a link to `/dev/zero` cannot hang
+//!   the tool;
 //! - a file larger than the caller's cap is refused, and the read stops at
 //!   the cap even if the file grows while it is read;
 //! - a symbolic link is followed only when its target stays inside the
@@ -196,10 +198,27 @@ fn absolute(path: &Path) -> PathBuf {
     lexical(&absolute_of(path))
 }
 
+/// Whether a read looks at what is at a path before it opens it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Look {
+    /// Look first, so that a FIFO or device is never opened.
+    Before,
+    /// A walk of the folder has just seen a regular file here: open it
+    /// without looking again. What was opened is still checked (a FIFO
+    /// swapped in opens without waiting, and is refused).
+    Walked,
+}
+
 /// Read the file at `path` (inside the repository at `root`), at most
 /// `max` bytes, by the rules of this module.
 pub fn read_file(root: &Path, path: &Path, max: u64) -> Result<Vec<u8>, FileError> {
-    if let Some(bytes) = read_plain(root, path, max) {
+    read_file_as(root, path, max, Look::Before)
+}
+
+/// [`read_file`], told whether a walk has just seen a regular file at
+/// `path`.
+pub fn read_file_as(root: &Path, path: &Path, max: u64, look: Look) -> Result<Vec<u8>, FileError> {
+    if let Some(bytes) = read_plain(root, path, max, look) {
         return Ok(bytes);
     }
     let real = resolve_inside(root, path)?;
@@ -235,11 +254,12 @@ pub fn read_file(root: &Path, path: &Path, max: u64) -> Result<Vec<u8>, FileErro
 /// no `openat2` and no `/proc`) is `None`, and [`read_file`] takes its
 /// careful path, which says exactly why.
 #[cfg(target_os = "linux")]
-fn read_plain(root: &Path, path: &Path, max: u64) -> Option<Vec<u8>> {
+fn read_plain(root: &Path, path: &Path, max: u64, look: Look) -> Option<Vec<u8>> {
     use std::os::fd::AsRawFd;
     let fits = |meta: &std::fs::Metadata| meta.is_file() && meta.len() <= max;
-    // Look before opening: a device or a FIFO is never opened.
-    if !fits(&std::fs::metadata(path).ok()?) {
+    // Look before opening, so a device or a FIFO is never opened, unless
+    // the walk that found the path has just seen a regular file there.
+    if look == Look::Before && !fits(&std::fs::metadata(path).ok()?) {
         return None;
     }
     let file = match open_beneath(root, path) {
@@ -330,7 +350,7 @@ fn read_open(file: std::fs::File, meta: &std::fs::Metadata, max: u64) -> std::io
 
 /// Elsewhere, [`read_file`] always takes its careful path.
 #[cfg(not(target_os = "linux"))]
-fn read_plain(_root: &Path, _path: &Path, _max: u64) -> Option<Vec<u8>> {
+fn read_plain(_root: &Path, _path: &Path, _max: u64, _look: Look) -> Option<Vec<u8>> {
     None
 }
 
@@ -460,5 +480,28 @@ mod tests {
             Err(FileError::NotRegular { .. })
         ));
         assert!(read_file(root, &root.join("none"), 100).is_err_and(|e| e.is_not_found()));
+    }
+
+    #[test]
+    fn a_fifo_swapped_in_after_the_walk_is_refused_without_waiting() {
+        let repo = tempfile::tempdir().expect("dir");
+        let root = repo.path();
+        let fifo = root.join("TEAM_ALLIANCE.md");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("run mkfifo");
+        assert!(made.success());
+        // The walk saw a regular file; a FIFO is there by the time it is
+        // opened. No writer ever comes: a blocking open would hang here.
+        for look in [Look::Walked, Look::Before] {
+            assert!(
+                matches!(
+                    read_file_as(root, &fifo, 100, look),
+                    Err(FileError::NotRegular { .. })
+                ),
+                "{look:?}"
+            );
+        }
     }
 }
