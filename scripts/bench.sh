@@ -48,7 +48,12 @@ fi
 echo "generating $N alliances..." >&2
 python3 scripts/generate.py "$N" "$work/tree"
 python3 scripts/generate.py 1000 "$work/tree1k"
-one=$(find "$work/tree" -name 'TEAM_ALLIANCE_*.md' | sort | sed -n 1p)
+one=$(cd "$work/tree" && find . -name 'TEAM_ALLIANCE_*.md' | sort | sed -n 1p)
+# Every command runs inside the tree it reads, as a team runs alliance in
+# its own repository (the tree, without .git, is its own root) and as
+# pre-commit names a file: a path named outside the repository is read the
+# slower, careful way.
+in_tree="cd $work/tree &&"
 
 # markdownlint-cli2 with only MD043 (required headings), one config per kind
 # so each file is held to its kind's sections, as alliance check does.
@@ -68,9 +73,9 @@ write_mdl_config working 'WORKING_ALLIANCE_*.md' Bond Goals Tasks 'Gauging the a
 mdl_cmd="for k in team one-on-one designed working; do $mdl --config $work/mdl-\$k.jsonc >/dev/null 2>&1; done; true"
 
 cmds=(
-  "$bin check $work/tree --format json"
-  "$bin due $work/tree --today 2026-11-21 --fail-on never --format json"
-  "rg -c '^## ' $work/tree"
+  "$in_tree $bin check --format json"
+  "$in_tree $bin due --today 2026-11-21 --fail-on never --format json"
+  "$in_tree rg -c '^## '"
 )
 names=("alliance check" "alliance due" "ripgrep rg -c '^## '")
 if [ -x "$mdl" ]; then
@@ -79,9 +84,9 @@ else
   echo "markdownlint-cli2 could not be installed from npm; its row is left out" >&2
 fi
 if [ -n "$static" ]; then
-  cmds+=("$static check $work/tree --format json"); names+=("alliance check (static release binary)")
+  cmds+=("$in_tree $static check --format json"); names+=("alliance check (static release binary)")
 fi
-cmds+=("$bin check $one" "git --version")
+cmds+=("$in_tree $bin check $one" "git --version")
 names+=("alliance check (one file)" "git --version")
 
 args=()
@@ -91,8 +96,8 @@ hyperfine --style none --warmup 2 --runs "$RUNS" --export-json "$work/times.json
 # own start-up would be most of what is measured.
 start=("$bin check $one" "git --version")
 [ -n "$static" ] && start+=("$static check $one")
-hyperfine --style none -N --warmup 5 --runs $((RUNS * 10)) --export-json "$work/start.json" \
-  "${start[@]}" >/dev/null 2>&1 || true
+(cd "$work/tree" && hyperfine --style none -N --warmup 5 --runs $((RUNS * 10)) \
+  --export-json "$work/start.json" "${start[@]}" >/dev/null 2>&1) || true
 
 # Peak memory (max RSS, KB) and wall seconds of one run.
 measure() { { /usr/bin/time -f '%M %e' "$@" 2>&1 >/dev/null || true; } | tail -1; }
@@ -104,7 +109,7 @@ for cmd in check due; do
   for tree in tree1k tree treeBig; do
     extra=()
     [ "$cmd" = due ] && extra=(--today 2026-11-21 --fail-on never)
-    scaling+=("$cmd $tree $(measure "$bin" "$cmd" "$work/$tree" --format json "${extra[@]}")")
+    scaling+=("$cmd $tree $(cd "$work/$tree" && measure "$bin" "$cmd" --format json "${extra[@]}")")
   done
 done
 
