@@ -125,23 +125,43 @@ pub fn lexical(path: &Path) -> PathBuf {
 /// resolved once per process (resolving it per file was most of `check`'s
 /// system calls on 10,000 files).
 pub fn canonical_root(root: &Path) -> PathBuf {
-    static SEEN: std::sync::Mutex<Vec<(PathBuf, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+    static SEEN: Memo<PathBuf> = Memo::new(Vec::new());
     let resolve = || std::fs::canonicalize(root).unwrap_or_else(|_| lexical(root));
     if !root.is_absolute() {
         return resolve();
     }
-    let Ok(mut seen) = SEEN.lock() else {
-        return resolve();
+    remembered(&SEEN, root, resolve)
+}
+
+/// What was worked out once for each root named in a run.
+type Memo<T> = std::sync::Mutex<Vec<(PathBuf, T)>>;
+
+/// `work`'s answer for `root`, worked out the first time `root` is asked
+/// about. A run names a handful of roots at most; past 16 the answer is
+/// worked out again each time, so the memo never grows.
+fn remembered<T: Clone>(memo: &Memo<T>, root: &Path, work: impl FnOnce() -> T) -> T {
+    let Ok(mut seen) = memo.lock() else {
+        return work();
     };
-    if let Some((_, real)) = seen.iter().find(|(named, _)| named == root) {
-        return real.clone();
+    if let Some((_, answer)) = seen.iter().find(|(named, _)| named == root) {
+        return answer.clone();
     }
-    let real = resolve();
-    // A handful of roots at most in one run; never let the memo grow.
+    let answer = work();
     if seen.len() < 16 {
-        seen.push((root.to_path_buf(), real.clone()));
+        seen.push((root.to_path_buf(), answer.clone()));
     }
-    real
+    answer
+}
+
+/// Whether the folder the process runs in lies inside `root`. Asked once
+/// per root: the tool never changes its folder, and asking the kernel
+/// (`getcwd`) for every file read was one system call per file.
+#[cfg(target_os = "linux")]
+fn current_folder_inside(root: &Path) -> bool {
+    static SEEN: Memo<bool> = Memo::new(Vec::new());
+    remembered(&SEEN, root, || {
+        std::env::current_dir().is_ok_and(|cwd| cwd.starts_with(canonical_root(root)))
+    })
 }
 
 /// Where `path` really is, or why it may not be used: the path with every
@@ -294,8 +314,7 @@ fn open_beneath(root: &Path, path: &Path) -> Option<std::fs::File> {
     let (folder, relative) = if path.is_absolute() {
         (root_folder(root)?, path.strip_prefix(root).ok()?)
     } else {
-        let cwd = std::env::current_dir().ok()?;
-        if !cwd.starts_with(canonical_root(root)) {
+        if !current_folder_inside(root) {
             return None;
         }
         (rustix::fs::CWD, path)
