@@ -11,6 +11,7 @@
 //! The library never prints: renderers write to the writer they are given.
 
 pub mod agenda;
+pub mod attest;
 pub mod check;
 pub mod ci;
 pub mod cli;

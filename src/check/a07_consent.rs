@@ -11,7 +11,8 @@
 use std::path::Path;
 
 use crate::consent::{
-    Digest, PartyConsent, PartyState, complete, digest::parse_recorded, party_states,
+    Digest, PartyConsent, PartyState, Proofs, complete, covers, digest::parse_recorded,
+    party_states,
 };
 use crate::document::{Alliance, FrontMatterBlock, Span, Status, clip};
 
@@ -32,8 +33,17 @@ pub(super) fn check(doc: &Alliance, settings: &Settings<'_>, out: &mut Vec<Findi
         }
         _ => Span::default(),
     };
-    // The digest of the text is worked out only when consent is recorded.
-    let parties = party_states(fields, || Digest::of(doc));
+    // The digest of the text is worked out only when consent is recorded,
+    // and the commits behind the entries looked up only then.
+    let proofs = match settings.proofs {
+        Some(proofs) if !fields.consent.is_empty() => proofs(doc),
+        _ => Proofs::any(),
+    };
+    let digest = (!fields.consent.is_empty()).then(|| Digest::of(doc));
+    let parties = party_states(fields, || digest.clone().unwrap_or_else(|| Digest::of(doc)), &proofs);
+    if let Some(digest) = &digest {
+        unproven(doc, &parties, &proofs, digest, settings, out);
+    }
     if status == Status::Active && !parties.is_empty() {
         missing(doc, &parties, settings, status_span.unwrap_or(start), out);
     }
@@ -127,6 +137,50 @@ pub(super) fn check(doc: &Alliance, settings: &Settings<'_>, out: &mut Vec<Findi
     }
 }
 
+/// A076: each entry for the current text whose proof is below the level
+/// the repository counts, when its party has no entry that counts.
+fn unproven(
+    doc: &Alliance,
+    parties: &[PartyConsent],
+    proofs: &Proofs,
+    digest: &Digest,
+    settings: &Settings<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let Some(fields) = doc.fields() else { return };
+    for (i, entry) in fields.consent.iter().enumerate() {
+        let Some(handle) = &entry.handle else { continue };
+        let agreed = parties
+            .iter()
+            .any(|p| p.handle.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(&handle.value)) && p.state.agreed());
+        if agreed || proofs.counts(i) || !covers(entry, digest) {
+            continue;
+        }
+        let who = clip(&handle.value, 80);
+        let proof = proofs.of(i);
+        let message = format!(
+            "@{who}'s consent is {}: it does not count (this repository counts `{}` consent and stronger)",
+            proof.describe(),
+            proofs.counts.config_word()
+        );
+        let help = format!(
+            "@{who} runs `alliance agree {} --as {who}` and commits it as themselves ({})",
+            doc.path.display(),
+            match proofs.counts {
+                crate::consent::Level::Signed => "signed with the SSH key the allowed signers list for them",
+                crate::consent::Level::Approved => "or approves the pull request at its head commit",
+                _ => "their commit's author email is the party's `email:`",
+            }
+        );
+        let finding = if settings.consent_required {
+            Finding::error(Rule::ConsentUnproven, message)
+        } else {
+            Finding::warning(Rule::ConsentUnproven, message)
+        };
+        out.push(finding.help(help).at(doc, entry.span));
+    }
+}
+
 /// A070: the parties of an active alliance who have not agreed to its
 /// current text, in one finding.
 fn missing(
@@ -146,11 +200,19 @@ fn missing(
         .filter(|p| matches!(p.state, PartyState::Stale { .. }))
         .map(|p| p.party.as_str())
         .collect();
-    if waiting.is_empty() && stale.is_empty() {
+    let unproven: Vec<&str> = parties
+        .iter()
+        .filter(|p| matches!(p.state, PartyState::Unproven { .. }))
+        .map(|p| p.party.as_str())
+        .collect();
+    if waiting.is_empty() && stale.is_empty() && unproven.is_empty() {
         return;
     }
     let file = doc.path.display();
-    let (message, help) = if !parties.iter().any(|p| p.state.agreed()) && stale.is_empty() {
+    let (message, help) = if !parties.iter().any(|p| p.state.agreed())
+        && stale.is_empty()
+        && unproven.is_empty()
+    {
         (
             "no party's consent to this alliance is recorded".to_owned(),
             format!(
@@ -165,6 +227,12 @@ fn missing(
         }
         if !stale.is_empty() {
             parts.push(format!("{} agreed to an earlier version", stale.join(", ")));
+        }
+        if !unproven.is_empty() {
+            parts.push(format!(
+                "{}'s consent is not proven (A076)",
+                unproven.join(", ")
+            ));
         }
         (
             format!(

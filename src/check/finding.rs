@@ -90,6 +90,7 @@ rules! {
     SupersededNotRetired = ("A073", "superseded-not-retired", "`superseded_by` is set on an alliance that is not retired."),
     SuccessorMissing = ("A074", "successor-missing", "`superseded_by` names a file that does not exist."),
     ConsentComplete = ("A075", "consent-complete", "Every party agreed to a proposed alliance, but its status is still `proposed`."),
+    ConsentUnproven = ("A076", "consent-unproven", "A consent entry is not proven as the repository requires: someone else recorded it, or it is not committed."),
 }
 
 impl Rule {

@@ -55,13 +55,21 @@ pub struct Settings<'a> {
     /// document's path and the path it names (`superseded_by`). `None`
     /// skips the look-up (A074). The caller owns the file system.
     pub exists: Option<&'a PathExists<'a>>,
+    /// What proves each consent entry of a document (the commits that
+    /// added them, judged at the repository's level). `None` judges the
+    /// text alone: every entry counts (A076 is never reported).
+    pub proofs: Option<&'a ProofsOf<'a>>,
 }
+
+/// What proves each of a document's consent entries.
+pub type ProofsOf<'a> = dyn Fn(&Alliance) -> crate::consent::Proofs + Sync + 'a;
 
 impl std::fmt::Debug for Settings<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Settings")
             .field("consent_required", &self.consent_required)
             .field("exists", &self.exists.is_some())
+            .field("proofs", &self.proofs.is_some())
             .finish()
     }
 }

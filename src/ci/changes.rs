@@ -14,13 +14,19 @@ use crate::history::{History, HistoryError};
 use crate::report::ci::{AllianceChange, Change, ChangeSet};
 use crate::workspace::discover::is_markdown;
 
+/// What proves the consent entries of the working tree's version of an
+/// alliance (its path from the repository root).
+pub type ProofsOf<'a> = dyn Fn(&Path, &Alliance) -> crate::consent::Proofs + 'a;
+
 /// Compare the working tree with the merge base of `base` and `HEAD`.
 /// `alliance_now` says whether a path (relative to the repository root) is
-/// one of the working tree's alliances, as discovery found them.
+/// one of the working tree's alliances, as discovery found them; `proofs`
+/// proves the consent entries of the new side.
 pub fn collect(
     history: &History,
     base: &str,
     alliance_now: &dyn Fn(&Path) -> bool,
+    proofs: &ProofsOf<'_>,
 ) -> Result<ChangeSet, HistoryError> {
     let merge_base = history.merge_base(base)?;
     let short = history.short(merge_base);
@@ -47,7 +53,7 @@ pub fn collect(
                 old_path: None,
                 title: new.display_title().map(str::to_owned),
                 diff: compare::compare(&empty(&new.path), &new),
-                consent: crate::report::consent::worth_showing(&new),
+                consent: crate::report::consent::worth_showing(&new, &proofs(&new.path, &new)),
             },
             (Some(old), None) => AllianceChange {
                 change: Change::Removed,
@@ -67,7 +73,7 @@ pub fn collect(
                 old_path: (old.path != new.path).then(|| display(&old.path)),
                 title: new.display_title().map(str::to_owned),
                 diff: compare::compare(&old, &new),
-                consent: crate::report::consent::worth_showing(&new),
+                consent: crate::report::consent::worth_showing(&new, &proofs(&new.path, &new)),
             },
         };
         changes.push(change);

@@ -26,6 +26,7 @@ pub(super) fn run(args: &AgendaArgs, style: Style, out: &mut dyn Write) -> Resul
         });
     }
     let workspace = Workspace::current()?;
+    let attestor = crate::attest::Attestor::for_workspace(&workspace, Vec::new())?;
     let kind = doc
         .fields()
         .and_then(|f| f.kind.as_ref())
@@ -42,7 +43,7 @@ pub(super) fn run(args: &AgendaArgs, style: Style, out: &mut dyn Write) -> Resul
             // waiting for consent, each read from the repository.
             inputs: Inputs {
                 pulse: pulse_signals(&workspace, &doc, date)?,
-                proposals: Some(waiting_for_consent(&doc, &path)),
+                proposals: Some(waiting_for_consent(&doc, &path, &attestor)),
             },
         },
     )?;
@@ -185,7 +186,11 @@ fn points(v: f64) -> String {
 /// it, else the dates in the file: see `consent::proposal`), or, for an
 /// active alliance whose text changed after some parties agreed, the
 /// current text (since an unknown date).
-fn waiting_for_consent(doc: &crate::document::Alliance, path: &Path) -> Vec<agenda::Proposal> {
+fn waiting_for_consent(
+    doc: &crate::document::Alliance,
+    path: &Path,
+    attestor: &crate::attest::Attestor,
+) -> Vec<agenda::Proposal> {
     use crate::consent::{Consent, PartyConsent, PartyState};
     let name = |p: &PartyConsent| p.handle.clone().unwrap_or_else(|| p.party.clone());
     let as_input = |what: String, since, consent: &Consent| agenda::Proposal {
@@ -199,14 +204,15 @@ fn waiting_for_consent(doc: &crate::document::Alliance, path: &Path) -> Vec<agen
         let history = History::discover(&cwd).ok()?;
         super::due::proposed_on(&history, path)
     };
-    if let Some(proposal) = crate::consent::proposal(doc, proposed_on()) {
+    let proofs = attestor.proofs(doc);
+    if let Some(proposal) = crate::consent::proposal(doc, proposed_on(), &proofs) {
         return vec![as_input(
             format!("{} ({})", proposal.title, proposal.consent.digest.short()),
             proposal.since.map(|s| s.date),
             &proposal.consent,
         )];
     }
-    let Some(consent) = Consent::of(doc) else {
+    let Some(consent) = Consent::of(doc, &proofs) else {
         return Vec::new();
     };
     let active = doc

@@ -3,20 +3,40 @@
 use std::io::Write;
 
 use super::{AgreeArgs, Failed};
+use crate::attest::Attestor;
+use crate::consent::{Level, Proof};
+use crate::history::{History, Identity};
 use crate::report::sanitize;
-use crate::workspace::read_document;
+use crate::workspace::config::Config;
+use crate::workspace::{WorkspaceError, read_document};
+use crate::write::agree::Proving;
 
-pub(super) fn run(args: &AgreeArgs, out: &mut dyn Write) -> Result<u8, Failed> {
+pub(super) fn run(args: &AgreeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, Failed> {
     let date = super::date_or_today("--date", args.date.as_deref())?;
     let path = super::history_path::named_or_only(args.path.as_deref(), "agree")?;
     let doc = read_document(&path)?;
-    let agreed =
-        crate::write::agree::agree(&doc, &args.who, date).map_err(|source| Failed::Agree {
+    let root = crate::workspace::root_of(&path);
+    let config = Config::load(&root).map_err(WorkspaceError::from)?;
+    let attestor = Attestor::new(&root, &config.consent, Vec::new())?;
+    let identity = History::discover(&root)
+        .map(|h| h.identity())
+        .unwrap_or_default();
+    let party = doc
+        .fields()
+        .and_then(|f| f.party_by_handle(&args.who).or_else(|| f.party(&args.who)));
+    let proofs = attestor.proofs(&doc);
+    let proving = Proving {
+        proofs: &proofs,
+        own: party.map_or_else(Proof::unattributed, |p| attestor.prospective(p, &identity)),
+        will_sign: identity.signs_ssh,
+    };
+    let agreed = crate::write::agree::agree(&doc, &args.who, date, &proving).map_err(|source| {
+        Failed::Agree {
             path: path.clone(),
             source,
-        })?;
+        }
+    })?;
     if !agreed.edited.changes.is_empty() {
-        let root = crate::workspace::root_of(&path);
         crate::write::atomic::write(
             &root,
             &path,
@@ -26,5 +46,49 @@ pub(super) fn run(args: &AgreeArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     }
     let shown = sanitize(&path.display().to_string()).into_owned();
     crate::report::write::agreed(&shown, &agreed, out)?;
+    if args.date.is_some() && date != super::today()? {
+        writeln!(
+            out,
+            "dated {date} by --date: the commit that records it shows when it was recorded"
+        )?;
+    }
+    if !agreed.edited.changes.is_empty() {
+        warn_proof(&agreed, &identity, &config, err)?;
+    }
     Ok(0)
+}
+
+/// Warn when the commit that will record the entry will not prove it as
+/// the repository requires, and say how to sign.
+fn warn_proof(
+    agreed: &crate::write::agree::Agreed,
+    identity: &Identity,
+    config: &Config,
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
+    let party = sanitize(&agreed.party).into_owned();
+    if let Proof::Recorded { by: Some(by), .. } = &agreed.proof {
+        writeln!(
+            err,
+            "alliance: warning: the next commit will be authored by {}, which is not {party} (no party `email:` of theirs, nor their forge no-reply address): this entry will read as recorded by someone else{}",
+            sanitize(by),
+            if agreed.counts > Level::Recorded {
+                " and will not count"
+            } else {
+                ""
+            }
+        )?;
+        writeln!(
+            err,
+            "alliance: {party} records their own consent, from their own git identity; if this is them, add `email:` to their party"
+        )?;
+    }
+    if config.consent.proof == Level::Signed && !identity.signs_ssh {
+        writeln!(
+            err,
+            "alliance: warning: this repository counts signed consent only: commit with `git commit -S` (gpg.format ssh) using a key listed for {party} in {} (README: Signing consent)",
+            sanitize(&config.consent.allowed_signers.display().to_string())
+        )?;
+    }
+    Ok(())
 }

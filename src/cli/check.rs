@@ -44,10 +44,12 @@ fn check_files<X: Send>(
 ) -> Result<Vec<UnreadFile>, Failed> {
     let exists =
         |doc: &std::path::Path, named: &std::path::Path| successor_exists(workspace, doc, named);
+    let attestor = crate::attest::Attestor::for_workspace(workspace, Vec::new())?;
+    let proofs = |doc: &crate::document::Alliance| attestor.proofs(doc);
     let settings = check::Settings {
-        consent_required: workspace.config.consent
-            == crate::workspace::config::ConsentPolicy::Required,
+        consent_required: workspace.config.consent.required,
         exists: Some(&exists),
+        proofs: Some(&proofs),
     };
     let instruments = Instruments::with_folder(workspace.config.kinds.as_deref())
         .map_err(crate::pulse::PulseError::from)?;

@@ -25,9 +25,19 @@ pub(super) fn comment(
         None => env.base()?.ok_or(CiError::NoBase)?,
     };
     let workspace = Workspace::current()?;
-    let mut set = change_set(&workspace, &base)?;
+    // Approvals at the head commit prove consent (`proof: approved`), and
+    // with --count-approvals stand for it.
+    let approved = if args.count_approvals
+        || workspace.config.consent.proof == crate::consent::Level::Approved
+    {
+        approvals(&env, err)?
+    } else {
+        None
+    };
+    let approvers = approved.as_ref().map(|a| a.handles.clone()).unwrap_or_default();
+    let mut set = change_set(&workspace, &base, approvers)?;
     if args.count_approvals {
-        set.approvals = approvals(&env, err)?;
+        set.approvals = approved;
     }
     let body = set.comment();
     if args.dry_run {
@@ -120,7 +130,7 @@ pub(super) fn summary(args: &CiSummaryArgs, out: &mut dyn Write) -> Result<u8, F
     let workspace = Workspace::current()?;
     let (check, due) = check_and_due(&workspace, Window::new(today, within))?;
     let set = match &base {
-        Some(base) => Some(change_set(&workspace, base)?),
+        Some(base) => Some(change_set(&workspace, base, Vec::new())?),
         None => None,
     };
     let text = crate::report::ci::summary_text(&check, &due, set.as_ref());
@@ -149,8 +159,13 @@ pub(super) fn summary(args: &CiSummaryArgs, out: &mut dyn Write) -> Result<u8, F
     Ok(0)
 }
 
-/// The alliances `base..working tree` touches.
-fn change_set(workspace: &Workspace, base: &str) -> Result<ChangeSet, Failed> {
+/// The alliances `base..working tree` touches, their consent proven with
+/// `approvers` (who approved the pull request at its head).
+fn change_set(
+    workspace: &Workspace,
+    base: &str,
+    approvers: Vec<String>,
+) -> Result<ChangeSet, Failed> {
     let history = History::discover(&workspace.root)?;
     let found = workspace.discover(&[])?;
     let now: HashSet<PathBuf> = found
@@ -160,7 +175,13 @@ fn change_set(workspace: &Workspace, base: &str) -> Result<ChangeSet, Failed> {
         .collect();
     let root = history.root().to_path_buf();
     let is_alliance = |relative: &Path| now.contains(&canonical(&root.join(relative)));
-    changes::collect(&history, base, &is_alliance).map_err(|e| match e {
+    let attestor = crate::attest::Attestor::for_workspace(workspace, approvers)?;
+    let head = history.resolve("HEAD").ok();
+    let proofs = |path: &Path, doc: &crate::document::Alliance| match head {
+        Some(head) => attestor.proofs_in(&history, path, doc, head),
+        None => crate::consent::Proofs::unattributed(attestor.counts()),
+    };
+    changes::collect(&history, base, &is_alliance, &proofs).map_err(|e| match e {
         crate::history::HistoryError::UnknownRevision { reason, .. } => {
             Failed::Ci(CiError::BaseNotHere {
                 base: base.to_owned(),
@@ -183,9 +204,10 @@ fn check_and_due(
     window: Window,
 ) -> Result<(CheckReport, DueReport), Failed> {
     let mut report = DueReport::new(window);
+    let attestor = crate::attest::Attestor::for_workspace(workspace, Vec::new())?;
     let check = super::check::check_report_with(
         workspace,
-        |doc, instruments| super::due::assess(doc, workspace, instruments, &window),
+        |doc, instruments| super::due::assess(doc, workspace, instruments, &window, &attestor),
         |path, (outcome, proposal)| {
             report.add(path, outcome);
             report.proposals.extend(proposal);

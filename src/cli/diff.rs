@@ -29,6 +29,18 @@ pub(super) fn run(args: &DiffArgs, style: Style, out: &mut dyn Write) -> Result<
         }
         None => reviews::working_tree(&history, &path)?,
     };
+    // The entries of the new side, proven by the commits that added them
+    // (walking back from its commit, or from HEAD for the working tree).
+    let workspace = crate::workspace::Workspace::current()?;
+    let attestor = crate::attest::Attestor::for_workspace(&workspace, Vec::new())?;
+    let start = match &to.commit {
+        Some(id) => git2::Oid::from_str(id).ok(),
+        None => history.resolve("HEAD").ok(),
+    };
+    let proofs = match start {
+        Some(start) => attestor.proofs_in(&history, &to.path, &to.doc, start),
+        None => crate::consent::Proofs::unattributed(attestor.counts()),
+    };
     let report = DiffReport {
         path: to.path.display().to_string(),
         from: from.label.clone(),
@@ -36,7 +48,7 @@ pub(super) fn run(args: &DiffArgs, style: Style, out: &mut dyn Write) -> Result<
         to: to.label.clone(),
         to_commit: to.commit.clone(),
         diff: reviews::diff(&from, &to),
-        consent: crate::report::consent::worth_showing(&to.doc),
+        consent: crate::report::consent::worth_showing(&to.doc, &proofs),
     };
     report.render(args.format, style, out)?;
     Ok(u8::from(args.exit_code && !report.diff.is_empty()))

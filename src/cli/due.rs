@@ -51,6 +51,7 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     } else {
         Mentions::Inert
     };
+    let attestor = crate::attest::Attestor::for_workspace(&workspace, Vec::new())?;
     let mut stream = DueStream::start(window, args.format, mentions, out)?;
     let mut history: Option<Option<History>> = None;
     // Files are independent: read and assess them on every core, then add
@@ -59,7 +60,7 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         &found.documents,
         |candidate| {
             let outcome = match workspace.read(candidate) {
-                Ok(doc) => Ok(assess(&doc, &workspace, &instruments, &window)),
+                Ok(doc) => Ok(assess(&doc, &workspace, &instruments, &window, &attestor)),
                 Err(ReadError::NotText(file)) => {
                     Ok((due::Outcome::Broken(crate::check::unreadable(&file)), None))
                 }
@@ -96,13 +97,18 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
 
 /// What `due` makes of one document: its reviews, items and next pulse
 /// round (or why it is not a usable alliance), and its proposal when it
-/// waits for consent. `ci summary` reads the same.
+/// waits for consent (its entries proven by `attestor`). `ci summary`
+/// reads the same.
 pub(super) fn assess(
     doc: &crate::document::Alliance,
     workspace: &Workspace,
     instruments: &crate::pulse::Instruments,
     window: &Window,
+    attestor: &crate::attest::Attestor,
 ) -> (due::Outcome, Option<crate::consent::Proposal>) {
+    let proposed = doc
+        .fields()
+        .is_some_and(|f| f.status() == crate::document::Status::Proposed);
     (
         with_pulse(
             due::assess(doc, window),
@@ -111,7 +117,9 @@ pub(super) fn assess(
             instruments,
             window,
         ),
-        crate::consent::proposal(doc, None),
+        proposed
+            .then(|| crate::consent::proposal(doc, None, &attestor.proofs(doc)))
+            .flatten(),
     )
 }
 

@@ -24,6 +24,9 @@ pub enum Failed {
     /// exits 0 on it).
     #[error("cannot write output: {0}")]
     Io(#[from] io::Error),
+    /// The allowed signers could not be read.
+    #[error(transparent)]
+    Attest(#[from] crate::attest::AttestError),
     /// Reading history from git failed.
     #[error(transparent)]
     History(#[from] HistoryError),

@@ -943,7 +943,7 @@ fn dispatch(
         Command::Adopt(args) => adopt::run(&args, out),
         Command::Due(args) => due::run(&args, out),
         Command::Review(args) => review::run(&args, out),
-        Command::Agree(args) => agree::run(&args, out),
+        Command::Agree(args) => agree::run(&args, out, err),
         Command::Codeowners(args) => codeowners::run(&args, out, err),
         Command::Log(args) => log::run(&args, out),
         Command::Agenda(args) => agenda::run(&args, style, out),

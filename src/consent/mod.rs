@@ -13,22 +13,35 @@
 //! the review agenda show of an alliance waiting for consent.
 
 pub mod digest;
+pub mod proof;
 
 use std::path::PathBuf;
 
 use jiff::civil::Date;
 
 pub use digest::Digest;
+pub use proof::{Level, Proof, Proofs, Prover};
 
 use crate::document::{Alliance, ConsentEntry, FrontMatter, Status};
 
 /// Where one party stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PartyState {
-    /// Agreed to the current text (on `date`, when the entry's date is one).
+    /// Agreed to the current text (on `date`, when the entry's date is
+    /// one), proven well enough to count.
     Agreed {
         /// The day recorded.
         date: Option<Date>,
+        /// What proves it.
+        proof: Proof,
+    },
+    /// An entry says they agreed to the current text, but what proves it
+    /// is below the level the repository counts: it counts nowhere.
+    Unproven {
+        /// The day recorded.
+        date: Option<Date>,
+        /// What ties the entry to them (too little).
+        proof: Proof,
     },
     /// Agreed to an earlier text only (the newest such entry's date).
     Stale {
@@ -40,8 +53,8 @@ pub enum PartyState {
 }
 
 impl PartyState {
-    /// Whether the party agreed to the current text.
-    pub fn agreed(self) -> bool {
+    /// Whether the party agreed to the current text, with proof that counts.
+    pub fn agreed(&self) -> bool {
         matches!(self, PartyState::Agreed { .. })
     }
 }
@@ -65,19 +78,26 @@ pub struct Consent {
     pub digest: Digest,
     /// Every party, in the front matter's order.
     pub parties: Vec<PartyConsent>,
+    /// The weakest proof that counts.
+    pub counts: Level,
 }
 
 impl Consent {
-    /// The consent of `fields`'s parties to `digest`.
-    pub fn for_digest(fields: &FrontMatter, digest: Digest) -> Consent {
-        let parties = party_states(fields, || digest.clone());
-        Consent { digest, parties }
+    /// The consent of `fields`'s parties to `digest`, each entry proven by
+    /// `proofs`.
+    pub fn for_digest(fields: &FrontMatter, digest: Digest, proofs: &Proofs) -> Consent {
+        let parties = party_states(fields, || digest.clone(), proofs);
+        Consent {
+            digest,
+            parties,
+            counts: proofs.counts,
+        }
     }
 
     /// The consent of `doc`'s parties to its current text; `None` when the
     /// front matter cannot be read.
-    pub fn of(doc: &Alliance) -> Option<Consent> {
-        Some(Consent::for_digest(doc.fields()?, Digest::of(doc)))
+    pub fn of(doc: &Alliance, proofs: &Proofs) -> Option<Consent> {
+        Some(Consent::for_digest(doc.fields()?, Digest::of(doc), proofs))
     }
 
     /// The parties who agreed to this version.
@@ -85,7 +105,8 @@ impl Consent {
         self.parties.iter().filter(|p| p.state.agreed())
     }
 
-    /// The parties who have not (never, or only to an earlier version).
+    /// The parties who have not (never, only to an earlier version, or
+    /// without proof that counts).
     pub fn not_agreed(&self) -> impl Iterator<Item = &PartyConsent> {
         self.parties.iter().filter(|p| !p.state.agreed())
     }
@@ -97,36 +118,46 @@ impl Consent {
 }
 
 /// Each party's consent to the version whose digest `digest` works out,
-/// in the front matter's order. The digest is worked out only when a
-/// consent entry is recorded to compare it with: with none, every party
-/// is waiting, whatever the text.
-pub fn party_states(fields: &FrontMatter, digest: impl FnOnce() -> Digest) -> Vec<PartyConsent> {
+/// in the front matter's order, each entry proven by `proofs`. The digest
+/// is worked out only when a consent entry is recorded to compare it
+/// with: with none, every party is waiting, whatever the text. Entries
+/// name their party by handle only.
+pub fn party_states(
+    fields: &FrontMatter,
+    digest: impl FnOnce() -> Digest,
+    proofs: &Proofs,
+) -> Vec<PartyConsent> {
     let digest = (!fields.consent.is_empty()).then(digest);
     fields
         .parties
         .iter()
         .map(|party| {
-            let handle = party.handle.as_ref().map(|h| h.value.clone());
             let mine = || {
-                fields
-                    .consent
-                    .iter()
-                    .filter(|entry| entry.handle.as_ref().is_some_and(|h| party.is(&h.value)))
+                fields.consent.iter().enumerate().filter(|(_, entry)| {
+                    entry
+                        .handle
+                        .as_ref()
+                        .is_some_and(|h| party.has_handle(&h.value))
+                })
             };
-            let current = mine()
-                .filter(|e| digest.as_ref().is_some_and(|d| covers(e, d)))
-                .map(entry_date)
-                .max();
-            let state = match current {
-                Some(date) => PartyState::Agreed { date },
-                None => match mine().map(entry_date).max() {
+            let current = || {
+                mine()
+                    .filter(|(_, e)| digest.as_ref().is_some_and(|d| covers(e, d)))
+                    .map(|(i, e)| (proofs.counts(i), proofs.of(i), entry_date(e)))
+            };
+            // The strongest proof, then the newest day.
+            let best = current().max_by(|a, b| (a.0, a.1.level(), a.2).cmp(&(b.0, b.1.level(), b.2)));
+            let state = match best {
+                Some((true, proof, date)) => PartyState::Agreed { date, proof },
+                Some((false, proof, date)) => PartyState::Unproven { date, proof },
+                None => match mine().map(|(_, e)| entry_date(e)).max() {
                     Some(date) => PartyState::Stale { date },
                     None => PartyState::Waiting,
                 },
             };
             PartyConsent {
                 party: party.label(),
-                handle,
+                handle: party.handle.as_ref().map(|h| h.value.clone()),
                 state,
             }
         })
@@ -190,7 +221,7 @@ pub struct Proposal {
 /// (`crate::history::proposed::proposed_since`), when history is at hand;
 /// without it the wait is counted from the earliest consent recorded in the
 /// file (any version), else from `created`.
-pub fn proposal(doc: &Alliance, proposed_on: Option<Date>) -> Option<Proposal> {
+pub fn proposal(doc: &Alliance, proposed_on: Option<Date>, proofs: &Proofs) -> Option<Proposal> {
     let fields = doc.fields()?;
     if fields.status() != Status::Proposed {
         return None;
@@ -223,7 +254,7 @@ pub fn proposal(doc: &Alliance, proposed_on: Option<Date>) -> Option<Proposal> {
     Some(Proposal {
         path: doc.path.clone(),
         title: doc.display_title().unwrap_or("(untitled)").to_owned(),
-        consent: Consent::for_digest(fields, Digest::of(doc)),
+        consent: Consent::for_digest(fields, Digest::of(doc), proofs),
         since,
     })
 }
@@ -251,12 +282,12 @@ mod tests {
         let d = doc(&format!(
             "status: proposed\ncreated: 2026-01-05\nconsent:\n  - {{handle: ada, date: 2026-02-01, digest: '{digest}'}}\n  - {{handle: '@grace', date: 2026-01-20, digest: sha256:000000000000}}\n"
         ));
-        let p = proposal(&d, None).expect("a proposal");
+        let p = proposal(&d, None, &Proofs::any()).expect("a proposal");
         let states: Vec<_> = p
             .consent
             .parties
             .iter()
-            .map(|p| (p.party.as_str(), p.state))
+            .map(|p| (p.party.as_str(), p.state.clone()))
             .collect();
         let day = |s: &str| crate::document::dates::parse_date(s).ok();
         assert_eq!(
@@ -265,7 +296,8 @@ mod tests {
                 (
                     "@ada",
                     PartyState::Agreed {
-                        date: day("2026-02-01")
+                        date: day("2026-02-01"),
+                        proof: Proof::unattributed(),
                     }
                 ),
                 (
@@ -287,14 +319,14 @@ mod tests {
         );
         let on = day("2026-01-10").expect("date");
         assert_eq!(
-            proposal(&d, Some(on))
+            proposal(&d, Some(on), &Proofs::any())
                 .and_then(|p| p.since)
                 .map(|s| s.basis),
             Some(SinceBasis::ProposedCommit)
         );
-        assert!(proposal(&doc("status: active\n"), None).is_none());
+        assert!(proposal(&doc("status: active\n"), None, &Proofs::any()).is_none());
         let created =
-            proposal(&doc("status: proposed\ncreated: 2026-01-05\n"), None).and_then(|p| p.since);
+            proposal(&doc("status: proposed\ncreated: 2026-01-05\n"), None, &Proofs::any()).and_then(|p| p.since);
         assert_eq!(created.map(|s| s.basis), Some(SinceBasis::Created));
     }
 }

@@ -66,6 +66,10 @@ pub struct Party {
     pub handle: Option<Text>,
     /// Their role (lead, coach, client...).
     pub role: Option<Text>,
+    /// Their email, as their commits give it: what ties a commit's author
+    /// to them (consent proven as *authored*), and a principal their SSH
+    /// key may be listed under in the allowed signers.
+    pub email: Option<Text>,
     /// The party's node in the file.
     pub span: Span,
 }
@@ -99,6 +103,7 @@ impl Party {
                     name: Some(text(name)),
                     handle: handle.map(text),
                     role: None,
+                    email: None,
                     span: node.span,
                 })
             }
@@ -109,6 +114,7 @@ impl Party {
                     t
                 }),
                 role: node.get("role").and_then(Text::from_node),
+                email: node.get("email").and_then(Text::from_node),
                 span: node.span,
             }),
             _ => None,
@@ -123,6 +129,17 @@ impl Party {
                 .is_some_and(|t| t.value.eq_ignore_ascii_case(who))
         };
         same(&self.handle) || same(&self.name)
+    }
+
+    /// Whether `handle` (with or without `@`, case aside) is this party's
+    /// handle.
+    pub fn has_handle(&self, handle: &str) -> bool {
+        let handle = handle.trim().trim_start_matches('@');
+        !handle.is_empty()
+            && self
+                .handle
+                .as_ref()
+                .is_some_and(|h| h.value.eq_ignore_ascii_case(handle))
     }
 
     /// How to name the party in a report: `@handle`, else the name.
@@ -310,6 +327,12 @@ impl FrontMatter {
     /// The party named by `who` (handle or name).
     pub fn party(&self, who: &str) -> Option<&Party> {
         self.parties.iter().find(|p| p.is(who))
+    }
+
+    /// The party whose handle is `handle` (with or without `@`, case
+    /// aside): consent entries name parties by handle only, never by name.
+    pub fn party_by_handle(&self, handle: &str) -> Option<&Party> {
+        self.parties.iter().find(|p| p.has_handle(handle))
     }
 }
 

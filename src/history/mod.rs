@@ -12,6 +12,7 @@
 //! without a parent having it, and is an iterator, so callers stop as soon
 //! as they have what they asked for.
 
+pub mod attribution;
 pub mod changed;
 mod commit_graph;
 mod loose;
@@ -165,6 +166,8 @@ pub struct Change {
     pub blob: Oid,
     /// The author's name.
     pub author: String,
+    /// The author's email, as the commit gives it (git does not check it).
+    pub author_email: String,
     /// The author date, as a calendar date in the author's time zone.
     pub date: Option<jiff::civil::Date>,
     /// The first line of the commit message.
@@ -173,6 +176,17 @@ pub struct Change {
     pub created: bool,
     /// This commit is a shallow clone's boundary: what came before is not here.
     pub truncated: bool,
+}
+
+/// Who the next commit will be by (see [`History::identity`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Identity {
+    /// The author's name.
+    pub name: Option<String>,
+    /// The author's email.
+    pub email: Option<String>,
+    /// Whether commits are SSH-signed by default.
+    pub signs_ssh: bool,
 }
 
 /// Tune libgit2's process-wide settings for a process that only reads:
@@ -963,6 +977,39 @@ impl History {
         }
     }
 
+    /// Who the next commit will be by, as git would write it: the author
+    /// from `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL`, else `user.name` and
+    /// `user.email`; and whether it will be SSH-signed (`commit.gpgsign`
+    /// with `gpg.format ssh`).
+    pub fn identity(&self) -> Identity {
+        let config = self.repo.config().ok();
+        let get = |key: &str| config.as_ref().and_then(|c| c.get_string(key).ok());
+        let env = |key: &str| std::env::var(key).ok().filter(|v| !v.is_empty());
+        let signs = config
+            .as_ref()
+            .and_then(|c| c.get_bool("commit.gpgsign").ok())
+            .unwrap_or(false);
+        Identity {
+            name: env("GIT_AUTHOR_NAME").or_else(|| get("user.name")),
+            email: env("GIT_AUTHOR_EMAIL").or_else(|| get("user.email")),
+            signs_ssh: signs && get("gpg.format").is_some_and(|f| f.eq_ignore_ascii_case("ssh")),
+        }
+    }
+
+    /// The signature commit `id` carries (its `gpgsig` header, armored as
+    /// it was written) and the bytes it signs; `None` for an unsigned commit.
+    pub fn signature(&self, id: Oid) -> Result<Option<(String, Vec<u8>)>, HistoryError> {
+        self.loose(id, "commit")?;
+        match self.repo.extract_signature(&id, None) {
+            Ok((signature, signed)) => Ok(Some((
+                String::from_utf8_lossy(&signature).into_owned(),
+                signed.to_vec(),
+            ))),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(self.damaged(e, id, "commit")),
+        }
+    }
+
     fn commit(&self, id: Oid) -> Result<Commit<'_>, HistoryError> {
         self.loose(id, "commit")?;
         self.repo
@@ -1197,6 +1244,7 @@ impl Changes<'_> {
             path,
             blob,
             author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+            author_email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
             date: civil_date(author.when()),
             summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default())
                 .into_owned(),

@@ -7,28 +7,74 @@ use jiff::civil::Date;
 
 use super::escape::markdown;
 use super::{plural, sanitize};
-use crate::consent::{Consent, PartyState, Proposal, SinceBasis};
+use crate::consent::{Consent, PartyConsent, PartyState, Proof, Proposal, SinceBasis};
 
-/// `@ada (2026-11-20), @grace`: the parties who agreed, with their dates.
+/// `@ada (2026-11-20, signed), @grace (authored, email not verified)`:
+/// the parties who agreed, with their dates and what proves it.
 pub fn agreed_list(consent: &Consent) -> Vec<String> {
     consent
         .agreed()
-        .map(|p| match p.state {
-            PartyState::Agreed { date: Some(d) } => format!("{} ({d})", p.party),
+        .map(|p| match &p.state {
+            PartyState::Agreed {
+                date: Some(d),
+                proof,
+            } => format!("{} ({d}, {})", p.party, proof.describe()),
+            PartyState::Agreed { date: None, proof } => {
+                format!("{} ({})", p.party, proof.describe())
+            }
             _ => p.party.clone(),
         })
         .collect()
 }
 
-/// `@kj, @alan (agreed to an earlier version)`: the parties who have not.
+/// `@kj, @alan (agreed to an earlier version), @grace (recorded by
+/// Mallory, not counted)`: the parties who have not.
 pub fn waiting_list(consent: &Consent) -> Vec<String> {
-    consent
-        .not_agreed()
-        .map(|p| match p.state {
-            PartyState::Stale { .. } => format!("{} (agreed to an earlier version)", p.party),
-            _ => p.party.clone(),
-        })
-        .collect()
+    consent.not_agreed().map(not_yet).collect()
+}
+
+/// One party who has not agreed, and why.
+fn not_yet(p: &PartyConsent) -> String {
+    match &p.state {
+        PartyState::Stale { .. } => format!("{} (agreed to an earlier version)", p.party),
+        PartyState::Unproven { proof, .. } => {
+            format!("{} ({}, not counted)", p.party, proof.describe())
+        }
+        _ => p.party.clone(),
+    }
+}
+
+/// The JSON words of a party's consent: the state, its day, and what
+/// proves it (`signed`, `approved`, `authored`, `recorded`), with who
+/// recorded it and in which commit.
+pub fn json_state(state: &PartyState) -> serde_json::Value {
+    let (word, date, proof) = match state {
+        PartyState::Agreed { date, proof } => ("agreed", *date, Some(proof)),
+        PartyState::Unproven { date, proof } => ("unproven", *date, Some(proof)),
+        PartyState::Stale { date } => ("stale", *date, None),
+        PartyState::Waiting => ("waiting", None, None),
+    };
+    let mut value = serde_json::json!({
+        "consent": word,
+        "date": date.map(|d| d.to_string()),
+    });
+    if let Some(proof) = proof {
+        value["proof"] = proof_json(proof);
+    }
+    value
+}
+
+fn proof_json(proof: &Proof) -> serde_json::Value {
+    match proof {
+        Proof::Signed { commit, key } => {
+            serde_json::json!({"level": "signed", "commit": commit, "key": key})
+        }
+        Proof::Approved => serde_json::json!({"level": "approved"}),
+        Proof::Authored { commit } => serde_json::json!({"level": "authored", "commit": commit}),
+        Proof::Recorded { by, commit } => {
+            serde_json::json!({"level": "recorded", "by": by, "commit": commit})
+        }
+    }
 }
 
 /// Days from the start of the wait to `today` (0 when it starts later).
@@ -133,10 +179,7 @@ pub fn markdown_block_with(consent: &Consent, approvals: Option<(&[String], &str
     let waiting: Vec<String> = consent
         .not_agreed()
         .filter(|p| !approved(p))
-        .map(|p| match p.state {
-            PartyState::Stale { .. } => format!("{} (agreed to an earlier version)", p.party),
-            _ => p.party.clone(),
-        })
+        .map(not_yet)
         .collect();
     let mut out = format!(
         "**Consent to this version** ({}): Agreed: {}",
@@ -168,13 +211,16 @@ pub fn markdown_block_with(consent: &Consent, approvals: Option<(&[String], &str
 
 /// The consent worth showing for the new side of a change: a proposed or
 /// active alliance with parties.
-pub fn worth_showing(doc: &crate::document::Alliance) -> Option<Consent> {
+pub fn worth_showing(
+    doc: &crate::document::Alliance,
+    proofs: &crate::consent::Proofs,
+) -> Option<Consent> {
     use crate::document::Status;
     let fields = doc.fields()?;
     if fields.parties.is_empty() || !matches!(fields.status(), Status::Proposed | Status::Active) {
         return None;
     }
-    Consent::of(doc)
+    Consent::of(doc, proofs)
 }
 
 /// `{"digest": …, "complete": …, "parties": [{"party", "consent", "date"}]}`
@@ -184,21 +230,19 @@ pub fn json_value(consent: &Consent) -> serde_json::Value {
         .parties
         .iter()
         .map(|p| {
-            let (word, date) = match p.state {
-                PartyState::Agreed { date } => ("agreed", date),
-                PartyState::Stale { date } => ("stale", date),
-                PartyState::Waiting => ("waiting", None),
-            };
-            serde_json::json!({
-                "party": p.party,
-                "consent": word,
-                "date": date.map(|d| d.to_string()),
-            })
+            let mut value = serde_json::json!({"party": p.party});
+            if let (Some(out), serde_json::Value::Object(state)) =
+                (value.as_object_mut(), json_state(&p.state))
+            {
+                out.extend(state);
+            }
+            value
         })
         .collect();
     serde_json::json!({
         "digest": consent.digest.short(),
         "complete": consent.complete(),
+        "counts": consent.counts.config_word(),
         "parties": parties,
     })
 }

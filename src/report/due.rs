@@ -272,19 +272,10 @@ struct JsonProposal {
     since: Option<String>,
     since_basis: Option<&'static str>,
     days_waiting: Option<i64>,
-    parties: Vec<JsonPartyConsent>,
-}
-
-#[derive(Serialize)]
-struct JsonPartyConsent {
-    party: String,
-    /// `agreed`, `stale` (agreed to an earlier version) or `waiting`.
-    consent: &'static str,
-    date: Option<String>,
+    parties: Vec<serde_json::Value>,
 }
 
 fn json_proposal(p: &crate::consent::Proposal, today: jiff::civil::Date) -> JsonProposal {
-    use crate::consent::PartyState;
     JsonProposal {
         path: p.path.display().to_string(),
         title: p.title.clone(),
@@ -297,16 +288,16 @@ fn json_proposal(p: &crate::consent::Proposal, today: jiff::civil::Date) -> Json
             .parties
             .iter()
             .map(|party| {
-                let (word, date) = match party.state {
-                    PartyState::Agreed { date } => ("agreed", date),
-                    PartyState::Stale { date } => ("stale", date),
-                    PartyState::Waiting => ("waiting", None),
-                };
-                JsonPartyConsent {
-                    party: party.party.clone(),
-                    consent: word,
-                    date: date.map(|d| d.to_string()),
+                // `consent`: agreed, unproven (recorded, but not proven as
+                // the repository requires), stale (an earlier version) or
+                // waiting; `proof` says what ties the entry to the party.
+                let mut value = serde_json::json!({"party": party.party});
+                if let (Some(out), serde_json::Value::Object(state)) =
+                    (value.as_object_mut(), consent::json_state(&party.state))
+                {
+                    out.extend(state);
                 }
+                value
             })
             .collect(),
     }

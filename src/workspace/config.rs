@@ -23,15 +23,37 @@ const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 /// The keys `.alliance.yaml` accepts.
 const KEYS: &[&str] = &["kinds", "exclude", "include", "consent"];
 
-/// How `check` treats an active alliance whose parties have not all agreed
-/// to its current text (rule A070).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum ConsentPolicy {
-    /// A warning (the default): teams adopt consent at their own pace.
-    #[default]
-    Recommended,
-    /// An error: `consent: required`.
-    Required,
+/// The default path of the allowed-signers file, from the root.
+pub const DEFAULT_ALLOWED_SIGNERS: &str = ".alliance/allowed_signers";
+
+/// How consent is judged: `consent:` in `.alliance.yaml`, either a word
+/// (`required`, `recommended`) or `{required: BOOL, proof: LEVEL,
+/// allowed_signers: PATH}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentSettings {
+    /// Missing consent (A070) and unproven consent (A076) fail `check`
+    /// (errors) rather than warn.
+    pub required: bool,
+    /// The weakest proof that counts as consent. The default is
+    /// `authored`: an entry committed by someone other than its party
+    /// never counts, and nothing needs setting up; teams that need more
+    /// choose `signed` (or `approved`).
+    pub proof: crate::consent::Level,
+    /// The allowed-signers file (git's format), resolved.
+    pub allowed_signers: PathBuf,
+    /// Whether the config named the allowed-signers file itself.
+    pub allowed_signers_named: bool,
+}
+
+impl Default for ConsentSettings {
+    fn default() -> ConsentSettings {
+        ConsentSettings {
+            required: false,
+            proof: crate::consent::Level::Authored,
+            allowed_signers: PathBuf::from(DEFAULT_ALLOWED_SIGNERS),
+            allowed_signers_named: false,
+        }
+    }
 }
 
 /// A repository's settings.
@@ -46,8 +68,8 @@ pub struct Config {
     /// Globs (gitignore syntax, relative to the root) of files that are
     /// alliance documents whatever their name or front matter says.
     pub include: Vec<String>,
-    /// `consent: required | recommended`.
-    pub consent: ConsentPolicy,
+    /// How consent is judged.
+    pub consent: ConsentSettings,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -59,8 +81,9 @@ struct Raw {
     exclude: Vec<String>,
     #[serde(default)]
     include: Vec<String>,
+    /// Read from the YAML tree by [`consent_settings`], with lines.
     #[serde(default)]
-    consent: Option<String>,
+    consent: Option<serde_json::Value>,
 }
 
 /// Why the config could not be used.
@@ -135,8 +158,7 @@ impl Config {
                 let not_text = |n: &yaml::Node| !matches!(n.value, yaml::Value::Str(_));
                 let kinds = root
                     .get("kinds")
-                    .filter(|n| not_text(n))
-                    .or_else(|| root.get("consent").filter(|n| not_text(n)));
+                    .filter(|n| not_text(n));
                 let list = |key| {
                     root.get(key).and_then(|n| match n.as_seq() {
                         Some(items) => items.iter().find(|i| not_text(i)),
@@ -162,23 +184,15 @@ impl Config {
                 ),
             ));
         }
-        let consent = match raw.consent.as_deref() {
-            None | Some("recommended") => ConsentPolicy::Recommended,
-            Some("required") => ConsentPolicy::Required,
-            Some(other) => {
-                let at = root
-                    .get("consent")
-                    .map_or(root.span.start, |n| n.span.start);
-                return Err(invalid(
-                    at,
-                    format!(
-                        "`consent: {}` is not a policy; write `consent: required` (missing consent fails `check`) or `consent: recommended` (a warning, the default)",
-                        crate::document::clip(other, 80)
-                    ),
-                ));
-            }
-        };
         let folder = path.parent().unwrap_or(Path::new("."));
+        let consent = match root.get("consent") {
+            Some(node) => consent_settings(node, folder).map_err(|(at, m)| invalid(at, m))?,
+            None => ConsentSettings {
+                allowed_signers: folder.join(DEFAULT_ALLOWED_SIGNERS),
+                ..ConsentSettings::default()
+            },
+        };
+        let _ = raw.consent;
         Ok(Config {
             path: Some(path.to_path_buf()),
             kinds: raw.kinds.map(|k| folder.join(k)),
@@ -187,6 +201,77 @@ impl Config {
             consent,
         })
     }
+}
+
+/// `consent:` as a word or a mapping; an error names the byte it is at.
+fn consent_settings(node: &yaml::Node, folder: &Path) -> Result<ConsentSettings, (usize, String)> {
+    let mut settings = ConsentSettings {
+        allowed_signers: folder.join(DEFAULT_ALLOWED_SIGNERS),
+        ..ConsentSettings::default()
+    };
+    let word_help = "write `consent: required` (missing consent fails `check`), `consent: recommended` (a warning, the default) or `consent: {required: true, proof: signed}`";
+    match &node.value {
+        yaml::Value::Str(word) => match word.as_str() {
+            "recommended" => {}
+            "required" => settings.required = true,
+            other => {
+                return Err((
+                    node.span.start,
+                    format!(
+                        "`consent: {}` is not a policy; {word_help}",
+                        crate::document::clip(other, 80)
+                    ),
+                ));
+            }
+        },
+        yaml::Value::Map(entries) => {
+            for (key, value) in entries {
+                consent_key(&mut settings, key, value, folder)?;
+            }
+        }
+        _ => return Err((node.span.start, format!("`consent` is neither a word nor a mapping; {word_help}"))),
+    }
+    Ok(settings)
+}
+
+/// One key of the `consent:` mapping.
+fn consent_key(
+    settings: &mut ConsentSettings,
+    key: &yaml::Node,
+    value: &yaml::Node,
+    folder: &Path,
+) -> Result<(), (usize, String)> {
+    let at = value.span.start;
+    match (key.as_str().unwrap_or(""), &value.value) {
+        ("required", yaml::Value::Bool(b)) => settings.required = *b,
+        ("required", _) => return Err((at, "`consent.required` is `true` or `false`".to_owned())),
+        ("proof", yaml::Value::Str(word)) if crate::consent::Level::from_config_word(word).is_some() => {
+            settings.proof = crate::consent::Level::from_config_word(word).unwrap_or(settings.proof);
+        }
+        ("proof", _) => {
+            return Err((
+                at,
+                "`consent.proof` is one of `signed`, `approved`, `authored`, `any` (the weakest proof that counts as consent)".to_owned(),
+            ));
+        }
+        ("allowed_signers", yaml::Value::Str(file)) if !file.trim().is_empty() => {
+            settings.allowed_signers = folder.join(file.trim());
+            settings.allowed_signers_named = true;
+        }
+        ("allowed_signers", _) => {
+            return Err((at, "`consent.allowed_signers` is a path, from the repository root".to_owned()));
+        }
+        (other, _) => {
+            return Err((
+                key.span.start,
+                format!(
+                    "unknown key `consent.{}` (known keys: required, proof, allowed_signers)",
+                    crate::document::clip(other, 80)
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The root of the repository containing `start`: the nearest folder with a
@@ -246,14 +331,31 @@ mod tests {
         assert_eq!(config.kinds, Some(PathBuf::from("/r/team-kinds")));
         let empty = Config::parse(Path::new("/r/.alliance.yaml"), "# nothing yet\n").expect("ok");
         assert_eq!(empty.kinds, None);
-        assert_eq!(empty.consent, ConsentPolicy::Recommended);
+        assert!(!empty.consent.required);
+        assert_eq!(empty.consent.proof, crate::consent::Level::Authored);
+        assert_eq!(
+            empty.consent.allowed_signers,
+            PathBuf::from("/r/.alliance/allowed_signers")
+        );
     }
 
     #[test]
     fn consent_policy() {
         let path = Path::new("/r/.alliance.yaml");
         let required = Config::parse(path, "consent: required\n").expect("ok");
-        assert_eq!(required.consent, ConsentPolicy::Required);
+        assert!(required.consent.required);
+        let mapping = Config::parse(
+            path,
+            "consent:\n  required: true\n  proof: signed\n  allowed_signers: keys/signers\n",
+        )
+        .expect("ok");
+        assert!(mapping.consent.required);
+        assert_eq!(mapping.consent.proof, crate::consent::Level::Signed);
+        assert_eq!(mapping.consent.allowed_signers, PathBuf::from("/r/keys/signers"));
+        let err = Config::parse(path, "consent:\n  proof: trust-me\n").expect_err("bad level");
+        assert!(err.to_string().starts_with("/r/.alliance.yaml:2: `consent.proof` is one of"), "{err}");
+        let err = Config::parse(path, "consent:\n  prof: signed\n").expect_err("unknown key");
+        assert!(err.to_string().contains("unknown key `consent.prof`"), "{err}");
         let err = Config::parse(path, "kinds: k\nconsent: always\n").expect_err("bad policy");
         assert!(
             err.to_string()

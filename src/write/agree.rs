@@ -16,7 +16,7 @@ use super::review::{
     EditError, Edited, Splice, apply, entry_place, is_flow, line_end_after, line_indent, root_of,
     set_scalar,
 };
-use crate::consent::{Consent, Digest, PartyState, covers};
+use crate::consent::{Consent, Digest, Level, PartyState, Proof, Proofs, covers};
 use crate::document::yaml::{self, Value, yaml_scalar};
 use crate::document::{Alliance, Span, Status};
 
@@ -71,6 +71,32 @@ pub struct Agreed {
     pub activated: bool,
     /// The parties who have still not agreed to this text.
     pub waiting: Vec<String>,
+    /// What will prove the new entry once it is committed as things stand.
+    pub proof: Proof,
+    /// The weakest proof the repository counts.
+    pub counts: Level,
+}
+
+/// What `agree` knows of proof: the proofs of the entries already in the
+/// file, and what will prove the one it writes (from the git identity that
+/// will commit it).
+#[derive(Debug, Clone)]
+pub struct Proving<'a> {
+    /// The proofs of the file's entries, in order.
+    pub proofs: &'a Proofs,
+    /// What will prove the new entry.
+    pub own: Proof,
+    /// Whether the commit will be SSH-signed (counted as signed for the
+    /// status change; `check` verifies the key once it is committed).
+    pub will_sign: bool,
+}
+
+impl Proving<'_> {
+    fn own_counts(&self) -> bool {
+        self.proofs.counts == Level::Recorded
+            || self.own.level() >= self.proofs.counts
+            || (self.will_sign && self.proofs.counts == Level::Signed)
+    }
 }
 
 /// Record that the party `who` (a handle, with or without `@`) agrees to
@@ -79,7 +105,12 @@ pub struct Agreed {
 /// Already agreed to this text: nothing changes (`edited.changes` is empty)
 /// and the result says so; that is not an error, so running `agree` twice
 /// is safe.
-pub fn agree(doc: &Alliance, who: &str, date: Date) -> Result<Agreed, AgreeError> {
+pub fn agree(
+    doc: &Alliance,
+    who: &str,
+    date: Date,
+    proving: &Proving<'_>,
+) -> Result<Agreed, AgreeError> {
     let (root, inner) = root_of(doc)?;
     if yaml::uses_anchors(inner.slice(&doc.text)) {
         return Err(EditError::Anchors.into());
@@ -120,12 +151,12 @@ pub fn agree(doc: &Alliance, who: &str, date: Date) -> Result<Agreed, AgreeError
         Status::Proposed | Status::Active => {}
     }
     let digest = Digest::of(doc);
-    let before = Consent::for_digest(fields, digest.clone());
+    let before = Consent::for_digest(fields, digest.clone(), proving.proofs);
     let label = party.label();
     let already = fields
         .consent
         .iter()
-        .any(|e| covers(e, &digest) && e.handle.as_ref().is_some_and(|h| party.is(&h.value)));
+        .any(|e| covers(e, &digest) && e.handle.as_ref().is_some_and(|h| party.has_handle(&h.value)));
     if already {
         return Ok(Agreed {
             edited: Edited {
@@ -136,6 +167,8 @@ pub fn agree(doc: &Alliance, who: &str, date: Date) -> Result<Agreed, AgreeError
             digest: digest.short(),
             activated: false,
             waiting: names(before.not_agreed().map(|p| &p.party)),
+            proof: proving.own.clone(),
+            counts: proving.proofs.counts,
         });
     }
     let waiting: Vec<String> = before
@@ -144,7 +177,7 @@ pub fn agree(doc: &Alliance, who: &str, date: Date) -> Result<Agreed, AgreeError
         .filter(|p| !p.state.agreed() && p.party != label)
         .map(|p| p.party.clone())
         .collect();
-    let activated = status == Status::Proposed && waiting.is_empty();
+    let activated = status == Status::Proposed && waiting.is_empty() && proving.own_counts();
     let text = &doc.text;
     let entry = format!(
         "{{handle: {}, date: {date}, digest: {}}}",
@@ -165,7 +198,7 @@ pub fn agree(doc: &Alliance, who: &str, date: Date) -> Result<Agreed, AgreeError
     let edited = apply(text, splices);
     let check = Alliance::parse_text(&doc.path, edited.text.clone());
     let ok = check.fields().is_some_and(|f| {
-        Consent::for_digest(f, digest.clone())
+        Consent::for_digest(f, digest.clone(), &Proofs::any())
             .parties
             .iter()
             .any(|p| p.party == label && matches!(p.state, PartyState::Agreed { .. }))
@@ -180,6 +213,8 @@ pub fn agree(doc: &Alliance, who: &str, date: Date) -> Result<Agreed, AgreeError
         digest: digest.short(),
         activated,
         waiting,
+        proof: proving.own.clone(),
+        counts: proving.proofs.counts,
     })
 }
 
@@ -248,6 +283,15 @@ fn consent_splice(
 
 #[cfg(test)]
 mod tests {
+    fn open() -> Proving<'static> {
+        static ANY: std::sync::OnceLock<Proofs> = std::sync::OnceLock::new();
+        Proving {
+            proofs: ANY.get_or_init(Proofs::any),
+            own: Proof::unattributed(),
+            will_sign: false,
+        }
+    }
+
     use super::*;
     use std::path::Path;
 
@@ -265,7 +309,7 @@ mod tests {
     fn records_each_party_then_activates() {
         let doc = parse(DOC);
         let digest = Digest::of(&doc).short();
-        let first = agree(&doc, "@ada", day("2026-11-20")).expect("agrees");
+        let first = agree(&doc, "@ada", day("2026-11-20"), &open()).expect("agrees");
         assert!(!first.activated);
         assert_eq!(first.waiting, ["@grace"]);
         assert_eq!(
@@ -276,10 +320,10 @@ mod tests {
             )
         );
         let doc = parse(&first.edited.text);
-        let again = agree(&doc, "ada", day("2026-11-21")).expect("no-op");
+        let again = agree(&doc, "ada", day("2026-11-21"), &open()).expect("no-op");
         assert!(again.edited.changes.is_empty());
         assert_eq!(again.edited.text, doc.text);
-        let second = agree(&doc, "Grace", day("2026-11-22")).expect("agrees");
+        let second = agree(&doc, "Grace", day("2026-11-22"), &open()).expect("agrees");
         assert!(second.activated);
         assert!(
             second
@@ -303,27 +347,27 @@ mod tests {
     fn refusals() {
         let doc = parse(DOC);
         assert!(matches!(
-            agree(&doc, "linus", day("2026-11-20")),
+            agree(&doc, "linus", day("2026-11-20"), &open()),
             Err(AgreeError::NotAParty { .. })
         ));
         let retired = parse(&DOC.replace("'proposed'", "retired"));
         assert_eq!(
-            agree(&retired, "ada", day("2026-11-20")),
+            agree(&retired, "ada", day("2026-11-20"), &open()),
             Err(AgreeError::Retired)
         );
         let draft = parse(&DOC.replace("'proposed'", "draft"));
         assert_eq!(
-            agree(&draft, "ada", day("2026-11-20")),
+            agree(&draft, "ada", day("2026-11-20"), &open()),
             Err(AgreeError::Draft)
         );
         let nameless = parse(&DOC.replace("  - Ada <ada>", "  - Ada"));
         assert!(matches!(
-            agree(&nameless, "Ada", day("2026-11-20")),
+            agree(&nameless, "Ada", day("2026-11-20"), &open()),
             Err(AgreeError::NoHandle { .. })
         ));
         let flow = parse(&DOC.replace("status:", "consent: [{handle: x}]\r\nstatus:"));
         assert_eq!(
-            agree(&flow, "ada", day("2026-11-20")),
+            agree(&flow, "ada", day("2026-11-20"), &open()),
             Err(AgreeError::Edit(EditError::FlowStyle("consent")))
         );
     }
@@ -332,7 +376,7 @@ mod tests {
     fn an_empty_flow_list_and_a_stale_entry() {
         let text = DOC.replace("status:", "consent: []\r\nstatus:");
         let doc = parse(&text);
-        let edited = agree(&doc, "ada", day("2026-11-20")).expect("agrees");
+        let edited = agree(&doc, "ada", day("2026-11-20"), &open()).expect("agrees");
         assert!(
             edited
                 .edited
@@ -341,7 +385,7 @@ mod tests {
         );
         // A changed agreement: the old entry stays, a new one is added.
         let changed = parse(&edited.edited.text.replace("on time", "on the hour"));
-        let again = agree(&changed, "ada", day("2026-11-25")).expect("agrees");
+        let again = agree(&changed, "ada", day("2026-11-25"), &open()).expect("agrees");
         assert_eq!(again.edited.text.matches("handle: ada").count(), 2);
     }
 }

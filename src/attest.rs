@@ -1,0 +1,189 @@
+//! Consent entries tied to the commits that added them: history's facts
+//! (`history::attribution`) judged by consent's rules (`consent::proof`)
+//! at the level the repository counts.
+//!
+//! [`Attestor`] is built once per run (it reads the allowed-signers file)
+//! and shared by the threads that read documents: each thread borrows an
+//! opened repository from a small pool, so a file's history is read on the
+//! thread that checks it, once, and a file without consent entries never
+//! touches git. A history that cannot be read proves nothing: its entries
+//! count only where the repository counts any entry (`proof: any`).
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::consent::proof::{AllowedSigners, SignersError};
+use crate::consent::{Level, Proofs, Prover};
+use crate::document::Alliance;
+use crate::consent::Proof;
+use crate::history::{History, Identity};
+use crate::workspace::config::ConsentSettings;
+use crate::workspace::read::{self, FileError};
+
+/// The largest allowed-signers file read (a line per key).
+const MAX_SIGNERS_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Why the proofs cannot be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum AttestError {
+    /// The allowed-signers file exists but cannot be read.
+    #[error("cannot read the allowed signers {source}")]
+    Read {
+        /// Why, naming the file.
+        source: FileError,
+    },
+    /// A line of it is not an allowed signer.
+    #[error("{}:{source}", path.display())]
+    Signers {
+        /// The file.
+        path: PathBuf,
+        /// The line and what is wrong.
+        source: SignersError,
+    },
+}
+
+/// Proves consent entries, on any thread.
+#[derive(Debug)]
+pub struct Attestor {
+    root: PathBuf,
+    prover: Prover,
+    /// Opened repositories not in use; `None` once opening one failed.
+    pool: Mutex<Option<Vec<History>>>,
+}
+
+impl Attestor {
+    /// The attestor of a workspace, with the handles who approved the pull
+    /// request at its head (CI; empty elsewhere).
+    pub fn for_workspace(
+        workspace: &crate::workspace::Workspace,
+        approvers: Vec<String>,
+    ) -> Result<Attestor, AttestError> {
+        Attestor::new(&workspace.root, &workspace.config.consent, approvers)
+    }
+
+    /// The attestor of the repository at `root`, with its consent settings
+    /// and the handles who approved the pull request at its head (CI).
+    pub fn new(
+        root: &Path,
+        settings: &ConsentSettings,
+        approvers: Vec<String>,
+    ) -> Result<Attestor, AttestError> {
+        let mut prover = Prover::new(settings.proof);
+        prover.signers = allowed_signers(root, &settings.allowed_signers)?;
+        prover.approvers = approvers.into_iter().map(|h| h.to_ascii_lowercase()).collect();
+        Ok(Attestor {
+            root: root.to_path_buf(),
+            prover,
+            pool: Mutex::new(Some(Vec::new())),
+        })
+    }
+
+    /// The level that counts.
+    pub fn counts(&self) -> Level {
+        self.prover.counts
+    }
+
+    /// The judge, for an entry not yet committed (`agree`).
+    pub fn prover(&self) -> &Prover {
+        &self.prover
+    }
+
+    /// What will prove a consent entry for `party` that `identity` commits
+    /// (`alliance agree`, before the commit exists).
+    pub fn prospective(&self, party: &crate::document::Party, identity: &Identity) -> Proof {
+        let email = identity.email.as_deref().unwrap_or("");
+        if crate::consent::proof::is_authored_by(party, email) {
+            Proof::Authored {
+                commit: "(not committed yet)".to_owned(),
+            }
+        } else {
+            Proof::Recorded {
+                by: Some(match (&identity.name, &identity.email) {
+                    (Some(name), Some(email)) => format!("{name} <{email}>"),
+                    (Some(name), None) => name.clone(),
+                    (None, Some(email)) => format!("<{email}>"),
+                    (None, None) => "an unnamed git identity".to_owned(),
+                }),
+                commit: None,
+            }
+        }
+    }
+
+    /// What proves each of `doc`'s consent entries.
+    pub fn proofs(&self, doc: &Alliance) -> Proofs {
+        let Some(fields) = doc.fields() else {
+            return Proofs::unattributed(self.prover.counts);
+        };
+        if fields.consent.is_empty() {
+            return Proofs::unattributed(self.prover.counts);
+        }
+        self.with_history(|history| {
+            let cwd = std::env::current_dir().ok()?;
+            let path = history.relative(&doc.path, &cwd).ok()?;
+            let head = history.resolve("HEAD").ok()?;
+            Some(self.proofs_in(history, &path, doc, head))
+        })
+        .unwrap_or_else(|| self.prover.proofs(fields, &[]))
+    }
+
+    /// What proves each of `doc`'s consent entries, `doc` being the
+    /// version of `path` (from the repository root) at commit `start` or
+    /// in the working tree above it, read through `history`.
+    pub fn proofs_in(
+        &self,
+        history: &History,
+        path: &Path,
+        doc: &Alliance,
+        start: git2::Oid,
+    ) -> Proofs {
+        let Some(fields) = doc.fields() else {
+            return Proofs::unattributed(self.prover.counts);
+        };
+        if fields.consent.is_empty() {
+            return Proofs::unattributed(self.prover.counts);
+        }
+        let added =
+            crate::history::attribution::added(history, path, doc, start).unwrap_or_default();
+        self.prover.proofs(fields, &added)
+    }
+
+    /// Run `read` with a repository from the pool (opened when none is
+    /// free); `None` when the repository cannot be opened.
+    fn with_history<T>(&self, read: impl FnOnce(&History) -> Option<T>) -> Option<T> {
+        let taken = {
+            let mut pool = self.pool.lock().ok()?;
+            pool.as_mut()?.pop()
+        };
+        let history = match taken {
+            Some(history) => history,
+            None => match History::discover(&self.root) {
+                Ok(history) => history,
+                Err(_) => {
+                    if let Ok(mut pool) = self.pool.lock() {
+                        *pool = None;
+                    }
+                    return None;
+                }
+            },
+        };
+        let out = read(&history);
+        if let Ok(mut pool) = self.pool.lock() {
+            if let Some(pool) = pool.as_mut() {
+                pool.push(history);
+            }
+        }
+        out
+    }
+}
+
+/// The allowed signers at `path` (none when there is no such file).
+fn allowed_signers(root: &Path, path: &Path) -> Result<AllowedSigners, AttestError> {
+    match read::read_text(root, path, MAX_SIGNERS_BYTES) {
+        Ok(text) => AllowedSigners::parse(&text).map_err(|source| AttestError::Signers {
+            path: path.to_path_buf(),
+            source,
+        }),
+        Err(e) if e.is_not_found() => Ok(AllowedSigners::default()),
+        Err(source) => Err(AttestError::Read { source }),
+    }
+}
