@@ -47,6 +47,8 @@ pub enum AttestError {
 pub struct Attestor {
     root: PathBuf,
     prover: Prover,
+    /// Who will commit what is not committed yet (`None` outside git).
+    identity: Option<Identity>,
     /// Opened repositories not in use; `None` once opening one failed.
     pool: Mutex<Option<Vec<History>>>,
 }
@@ -68,13 +70,22 @@ impl Attestor {
         settings: &ConsentSettings,
         approvers: Vec<String>,
     ) -> Result<Attestor, AttestError> {
-        let mut prover = Prover::new(settings.proof);
+        // Outside a git repository there is no history to prove anything
+        // with: entries count as written (reports say "not committed").
+        let history = History::discover(root).ok();
+        let counts = if history.is_some() {
+            settings.proof
+        } else {
+            Level::Recorded
+        };
+        let mut prover = Prover::new(counts);
         prover.signers = allowed_signers(root, &settings.allowed_signers)?;
         prover.approvers = approvers.into_iter().map(|h| h.to_ascii_lowercase()).collect();
         Ok(Attestor {
             root: root.to_path_buf(),
             prover,
-            pool: Mutex::new(Some(Vec::new())),
+            identity: history.as_ref().map(History::identity),
+            pool: Mutex::new(history.map(|h| vec![h])),
         })
     }
 
@@ -117,13 +128,29 @@ impl Attestor {
         if fields.consent.is_empty() {
             return Proofs::unattributed(self.prover.counts);
         }
-        self.with_history(|history| {
-            let cwd = std::env::current_dir().ok()?;
-            let path = history.relative(&doc.path, &cwd).ok()?;
-            let head = history.resolve("HEAD").ok()?;
-            Some(self.proofs_in(history, &path, doc, head))
-        })
-        .unwrap_or_else(|| self.prover.proofs(fields, &[]))
+        let mut proofs = self
+            .with_history(|history| {
+                let cwd = std::env::current_dir().ok()?;
+                let path = history.relative(&doc.path, &cwd).ok()?;
+                let head = history.resolve("HEAD").ok()?;
+                Some(self.proofs_in(history, &path, doc, head))
+            })
+            .unwrap_or_else(|| self.prover.proofs(fields, &[]));
+        // An entry not committed yet is judged by who will commit it: a
+        // pre-commit hook must not refuse the commit that proves it. CI
+        // reads a clean checkout, where every entry is committed.
+        if let Some(identity) = &self.identity {
+            for (entry, proof) in fields.consent.iter().zip(proofs.entries.iter_mut()) {
+                let party = entry
+                    .handle
+                    .as_ref()
+                    .and_then(|h| fields.party_by_handle(&h.value));
+                if let (Proof::Recorded { commit: None, .. }, Some(party)) = (&*proof, party) {
+                    *proof = self.prospective(party, identity);
+                }
+            }
+        }
+        proofs
     }
 
     /// What proves each of `doc`'s consent entries, `doc` being the

@@ -18,17 +18,19 @@ pub(super) fn run(args: &AgreeArgs, out: &mut dyn Write, err: &mut dyn Write) ->
     let root = crate::workspace::root_of(&path);
     let config = Config::load(&root).map_err(WorkspaceError::from)?;
     let attestor = Attestor::new(&root, &config.consent, Vec::new())?;
-    let identity = History::discover(&root)
-        .map(|h| h.identity())
-        .unwrap_or_default();
+    // Outside git nothing will prove the entry, and nothing is warned.
+    let identity = History::discover(&root).ok().map(|h| h.identity());
     let party = doc
         .fields()
         .and_then(|f| f.party_by_handle(&args.who).or_else(|| f.party(&args.who)));
     let proofs = attestor.proofs(&doc);
     let proving = Proving {
         proofs: &proofs,
-        own: party.map_or_else(Proof::unattributed, |p| attestor.prospective(p, &identity)),
-        will_sign: identity.signs_ssh,
+        own: match (party, &identity) {
+            (Some(party), Some(identity)) => attestor.prospective(party, identity),
+            _ => Proof::unattributed(),
+        },
+        will_sign: identity.as_ref().is_some_and(|i| i.signs_ssh),
     };
     let agreed = crate::write::agree::agree(&doc, &args.who, date, &proving).map_err(|source| {
         Failed::Agree {
@@ -46,14 +48,17 @@ pub(super) fn run(args: &AgreeArgs, out: &mut dyn Write, err: &mut dyn Write) ->
     }
     let shown = sanitize(&path.display().to_string()).into_owned();
     crate::report::write::agreed(&shown, &agreed, out)?;
+    if agreed.edited.changes.is_empty() {
+        return Ok(0);
+    }
     if args.date.is_some() && date != super::today()? {
         writeln!(
             out,
             "dated {date} by --date: the commit that records it shows when it was recorded"
         )?;
     }
-    if !agreed.edited.changes.is_empty() {
-        warn_proof(&agreed, &identity, &config, err)?;
+    if let Some(identity) = &identity {
+        warn_proof(&agreed, identity, &config, err)?;
     }
     Ok(0)
 }
