@@ -201,6 +201,10 @@ impl Environment {
                 .unwrap_or("https://api.github.com");
             return Ok(Some(Forge::GitHub(GitHub {
                 api: url("GITHUB_API_URL", api)?,
+                graphql: match self.get("GITHUB_GRAPHQL_URL") {
+                    Some(graphql) => Some(url("GITHUB_GRAPHQL_URL", graphql)?),
+                    None => None,
+                },
                 repository: repository.to_owned(),
                 number,
                 token: self
@@ -230,6 +234,12 @@ impl Environment {
                 project: project.to_owned(),
                 iid,
                 token: self.get(GITLAB_TOKEN_VAR).map(str::to_owned),
+                // In a merged-results pipeline CI_COMMIT_SHA is the merge
+                // of source and target; the source's head is this one.
+                head: self
+                    .get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA")
+                    .or_else(|| self.get("CI_COMMIT_SHA"))
+                    .map(str::to_owned),
             })));
         }
         Err(CiError::NoForge)
