@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{CiCommentArgs, CiSummaryArgs, Failed};
-use crate::ci::forge::{NotCounted, Upsert};
+use crate::ci::forge::{NotCounted, Strangers, Upsert};
 use crate::ci::{ChangeSet, CiError, Environment, changes};
 use crate::due::{DueReport, Window};
 use crate::history::History;
@@ -46,23 +46,7 @@ pub(super) fn comment(
         !set.changes.is_empty(),
     )?;
     if !posted.strangers.is_empty() {
-        let mut who: Vec<String> = posted
-            .strangers
-            .handles
-            .iter()
-            .map(|h| format!("@{h}"))
-            .collect();
-        if posted.strangers.more > 0 {
-            who.push(crate::report::plural(posted.strangers.more, "other"));
-        }
-        writeln!(
-            out,
-            "{}",
-            crate::report::sanitize(&format!(
-                "left alone the comments on {place} by {} that carry alliance's marker: another account wrote them",
-                who.join(", ")
-            ))
-        )?;
+        writeln!(out, "{}", left_alone(&place, &posted.strangers))?;
     }
     match posted.upsert {
         Upsert::Created(id) => writeln!(out, "posted comment {id} on {place}")?,
@@ -88,6 +72,19 @@ pub(super) fn comment(
         }
     }
     Ok(0)
+}
+
+/// The line that says which accounts' marked comments were left alone.
+fn left_alone(place: &str, strangers: &Strangers) -> String {
+    let mut who: Vec<String> = strangers.handles.iter().map(|h| format!("@{h}")).collect();
+    if strangers.more > 0 {
+        who.push(crate::report::plural(strangers.more, "other"));
+    }
+    crate::report::sanitize(&format!(
+        "left alone the comments on {place} by {} that carry alliance's marker: another account wrote them",
+        who.join(", ")
+    ))
+    .into_owned()
 }
 
 /// The forge's approvals of the pull request, or `None` (with a warning)

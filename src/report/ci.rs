@@ -527,6 +527,22 @@ mod tests {
     }
 
     #[test]
+    fn other_accounts_marked_comments_are_named_without_mentions() {
+        let strangers = |handles: &[&str], more| Strangers {
+            handles: handles.iter().map(|h| (*h).to_owned()).collect(),
+            more,
+        };
+        assert_eq!(
+            left_alone(&strangers(&["mal_lory"], 0)),
+            "A comment by @&#8203;mal\\_lory also carries this comment's marker; it was not written by alliance and was left alone."
+        );
+        assert_eq!(
+            left_alone(&strangers(&["a", "b"], 3)),
+            "Comments by @&#8203;a, @&#8203;b and 3 others also carry this comment's marker; they were not written by alliance and were left alone."
+        );
+    }
+
+    #[test]
     fn paths_cannot_end_their_code_span() {
         assert_eq!(code_path("TEAM_ALLIANCE.md"), "`TEAM_ALLIANCE.md`");
         assert_eq!(code_path("a`b\nc.md"), "<code>a\\`b c.md</code>");
