@@ -10,7 +10,9 @@
 //! `query { viewer { login databaseId } }` answers for both kinds: for an
 //! installation token it is the app's bot account (`github-actions[bot]`,
 //! whose comments the REST API lists with `user.type` `Bot`), and
-//! `databaseId` is the same number as REST's `user.id`. So `/user` is asked
+//! `databaseId` is the same number as REST's `user.id` (reported working
+//! with the Actions token in actions/github-script#39 and with other
+//! installation tokens in fullsend-ai/fullsend#1953). So `/user` is asked
 //! first and GraphQL when it refuses; the comparison is by that number, and
 //! by login only when a number is missing (GraphQL's `Bot.login` leaves out
 //! the `[bot]` that REST's `user.login` has, so a bot's REST login matches
