@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{Run, Sandbox};
-use forge::MockForge;
+use forge::{MockForge, User, Whoami};
 
 const MARKER: &str = "<!-- alliance-ci-comment";
 
@@ -175,21 +175,25 @@ fn one_comment_over_several_pushes_updated_never_duplicated() {
 
     for request in forge.requests() {
         assert_eq!(request.header("authorization"), Some("Bearer t0ken"));
+        // Who the token is: asked once a marked comment was seen.
+        let identity = ["/user", "/graphql"].contains(&request.target.as_str());
         assert!(
-            request
-                .target
-                .starts_with("/repos/alliance-cli/demo/issues/"),
+            identity
+                || request
+                    .target
+                    .starts_with("/repos/alliance-cli/demo/issues/"),
             "{}",
             request.target
         );
     }
 }
 
+/// Requests that change something (GraphQL's POST only reads).
 fn writes(forge: &MockForge) -> usize {
     forge
         .requests()
         .iter()
-        .filter(|r| r.method != "GET")
+        .filter(|r| r.method != "GET" && r.target != "/graphql")
         .count()
 }
 
@@ -376,6 +380,7 @@ fn hostile_text_cannot_break_out_of_the_comment() {
 fn gitlab_notes_are_created_then_updated_with_the_private_token() {
     let forge = MockForge::start();
     let (sb, base) = repository();
+    forge.set_token_user(project_bot(), Whoami::User);
     let vars = [
         ("GITLAB_CI", "true"),
         ("CI_API_V4_URL", forge.url.as_str()),
@@ -679,11 +684,35 @@ fn github_approvals_of_the_head_commit_count_as_consent_when_asked() {
     );
 }
 
-/// GitLab: the merge request's approvers count (all of them: the ✅ says
-/// every party consented); a token that may not read approvals is a
-/// warning, and then only the file's consent counts.
+/// GitLab's variables for merge request !7 of project 42, with the head
+/// commit the pipeline runs for.
+fn gitlab_vars<'a>(url: &'a str, base: &'a str, head: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("GITLAB_CI", "true"),
+        ("CI_API_V4_URL", url),
+        ("CI_PROJECT_ID", "42"),
+        ("CI_MERGE_REQUEST_IID", "7"),
+        ("CI_MERGE_REQUEST_DIFF_BASE_SHA", base),
+        ("CI_COMMIT_SHA", head),
+        ("ALLIANCE_GITLAB_TOKEN", "glpat-secret"),
+    ]
+}
+
+/// The project access token's bot user.
+fn project_bot() -> User {
+    User::new(900, "project_42_bot_1", false)
+}
+
+fn version(id: u64, head: &str, created_at: &str) -> serde_json::Value {
+    serde_json::json!({"id": id, "head_commit_sha": head.trim(), "created_at": created_at})
+}
+
+/// GitLab: an approval counts when it was given while the head commit
+/// was the merge request's head (after the push that made it so), by its
+/// `approved_at` against the versions' `created_at`; a token that may not
+/// read approvals is a warning, and then only the file's consent counts.
 #[test]
-fn gitlab_approvals_count_and_a_forbidden_read_is_a_warning() {
+fn gitlab_approvals_after_the_head_was_pushed_count_and_a_forbidden_read_is_a_warning() {
     let forge = MockForge::start();
     let (sb, base) = repository();
     sb.write(
@@ -691,21 +720,24 @@ fn gitlab_approvals_count_and_a_forbidden_read_is_a_warning() {
         team("- We start meetings on the hour.\n"),
     );
     commit(&sb, "push 1", "2026-11-02T10:00:00Z");
-    forge.state.lock().expect("lock").approved_by = vec!["ada".into(), "Grace".into()];
-    let vars = [
-        ("GITLAB_CI", "true"),
-        ("CI_API_V4_URL", forge.url.as_str()),
-        ("CI_PROJECT_ID", "42"),
-        ("CI_MERGE_REQUEST_IID", "7"),
-        ("CI_MERGE_REQUEST_DIFF_BASE_SHA", base.as_str()),
-        ("ALLIANCE_GITLAB_TOKEN", "glpat-secret"),
-    ];
+    let head = sb.git(&["rev-parse", "HEAD"], "2026-11-02T10:00:00Z");
+    let head = head.trim();
+    {
+        let mut state = forge.state.lock().expect("lock");
+        state.versions = vec![version(1, head, "2026-11-02T10:05:00.000Z")];
+        state.approved_by = vec![
+            ("ada".into(), Some("2026-11-02T11:00:00.000Z".into())),
+            ("Grace".into(), Some("2026-11-02T12:00:00.000Z".into())),
+        ];
+    }
+    let vars = gitlab_vars(&forge.url, &base, head);
     let counted = run(
         &sb,
         &["ci", "comment", "--dry-run", "--count-approvals"],
         &vars,
     );
     assert_ok(&counted);
+    assert_eq!(counted.stderr, "");
     assert!(
         counted.stdout.contains(
             "Agreed: nobody yet · Counted as consent because they approved this merge request on GitLab: @&#8203;ada, @&#8203;grace ✅\n"
@@ -730,5 +762,356 @@ fn gitlab_approvals_count_and_a_forbidden_read_is_a_warning() {
             .contains("Agreed: nobody yet · Not yet: @&#8203;ada, @&#8203;grace\n"),
         "{}",
         forbidden.stdout
+    );
+}
+
+/// GitLab: Ada approved before the latest push, so her approval was of
+/// the text before it and does not count; Grace approved after it and
+/// counts. An approval GitLab gives no time for (an older GitLab without
+/// `approved_at`) does not count either, and the warning says why.
+#[test]
+fn gitlab_an_approval_before_the_latest_push_does_not_count() {
+    let forge = MockForge::start();
+    let (sb, base) = repository();
+    sb.write("TEAM_ALLIANCE.md", team("- We start meetings on time.\n"));
+    commit(&sb, "push 1", "2026-11-02T10:00:00Z");
+    let old = sb.git(&["rev-parse", "HEAD"], "2026-11-02T10:00:00Z");
+    sb.write(
+        "TEAM_ALLIANCE.md",
+        team("- We start meetings on the hour.\n"),
+    );
+    commit(&sb, "push 2", "2026-11-03T10:00:00Z");
+    let head = sb.git(&["rev-parse", "HEAD"], "2026-11-03T10:00:00Z");
+    let head = head.trim();
+    {
+        let mut state = forge.state.lock().expect("lock");
+        state.versions = vec![
+            version(2, head, "2026-11-03T10:01:00.000Z"),
+            version(1, &old, "2026-11-02T10:01:00.000Z"),
+        ];
+        state.approved_by = vec![
+            ("ada".into(), Some("2026-11-02T15:00:00.000Z".into())),
+            ("grace".into(), Some("2026-11-03T10:30:00.000Z".into())),
+        ];
+    }
+    let vars = gitlab_vars(&forge.url, &base, head);
+    let result = run(
+        &sb,
+        &["ci", "comment", "--dry-run", "--count-approvals"],
+        &vars,
+    );
+    assert_ok(&result);
+    assert_eq!(result.stderr, "");
+    assert!(
+        result.stdout.contains(
+            "Agreed: nobody yet · Counted as consent because they approved this merge request on GitLab: @&#8203;grace · Not yet: @&#8203;ada\n"
+        ),
+        "{}",
+        result.stdout
+    );
+    assert!(
+        forge
+            .requests()
+            .iter()
+            .any(|r| r.target == "/projects/42/merge_requests/7/versions?per_page=100&page=1")
+    );
+
+    // The same approvals without times: neither counts, and a warning says so.
+    forge.state.lock().expect("lock").approved_by =
+        vec![("ada".into(), None), ("grace".into(), None)];
+    let untimed = run(
+        &sb,
+        &["ci", "comment", "--dry-run", "--count-approvals"],
+        &vars,
+    );
+    assert_ok(&untimed);
+    assert!(
+        untimed
+            .stdout
+            .contains("Agreed: nobody yet · Not yet: @&#8203;ada, @&#8203;grace\n"),
+        "{}",
+        untimed.stdout
+    );
+    assert!(
+        untimed
+            .stderr
+            .contains("did not say when @ada, @grace approved (no `approved_at`"),
+        "{}",
+        untimed.stderr
+    );
+}
+
+/// GitHub: an approval of an older commit does not count, and a later
+/// request for changes cancels an approval of the head.
+#[test]
+fn github_an_older_approval_or_a_later_change_request_does_not_count() {
+    let forge = MockForge::start();
+    let (sb, base) = repository();
+    sb.write("TEAM_ALLIANCE.md", team("- We start meetings on time.\n"));
+    commit(&sb, "push 1", "2026-11-02T10:00:00Z");
+    let old = sb.git(&["rev-parse", "HEAD"], "2026-11-02T10:00:00Z");
+    sb.write(
+        "TEAM_ALLIANCE.md",
+        team("- We start meetings on the hour.\n"),
+    );
+    commit(&sb, "push 2", "2026-11-03T10:00:00Z");
+    let head = sb.git(&["rev-parse", "HEAD"], "2026-11-03T10:00:00Z");
+    let review = |login: &str, state: &str, commit: &str| serde_json::json!({"user": {"login": login}, "state": state, "commit_id": commit.trim()});
+    forge.state.lock().expect("lock").reviews = vec![
+        review("ada", "APPROVED", &old),
+        review("grace", "APPROVED", &head),
+        review("grace", "CHANGES_REQUESTED", &head),
+    ];
+    let env = GitHubEnv::new(&forge.url, &base);
+    std::fs::write(
+        &env.event,
+        serde_json::json!({"pull_request": {"number": 5, "base": {"sha": base}, "head": {"sha": head.trim()}}})
+            .to_string(),
+    )
+    .expect("write event");
+    let result = run(
+        &sb,
+        &["ci", "comment", "--dry-run", "--count-approvals"],
+        &env.vars(),
+    );
+    assert_ok(&result);
+    assert!(
+        result
+            .stdout
+            .contains("Agreed: nobody yet · Not yet: @&#8203;ada, @&#8203;grace\n"),
+        "{}",
+        result.stdout
+    );
+
+    // Grace approves again: her latest word is an approval of the head.
+    forge
+        .state
+        .lock()
+        .expect("lock")
+        .reviews
+        .push(review("grace", "APPROVED", &head));
+    let again = run(
+        &sb,
+        &["ci", "comment", "--dry-run", "--count-approvals"],
+        &env.vars(),
+    );
+    assert!(
+        again.stdout.contains(
+            "Counted as consent because they approved this pull request on GitHub: @&#8203;grace · Not yet: @&#8203;ada\n"
+        ),
+        "{}",
+        again.stdout
+    );
+}
+
+/// A change to TEAM_ALLIANCE.md on the `pr` branch, for the comment tests.
+fn changed_repository() -> (Sandbox, String) {
+    let (sb, base) = repository();
+    sb.write("TEAM_ALLIANCE.md", team("- We start meetings on time.\n"));
+    commit(&sb, "push", "2026-11-02T10:00:00Z");
+    (sb, base)
+}
+
+fn marked(text: &str) -> String {
+    format!("{MARKER} (updated in place by `alliance ci comment`) -->\n{text}")
+}
+
+/// The Actions `GITHUB_TOKEN` cannot ask `GET /user` (403); GraphQL's
+/// viewer says it is github-actions[bot], whose comment is updated.
+#[test]
+fn github_token_identity_comes_from_graphql_and_its_comment_is_updated() {
+    let forge = MockForge::start();
+    let (sb, base) = changed_repository();
+    let gh = GitHubEnv::new(&forge.url, &base);
+    let ours = forge.add_comment(&marked("old text"), true);
+    let result = run(&sb, &["ci", "comment"], &gh.vars());
+    assert_ok(&result);
+    assert_eq!(
+        result.stdout,
+        format!("updated comment {ours} on pull request #5 of alliance-cli/demo\n")
+    );
+    let comments = forge.comments();
+    assert_eq!(comments.len(), 1);
+    assert!(comments[0].body.contains("Changed `TEAM_ALLIANCE.md`"));
+    let requests = forge.requests();
+    let asked: Vec<(&str, &str)> = requests
+        .iter()
+        .map(|r| (r.method.as_str(), r.target.as_str()))
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            (
+                "GET",
+                "/repos/alliance-cli/demo/issues/5/comments?per_page=100&page=1"
+            ),
+            ("GET", "/user"),
+            ("POST", "/graphql"),
+            (
+                "PATCH",
+                format!("/repos/alliance-cli/demo/issues/comments/{ours}").as_str()
+            ),
+        ]
+    );
+    assert!(requests[2].body.contains("viewer"), "{}", requests[2].body);
+}
+
+/// A personal access token: `GET /user` says who it is, and GraphQL is not
+/// asked.
+#[test]
+fn github_personal_token_identity_comes_from_get_user() {
+    let forge = MockForge::start();
+    forge.set_token_user(User::new(99, "alliance-bot", false), Whoami::User);
+    let (sb, base) = changed_repository();
+    let gh = GitHubEnv::new(&forge.url, &base);
+    let ours = forge.add_comment(&marked("old text"), true);
+    let result = run(&sb, &["ci", "comment"], &gh.vars());
+    assert_ok(&result);
+    assert!(
+        result
+            .stdout
+            .starts_with(&format!("updated comment {ours} ")),
+        "{}",
+        result.stdout
+    );
+    assert!(!forge.requests().iter().any(|r| r.target == "/graphql"));
+}
+
+/// Mallory pastes the marker into a comment of her own: it is never
+/// edited, ours is posted beside it and says so, and on the next push ours
+/// is the one updated.
+#[test]
+fn github_a_marked_comment_by_someone_else_is_left_alone_and_named() {
+    let forge = MockForge::start();
+    let (sb, base) = changed_repository();
+    let gh = GitHubEnv::new(&forge.url, &base);
+    let mallory = User::new(666, "mallory", false);
+    let hers = forge.add_comment_by(&marked("Approved by everyone!"), mallory.clone());
+    let first = run(&sb, &["ci", "comment"], &gh.vars());
+    assert_ok(&first);
+    assert!(
+        first.stdout.contains("left alone the comments on pull request #5 of alliance-cli/demo by @mallory that carry alliance's marker"),
+        "{}",
+        first.stdout
+    );
+    assert!(first.stdout.contains("posted comment"), "{}", first.stdout);
+    let comments = forge.comments();
+    assert_eq!(comments.len(), 2);
+    assert_eq!(comments[0].id, hers);
+    assert_eq!(comments[0].body, marked("Approved by everyone!"));
+    let ours = &comments[1];
+    assert_eq!(ours.author, User::github_actions());
+    assert!(
+        ours.body.contains("\nA comment by @&#8203;mallory also carries this comment's marker; it was not written by alliance and was left alone.\n"),
+        "{}",
+        ours.body
+    );
+
+    sb.write(
+        "TEAM_ALLIANCE.md",
+        team("- We start meetings on time.\n- We write it down.\n"),
+    );
+    commit(&sb, "push 2", "2026-11-03T10:00:00Z");
+    let second = run(&sb, &["ci", "comment"], &gh.vars());
+    assert_ok(&second);
+    assert!(
+        second
+            .stdout
+            .contains(&format!("updated comment {} ", ours.id)),
+        "{}",
+        second.stdout
+    );
+    let comments = forge.comments();
+    assert_eq!(comments.len(), 2);
+    assert_eq!(comments[0].body, marked("Approved by everyone!"));
+    assert!(comments[1].body.contains("We write it down."));
+    let hers_path = format!("/repos/alliance-cli/demo/issues/comments/{hers}");
+    assert!(!forge.requests().iter().any(|r| r.target == hers_path));
+}
+
+/// When the forge will not say whose the token is, no marked comment can
+/// be told to be ours: nothing is written and the run fails (exit 2) with
+/// what each way of asking answered. With no marked comment at all, the
+/// question is not needed and the comment is posted.
+#[test]
+fn an_unknown_token_owner_is_exit_2_and_nothing_is_written() {
+    let forge = MockForge::start();
+    forge.set_token_user(User::github_actions(), Whoami::Nobody);
+    let (sb, base) = changed_repository();
+    let gh = GitHubEnv::new(&forge.url, &base);
+    forge.add_comment_by(&marked("hello"), User::new(666, "mallory", false));
+    let result = run(&sb, &["ci", "comment"], &gh.vars());
+    assert_eq!(result.code, 2, "{}\n{}", result.stdout, result.stderr);
+    assert!(
+        result.stderr.contains("cannot tell which comment carrying alliance's marker is its own, so nothing was posted: the forge did not say whose the token is (GET /user: HTTP 403: Resource not accessible by integration; GraphQL viewer: HTTP 200: Resource not accessible by integration)"),
+        "{}",
+        result.stderr
+    );
+    assert_eq!(result.stderr.lines().count(), 1, "{}", result.stderr);
+    assert_eq!(writes(&forge), 0);
+
+    let fresh = MockForge::start();
+    fresh.set_token_user(User::github_actions(), Whoami::Nobody);
+    let gh = GitHubEnv::new(&fresh.url, &base);
+    let posted = run(&sb, &["ci", "comment"], &gh.vars());
+    assert_ok(&posted);
+    assert_eq!(fresh.comments().len(), 1);
+}
+
+/// GitLab: notes are ours by the token's user id (`GET /user`), never by
+/// a username that looks like a project bot's.
+#[test]
+fn gitlab_the_tokens_own_note_is_found_by_id_not_by_a_bot_like_name() {
+    let forge = MockForge::start();
+    forge.set_token_user(project_bot(), Whoami::User);
+    let (sb, base) = changed_repository();
+    let head = sb.git(&["rev-parse", "HEAD"], "2026-11-02T10:00:00Z");
+    let impostor = User::new(901, "project_5_bot_x", false);
+    let theirs = forge.add_comment_by(&marked("theirs"), impostor);
+    let vars = gitlab_vars(&forge.url, &base, head.trim());
+
+    // Only the impostor's note: a note of ours is posted beside it.
+    let first = run(&sb, &["ci", "comment"], &vars);
+    assert_ok(&first);
+    assert!(first.stdout.contains("posted comment"), "{}", first.stdout);
+    let comments = forge.comments();
+    assert_eq!(comments.len(), 2);
+    assert_eq!(comments[0].body, marked("theirs"));
+    assert_eq!(comments[1].author, project_bot());
+    assert!(
+        comments[1].body.contains(
+            "A comment by @&#8203;project\\_5\\_bot\\_x also carries this comment's marker"
+        ),
+        "{}",
+        comments[1].body
+    );
+    let ours = comments[1].id;
+
+    // The next push updates ours, by its id.
+    sb.write(
+        "TEAM_ALLIANCE.md",
+        team("- We start meetings on time.\n- We write it down.\n"),
+    );
+    commit(&sb, "push 2", "2026-11-03T10:00:00Z");
+    let second = run(&sb, &["ci", "comment"], &vars);
+    assert_ok(&second);
+    assert!(
+        second.stdout.contains(&format!("updated comment {ours} ")),
+        "{}",
+        second.stdout
+    );
+    let comments = forge.comments();
+    assert_eq!(comments[0].body, marked("theirs"));
+    assert!(comments[1].body.contains("We write it down."));
+    let requests = forge.requests();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.method == "GET" && r.target == "/user")
+    );
+    assert!(
+        !requests
+            .iter()
+            .any(|r| r.target.ends_with(&format!("/notes/{theirs}")))
     );
 }

@@ -3,10 +3,18 @@
 //! rustls). One comment per pull request, found by [`MARKER`] on its first
 //! line: created once, updated in place afterwards.
 //!
+//! Only a comment the token's own account wrote is ever updated: anyone can
+//! paste the marker into a comment of their own, and that comment is left
+//! alone and named in ours ([`identity`] says who the token is). Approvals
+//! count only where they stand at the head commit ([`approvals`]).
+//!
 //! A token that may read but not write (a fork's pull request on GitHub,
 //! a 403) is not a failure: [`Upsert::ReadOnly`] says why, and the command
 //! warns and exits 0. Every loop over pages is bounded, every response body
 //! is read up to a limit, and the token is never part of a message.
+
+pub mod approvals;
+mod identity;
 
 use std::time::Duration;
 
@@ -14,17 +22,26 @@ use serde_json::{Value, json};
 
 use crate::report::ci::MARKER;
 
+pub use approvals::{ApprovalState, Approver, NotCounted};
+use identity::{Author, Identity};
+
 /// At most this many pages of comments are read (100 per page).
 const MAX_PAGES: u32 = 50;
 
 /// The largest response body read.
 const BODY_LIMIT: u64 = 32 * 1024 * 1024;
 
+/// At most this many other accounts' marked comments are named in ours.
+const MAX_STRANGERS: usize = 10;
+
 /// The pull request on GitHub.
 #[derive(Debug, Clone)]
 pub struct GitHub {
     /// `GITHUB_API_URL`, without a trailing slash.
     pub api: String,
+    /// `GITHUB_GRAPHQL_URL`, when set; else derived from `api`
+    /// (`https://api.github.com/graphql`, `https://HOST/api/graphql`).
+    pub graphql: Option<String>,
     /// `owner/name`.
     pub repository: String,
     /// The pull request's number.
@@ -47,6 +64,11 @@ pub struct GitLab {
     pub iid: u64,
     /// The token from `ALLIANCE_GITLAB_TOKEN`.
     pub token: Option<String>,
+    /// The merge request's head commit this pipeline runs for
+    /// (`CI_MERGE_REQUEST_SOURCE_BRANCH_SHA` in a merged-results pipeline,
+    /// else `CI_COMMIT_SHA`): only approvals given while it was the head
+    /// count.
+    pub head: Option<String>,
 }
 
 /// Where the comment goes.
@@ -71,6 +93,43 @@ pub enum Upsert {
     NotNeeded,
     /// The token may not write (or there is none): why.
     ReadOnly(String),
+}
+
+/// Comments carrying [`MARKER`] that another account wrote: never edited,
+/// and named in ours so that readers know which one is alliance's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Strangers {
+    /// Their authors' handles (without `@`), each once, at most ten.
+    pub handles: Vec<String>,
+    /// How many more authors there were.
+    pub more: usize,
+}
+
+impl Strangers {
+    /// Whether there were none.
+    pub fn is_empty(&self) -> bool {
+        self.handles.is_empty() && self.more == 0
+    }
+
+    fn add(&mut self, handle: &str) {
+        if self.handles.iter().any(|h| h.eq_ignore_ascii_case(handle)) {
+            return;
+        }
+        if self.handles.len() < MAX_STRANGERS {
+            self.handles.push(handle.to_owned());
+        } else {
+            self.more += 1;
+        }
+    }
+}
+
+/// What [`Forge::upsert`] did, and whose marked comments it left alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Posted {
+    /// What happened to our comment.
+    pub upsert: Upsert,
+    /// Other accounts' comments carrying the marker.
+    pub strangers: Strangers,
 }
 
 /// Why talking to the forge failed.
@@ -108,6 +167,15 @@ pub enum ForgeError {
         /// What was wrong with it.
         reason: String,
     },
+    /// The forge would not say whose the token is, so no comment carrying
+    /// the marker can be told to be alliance's own.
+    #[error(
+        "cannot tell which comment carrying alliance's marker is its own, so nothing was posted: the forge did not say whose the token is ({reason})"
+    )]
+    Identity {
+        /// What each way of asking answered.
+        reason: String,
+    },
 }
 
 /// A comment on the pull request.
@@ -115,13 +183,13 @@ pub enum ForgeError {
 struct Comment {
     id: u64,
     body: String,
-    bot: bool,
+    author: Author,
 }
 
 /// One answer: a status and a parsed body.
-struct Answer {
-    status: u16,
-    body: Value,
+pub(super) struct Answer {
+    pub(super) status: u16,
+    pub(super) body: Value,
 }
 
 impl Forge {
@@ -133,16 +201,27 @@ impl Forge {
         }
     }
 
-    /// Post `body` as the one comment carrying [`MARKER`], or update the
-    /// one already there. With no comment yet and `create` false (nothing
-    /// to say), posts nothing.
-    pub fn upsert(&self, body: &str, create: bool) -> Result<Upsert, ForgeError> {
-        let token = match self {
+    fn token(&self) -> Option<&str> {
+        match self {
             Forge::GitHub(g) => g.token.as_deref(),
             Forge::GitLab(g) => g.token.as_deref(),
-        };
-        let Some(token) = token else {
-            return Ok(Upsert::ReadOnly(match self {
+        }
+    }
+
+    /// Post the comment carrying [`MARKER`], or update the one the token's
+    /// own account wrote. `body` renders it, given the other accounts'
+    /// comments that carry the marker too (they are never edited). With no
+    /// comment of ours yet and `create` false (nothing to say), posts
+    /// nothing. The token's identity is asked for only when some comment
+    /// carries the marker; when the forge will not tell it, this fails
+    /// ([`ForgeError::Identity`]) rather than guess.
+    pub fn upsert(
+        &self,
+        body: &dyn Fn(&Strangers) -> String,
+        create: bool,
+    ) -> Result<Posted, ForgeError> {
+        let Some(token) = self.token() else {
+            let why = match self {
                 Forge::GitHub(_) => {
                     "no token: set GITHUB_TOKEN (the action passes `github-token`)".to_owned()
                 }
@@ -150,121 +229,62 @@ impl Forge {
                     "no token: set {} to a project access token with the `api` scope (GitLab's job token cannot write notes)",
                     super::GITLAB_TOKEN_VAR
                 ),
-            }));
+            };
+            return Ok(Posted {
+                upsert: Upsert::ReadOnly(why),
+                strangers: Strangers::default(),
+            });
         };
         let client = Client::new(self, token);
-        let existing = match client.find()? {
-            Found::Comment(c) => Some(c),
-            Found::None => None,
-            Found::Forbidden(why) => return Ok(Upsert::ReadOnly(why)),
+        let (existing, strangers) = match client.find()? {
+            Found::Marked { own, strangers } => (own, strangers),
+            Found::Forbidden(why) => {
+                return Ok(Posted {
+                    upsert: Upsert::ReadOnly(why),
+                    strangers: Strangers::default(),
+                });
+            }
         };
+        let text = body(&strangers);
         let answer = match &existing {
-            Some(c) if c.body == body => return Ok(Upsert::Unchanged(c.id)),
-            Some(c) => client.update(c.id, body)?,
-            None if !create => return Ok(Upsert::NotNeeded),
-            None => client.create(body)?,
+            Some(c) if c.body == text => Ok(Upsert::Unchanged(c.id)),
+            Some(c) => client.update(c.id, &text)?.map(Upsert::Updated),
+            None if !create => Ok(Upsert::NotNeeded),
+            None => client.create(&text)?.map(Upsert::Created),
         };
-        match answer {
-            Err(why) => Ok(Upsert::ReadOnly(why)),
-            Ok(id) => Ok(match existing {
-                Some(_) => Upsert::Updated(id),
-                None => Upsert::Created(id),
-            }),
-        }
+        Ok(Posted {
+            upsert: answer.unwrap_or_else(Upsert::ReadOnly),
+            strangers,
+        })
     }
-}
 
-impl Forge {
-    /// The handles of the people whose approval of the pull request stands
-    /// (GitHub: each reviewer's latest approving or rejecting review, of the
-    /// head commit when it is known; GitLab: the merge request's
-    /// `approved_by`). `None` when the token cannot read them (no token, a
+    /// The approvals of the pull request that stand at its head commit,
+    /// and those that do not with why (see [`approvals`] for the rules on
+    /// each forge). `None` when the token cannot read them (no token, a
     /// 403 or a 404): approvals then count for nobody.
-    pub fn approvers(&self) -> Result<Option<Vec<String>>, ForgeError> {
-        let token = match self {
-            Forge::GitHub(g) => g.token.as_deref(),
-            Forge::GitLab(g) => g.token.as_deref(),
-        };
-        let Some(token) = token else {
+    pub fn approvals(&self) -> Result<Option<ApprovalState>, ForgeError> {
+        let Some(token) = self.token() else {
             return Ok(None);
         };
         let client = Client::new(self, token);
         match self {
-            Forge::GitHub(g) => {
-                // Reviews come oldest first; a later approval or change
-                // request replaces a reviewer's earlier one, a comment does not.
-                let mut latest: Vec<(String, bool)> = Vec::new();
-                for page in 1..=MAX_PAGES {
-                    let url = format!(
-                        "{}/repos/{}/pulls/{}/reviews?per_page=100&page={page}",
-                        g.api, g.repository, g.number
-                    );
-                    let answer = client.get(&url)?;
-                    if matches!(answer.status, 403 | 404) {
-                        return Ok(None);
-                    }
-                    let list = ok(answer, "GET", &url)?;
-                    let Some(items) = list.as_array() else {
-                        return Err(ForgeError::Unexpected {
-                            method: "GET",
-                            url,
-                            reason: "not a list of reviews".to_owned(),
-                        });
-                    };
-                    for review in items {
-                        let login = review.pointer("/user/login").and_then(Value::as_str);
-                        let state = review.get("state").and_then(Value::as_str);
-                        let commit = review.get("commit_id").and_then(Value::as_str);
-                        let (Some(login), Some(state)) = (login, state) else {
-                            continue;
-                        };
-                        let approves = match state {
-                            "APPROVED" => g.head.as_deref().is_none_or(|h| commit == Some(h)),
-                            "CHANGES_REQUESTED" | "DISMISSED" => false,
-                            _ => continue,
-                        };
-                        latest.retain(|(l, _)| !l.eq_ignore_ascii_case(login));
-                        latest.push((login.to_owned(), approves));
-                    }
-                    if items.len() < 100 {
-                        break;
-                    }
-                }
-                Ok(Some(
-                    latest
-                        .into_iter()
-                        .filter(|(_, approves)| *approves)
-                        .map(|(login, _)| login)
-                        .collect(),
-                ))
-            }
-            Forge::GitLab(g) => {
-                let url = format!(
-                    "{}/projects/{}/merge_requests/{}/approvals",
-                    g.api,
-                    encode(&g.project),
-                    g.iid
-                );
-                let answer = client.get(&url)?;
-                if matches!(answer.status, 403 | 404) {
-                    return Ok(None);
-                }
-                let body = ok(answer, "GET", &url)?;
-                let Some(list) = body.get("approved_by").and_then(Value::as_array) else {
-                    return Err(ForgeError::Unexpected {
-                        method: "GET",
-                        url,
-                        reason: "no `approved_by` list".to_owned(),
-                    });
-                };
-                Ok(Some(
-                    list.iter()
-                        .filter_map(|a| a.pointer("/user/username").and_then(Value::as_str))
-                        .map(str::to_owned)
-                        .collect(),
-                ))
-            }
+            Forge::GitHub(g) => approvals::github(&client, g),
+            Forge::GitLab(g) => approvals::gitlab(&client, g),
         }
+    }
+
+    /// The handles of the people whose approval stands at the pull
+    /// request's head commit ([`Forge::approvals`]' `standing`): what
+    /// `--count-approvals` and consent's "approved" level count. `None`
+    /// when the approvals cannot be read.
+    pub fn approvers(&self) -> Result<Option<Vec<String>>, ForgeError> {
+        Ok(self.approvals()?.map(|state| {
+            state
+                .standing
+                .into_iter()
+                .map(|approver| approver.handle)
+                .collect()
+        }))
     }
 
     /// What an approval is called here, for the comment.
@@ -277,12 +297,17 @@ impl Forge {
 }
 
 enum Found {
-    Comment(Comment),
-    None,
+    /// The first comment carrying the marker that the token's account
+    /// wrote, if any, and the other accounts' ones.
+    Marked {
+        own: Option<Comment>,
+        strangers: Strangers,
+    },
+    /// The token may not read the comments: why.
     Forbidden(String),
 }
 
-struct Client<'f> {
+pub(super) struct Client<'f> {
     forge: &'f Forge,
     token: &'f str,
     agent: ureq::Agent,
@@ -318,60 +343,86 @@ impl<'f> Client<'f> {
         }
     }
 
-    /// The comment carrying the marker, preferring one a bot wrote.
+    /// The comments carrying the marker: the first one the token's account
+    /// wrote, and the authors of the others. Who the token is is asked
+    /// once, at the first marked comment.
     fn find(&self) -> Result<Found, ForgeError> {
         let base = self.comments_url();
-        let mut first: Option<Comment> = None;
-        for page in 1..=MAX_PAGES {
-            let url = match self.forge {
-                Forge::GitHub(_) => format!("{base}?per_page=100&page={page}"),
-                Forge::GitLab(_) => {
-                    format!("{base}?per_page=100&page={page}&sort=asc&order_by=created_at")
-                }
+        let page_url = |page: u32| match self.forge {
+            Forge::GitHub(_) => format!("{base}?per_page=100&page={page}"),
+            Forge::GitLab(_) => {
+                format!("{base}?per_page=100&page={page}&sort=asc&order_by=created_at")
+            }
+        };
+        let mut me: Option<Identity> = None;
+        let mut own: Option<Comment> = None;
+        let mut strangers = Strangers::default();
+        let mut each = |item: &Value| -> Result<(), ForgeError> {
+            let Some(comment) = self.comment(item) else {
+                return Ok(());
             };
+            if !comment.body.starts_with(MARKER) {
+                return Ok(());
+            }
+            let me = match &mut me {
+                Some(me) => me,
+                empty => empty.insert(self.identity()?),
+            };
+            if me.wrote(&comment.author) {
+                own.get_or_insert(comment);
+            } else {
+                strangers.add(&comment.author.login);
+            }
+            Ok(())
+        };
+        if let Some(why) = self.pages(&page_url, "comments", &[403], &mut each)? {
+            return Ok(Found::Forbidden(why));
+        }
+        Ok(Found::Marked { own, strangers })
+    }
+
+    fn comment(&self, item: &Value) -> Option<Comment> {
+        let id = item.get("id")?.as_u64()?;
+        let body = item.get("body")?.as_str()?.to_owned();
+        let author = match self.forge {
+            Forge::GitHub(_) => Author::github(item.get("user")?)?,
+            Forge::GitLab(_) => Author::gitlab(item.get("author")?)?,
+        };
+        Some(Comment { id, body, author })
+    }
+
+    /// Every item of a paged list (100 per page, at most [`MAX_PAGES`]),
+    /// oldest first, handed to `each`. A status in `refuse` is the
+    /// forge's refusal: its message is returned instead of an error.
+    pub(super) fn pages(
+        &self,
+        url: &dyn Fn(u32) -> String,
+        what: &str,
+        refuse: &[u16],
+        each: &mut dyn FnMut(&Value) -> Result<(), ForgeError>,
+    ) -> Result<Option<String>, ForgeError> {
+        for page in 1..=MAX_PAGES {
+            let url = url(page);
             let answer = self.get(&url)?;
-            if answer.status == 403 {
-                return Ok(Found::Forbidden(message(&answer.body)));
+            if refuse.contains(&answer.status) {
+                return Ok(Some(message(&answer.body)));
             }
             let list = ok(answer, "GET", &url)?;
             let Some(items) = list.as_array() else {
                 return Err(ForgeError::Unexpected {
                     method: "GET",
                     url,
-                    reason: "not a list of comments".to_owned(),
+                    reason: format!("not a list of {what}"),
                 });
             };
             for item in items {
-                let Some(comment) = self.comment(item) else {
-                    continue;
-                };
-                if !comment.body.starts_with(MARKER) {
-                    continue;
-                }
-                if comment.bot {
-                    return Ok(Found::Comment(comment));
-                }
-                first.get_or_insert(comment);
+                each(item)?;
             }
             if items.len() < 100 {
                 break;
             }
         }
-        Ok(first.map_or(Found::None, Found::Comment))
-    }
-
-    fn comment(&self, item: &Value) -> Option<Comment> {
-        let id = item.get("id")?.as_u64()?;
-        let body = item.get("body")?.as_str()?.to_owned();
-        let bot = match self.forge {
-            Forge::GitHub(_) => item.pointer("/user/type").and_then(Value::as_str) == Some("Bot"),
-            // Project and group access tokens post as project_N_bot_… users.
-            Forge::GitLab(_) => item
-                .pointer("/author/username")
-                .and_then(Value::as_str)
-                .is_some_and(|u| u.contains("_bot")),
-        };
-        Some(Comment { id, body, bot })
+        Ok(None)
     }
 
     /// A new comment: its id, or why the token may not write.
@@ -418,11 +469,22 @@ impl<'f> Client<'f> {
     /// A GET, tried up to three times when the forge is briefly down (a
     /// transport error or 502, 503, 504). Writes are never retried: the
     /// forge may have done one whose answer was lost.
-    fn get(&self, url: &str) -> Result<Answer, ForgeError> {
+    pub(super) fn get(&self, url: &str) -> Result<Answer, ForgeError> {
+        self.read("GET", url, None)
+    }
+
+    /// A request that only reads (a GET, or a GraphQL query sent as a
+    /// POST), retried as [`Client::get`] is.
+    fn read(
+        &self,
+        method: &'static str,
+        url: &str,
+        body: Option<&Value>,
+    ) -> Result<Answer, ForgeError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let result = self.send("GET", url, None);
+            let result = self.send(method, url, body);
             let retry = match &result {
                 Err(ForgeError::Transport { .. }) => true,
                 Ok(answer) => matches!(answer.status, 502..=504),
@@ -495,7 +557,7 @@ impl<'f> Client<'f> {
 }
 
 /// The body of a 2xx answer, else an error with the forge's message.
-fn ok(answer: Answer, method: &'static str, url: &str) -> Result<Value, ForgeError> {
+pub(super) fn ok(answer: Answer, method: &'static str, url: &str) -> Result<Value, ForgeError> {
     if (200..300).contains(&answer.status) {
         Ok(answer.body)
     } else {
@@ -509,7 +571,7 @@ fn ok(answer: Answer, method: &'static str, url: &str) -> Result<Value, ForgeErr
 }
 
 /// The forge's own words: `message` (GitHub and GitLab), else the text.
-fn message(body: &Value) -> String {
+pub(super) fn message(body: &Value) -> String {
     let text = match body {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
@@ -526,7 +588,7 @@ fn message(body: &Value) -> String {
 }
 
 /// A path segment: GitLab project ids may be `group%2Fproject`.
-fn encode(segment: &str) -> String {
+pub(super) fn encode(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     for b in segment.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {

@@ -179,40 +179,7 @@ impl Environment {
     /// request (a push or a schedule: there is nothing to comment on).
     pub fn forge(&self) -> Result<Option<Forge>, CiError> {
         if self.is_github() {
-            let repository = self.require("GITHUB_REPOSITORY", "the repository to comment on")?;
-            let number = match self.github_event()? {
-                Some(event) => event
-                    .pointer("/pull_request/number")
-                    .and_then(serde_json::Value::as_u64),
-                None => None,
-            }
-            .or_else(|| {
-                // refs/pull/123/merge
-                self.get("GITHUB_REF")
-                    .and_then(|r| r.strip_prefix("refs/pull/"))
-                    .and_then(|r| r.split('/').next())
-                    .and_then(|n| n.parse().ok())
-            });
-            let Some(number) = number else {
-                return Ok(None);
-            };
-            let api = self
-                .get("GITHUB_API_URL")
-                .unwrap_or("https://api.github.com");
-            return Ok(Some(Forge::GitHub(GitHub {
-                api: url("GITHUB_API_URL", api)?,
-                repository: repository.to_owned(),
-                number,
-                token: self
-                    .get("GITHUB_TOKEN")
-                    .or_else(|| self.get("GH_TOKEN"))
-                    .map(str::to_owned),
-                head: self.github_event()?.and_then(|e| {
-                    e.pointer("/pull_request/head/sha")
-                        .and_then(serde_json::Value::as_str)
-                        .map(str::to_owned)
-                }),
-            })));
+            return self.github_forge();
         }
         if self.is_gitlab() {
             let Some(iid) = self.get("CI_MERGE_REQUEST_IID") else {
@@ -230,9 +197,57 @@ impl Environment {
                 project: project.to_owned(),
                 iid,
                 token: self.get(GITLAB_TOKEN_VAR).map(str::to_owned),
+                // In a merged-results pipeline CI_COMMIT_SHA is the merge
+                // of source and target; the source's head is this one.
+                head: self
+                    .get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA")
+                    .or_else(|| self.get("CI_COMMIT_SHA"))
+                    .map(str::to_owned),
             })));
         }
         Err(CiError::NoForge)
+    }
+
+    /// The GitHub pull request, from the event and the variables.
+    fn github_forge(&self) -> Result<Option<Forge>, CiError> {
+        let repository = self.require("GITHUB_REPOSITORY", "the repository to comment on")?;
+        let number = match self.github_event()? {
+            Some(event) => event
+                .pointer("/pull_request/number")
+                .and_then(serde_json::Value::as_u64),
+            None => None,
+        }
+        .or_else(|| {
+            // refs/pull/123/merge
+            self.get("GITHUB_REF")
+                .and_then(|r| r.strip_prefix("refs/pull/"))
+                .and_then(|r| r.split('/').next())
+                .and_then(|n| n.parse().ok())
+        });
+        let Some(number) = number else {
+            return Ok(None);
+        };
+        let api = self
+            .get("GITHUB_API_URL")
+            .unwrap_or("https://api.github.com");
+        Ok(Some(Forge::GitHub(GitHub {
+            api: url("GITHUB_API_URL", api)?,
+            graphql: match self.get("GITHUB_GRAPHQL_URL") {
+                Some(graphql) => Some(url("GITHUB_GRAPHQL_URL", graphql)?),
+                None => None,
+            },
+            repository: repository.to_owned(),
+            number,
+            token: self
+                .get("GITHUB_TOKEN")
+                .or_else(|| self.get("GH_TOKEN"))
+                .map(str::to_owned),
+            head: self.github_event()?.and_then(|e| {
+                e.pointer("/pull_request/head/sha")
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_owned)
+            }),
+        })))
     }
 
     fn require(&self, var: &'static str, why: &'static str) -> Result<&str, CiError> {
@@ -273,6 +288,29 @@ mod tests {
         assert_eq!(gitlab.api, "https://gitlab.example.com/api/v4");
         assert_eq!(gitlab.iid, 7);
         assert!(gitlab.token.is_none());
+    }
+
+    #[test]
+    fn gitlab_head_is_the_source_branch_in_a_merged_results_pipeline() {
+        let env = |extra: &[(&'static str, &'static str)]| {
+            let mut pairs = vec![
+                ("GITLAB_CI", "true"),
+                ("CI_API_V4_URL", "https://gitlab.example.com/api/v4"),
+                ("CI_PROJECT_ID", "42"),
+                ("CI_MERGE_REQUEST_IID", "7"),
+                ("CI_COMMIT_SHA", "merge"),
+            ];
+            pairs.extend_from_slice(extra);
+            match Environment::from_pairs(pairs).forge().unwrap() {
+                Some(Forge::GitLab(gitlab)) => gitlab.head,
+                other => panic!("not GitLab: {other:?}"),
+            }
+        };
+        assert_eq!(env(&[]).as_deref(), Some("merge"));
+        assert_eq!(
+            env(&[("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA", "source")]).as_deref(),
+            Some("source")
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{CiCommentArgs, CiSummaryArgs, Failed};
-use crate::ci::forge::Upsert;
+use crate::ci::forge::{NotCounted, Strangers, Upsert};
 use crate::ci::{ChangeSet, CiError, Environment, changes};
 use crate::due::{DueReport, Window};
 use crate::history::History;
@@ -39,9 +39,8 @@ pub(super) fn comment(
     if args.count_approvals {
         set.approvals = approved;
     }
-    let body = set.comment();
     if args.dry_run {
-        out.write_all(body.as_bytes())?;
+        out.write_all(set.comment().as_bytes())?;
         return Ok(0);
     }
     let Some(forge) = env.forge()? else {
@@ -52,7 +51,14 @@ pub(super) fn comment(
         return Ok(0);
     };
     let place = forge.describe();
-    match forge.upsert(&body, !set.changes.is_empty())? {
+    let posted = forge.upsert(
+        &|strangers| set.comment_noting(strangers),
+        !set.changes.is_empty(),
+    )?;
+    if !posted.strangers.is_empty() {
+        writeln!(out, "{}", left_alone(&place, &posted.strangers))?;
+    }
+    match posted.upsert {
         Upsert::Created(id) => writeln!(out, "posted comment {id} on {place}")?,
         Upsert::Updated(id) => writeln!(out, "updated comment {id} on {place}")?,
         Upsert::Unchanged(id) => writeln!(out, "comment {id} on {place} is up to date")?,
@@ -78,6 +84,19 @@ pub(super) fn comment(
     Ok(0)
 }
 
+/// The line that says which accounts' marked comments were left alone.
+fn left_alone(place: &str, strangers: &Strangers) -> String {
+    let mut who: Vec<String> = strangers.handles.iter().map(|h| format!("@{h}")).collect();
+    if strangers.more > 0 {
+        who.push(crate::report::plural(strangers.more, "other"));
+    }
+    crate::report::sanitize(&format!(
+        "left alone the comments on {place} by {} that carry alliance's marker: another account wrote them",
+        who.join(", ")
+    ))
+    .into_owned()
+}
+
 /// The forge's approvals of the pull request, or `None` (with a warning)
 /// when they cannot be read: then only consent recorded in the files counts.
 fn approvals(
@@ -100,11 +119,16 @@ fn approvals(
         )?;
         return Ok(None);
     };
-    match forge.approvers() {
-        Ok(Some(handles)) => Ok(Some(crate::report::ci::Approvals {
-            handles,
-            what: forge.approval_word(),
-        })),
+    match forge.approvals() {
+        Ok(Some(state)) => {
+            for line in not_counted(&state.not_counted) {
+                warn(err, line)?;
+            }
+            Ok(Some(crate::report::ci::Approvals {
+                handles: state.standing.into_iter().map(|a| a.handle).collect(),
+                what: forge.approval_word(),
+            }))
+        }
         Ok(None) => {
             warn(
                 err,
@@ -117,6 +141,33 @@ fn approvals(
             Ok(None)
         }
     }
+}
+
+/// Warnings for approvals that were not counted because of what the forge
+/// could not say (an approval of another commit is no news: it is simply
+/// not consent to this text).
+fn not_counted(list: &[(String, NotCounted)]) -> Vec<String> {
+    let who = |why: NotCounted| {
+        list.iter()
+            .filter(|(_, w)| *w == why)
+            .map(|(h, _)| format!("@{h}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut lines = Vec::new();
+    let untimed = who(NotCounted::NoTime);
+    if !untimed.is_empty() {
+        lines.push(format!(
+            "the forge did not say when {untimed} approved (no `approved_at`: GitLab before it was added), so it cannot tell whether they approved the head commit; not counted"
+        ));
+    }
+    let headless = who(NotCounted::HeadUnknown);
+    if !headless.is_empty() {
+        lines.push(format!(
+            "the head commit of the pull request is not known (GitHub: no pull_request event; GitLab: no CI_COMMIT_SHA, or no merge request version with it), so the approvals of {headless} are not counted"
+        ));
+    }
+    lines
 }
 
 pub(super) fn summary(args: &CiSummaryArgs, out: &mut dyn Write) -> Result<u8, Failed> {

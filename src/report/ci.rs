@@ -14,6 +14,7 @@
 
 use std::fmt::Write as _;
 
+use crate::ci::forge::Strangers;
 use crate::compare::AllianceDiff;
 use crate::due::{DueReport, Tier};
 use crate::report::CheckReport;
@@ -228,11 +229,21 @@ impl ChangeSet {
     /// The pull-request comment: the marker, a headline, one block per
     /// alliance, within [`COMMENT_LIMIT`].
     pub fn comment(&self) -> String {
+        self.comment_noting(&Strangers::default())
+    }
+
+    /// [`ChangeSet::comment`], saying that other accounts' comments carry
+    /// the marker too and were left alone (`ci comment` never edits them).
+    pub fn comment_noting(&self, strangers: &Strangers) -> String {
         let mut head = String::new();
         let _ = writeln!(head, "{MARKER}");
         let _ = writeln!(head, "## Alliances: {}", self.headline());
         let _ = writeln!(head);
         let _ = writeln!(head, "{}", self.compared());
+        if !strangers.is_empty() {
+            let _ = writeln!(head);
+            let _ = writeln!(head, "{}", left_alone(strangers));
+        }
         if self.changes.is_empty() {
             let _ = writeln!(head);
             let _ = writeln!(
@@ -249,6 +260,33 @@ impl ChangeSet {
             COMMENT_LIMIT,
             chars,
             "GitHub's limit of 65,536 characters for a comment",
+        )
+    }
+}
+
+/// "A comment by @mallory also carries this comment's marker; it was not
+/// written by alliance and was left alone." Handles escaped, mentions inert.
+fn left_alone(strangers: &Strangers) -> String {
+    let mut names: Vec<String> = strangers
+        .handles
+        .iter()
+        .map(|h| md_escape(&format!("@{h}")))
+        .collect();
+    if strangers.more > 0 {
+        names.push(plural(strangers.more, "other"));
+    }
+    let one = names.len() == 1;
+    let names = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.concat(),
+    };
+    if one {
+        format!(
+            "A comment by {names} also carries this comment's marker; it was not written by alliance and was left alone."
+        )
+    } else {
+        format!(
+            "Comments by {names} also carry this comment's marker; they were not written by alliance and were left alone."
         )
     }
 }
@@ -486,6 +524,22 @@ mod tests {
         assert!(bytes(&text) <= 50_000, "{}", bytes(&text));
         assert!(chars(&text) < 50_000);
         assert!(text.contains("headline only"));
+    }
+
+    #[test]
+    fn other_accounts_marked_comments_are_named_without_mentions() {
+        let strangers = |handles: &[&str], more| Strangers {
+            handles: handles.iter().map(|h| (*h).to_owned()).collect(),
+            more,
+        };
+        assert_eq!(
+            left_alone(&strangers(&["mal_lory"], 0)),
+            "A comment by @&#8203;mal\\_lory also carries this comment's marker; it was not written by alliance and was left alone."
+        );
+        assert_eq!(
+            left_alone(&strangers(&["a", "b"], 3)),
+            "Comments by @&#8203;a, @&#8203;b and 3 others also carry this comment's marker; they were not written by alliance and were left alone."
+        );
     }
 
     #[test]

@@ -33,16 +33,58 @@ impl Request {
     }
 }
 
+/// An account on the mock forge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: u64,
+    /// GitHub login / GitLab username.
+    pub login: String,
+    /// GitHub `type: Bot`.
+    pub bot: bool,
+}
+
+impl User {
+    pub fn new(id: u64, login: &str, bot: bool) -> User {
+        User {
+            id,
+            login: login.to_owned(),
+            bot,
+        }
+    }
+
+    /// The Actions `GITHUB_TOKEN`'s account.
+    pub fn github_actions() -> User {
+        User::new(41898282, "github-actions[bot]", true)
+    }
+
+    /// A person.
+    pub fn grace() -> User {
+        User::new(2, "grace", false)
+    }
+}
+
 /// A stored comment.
 #[derive(Debug, Clone)]
 pub struct Comment {
     pub id: u64,
     pub body: String,
-    /// Written by a bot (the token's user), as opposed to a person.
-    pub bot: bool,
+    pub author: User,
 }
 
-#[derive(Debug, Default)]
+/// How the mock answers "who is this token?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Whoami {
+    /// `GET /user` answers (a personal or GitLab access token).
+    #[default]
+    User,
+    /// `GET /user` is 403 and GraphQL's viewer answers (the Actions
+    /// `GITHUB_TOKEN`, an app installation token).
+    GraphQlOnly,
+    /// Neither answers.
+    Nobody,
+}
+
+#[derive(Debug)]
 pub struct State {
     pub comments: Vec<Comment>,
     pub requests: Vec<Request>,
@@ -50,14 +92,40 @@ pub struct State {
     pub read_only: bool,
     /// Answer this many GETs with 503 first, as a forge briefly down.
     pub unavailable: usize,
+    /// The token's account: comments posted are by it.
+    pub token_user: User,
+    /// Which way of asking who the token is answers.
+    pub whoami: Whoami,
     /// GitHub's reviews of the pull request, oldest first, as the API
     /// lists them (`{user: {login}, state, commit_id}`).
     pub reviews: Vec<Value>,
-    /// GitLab's approvers of the merge request (usernames).
-    pub approved_by: Vec<String>,
+    /// GitLab's approvers of the merge request: username and `approved_at`
+    /// (none: an older GitLab that gives no time).
+    pub approved_by: Vec<(String, Option<String>)>,
+    /// GitLab's merge request versions, newest first
+    /// (`{id, head_commit_sha, created_at}`).
+    pub versions: Vec<Value>,
     /// Answer the approval endpoints with 403 (a token without read access).
     pub approvals_forbidden: bool,
     next_id: u64,
+}
+
+impl Default for State {
+    fn default() -> State {
+        State {
+            comments: Vec::new(),
+            requests: Vec::new(),
+            read_only: false,
+            unavailable: 0,
+            token_user: User::github_actions(),
+            whoami: Whoami::GraphQlOnly,
+            reviews: Vec::new(),
+            approved_by: Vec::new(),
+            versions: Vec::new(),
+            approvals_forbidden: false,
+            next_id: 1000,
+        }
+    }
 }
 
 pub struct MockForge {
@@ -72,10 +140,7 @@ impl MockForge {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         listener.set_nonblocking(true).expect("nonblocking");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let state = Arc::new(Mutex::new(State {
-            next_id: 1000,
-            ..State::default()
-        }));
+        let state = Arc::new(Mutex::new(State::default()));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
             let state = Arc::clone(&state);
@@ -112,17 +177,34 @@ impl MockForge {
         self.state.lock().expect("lock").read_only = read_only;
     }
 
-    /// A comment a person wrote.
-    pub fn add_comment(&self, body: &str, bot: bool) -> u64 {
+    /// A comment by the token's account (`ours`) or by Grace, a person.
+    pub fn add_comment(&self, body: &str, ours: bool) -> u64 {
+        let author = if ours {
+            self.state.lock().expect("lock").token_user.clone()
+        } else {
+            User::grace()
+        };
+        self.add_comment_by(body, author)
+    }
+
+    /// A comment by `author`.
+    pub fn add_comment_by(&self, body: &str, author: User) -> u64 {
         let mut state = self.state.lock().expect("lock");
         state.next_id += 1;
         let id = state.next_id;
         state.comments.push(Comment {
             id,
             body: body.to_owned(),
-            bot,
+            author,
         });
         id
+    }
+
+    /// The token belongs to `user`, who may be asked about as `whoami`.
+    pub fn set_token_user(&self, user: User, whoami: Whoami) {
+        let mut state = self.state.lock().expect("lock");
+        state.token_user = user;
+        state.whoami = whoami;
     }
 }
 
@@ -185,6 +267,7 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
     let reason = match status {
         200 => "OK",
         201 => "Created",
+        400 => "Bad Request",
         403 => "Forbidden",
         503 => "Service Unavailable",
         _ => "Not Found",
@@ -204,64 +287,146 @@ fn route(state: &mut State, request: &Request) -> (u16, Value) {
         .split_once('?')
         .unwrap_or((request.target.as_str(), ""));
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let gitlab = segments.first() == Some(&"projects");
+    // GitLab's requests carry PRIVATE-TOKEN; GitHub's, Authorization.
+    let gitlab = request.header("private-token").is_some();
     let page: usize = query
         .split('&')
         .find_map(|kv| kv.strip_prefix("page="))
         .and_then(|p| p.parse().ok())
         .unwrap_or(1);
+    if let Some(answer) = identity(state, request, &segments, gitlab) {
+        return answer;
+    }
+    if let Some(answer) = approvals(state, request, &segments, page) {
+        return answer;
+    }
+    comments(state, request, &segments, gitlab, page)
+}
+
+fn forbidden() -> Value {
+    json!({"message": "Resource not accessible by integration"})
+}
+
+/// A page of 100 from `list`.
+fn page_of(list: &[Value], page: usize) -> Value {
+    Value::Array(
+        list.iter()
+            .skip((page.max(1) - 1) * 100)
+            .take(100)
+            .cloned()
+            .collect(),
+    )
+}
+
+/// `GET /user` and GitHub's GraphQL `viewer`.
+fn identity(
+    state: &State,
+    request: &Request,
+    segments: &[&str],
+    gitlab: bool,
+) -> Option<(u16, Value)> {
+    let user = &state.token_user;
+    match (request.method.as_str(), segments) {
+        ("GET", ["user"]) if state.whoami != Whoami::User => Some((403, forbidden())),
+        ("GET", ["user"]) if gitlab => Some((
+            200,
+            json!({"id": user.id, "username": user.login, "bot": user.bot}),
+        )),
+        ("GET", ["user"]) => Some((
+            200,
+            json!({"id": user.id, "login": user.login,
+                   "type": if user.bot { "Bot" } else { "User" }}),
+        )),
+        ("POST", ["graphql"]) if state.whoami == Whoami::Nobody => Some((
+            200,
+            json!({"data": null, "errors": [{"message": "Resource not accessible by integration"}]}),
+        )),
+        ("POST", ["graphql"]) => {
+            let query: Value = serde_json::from_str(&request.body).unwrap_or(Value::Null);
+            let asked = query["query"].as_str().unwrap_or("");
+            if !asked.contains("viewer") {
+                return Some((400, json!({"message": "unknown query"})));
+            }
+            // GraphQL gives a bot's login without REST's "[bot]".
+            let login = user.login.trim_end_matches("[bot]");
+            Some((
+                200,
+                json!({"data": {"viewer": {"login": login, "databaseId": user.id}}}),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// GitHub's reviews; GitLab's approvals and versions.
+fn approvals(
+    state: &State,
+    request: &Request,
+    segments: &[&str],
+    page: usize,
+) -> Option<(u16, Value)> {
+    if request.method != "GET" {
+        return None;
+    }
+    let answer = match segments {
+        ["repos", _, _, "pulls", _, "reviews"]
+        | ["projects", _, "merge_requests", _, "approvals" | "versions"]
+            if state.approvals_forbidden =>
+        {
+            (403, forbidden())
+        }
+        ["repos", _, _, "pulls", _, "reviews"] => (200, page_of(&state.reviews, page)),
+        ["projects", _, "merge_requests", _, "versions"] => (200, page_of(&state.versions, page)),
+        ["projects", _, "merge_requests", _, "approvals"] => {
+            let users: Vec<Value> = state
+                .approved_by
+                .iter()
+                .map(|(u, at)| match at {
+                    Some(at) => json!({"user": {"username": u}, "approved_at": at}),
+                    None => json!({"user": {"username": u}}),
+                })
+                .collect();
+            (200, json!({"approved_by": users}))
+        }
+        _ => return None,
+    };
+    Some(answer)
+}
+
+fn comment_json(c: &Comment, gitlab: bool) -> Value {
+    let a = &c.author;
+    if gitlab {
+        json!({"id": c.id, "body": c.body, "system": false,
+               "author": {"id": a.id, "username": a.login}})
+    } else {
+        json!({"id": c.id, "body": c.body,
+               "user": {"id": a.id, "login": a.login,
+                        "type": if a.bot { "Bot" } else { "User" }}})
+    }
+}
+
+/// The comment (note) list, creating and updating.
+fn comments(
+    state: &mut State,
+    request: &Request,
+    segments: &[&str],
+    gitlab: bool,
+    page: usize,
+) -> (u16, Value) {
     let is_list = matches!(
-        segments.as_slice(),
+        segments,
         ["repos", _, _, "issues", _, "comments"] | ["projects", _, "merge_requests", _, "notes"]
     );
-    let one: Option<u64> = match segments.as_slice() {
+    let one: Option<u64> = match segments {
         ["repos", _, _, "issues", "comments", id] => id.parse().ok(),
         ["projects", _, "merge_requests", _, "notes", id] => id.parse().ok(),
         _ => None,
-    };
-    let comment_json = |c: &Comment| {
-        if gitlab {
-            json!({"id": c.id, "body": c.body, "system": false,
-                   "author": {"username": if c.bot { "project_42_bot_x" } else { "grace" }}})
-        } else {
-            json!({"id": c.id, "body": c.body,
-                   "user": {"login": if c.bot { "github-actions[bot]" } else { "grace" },
-                            "type": if c.bot { "Bot" } else { "User" }}})
-        }
     };
     let new_body = || {
         serde_json::from_str::<Value>(&request.body)
             .ok()
             .and_then(|v| v.get("body").and_then(Value::as_str).map(str::to_owned))
     };
-    let forbidden = json!({"message": "Resource not accessible by integration"});
-    match (request.method.as_str(), segments.as_slice()) {
-        ("GET", ["repos", _, _, "pulls", _, "reviews"])
-        | ("GET", ["projects", _, "merge_requests", _, "approvals"])
-            if state.approvals_forbidden =>
-        {
-            return (403, forbidden);
-        }
-        ("GET", ["repos", _, _, "pulls", _, "reviews"]) => {
-            let list: Vec<Value> = state
-                .reviews
-                .iter()
-                .skip((page.max(1) - 1) * 100)
-                .take(100)
-                .cloned()
-                .collect();
-            return (200, Value::Array(list));
-        }
-        ("GET", ["projects", _, "merge_requests", _, "approvals"]) => {
-            let users: Vec<Value> = state
-                .approved_by
-                .iter()
-                .map(|u| json!({"user": {"username": u}}))
-                .collect();
-            return (200, json!({"approved_by": users}));
-        }
-        _ => {}
-    }
     match (request.method.as_str(), is_list, one) {
         ("GET", _, _) if state.unavailable > 0 => {
             state.unavailable -= 1;
@@ -271,35 +436,33 @@ fn route(state: &mut State, request: &Request) -> (u16, Value) {
             let list: Vec<Value> = state
                 .comments
                 .iter()
-                .skip((page.max(1) - 1) * 100)
-                .take(100)
-                .map(comment_json)
+                .map(|c| comment_json(c, gitlab))
                 .collect();
-            (200, Value::Array(list))
+            (200, page_of(&list, page))
         }
-        ("POST", true, _) if state.read_only => (403, forbidden),
+        ("POST", true, _) if state.read_only => (403, forbidden()),
         ("POST", true, _) => match new_body() {
             Some(body) => {
                 state.next_id += 1;
                 let comment = Comment {
                     id: state.next_id,
                     body,
-                    bot: true,
+                    author: state.token_user.clone(),
                 };
-                let answer = comment_json(&comment);
+                let answer = comment_json(&comment, gitlab);
                 state.comments.push(comment);
                 (201, answer)
             }
             None => (422, json!({"message": "no body"})),
         },
-        ("PATCH" | "PUT", false, Some(_)) if state.read_only => (403, forbidden),
+        ("PATCH" | "PUT", false, Some(_)) if state.read_only => (403, forbidden()),
         ("PATCH" | "PUT", false, Some(id)) => {
             let body = new_body();
             match (state.comments.iter_mut().find(|c| c.id == id), body) {
                 (Some(comment), Some(body)) => {
                     comment.body = body;
                     let comment = comment.clone();
-                    (200, comment_json(&comment))
+                    (200, comment_json(&comment, gitlab))
                 }
                 _ => (404, json!({"message": "Not Found"})),
             }

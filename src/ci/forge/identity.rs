@@ -1,0 +1,224 @@
+//! Whose token `ci comment` runs with: the one account whose comment
+//! carrying the marker it may adopt and rewrite. Anyone can paste the
+//! marker into a comment, so the marker says which comments to look at and
+//! the author says which one is ours.
+//!
+//! GitHub: `GET /user` answers for a personal access token, but for an app
+//! installation token (the Actions `GITHUB_TOKEN` is one) it answers 403
+//! "Resource not accessible by integration" (REST docs, "Get the
+//! authenticated user": it lists user tokens only). GraphQL's
+//! `query { viewer { login databaseId } }` answers for both kinds: for an
+//! installation token it is the app's bot account (`github-actions[bot]`,
+//! whose comments the REST API lists with `user.type` `Bot`), and
+//! `databaseId` is the same number as REST's `user.id` (reported working
+//! with the Actions token in actions/github-script#39 and with other
+//! installation tokens in fullsend-ai/fullsend#1953). So `/user` is asked
+//! first and GraphQL when it refuses; the comparison is by that number, and
+//! by login only when a number is missing (GraphQL's `Bot.login` leaves out
+//! the `[bot]` that REST's `user.login` has, so a bot's REST login matches
+//! with or without it; a person's login cannot hold `[`).
+//!
+//! GitLab: `GET /user` answers for every token that can write notes;
+//! project and group access tokens are bot users with their own id, so
+//! notes are matched by `author.id`, never by the look of the username.
+
+use serde_json::{Value, json};
+
+use super::{Client, Forge, ForgeError, message};
+
+/// The account a token acts as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Identity {
+    /// The account's number (GitHub `id` / GraphQL `databaseId`, GitLab
+    /// `id`), when the forge gave it.
+    pub(super) id: Option<u64>,
+    /// The login (GitHub) or username (GitLab).
+    pub(super) login: String,
+}
+
+/// Who wrote a comment, as the comment lists say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Author {
+    pub(super) id: Option<u64>,
+    pub(super) login: String,
+    /// GitHub's `user.type` is `Bot`.
+    pub(super) bot: bool,
+}
+
+impl Author {
+    /// A GitHub comment's `user`.
+    pub(super) fn github(user: &Value) -> Option<Author> {
+        Some(Author {
+            id: user.get("id").and_then(Value::as_u64),
+            login: user.get("login")?.as_str()?.to_owned(),
+            bot: user.get("type").and_then(Value::as_str) == Some("Bot"),
+        })
+    }
+
+    /// A GitLab note's `author`.
+    pub(super) fn gitlab(author: &Value) -> Option<Author> {
+        Some(Author {
+            id: author.get("id").and_then(Value::as_u64),
+            login: author.get("username")?.as_str()?.to_owned(),
+            bot: false,
+        })
+    }
+}
+
+impl Identity {
+    /// Whether this account wrote a comment by `author`: the same number
+    /// when both have one, else the same login.
+    pub(super) fn wrote(&self, author: &Author) -> bool {
+        if let (Some(mine), Some(theirs)) = (self.id, author.id) {
+            return mine == theirs;
+        }
+        let login = author.login.as_str();
+        login.eq_ignore_ascii_case(&self.login)
+            || (author.bot
+                && login
+                    .strip_suffix("[bot]")
+                    .is_some_and(|l| l.eq_ignore_ascii_case(&self.login)))
+    }
+}
+
+impl Client<'_> {
+    /// Who the token is, or [`ForgeError::Identity`] with what each way of
+    /// asking answered.
+    pub(super) fn identity(&self) -> Result<Identity, ForgeError> {
+        let api = match self.forge {
+            Forge::GitHub(g) => &g.api,
+            Forge::GitLab(g) => &g.api,
+        };
+        let url = format!("{api}/user");
+        let answer = self.get(&url)?;
+        let login_key = match self.forge {
+            Forge::GitHub(_) => "login",
+            Forge::GitLab(_) => "username",
+        };
+        if (200..300).contains(&answer.status) {
+            if let Some(me) = read(&answer.body, login_key, "id") {
+                return Ok(me);
+            }
+        }
+        let user = refusal("GET /user", answer.status, &answer.body);
+        match self.forge {
+            Forge::GitHub(g) => self.viewer(g).map_err(|graphql| ForgeError::Identity {
+                reason: format!("{user}; {graphql}"),
+            }),
+            Forge::GitLab(_) => Err(ForgeError::Identity { reason: user }),
+        }
+    }
+
+    /// GraphQL's `viewer`, or what went wrong, for the message.
+    fn viewer(&self, github: &super::GitHub) -> Result<Identity, String> {
+        let url = graphql_url(github);
+        let query = json!({ "query": "query { viewer { login databaseId } }" });
+        let answer = self
+            .read("POST", &url, Some(&query))
+            .map_err(|e| format!("GraphQL viewer: {e}"))?;
+        let viewer = answer.body.pointer("/data/viewer");
+        match viewer.and_then(|v| read(v, "login", "databaseId")) {
+            Some(me) if (200..300).contains(&answer.status) => Ok(me),
+            _ => {
+                let errors = answer.body.pointer("/errors/0/message").cloned();
+                let body = errors.map_or(answer.body, |m| json!({ "message": m }));
+                Err(refusal("GraphQL viewer", answer.status, &body))
+            }
+        }
+    }
+}
+
+/// An identity from a user object, when it has a login.
+fn read(user: &Value, login: &str, id: &str) -> Option<Identity> {
+    let login = user.get(login)?.as_str()?.trim();
+    if login.is_empty() {
+        return None;
+    }
+    Some(Identity {
+        id: user.get(id).and_then(Value::as_u64),
+        login: login.to_owned(),
+    })
+}
+
+/// "GET /user: HTTP 403: Resource not accessible by integration".
+fn refusal(what: &str, status: u16, body: &Value) -> String {
+    let words = message(body);
+    if words.is_empty() {
+        format!("{what}: HTTP {status}")
+    } else {
+        format!("{what}: HTTP {status}: {words}")
+    }
+}
+
+/// Where GitHub's GraphQL API is: `GITHUB_GRAPHQL_URL`, else beside the
+/// REST API (`https://api.github.com/graphql`; on GitHub Enterprise Server
+/// `https://HOST/api/v3` has `https://HOST/api/graphql`).
+fn graphql_url(github: &super::GitHub) -> String {
+    if let Some(url) = &github.graphql {
+        return url.clone();
+    }
+    match github.api.strip_suffix("/api/v3") {
+        Some(host) => format!("{host}/api/graphql"),
+        None => format!("{}/graphql", github.api),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn author(id: Option<u64>, login: &str, bot: bool) -> Author {
+        Author {
+            id,
+            login: login.to_owned(),
+            bot,
+        }
+    }
+
+    #[test]
+    fn the_number_decides_when_both_have_one() {
+        let me = Identity {
+            id: Some(41898282),
+            login: "github-actions[bot]".to_owned(),
+        };
+        assert!(me.wrote(&author(Some(41898282), "github-actions[bot]", true)));
+        // The same login under another number is someone else.
+        assert!(!me.wrote(&author(Some(7), "github-actions[bot]", true)));
+    }
+
+    #[test]
+    fn without_numbers_a_bot_login_matches_with_or_without_its_suffix() {
+        let graphql = Identity {
+            id: None,
+            login: "github-actions".to_owned(),
+        };
+        assert!(graphql.wrote(&author(None, "github-actions[bot]", true)));
+        assert!(!graphql.wrote(&author(None, "github-actions[bot]", false)));
+        assert!(!graphql.wrote(&author(None, "mallory", false)));
+        assert!(graphql.wrote(&author(None, "GitHub-Actions", false)));
+    }
+
+    #[test]
+    fn graphql_lives_beside_the_rest_api() {
+        let github = |api: &str, graphql: Option<&str>| super::super::GitHub {
+            api: api.to_owned(),
+            graphql: graphql.map(str::to_owned),
+            repository: "o/r".to_owned(),
+            number: 1,
+            token: None,
+            head: None,
+        };
+        assert_eq!(
+            graphql_url(&github("https://api.github.com", None)),
+            "https://api.github.com/graphql"
+        );
+        assert_eq!(
+            graphql_url(&github("https://ghe.example/api/v3", None)),
+            "https://ghe.example/api/graphql"
+        );
+        assert_eq!(
+            graphql_url(&github("https://x/api/v3", Some("https://y/graphql"))),
+            "https://y/graphql"
+        );
+    }
+}
