@@ -9,8 +9,10 @@ dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT
 cd "$dir"
 export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1 ALLIANCE_TODAY=2026-11-22
-export GIT_AUTHOR_NAME="Ada Lovelace" GIT_AUTHOR_EMAIL=ada@example.com
-export GIT_COMMITTER_NAME="Ada Lovelace" GIT_COMMITTER_EMAIL=ada@example.com
+# Ada commits under her forge's no-reply address, which names her handle:
+# that is what proves a consent entry she commits as hers (authored).
+export GIT_AUTHOR_NAME="Ada Lovelace" GIT_AUTHOR_EMAIL=1001+ada@users.noreply.github.com
+export GIT_COMMITTER_NAME="Ada Lovelace" GIT_COMMITTER_EMAIL=1001+ada@users.noreply.github.com
 commit() { GIT_AUTHOR_DATE="$1" GIT_COMMITTER_DATE="$1" git commit -qam "$2"; }
 show() { printf '$ %s\n' "$*"; }
 agreement() {
@@ -43,14 +45,22 @@ commit 2025-01-20T10:00:00Z "Move to Quarto"
 
 show alliance adopt working_agreement.qmd --new-kind lab --merge --party '"Ada Lovelace <ada>"' --party '"Grace Hopper <grace>"'
 "$A" adopt working_agreement.qmd --new-kind lab --merge --party "Ada Lovelace <ada>" --party "Grace Hopper <grace>"
-show alliance agree --as ada
-"$A" agree --as ada
-show alliance agree --as grace
-"$A" agree --as grace
-show alliance check
-"$A" check
 show git add -A '&&' git commit -qm '"Adopt the agreement as a lab alliance"'
 git add -A && commit 2026-11-22T10:00:00Z "Adopt the agreement as a lab alliance"
+show alliance agree --as ada
+"$A" agree --as ada
+show git commit -qam '"Ada agrees"'
+commit 2026-11-22T10:05:00Z "Ada agrees"
+show alliance agree --as grace
+"$A" agree --as grace 2>&1
+show '# ...Grace records her own consent instead, on her machine...'
+git checkout -q -- working_agreement.qmd
+show alliance agree --as grace
+GIT_AUTHOR_NAME="Grace Hopper" GIT_AUTHOR_EMAIL=2002+grace@users.noreply.github.com "$A" agree --as grace 2>&1
+show git commit -qam '"Grace agrees"'
+GIT_AUTHOR_NAME="Grace Hopper" GIT_AUTHOR_EMAIL=2002+grace@users.noreply.github.com commit 2026-11-22T10:10:00Z "Grace agrees"
+show alliance check
+"$A" check
 show alliance log
 "$A" log
 sed -i 's/- Code is reviewed by one other person before it merges./- Code is reviewed by one other person within two working days./; s/- Credit is shared generously./- Credit is shared generously.\n- We say when we are stuck, early./' working_agreement.qmd

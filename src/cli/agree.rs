@@ -75,17 +75,12 @@ fn warn_proof(
     if let Proof::Recorded { by: Some(by), .. } = &agreed.proof {
         writeln!(
             err,
-            "alliance: warning: the next commit will be authored by {}, which is not {party} (no party `email:` of theirs, nor their forge no-reply address): this entry will read as recorded by someone else{}",
+            "alliance: warning: the next commit will be authored by {}, not by {party}: the entry will read as recorded by someone else",
             sanitize(by),
-            if agreed.counts > Level::Recorded {
-                " and will not count"
-            } else {
-                ""
-            }
         )?;
         writeln!(
             err,
-            "alliance: {party} records their own consent, from their own git identity; if this is them, add `email:` to their party"
+            "alliance: {party} records their own consent, committed as themselves (the `email:` under their party, or their forge's no-reply address)"
         )?;
     }
     if config.consent.proof == Level::Signed && !identity.signs_ssh {

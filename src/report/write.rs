@@ -96,7 +96,14 @@ pub fn agreed(shown: &str, agreed: &Agreed, out: &mut dyn Write) -> io::Result<(
             agreed.digest
         )?;
     }
-    if agreed.activated {
+    if !agreed.counted {
+        writeln!(
+            out,
+            "this entry will not count: {party}'s consent is {} (the repository counts `{}` and stronger)",
+            sanitize(&agreed.proof.describe()),
+            agreed.counts.config_word()
+        )?;
+    } else if agreed.activated {
         writeln!(
             out,
             "every party has agreed: the alliance is now active (status: proposed -> active)"

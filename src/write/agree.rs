@@ -75,6 +75,8 @@ pub struct Agreed {
     pub proof: Proof,
     /// The weakest proof the repository counts.
     pub counts: Level,
+    /// Whether the new entry will count, as things stand.
+    pub counted: bool,
 }
 
 /// What `agree` knows of proof: the proofs of the entries already in the
@@ -169,6 +171,7 @@ pub fn agree(
             waiting: names(before.not_agreed().map(|p| &p.party)),
             proof: proving.own.clone(),
             counts: proving.proofs.counts,
+            counted: proving.own_counts(),
         });
     }
     let waiting: Vec<String> = before
@@ -215,6 +218,7 @@ pub fn agree(
         waiting,
         proof: proving.own.clone(),
         counts: proving.proofs.counts,
+        counted: proving.own_counts(),
     })
 }
 
