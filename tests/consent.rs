@@ -11,15 +11,33 @@ use common::Sandbox;
 
 fn proposal(agreements: &str, status: &str) -> String {
     format!(
-        "---\nalliance: team\ntitle: Payments\nparties:\n  - name: Ada Lovelace\n    handle: ada\n  - name: Grace Hopper\n    handle: grace\nstatus: {status}\ncreated: 2026-10-01\nreview:\n  every: 3 months\n---\n\n# Payments\n\n## Purpose\n\nWe ship payments.\n\n## Atmosphere\n\n- We are kind.\n\n## Co-responsibility\n\n- Ada owns the roadmap. [owner:: @ada]\n\n## Agreements\n\n{agreements}\n## When it gets hard\n\n- We talk it through.\n"
+        "---\nalliance: team\ntitle: Payments\nparties:\n  - name: Ada Lovelace\n    handle: ada\n    email: ada@example.com\n  - name: Grace Hopper\n    handle: grace\n    email: grace@example.com\nstatus: {status}\ncreated: 2026-10-01\nreview:\n  every: 3 months\n---\n\n# Payments\n\n## Purpose\n\nWe ship payments.\n\n## Atmosphere\n\n- We are kind.\n\n## Co-responsibility\n\n- Ada owns the roadmap. [owner:: @ada]\n\n## Agreements\n\n{agreements}\n## When it gets hard\n\n- We talk it through.\n"
     )
 }
 
 const ITEMS: &str = "- We start meetings on time.\n- We reply within a day.\n";
 
+/// Commit everything as Ada (the sandbox's identity).
 fn commit(sb: &Sandbox, message: &str, date: &str) {
     sb.git(&["add", "-A"], date);
     sb.git(&["commit", "-qm", message], date);
+}
+
+/// Grace's identity, for `agree` and for her commits.
+const GRACE: [(&str, &str); 2] = [
+    ("GIT_AUTHOR_NAME", "Grace Hopper"),
+    ("GIT_AUTHOR_EMAIL", "grace@example.com"),
+];
+
+/// Commit everything as Grace.
+fn commit_as_grace(sb: &Sandbox, message: &str, date: &str) {
+    sb.git(&["add", "-A"], date);
+    let output = sb
+        .git_command(&["commit", "-qm", message], date)
+        .envs(GRACE)
+        .output()
+        .expect("run git");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }
 
 /// Drafted on 1 November, proposed on 10 November, Ada agrees on 12
@@ -40,21 +58,24 @@ fn due_counts_the_wait_from_the_commit_that_proposed_it() {
     assert_eq!(due.code, 0, "{}", due.stderr);
     assert_eq!(
         due.stdout,
-        "proposals waiting for consent:\n  proposed: TEAM_ALLIANCE.md: Payments — waiting 12 days (since 2026-11-10, the commit that proposed it)\n    agreed: @ada (2026-11-12); not yet: @grace\n0 alliances on 2026-11-22: 0 overdue, 0 due soon; 1 proposal waiting for consent\n"
+        "proposals waiting for consent:\n  proposed: TEAM_ALLIANCE.md: Payments — waiting 12 days (since 2026-11-10, the commit that proposed it)\n    agreed: @ada (2026-11-12, authored (email not verified)); not yet: @grace\n0 alliances on 2026-11-22: 0 overdue, 0 due soon; 1 proposal waiting for consent\n"
     );
     let json = sb
         .run(&["due", "--today", "2026-11-22", "--format", "json"])
         .json();
     assert_eq!(json["proposals"][0]["since_basis"], "proposed-commit");
     assert_eq!(json["proposals"][0]["days_waiting"], 12);
-    // Grace agrees: the alliance is active, and no longer waiting.
-    let last = sb.run(&["agree", "--as", "grace", "--date", "2026-11-22"]);
+    // Grace agrees, from her own identity: the alliance is active, and no
+    // longer waiting.
+    let last = sb.run_with_env(&["agree", "--as", "grace", "--date", "2026-11-22"], &GRACE);
     assert!(
         last.stdout.contains("the alliance is now active"),
         "{}",
         last.stdout
     );
+    assert_eq!(last.stderr, "");
     assert!(sb.read("TEAM_ALLIANCE.md").contains("status: active\n"));
+    commit_as_grace(&sb, "Grace agrees", "2026-11-22T10:00:00Z");
     let due = sb
         .run(&["due", "--today", "2026-11-22", "--format", "json"])
         .json();
@@ -101,7 +122,7 @@ fn the_pull_request_comment_says_who_agreed_to_the_head_side() {
     let diff = sb.run(&["diff", "--base", "main", "--format", "markdown"]);
     assert_eq!(diff.code, 0, "{}", diff.stderr);
     assert!(
-        diff.stdout.contains("): Agreed: @&#8203;ada (2026-11-03) · Not yet: @&#8203;grace (agreed to an earlier version)\n"),
+        diff.stdout.contains("): Agreed: @&#8203;ada (2026-11-03, authored (email not verified)) · Not yet: @&#8203;grace (agreed to an earlier version)\n"),
         "{}",
         diff.stdout
     );
