@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use crate::compare::{self, FrontChange};
+use crate::consent::{Digest, digest::Form};
 use crate::document::Alliance;
 use crate::history::changed::FileChange;
 use crate::history::{History, HistoryError};
@@ -47,6 +48,7 @@ pub fn collect(
                 old_path: None,
                 title: new.display_title().map(str::to_owned),
                 diff: compare::compare(&empty(&new.path), &new),
+                same_agreement: false,
                 consent: crate::report::consent::worth_showing(&new),
             },
             (Some(old), None) => AllianceChange {
@@ -55,6 +57,7 @@ pub fn collect(
                 old_path: None,
                 title: old.display_title().map(str::to_owned),
                 diff: compare::compare(&old, &empty(&old.path)),
+                same_agreement: false,
                 consent: None,
             },
             (Some(old), Some(new)) => AllianceChange {
@@ -67,6 +70,8 @@ pub fn collect(
                 old_path: (old.path != new.path).then(|| display(&old.path)),
                 title: new.display_title().map(str::to_owned),
                 diff: compare::compare(&old, &new),
+                same_agreement: Digest::of_form(&old, Form::CURRENT)
+                    == Digest::of_form(&new, Form::CURRENT),
                 consent: crate::report::consent::worth_showing(&new),
             },
         };
