@@ -259,7 +259,8 @@ fn the_job_summary_lists_proposals_waiting_for_consent() {
 /// consent still covers it.
 #[test]
 fn a_struck_word_and_a_new_link_target_are_changes_to_agree_to() {
-    let items = "- We never deploy on Fridays.\n- We follow [the on-call guide](https://wiki/oncall-v1).\n";
+    let items =
+        "- We never deploy on Fridays.\n- We follow [the on-call guide](https://wiki/oncall-v1).\n";
     let sb = Sandbox::new();
     sb.git(&["init", "-q", "-b", "main"], "2026-11-01T10:00:00Z");
     sb.write("TEAM_ALLIANCE.md", proposal(items, "proposed"));

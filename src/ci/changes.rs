@@ -70,8 +70,7 @@ pub fn collect(
                 old_path: (old.path != new.path).then(|| display(&old.path)),
                 title: new.display_title().map(str::to_owned),
                 diff: compare::compare(&old, &new),
-                same_agreement: Digest::of_form(&old, Form::CURRENT)
-                    == Digest::of_form(&new, Form::CURRENT),
+                same_agreement: same_agreement(&old, &new),
                 consent: crate::report::consent::worth_showing(&new),
             },
         };
@@ -95,6 +94,12 @@ pub fn collect(
         changes,
         approvals: None,
     })
+}
+
+/// Whether both versions say the same as far as consent goes: their
+/// digests in the current form are equal.
+fn same_agreement(old: &Alliance, new: &Alliance) -> bool {
+    Digest::of_form(old, Form::CURRENT) == Digest::of_form(new, Form::CURRENT)
 }
 
 /// The file at the merge base, when it was an alliance there: Markdown,
