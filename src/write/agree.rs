@@ -343,7 +343,7 @@ mod tests {
             edited
                 .edited
                 .text
-                .contains("consent:\r\n  - {handle: ada, date: 2026-11-20, digest: sha256:")
+                .contains("consent:\r\n  - {handle: ada, date: 2026-11-20, digest: v2:sha256:")
         );
         // A changed agreement: the old entry stays, a new one is added.
         let changed = parse(&edited.edited.text.replace("on time", "on the hour"));
