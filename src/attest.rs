@@ -16,6 +16,9 @@ use crate::consent::proof::{AllowedSigners, SignersError};
 use crate::consent::{Level, Proofs, Prover};
 use crate::document::Alliance;
 use crate::consent::Proof;
+use crate::consent::digest::{Form, recorded_form};
+use crate::consent::Digest;
+use crate::history::attribution::Added;
 use crate::history::{History, Identity};
 use crate::workspace::config::ConsentSettings;
 use crate::workspace::read::{self, FileError};
@@ -171,7 +174,9 @@ impl Attestor {
         }
         let added =
             crate::history::attribution::added(history, path, doc, start).unwrap_or_default();
-        self.prover.proofs(fields, &added)
+        let mut proofs = self.prover.proofs(fields, &added);
+        proofs.outdated = outdated(history, doc, &added);
+        proofs
     }
 
     /// Run `read` with a repository from the pool (opened when none is
@@ -201,6 +206,39 @@ impl Attestor {
         }
         out
     }
+}
+
+/// For each form-1 entry of `doc`: whether the text changed since the
+/// commit that added it (or it is in no commit, so nothing confirms it).
+/// Form 1 is blind to markup, so a form-1 digest that still matches
+/// proves nothing by itself; form 2 of the two versions decides.
+fn outdated(history: &History, doc: &Alliance, added: &[Option<Added>]) -> Vec<bool> {
+    let Some(fields) = doc.fields() else {
+        return Vec::new();
+    };
+    let mut now: Option<Digest> = None;
+    fields
+        .consent
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let legacy = entry
+                .digest
+                .as_ref()
+                .is_some_and(|d| recorded_form(&d.value) == Some(Form::V1));
+            if !legacy {
+                return false;
+            }
+            let Some(Some(added)) = added.get(i) else {
+                return true;
+            };
+            let now = now.get_or_insert_with(|| Digest::of_form(doc, Form::V2));
+            let then = history
+                .read_blob(added.blob, &added.path, &added.commit)
+                .map(|text| Digest::of_form(&Alliance::parse_text(&added.path, text), Form::V2));
+            then.map_or(true, |then| &then != now)
+        })
+        .collect()
 }
 
 /// The allowed signers at `path` (none when there is no such file).

@@ -271,3 +271,98 @@ fn the_job_summary_lists_proposals_waiting_for_consent() {
         run.stdout
     );
 }
+
+/// Markup carries meaning: after both parties agreed, a pull request
+/// strikes a word through and points a link elsewhere. `diff` shows both as
+/// rewordings in the source's words, the comment does not call them
+/// formatting, and the parties' consent no longer covers the text. A
+/// change that is layout only (list markers, wrapping) is called so, and
+/// consent still covers it.
+#[test]
+fn a_struck_word_and_a_new_link_target_are_changes_to_agree_to() {
+    let items =
+        "- We never deploy on Fridays.\n- We follow [the on-call guide](https://wiki/oncall-v1).\n";
+    let sb = Sandbox::new();
+    sb.git(&["init", "-q", "-b", "main"], "2026-11-01T10:00:00Z");
+    sb.write("TEAM_ALLIANCE.md", proposal(items, "proposed"));
+    commit(&sb, "proposed", "2026-11-01T09:00:00Z");
+    let run = sb.run(&["agree", "--as", "ada", "--date", "2026-11-01"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    commit(&sb, "Ada agrees", "2026-11-01T10:00:00Z");
+    let run = sb.run_with_env(&["agree", "--as", "grace", "--date", "2026-11-01"], &GRACE);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(sb.read("TEAM_ALLIANCE.md").contains("digest: v2:sha256:"));
+    commit_as_grace(&sb, "Grace agrees", "2026-11-01T10:00:00Z");
+    sb.git(&["checkout", "-qb", "pr"], "2026-11-02T10:00:00Z");
+    let text = sb
+        .read("TEAM_ALLIANCE.md")
+        .replace("We never deploy", "We ~~never~~ deploy")
+        .replace("https://wiki/oncall-v1", "https://wiki/no-pager-ever");
+    sb.write("TEAM_ALLIANCE.md", text);
+    commit(&sb, "relax", "2026-11-02T10:00:00Z");
+    let diff = sb.run(&["diff", "--base", "main"]);
+    assert_eq!(diff.code, 0, "{}", diff.stderr);
+    assert!(
+        diff.stdout.contains("2 agreements reworded\n")
+            && diff
+                .stdout
+                .contains("  ~ We [-never-]{+~~never~~+} deploy on Fridays.\n")
+            && diff.stdout.contains(
+                "  ~ We follow [the on-call [-guide](https://wiki/oncall-v1).-]{+guide](https://wiki/no-pager-ever).+}\n"
+            ),
+        "{}",
+        diff.stdout
+    );
+    let comment = sb.run(&["ci", "comment", "--dry-run", "--base", "main"]);
+    assert_eq!(comment.code, 0, "{}", comment.stderr);
+    assert!(
+        !comment.stdout.contains("formatting or layout only")
+            && comment.stdout.contains("Agreed: nobody yet"),
+        "{}",
+        comment.stdout
+    );
+    // Layout only: another list marker, a line wrapped.
+    sb.git(&["checkout", "-q", "main"], "2026-11-03T10:00:00Z");
+    sb.git(&["checkout", "-qb", "layout"], "2026-11-03T10:00:00Z");
+    let text = sb
+        .read("TEAM_ALLIANCE.md")
+        .replace("- We never deploy on", "* We never deploy\n  on");
+    sb.write("TEAM_ALLIANCE.md", text);
+    commit(&sb, "rewrap", "2026-11-03T10:00:00Z");
+    let comment = sb.run(&["ci", "comment", "--dry-run", "--base", "main"]);
+    assert!(
+        comment.stdout.contains("formatting or layout only")
+            && comment.stdout.contains(
+                "@&#8203;grace (2026-11-01, authored (email not verified)) ✅"
+            ),
+        "{}",
+        comment.stdout
+    );
+}
+
+/// Sections swapped: no agreement is added, removed or reworded, but the
+/// text agreed to is not the same, so the comment does not call it layout.
+#[test]
+fn sections_in_another_order_are_not_called_layout() {
+    let sb = Sandbox::new();
+    sb.git(&["init", "-q", "-b", "main"], "2026-11-01T10:00:00Z");
+    sb.write("TEAM_ALLIANCE.md", proposal(ITEMS, "active"));
+    commit(&sb, "start", "2026-11-01T10:00:00Z");
+    sb.git(&["checkout", "-qb", "pr"], "2026-11-02T10:00:00Z");
+    let text = sb.read("TEAM_ALLIANCE.md").replace(
+        "## Atmosphere\n\n- We are kind.\n\n## Co-responsibility\n\n- Ada owns the roadmap. [owner:: @ada]\n",
+        "## Co-responsibility\n\n- Ada owns the roadmap. [owner:: @ada]\n\n## Atmosphere\n\n- We are kind.\n",
+    );
+    sb.write("TEAM_ALLIANCE.md", text);
+    commit(&sb, "swap", "2026-11-02T10:00:00Z");
+    let comment = sb.run(&["ci", "comment", "--dry-run", "--base", "main"]);
+    assert_eq!(comment.code, 0, "{}", comment.stderr);
+    assert!(
+        !comment.stdout.contains("formatting or layout only")
+            && comment
+                .stdout
+                .contains("but the text the parties agree to changed"),
+        "{}",
+        comment.stdout
+    );
+}

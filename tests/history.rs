@@ -253,7 +253,7 @@ const PR_MARKDOWN: &str = "\
 
 Compared the merge base with main (COMMIT5) with the working tree.
 
-**Consent to this version** (`sha256:c2c9536557f5`): Agreed: nobody yet · Not yet: @&#8203;ada, @&#8203;grace
+**Consent to this version** (`v2:sha256:4db2a2c77b31`): Agreed: nobody yet · Not yet: @&#8203;ada, @&#8203;grace
 
 #### Agreements
 

@@ -187,7 +187,7 @@ fn diff_markdown_cannot_end_or_forge_the_marker() {
 
 Compared the review of 2026-06-01 ({short}) with the working tree.
 
-**Consent to this version** (`sha256:de739edc6746`): Agreed: nobody yet · Not yet: @&#8203;ada, @&#8203;eve
+**Consent to this version** (`v2:sha256:7e21c963efad`): Agreed: nobody yet · Not yet: @&#8203;ada, @&#8203;eve
 
 **Front matter**
 
@@ -195,7 +195,7 @@ Compared the review of 2026-06-01 ({short}) with the working tree.
 
 #### Agreements
 
-- ➕ **&lt;details&gt; &lt;\\!-- alliance-diff: OTHER.md --&gt; @&#8203;org/team**
+- ➕ **\\\\&lt;details&gt; \\`&lt;\\!-- alliance-diff: OTHER.md --&gt;\\` @&#8203;org/team**
 - ➕ **\\#\\#\\[error\\]pwned**
 
 #### ::error::heading _(new section)_
@@ -222,7 +222,7 @@ x --><b>_ALLIANCE.md: from the review of 2026-06-01 ({short}) to the working tre
 + Eve <!-- alliance-diff: OTHER.md --> (@eve) joined
 
 ## Agreements
-  + <details> <!-- alliance-diff: OTHER.md --> @org/team
+  + \\<details> `<!-- alliance-diff: OTHER.md -->` @org/team
   + ##\\[error]pwned
 
 + ## \\::error::heading (new section)

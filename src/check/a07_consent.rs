@@ -60,7 +60,7 @@ pub(super) fn check(doc: &Alliance, settings: &Settings<'_>, out: &mut Vec<Findi
     for entry in &fields.consent {
         let problem = if !entry.is_mapping {
             Some(
-                "is not a mapping; write it as `{handle: ada, date: 2026-11-20, digest: sha256:…}`"
+                "is not a mapping; write it as `{handle: ada, date: 2026-11-20, digest: v2:sha256:…}`"
                     .to_owned(),
             )
         } else if entry.handle.as_ref().is_none_or(|h| h.value.is_empty()) {
@@ -73,7 +73,7 @@ pub(super) fn check(doc: &Alliance, settings: &Settings<'_>, out: &mut Vec<Findi
             match &entry.digest {
                 None => Some("has no `digest`".to_owned()),
                 Some(d) if parse_recorded(&d.value).is_none() => Some(format!(
-                    "has a `digest` that is not `sha256:` and at least 12 hex digits: `{}`",
+                    "has a `digest` that is not `v2:sha256:` (or the older `sha256:`) and 12 to 64 hex digits: `{}`",
                     clip(&d.value, 80)
                 )),
                 Some(_) => None,
@@ -153,7 +153,7 @@ fn unproven(
         let agreed = parties
             .iter()
             .any(|p| p.handle.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(&handle.value)) && p.state.agreed());
-        if agreed || proofs.counts(i) || !covers(entry, digest) {
+        if agreed || proofs.counts(i) || !covers(entry, digest) || proofs.outdated(i) {
             continue;
         }
         let who = clip(&handle.value, 80);

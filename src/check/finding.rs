@@ -86,7 +86,7 @@ rules! {
     UnansweredPulseItem = ("A067", "unanswered-pulse-item", "An item of a pulse answer file is left empty."),
     ConsentMissing = ("A070", "consent-missing", "A party of an active alliance has not agreed to its current text."),
     ConsentNotAParty = ("A071", "consent-not-a-party", "A consent entry names someone who is not a party."),
-    MalformedConsent = ("A072", "malformed-consent", "A consent entry lacks a handle, a date or a `sha256:` digest."),
+    MalformedConsent = ("A072", "malformed-consent", "A consent entry lacks a handle, a date or a well-formed digest (`v2:sha256:…`, or the older `sha256:…`)."),
     SupersededNotRetired = ("A073", "superseded-not-retired", "`superseded_by` is set on an alliance that is not retired."),
     SuccessorMissing = ("A074", "successor-missing", "`superseded_by` names a file that does not exist."),
     ConsentComplete = ("A075", "consent-complete", "Every party agreed to a proposed alliance, but its status is still `proposed`."),

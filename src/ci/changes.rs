@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use crate::compare::{self, FrontChange};
+use crate::consent::{Digest, digest::Form};
 use crate::document::Alliance;
 use crate::history::changed::FileChange;
 use crate::history::{History, HistoryError};
@@ -53,6 +54,7 @@ pub fn collect(
                 old_path: None,
                 title: new.display_title().map(str::to_owned),
                 diff: compare::compare(&empty(&new.path), &new),
+                same_agreement: false,
                 consent: crate::report::consent::worth_showing(&new, &proofs(&new.path, &new)),
             },
             (Some(old), None) => AllianceChange {
@@ -61,6 +63,7 @@ pub fn collect(
                 old_path: None,
                 title: old.display_title().map(str::to_owned),
                 diff: compare::compare(&old, &empty(&old.path)),
+                same_agreement: false,
                 consent: None,
             },
             (Some(old), Some(new)) => AllianceChange {
@@ -73,6 +76,7 @@ pub fn collect(
                 old_path: (old.path != new.path).then(|| display(&old.path)),
                 title: new.display_title().map(str::to_owned),
                 diff: compare::compare(&old, &new),
+                same_agreement: same_agreement(&old, &new),
                 consent: crate::report::consent::worth_showing(&new, &proofs(&new.path, &new)),
             },
         };
@@ -96,6 +100,12 @@ pub fn collect(
         changes,
         approvals: None,
     })
+}
+
+/// Whether both versions say the same as far as consent goes: their
+/// digests in the current form are equal.
+fn same_agreement(old: &Alliance, new: &Alliance) -> bool {
+    Digest::of_form(old, Form::CURRENT) == Digest::of_form(new, Form::CURRENT)
 }
 
 /// The file at the merge base, when it was an alliance there: Markdown,

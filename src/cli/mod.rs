@@ -528,13 +528,17 @@ pub struct DueArgs {
 }
 
 const AGREE_HELP: &str = "\
-Appends `{handle: HANDLE, date: DATE, digest: sha256:...}` to the front
+Appends `{handle: HANDLE, date: DATE, digest: v2:sha256:...}` to the front
 matter's `consent:` list and keeps every other byte. The digest names the
-text agreed to: the sections and items (headings normalised, whitespace
-collapsed), not formatting, and not the front matter (review dates, status,
-title, parties, the consent list itself). When the agreement changes, earlier
+text agreed to: the Markdown source of the sections and items, markup, link
+targets and inline fields included; not layout (whitespace, line wrapping,
+list markers and numbering, a task box's tick, `[review:: ...]` and
+`[id:: ...]`), and not the front matter (review dates, status, title,
+parties, the consent list itself). When the agreement changes, earlier
 consent stays in the list as history but no longer covers it: `check`,
-`due` and `diff` show who must agree again.
+`due` and `diff` show who must agree again. An entry written before this
+form (`digest: sha256:...`) still counts for the text it matches; agreeing
+again records the current form.
 
 When the last party agrees to a `proposed` alliance, its status becomes
 `active` in the same edit. An alliance adopted before consent existed:

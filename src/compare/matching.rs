@@ -105,6 +105,8 @@ pub(super) struct Flat<'a> {
     pub text: &'a str,
     /// Its `[id:: …]`.
     pub id: Option<&'a str>,
+    /// Its depth (0 at the top).
+    pub depth: usize,
 }
 
 /// Every item of every part, in order.
@@ -118,6 +120,7 @@ pub(super) fn flatten(parts: &[Part]) -> Vec<Flat<'_>> {
                 flat: out.len(),
                 text,
                 id: part.ids[index].as_deref(),
+                depth: part.depths[index],
             });
         }
     }

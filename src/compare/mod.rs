@@ -390,7 +390,9 @@ fn place_new_items(
                     Vec::new()
                 };
                 let other_section = pairs.new_of_old[old_item.section] != Some(item.section);
-                if other_section || moved[n] {
+                // Nested under another item, or out of one: moved too.
+                let renested = old_item.depth != item.depth;
+                if other_section || moved[n] || renested {
                     Some(ItemChange {
                         old_text: reworded.then(|| old_item.text.to_owned()),
                         moved_from: Some(old_sections[old_item.section].heading.clone()),
@@ -601,6 +603,51 @@ mod tests {
         assert_eq!(d.sections[0].change, SectionChange::Renamed);
         assert_eq!(d.sections[0].renamed_from.as_deref(), Some("Ground rules"));
         assert!(d.sections[0].items.is_empty());
+    }
+
+    #[test]
+    fn markup_is_a_rewording() {
+        let a = doc(
+            "## Deploys\n\n- We never deploy on Fridays.\n- We follow [the guide](https://wiki/oncall-v1).\n",
+        );
+        for (from, to, inserted) in [
+            ("We never", "We ~~never~~", "~~never~~"),
+            ("We never", "We <del>never</del>", "<del>never</del>"),
+            ("oncall-v1", "no-pager-ever", "no-pager-ever"),
+        ] {
+            let b = doc(&a.text.replace(from, to));
+            let d = compare(&a, &b);
+            let items = &d.sections[0].items;
+            assert_eq!(items.len(), 1, "{to}: {d:#?}");
+            assert_eq!(items[0].change, ItemChangeKind::Reworded);
+            assert!(
+                items[0]
+                    .words
+                    .iter()
+                    .any(|w| w.op == WordOp::Insert && w.text.contains(inserted)),
+                "{to}: {:?}",
+                items[0].words
+            );
+        }
+    }
+
+    #[test]
+    fn heading_emoji_is_a_rename_and_layout_is_nothing() {
+        let a = doc("## Ground rules\n\n- We start on time.\n  - Even on Mondays.\n");
+        let d = compare(&a, &doc(&a.text.replace("rules", "rules 🚀")));
+        assert_eq!(d.sections[0].change, SectionChange::Renamed, "{d:#?}");
+        let relaid = a
+            .text
+            .replace("- We", "* We")
+            .replace("on time.", "on\n    time.");
+        assert!(compare(&a, &doc(&relaid)).is_empty());
+        let flattened = a.text.replace("  - Even", "- Even");
+        let d = compare(&a, &doc(&flattened));
+        assert_eq!(
+            d.sections[0].items[0].change,
+            ItemChangeKind::Moved,
+            "{d:#?}"
+        );
     }
 
     #[test]

@@ -1,14 +1,23 @@
 //! A version of an alliance as `compare` sees it: each section reduced to
-//! its heading, the key it is matched by, its answered items as text (with
-//! their ids), and the text outside items.
+//! its heading, the key it is matched by, its items as text (with their ids
+//! and depths), and the text outside items.
+//!
+//! The text is the Markdown source, whitespace collapsed, as the consent
+//! digest reads it (`consent::digest`, form 2): a struck word (`~~never~~`,
+//! `<del>`), a changed link target or a heading's emoji is a change here
+//! too, shown in the source's words. An item is its own source without its
+//! list marker and task box (its nested items are items of their own); its
+//! inline fields stay, bookkeeping ones included, so a moved review date
+//! shows.
 
-use crate::document::{Alliance, Item, Section, normalize_heading};
+use crate::document::{Alliance, Section, normalize_heading};
 
 use super::PREAMBLE;
 
 /// A section as compared: heading, items as text, the text outside items.
 pub(super) struct Part {
-    /// The heading as written (or [`PREAMBLE`]).
+    /// The heading's source after its `#` marks, whitespace collapsed (or
+    /// [`PREAMBLE`]).
     pub heading: String,
     /// What identifies the heading across versions (see
     /// [`normalize_heading`]); empty for the preamble, which only pairs
@@ -16,11 +25,13 @@ pub(super) struct Part {
     pub key: String,
     /// Whether this is the text before the first `##` heading.
     pub preamble: bool,
-    /// The answered items, as one line of text each.
+    /// The items that say anything, as one line of source each.
     pub items: Vec<String>,
     /// Each item's `[id:: …]`.
     pub ids: Vec<Option<String>>,
-    /// The text outside items, whitespace collapsed.
+    /// Each item's depth: 0 at the top, 1 nested in another, and so on.
+    pub depths: Vec<usize>,
+    /// The source outside items, whitespace collapsed.
     pub prose: String,
 }
 
@@ -39,7 +50,8 @@ pub(super) fn sections_of(doc: &Alliance) -> Vec<Part> {
         parts.push(preamble);
     }
     for section in &doc.sections {
-        parts.push(part(doc, section, &section.heading.text));
+        let heading = collapse(section.heading.source(&doc.text).slice(&doc.text));
+        parts.push(part(doc, section, &heading));
     }
     parts
 }
@@ -62,14 +74,27 @@ fn preamble(doc: &Alliance) -> Option<Part> {
 
 fn part(doc: &Alliance, section: &Section, heading: &str) -> Part {
     let prose = doc.section_prose(section);
-    // Nested items are agreements too: every answered item, at any depth.
-    let answered: Vec<&Item> = section.items.iter().filter(|i| i.is_answered()).collect();
+    // Nested items are agreements too: every item with anything in it, at
+    // any depth.
+    let mut items = Vec::new();
+    let mut ids = Vec::new();
+    let mut depths = Vec::new();
+    for (index, item) in section.items.iter().enumerate() {
+        let source = item_source(doc, section, index);
+        if source.is_empty() {
+            continue;
+        }
+        items.push(source);
+        ids.push(item.id().map(str::to_owned));
+        depths.push(item.depth);
+    }
     Part {
         heading: heading.to_owned(),
-        key: heading_key(heading),
+        key: heading_key(&section.heading.text),
         preamble: false,
-        items: answered.iter().map(|i| item_text(i)).collect(),
-        ids: answered.iter().map(|i| i.id().map(str::to_owned)).collect(),
+        items,
+        ids,
+        depths,
         prose: collapse(&prose),
     }
 }
@@ -86,16 +111,15 @@ fn heading_key(heading: &str) -> String {
     }
 }
 
-/// An item as one line of text: its words, then its inline fields.
-fn item_text(item: &Item) -> String {
-    let mut text = item.text.clone();
-    for field in &item.fields {
-        if !text.is_empty() {
-            text.push(' ');
-        }
-        text.push_str(&format!("[{}:: {}]", field.key, field.value.trim()));
+/// An item as one line of source: its own pieces (without marker, task
+/// box and nested items), whitespace collapsed.
+fn item_source(doc: &Alliance, section: &Section, index: usize) -> String {
+    let mut source = String::new();
+    for piece in section.item_source(&doc.text, index) {
+        source.push_str(piece.slice(&doc.text));
+        source.push(' ');
     }
-    text
+    collapse(&source)
 }
 
 fn collapse(text: &str) -> String {

@@ -142,7 +142,9 @@ pub fn party_states(
             };
             let current = || {
                 mine()
-                    .filter(|(_, e)| digest.as_ref().is_some_and(|d| covers(e, d)))
+                    .filter(|(i, e)| {
+                        digest.as_ref().is_some_and(|d| covers(e, d)) && !proofs.outdated(*i)
+                    })
                     .map(|(i, e)| (proofs.counts(i), proofs.of(i), entry_date(e)))
             };
             // The strongest proof, then the newest day.
@@ -169,12 +171,43 @@ pub fn complete(parties: &[PartyConsent]) -> bool {
     !parties.is_empty() && parties.iter().all(|p| p.state.agreed())
 }
 
-/// Whether `entry` records consent to `digest`.
+/// Whether `entry` records consent to `digest`: in its own form
+/// ([`Coverage::Current`]) or, for now, in form 1 ([`Coverage::Legacy`]).
 pub fn covers(entry: &ConsentEntry, digest: &Digest) -> bool {
-    entry
-        .digest
-        .as_ref()
-        .is_some_and(|d| digest.matches(&d.value))
+    coverage(entry, digest) != Coverage::No
+}
+
+/// How a consent entry stands to a version's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coverage {
+    /// The entry names the digest in its own form (the current form for
+    /// [`Digest::of`]): consent to exactly this text.
+    Current,
+    /// The entry is of form 1 (`sha256:…`, before the digest covered
+    /// markup) and matches form 1 of this text. Form 1 cannot see a struck
+    /// word, inline HTML or a changed link target, so a match alone does
+    /// not prove the party saw this text: it is treated as agreed for now,
+    /// but needs confirmation that the text is unchanged since the commit
+    /// that added the entry (from git history) before it is trusted.
+    Legacy,
+    /// The entry does not cover this text (or has no well-formed digest).
+    No,
+}
+
+/// How `entry` covers the text whose digest is `digest`: [`Coverage::Legacy`]
+/// needs `digest`'s form-1 companion, which [`Digest::of`] works out when
+/// the document records a form-1 entry.
+pub fn coverage(entry: &ConsentEntry, digest: &Digest) -> Coverage {
+    let Some(recorded) = entry.digest.as_ref().map(|d| d.value.as_str()) else {
+        return Coverage::No;
+    };
+    if digest.matches(recorded) {
+        Coverage::Current
+    } else if digest.legacy().is_some_and(|d| d.matches(recorded)) {
+        Coverage::Legacy
+    } else {
+        Coverage::No
+    }
 }
 
 fn entry_date(entry: &ConsentEntry) -> Option<Date> {

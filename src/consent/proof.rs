@@ -114,12 +114,17 @@ impl Proof {
     }
 
     /// How a report says it, after the party: `signed`, `approved`,
-    /// `authored (unverified)`, `recorded by Mallory`, `not committed`.
+    /// `authored (email not verified)`, `recorded by Mallory in commit
+    /// 1a2b3c4d5e`, `recorded, not committed`.
     pub fn describe(&self) -> String {
         match self {
             Proof::Signed { .. } => "signed".to_owned(),
             Proof::Approved => "approved".to_owned(),
             Proof::Authored { .. } => "authored (email not verified)".to_owned(),
+            Proof::Recorded {
+                by: Some(by),
+                commit: Some(commit),
+            } => format!("recorded by {by} in commit {commit}"),
             Proof::Recorded { by: Some(by), .. } => format!("recorded by {by}"),
             Proof::Recorded { by: None, .. } => "recorded, not committed".to_owned(),
         }
@@ -134,6 +139,11 @@ pub struct Proofs {
     pub entries: Vec<Proof>,
     /// The weakest level that counts as consent.
     pub counts: Level,
+    /// Entries whose form-1 digest still matches the text, but whose text
+    /// changed since the commit that added them (form 1 is blind to
+    /// markup): they cover an earlier version. A form-1 entry counts only
+    /// where git shows the text unchanged since it was committed.
+    pub outdated: Vec<bool>,
 }
 
 impl Proofs {
@@ -142,7 +152,13 @@ impl Proofs {
         Proofs {
             entries: Vec::new(),
             counts,
+            outdated: Vec::new(),
         }
+    }
+
+    /// Whether entry `index` covers an earlier text than its digest says.
+    pub fn outdated(&self, index: usize) -> bool {
+        self.outdated.get(index).copied().unwrap_or(false)
     }
 
     /// Every entry counts, whatever proves it (`proof: any`, and callers
@@ -205,6 +221,7 @@ impl Prover {
         Proofs {
             entries,
             counts: self.counts,
+            outdated: Vec::new(),
         }
     }
 

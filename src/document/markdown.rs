@@ -369,6 +369,89 @@ impl Walker {
     }
 }
 
+impl Heading {
+    /// The heading's own source: for `## Ground rules ##` the bytes of
+    /// `Ground rules` (markup, emoji and punctuation as written), without
+    /// the `#` markers, a closing `#` sequence or a setext underline; the
+    /// surrounding spaces trimmed.
+    pub fn source(&self, text: &str) -> Span {
+        let source = self.span.slice(text);
+        let trimmed = source.trim_end();
+        let (from, to) = if let Some(rest) = trimmed.strip_prefix('#') {
+            let after = rest.trim_start_matches('#');
+            let mut inner = after.trim_end_matches('#');
+            // A closing sequence needs a space before it (`C#` is a word).
+            if inner.len() == after.len() || !inner.ends_with([' ', '\t']) && !inner.is_empty() {
+                inner = after;
+            }
+            let start = trimmed.len() - after.len();
+            (start, start + inner.len())
+        } else {
+            // Setext: every line but the underline.
+            let end = trimmed.rfind('\n').unwrap_or(0);
+            (0, end)
+        };
+        let piece = &source[from..to];
+        let lead = piece.len() - piece.trim_start().len();
+        let start = self.span.start + from + lead;
+        Span::new(start, start + piece.trim().len())
+    }
+}
+
+impl Item {
+    /// Where the item's own content starts in `text`: after its list
+    /// marker (`-`, `*`, `+`, `1.`, `1)`) and, for a task item, its box
+    /// (`[ ]`, `[x]`).
+    pub fn content_start(&self, text: &str) -> usize {
+        let source = self.span.slice(text);
+        let bytes = source.as_bytes();
+        let mut at = bytes
+            .iter()
+            .take_while(|b| **b == b' ' || **b == b'\t')
+            .count();
+        let digits = bytes[at..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        match bytes.get(at + digits) {
+            Some(b'-' | b'*' | b'+') if digits == 0 => at += 1,
+            Some(b'.' | b')') if (1..=9).contains(&digits) => at += digits + 1,
+            _ => return self.span.start + at,
+        }
+        if self.checked.is_some() {
+            let gap = bytes[at..]
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+            if bytes.get(at + gap) == Some(&b'[') && bytes.get(at + gap + 2) == Some(&b']') {
+                at += gap + 3;
+            }
+        }
+        self.span.start + at
+    }
+}
+
+impl Section {
+    /// The spans of item `index`'s own source, in order: its words and
+    /// inline fields as written, without its list marker and task box
+    /// ([`Item::content_start`]) and without the items nested in it.
+    /// Empty when there is no such item.
+    pub fn item_source(&self, text: &str, index: usize) -> Vec<Span> {
+        let Some(item) = self.items.get(index) else {
+            return Vec::new();
+        };
+        let nested: Vec<Span> = self.items[index + 1..]
+            .iter()
+            .take_while(|n| n.depth > item.depth && n.span.start < item.span.end)
+            .map(|n| n.span)
+            .collect();
+        let mut pieces = Vec::with_capacity(nested.len() + 1);
+        let own = Span::new(item.content_start(text), item.span.end);
+        own_pieces(own, &nested, |piece| pieces.push(piece));
+        pieces
+    }
+}
+
 /// Each part of `span` outside the nested spans (which are in order).
 fn own_pieces(span: Span, nested: &[Span], mut piece: impl FnMut(Span)) {
     let mut at = span.start;

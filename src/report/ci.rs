@@ -58,6 +58,11 @@ pub struct AllianceChange {
     pub title: Option<String>,
     /// The semantic diff: everything, for an added or removed alliance.
     pub diff: AllianceDiff,
+    /// Whether both sides say the same as far as consent goes: their
+    /// consent digests (`consent::Digest::of`, the current form) are equal.
+    /// Only then may an empty diff be called formatting or layout; always
+    /// false for an added or removed alliance.
+    pub same_agreement: bool,
     /// Who agreed to the head side's text (see [`crate::consent`]), for an
     /// alliance that is proposed or active there; `None` when removed, a
     /// draft, retired, or without parties.
@@ -324,8 +329,10 @@ fn block(change: &AllianceChange, approvals: Option<&Approvals>) -> Block {
     let mut full = format!("\n{heading}\n\n{}\n{consent}", md_escape(&counts));
     if change.change == Change::Removed {
         // What it said is in the base; the headline says how much goes.
-    } else if change.diff.is_empty() {
+    } else if change.diff.is_empty() && change.same_agreement {
         full.push_str("\nNo change to what the alliance says (formatting or layout only).\n");
+    } else if change.diff.is_empty() {
+        full.push_str("\nNo agreement was added, removed or reworded, but the text the parties agree to changed (its sections' order, say): consent to the old text does not cover it.\n");
     } else {
         let mut body = Vec::new();
         // Writing to a Vec cannot fail.

@@ -3,7 +3,8 @@
 //!
 //! The entry is appended to the front matter's `consent:` list (created at
 //! the end of the front matter when missing) as one flow mapping,
-//! `- {handle: ada, date: 2026-11-20, digest: sha256:1a2b3c4d5e6f}`, with the
+//! `- {handle: ada, date: 2026-11-20, digest: v2:sha256:1a2b3c4d5e6f}` (the
+//! current form of the digest, `consent::digest`), with the
 //! file's line ending and its neighbours' indentation. When the last party
 //! agrees to a `proposed` alliance, its `status` value becomes `active` in
 //! the same edit. Earlier entries are never removed: they are the history of
@@ -16,7 +17,7 @@ use super::review::{
     EditError, Edited, Splice, apply, entry_place, is_flow, line_end_after, line_indent, root_of,
     set_scalar,
 };
-use crate::consent::{Consent, Digest, Level, PartyState, Proof, Proofs, covers};
+use crate::consent::{Consent, Coverage, Digest, Level, PartyState, Proof, Proofs, coverage};
 use crate::document::yaml::{self, Value, yaml_scalar};
 use crate::document::{Alliance, Span, Status};
 
@@ -158,7 +159,12 @@ pub fn agree(
     let already = fields
         .consent
         .iter()
-        .any(|e| covers(e, &digest) && e.handle.as_ref().is_some_and(|h| party.has_handle(&h.value)));
+        // A form-1 entry that still matches is not enough: agreeing again
+        // records the current form.
+        .any(|e| {
+            coverage(e, &digest) == Coverage::Current
+                && e.handle.as_ref().is_some_and(|h| party.has_handle(&h.value))
+        });
     if already {
         return Ok(Agreed {
             edited: Edited {
@@ -385,7 +391,7 @@ mod tests {
             edited
                 .edited
                 .text
-                .contains("consent:\r\n  - {handle: ada, date: 2026-11-20, digest: sha256:")
+                .contains("consent:\r\n  - {handle: ada, date: 2026-11-20, digest: v2:sha256:")
         );
         // A changed agreement: the old entry stays, a new one is added.
         let changed = parse(&edited.edited.text.replace("on time", "on the hour"));
