@@ -6,7 +6,7 @@ use super::{CodeownersArgs, Failed};
 use crate::document::{Alliance, LineEnding};
 use crate::report::sanitize;
 use crate::workspace::{ReadError, UnreadFile, Workspace};
-use crate::write::codeowners::{self, Note};
+use crate::write::codeowners::{self, Note, Override, OverrideKind, Platform, Verdict};
 
 /// The largest CODEOWNERS file read.
 const MAX_CODEOWNERS_BYTES: u64 = 3 * 1024 * 1024;
@@ -53,17 +53,23 @@ pub(super) fn run(
         };
         writeln!(err, "alliance: {}", sanitize(&text))?;
     }
-    if !args.write && !args.check {
-        out.write_all(codeowners::block(&lines, LineEnding::Lf).as_bytes())?;
-        return Ok(0);
-    }
     let file = codeowners::location(&workspace.root, |p| p.symlink_metadata().is_ok());
-    let shown_path = file
+    let location = file
         .strip_prefix(&workspace.root)
         .unwrap_or(&file)
         .display()
         .to_string();
-    let shown = sanitize(&shown_path).into_owned();
+    let gitlab_ci = workspace
+        .root
+        .join(".gitlab-ci.yml")
+        .symlink_metadata()
+        .is_ok();
+    if !args.write && !args.check {
+        let platform = codeowners::platform(&location, "", gitlab_ci);
+        out.write_all(codeowners::block(&lines, LineEnding::Lf, platform).as_bytes())?;
+        return Ok(0);
+    }
+    let shown = sanitize(&location).into_owned();
     let existing =
         match crate::workspace::read::read_text(&workspace.root, &file, MAX_CODEOWNERS_BYTES) {
             Ok(text) => Some(text),
@@ -76,44 +82,107 @@ pub(super) fn run(
             }
         };
     let before = existing.as_deref().unwrap_or("");
-    let wanted = codeowners::splice(before, &lines, &shown)?;
-    let current = existing.is_some() && wanted == before;
+    let platform = codeowners::platform(&location, before, gitlab_ci);
     if args.check {
-        if current {
-            writeln!(out, "{shown}: the alliance block is up to date")?;
-            return Ok(0);
-        }
-        let why = match &existing {
-            None => "does not exist",
-            Some(text) if codeowners::find_block(text, &shown)?.is_none() => {
-                "has no alliance block"
-            }
-            Some(_) => "has an alliance block that is out of date",
-        };
-        writeln!(
-            out,
-            "{shown} {why}; run `alliance codeowners --write` and commit it. The block should read:"
-        )?;
-        out.write_all(codeowners::block(&lines, LineEnding::Lf).as_bytes())?;
-        return Ok(1);
+        let verdict = codeowners::verdict(existing.as_deref(), &lines, &shown, platform)?;
+        return check(&verdict, &lines, platform, &shown, out);
     }
-    if current {
+    let placed = codeowners::place(before, &lines, &shown, platform)?;
+    if existing.is_some() && placed.text == before {
         writeln!(
             out,
             "{shown}: the alliance block is up to date; nothing changed"
         )?;
-        return Ok(0);
+    } else {
+        let replace = match &existing {
+            Some(text) => crate::write::atomic::Replace::IfUnchanged(text.as_bytes()),
+            None => crate::write::atomic::Replace::Never,
+        };
+        crate::write::atomic::write(&workspace.root, &file, placed.text.as_bytes(), replace)?;
+        let count = format!(
+            "{} {}",
+            lines.len(),
+            if lines.len() == 1 { "line" } else { "lines" }
+        );
+        if placed.moved {
+            writeln!(
+                out,
+                "{shown}: moved the alliance block to the end of the file, below the lines that overrode it ({count})"
+            )?;
+        } else {
+            writeln!(out, "{shown}: wrote the alliance block ({count})")?;
+        }
     }
-    let replace = match &existing {
-        Some(text) => crate::write::atomic::Replace::IfUnchanged(text.as_bytes()),
-        None => crate::write::atomic::Replace::Never,
+    match codeowners::verdict(Some(&placed.text), &lines, &shown, platform)? {
+        Verdict::Overridden(found) => {
+            report_overrides(&found, &shown, out)?;
+            Ok(1)
+        }
+        _ => Ok(0),
+    }
+}
+
+/// `--check`: the verdict on stdout, exit 0 or 1.
+fn check(
+    verdict: &Verdict,
+    lines: &[codeowners::OwnersLine],
+    platform: Platform,
+    shown: &str,
+    out: &mut dyn Write,
+) -> Result<u8, Failed> {
+    let why = match verdict {
+        Verdict::Current => {
+            writeln!(out, "{shown}: the alliance block is up to date")?;
+            return Ok(0);
+        }
+        Verdict::Overridden(found) => {
+            report_overrides(found, shown, out)?;
+            writeln!(
+                out,
+                "{shown}: run `alliance codeowners --write` (it moves the block where nothing overrides it) and commit it, or change the lines named above"
+            )?;
+            return Ok(1);
+        }
+        Verdict::Missing => "does not exist",
+        Verdict::NoBlock => "has no alliance block",
+        Verdict::Stale => "has an alliance block that is out of date",
     };
-    crate::write::atomic::write(&workspace.root, &file, wanted.as_bytes(), replace)?;
     writeln!(
         out,
-        "{shown}: wrote the alliance block ({} {})",
-        lines.len(),
-        if lines.len() == 1 { "line" } else { "lines" }
+        "{shown} {why}; run `alliance codeowners --write` and commit it. The block should read:"
     )?;
-    Ok(0)
+    out.write_all(codeowners::block(lines, LineEnding::Lf, platform).as_bytes())?;
+    Ok(1)
+}
+
+/// One line for each line of the file that takes an alliance's owners away.
+fn report_overrides(found: &[Override], shown: &str, out: &mut dyn Write) -> Result<(), Failed> {
+    for o in found {
+        let text = sanitize(&o.text);
+        let path = sanitize(&o.pattern);
+        let missing = sanitize(&o.missing.join(", ")).into_owned();
+        let what = match o.kind {
+            OverrideKind::Later => format!(
+                "`{text}` comes after the alliance block and overrides it for {path}: {missing} would no longer be required reviewers"
+            ),
+            OverrideKind::NoOwners => format!(
+                "`{text}` comes after the alliance block and leaves {path} without owners: {missing} would no longer be required reviewers"
+            ),
+            OverrideKind::Optional => format!(
+                "`{text}` makes the section the alliance block is in optional, so for {path} {missing} would not be required reviewers"
+            ),
+            OverrideKind::Exclusion => format!(
+                "`{text}` excludes {path} from the alliance block's section: {missing} would no longer be required reviewers"
+            ),
+            OverrideKind::Unmatched => {
+                writeln!(
+                    out,
+                    "{shown}: the alliance block's line for {path} does not apply: {missing} would not be required reviewers"
+                )?;
+                continue;
+            }
+        };
+        writeln!(out, "{shown}:{}: {what}", o.line)?;
+    }
+    Ok(())
 }
