@@ -17,41 +17,10 @@ pub(super) fn run(
     err: &mut dyn Write,
 ) -> Result<u8, Failed> {
     let workspace = Workspace::current()?;
-    let found = workspace.discover(&args.paths)?;
-    let mut docs: Vec<Alliance> = Vec::new();
-    let mut unreadable = found.skipped;
-    for candidate in &found.documents {
-        match workspace.read(candidate) {
-            Ok(doc) if doc.declares_kind() => docs.push(doc),
-            Ok(_) | Err(ReadError::NotText(_)) => {}
-            Err(ReadError::Unread(file)) => unreadable.push(file),
-        }
-    }
-    if !unreadable.is_empty() {
-        return Err(Failed::Unreadable(unreadable));
-    }
-    if docs.is_empty() {
-        return Err(Failed::NoAlliances {
-            root: workspace.root.clone(),
-            named: !args.paths.is_empty(),
-        });
-    }
+    let docs = alliances(&workspace, args)?;
     let (lines, notes) = codeowners::lines(&workspace.root, &docs)?;
     for note in &notes {
-        let text = match note {
-            Note::NoHandle { path, party } => {
-                format!(
-                    "note: {path}: {party} has no handle, so is not a reviewer; add `handle:` under `parties:`"
-                )
-            }
-            Note::BadHandle { path, handle } => {
-                format!("note: {path}: `{handle}` is not a forge user or team name; skipped")
-            }
-            Note::NoOwners { path } => {
-                format!("note: {path}: no party has a handle; the alliance gets no CODEOWNERS line")
-            }
-        };
-        writeln!(err, "alliance: {}", sanitize(&text))?;
+        writeln!(err, "alliance: {}", sanitize(&note_text(note)))?;
     }
     let file = codeowners::location(&workspace.root, |p| p.symlink_metadata().is_ok());
     let location = file
@@ -81,24 +50,89 @@ pub(super) fn run(
                 }]));
             }
         };
-    let before = existing.as_deref().unwrap_or("");
-    let platform = codeowners::platform(&location, before, gitlab_ci);
+    let platform = codeowners::platform(&location, existing.as_deref().unwrap_or(""), gitlab_ci);
     if args.check {
         let verdict = codeowners::verdict(existing.as_deref(), &lines, &shown, platform)?;
         return check(&verdict, &lines, platform, &shown, out);
     }
-    let placed = codeowners::place(before, &lines, &shown, platform)?;
+    let target = Target {
+        workspace: &workspace,
+        file: &file,
+        shown: &shown,
+        platform,
+    };
+    write(&target, existing.as_deref(), &lines, out)
+}
+
+/// The alliances among the arguments (or the repository's).
+fn alliances(workspace: &Workspace, args: &CodeownersArgs) -> Result<Vec<Alliance>, Failed> {
+    let found = workspace.discover(&args.paths)?;
+    let mut docs: Vec<Alliance> = Vec::new();
+    let mut unreadable = found.skipped;
+    for candidate in &found.documents {
+        match workspace.read(candidate) {
+            Ok(doc) if doc.declares_kind() => docs.push(doc),
+            Ok(_) | Err(ReadError::NotText(_)) => {}
+            Err(ReadError::Unread(file)) => unreadable.push(file),
+        }
+    }
+    if !unreadable.is_empty() {
+        return Err(Failed::Unreadable(unreadable));
+    }
+    if docs.is_empty() {
+        return Err(Failed::NoAlliances {
+            root: workspace.root.clone(),
+            named: !args.paths.is_empty(),
+        });
+    }
+    Ok(docs)
+}
+
+fn note_text(note: &Note) -> String {
+    match note {
+        Note::NoHandle { path, party } => format!(
+            "note: {path}: {party} has no handle, so is not a reviewer; add `handle:` under `parties:`"
+        ),
+        Note::BadHandle { path, handle } => {
+            format!("note: {path}: `{handle}` is not a forge user or team name; skipped")
+        }
+        Note::NoOwners { path } => {
+            format!("note: {path}: no party has a handle; the alliance gets no CODEOWNERS line")
+        }
+    }
+}
+
+/// The CODEOWNERS file `--write` writes.
+struct Target<'a> {
+    workspace: &'a Workspace,
+    file: &'a std::path::Path,
+    shown: &'a str,
+    platform: Platform,
+}
+
+/// `--write`: the block placed where nothing overrides it; exit 1 when
+/// something still does (a line it cannot move past).
+fn write(
+    target: &Target<'_>,
+    existing: Option<&str>,
+    lines: &[codeowners::OwnersLine],
+    out: &mut dyn Write,
+) -> Result<u8, Failed> {
+    let shown = target.shown;
+    let before = existing.unwrap_or("");
+    let placed = codeowners::place(before, lines, shown, target.platform)?;
     if existing.is_some() && placed.text == before {
         writeln!(
             out,
             "{shown}: the alliance block is up to date; nothing changed"
         )?;
     } else {
-        let replace = match &existing {
+        let replace = match existing {
             Some(text) => crate::write::atomic::Replace::IfUnchanged(text.as_bytes()),
             None => crate::write::atomic::Replace::Never,
         };
-        crate::write::atomic::write(&workspace.root, &file, placed.text.as_bytes(), replace)?;
+        let root = &target.workspace.root;
+        crate::write::atomic::write(root, target.file, placed.text.as_bytes(), replace)?;
         let count = format!(
             "{} {}",
             lines.len(),
@@ -113,9 +147,9 @@ pub(super) fn run(
             writeln!(out, "{shown}: wrote the alliance block ({count})")?;
         }
     }
-    match codeowners::verdict(Some(&placed.text), &lines, &shown, platform)? {
+    match codeowners::verdict(Some(&placed.text), lines, shown, target.platform)? {
         Verdict::Overridden(found) => {
-            report_overrides(&found, &shown, out)?;
+            report_overrides(&found, shown, out)?;
             Ok(1)
         }
         _ => Ok(0),
@@ -139,7 +173,7 @@ fn check(
             report_overrides(found, shown, out)?;
             writeln!(
                 out,
-                "{shown}: run `alliance codeowners --write` (it moves the block where nothing overrides it) and commit it, or change the lines named above"
+                "{shown}: run `alliance codeowners --write` (it puts the block where nothing overrides it) and commit it, or change the lines named above"
             )?;
             return Ok(1);
         }

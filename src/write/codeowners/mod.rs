@@ -328,7 +328,8 @@ pub enum Verdict {
     Current,
 }
 
-/// The [`Verdict`] on `existing` (`None`: no file) for `lines`.
+/// The [`Verdict`] on `existing` (`None`: no file) for `lines`. On GitLab a
+/// block with or without its [`SECTION`] line counts as current text.
 pub fn verdict(
     existing: Option<&str>,
     lines: &[OwnersLine],
@@ -341,7 +342,11 @@ pub fn verdict(
     let Some(range) = find_block(text, shown)? else {
         return Ok(Verdict::NoBlock);
     };
-    if splice(text, lines, shown, platform)? != text {
+    // On GitLab a block without its section line (as written before it had
+    // one) is current too: the owners it gives decide.
+    let current = splice(text, lines, shown, platform)? == text
+        || (platform == Platform::GitLab && splice(text, lines, shown, Platform::GitHub)? == text);
+    if !current {
         return Ok(Verdict::Stale);
     }
     let found = overrides(text, platform, lines, range);

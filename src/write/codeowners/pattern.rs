@@ -124,26 +124,7 @@ fn github(pattern: &str) -> Option<Vec<Piece>> {
     let mut need_slash = false;
     for (i, seg) in segs.iter().enumerate() {
         if *seg == "**" {
-            match (i == 0, i == last) {
-                (true, true) => out.extend([Piece::Any, Piece::AnyStar]),
-                (true, false) => {
-                    out.push(Piece::Opt(vec![
-                        Piece::Any,
-                        Piece::AnyStar,
-                        Piece::Lit('/'),
-                    ]));
-                    need_slash = false;
-                }
-                (false, true) => out.extend([Piece::Lit('/'), Piece::AnyStar]),
-                (false, false) => {
-                    out.push(Piece::Opt(vec![
-                        Piece::Lit('/'),
-                        Piece::Any,
-                        Piece::AnyStar,
-                    ]));
-                    need_slash = true;
-                }
-            }
+            need_slash = double_star(&mut out, i == 0, i == last, need_slash);
             continue;
         }
         if need_slash {
@@ -168,6 +149,32 @@ fn github(pattern: &str) -> Option<Vec<Piece>> {
         }
     }
     Some(out)
+}
+
+/// The pieces of a `**` segment, first and/or last or neither; whether the
+/// next segment needs a `/` before it.
+fn double_star(out: &mut Vec<Piece>, first: bool, last: bool, need_slash: bool) -> bool {
+    match (first, last) {
+        (true, true) => out.extend([Piece::Any, Piece::AnyStar]),
+        (true, false) => {
+            out.push(Piece::Opt(vec![
+                Piece::Any,
+                Piece::AnyStar,
+                Piece::Lit('/'),
+            ]));
+            return false;
+        }
+        (false, true) => out.extend([Piece::Lit('/'), Piece::AnyStar]),
+        (false, false) => {
+            out.push(Piece::Opt(vec![
+                Piece::Lit('/'),
+                Piece::Any,
+                Piece::AnyStar,
+            ]));
+            return true;
+        }
+    }
+    need_slash
 }
 
 /// GitLab's pattern after `normalize_pattern` (`ee/lib/gitlab/code_owners/file.rb`):
