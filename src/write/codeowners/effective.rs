@@ -96,6 +96,9 @@ struct File<'t> {
     rules: Vec<Rule<'t>>,
     headings: Vec<Heading<'t>>,
     sections: Vec<Section>,
+    /// Section names as written, and lower-cased (the first of each).
+    exact: HashMap<String, usize>,
+    folded: HashMap<String, usize>,
 }
 
 /// For each alliance in `lines`, what in `text` (a CODEOWNERS file read
@@ -133,6 +136,8 @@ impl<'t> File<'t> {
                 name: "codeowners".to_owned(),
                 ..Section::default()
             }],
+            exact: HashMap::from([("codeowners".to_owned(), 0)]),
+            folded: HashMap::from([("codeowners".to_owned(), 0)]),
         };
         let mut section = 0;
         let mut heading = None;
@@ -155,22 +160,25 @@ impl<'t> File<'t> {
     }
 
     /// GitLab's `find_section_name`: before any heading a name is taken as
-    /// written; after one, an existing name that differs only in case.
+    /// written; after one, the first existing name that differs only in
+    /// case. Both looked up in maps, so many headings stay linear.
     fn section_named(&mut self, name: &str) -> usize {
         let exact = self.sections.last().is_some_and(|s| s.name == "codeowners");
+        let lower = name.to_lowercase();
         let found = if exact {
-            self.sections.iter().position(|s| s.name == name)
+            self.exact.get(name).copied()
         } else {
-            self.sections
-                .iter()
-                .position(|s| s.name.to_lowercase() == name.to_lowercase())
+            self.folded.get(&lower).copied()
         };
         found.unwrap_or_else(|| {
+            let index = self.sections.len();
             self.sections.push(Section {
                 name: name.to_owned(),
                 ..Section::default()
             });
-            self.sections.len() - 1
+            self.exact.insert(name.to_owned(), index);
+            self.folded.entry(lower).or_insert(index);
+            index
         })
     }
 
