@@ -121,11 +121,15 @@ fn write(
     let shown = target.shown;
     let before = existing.unwrap_or("");
     let placed = codeowners::place(before, lines, shown, target.platform)?;
+    let verdict = codeowners::verdict(Some(&placed.text), lines, shown, target.platform)?;
+    let overridden = matches!(verdict, Verdict::Overridden(_));
     if existing.is_some() && placed.text == before {
-        writeln!(
-            out,
-            "{shown}: the alliance block is up to date; nothing changed"
-        )?;
+        if !overridden {
+            writeln!(
+                out,
+                "{shown}: the alliance block is up to date; nothing changed"
+            )?;
+        }
     } else {
         let replace = match existing {
             Some(text) => crate::write::atomic::Replace::IfUnchanged(text.as_bytes()),
@@ -147,7 +151,7 @@ fn write(
             writeln!(out, "{shown}: wrote the alliance block ({count})")?;
         }
     }
-    match codeowners::verdict(Some(&placed.text), lines, shown, target.platform)? {
+    match verdict {
         Verdict::Overridden(found) => {
             report_overrides(&found, shown, out)?;
             Ok(1)

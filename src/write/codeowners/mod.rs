@@ -369,20 +369,20 @@ pub fn overrides(
 }
 
 /// The rules `location`'s file (from the root, `/`-separated) follows:
-/// GitLab's when it is `.gitlab/CODEOWNERS`, when `text` has a line GitLab
-/// reads as a section heading (`[Name]`, `^[Name]`), or when the repository
-/// has a `.gitlab-ci.yml` (`gitlab_ci`) and the file is not in `.github/`;
-/// else GitHub's.
+/// GitHub's in `.github/` (GitLab never reads it); else GitLab's when it is
+/// `.gitlab/CODEOWNERS`, when `text` has a line GitLab reads as a section
+/// heading (`[Name]`, `^[Name]`), or when the repository has a
+/// `.gitlab-ci.yml` (`gitlab_ci`); else GitHub's.
 pub fn platform(location: &str, text: &str, gitlab_ci: bool) -> Platform {
+    if location.starts_with(".github/") {
+        return Platform::GitHub;
+    }
     let heading = text.lines().any(|l| {
         let l = l.trim();
         let l = l.strip_prefix('^').unwrap_or(l);
         l.strip_prefix('[').is_some_and(|rest| rest.contains(']'))
     });
-    if location == ".gitlab/CODEOWNERS"
-        || heading
-        || (gitlab_ci && !location.starts_with(".github/"))
-    {
+    if location == ".gitlab/CODEOWNERS" || heading || gitlab_ci {
         Platform::GitLab
     } else {
         Platform::GitHub
@@ -531,5 +531,51 @@ mod tests {
             splice(&format!("{END}\n{BEGIN}\n"), &lines, "C", Platform::GitHub),
             Err(CodeownersError::Markers { .. })
         ));
+    }
+
+    #[test]
+    fn place_moves_an_overridden_block_and_only_then() {
+        let lines = [line("/A.md", &["@ada"])];
+        let block = format!("{BEGIN}\n/A.md @ada\n{END}\n");
+        let kept = format!("* @core\n{block}/src/ @dev\n");
+        let placed = place(&kept, &lines, "C", Platform::GitHub).expect("ok");
+        assert_eq!(placed, Placed::stays(kept.clone()));
+        let overridden = format!("* @core\n{block}*.md @mallory\n");
+        let placed = place(&overridden, &lines, "C", Platform::GitHub).expect("ok");
+        assert!(placed.moved);
+        assert_eq!(placed.text, format!("* @core\n*.md @mallory\n\n{block}"));
+        // Written once, it stays: nothing after the block any more.
+        let again = place(&placed.text, &lines, "C", Platform::GitHub).expect("ok");
+        assert_eq!(again, Placed::stays(placed.text.clone()));
+        assert_eq!(
+            verdict(Some(&placed.text), &lines, "C", Platform::GitHub),
+            Ok(Verdict::Current)
+        );
+        // GitLab: any entry after the block would fall into its section.
+        let gitlab = place(&kept, &lines, "C", Platform::GitLab).expect("ok");
+        let sectioned = format!("{BEGIN}\n{SECTION}\n/A.md @ada\n{END}\n");
+        assert_eq!(gitlab.text, format!("* @core\n/src/ @dev\n\n{sectioned}"));
+        assert_eq!(
+            verdict(Some(&gitlab.text), &lines, "C", Platform::GitLab),
+            Ok(Verdict::Current)
+        );
+    }
+
+    #[test]
+    fn platforms_from_place_and_text() {
+        assert_eq!(
+            platform(".github/CODEOWNERS", "[Docs]\n", true),
+            Platform::GitHub
+        );
+        assert_eq!(platform(".gitlab/CODEOWNERS", "", false), Platform::GitLab);
+        assert_eq!(
+            platform("CODEOWNERS", "^[Docs] @a\n", false),
+            Platform::GitLab
+        );
+        assert_eq!(platform("CODEOWNERS", "* @a\n", true), Platform::GitLab);
+        assert_eq!(
+            platform("docs/CODEOWNERS", "* @a\n# [x]\n", false),
+            Platform::GitHub
+        );
     }
 }
