@@ -12,12 +12,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use crate::consent::Digest;
+use crate::consent::Proof;
+use crate::consent::digest::{Form, recorded_form};
 use crate::consent::proof::{AllowedSigners, SignersError};
 use crate::consent::{Level, Proofs, Prover};
 use crate::document::Alliance;
-use crate::consent::Proof;
-use crate::consent::digest::{Form, recorded_form};
-use crate::consent::Digest;
 use crate::history::attribution::Added;
 use crate::history::{History, Identity};
 use crate::workspace::config::ConsentSettings;
@@ -36,7 +36,7 @@ pub enum AttestError {
         source: FileError,
     },
     /// A line of it is not an allowed signer.
-    #[error("{}:{source}", path.display())]
+    #[error("{}:{}: {}", path.display(), source.line, source.reason)]
     Signers {
         /// The file.
         path: PathBuf,
@@ -83,7 +83,10 @@ impl Attestor {
         };
         let mut prover = Prover::new(counts);
         prover.signers = allowed_signers(root, &settings.allowed_signers)?;
-        prover.approvers = approvers.into_iter().map(|h| h.to_ascii_lowercase()).collect();
+        prover.approvers = approvers
+            .into_iter()
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
         Ok(Attestor {
             root: root.to_path_buf(),
             prover,
@@ -245,7 +248,7 @@ fn outdated(history: &History, doc: &Alliance, added: &[Option<Added>]) -> Vec<b
 fn allowed_signers(root: &Path, path: &Path) -> Result<AllowedSigners, AttestError> {
     match read::read_text(root, path, MAX_SIGNERS_BYTES) {
         Ok(text) => AllowedSigners::parse(&text).map_err(|source| AttestError::Signers {
-            path: path.to_path_buf(),
+            path: path.strip_prefix(root).unwrap_or(path).to_path_buf(),
             source,
         }),
         Err(e) if e.is_not_found() => Ok(AllowedSigners::default()),

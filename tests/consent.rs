@@ -37,7 +37,11 @@ fn commit_as_grace(sb: &Sandbox, message: &str, date: &str) {
         .envs(GRACE)
         .output()
         .expect("run git");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// Drafted on 1 November, proposed on 10 November, Ada agrees on 12
@@ -332,9 +336,9 @@ fn a_struck_word_and_a_new_link_target_are_changes_to_agree_to() {
     let comment = sb.run(&["ci", "comment", "--dry-run", "--base", "main"]);
     assert!(
         comment.stdout.contains("formatting or layout only")
-            && comment.stdout.contains(
-                "@&#8203;grace (2026-11-01, authored (email not verified)) ✅"
-            ),
+            && comment
+                .stdout
+                .contains("@&#8203;grace (2026-11-01, authored (email not verified)) ✅"),
         "{}",
         comment.stdout
     );

@@ -40,7 +40,11 @@ pub(super) fn check(doc: &Alliance, settings: &Settings<'_>, out: &mut Vec<Findi
         _ => Proofs::any(),
     };
     let digest = (!fields.consent.is_empty()).then(|| Digest::of(doc));
-    let parties = party_states(fields, || digest.clone().unwrap_or_else(|| Digest::of(doc)), &proofs);
+    let parties = party_states(
+        fields,
+        || digest.clone().unwrap_or_else(|| Digest::of(doc)),
+        &proofs,
+    );
     if let Some(digest) = &digest {
         unproven(doc, &parties, &proofs, digest, settings, out);
     }
@@ -149,10 +153,15 @@ fn unproven(
 ) {
     let Some(fields) = doc.fields() else { return };
     for (i, entry) in fields.consent.iter().enumerate() {
-        let Some(handle) = &entry.handle else { continue };
-        let agreed = parties
-            .iter()
-            .any(|p| p.handle.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(&handle.value)) && p.state.agreed());
+        let Some(handle) = &entry.handle else {
+            continue;
+        };
+        let agreed = parties.iter().any(|p| {
+            p.handle
+                .as_deref()
+                .is_some_and(|h| h.eq_ignore_ascii_case(&handle.value))
+                && p.state.agreed()
+        });
         if agreed || proofs.counts(i) || !covers(entry, digest) || proofs.outdated(i) {
             continue;
         }
@@ -167,8 +176,10 @@ fn unproven(
             "@{who} runs `alliance agree {} --as {who}` and commits it as themselves ({})",
             doc.path.display(),
             match proofs.counts {
-                crate::consent::Level::Signed => "signed with the SSH key the allowed signers list for them",
-                crate::consent::Level::Approved => "or approves the pull request at its head commit",
+                crate::consent::Level::Signed =>
+                    "signed with the SSH key the allowed signers list for them",
+                crate::consent::Level::Approved =>
+                    "or approves the pull request at its head commit",
                 _ => "their commit's author email is the party's `email:`",
             }
         );

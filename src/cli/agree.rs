@@ -11,7 +11,11 @@ use crate::workspace::config::Config;
 use crate::workspace::{WorkspaceError, read_document};
 use crate::write::agree::Proving;
 
-pub(super) fn run(args: &AgreeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, Failed> {
+pub(super) fn run(
+    args: &AgreeArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, Failed> {
     let date = super::date_or_today("--date", args.date.as_deref())?;
     let path = super::history_path::named_or_only(args.path.as_deref(), "agree")?;
     let doc = read_document(&path)?;

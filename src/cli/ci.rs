@@ -34,7 +34,10 @@ pub(super) fn comment(
     } else {
         None
     };
-    let approvers = approved.as_ref().map(|a| a.handles.clone()).unwrap_or_default();
+    let approvers = approved
+        .as_ref()
+        .map(|a| a.handles.clone())
+        .unwrap_or_default();
     let mut set = change_set(&workspace, &base, approvers)?;
     if args.count_approvals {
         set.approvals = approved;

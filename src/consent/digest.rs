@@ -539,10 +539,11 @@ mod tests {
             .map(|e| coverage(e, &digest))
             .collect();
         assert_eq!(got, [Coverage::Legacy, Coverage::Current, Coverage::No]);
-        let agreed: Vec<bool> = party_states(fields, || Digest::of(&doc), &crate::consent::Proofs::any())
-            .iter()
-            .map(|p| p.state.agreed())
-            .collect();
+        let agreed: Vec<bool> =
+            party_states(fields, || Digest::of(&doc), &crate::consent::Proofs::any())
+                .iter()
+                .map(|p| p.state.agreed())
+                .collect();
         assert_eq!(agreed, [true, true, false]);
         // A struck word is invisible to form 1, so the old entry still
         // matches (legacy), but not to form 2: Grace's consent is stale.

@@ -148,7 +148,8 @@ pub fn party_states(
                     .map(|(i, e)| (proofs.counts(i), proofs.of(i), entry_date(e)))
             };
             // The strongest proof, then the newest day.
-            let best = current().max_by(|a, b| (a.0, a.1.level(), a.2).cmp(&(b.0, b.1.level(), b.2)));
+            let best =
+                current().max_by(|a, b| (a.0, a.1.level(), a.2).cmp(&(b.0, b.1.level(), b.2)));
             let state = match best {
                 Some((true, proof, date)) => PartyState::Agreed { date, proof },
                 Some((false, proof, date)) => PartyState::Unproven { date, proof },
@@ -358,8 +359,12 @@ mod tests {
             Some(SinceBasis::ProposedCommit)
         );
         assert!(proposal(&doc("status: active\n"), None, &Proofs::any()).is_none());
-        let created =
-            proposal(&doc("status: proposed\ncreated: 2026-01-05\n"), None, &Proofs::any()).and_then(|p| p.since);
+        let created = proposal(
+            &doc("status: proposed\ncreated: 2026-01-05\n"),
+            None,
+            &Proofs::any(),
+        )
+        .and_then(|p| p.since);
         assert_eq!(created.map(|s| s.basis), Some(SinceBasis::Created));
     }
 }

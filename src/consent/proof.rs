@@ -52,9 +52,14 @@ impl Level {
 
     /// The level a config word names.
     pub fn from_config_word(word: &str) -> Option<Level> {
-        [Level::Recorded, Level::Authored, Level::Approved, Level::Signed]
-            .into_iter()
-            .find(|l| l.config_word() == word)
+        [
+            Level::Recorded,
+            Level::Authored,
+            Level::Approved,
+            Level::Signed,
+        ]
+        .into_iter()
+        .find(|l| l.config_word() == word)
     }
 
     /// The word reports use for an entry at this level.
@@ -367,7 +372,10 @@ impl AllowedSigners {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let error = |reason: String| SignersError { line: i + 1, reason };
+            let error = |reason: String| SignersError {
+                line: i + 1,
+                reason,
+            };
             if signers.len() >= MAX_SIGNERS {
                 return Err(error(format!("more than {MAX_SIGNERS} keys")));
             }
@@ -395,8 +403,10 @@ impl AllowedSigners {
         day: Option<Date>,
     ) -> impl Iterator<Item = &'a str> + 'a {
         let day = day.map(|d| {
-            u32::try_from(i32::from(d.year()) * 10_000 + i32::from(d.month()) * 100 + i32::from(d.day()))
-                .unwrap_or(0)
+            u32::try_from(
+                i32::from(d.year()) * 10_000 + i32::from(d.month()) * 100 + i32::from(d.day()),
+            )
+            .unwrap_or(0)
         });
         self.signers
             .iter()
@@ -447,7 +457,12 @@ fn parse_signer(line: &str) -> Result<Option<Signer>, String> {
             "namespaces" => {}
             "valid-after" => signer.after = Some(day_bound(value)?),
             "valid-before" => signer.before = Some(day_bound(value)?),
-            other => return Err(format!("unknown option `{}`", crate::document::clip(other, 40))),
+            other => {
+                return Err(format!(
+                    "unknown option `{}`",
+                    crate::document::clip(other, 40)
+                ));
+            }
         }
     }
     Ok(Some(signer))
@@ -491,5 +506,120 @@ fn day_bound(value: &str) -> Result<u32, String> {
         .get(..8)
         .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|d| d.parse().ok())
-        .ok_or_else(|| format!("`{}` is not a YYYYMMDD time", crate::document::clip(value, 40)))
+        .ok_or_else(|| {
+            format!(
+                "`{}` is not a YYYYMMDD time",
+                crate::document::clip(value, 40)
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Text;
+
+    fn party(handle: &str, email: Option<&str>) -> Party {
+        let text = |value: &str| Text {
+            value: value.to_owned(),
+            span: Default::default(),
+        };
+        Party {
+            name: Some(text("Ada Lovelace")),
+            handle: Some(text(handle)),
+            role: None,
+            email: email.map(text),
+            span: Default::default(),
+        }
+    }
+
+    #[test]
+    fn authored_by_the_party_email_or_a_no_reply_address_for_the_handle() {
+        let ada = party("ada", Some("Ada@Example.com"));
+        assert!(is_authored_by(&ada, "ada@example.com"));
+        assert!(is_authored_by(&ada, "1001+ada@users.noreply.github.com"));
+        assert!(is_authored_by(&ada, "ada@users.noreply.github.com"));
+        assert!(is_authored_by(&ada, "77-ada@users.noreply.gitlab.com"));
+        for other in [
+            "",
+            "mallory@example.com",
+            "1001+adam@users.noreply.github.com",
+            "ada@users.noreply.github.com.evil.example",
+            "x+ada@users.noreply.github.com",
+            "ada@users.noreply.gitlab.com",
+        ] {
+            assert!(!is_authored_by(&ada, other), "{other}");
+        }
+        assert!(!is_authored_by(&party("ada", None), "ada@example.com"));
+    }
+
+    const KEY: &str =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINyR80RMKzDpRzIv6hXptuPNatlxSxqFrCrkq8ZvW/ez";
+
+    #[test]
+    fn allowed_signers_lines_as_git_reads_them() {
+        let text = format!(
+            "# who signs\n\nada@example.com,ada {KEY} ada's laptop\ngrace@example.com namespaces=\"file,git\",valid-after=\"20260101\" {KEY}\nops namespaces=\"file\" {KEY}\nca cert-authority {KEY}\n*@example.com {KEY}\n"
+        );
+        let signers = AllowedSigners::parse(&text).expect("parses");
+        assert_eq!(signers.len(), 3);
+        let key = PublicKey::from_openssh(KEY)
+            .expect("key")
+            .key_data()
+            .clone();
+        let day = |s: &str| crate::document::dates::parse_date(s).ok();
+        let on = |d| signers.principals_of(&key, day(d)).collect::<Vec<_>>();
+        assert_eq!(
+            on("2025-12-31"),
+            ["ada@example.com", "ada", "*@example.com"]
+        );
+        assert_eq!(
+            on("2026-01-01"),
+            [
+                "ada@example.com",
+                "ada",
+                "grace@example.com",
+                "*@example.com"
+            ]
+        );
+        // A pattern names nobody.
+        assert!(!names_party(
+            "*@example.com",
+            &party("ada", Some("ada@example.com"))
+        ));
+        assert!(names_party("@ADA", &party("ada", None)));
+        for (bad, why) in [
+            (format!("ada {KEY}x"), "not a public key"),
+            (format!("ada foo=bar {KEY}"), "unknown option `foo`"),
+            (
+                format!("ada valid-before=\"soon\" {KEY}"),
+                "is not a YYYYMMDD time",
+            ),
+        ] {
+            let err = AllowedSigners::parse(&bad).expect_err("refused");
+            assert_eq!(err.line, 1);
+            assert!(err.reason.contains(why), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn levels_order_and_what_counts() {
+        assert!(Level::Signed > Level::Approved && Level::Approved > Level::Authored);
+        assert_eq!(Level::from_config_word("any"), Some(Level::Recorded));
+        assert_eq!(Level::from_config_word("trust"), None);
+        let proofs = Proofs {
+            entries: vec![
+                Proof::Authored {
+                    commit: "1a2b".to_owned(),
+                },
+                Proof::unattributed(),
+            ],
+            counts: Level::Authored,
+            outdated: Vec::new(),
+        };
+        assert!(proofs.counts(0));
+        assert!(!proofs.counts(1));
+        assert!(!proofs.counts(7));
+        assert!(Proofs::any().counts(7));
+    }
 }

@@ -50,7 +50,11 @@ pub struct CommitSignature {
 /// and digest as written.
 fn entry_key(entry: &ConsentEntry) -> Option<(String, String, String)> {
     let handle = entry.handle.as_ref()?.value.to_ascii_lowercase();
-    let date = entry.date.as_ref().map(|d| d.raw.clone()).unwrap_or_default();
+    let date = entry
+        .date
+        .as_ref()
+        .map(|d| d.raw.clone())
+        .unwrap_or_default();
     let digest = entry
         .digest
         .as_ref()

@@ -156,9 +156,7 @@ impl Config {
             serde_json::from_value(root.to_json()).map_err(|e| {
                 // serde knows no lines: point at the value that is not text.
                 let not_text = |n: &yaml::Node| !matches!(n.value, yaml::Value::Str(_));
-                let kinds = root
-                    .get("kinds")
-                    .filter(|n| not_text(n));
+                let kinds = root.get("kinds").filter(|n| not_text(n));
                 let list = |key| {
                     root.get(key).and_then(|n| match n.as_seq() {
                         Some(items) => items.iter().find(|i| not_text(i)),
@@ -229,7 +227,12 @@ fn consent_settings(node: &yaml::Node, folder: &Path) -> Result<ConsentSettings,
                 consent_key(&mut settings, key, value, folder)?;
             }
         }
-        _ => return Err((node.span.start, format!("`consent` is neither a word nor a mapping; {word_help}"))),
+        _ => {
+            return Err((
+                node.span.start,
+                format!("`consent` is neither a word nor a mapping; {word_help}"),
+            ));
+        }
     }
     Ok(settings)
 }
@@ -245,8 +248,11 @@ fn consent_key(
     match (key.as_str().unwrap_or(""), &value.value) {
         ("required", yaml::Value::Bool(b)) => settings.required = *b,
         ("required", _) => return Err((at, "`consent.required` is `true` or `false`".to_owned())),
-        ("proof", yaml::Value::Str(word)) if crate::consent::Level::from_config_word(word).is_some() => {
-            settings.proof = crate::consent::Level::from_config_word(word).unwrap_or(settings.proof);
+        ("proof", yaml::Value::Str(word))
+            if crate::consent::Level::from_config_word(word).is_some() =>
+        {
+            settings.proof =
+                crate::consent::Level::from_config_word(word).unwrap_or(settings.proof);
         }
         ("proof", _) => {
             return Err((
@@ -259,7 +265,10 @@ fn consent_key(
             settings.allowed_signers_named = true;
         }
         ("allowed_signers", _) => {
-            return Err((at, "`consent.allowed_signers` is a path, from the repository root".to_owned()));
+            return Err((
+                at,
+                "`consent.allowed_signers` is a path, from the repository root".to_owned(),
+            ));
         }
         (other, _) => {
             return Err((
@@ -351,11 +360,21 @@ mod tests {
         .expect("ok");
         assert!(mapping.consent.required);
         assert_eq!(mapping.consent.proof, crate::consent::Level::Signed);
-        assert_eq!(mapping.consent.allowed_signers, PathBuf::from("/r/keys/signers"));
+        assert_eq!(
+            mapping.consent.allowed_signers,
+            PathBuf::from("/r/keys/signers")
+        );
         let err = Config::parse(path, "consent:\n  proof: trust-me\n").expect_err("bad level");
-        assert!(err.to_string().starts_with("/r/.alliance.yaml:2: `consent.proof` is one of"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("/r/.alliance.yaml:2: `consent.proof` is one of"),
+            "{err}"
+        );
         let err = Config::parse(path, "consent:\n  prof: signed\n").expect_err("unknown key");
-        assert!(err.to_string().contains("unknown key `consent.prof`"), "{err}");
+        assert!(
+            err.to_string().contains("unknown key `consent.prof`"),
+            "{err}"
+        );
         let err = Config::parse(path, "kinds: k\nconsent: always\n").expect_err("bad policy");
         assert!(
             err.to_string()

@@ -163,7 +163,9 @@ pub fn agree(
         // records the current form.
         .any(|e| {
             coverage(e, &digest) == Coverage::Current
-                && e.handle.as_ref().is_some_and(|h| party.has_handle(&h.value))
+                && e.handle
+                    .as_ref()
+                    .is_some_and(|h| party.has_handle(&h.value))
         });
     if already {
         return Ok(Agreed {
