@@ -95,6 +95,25 @@ impl Attestor {
         })
     }
 
+    /// Judge signatures by the allowed signers `text` (`None`: there were
+    /// none) instead of the working tree's: in a pull request, the base's,
+    /// so a change cannot vouch for its own keys. `path` names the file in
+    /// errors.
+    pub fn with_signers_from(
+        mut self,
+        path: &Path,
+        text: Option<&str>,
+    ) -> Result<Attestor, AttestError> {
+        self.prover.signers = match text {
+            Some(text) => AllowedSigners::parse(text).map_err(|source| AttestError::Signers {
+                path: path.to_path_buf(),
+                source,
+            })?,
+            None => AllowedSigners::default(),
+        };
+        Ok(self)
+    }
+
     /// The level that counts.
     pub fn counts(&self) -> Level {
         self.prover.counts

@@ -335,3 +335,59 @@ fn a_broken_allowed_signers_file_is_named_with_its_line() {
         check.stderr
     );
 }
+
+/// A pull request that lists Mallory's key for Grace and signs Grace's
+/// consent with it: the comment judges signatures by the allowed signers
+/// of the merge base, so the change cannot vouch for its own keys; and
+/// `codeowners` makes every party an owner of the allowed signers.
+#[test]
+fn a_pull_request_cannot_vouch_for_its_own_keys() {
+    let keys = tempfile::tempdir().expect("temp dir");
+    let (ada_key, ada_public) = keygen(keys.path(), "ada");
+    let (mallory_key, mallory_public) = keygen(keys.path(), "mallory");
+    let sb = proposed("consent:\n  proof: signed\n");
+    sb.write(
+        ".alliance/allowed_signers",
+        format!("ada@example.com {ada_public}\n"),
+    );
+    run_as(&sb, &ADA, &["agree", "--as", "ada", "--date", "2026-11-02"]);
+    commit_as(
+        &sb,
+        &ADA,
+        "Ada agrees",
+        "2026-11-02T10:00:00Z",
+        Some(&ada_key),
+    );
+    let owners = sb.run(&["codeowners"]);
+    assert!(
+        owners
+            .stdout
+            .contains("\n/.alliance/allowed_signers @ada @grace\n"),
+        "{}",
+        owners.stdout
+    );
+    sb.git(&["checkout", "-qb", "pr"], "2026-11-03T10:00:00Z");
+    sb.write(
+        ".alliance/allowed_signers",
+        format!("ada@example.com {ada_public}\ngrace@example.com {mallory_public}\n"),
+    );
+    run_as(
+        &sb,
+        &MALLORY,
+        &["agree", "--as", "grace", "--date", "2026-11-03"],
+    );
+    commit_as(
+        &sb,
+        &MALLORY,
+        "Grace agrees",
+        "2026-11-03T10:00:00Z",
+        Some(&mallory_key),
+    );
+    let comment = sb.run(&["ci", "comment", "--dry-run", "--base", "main"]);
+    assert_eq!(comment.code, 0, "{}", comment.stderr);
+    assert!(
+        comment.stdout.contains("Agreed: @&#8203;ada (2026-11-02, signed) · Not yet: @&#8203;grace (recorded by Mallory in commit "),
+        "{}",
+        comment.stdout
+    );
+}

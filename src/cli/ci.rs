@@ -230,6 +230,7 @@ fn change_set(
     let root = history.root().to_path_buf();
     let is_alliance = |relative: &Path| now.contains(&canonical(&root.join(relative)));
     let attestor = crate::attest::Attestor::for_workspace(workspace, approvers)?;
+    let attestor = base_signers(&history, workspace, base, attestor)?;
     let head = history.resolve("HEAD").ok();
     let proofs = |path: &Path, doc: &crate::document::Alliance| match head {
         Some(head) => attestor.proofs_in(&history, path, doc, head),
@@ -244,6 +245,29 @@ fn change_set(
         }
         other => Failed::History(other),
     })
+}
+
+/// The attestor judging signatures by the allowed signers at the merge
+/// base with `base`: the change under review cannot add the keys that
+/// prove its own consent (the parties review such a change through
+/// CODEOWNERS, and it counts once merged).
+fn base_signers(
+    history: &History,
+    workspace: &Workspace,
+    base: &str,
+    attestor: crate::attest::Attestor,
+) -> Result<crate::attest::Attestor, Failed> {
+    let Ok(merge_base) = history.merge_base(base) else {
+        return Ok(attestor);
+    };
+    let file = &workspace.config.consent.allowed_signers;
+    let relative = file.strip_prefix(&workspace.root).unwrap_or(file);
+    let text = match history.read_at(merge_base, relative, base) {
+        Ok(text) => Some(text),
+        Err(crate::history::HistoryError::NotAtRevision { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
+    Ok(attestor.with_signers_from(relative, text.as_deref())?)
 }
 
 fn canonical(path: &Path) -> PathBuf {

@@ -18,7 +18,15 @@ pub(super) fn run(
 ) -> Result<u8, Failed> {
     let workspace = Workspace::current()?;
     let docs = alliances(&workspace, args)?;
-    let (lines, notes) = codeowners::lines(&workspace.root, &docs)?;
+    let (mut lines, notes) = codeowners::lines(&workspace.root, &docs)?;
+    // The allowed signers say whose key proves whose consent: every party
+    // reviews a change to them.
+    let signers = &workspace.config.consent.allowed_signers;
+    if signers.symlink_metadata().is_ok() {
+        let relative = signers.strip_prefix(&workspace.root).unwrap_or(signers);
+        lines.extend(codeowners::shared_line(relative, &lines)?);
+        lines.sort_by(|a, b| a.pattern.cmp(&b.pattern));
+    }
     for note in &notes {
         writeln!(err, "alliance: {}", sanitize(&note_text(note)))?;
     }

@@ -168,6 +168,31 @@ pub fn lines(
     Ok((lines, notes))
 }
 
+/// The line for a file every alliance's consent depends on (the allowed
+/// signers: who may sign for whom), owned by every party of every alliance
+/// in `lines`, so no one changes it without them all. `file` is its path
+/// from `root`; `None` when no alliance has an owner.
+pub fn shared_line(
+    file: &Path,
+    lines: &[OwnersLine],
+) -> Result<Option<OwnersLine>, CodeownersError> {
+    let mut owners: Vec<String> = Vec::new();
+    for owner in lines.iter().flat_map(|l| &l.owners) {
+        if !owners.iter().any(|o| o.eq_ignore_ascii_case(owner)) {
+            owners.push(owner.clone());
+        }
+    }
+    if owners.is_empty() {
+        return Ok(None);
+    }
+    let shown = slash_path(file);
+    Ok(Some(OwnersLine {
+        pattern: pattern(&shown)?,
+        path: shown,
+        owners,
+    }))
+}
+
 /// The block: the markers around one line per alliance (on GitLab after
 /// [`SECTION`]), each line ended with `eol`.
 pub fn block(lines: &[OwnersLine], eol: LineEnding, platform: Platform) -> String {
