@@ -537,12 +537,19 @@ list markers and numbering, a task box's tick, `[review:: ...]` and
 parties, the consent list itself). When the agreement changes, earlier
 consent stays in the list as history but no longer covers it: `check`,
 `due` and `diff` show who must agree again. An entry written before this
-form (`digest: sha256:...`) still counts for the text it matches; agreeing
-again records the current form.
+form (`digest: sha256:...`) still counts where git shows the text unchanged
+since it was committed; agreeing again records the current form.
 
-When the last party agrees to a `proposed` alliance, its status becomes
-`active` in the same edit. An alliance adopted before consent existed:
-each party runs `alliance agree --as HANDLE` once to record it.
+An entry is proven by the commit that adds it: record your own consent and
+commit it as yourself (your party's `email:` or your forge's no-reply
+address: authored), signed with your SSH key where the repository counts
+`signed` (.alliance.yaml `consent: {proof: ...}`; docs/consent.md). `agree`
+warns when the git identity that will commit is not the party's: an entry
+recorded for someone else counts for nobody.
+
+When the last party agrees to a `proposed` alliance (and their entry will
+count), its status becomes `active` in the same edit. An alliance adopted
+before consent existed: each party runs `alliance agree --as HANDLE` once.
 
 Agreeing again to the same version changes nothing (exit 0). Refused, with
 the file untouched: a handle that is not a party's, a retired alliance, a
