@@ -40,11 +40,10 @@ pub(super) fn check(doc: &Alliance, settings: &Settings<'_>, out: &mut Vec<Findi
         _ => Proofs::any(),
     };
     let digest = (!fields.consent.is_empty()).then(|| Digest::of(doc));
-    let parties = party_states(
-        fields,
-        || digest.clone().unwrap_or_else(|| Digest::of(doc)),
-        &proofs,
-    );
+    let parties = match &digest {
+        Some(digest) => party_states(fields, || digest.clone(), &proofs),
+        None => party_states(fields, || Digest::of(doc), &proofs),
+    };
     if let Some(digest) = &digest {
         unproven(doc, &parties, &proofs, digest, settings, out);
     }
@@ -61,6 +60,12 @@ pub(super) fn check(doc: &Alliance, settings: &Settings<'_>, out: &mut Vec<Findi
             .at(doc, status_span.unwrap_or(start)),
         );
     }
+    entries(doc, fields, out);
+    successor(doc, fields, settings, out);
+}
+
+/// A071, A072: each entry well formed and naming a party.
+fn entries(doc: &Alliance, fields: &crate::document::FrontMatter, out: &mut Vec<Finding>) {
     for entry in &fields.consent {
         let problem = if !entry.is_mapping {
             Some(
@@ -107,6 +112,16 @@ pub(super) fn check(doc: &Alliance, settings: &Settings<'_>, out: &mut Vec<Findi
             }
         }
     }
+}
+
+/// A073, A074: `superseded_by` on a retired alliance, naming a file that exists.
+fn successor(
+    doc: &Alliance,
+    fields: &crate::document::FrontMatter,
+    settings: &Settings<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let status = fields.status();
     if let Some(successor) = &fields.superseded_by {
         if status != Status::Retired {
             out.push(

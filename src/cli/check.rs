@@ -53,23 +53,7 @@ fn check_files<X: Send>(
     };
     let instruments = Instruments::with_folder(workspace.config.kinds.as_deref())
         .map_err(crate::pulse::PulseError::from)?;
-    // Today is needed only to date-check pulse answers: a bad
-    // ALLIANCE_TODAY fails a repository that has them (before any output),
-    // and no other; the clock is read at the first answers. Where
-    // ALLIANCE_TODAY is good or unset, no folder is looked for here.
-    let today = match super::LazyToday::new() {
-        Ok(today) => Some(today),
-        Err(bad) => {
-            if found
-                .documents
-                .iter()
-                .any(|c| crate::pulse::rounds::pulse_folder(&c.path).is_dir())
-            {
-                return Err(bad);
-            }
-            None
-        }
-    };
+    let today = pulse_today(&found)?;
     let mut failures = found.skipped;
     // Files are independent: read and check them on every core, keeping
     // discovery's order in the report.
@@ -116,6 +100,26 @@ fn check_files<X: Send>(
         },
     )?;
     Ok(failures)
+}
+
+/// Today, to date-check pulse answers. It is needed only for them: a bad
+/// ALLIANCE_TODAY fails a repository that has them (before any output),
+/// and no other; the clock is read at the first answers. Where
+/// ALLIANCE_TODAY is good or unset, no folder is looked for here.
+fn pulse_today(found: &Found) -> Result<Option<super::LazyToday>, Failed> {
+    match super::LazyToday::new() {
+        Ok(today) => Ok(Some(today)),
+        Err(bad) => {
+            if found
+                .documents
+                .iter()
+                .any(|c| crate::pulse::rounds::pulse_folder(&c.path).is_dir())
+            {
+                return Err(bad);
+            }
+            Ok(None)
+        }
+    }
 }
 
 /// The pulse answer files of `doc` (which has a pulse folder), checked

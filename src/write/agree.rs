@@ -121,29 +121,7 @@ pub fn agree(
     let fields = doc.fields().ok_or(EditError::Unreadable(
         "the file has no front matter".to_owned(),
     ))?;
-    let who_plain = who.trim().trim_start_matches('@');
-    let party = fields
-        .parties
-        .iter()
-        .find(|p| {
-            p.handle
-                .as_ref()
-                .is_some_and(|h| h.value.eq_ignore_ascii_case(who_plain))
-        })
-        .or_else(|| fields.party(who_plain))
-        .ok_or_else(|| AgreeError::NotAParty {
-            who: who.to_owned(),
-            parties: if fields.parties.is_empty() {
-                "none listed".to_owned()
-            } else {
-                fields
-                    .parties
-                    .iter()
-                    .map(|p| p.label())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            },
-        })?;
+    let party = party_named(fields, who)?;
     let Some(handle) = party.handle.as_ref().map(|h| h.value.clone()) else {
         return Err(AgreeError::NoHandle { who: party.label() });
     };
@@ -156,17 +134,14 @@ pub fn agree(
     let digest = Digest::of(doc);
     let before = Consent::for_digest(fields, digest.clone(), proving.proofs);
     let label = party.label();
-    let already = fields
-        .consent
-        .iter()
-        // A form-1 entry that still matches is not enough: agreeing again
-        // records the current form.
-        .any(|e| {
-            coverage(e, &digest) == Coverage::Current
-                && e.handle
-                    .as_ref()
-                    .is_some_and(|h| party.has_handle(&h.value))
-        });
+    // A form-1 entry that still matches is not enough: agreeing again
+    // records the current form.
+    let already = fields.consent.iter().any(|e| {
+        coverage(e, &digest) == Coverage::Current
+            && e.handle
+                .as_ref()
+                .is_some_and(|h| party.has_handle(&h.value))
+    });
     if already {
         return Ok(Agreed {
             edited: Edited {
@@ -197,27 +172,10 @@ pub fn agree(
     );
     let mut splices = vec![consent_splice(doc, root, inner, &entry, &label, date)?];
     if activated {
-        if let Some((key, value)) = root.entry("status") {
-            if !matches!(value.value, Value::Str(_)) {
-                return Err(AgreeError::StatusShape);
-            }
-            if let Some(s) = set_scalar(text, key, value, "active", "status".to_owned())? {
-                splices.push(s);
-            }
-        }
+        splices.extend(activate(text, root)?);
     }
     let edited = apply(text, splices);
-    let check = Alliance::parse_text(&doc.path, edited.text.clone());
-    let ok = check.fields().is_some_and(|f| {
-        Consent::for_digest(f, digest.clone(), &Proofs::any())
-            .parties
-            .iter()
-            .any(|p| p.party == label && matches!(p.state, PartyState::Agreed { .. }))
-            && (!activated || f.status() == Status::Active)
-    }) && Digest::of(&check) == digest;
-    if !ok {
-        return Err(EditError::Verify("the consent entry".to_owned()).into());
-    }
+    verify(doc, &edited, &digest, &label, activated)?;
     Ok(Agreed {
         edited,
         party: label,
@@ -228,6 +186,66 @@ pub fn agree(
         counts: proving.proofs.counts,
         counted: proving.own_counts(),
     })
+}
+
+/// The party `who` names: by handle first (with or without `@`), else by
+/// name, as the user typed it; the entry is always written by handle.
+fn party_named<'a>(
+    fields: &'a crate::document::FrontMatter,
+    who: &str,
+) -> Result<&'a crate::document::Party, AgreeError> {
+    let who_plain = who.trim().trim_start_matches('@');
+    fields
+        .party_by_handle(who_plain)
+        .or_else(|| fields.party(who_plain))
+        .ok_or_else(|| AgreeError::NotAParty {
+            who: who.to_owned(),
+            parties: if fields.parties.is_empty() {
+                "none listed".to_owned()
+            } else {
+                fields
+                    .parties
+                    .iter()
+                    .map(|p| p.label())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        })
+}
+
+/// The splice that sets `status: active`, when there is a `status:` word.
+fn activate(text: &str, root: &yaml::Node) -> Result<Option<Splice>, AgreeError> {
+    let Some((key, value)) = root.entry("status") else {
+        return Ok(None);
+    };
+    if !matches!(value.value, Value::Str(_)) {
+        return Err(AgreeError::StatusShape);
+    }
+    Ok(set_scalar(text, key, value, "active", "status".to_owned())?)
+}
+
+/// Read the edit back: the party's entry covers the text, the status is
+/// active when it was to be, and the text agreed to is unchanged.
+fn verify(
+    doc: &Alliance,
+    edited: &Edited,
+    digest: &Digest,
+    label: &str,
+    activated: bool,
+) -> Result<(), AgreeError> {
+    let check = Alliance::parse_text(&doc.path, edited.text.clone());
+    let ok = check.fields().is_some_and(|f| {
+        Consent::for_digest(f, digest.clone(), &Proofs::any())
+            .parties
+            .iter()
+            .any(|p| p.party == label && matches!(p.state, PartyState::Agreed { .. }))
+            && (!activated || f.status() == Status::Active)
+    }) && Digest::of(&check) == *digest;
+    if ok {
+        Ok(())
+    } else {
+        Err(EditError::Verify("the consent entry".to_owned()).into())
+    }
 }
 
 fn names<'a>(labels: impl Iterator<Item = &'a String>) -> Vec<String> {
