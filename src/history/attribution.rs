@@ -8,6 +8,7 @@
 //! versions it visits, and stops as soon as every entry has been placed:
 //! usually one or two versions back.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use git2::Oid;
@@ -77,7 +78,9 @@ pub fn added(
         return Ok(Vec::new());
     };
     let keys: Vec<_> = fields.consent.iter().map(entry_key).collect();
-    let mut found: Vec<Option<Change>> = vec![None; keys.len()];
+    // Each entry's oldest version so far, as an index into `walked`.
+    let mut found: Vec<Option<usize>> = vec![None; keys.len()];
+    let mut walked: Vec<Change> = Vec::new();
     let mut open: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].is_some()).collect();
     if open.is_empty() {
         return Ok(vec![None; keys.len()]);
@@ -86,25 +89,27 @@ pub fn added(
         let change = change?;
         let text = history.read_blob(change.blob, &change.path, &history.short(change.commit))?;
         let version = Alliance::parse_text(&change.path, text);
-        let held: Vec<_> = version
+        let held: HashSet<_> = version
             .fields()
             .map(|f| f.consent.iter().filter_map(entry_key).collect())
             .unwrap_or_default();
+        let at = walked.len();
         open.retain(|&i| {
             let here = keys[i].as_ref().is_some_and(|k| held.contains(k));
             if here {
-                found[i] = Some(change.clone());
+                found[i] = Some(at);
             }
             here
         });
+        walked.push(change);
         if open.is_empty() {
             break;
         }
     }
     let mut out = Vec::with_capacity(found.len());
-    let mut signed: Vec<(Oid, Option<CommitSignature>)> = Vec::new();
-    for change in found {
-        out.push(match change {
+    let mut signed: HashMap<Oid, Option<CommitSignature>> = HashMap::new();
+    for at in found {
+        out.push(match at.and_then(|at| walked.get(at)) {
             Some(change) => Some(facts(history, change, &mut signed)?),
             None => None,
         });
@@ -115,16 +120,16 @@ pub fn added(
 /// The facts of `change`'s commit, its signature read once per commit.
 fn facts(
     history: &History,
-    change: Change,
-    signed: &mut Vec<(Oid, Option<CommitSignature>)>,
+    change: &Change,
+    signed: &mut HashMap<Oid, Option<CommitSignature>>,
 ) -> Result<Added, HistoryError> {
-    let signature = match signed.iter().find(|(id, _)| *id == change.commit) {
-        Some((_, signature)) => signature.clone(),
+    let signature = match signed.get(&change.commit) {
+        Some(signature) => signature.clone(),
         None => {
             let signature = history
                 .signature(change.commit)?
                 .map(|(armored, payload)| CommitSignature { armored, payload });
-            signed.push((change.commit, signature.clone()));
+            signed.insert(change.commit, signature.clone());
             signature
         }
     };
@@ -132,9 +137,9 @@ fn facts(
         commit: history.short(change.commit),
         id: change.commit,
         blob: change.blob,
-        path: change.path,
-        author_name: change.author,
-        author_email: change.author_email,
+        path: change.path.clone(),
+        author_name: change.author.clone(),
+        author_email: change.author_email.clone(),
         date: change.date,
         signature,
     })
