@@ -9,6 +9,7 @@
 //! touches git. A history that cannot be read proves nothing: its entries
 //! count only where the repository counts any entry (`proof: any`).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -16,6 +17,7 @@ use crate::consent::Digest;
 use crate::consent::Proof;
 use crate::consent::digest::{Form, recorded_form};
 use crate::consent::proof::{AllowedSigners, SignersError};
+use crate::consent::{Coverage, coverage};
 use crate::consent::{Level, Proofs, Prover};
 use crate::document::Alliance;
 use crate::history::attribution::Added;
@@ -238,27 +240,35 @@ fn outdated(history: &History, doc: &Alliance, added: &[Option<Added>]) -> Vec<b
     let Some(fields) = doc.fields() else {
         return Vec::new();
     };
-    let mut now: Option<Digest> = None;
+    let legacy = |e: &crate::document::ConsentEntry| {
+        e.digest
+            .as_ref()
+            .is_some_and(|d| recorded_form(&d.value) == Some(Form::V1))
+    };
+    if !fields.consent.iter().any(legacy) {
+        return Vec::new();
+    }
+    // Form 2 of the text now, and of each version an entry was added in,
+    // each worked out once.
+    let now = Digest::of(doc);
+    let mut then: HashMap<git2::Oid, bool> = HashMap::new();
     fields
         .consent
         .iter()
         .enumerate()
         .map(|(i, entry)| {
-            let legacy = entry
-                .digest
-                .as_ref()
-                .is_some_and(|d| recorded_form(&d.value) == Some(Form::V1));
-            if !legacy {
+            if coverage(entry, &now) != Coverage::Legacy {
                 return false;
             }
             let Some(Some(added)) = added.get(i) else {
                 return true;
             };
-            let now = now.get_or_insert_with(|| Digest::of_form(doc, Form::V2));
-            let then = history
-                .read_blob(added.blob, &added.path, &added.commit)
-                .map(|text| Digest::of_form(&Alliance::parse_text(&added.path, text), Form::V2));
-            then.map_or(true, |then| &then != now)
+            *then.entry(added.blob).or_insert_with(|| {
+                history
+                    .read_blob(added.blob, &added.path, &added.commit)
+                    .map(|text| Digest::of_form(&Alliance::parse_text(&added.path, text), Form::V2))
+                    .map_or(true, |then| then != now)
+            })
         })
         .collect()
 }

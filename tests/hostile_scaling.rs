@@ -517,3 +517,52 @@ fn check_and_due_hold_counts_not_reports() {
         );
     }
 }
+
+/// Thousands of consent entries, committed over a few versions: proving
+/// them walks the file's history once (each version's entries in a set),
+/// within the memory bound, and reports one A076 per party, not per entry.
+#[test]
+fn many_consent_entries_are_proven_in_one_walk() {
+    let n = 6_000;
+    let sandbox = Sandbox::new();
+    sandbox.git(&["init", "-q", "-b", "main"], "2026-11-01T10:00:00Z");
+    let entries = |count: usize| -> String {
+        (0..count)
+            .map(|i| {
+                let who = if i % 2 == 0 { "ada" } else { "grace" };
+                format!(
+                    "  - {{handle: {who}, date: 2026-01-{:02}, digest: sha256:{i:012x}}}\n",
+                    i % 28 + 1
+                )
+            })
+            .collect()
+    };
+    for (version, count) in [(1, n / 3), (2, 2 * n / 3), (3, n)] {
+        let doc = team_doc(
+            &format!("status: active\nconsent:\n{}", entries(count)),
+            TEAM_BODY,
+        );
+        sandbox.write("TEAM_ALLIANCE.md", doc);
+        sandbox.git(&["add", "-A"], "2026-11-01T10:00:00Z");
+        sandbox.git(
+            &["commit", "-qm", &format!("version {version}")],
+            "2026-11-01T10:00:00Z",
+        );
+    }
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 0, "{}{}", tail(&run.stdout), run.stderr);
+    // None covers the text (their digests are made up): every party is
+    // reported once as having agreed only to an earlier version.
+    assert_eq!(
+        run.stdout.matches("warning[A070]").count(),
+        1,
+        "{}",
+        tail(&run.stdout)
+    );
+    assert!(
+        run.stdout
+            .contains("@ada, @grace agreed to an earlier version"),
+        "{}",
+        tail(&run.stdout)
+    );
+}

@@ -156,8 +156,8 @@ fn successor(
     }
 }
 
-/// A076: each entry for the current text whose proof is below the level
-/// the repository counts, when its party has no entry that counts.
+/// A076: for each party with no entry that counts, their first entry for
+/// the current text whose proof is below the level the repository counts.
 fn unproven(
     doc: &Alliance,
     parties: &[PartyConsent],
@@ -167,17 +167,22 @@ fn unproven(
     out: &mut Vec<Finding>,
 ) {
     let Some(fields) = doc.fields() else { return };
+    // One finding per party: its first unproven entry.
+    let mut reported = std::collections::HashSet::new();
     for (i, entry) in fields.consent.iter().enumerate() {
         let Some(handle) = &entry.handle else {
             continue;
         };
+        if proofs.counts(i) || !covers(entry, digest) || proofs.outdated(i) {
+            continue;
+        }
         let agreed = parties.iter().any(|p| {
             p.handle
                 .as_deref()
                 .is_some_and(|h| h.eq_ignore_ascii_case(&handle.value))
                 && p.state.agreed()
         });
-        if agreed || proofs.counts(i) || !covers(entry, digest) || proofs.outdated(i) {
+        if agreed || !reported.insert(handle.value.to_ascii_lowercase()) {
             continue;
         }
         let who = clip(&handle.value, 80);
