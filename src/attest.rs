@@ -260,7 +260,10 @@ fn outdated(history: &History, doc: &Alliance, added: &[Option<Added>]) -> Vec<b
             if coverage(entry, &now) != Coverage::Legacy {
                 return false;
             }
-            let Some(Some(added)) = added.get(i) else {
+            let Some(Some(added)) = added
+                .get(i)
+                .filter(|a| a.as_ref().is_some_and(|a| !a.truncated))
+            else {
                 return true;
             };
             *then.entry(added.blob).or_insert_with(|| {

@@ -391,3 +391,40 @@ fn a_pull_request_cannot_vouch_for_its_own_keys() {
         comment.stdout
     );
 }
+
+/// A shallow clone (CI's default depth of 1) holds the entries at its
+/// boundary commit, which may not be the commit that added them: nothing
+/// is proven there, and `check` says why instead of crediting whoever made
+/// the boundary commit.
+#[test]
+fn a_shallow_clone_proves_nothing_and_says_so() {
+    let sb = proposed("consent:\n  required: true\n");
+    run_as(&sb, &ADA, &["agree", "--as", "ada", "--date", "2026-11-02"]);
+    commit_as(&sb, &ADA, "Ada agrees", "2026-11-02T10:00:00Z", None);
+    run_as(
+        &sb,
+        &GRACE,
+        &["agree", "--as", "grace", "--date", "2026-11-03"],
+    );
+    commit_as(&sb, &GRACE, "Grace agrees", "2026-11-03T10:00:00Z", None);
+    sb.write("NOTES.md", "unrelated\n");
+    commit_as(&sb, &ADA, "Notes", "2026-11-04T10:00:00Z", None);
+    let full = sb.run(&["check"]);
+    assert_eq!(full.stdout, "checked 1 file: no problems\n");
+    let origin = format!("file://{}", sb.path().display());
+    sb.git(
+        &["clone", "-q", "--depth", "1", &origin, "shallow"],
+        "2026-11-05T10:00:00Z",
+    );
+    let shallow = sb
+        .command(&["check"])
+        .current_dir(sb.path().join("shallow"))
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&shallow.stdout);
+    assert_eq!(shallow.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("error[A076]: @ada's consent is not provable here: the clone's history is cut short (fetch the whole history)"),
+        "{stdout}"
+    );
+}

@@ -192,17 +192,21 @@ fn unproven(
             proof.describe(),
             proofs.counts.config_word()
         );
-        let help = format!(
-            "@{who} runs `alliance agree {} --as {who}` and commits it as themselves ({})",
-            doc.path.display(),
-            match proofs.counts {
-                crate::consent::Level::Signed =>
-                    "signed with the SSH key the allowed signers list for them",
-                crate::consent::Level::Approved =>
-                    "or approves the pull request at its head commit",
-                _ => "their commit's author email is the party's `email:`",
-            }
-        );
+        let help = if proof == crate::consent::Proof::Unknown {
+            "fetch the whole history: `git fetch --unshallow` (GitHub Actions: actions/checkout with `fetch-depth: 0`; GitLab: `GIT_DEPTH: \"0\"`)".to_owned()
+        } else {
+            format!(
+                "@{who} runs `alliance agree {} --as {who}` and commits it as themselves ({})",
+                doc.path.display(),
+                match proofs.counts {
+                    crate::consent::Level::Signed =>
+                        "signed with the SSH key the allowed signers list for them",
+                    crate::consent::Level::Approved =>
+                        "or approves the pull request at its head commit",
+                    _ => "their commit's author email is the party's `email:`",
+                }
+            )
+        };
         let finding = if settings.consent_required {
             Finding::error(Rule::ConsentUnproven, message)
         } else {

@@ -90,6 +90,9 @@ pub enum Proof {
         /// The commit (short id).
         commit: String,
     },
+    /// The clone's history is cut short (a shallow clone) before the
+    /// commit that added the entry: nothing can be proven.
+    Unknown,
     /// Nothing ties the entry to its party.
     Recorded {
         /// The author of the commit that added it (`None`: not committed).
@@ -106,7 +109,7 @@ impl Proof {
             Proof::Signed { .. } => Level::Signed,
             Proof::Approved => Level::Approved,
             Proof::Authored { .. } => Level::Authored,
-            Proof::Recorded { .. } => Level::Recorded,
+            Proof::Recorded { .. } | Proof::Unknown => Level::Recorded,
         }
     }
 
@@ -126,6 +129,10 @@ impl Proof {
             Proof::Signed { .. } => "signed".to_owned(),
             Proof::Approved => "approved".to_owned(),
             Proof::Authored { .. } => "authored (email not verified)".to_owned(),
+            Proof::Unknown => {
+                "not provable here: the clone's history is cut short (fetch the whole history)"
+                    .to_owned()
+            }
             Proof::Recorded {
                 by: Some(by),
                 commit: Some(commit),
@@ -233,10 +240,20 @@ impl Prover {
     /// The strongest proof that ties `added` (the commit that added an
     /// entry) to `party` (the party the entry names, if any).
     pub fn proof(&self, party: Option<&Party>, added: Option<&Added>) -> Proof {
+        // A shallow clone's boundary commit holds the entry, but may not
+        // be the commit that added it: only an approval can prove it then.
+        let truncated = added.is_some_and(|a| a.truncated);
         let Some(party) = party else {
-            return recorded(added);
+            return if truncated {
+                Proof::Unknown
+            } else {
+                recorded(added)
+            };
         };
-        if let Some((added, key)) = added.and_then(|a| self.signed_by(party, a).map(|k| (a, k))) {
+        let signed = added
+            .filter(|_| !truncated)
+            .and_then(|a| self.signed_by(party, a).map(|key| (a, key)));
+        if let Some((added, key)) = signed {
             return Proof::Signed {
                 commit: added.commit.clone(),
                 key,
@@ -247,6 +264,7 @@ impl Prover {
             return Proof::Approved;
         }
         match added {
+            _ if truncated => Proof::Unknown,
             Some(added) if is_authored_by(party, &added.author_email) => Proof::Authored {
                 commit: added.commit.clone(),
             },

@@ -36,6 +36,9 @@ pub struct Added {
     pub date: Option<Date>,
     /// The commit's signature, when it carries one.
     pub signature: Option<CommitSignature>,
+    /// The history ends at this commit (a shallow clone's boundary) with
+    /// the entry already there: it may have been added earlier, by anyone.
+    pub truncated: bool,
 }
 
 /// A commit's signature and the bytes it signs.
@@ -142,5 +145,6 @@ fn facts(
         author_email: change.author_email.clone(),
         date: change.date,
         signature,
+        truncated: change.truncated,
     })
 }

@@ -74,6 +74,7 @@ fn proof_json(proof: &Proof) -> serde_json::Value {
         Proof::Recorded { by, commit } => {
             serde_json::json!({"level": "recorded", "by": by, "commit": commit})
         }
+        Proof::Unknown => serde_json::json!({"level": "unknown", "commit": null}),
     }
 }
 
