@@ -571,14 +571,11 @@ impl<'f> Client<'f> {
             return Ok(Err(message(&answer.body)));
         }
         let written: wire::Written = parse(&ok(answer, method, url)?, method, url)?;
-        written
-            .id
-            .map(Ok)
-            .ok_or_else(|| ForgeError::Unexpected {
-                method,
-                url: url.to_owned(),
-                reason: "no comment id in the answer".to_owned(),
-            })
+        written.id.map(Ok).ok_or_else(|| ForgeError::Unexpected {
+            method,
+            url: url.to_owned(),
+            reason: "no comment id in the answer".to_owned(),
+        })
     }
 
     /// A GET, tried up to three times when the forge is briefly down (a
@@ -726,7 +723,12 @@ fn location(headers: &ureq::http::HeaderMap) -> String {
     };
     let host = match value.parse::<ureq::http::Uri>() {
         Ok(uri) => match uri.authority() {
-            Some(authority) => authority.as_str().rsplit('@').next().unwrap_or("").to_owned(),
+            Some(authority) => authority
+                .as_str()
+                .rsplit('@')
+                .next()
+                .unwrap_or("")
+                .to_owned(),
             None => return "another path on the same host".to_owned(),
         },
         Err(_) => value.to_owned(),
@@ -815,6 +817,9 @@ mod tests {
         assert_eq!(message("a\u{1b}b".as_bytes()), "a\\u{1b}b");
         assert_eq!(message(br#"{"message": "a\u001bb"}"#), "a\\u{1b}b");
         assert!(message("x".repeat(1000).as_bytes()).chars().count() <= 301);
-        assert_eq!(message(b"<html>Bad gateway</html>"), "<html>Bad gateway</html>");
+        assert_eq!(
+            message(b"<html>Bad gateway</html>"),
+            "<html>Bad gateway</html>"
+        );
     }
 }

@@ -292,9 +292,7 @@ fn url(var: &'static str, value: &str) -> Result<String, CiError> {
         value: value.to_owned(),
         why: why.to_owned(),
     };
-    let uri: ureq::http::Uri = trimmed
-        .parse()
-        .map_err(|_| invalid("not an http(s) URL"))?;
+    let uri: ureq::http::Uri = trimmed.parse().map_err(|_| invalid("not an http(s) URL"))?;
     match uri.scheme_str() {
         Some("https") if uri.host().is_some() => Ok(trimmed.to_owned()),
         Some("http") if uri.host().is_some_and(is_loopback) => Ok(trimmed.to_owned()),

@@ -131,9 +131,10 @@ impl Client<'_> {
                     .and_then(|g| g.errors.as_ref())
                     .and_then(|e| e.0.first())
                     .and_then(wire::Message::words);
-                let words = first_error.map_or_else(|| message(&answer.body), |w| {
-                    crate::report::sanitize(&w).replace('\n', " ")
-                });
+                let words = first_error.map_or_else(
+                    || message(&answer.body),
+                    |w| crate::report::sanitize(&w).replace('\n', " "),
+                );
                 Err(refusal("GraphQL viewer", answer.status, &words))
             }
         }

@@ -198,7 +198,10 @@ mod tests {
         let comments: Vec<Comment> = page(text).unwrap();
         assert_eq!(comments[0].id, Some(3));
         assert_eq!(comments[0].body.as_deref(), Some("hi"));
-        assert_eq!(comments[0].user.as_ref().unwrap().login.as_deref(), Some("ada"));
+        assert_eq!(
+            comments[0].user.as_ref().unwrap().login.as_deref(),
+            Some("ada")
+        );
     }
 
     #[test]
@@ -215,7 +218,10 @@ mod tests {
         let github: Message = read(br#"{"message": "Bad credentials"}"#).unwrap();
         assert_eq!(github.words().as_deref(), Some("Bad credentials"));
         let gitlab: Message = read(br#"{"message": {"note": ["is too long"]}}"#).unwrap();
-        assert_eq!(gitlab.words().as_deref(), Some(r#"{"note": ["is too long"]}"#));
+        assert_eq!(
+            gitlab.words().as_deref(),
+            Some(r#"{"note": ["is too long"]}"#)
+        );
         let empty: Message = read(b"  ").unwrap();
         assert_eq!(empty.words(), None);
     }
