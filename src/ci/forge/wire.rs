@@ -213,6 +213,21 @@ mod tests {
         assert_eq!(page::<Comment>(full.as_bytes()).unwrap().len(), PAGE);
     }
 
+    /// The fuzz target's invariant, on its committed corpus.
+    #[test]
+    fn the_fuzz_corpus_reads_and_quotes_one_clean_line() {
+        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus/forge");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let (accepted, message) = read_all(&bytes);
+            assert!(message.chars().count() <= 301);
+            assert!(!message.chars().any(char::is_control), "{message:?}");
+            seen += usize::from(accepted > 0);
+        }
+        assert!(seen >= 10, "{seen} seeds parsed");
+    }
+
     #[test]
     fn messages_are_strings_or_their_json_text() {
         let github: Message = read(br#"{"message": "Bad credentials"}"#).unwrap();
