@@ -3,7 +3,7 @@
 //! parent) deserialized straight into these structs, every other field
 //! skipped without being kept, so memory stays near the size of the
 //! answer. A list holds at most as many items as were asked for (a page
-//! of 100, or [`MAX_LIST`] approvers): a list of a million empty objects
+//! of 100, or `MAX_LIST` approvers): a list of a million empty objects
 //! is refused, not built. Every field is optional; what a missing one
 //! means is the caller's to say.
 //!
