@@ -1117,3 +1117,156 @@ fn gitlab_the_tokens_own_note_is_found_by_id_not_by_a_bot_like_name() {
             .any(|r| r.target.ends_with(&format!("/notes/{theirs}")))
     );
 }
+
+/// `alliance ARGS` in `sb` as [`run`] does, started under `prlimit
+/// --as=1 GiB`: a run that would need gigabytes fails to allocate (and
+/// aborts, exit 134) instead of taking the machine.
+fn run_bounded(sb: &Sandbox, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let prlimit = "/usr/bin/prlimit";
+    assert!(
+        Path::new(prlimit).exists(),
+        "this case needs prlimit (util-linux) to bound memory"
+    );
+    let output = Command::new(prlimit)
+        .arg(format!("--as={}", 1024 * 1024 * 1024))
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_alliance"))
+        .args(args)
+        .current_dir(sb.path())
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", sb.path())
+        .env("TZ", "UTC")
+        .env("ALLIANCE_TODAY", "2026-11-22")
+        .envs(env.iter().copied())
+        .output()
+        .expect("run alliance under prlimit");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// A forge that answers every request with a redirect to another server:
+/// the request is not sent on, so the token never reaches the other host,
+/// and the command fails naming the status and where it pointed. GitHub's
+/// `Authorization` and GitLab's `PRIVATE-TOKEN` alike.
+#[test]
+fn a_redirect_is_never_followed_so_the_token_stays_with_the_api_host() {
+    let (sb, base) = repository();
+    sb.write("TEAM_ALLIANCE.md", team("- We start meetings on time.\n"));
+    commit(&sb, "push", "2026-11-02T10:00:00Z");
+    for gitlab in [false, true] {
+        let forge = MockForge::start();
+        let elsewhere = MockForge::start();
+        forge.state.lock().expect("lock").redirect_to = Some(elsewhere.url.clone());
+        let gh = GitHubEnv::new(&forge.url, &base);
+        let vars = if gitlab {
+            gitlab_vars(&forge.url, &base, "head")
+        } else {
+            gh.vars()
+        };
+        let result = run(&sb, &["ci", "comment"], &vars);
+        assert_eq!(result.code, 2, "{}", result.stderr);
+        let host = elsewhere.url.trim_start_matches("http://");
+        assert!(
+            result
+                .stderr
+                .contains(&format!("HTTP 302, a redirect to {host}"))
+                && result.stderr.contains("follows no redirect"),
+            "{}",
+            result.stderr
+        );
+        assert!(elsewhere.requests().is_empty(), "the other host was asked");
+        assert_eq!(forge.requests().len(), 1);
+        assert!(!result.stderr.contains("t0ken") && !result.stderr.contains("glpat-secret"));
+    }
+}
+
+/// The token would cross the network in clear text: `http://` is refused
+/// unless the host is this machine (as the mock forge is).
+#[test]
+fn a_plain_http_api_url_is_refused_unless_it_is_this_machine() {
+    let (sb, base) = repository();
+    sb.write("TEAM_ALLIANCE.md", team("- We start meetings on time.\n"));
+    commit(&sb, "push", "2026-11-02T10:00:00Z");
+    let gh = GitHubEnv::new("http://example.com", &base);
+    let github = run(&sb, &["ci", "comment"], &gh.vars());
+    let gitlab = run(
+        &sb,
+        &["ci", "comment"],
+        &gitlab_vars("http://example.com/api/v4", &base, "head"),
+    );
+    for (result, var) in [(github, "GITHUB_API_URL"), (gitlab, "CI_API_V4_URL")] {
+        assert_eq!(result.code, 2, "{}", result.stderr);
+        assert!(
+            result
+                .stderr
+                .contains(&format!("{var}=\"http://example.com"))
+                && result.stderr.contains(
+                    "plain http would send the token across the network unencrypted: use https://"
+                ),
+            "{}",
+            result.stderr
+        );
+    }
+}
+
+/// An answer of 20 MiB is not read past 8 MiB: the command fails saying
+/// so, within 1 GiB of address space (a whole read and a tree of it once
+/// aborted there). An answer of 6 MiB, a page a real forge can send, is
+/// read within the same bound.
+#[test]
+fn an_oversize_answer_fails_clearly_within_the_memory_bound() {
+    let forge = MockForge::start();
+    let (sb, base) = repository();
+    let gh = GitHubEnv::new(&forge.url, &base);
+    sb.write("TEAM_ALLIANCE.md", team("- We start meetings on time.\n"));
+    commit(&sb, "push", "2026-11-02T10:00:00Z");
+    forge.state.lock().expect("lock").oversize = Some(20 * 1024 * 1024);
+    let huge = run_bounded(&sb, &["ci", "comment"], &gh.vars());
+    assert_eq!(huge.code, 2, "{}", huge.stderr);
+    assert!(
+        huge.stderr.contains(
+            "/repos/alliance-cli/demo/issues/5/comments?per_page=100&page=1: the answer is larger than 8 MiB"
+        ),
+        "{}",
+        huge.stderr
+    );
+    assert!(forge.comments().is_empty());
+
+    forge.state.lock().expect("lock").oversize = Some(6 * 1024 * 1024);
+    let large = run_bounded(&sb, &["ci", "comment"], &gh.vars());
+    assert_ok(&large);
+    assert_eq!(forge.comments().len(), 1);
+}
+
+/// A forge that sends the start of an answer and then a byte a second is
+/// given up on: one request may take ALLIANCE_HTTP_TIMEOUT seconds, the
+/// command six times that, retries included.
+#[test]
+fn a_forge_that_stalls_mid_answer_is_given_up_on() {
+    let forge = MockForge::start();
+    let (sb, base) = repository();
+    let gh = GitHubEnv::new(&forge.url, &base);
+    sb.write("TEAM_ALLIANCE.md", team("- We start meetings on time.\n"));
+    commit(&sb, "push", "2026-11-02T10:00:00Z");
+    forge.state.lock().expect("lock").stall = true;
+    let mut vars = gh.vars();
+    vars.push(("ALLIANCE_HTTP_TIMEOUT", "1"));
+    let result = run(&sb, &["ci", "comment"], &vars);
+    assert_eq!(result.code, 2, "{}", result.stderr);
+    assert!(
+        result.stderr.contains("no whole answer within 1 s")
+            || result
+                .stderr
+                .contains("gave up: the forge took more than 6 s in all"),
+        "{}",
+        result.stderr
+    );
+    assert!(result.stderr.contains("ALLIANCE_HTTP_TIMEOUT"));
+    assert!(forge.comments().is_empty());
+}

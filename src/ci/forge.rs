@@ -11,14 +11,24 @@
 //! A token that may read but not write (a fork's pull request on GitHub,
 //! a 403) is not a failure: [`Upsert::ReadOnly`] says why, and the command
 //! warns and exits 0. Every loop over pages is bounded, every response body
-//! is read up to a limit, and the token is never part of a message.
+//! is read up to [`BODY_LIMIT`] and parsed into the few fields used
+//! ([`wire`]), every request has a timeout and the command a deadline
+//! ([`Budget`]), and the token is never part of a message.
+//!
+//! The token travels in a header (`Authorization` on GitHub,
+//! `PRIVATE-TOKEN` on GitLab) and no request follows a redirect: a 3xx is
+//! an error naming where it pointed, so the token only ever reaches the
+//! origin of the API URL the CI set (which must be `https://`, or
+//! `http://` to this machine: see `ci::Environment::forge`).
 
 pub mod approvals;
 mod identity;
+pub mod wire;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde::de::DeserializeOwned;
+use serde_json::json;
 
 use crate::report::ci::MARKER;
 
@@ -28,8 +38,48 @@ use identity::{Author, Identity};
 /// At most this many pages of comments are read (100 per page).
 const MAX_PAGES: u32 = 50;
 
-/// The largest response body read.
-const BODY_LIMIT: u64 = 32 * 1024 * 1024;
+/// The largest response body read: 8 MiB. The largest real page is a
+/// hundred comments or reviews at GitHub's cap of 65,536 characters each,
+/// with about 2 KB of fields around each body: about 6.7 MB of ASCII.
+/// Typical pages are tens of kilobytes. A page past this (a GitLab note
+/// may hold a million characters) fails with a message that says so.
+pub const BODY_LIMIT: u64 = 8 * 1024 * 1024;
+
+/// How long one request may take by default (connecting, sending and
+/// reading the whole answer): `ALLIANCE_HTTP_TIMEOUT` changes it.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The whole command talks to the forge for at most this many times the
+/// timeout of one request (120 s by default), retries and pages included.
+pub const DEADLINE_FACTOR: u32 = 6;
+
+/// How long the forge may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// The longest one request may take.
+    pub request: Duration,
+    /// When the command stops asking: [`DEADLINE_FACTOR`] times `request`
+    /// after the budget was made.
+    pub until: Instant,
+}
+
+impl Budget {
+    /// A budget of `request` per request, starting now.
+    pub fn starting_now(request: Duration) -> Budget {
+        let total = request.saturating_mul(DEADLINE_FACTOR);
+        let now = Instant::now();
+        Budget {
+            request,
+            until: now.checked_add(total).unwrap_or(now),
+        }
+    }
+
+    /// The time left, at most one request's.
+    fn next_request(&self) -> Option<Duration> {
+        let left = self.until.saturating_duration_since(Instant::now());
+        (!left.is_zero()).then(|| left.min(self.request))
+    }
+}
 
 /// At most this many other accounts' marked comments are named in ours.
 const MAX_STRANGERS: usize = 10;
@@ -51,6 +101,8 @@ pub struct GitHub {
     /// The pull request's head commit (the event's `pull_request.head.sha`),
     /// when known: only approvals of that commit count.
     pub head: Option<String>,
+    /// How long the API may take.
+    pub budget: Budget,
 }
 
 /// The merge request on GitLab.
@@ -69,6 +121,8 @@ pub struct GitLab {
     /// else `CI_COMMIT_SHA`): only approvals given while it was the head
     /// count.
     pub head: Option<String>,
+    /// How long the API may take.
+    pub budget: Budget,
 }
 
 /// Where the comment goes.
@@ -147,6 +201,55 @@ pub enum ForgeError {
         /// The forge's message, when it sent one.
         message: String,
     },
+    /// The forge answered with a redirect, which is never followed: the
+    /// token must not reach another host.
+    #[error(
+        "{method} {url}: HTTP {status}, a redirect to {location}; alliance follows no redirect from a forge's API, so that the token never reaches another host: set the API URL to where the API answers"
+    )]
+    Redirect {
+        /// The method.
+        method: &'static str,
+        /// The URL.
+        url: String,
+        /// The status.
+        status: u16,
+        /// Where it pointed: the `Location`'s host, or "the same host".
+        location: String,
+    },
+    /// The answer was larger than [`BODY_LIMIT`].
+    #[error(
+        "{method} {url}: the answer is larger than {} MiB, more than a page of the API holds; it was not read", BODY_LIMIT / (1024 * 1024)
+    )]
+    TooLarge {
+        /// The method.
+        method: &'static str,
+        /// The URL.
+        url: String,
+    },
+    /// No whole answer within one request's time.
+    #[error(
+        "{method} {url}: no whole answer within {} s (ALLIANCE_HTTP_TIMEOUT sets the time one request may take)", seconds.as_secs()
+    )]
+    TimedOut {
+        /// The method.
+        method: &'static str,
+        /// The URL.
+        url: String,
+        /// The time allowed.
+        seconds: Duration,
+    },
+    /// The command's time with the forge ran out.
+    #[error(
+        "{method} {url}: gave up: the forge took more than {} s in all, retries and pages included (six times ALLIANCE_HTTP_TIMEOUT)", total.as_secs()
+    )]
+    Deadline {
+        /// The method.
+        method: &'static str,
+        /// The URL.
+        url: String,
+        /// The time allowed in all.
+        total: Duration,
+    },
     /// The request did not get an answer.
     #[error("{method} {url}: {source}")]
     Transport {
@@ -186,10 +289,10 @@ struct Comment {
     author: Author,
 }
 
-/// One answer: a status and a parsed body.
+/// One answer: a status and its body, at most [`BODY_LIMIT`] bytes.
 pub(super) struct Answer {
     pub(super) status: u16,
-    pub(super) body: Value,
+    pub(super) body: Vec<u8>,
 }
 
 impl Forge {
@@ -205,6 +308,13 @@ impl Forge {
         match self {
             Forge::GitHub(g) => g.token.as_deref(),
             Forge::GitLab(g) => g.token.as_deref(),
+        }
+    }
+
+    fn budget(&self) -> Budget {
+        match self {
+            Forge::GitHub(g) => g.budget,
+            Forge::GitLab(g) => g.budget,
         }
     }
 
@@ -311,13 +421,16 @@ pub(super) struct Client<'f> {
     forge: &'f Forge,
     token: &'f str,
     agent: ureq::Agent,
+    budget: Budget,
 }
 
 impl<'f> Client<'f> {
     fn new(forge: &'f Forge, token: &'f str) -> Client<'f> {
         let agent = ureq::Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs(60)))
             .http_status_as_error(false)
+            // A 3xx comes back as the answer, and `send` refuses it: the
+            // token is never sent on to where it points.
+            .max_redirects(0)
             .user_agent(concat!("alliance/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
@@ -325,6 +438,7 @@ impl<'f> Client<'f> {
             forge,
             token,
             agent,
+            budget: forge.budget(),
         }
     }
 
@@ -357,7 +471,7 @@ impl<'f> Client<'f> {
         let mut me: Option<Identity> = None;
         let mut own: Option<Comment> = None;
         let mut strangers = Strangers::default();
-        let mut each = |item: &Value| -> Result<(), ForgeError> {
+        let mut each = |item: wire::Comment| -> Result<(), ForgeError> {
             let Some(comment) = self.comment(item) else {
                 return Ok(());
             };
@@ -381,25 +495,27 @@ impl<'f> Client<'f> {
         Ok(Found::Marked { own, strangers })
     }
 
-    fn comment(&self, item: &Value) -> Option<Comment> {
-        let id = item.get("id")?.as_u64()?;
-        let body = item.get("body")?.as_str()?.to_owned();
+    fn comment(&self, item: wire::Comment) -> Option<Comment> {
         let author = match self.forge {
-            Forge::GitHub(_) => Author::github(item.get("user")?)?,
-            Forge::GitLab(_) => Author::gitlab(item.get("author")?)?,
+            Forge::GitHub(_) => Author::github(item.user?)?,
+            Forge::GitLab(_) => Author::gitlab(item.author?)?,
         };
-        Some(Comment { id, body, author })
+        Some(Comment {
+            id: item.id?,
+            body: item.body?,
+            author,
+        })
     }
 
     /// Every item of a paged list (100 per page, at most [`MAX_PAGES`]),
     /// oldest first, handed to `each`. A status in `refuse` is the
     /// forge's refusal: its message is returned instead of an error.
-    pub(super) fn pages(
+    pub(super) fn pages<T: DeserializeOwned>(
         &self,
         url: &dyn Fn(u32) -> String,
         what: &str,
         refuse: &[u16],
-        each: &mut dyn FnMut(&Value) -> Result<(), ForgeError>,
+        each: &mut dyn FnMut(T) -> Result<(), ForgeError>,
     ) -> Result<Option<String>, ForgeError> {
         for page in 1..=MAX_PAGES {
             let url = url(page);
@@ -407,18 +523,17 @@ impl<'f> Client<'f> {
             if refuse.contains(&answer.status) {
                 return Ok(Some(message(&answer.body)));
             }
-            let list = ok(answer, "GET", &url)?;
-            let Some(items) = list.as_array() else {
-                return Err(ForgeError::Unexpected {
-                    method: "GET",
-                    url,
-                    reason: format!("not a list of {what}"),
-                });
-            };
+            let body = ok(answer, "GET", &url)?;
+            let items: Vec<T> = wire::page(&body).map_err(|e| ForgeError::Unexpected {
+                method: "GET",
+                url: url.clone(),
+                reason: format!("not a list of {what}: {e}"),
+            })?;
+            let full = items.len() >= wire::PAGE;
             for item in items {
                 each(item)?;
             }
-            if items.len() < 100 {
+            if !full {
                 break;
             }
         }
@@ -450,25 +565,23 @@ impl<'f> Client<'f> {
         url: &str,
         body: &str,
     ) -> Result<Result<u64, String>, ForgeError> {
-        let answer = self.send(method, url, Some(&json!({ "body": body })))?;
+        let request = json!({ "body": body }).to_string();
+        let answer = self.send(method, url, Some(&request))?;
         if answer.status == 403 {
             return Ok(Err(message(&answer.body)));
         }
-        let value = ok(answer, method, url)?;
-        value
-            .get("id")
-            .and_then(Value::as_u64)
-            .map(Ok)
-            .ok_or_else(|| ForgeError::Unexpected {
-                method,
-                url: url.to_owned(),
-                reason: "no comment id in the answer".to_owned(),
-            })
+        let written: wire::Written = parse(&ok(answer, method, url)?, method, url)?;
+        written.id.map(Ok).ok_or_else(|| ForgeError::Unexpected {
+            method,
+            url: url.to_owned(),
+            reason: "no comment id in the answer".to_owned(),
+        })
     }
 
     /// A GET, tried up to three times when the forge is briefly down (a
-    /// transport error or 502, 503, 504). Writes are never retried: the
-    /// forge may have done one whose answer was lost.
+    /// transport error, a timeout or 502, 503, 504) while the budget
+    /// lasts. Writes are never retried: the forge may have done one whose
+    /// answer was lost.
     pub(super) fn get(&self, url: &str) -> Result<Answer, ForgeError> {
         self.read("GET", url, None)
     }
@@ -479,35 +592,92 @@ impl<'f> Client<'f> {
         &self,
         method: &'static str,
         url: &str,
-        body: Option<&Value>,
+        body: Option<&str>,
     ) -> Result<Answer, ForgeError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
             let result = self.send(method, url, body);
             let retry = match &result {
-                Err(ForgeError::Transport { .. }) => true,
+                Err(ForgeError::Transport { .. } | ForgeError::TimedOut { .. }) => true,
                 Ok(answer) => matches!(answer.status, 502..=504),
                 Err(_) => false,
             };
             if !retry || attempt >= 3 {
                 return result;
             }
-            std::thread::sleep(Duration::from_secs(attempt));
+            let pause = Duration::from_secs(attempt);
+            match self.budget.next_request() {
+                Some(left) if left > pause => std::thread::sleep(pause),
+                _ => return Err(self.deadline(method, url)),
+            }
         }
     }
 
+    fn deadline(&self, method: &'static str, url: &str) -> ForgeError {
+        ForgeError::Deadline {
+            method,
+            url: url.to_owned(),
+            total: self.budget.request.saturating_mul(DEADLINE_FACTOR),
+        }
+    }
+
+    /// One request, within the budget, with the token's header; its
+    /// answer read up to [`BODY_LIMIT`]. A redirect is an error.
     fn send(
         &self,
         method: &'static str,
         url: &str,
-        body: Option<&Value>,
+        body: Option<&str>,
     ) -> Result<Answer, ForgeError> {
-        let transport = |e: ureq::Error| ForgeError::Transport {
-            method,
-            url: url.to_owned(),
-            source: Box::new(e),
+        let Some(time) = self.budget.next_request() else {
+            return Err(self.deadline(method, url));
         };
+        let failed = |e: ureq::Error| match e {
+            ureq::Error::Timeout(_) if time < self.budget.request => self.deadline(method, url),
+            ureq::Error::Timeout(_) => ForgeError::TimedOut {
+                method,
+                url: url.to_owned(),
+                seconds: time,
+            },
+            ureq::Error::BodyExceedsLimit(_) => ForgeError::TooLarge {
+                method,
+                url: url.to_owned(),
+            },
+            e => ForgeError::Transport {
+                method,
+                url: url.to_owned(),
+                source: Box::new(e),
+            },
+        };
+        let mut response = self.call(method, url, body, time).map_err(failed)?;
+        let status = response.status().as_u16();
+        if (300..400).contains(&status) {
+            return Err(ForgeError::Redirect {
+                method,
+                url: url.to_owned(),
+                status,
+                location: location(response.headers()),
+            });
+        }
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(BODY_LIMIT)
+            .read_to_vec()
+            .map_err(failed)?;
+        Ok(Answer { status, body })
+    }
+
+    /// The request on the wire: every header that carries the token is
+    /// set here and only here.
+    fn call(
+        &self,
+        method: &'static str,
+        url: &str,
+        body: Option<&str>,
+        time: Duration,
+    ) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
         let (name, value) = match self.forge {
             Forge::GitHub(_) => ("Authorization", format!("Bearer {}", self.token)),
             Forge::GitLab(_) => ("PRIVATE-TOKEN", self.token.to_owned()),
@@ -516,48 +686,62 @@ impl<'f> Client<'f> {
             Forge::GitHub(_) => "application/vnd.github+json",
             Forge::GitLab(_) => "application/json",
         };
-        let result = match (method, body) {
-            ("GET", _) => self
+        if method == "GET" {
+            return self
                 .agent
                 .get(url)
+                .config()
+                .timeout_global(Some(time))
+                .build()
                 .header(name, &value)
                 .header("Accept", accept)
                 .header("X-GitHub-Api-Version", "2022-11-28")
-                .call(),
-            (_, body) => {
-                let text = body.map(Value::to_string).unwrap_or_default();
-                let request = match method {
-                    "POST" => self.agent.post(url),
-                    "PATCH" => self.agent.patch(url),
-                    _ => self.agent.put(url),
-                };
-                request
-                    .header(name, &value)
-                    .header("Accept", accept)
-                    .header("X-GitHub-Api-Version", "2022-11-28")
-                    .header("Content-Type", "application/json")
-                    .send(text.as_bytes())
-            }
+                .call();
+        }
+        let request = match method {
+            "POST" => self.agent.post(url),
+            "PATCH" => self.agent.patch(url),
+            _ => self.agent.put(url),
         };
-        let mut response = result.map_err(transport)?;
-        let status = response.status().as_u16();
-        let text = response
-            .body_mut()
-            .with_config()
-            .limit(BODY_LIMIT)
-            .read_to_string()
-            .map_err(transport)?;
-        let body = if text.trim().is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or(Value::String(text))
-        };
-        Ok(Answer { status, body })
+        request
+            .config()
+            .timeout_global(Some(time))
+            .build()
+            .header(name, &value)
+            .header("Accept", accept)
+            .header("X-GitHub-Api-Version", "2022-11-28")
+            .header("Content-Type", "application/json")
+            .send(body.unwrap_or_default().as_bytes())
+    }
+}
+
+/// Where a redirect points, for the message: the `Location`'s host (and
+/// port), "the same host" for a relative one, escaped and cut short.
+fn location(headers: &ureq::http::HeaderMap) -> String {
+    let Some(value) = headers.get("location").and_then(|v| v.to_str().ok()) else {
+        return "nowhere (no Location)".to_owned();
+    };
+    let host = match value.parse::<ureq::http::Uri>() {
+        Ok(uri) => match uri.authority() {
+            Some(authority) => authority
+                .as_str()
+                .rsplit('@')
+                .next()
+                .unwrap_or("")
+                .to_owned(),
+            None => return "another path on the same host".to_owned(),
+        },
+        Err(_) => value.to_owned(),
+    };
+    let clean = crate::report::sanitize(&host).into_owned();
+    match clean.char_indices().nth(100) {
+        Some((i, _)) => format!("{}…", &clean[..i]),
+        None => clean,
     }
 }
 
 /// The body of a 2xx answer, else an error with the forge's message.
-pub(super) fn ok(answer: Answer, method: &'static str, url: &str) -> Result<Value, ForgeError> {
+pub(super) fn ok(answer: Answer, method: &'static str, url: &str) -> Result<Vec<u8>, ForgeError> {
     if (200..300).contains(&answer.status) {
         Ok(answer.body)
     } else {
@@ -570,16 +754,30 @@ pub(super) fn ok(answer: Answer, method: &'static str, url: &str) -> Result<Valu
     }
 }
 
-/// The forge's own words: `message` (GitHub and GitLab), else the text.
-pub(super) fn message(body: &Value) -> String {
-    let text = match body {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other
-            .get("message")
-            .map(|m| m.as_str().map_or_else(|| m.to_string(), str::to_owned))
-            .unwrap_or_else(|| other.to_string()),
+/// One answer read as `T`, or [`ForgeError::Unexpected`].
+pub(super) fn parse<T: DeserializeOwned + Default>(
+    body: &[u8],
+    method: &'static str,
+    url: &str,
+) -> Result<T, ForgeError> {
+    wire::read(body).map_err(|e| ForgeError::Unexpected {
+        method,
+        url: url.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
+/// The forge's own words: `message` (GitHub and GitLab), else the start
+/// of the text; escaped, on one line, at most 300 characters.
+pub(super) fn message(body: &[u8]) -> String {
+    let words = match wire::read::<wire::Message>(body) {
+        Ok(m) => m.words(),
+        Err(_) => None,
     };
+    let text = words.unwrap_or_else(|| {
+        let start = &body[..body.len().min(4096)];
+        String::from_utf8_lossy(start).trim().to_owned()
+    });
     let clean = crate::report::sanitize(&text).replace('\n', " ");
     match clean.char_indices().nth(300) {
         Some((i, _)) => format!("{}…", &clean[..i]),
@@ -613,10 +811,15 @@ mod tests {
     #[test]
     fn messages_are_short_and_clean() {
         assert_eq!(
-            message(&json!({"message": "Resource not accessible by integration"})),
+            message(br#"{"message": "Resource not accessible by integration"}"#),
             "Resource not accessible by integration"
         );
-        assert_eq!(message(&Value::String("a\u{1b}b".into())), "a\\u{1b}b");
-        assert!(message(&Value::String("x".repeat(1000))).chars().count() <= 301);
+        assert_eq!(message("a\u{1b}b".as_bytes()), "a\\u{1b}b");
+        assert_eq!(message(br#"{"message": "a\u001bb"}"#), "a\\u{1b}b");
+        assert!(message("x".repeat(1000).as_bytes()).chars().count() <= 301);
+        assert_eq!(
+            message(b"<html>Bad gateway</html>"),
+            "<html>Bad gateway</html>"
+        );
     }
 }

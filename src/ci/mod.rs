@@ -12,7 +12,7 @@ pub mod forge;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use forge::{Forge, GitHub, GitLab};
+use forge::{Budget, Forge, GitHub, GitLab};
 
 pub use crate::report::ci::ChangeSet;
 
@@ -24,6 +24,11 @@ pub const GITLAB_TOKEN_VAR: &str = "ALLIANCE_GITLAB_TOKEN";
 /// Where the summary goes outside GitHub Actions (GitLab keeps it as an
 /// artifact). Not `*alliance*.md`: discovery would take it for an alliance.
 pub const SUMMARY_FILE: &str = "ci-summary.md";
+
+/// The environment variable that sets how many seconds one request to the
+/// forge may take (default 20; the command stops asking after six times
+/// that).
+pub const HTTP_TIMEOUT_VAR: &str = "ALLIANCE_HTTP_TIMEOUT";
 
 /// The largest event file read (GitHub's are a few hundred kilobytes).
 const EVENT_LIMIT: u64 = 16 * 1024 * 1024;
@@ -193,6 +198,7 @@ impl Environment {
             let api = self.require("CI_API_V4_URL", "the GitLab API to post the note to")?;
             let project = self.require("CI_PROJECT_ID", "the project to post the note to")?;
             return Ok(Some(Forge::GitLab(GitLab {
+                budget: self.budget()?,
                 api: url("CI_API_V4_URL", api)?,
                 project: project.to_owned(),
                 iid,
@@ -231,6 +237,7 @@ impl Environment {
             .get("GITHUB_API_URL")
             .unwrap_or("https://api.github.com");
         Ok(Some(Forge::GitHub(GitHub {
+            budget: self.budget()?,
             api: url("GITHUB_API_URL", api)?,
             graphql: match self.get("GITHUB_GRAPHQL_URL") {
                 Some(graphql) => Some(url("GITHUB_GRAPHQL_URL", graphql)?),
@@ -253,19 +260,56 @@ impl Environment {
     fn require(&self, var: &'static str, why: &'static str) -> Result<&str, CiError> {
         self.get(var).ok_or(CiError::Missing { var, why })
     }
+
+    /// How long the forge may take: [`HTTP_TIMEOUT_VAR`] seconds per
+    /// request (1 to 600), else [`forge::DEFAULT_TIMEOUT`]; the clock of
+    /// the whole command starts now.
+    fn budget(&self) -> Result<Budget, CiError> {
+        let request = match self.get(HTTP_TIMEOUT_VAR) {
+            None => forge::DEFAULT_TIMEOUT,
+            Some(text) => match text.trim().parse::<u64>() {
+                Ok(seconds @ 1..=600) => std::time::Duration::from_secs(seconds),
+                _ => {
+                    return Err(CiError::Invalid {
+                        var: HTTP_TIMEOUT_VAR,
+                        value: text.to_owned(),
+                        why: "not a number of seconds from 1 to 600".to_owned(),
+                    });
+                }
+            },
+        };
+        Ok(Budget::starting_now(request))
+    }
 }
 
-/// An API root: http or https, without a trailing slash.
+/// An API root without a trailing slash: `https://`, or `http://` to this
+/// machine only (a loopback address: `localhost`, 127.0.0.0/8, `::1`),
+/// since the token would cross the network in clear text.
 fn url(var: &'static str, value: &str) -> Result<String, CiError> {
     let trimmed = value.trim().trim_end_matches('/');
-    if !(trimmed.starts_with("https://") || trimmed.starts_with("http://")) {
-        return Err(CiError::Invalid {
-            var,
-            value: value.to_owned(),
-            why: "not an http(s) URL".to_owned(),
-        });
+    let invalid = |why: &str| CiError::Invalid {
+        var,
+        value: value.to_owned(),
+        why: why.to_owned(),
+    };
+    let uri: ureq::http::Uri = trimmed.parse().map_err(|_| invalid("not an http(s) URL"))?;
+    match uri.scheme_str() {
+        Some("https") if uri.host().is_some() => Ok(trimmed.to_owned()),
+        Some("http") if uri.host().is_some_and(is_loopback) => Ok(trimmed.to_owned()),
+        Some("http") => Err(invalid(
+            "plain http would send the token across the network unencrypted: use https:// (http:// is accepted only for this machine: localhost, 127.0.0.0/8, ::1)",
+        )),
+        _ => Err(invalid("not an http(s) URL")),
     }
-    Ok(trimmed.to_owned())
+}
+
+/// Whether a URL's host is this machine.
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -348,5 +392,56 @@ mod tests {
             ("CI_MERGE_REQUEST_IID", "1"),
         ]);
         assert!(matches!(bad.forge(), Err(CiError::Invalid { .. })));
+    }
+
+    #[test]
+    fn plain_http_is_only_for_this_machine() {
+        for local in [
+            "http://127.0.0.1:8080",
+            "http://127.9.9.9/api/v4",
+            "http://localhost:3000/",
+            "http://LOCALHOST",
+            "http://[::1]:80/api",
+            "https://gitlab.example.com/api/v4",
+        ] {
+            assert!(url("V", local).is_ok(), "{local}");
+        }
+        for remote in [
+            "http://example.com",
+            "http://127.0.0.1.evil.example",
+            "http://127.0.0.1@evil.example/",
+            "http://localhost.evil.example",
+            "http://[::2]",
+            "http://10.0.0.1",
+            "file:///etc",
+            "https://",
+            "ftp://127.0.0.1",
+        ] {
+            assert!(url("V", remote).is_err(), "{remote}");
+        }
+        let message = url("GITHUB_API_URL", "http://example.com")
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("use https://"), "{message}");
+    }
+
+    #[test]
+    fn the_http_timeout_is_a_number_of_seconds() {
+        let env = |timeout: &'static str| {
+            Environment::from_pairs([
+                ("GITLAB_CI", "true"),
+                ("CI_API_V4_URL", "https://x"),
+                ("CI_PROJECT_ID", "1"),
+                ("CI_MERGE_REQUEST_IID", "1"),
+                (HTTP_TIMEOUT_VAR, timeout),
+            ])
+            .forge()
+        };
+        let Ok(Some(Forge::GitLab(gitlab))) = env("5") else {
+            panic!("not GitLab");
+        };
+        assert_eq!(gitlab.budget.request, std::time::Duration::from_secs(5));
+        assert!(matches!(env("0"), Err(CiError::Invalid { .. })));
+        assert!(matches!(env("soon"), Err(CiError::Invalid { .. })));
     }
 }

@@ -107,6 +107,14 @@ pub struct State {
     pub versions: Vec<Value>,
     /// Answer the approval endpoints with 403 (a token without read access).
     pub approvals_forbidden: bool,
+    /// Answer every request with `302 Found` to this origin (and the same
+    /// path), as a forge moved elsewhere, or a hostile one, would.
+    pub redirect_to: Option<String>,
+    /// Answer every GET with a JSON list of this many bytes.
+    pub oversize: Option<usize>,
+    /// Answer every GET with headers and the start of a body, then a
+    /// space a second until the client hangs up (at most 30 s).
+    pub stall: bool,
     next_id: u64,
 }
 
@@ -123,6 +131,9 @@ impl Default for State {
             approved_by: Vec::new(),
             versions: Vec::new(),
             approvals_forbidden: false,
+            redirect_to: None,
+            oversize: None,
+            stall: false,
             next_id: 1000,
         }
     }
@@ -258,11 +269,22 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     };
-    let (status, answer) = {
+    let (status, answer, special) = {
         let mut state = state.lock().expect("lock");
         state.requests.push(request.clone());
-        route(&mut state, &request)
+        match Special::of(&state, &request) {
+            Some(special) => (0, Value::Null, Some(special)),
+            None => {
+                let (status, answer) = route(&mut state, &request);
+                (status, answer, None)
+            }
+        }
     };
+    let mut stream = reader.into_inner();
+    if let Some(special) = special {
+        special.answer(&mut stream, &request);
+        return;
+    }
     let text = answer.to_string();
     let reason = match status {
         200 => "OK",
@@ -272,13 +294,83 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
         503 => "Service Unavailable",
         _ => "Not Found",
     };
-    let mut stream = reader.into_inner();
     let _ = write!(
         stream,
         "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
         text.len()
     );
     let _ = stream.flush();
+}
+
+/// An answer that is not a forge's: a redirect, a huge body, a stall.
+enum Special {
+    Redirect(String),
+    Oversize(usize),
+    Stall,
+}
+
+impl Special {
+    fn of(state: &State, request: &Request) -> Option<Special> {
+        if let Some(origin) = &state.redirect_to {
+            return Some(Special::Redirect(origin.clone()));
+        }
+        if request.method != "GET" {
+            return None;
+        }
+        if let Some(size) = state.oversize {
+            return Some(Special::Oversize(size));
+        }
+        state.stall.then_some(Special::Stall)
+    }
+
+    fn answer(self, stream: &mut TcpStream, request: &Request) {
+        let head = |status: &str, length: usize| {
+            format!(
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {length}\r\nConnection: close\r\n"
+            )
+        };
+        match self {
+            Special::Redirect(origin) => {
+                let _ = write!(
+                    stream,
+                    "{}Location: {origin}{}\r\n\r\n",
+                    head("302 Found", 0),
+                    request.target
+                );
+            }
+            Special::Oversize(size) => {
+                // One comment whose body fills the answer.
+                let start = br#"[{"id": 1, "user": {"id": 2, "login": "grace"}, "body": ""#;
+                let end = br#""}]"#;
+                let _ = write!(stream, "{}\r\n", head("200 OK", size));
+                let _ = stream.write_all(start);
+                let chunk = vec![b'x'; 64 * 1024];
+                let mut left = size.saturating_sub(start.len() + end.len());
+                while left > 0 {
+                    let n = left.min(chunk.len());
+                    if stream.write_all(&chunk[..n]).is_err() {
+                        return;
+                    }
+                    left -= n;
+                }
+                let _ = stream.write_all(end);
+            }
+            Special::Stall => {
+                let _ = write!(stream, "{}\r\n[{{\"id\": 1, ", head("200 OK", 1_000_000));
+                for _ in 0..30 {
+                    std::thread::sleep(Duration::from_secs(1));
+                    if stream
+                        .write_all(b" ")
+                        .and_then(|()| stream.flush())
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+        let _ = stream.flush();
+    }
 }
 
 fn route(state: &mut State, request: &Request) -> (u16, Value) {

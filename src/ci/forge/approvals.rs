@@ -22,9 +22,8 @@
 //! head commit with no version, counts for nobody, and the caller says so.
 
 use jiff::Timestamp;
-use serde_json::Value;
 
-use super::{Client, ForgeError, GitHub, GitLab, encode, ok};
+use super::{Client, ForgeError, GitHub, GitLab, encode, ok, parse, wire};
 
 /// An approval that stands at the pull request's head commit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,20 +68,18 @@ pub(super) fn github(client: &Client<'_>, g: &GitHub) -> Result<Option<ApprovalS
     };
     // (login, approved, commit): a later decision replaces an earlier one.
     let mut latest: Vec<(String, bool, Option<String>)> = Vec::new();
-    let mut each = |review: &Value| {
-        let login = review.pointer("/user/login").and_then(Value::as_str);
-        let state = review.get("state").and_then(Value::as_str);
-        let commit = review.get("commit_id").and_then(Value::as_str);
-        let (Some(login), Some(state)) = (login, state) else {
+    let mut each = |review: wire::Review| {
+        let login = review.user.and_then(|u| u.login);
+        let (Some(login), Some(state)) = (login, review.state) else {
             return Ok(());
         };
-        let approved = match state {
+        let approved = match state.as_str() {
             "APPROVED" => true,
             "CHANGES_REQUESTED" | "DISMISSED" => false,
             _ => return Ok(()),
         };
-        latest.retain(|(l, _, _)| !l.eq_ignore_ascii_case(login));
-        latest.push((login.to_owned(), approved, commit.map(str::to_owned)));
+        latest.retain(|(l, _, _)| !l.eq_ignore_ascii_case(&login));
+        latest.push((login, approved, review.commit_id));
         Ok(())
     };
     if client
@@ -118,8 +115,8 @@ pub(super) fn gitlab(client: &Client<'_>, g: &GitLab) -> Result<Option<ApprovalS
     if matches!(answer.status, 403 | 404) {
         return Ok(None);
     }
-    let body = ok(answer, "GET", &url)?;
-    let Some(list) = body.get("approved_by").and_then(Value::as_array) else {
+    let body: wire::Approvals = parse(&ok(answer, "GET", &url)?, "GET", &url)?;
+    let Some(list) = body.approved_by else {
         return Err(ForgeError::Unexpected {
             method: "GET",
             url,
@@ -127,11 +124,9 @@ pub(super) fn gitlab(client: &Client<'_>, g: &GitLab) -> Result<Option<ApprovalS
         });
     };
     let approvals: Vec<(String, Option<Timestamp>)> = list
-        .iter()
-        .filter_map(|a| {
-            let handle = a.pointer("/user/username")?.as_str()?.to_owned();
-            Some((handle, time(a.get("approved_at"))))
-        })
+        .0
+        .into_iter()
+        .filter_map(|a| Some((a.user?.username?, time(a.approved_at.as_deref()))))
         .collect();
     if approvals.is_empty() {
         return Ok(Some(ApprovalState::default()));
@@ -156,10 +151,9 @@ fn head_window(
 ) -> Result<Option<Option<Window>>, ForgeError> {
     let url = |page: u32| format!("{base}/versions?per_page=100&page={page}");
     let mut versions: Vec<(Timestamp, bool)> = Vec::new();
-    let mut each = |version: &Value| {
-        let sha = version.get("head_commit_sha").and_then(Value::as_str);
-        if let Some(created) = time(version.get("created_at")) {
-            versions.push((created, sha == Some(head)));
+    let mut each = |version: wire::Version| {
+        if let Some(created) = time(version.created_at.as_deref()) {
+            versions.push((created, version.head_commit_sha.as_deref() == Some(head)));
         }
         Ok(())
     };
@@ -212,8 +206,8 @@ fn judge(
 }
 
 /// An RFC 3339 time (`2026-11-02T10:00:00.000Z`), when there is one.
-fn time(value: Option<&Value>) -> Option<Timestamp> {
-    value?.as_str()?.parse().ok()
+fn time(value: Option<&str>) -> Option<Timestamp> {
+    value?.parse().ok()
 }
 
 #[cfg(test)]

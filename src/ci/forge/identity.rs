@@ -22,9 +22,9 @@
 //! project and group access tokens are bot users with their own id, so
 //! notes are matched by `author.id`, never by the look of the username.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{Client, Forge, ForgeError, message};
+use super::{Client, Forge, ForgeError, message, wire};
 
 /// The account a token acts as.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,19 +47,19 @@ pub(super) struct Author {
 
 impl Author {
     /// A GitHub comment's `user`.
-    pub(super) fn github(user: &Value) -> Option<Author> {
+    pub(super) fn github(user: wire::User) -> Option<Author> {
         Some(Author {
-            id: user.get("id").and_then(Value::as_u64),
-            login: user.get("login")?.as_str()?.to_owned(),
-            bot: user.get("type").and_then(Value::as_str) == Some("Bot"),
+            id: user.id,
+            login: user.login?,
+            bot: user.kind.as_deref() == Some("Bot"),
         })
     }
 
     /// A GitLab note's `author`.
-    pub(super) fn gitlab(author: &Value) -> Option<Author> {
+    pub(super) fn gitlab(author: wire::User) -> Option<Author> {
         Some(Author {
-            id: author.get("id").and_then(Value::as_u64),
-            login: author.get("username")?.as_str()?.to_owned(),
+            id: author.id,
+            login: author.username?,
             bot: false,
         })
     }
@@ -91,16 +91,18 @@ impl Client<'_> {
         };
         let url = format!("{api}/user");
         let answer = self.get(&url)?;
-        let login_key = match self.forge {
-            Forge::GitHub(_) => "login",
-            Forge::GitLab(_) => "username",
-        };
         if (200..300).contains(&answer.status) {
-            if let Some(me) = read(&answer.body, login_key, "id") {
-                return Ok(me);
+            if let Ok(user) = wire::read::<wire::User>(&answer.body) {
+                let login = match self.forge {
+                    Forge::GitHub(_) => user.login,
+                    Forge::GitLab(_) => user.username,
+                };
+                if let Some(me) = identity(login, user.id) {
+                    return Ok(me);
+                }
             }
         }
-        let user = refusal("GET /user", answer.status, &answer.body);
+        let user = refusal("GET /user", answer.status, &message(&answer.body));
         match self.forge {
             Forge::GitHub(g) => self.viewer(g).map_err(|graphql| ForgeError::Identity {
                 reason: format!("{user}; {graphql}"),
@@ -112,37 +114,44 @@ impl Client<'_> {
     /// GraphQL's `viewer`, or what went wrong, for the message.
     fn viewer(&self, github: &super::GitHub) -> Result<Identity, String> {
         let url = graphql_url(github);
-        let query = json!({ "query": "query { viewer { login databaseId } }" });
+        let query = json!({ "query": "query { viewer { login databaseId } }" }).to_string();
         let answer = self
             .read("POST", &url, Some(&query))
             .map_err(|e| format!("GraphQL viewer: {e}"))?;
-        let viewer = answer.body.pointer("/data/viewer");
-        match viewer.and_then(|v| read(v, "login", "databaseId")) {
+        let graphql = wire::read::<wire::Graphql>(&answer.body).ok();
+        let viewer = graphql
+            .as_ref()
+            .and_then(|g| g.data.as_ref())
+            .and_then(|d| d.viewer.as_ref());
+        match viewer.and_then(|v| identity(v.login.clone(), v.database_id)) {
             Some(me) if (200..300).contains(&answer.status) => Ok(me),
             _ => {
-                let errors = answer.body.pointer("/errors/0/message").cloned();
-                let body = errors.map_or(answer.body, |m| json!({ "message": m }));
-                Err(refusal("GraphQL viewer", answer.status, &body))
+                let first_error = graphql
+                    .as_ref()
+                    .and_then(|g| g.errors.as_ref())
+                    .and_then(|e| e.0.first())
+                    .and_then(wire::Message::words);
+                let words = first_error.map_or_else(
+                    || message(&answer.body),
+                    |w| crate::report::sanitize(&w).replace('\n', " "),
+                );
+                Err(refusal("GraphQL viewer", answer.status, &words))
             }
         }
     }
 }
 
-/// An identity from a user object, when it has a login.
-fn read(user: &Value, login: &str, id: &str) -> Option<Identity> {
-    let login = user.get(login)?.as_str()?.trim();
+/// An identity, when there is a login that is not blank.
+fn identity(login: Option<String>, id: Option<u64>) -> Option<Identity> {
+    let login = login?.trim().to_owned();
     if login.is_empty() {
         return None;
     }
-    Some(Identity {
-        id: user.get(id).and_then(Value::as_u64),
-        login: login.to_owned(),
-    })
+    Some(Identity { id, login })
 }
 
 /// "GET /user: HTTP 403: Resource not accessible by integration".
-fn refusal(what: &str, status: u16, body: &Value) -> String {
-    let words = message(body);
+fn refusal(what: &str, status: u16, words: &str) -> String {
     if words.is_empty() {
         format!("{what}: HTTP {status}")
     } else {
@@ -207,6 +216,7 @@ mod tests {
             number: 1,
             token: None,
             head: None,
+            budget: super::super::Budget::starting_now(super::super::DEFAULT_TIMEOUT),
         };
         assert_eq!(
             graphql_url(&github("https://api.github.com", None)),
