@@ -1071,7 +1071,7 @@ pub(super) fn date_or_today(
 
 /// The date a flag (`--date`, `--today`) gives, or why it is not one.
 pub(super) fn date_flag(flag: &'static str, text: &str) -> Result<jiff::civil::Date, Failed> {
-    crate::document::dates::parse_date(text).map_err(|source| Failed::Date { flag, source })
+    crate::document::dates::parse_date(text.trim()).map_err(|source| Failed::Date { flag, source })
 }
 
 /// Today in local time, or the day `ALLIANCE_TODAY` names: the one clock
@@ -1084,7 +1084,7 @@ pub(super) fn today() -> Result<jiff::civil::Date, Failed> {
 /// The day `ALLIANCE_TODAY` names, if it is set.
 fn fixed_today() -> Result<Option<jiff::civil::Date>, Failed> {
     match std::env::var(TODAY_VAR) {
-        Ok(text) if !text.is_empty() => crate::document::dates::parse_date(&text)
+        Ok(text) if !text.is_empty() => crate::document::dates::parse_date(text.trim())
             .map(Some)
             .map_err(|source| Failed::Today {
                 var: TODAY_VAR,

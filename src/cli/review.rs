@@ -20,10 +20,11 @@ pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> 
     };
     let edited = match (&args.item, args.next.as_deref()) {
         (Some(id), Some(next)) => {
-            let next = crate::document::dates::parse_date(next).map_err(|source| Failed::Date {
-                flag: "--next",
-                source,
-            })?;
+            let next =
+                crate::document::dates::parse_date(next.trim()).map_err(|source| Failed::Date {
+                    flag: "--next",
+                    source,
+                })?;
             write::review::set_item_review(&doc, id, next).map_err(refused)?
         }
         _ => {

@@ -13,9 +13,12 @@ use std::str::FromStr;
 use jiff::civil::Date;
 use jiff::{Span as JiffSpan, ToSpan};
 
-/// Parse an ISO 8601 calendar date, `2026-01-31`.
+/// Parse a calendar date written exactly as `YYYY-MM-DD` (`2026-01-31`):
+/// no space around it and no year 0000, as the published schemas'
+/// `format: date` (RFC 3339's full-date, as validators such as Python's
+/// `jsonschema` check it) refuses them too. Callers that read a command
+/// line trim it first.
 pub fn parse_date(text: &str) -> Result<Date, DateError> {
-    let text = text.trim();
     let shape_ok = text.len() == 10
         && text.bytes().enumerate().all(|(i, b)| {
             if i == 4 || i == 7 {
@@ -27,6 +30,9 @@ pub fn parse_date(text: &str) -> Result<Date, DateError> {
     if !shape_ok {
         // The text is quoted in a one-line message: a long one is clipped.
         return Err(DateError::Shape(super::clip(text, 40).into_owned()));
+    }
+    if text.starts_with("0000") {
+        return Err(DateError::NoSuchDay(text.to_owned()));
     }
     Date::from_str(text).map_err(|_| DateError::NoSuchDay(text.to_owned()))
 }
@@ -200,6 +206,20 @@ mod tests {
         assert!(matches!(parse_date("2026-1-5"), Err(DateError::Shape(_))));
         assert!(parse_date("2028-02-29").is_ok());
         assert!(parse_date("2027-02-29").is_err());
+        // Exactly as the schemas' `format: date` wants it.
+        assert!(matches!(
+            parse_date(" 2026-01-12"),
+            Err(DateError::Shape(_))
+        ));
+        assert!(matches!(
+            parse_date("2026-01-12\n"),
+            Err(DateError::Shape(_))
+        ));
+        assert!(matches!(
+            parse_date("0000-01-01"),
+            Err(DateError::NoSuchDay(_))
+        ));
+        assert!(parse_date("0001-01-01").is_ok());
     }
 
     #[test]

@@ -8,9 +8,12 @@
 
 use std::borrow::Cow;
 
+#[cfg(test)]
 use saphyr::Scalar;
 
 use super::Span;
+
+mod scalar;
 
 /// How many nodes alias expansion may produce before loading fails
 /// (a "billion laughs" document is refused instead of filling memory).
@@ -46,7 +49,11 @@ pub enum Value {
     Bool(bool),
     /// An integer that fits in 64 bits.
     Int(i64),
-    /// A floating-point number.
+    /// An integer past 64 bits, as its decimal digits (`-` and no leading
+    /// zeros; `0x…` and `0o…` converted).
+    BigInt(String),
+    /// A floating-point number; `.inf`, `-.inf`, `.nan` and a number past
+    /// `f64`'s range (`1e400`) are not finite.
     Float(f64),
     /// Any other scalar, quoted or not.
     Str(String),
@@ -95,6 +102,11 @@ impl Node {
         match &self.value {
             Value::Str(s) => Some(Cow::Borrowed(s)),
             Value::Int(i) => Some(Cow::Owned(i.to_string())),
+            Value::BigInt(digits) => Some(Cow::Borrowed(digits)),
+            Value::Float(f) if f.is_nan() => Some(Cow::Borrowed(".nan")),
+            Value::Float(f) if f.is_infinite() => {
+                Some(Cow::Borrowed(if *f > 0.0 { ".inf" } else { "-.inf" }))
+            }
             Value::Float(f) => Some(Cow::Owned(f.to_string())),
             Value::Bool(b) => Some(Cow::Owned(b.to_string())),
             Value::Null | Value::Seq(_) | Value::Map(_) => None,
@@ -114,7 +126,7 @@ impl Node {
         match self.value {
             Value::Null => "nothing",
             Value::Bool(_) => "a boolean",
-            Value::Int(_) | Value::Float(_) => "a number",
+            Value::Int(_) | Value::BigInt(_) | Value::Float(_) => "a number",
             Value::Str(_) => "text",
             Value::Seq(_) => "a list",
             Value::Map(_) => "a mapping",
@@ -122,16 +134,23 @@ impl Node {
     }
 
     /// The node as JSON, for the JSON Schema check and `--format json`.
-    /// Keys that are not strings are written as their text.
+    /// Keys that are not strings are written as their text. A number stays
+    /// a number, so a schema that wants text refuses it: an integer past
+    /// 64 bits is written as the nearest `f64` (exactly up to 2^64 - 1),
+    /// and, as JSON has no infinities or NaN, `.inf` / `-.inf` (and a
+    /// number past `f64`'s range) as the largest finite number of their
+    /// sign, `.nan` as 0.
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
         match &self.value {
             Value::Null => J::Null,
             Value::Bool(b) => J::Bool(*b),
             Value::Int(i) => J::from(*i),
-            Value::Float(f) => serde_json::Number::from_f64(*f)
-                .map(J::Number)
-                .unwrap_or_else(|| J::String(f.to_string())),
+            Value::BigInt(digits) => match digits.parse::<u64>() {
+                Ok(u) => J::from(u),
+                Err(_) => json_float(digits.parse::<f64>().unwrap_or(f64::NAN)),
+            },
+            Value::Float(f) => json_float(*f),
             Value::Str(s) => J::String(s.clone()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
             Value::Map(entries) => J::Object(
@@ -429,23 +448,16 @@ impl Builder<'_> {
             Event::Scalar(text, style, anchor, tag) => {
                 let span = Span::new(self.at(&span.start), self.at(&span.end));
                 // A tag of the core schema (`!!int`) decides the type; any
-                // other tag is kept by the loader around the value it
-                // guesses, and the tree keeps the value.
+                // other tag is kept around the value its text reads as, and
+                // the tree keeps the value.
                 let custom = custom_tag(tag.as_deref());
-                let core = tag.filter(|t| t.is_yaml_core_schema());
-                let value =
-                    match saphyr::Scalar::parse_from_cow_and_metadata(text, style, core.as_ref()) {
-                        Some(scalar) => scalar_value(scalar),
-                        None => {
-                            self.defer(BAD_VALUE, span);
-                            Value::Null
-                        }
-                    };
-                if let Value::Float(f) = value {
-                    if f.is_finite() && f.fract() == 0.0 && f.abs() >= 9.2e18 {
-                        self.defer("an integer too large to read", span);
+                let value = match scalar::resolve(&text, style, tag.as_deref()) {
+                    Some(value) => value,
+                    None => {
+                        self.defer(BAD_VALUE, span);
+                        Value::Null
                     }
-                }
+                };
                 let made = Anchored {
                     node: Node { value, span },
                     height: 1,
@@ -569,7 +581,7 @@ struct Anchored {
 
 /// A tag that is not one of the core schema's (`!!str`), as written.
 fn custom_tag(tag: Option<&saphyr_parser::Tag>) -> Option<String> {
-    tag.filter(|t| !t.is_yaml_core_schema())
+    tag.filter(|t| scalar::core_suffix(t).is_none())
         .map(|t| format!("{}{}", t.handle, t.suffix))
 }
 
@@ -638,6 +650,7 @@ fn key_hash(key: &Node) -> u64 {
         Value::Null => 0u8.hash(&mut h),
         Value::Bool(b) => (1u8, b).hash(&mut h),
         Value::Int(i) => (2u8, i).hash(&mut h),
+        Value::BigInt(digits) => (7u8, digits).hash(&mut h),
         Value::Float(f) => {
             // Equal floats hash alike: one NaN, and 0.0 for -0.0.
             let bits = if f.is_nan() {
@@ -663,6 +676,7 @@ fn same_key(a: &Node, b: &Node) -> bool {
         (Value::Null, Value::Null) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
         (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::BigInt(x), Value::BigInt(y)) => x == y,
         (Value::Float(x), Value::Float(y)) => x == y || (x.is_nan() && y.is_nan()),
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::Seq(x), Value::Seq(y)) => {
@@ -694,6 +708,20 @@ pub fn uses_anchors(yaml: &str) -> bool {
         })
 }
 
+/// A float as a JSON number: JSON has none that is not finite, so an
+/// infinity is the largest finite number of its sign and NaN is 0.
+fn json_float(f: f64) -> serde_json::Value {
+    let finite = if f.is_nan() {
+        0.0
+    } else if f.is_infinite() {
+        f64::MAX.copysign(f)
+    } else {
+        f
+    };
+    serde_json::Number::from_f64(finite).map_or(serde_json::Value::Null, serde_json::Value::Number)
+}
+
+#[cfg(test)]
 fn scalar_value(scalar: Scalar<'_>) -> Value {
     match scalar {
         Scalar::Null => Value::Null,
@@ -890,6 +918,32 @@ mod tests {
         format!("{result:?}")
     }
 
+    /// Whether the builder reads `yaml` as the loader did. Where it does
+    /// not, it must be on purpose: the builder resolves scalars by the YAML
+    /// 1.2 core schema itself (tags, integers past 64 bits, big floats the
+    /// loader's conversion refused), and the yaml-test-suite judges those.
+    fn same_as_loader(yaml: &str) -> bool {
+        let ours = parse_str(yaml);
+        if answer(&ours) == answer(&reference(yaml)) {
+            return true;
+        }
+        fn big(node: &Node) -> bool {
+            match &node.value {
+                Value::BigInt(_) => true,
+                Value::Float(f) => f.fract() == 0.0 && f.abs() >= 9.2e18 || f.is_infinite(),
+                Value::Seq(items) => items.iter().any(big),
+                Value::Map(entries) => entries.iter().any(|(k, v)| big(k) || big(v)),
+                _ => false,
+            }
+        }
+        let on_purpose = yaml.contains('!') || ours.as_ref().is_ok_and(big);
+        assert!(
+            on_purpose,
+            "the builder differs from the loader on {yaml:?}"
+        );
+        false
+    }
+
     #[test]
     fn the_event_builder_builds_what_the_loader_built() {
         let cases = [
@@ -912,17 +966,12 @@ mod tests {
             "x: &a !custom {k: v}\ny: *a\n",
             "- - - &deep [[[[1]]]]\n- *deep\n",
         ];
-        for case in cases {
-            assert_eq!(
-                answer(&parse_str(case)),
-                answer(&reference(case)),
-                "{case:?}"
-            );
-        }
+        let alike = cases.iter().filter(|case| same_as_loader(case)).count();
+        assert_eq!(alike, cases.len() - 1, "only the big numbers differ");
         let many: String = (0..200).map(|i| format!("k{i}: {i}\n")).collect();
-        assert_eq!(answer(&parse_str(&many)), answer(&reference(&many)));
+        assert!(same_as_loader(&many));
         let twice = format!("{many}k150: again\n");
-        assert_eq!(answer(&parse_str(&twice)), answer(&reference(&twice)));
+        assert!(same_as_loader(&twice));
     }
 
     /// Every input the fuzzers kept, read whole as YAML and as the front
@@ -962,17 +1011,70 @@ mod tests {
                     }
                 }
                 for yaml in texts {
-                    assert_eq!(
-                        answer(&parse_str(&yaml)),
-                        answer(&reference(&yaml)),
-                        "{}",
-                        path.display()
-                    );
-                    read += 1;
+                    if same_as_loader(&yaml) {
+                        read += 1;
+                    }
                 }
             }
         }
         read
+    }
+
+    #[test]
+    fn scalars_are_read_by_the_core_schema() {
+        let root = load(concat!(
+            "str: !<tag:yaml.org,2002:str> 5\n",
+            "int: !!int \"12\"\n",
+            "hex: !!int 0x1f\n",
+            "none: !!null\n",
+            "!!null : key\n",
+            "big: 0x8000000000000000\n",
+            "huge: -99999999999999999999\n",
+            "float: 1e19\n",
+            "inf: 1e400\n",
+            "text: !!str\n",
+        ))
+        .expect("valid YAML");
+        let value = |key: &str| root.get(key).map(|n| n.value.clone());
+        assert_eq!(value("str"), Some(Value::Str("5".into())));
+        assert_eq!(value("int"), Some(Value::Int(12)));
+        assert_eq!(value("hex"), Some(Value::Int(31)));
+        assert_eq!(value("none"), Some(Value::Null));
+        assert_eq!(
+            value("big"),
+            Some(Value::BigInt("9223372036854775808".into()))
+        );
+        assert_eq!(
+            value("huge"),
+            Some(Value::BigInt("-99999999999999999999".into()))
+        );
+        assert_eq!(value("float"), Some(Value::Float(1e19)));
+        assert_eq!(value("inf"), Some(Value::Float(f64::INFINITY)));
+        assert_eq!(value("text"), Some(Value::Str(String::new())));
+        let json = root.to_json();
+        assert_eq!(
+            json["big"],
+            serde_json::json!(9_223_372_036_854_775_808_u64)
+        );
+        assert_eq!(json["huge"], serde_json::json!(-1e20));
+        assert_eq!(json["inf"], serde_json::json!(f64::MAX));
+        assert!(json.get("").is_none() && json.get("~").is_none());
+        assert_eq!(
+            root.get("inf").and_then(Node::scalar_text).as_deref(),
+            Some(".inf")
+        );
+        assert!(load("a: !!int x\n").is_err());
+        assert!(load("a: !!null 0\n").is_err());
+    }
+
+    #[test]
+    fn non_finite_numbers_stay_numbers_in_json() {
+        let root = load("a: .inf\nb: -.Inf\nc: .NaN\n").expect("valid YAML");
+        let json = root.to_json();
+        assert_eq!(json["a"], serde_json::json!(f64::MAX));
+        assert_eq!(json["b"], serde_json::json!(-f64::MAX));
+        assert_eq!(json["c"], serde_json::json!(0.0));
+        assert_eq!(root.get("b").map(Node::type_name), Some("a number"));
     }
 
     #[test]

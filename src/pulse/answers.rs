@@ -460,6 +460,7 @@ fn shown(value: &yaml::Value) -> String {
         yaml::Value::Map(_) => "a mapping".to_owned(),
         yaml::Value::Bool(b) => format!("`{b}`"),
         yaml::Value::Int(i) => format!("`{i}`"),
+        yaml::Value::BigInt(digits) => format!("`{}`", clip(digits, 40)),
         yaml::Value::Float(f) => format!("`{f}`"),
         yaml::Value::Str(s) => format!("`{}`", clip(s, 40)),
     }
