@@ -97,8 +97,8 @@ const DUE_MARKDOWN: &str = "\
 
 | | What | File | When | Responsible |
 |---|---|---|---|---|
-| 🔴 overdue | review of Payments ::stop-commands::pwned &lt;details&gt; | `TEAM_ALLIANCE.md:12` | 80 days overdue (due 2026-09-01) | @&#8203;ada, Eve &lt;img src=https://t.example/p.png&gt; |
-| 🔴 overdue | item: \\!\\[pixel\\](https://t.example/p.png) &lt;details&gt; a \\| b @&#8203;org/team \\#&#8203;12 | `TEAM_ALLIANCE.md:19` | 50 days overdue (due 2026-10-01) | @&#8203;ada, Eve &lt;img src=https://t.example/p.png&gt; |
+| 🔴 overdue | review of Payments ::stop-commands::pwned &lt;details&gt; | `TEAM_ALLIANCE.md:12` | 80 days overdue (due 2026-09-01) | @&#8203;ada, Eve &lt;img src=https&#58;//t.example/p.png&gt; |
+| 🔴 overdue | item: \\!\\[pixel\\](https&#58;//t.example/p.png) &lt;details&gt; a \\| b @&#8203;org/team \\#&#8203;12 | `TEAM_ALLIANCE.md:19` | 50 days overdue (due 2026-10-01) | @&#8203;ada, Eve &lt;img src=https&#58;//t.example/p.png&gt; |
 | 🔴 overdue | item <code>on\\`time</code>: We start on time. | `TEAM_ALLIANCE.md:20` | 49 days overdue (due 2026-10-02) | @&#8203;ada |
 ";
 
@@ -143,8 +143,8 @@ fn list_markdown_shows_words_and_links_only_the_file() {
         "\
 | Alliance | Kind | Parties | Status | Last review | Next review |
 |---|---|---|---|---|---|
-| [Payments ::stop-commands::pwned &lt;details&gt;](TEAM_ALLIANCE.md) | team | @&#8203;ada, Eve &lt;img src=https://t.example/p.png&gt; | active | 2026-06-01 | 2026-09-01 |
-| [\\[x\\](javascript:alert(1)) \\!\\[y\\](https://t.example/p.png)](docs/a%20%28b%29_ALLIANCE.md) | team | @&#8203;ada, Eve &lt;img src=https://t.example/p.png&gt; | active | 2026-06-01 | 2026-09-01 |
+| [Payments ::stop-commands::pwned &lt;details&gt;](TEAM_ALLIANCE.md) | team | @&#8203;ada, Eve &lt;img src=https&#58;//t.example/p.png&gt; | active | 2026-06-01 | 2026-09-01 |
+| [\\[x\\](javascript:alert(1)) \\!\\[y\\](https&#58;//t.example/p.png)](docs/a%20%28b%29_ALLIANCE.md) | team | @&#8203;ada, Eve &lt;img src=https&#58;//t.example/p.png&gt; | active | 2026-06-01 | 2026-09-01 |
 "
     );
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::{CheckArgs, Failed};
 use crate::check;
 use crate::pulse::Instruments;
-use crate::report::{CheckReport, CheckStream, FileReport, Style};
+use crate::report::{CheckReport, CheckStream, FileReport, Format, Style};
 use crate::workspace::discover::Found;
 use crate::workspace::{ReadError, UnreadFile, Workspace};
 
@@ -197,7 +197,35 @@ pub(super) fn run(args: &CheckArgs, style: Style, out: &mut dyn Write) -> Result
         });
     }
     // Each file's findings are written as soon as they are made.
+    // SARIF, Code Quality, JUnit and annotations name files from the
+    // repository root, whatever path was typed; human and JSON output as
+    // the user named them.
+    let from_root = !matches!(args.format, Format::Human | Format::Json);
+    let named = |path: PathBuf| {
+        if from_root {
+            workspace.in_repository(&path)
+        } else {
+            path
+        }
+    };
     let mut stream = CheckStream::start(args.format, style, out)?;
-    let failures = check_files(&workspace, found, |_, _| (), |file, _| stream.file(file))?;
+    let failures = check_files(
+        &workspace,
+        found,
+        |_, _| (),
+        |file, _| {
+            stream.file(FileReport {
+                path: named(file.path),
+                ..file
+            })
+        },
+    )?;
+    let failures = failures
+        .into_iter()
+        .map(|file| UnreadFile {
+            path: named(file.path),
+            ..file
+        })
+        .collect();
     Ok(stream.finish(failures)?)
 }

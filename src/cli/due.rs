@@ -5,8 +5,9 @@ use std::io::Write;
 use super::{DueArgs, Failed};
 use crate::due::{self, Window};
 use crate::history::History;
-use crate::report::due::DueStream;
+use crate::report::due::{DueFormat, DueStream};
 use crate::report::escape::markdown::Mentions;
+use crate::workspace::discover::Found;
 use crate::workspace::{ReadError, Workspace};
 
 pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
@@ -19,31 +20,8 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         });
     }
     let workspace = Workspace::current()?;
-    let changed = match &args.changed_since {
-        Some(rev) => Some(
-            History::discover(&workspace.root)
-                .and_then(|history| history.changed_since(rev))
-                .map_err(Failed::ChangedSince)?,
-        ),
-        None => None,
-    };
-    let mut found = workspace.discover(&args.paths)?;
-    if found.documents.is_empty() {
-        return Err(Failed::NoAlliances {
-            root: workspace.root.clone(),
-            named: !args.paths.is_empty(),
-        });
-    }
+    let found = documents(args, &workspace)?;
     let window = Window::new(today, within);
-    // Filtered in place: a list of references to the kept files would
-    // cost 8 bytes a file, a megabyte at 100,000 files.
-    if let Some(changed) = &changed {
-        found.documents.retain(|candidate| {
-            let full =
-                std::fs::canonicalize(&candidate.path).unwrap_or_else(|_| candidate.path.clone());
-            changed.contains(&full)
-        });
-    }
     let instruments = crate::pulse::Instruments::with_folder(workspace.config.kinds.as_deref())
         .map_err(crate::pulse::PulseError::from)?;
     let mentions = if args.mentions {
@@ -52,6 +30,7 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         Mentions::Inert
     };
     let attestor = crate::attest::Attestor::for_workspace(&workspace, Vec::new())?;
+    let named = namer(&workspace, args.format);
     let mut stream = DueStream::start(window, args.format, mentions, out)?;
     let mut history: Option<Option<History>> = None;
     // Files are independent: read and assess them on every core, then add
@@ -70,29 +49,95 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         },
         |(candidate, outcome)| {
             match outcome {
-                Ok((assessed, proposal)) => {
-                    stream.add(&candidate.path, assessed)?;
+                Ok((mut assessed, proposal)) => {
+                    if let due::Outcome::Listed(alliance) = &mut assessed {
+                        alliance.path = named(&alliance.path);
+                    }
+                    stream.add(&named(&candidate.path), assessed)?;
                     if let Some(mut proposal) = proposal {
                         let history = history
                             .get_or_insert_with(|| History::discover(&workspace.root).ok())
                             .as_ref();
-                        if let Some(on) = history.and_then(|h| proposed_on(h, &candidate.path)) {
-                            proposal.since = Some(crate::consent::Since {
-                                date: on,
-                                basis: crate::consent::SinceBasis::ProposedCommit,
-                            });
-                        }
+                        date_proposal(&mut proposal, history, &candidate.path);
+                        proposal.path = named(&proposal.path);
                         stream.report().proposals.push(proposal);
                     }
                 }
-                Err(file) => stream.report().unread.push(file),
+                Err(mut file) => {
+                    file.path = named(&file.path);
+                    stream.report().unread.push(file);
+                }
             }
             Ok::<(), std::io::Error>(())
         },
     )?;
-    stream.report().unread.extend(found.skipped);
+    for mut file in found.skipped {
+        file.path = named(&file.path);
+        stream.report().unread.push(file);
+    }
     let report = stream.finish()?;
     Ok(report.exit_code(args.fail_on))
+}
+
+/// How `format` names a file: annotations and JUnit from the repository
+/// root, whatever path was typed; the other formats as the user named it.
+fn namer(
+    workspace: &Workspace,
+    format: DueFormat,
+) -> impl Fn(&std::path::Path) -> std::path::PathBuf + '_ {
+    let from_root = matches!(format, DueFormat::Github | DueFormat::Junit);
+    move |path| {
+        if from_root {
+            workspace.in_repository(path)
+        } else {
+            path.to_path_buf()
+        }
+    }
+}
+
+/// The documents `due` looks at: those under the paths given, only the
+/// files changed since `--changed-since` when it is given.
+fn documents(args: &DueArgs, workspace: &Workspace) -> Result<Found, Failed> {
+    let changed = match &args.changed_since {
+        Some(rev) => Some(
+            History::discover(&workspace.root)
+                .and_then(|history| history.changed_since(rev))
+                .map_err(Failed::ChangedSince)?,
+        ),
+        None => None,
+    };
+    let mut found = workspace.discover(&args.paths)?;
+    if found.documents.is_empty() {
+        return Err(Failed::NoAlliances {
+            root: workspace.root.clone(),
+            named: !args.paths.is_empty(),
+        });
+    }
+    // Filtered in place: a list of references to the kept files would
+    // cost 8 bytes a file, a megabyte at 100,000 files.
+    if let Some(changed) = &changed {
+        found.documents.retain(|candidate| {
+            let full =
+                std::fs::canonicalize(&candidate.path).unwrap_or_else(|_| candidate.path.clone());
+            changed.contains(&full)
+        });
+    }
+    Ok(found)
+}
+
+/// Date `proposal` (of the file at `path`) by the commit that proposed
+/// it, when `history` can tell.
+fn date_proposal(
+    proposal: &mut crate::consent::Proposal,
+    history: Option<&History>,
+    path: &std::path::Path,
+) {
+    if let Some(on) = history.and_then(|h| proposed_on(h, path)) {
+        proposal.since = Some(crate::consent::Since {
+            date: on,
+            basis: crate::consent::SinceBasis::ProposedCommit,
+        });
+    }
 }
 
 /// What `due` makes of one document: its reviews, items and next pulse

@@ -611,6 +611,10 @@ fn github(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
 /// One JUnit `<testsuite>` being written.
 #[derive(Default)]
 struct Suite {
+    /// The alliance's file, in the suite's `file` attribute: junit-10.xsd
+    /// has no `file` or `line` on a test case, so the line is in the text
+    /// of the failure or output (`PATH:LINE: ...`).
+    file: Option<String>,
     tests: usize,
     failures: usize,
     errors: usize,
@@ -644,9 +648,14 @@ fn junit(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
         "<testsuites name=\"alliance due\" tests=\"{total}\" failures=\"{failures}\" errors=\"{errors}\">"
     )?;
     for (name, suite) in &suites {
+        let file = suite
+            .file
+            .as_ref()
+            .map(|f| format!(" file=\"{}\"", xml_escape(f)))
+            .unwrap_or_default();
         write!(
             out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n{}  </testsuite>\n",
+            "  <testsuite name=\"{}\"{file} tests=\"{}\" failures=\"{}\" errors=\"{}\">\n{}  </testsuite>\n",
             xml_escape(name),
             suite.tests,
             suite.failures,
@@ -658,11 +667,14 @@ fn junit(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// One test case per review date of `alliance` (overdue: a failure; due
-/// soon, or overdue in a draft: output only), and a skipped case when the
-/// alliance has no review date at all.
+/// soon, not yet due, or overdue in a draft: output only, `PATH:LINE: ...`),
+/// and a skipped case when the alliance has no review date at all.
 fn alliance_suite(alliance: &AllianceDue) -> Suite {
     let path = xml_escape(&alliance.path.display().to_string());
-    let mut suite = Suite::default();
+    let mut suite = Suite {
+        file: Some(alliance.path.display().to_string()),
+        ..Suite::default()
+    };
     for due in alliance.entries() {
         suite.tests += 1;
         let row = Row { alliance, due };
@@ -672,9 +684,8 @@ fn alliance_suite(alliance: &AllianceDue) -> Suite {
         };
         let _ = writeln!(
             suite.cases,
-            "    <testcase name=\"{}\" classname=\"{path}\" file=\"{path}\" line=\"{}\">",
+            "    <testcase name=\"{}\" classname=\"{path}\">",
             xml_escape(&name),
-            due.line
         );
         let detail = format!(
             "{}:{}: {}; responsible: {}",
@@ -693,14 +704,15 @@ fn alliance_suite(alliance: &AllianceDue) -> Suite {
                     xml_escape(&detail)
                 );
             }
-            (Tier::DueSoon, _) | (Tier::Overdue, true) => {
+            // Every case says where it is: junit-10.xsd has no place for
+            // a test case's file and line but its text.
+            (Tier::DueSoon | Tier::Ok, _) | (Tier::Overdue, true) => {
                 let _ = writeln!(
                     suite.cases,
                     "      <system-out>{}</system-out>",
                     xml_escape(&detail)
                 );
             }
-            (Tier::Ok, _) => {}
         }
         suite.cases.push_str("    </testcase>\n");
     }
@@ -708,7 +720,7 @@ fn alliance_suite(alliance: &AllianceDue) -> Suite {
         suite.tests += 1;
         let _ = writeln!(
             suite.cases,
-            "    <testcase name=\"review of {}\" classname=\"{path}\" file=\"{path}\">\n      <skipped message=\"no review date: add review.every or review.next\"/>\n    </testcase>",
+            "    <testcase name=\"review of {}\" classname=\"{path}\">\n      <skipped message=\"no review date: add review.every or review.next\"/>\n    </testcase>",
             xml_escape(&alliance.title),
         );
     }
@@ -729,7 +741,7 @@ fn proposals_suite(report: &DueReport) -> Suite {
         );
         let _ = writeln!(
             suite.cases,
-            "    <testcase name=\"consent to {}\" classname=\"{path}\" file=\"{path}\">\n      <skipped message=\"{}\"/>\n    </testcase>",
+            "    <testcase name=\"consent to {}\" classname=\"{path}\">\n      <skipped message=\"{}\"/>\n    </testcase>",
             xml_escape(&proposal.title),
             xml_escape(&message)
         );
@@ -758,7 +770,7 @@ fn unreadable_suite(report: &DueReport) -> Suite {
         let path = xml_escape(&path.display().to_string());
         let _ = writeln!(
             suite.cases,
-            "    <testcase name=\"{path}\" classname=\"{path}\" file=\"{path}\">\n      <error type=\"{kind}\" message=\"{}\"/>\n    </testcase>",
+            "    <testcase name=\"{path}\" classname=\"{path}\">\n      <error type=\"{kind}\" message=\"{}\"/>\n    </testcase>",
             xml_escape(&message)
         );
     }

@@ -9,27 +9,16 @@ use super::CheckReport;
 use crate::check::finding::Rule;
 
 pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
-    let rules: Vec<_> = Rule::ALL
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.code(),
-                "name": r.name(),
-                "shortDescription": { "text": r.summary() },
-                "helpUri": format!("https://github.com/alliance-cli/alliance/blob/main/docs/rules.md#{}-{}", r.code().to_lowercase(), r.name()),
-            })
-        })
-        .collect();
     let mut results = Vec::new();
     for file in &report.files {
-        let uri = uri(&file.path.display().to_string());
+        let artifact = artifact(&file.path.display().to_string());
         for f in &file.findings {
             let mut text = f.message.clone();
             if let Some(help) = &f.help {
                 text.push_str("\nhelp: ");
                 text.push_str(help);
             }
-            let mut location = json!({ "artifactLocation": { "uri": uri } });
+            let mut location = json!({ "artifactLocation": artifact });
             if let Some(l) = &f.location {
                 location["region"] = json!({
                     "startLine": l.line,
@@ -56,7 +45,7 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
             json!({
                 "level": "error",
                 "message": { "text": format!("cannot read the file: {}", failure.reason) },
-                "locations": [ { "physicalLocation": { "artifactLocation": { "uri": uri(&failure.path.display().to_string()) } } } ],
+                "locations": [ { "physicalLocation": { "artifactLocation": artifact(&failure.path.display().to_string()) } } ],
             })
         })
         .collect();
@@ -68,8 +57,11 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
                 "name": "alliance",
                 "version": env!("CARGO_PKG_VERSION"),
                 "informationUri": "https://github.com/alliance-cli/alliance",
-                "rules": rules,
+                "rules": rules(),
             } },
+            // Columns count characters (Unicode code points), as every
+            // other format does; not UTF-16 code units, SARIF's default.
+            "columnKind": "unicodeCodePoints",
             "results": results,
             "invocations": [ {
                 "executionSuccessful": report.failures.is_empty(),
@@ -81,10 +73,40 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
     writeln!(out)
 }
 
-/// A relative path as a URI reference: forward slashes, reserved and
-/// non-ASCII bytes percent-encoded.
-fn uri(path: &str) -> String {
+/// Every rule as a reporting descriptor, in [`Rule::ALL`]'s order (a
+/// result's `ruleIndex`).
+fn rules() -> Vec<serde_json::Value> {
+    Rule::ALL
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.code(),
+                "name": r.name(),
+                "shortDescription": { "text": r.summary() },
+                "helpUri": format!("https://github.com/alliance-cli/alliance/blob/main/docs/rules.md#{}-{}", r.code().to_lowercase(), r.name()),
+            })
+        })
+        .collect()
+}
+
+/// Where a file is: a path relative to the repository root (what the
+/// report holds) as a URI reference from `%SRCROOT%`; a path outside it
+/// (named absolutely) as a `file:` URI.
+fn artifact(path: &str) -> serde_json::Value {
     let path = path.replace('\\', "/");
+    let mut rest = path.as_str();
+    while let Some(r) = rest.strip_prefix("./") {
+        rest = r;
+    }
+    if rest.starts_with('/') {
+        json!({ "uri": format!("file://{}", encode(rest)) })
+    } else {
+        json!({ "uri": encode(rest), "uriBaseId": "%SRCROOT%" })
+    }
+}
+
+/// `path` with reserved and non-ASCII bytes percent-encoded.
+fn encode(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
@@ -94,4 +116,21 @@ fn uri(path: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_uris_from_the_source_root() {
+        assert_eq!(
+            artifact("./docs/TEAM ALLIANCE.md"),
+            json!({ "uri": "docs/TEAM%20ALLIANCE.md", "uriBaseId": "%SRCROOT%" })
+        );
+        assert_eq!(
+            artifact("/elsewhere/a.md"),
+            json!({ "uri": "file:///elsewhere/a.md" })
+        );
+    }
 }

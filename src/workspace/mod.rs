@@ -161,6 +161,35 @@ impl Workspace {
         Ok(found)
     }
 
+    /// `path` (as the user or discovery named it: relative to the current
+    /// folder, or absolute) relative to the repository root, as SARIF,
+    /// Code Quality, JUnit and GitHub annotations name files, whatever
+    /// the user typed. Compared as written first, then with links resolved
+    /// (a root reached through a linked folder); a path outside the
+    /// repository is returned as it was.
+    pub fn in_repository(&self, path: &Path) -> PathBuf {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let root = read::lexical(&cwd.join(&self.root));
+        let full = read::lexical(&cwd.join(path));
+        if let Ok(relative) = full.strip_prefix(&root) {
+            return relative.to_path_buf();
+        }
+        let resolved = full
+            .parent()
+            .zip(full.file_name())
+            .and_then(|(folder, name)| {
+                let folder = std::fs::canonicalize(folder).ok()?;
+                Some(folder.join(name))
+            });
+        match (resolved, std::fs::canonicalize(&root)) {
+            (Some(full), Ok(root)) => match full.strip_prefix(&root) {
+                Ok(relative) => relative.to_path_buf(),
+                Err(_) => path.to_path_buf(),
+            },
+            _ => path.to_path_buf(),
+        }
+    }
+
     /// Read and parse one document.
     pub fn read(&self, candidate: &Candidate) -> Result<Alliance, ReadError> {
         let look = if candidate.walked {

@@ -15,6 +15,12 @@
 //! - notifies nobody: `@name` gets a zero-width space after the `@`
 //!   (`@&#8203;name`, shown as `@name`), and so does an issue reference
 //!   (`#&#8203;12`), unless the caller asks for [`Mentions::Live`];
+//! - links nothing by itself: GitHub's autolinks (`https://…`, `www.…`,
+//!   `name@host.example`) are broken the same way, so a lookalike address
+//!   (`https://github.com.evil.example/login`) is shown as text, not a
+//!   link: the `:` before `//` is written `&#58;`, a zero-width space goes
+//!   before the `.` after `www` and after the `@` of an email address
+//!   (also when mentions are live);
 //! - carries no control characters or bidirectional overrides (written as
 //!   `\u{..}`).
 //!
@@ -42,6 +48,7 @@ pub fn inline(text: &str) -> String {
 /// As [`inline`], choosing whether mentions stay live.
 pub fn inline_with(text: &str, mentions: Mentions) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut before = Before::default();
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         let next = chars.peek().copied();
@@ -58,11 +65,21 @@ pub fn inline_with(text: &str, mentions: Mentions) -> String {
             }
             '@' => {
                 out.push('@');
-                if mentions == Mentions::Inert
+                // An email address (`ada@evil.example`) is linked by GFM
+                // whatever `mentions` says; a mention has no word before.
+                let email = before.last.is_some_and(is_email_local);
+                if (mentions == Mentions::Inert || email)
                     && next.is_some_and(|n| n.is_ascii_alphanumeric() || n == '_' || n == '-')
                 {
                     out.push_str(ZERO_WIDTH);
                 }
+            }
+            // `https://`, `ftp://`, `javascript://`: no scheme GFM links.
+            ':' if next == Some('/') => out.push_str("&#58;"),
+            // `www.evil.example`: GFM links it after a space, `(`, `*`...
+            '.' if before.www() => {
+                out.push_str(ZERO_WIDTH);
+                out.push('.');
             }
             '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '|' | '!' | '$' | '^' => {
                 out.push('\\');
@@ -71,8 +88,35 @@ pub fn inline_with(text: &str, mentions: Mentions) -> String {
             c if is_invisible_control(c) => out.extend(c.escape_default()),
             c => out.push(c),
         }
+        before.push(c);
     }
     out
+}
+
+/// The last three characters of the text read so far: enough to see a
+/// `www` before a `.` and the local part of an email before an `@`.
+#[derive(Default)]
+struct Before {
+    three: [Option<char>; 3],
+    last: Option<char>,
+}
+
+impl Before {
+    fn push(&mut self, c: char) {
+        self.three = [self.three[1], self.three[2], Some(c)];
+        self.last = Some(c);
+    }
+
+    fn www(&self) -> bool {
+        self.three
+            .iter()
+            .all(|c| c.is_some_and(|c| c.eq_ignore_ascii_case(&'w')))
+    }
+}
+
+/// A character of an email address's local part, as GFM reads it.
+fn is_email_local(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+')
 }
 
 /// `text` in monospace: a backtick code span when every character is a
@@ -161,7 +205,7 @@ mod tests {
     fn images_links_and_formatting_are_text() {
         assert_eq!(
             inline("![pixel](https://t.example/p.png)"),
-            "\\!\\[pixel\\](https://t.example/p.png)"
+            "\\!\\[pixel\\](https&#58;//t.example/p.png)"
         );
         assert_eq!(
             inline("*bold* _it_ ~~x~~ `c` $m$"),
@@ -188,6 +232,23 @@ mod tests {
         );
         assert_eq!(inline("@ alone, # alone"), "@ alone, \\# alone");
         assert_eq!(inline_with("@ada #12", Mentions::Live), "@ada \\#12");
+    }
+
+    #[test]
+    fn bare_urls_and_addresses_are_not_links() {
+        assert_eq!(
+            inline("https://github.com.evil.example/login"),
+            "https&#58;//github.com.evil.example/login"
+        );
+        assert_eq!(inline("FTP://x and a: b/c"), "FTP&#58;//x and a: b/c");
+        assert_eq!(
+            inline("www.evil.example, (WWW.x)"),
+            "www&#8203;.evil.example, (WWW&#8203;.x)"
+        );
+        assert_eq!(
+            inline_with("@ada ada@evil.example", Mentions::Live),
+            "@ada ada@&#8203;evil.example"
+        );
     }
 
     #[test]
