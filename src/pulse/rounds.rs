@@ -235,6 +235,19 @@ fn load_round(
             }),
         }
     }
+    let by_party = by_party(&mut files, expect);
+    Round {
+        date,
+        folder: folder.to_path_buf(),
+        files,
+        by_party,
+    }
+}
+
+/// For each party (in `expect`'s order), the index in `files` of the
+/// answers that count; a file not named after its rater (A060) or a second
+/// one (A064) gets its finding.
+fn by_party(files: &mut [AnswerFile], expect: &Expect<'_>) -> Vec<Option<usize>> {
     let mut by_party: Vec<Option<usize>> = vec![None; expect.handles.len()];
     // A file named after its rater counts before one that is not: the
     // misnamed one is the duplicate.
@@ -296,10 +309,5 @@ fn load_round(
             }
         }
     }
-    Round {
-        date,
-        folder: folder.to_path_buf(),
-        files,
-        by_party,
-    }
+    by_party
 }
