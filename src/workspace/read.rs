@@ -556,6 +556,54 @@ mod tests {
     }
 
     #[test]
+    fn folders_are_listed_by_the_same_rule_as_files() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().expect("dir");
+        std::fs::create_dir(outside.path().join("2026-01-05")).expect("dir");
+        let repo = tempfile::tempdir().expect("dir");
+        let root = repo.path();
+        std::fs::create_dir_all(root.join("p/2026-01-01")).expect("dir");
+        std::fs::write(root.join("p/a.yaml"), "").expect("write");
+        symlink("2026-01-01", root.join("p/2026-01-02")).expect("link");
+        symlink("a.yaml", root.join("p/b.yaml")).expect("link");
+        symlink(outside.path(), root.join("p/2026-01-03")).expect("link");
+        symlink("nowhere", root.join("p/c.yaml")).expect("link");
+        symlink(outside.path(), root.join("q")).expect("link");
+        let listed = list_folder(root, &root.join("p")).expect("list");
+        let seen: Vec<(String, EntryKind)> = listed
+            .iter()
+            .map(|e| {
+                let name = e.path.strip_prefix(root.join("p")).expect("named inside");
+                (name.display().to_string(), e.kind)
+            })
+            .collect();
+        let expected = [
+            ("2026-01-01", EntryKind::Folder),
+            ("2026-01-02", EntryKind::Folder),
+            ("2026-01-03", EntryKind::LinkOutside),
+            ("a.yaml", EntryKind::File),
+            ("b.yaml", EntryKind::File),
+            ("c.yaml", EntryKind::Other),
+        ];
+        let expected: Vec<(String, EntryKind)> = expected
+            .iter()
+            .map(|(n, k)| ((*n).to_owned(), *k))
+            .collect();
+        assert_eq!(seen, expected);
+        let err = list_folder(root, &root.join("q")).expect_err("outside");
+        assert!(matches!(err, FileError::LinkOutside { .. }), "{err}");
+        assert!(
+            !err.to_string()
+                .contains(&outside.path().display().to_string())
+        );
+        assert!(
+            list_folder(root, &root.join("none"))
+                .expect_err("none")
+                .is_not_found()
+        );
+    }
+
+    #[test]
     fn devices_folders_and_big_files_are_refused() {
         let repo = tempfile::tempdir().expect("dir");
         let root = repo.path();
