@@ -622,10 +622,10 @@ fn kinds_folder(root: &Path, folder: &Path) -> Result<PathBuf, KindError> {
                 path: folder.to_path_buf(),
             });
         }
-        Err(FileError::LinkOutside { target, .. }) => {
+        Err(FileError::LinkOutside { .. }) => {
             return Err(KindError::FolderOutside {
                 path: folder.to_path_buf(),
-                reason: format!("a symbolic link to {}", target.display()),
+                reason: "through a symbolic link".to_owned(),
             });
         }
         Err(source) => return Err(KindError::Read { source }),
@@ -640,15 +640,17 @@ fn kinds_folder(root: &Path, folder: &Path) -> Result<PathBuf, KindError> {
 
 /// The folder's definition files, read and parsed, sorted by path.
 fn definitions(folder: &Path) -> Result<Vec<(PathBuf, String, Definition)>, KindError> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(folder)
-        .map_err(|source| KindError::List {
+    // Every file named *.kind.yaml is read, whatever it is: the reader
+    // says why a link out or a pipe is refused.
+    let entries: Vec<PathBuf> = crate::workspace::read::list_folder(folder, folder)
+        .map_err(|e| KindError::List {
             path: folder.to_path_buf(),
-            source,
+            source: std::io::Error::other(e.reason()),
         })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
+        .into_iter()
+        .map(|e| e.path)
         .filter(|p| p.to_string_lossy().ends_with(".kind.yaml"))
         .collect();
-    entries.sort();
     let mut out = Vec::new();
     for path in entries {
         let text = read(folder, &path, MAX_DEFINITION_BYTES)?;

@@ -1057,3 +1057,171 @@ fn revision_syntax_that_searches_history_meets_a_truncated_object_at_once() {
         assert_refused(&run, &format!("git object {id} is damaged"));
     }
 }
+
+// --- ci summary: the one writer, and the runner's file --------------------
+
+#[test]
+fn ci_summary_never_writes_through_a_committed_link() {
+    let outside = Sandbox::new();
+    outside.write("authorized_keys", "ssh-ed25519 KEEP\n");
+    let sb = repo();
+    symlink(
+        outside.path().join("authorized_keys"),
+        sb.path().join("ci-summary.md"),
+    )
+    .expect("link");
+    symlink(outside.path(), sb.path().join("reports")).expect("link");
+    git(sb.path(), &["add", "."]);
+    git(sb.path(), &["commit", "-qm", "Links"]);
+    let outside_name = outside.path().display().to_string();
+    // The default target (outside GitHub Actions), and a path through a
+    // committed folder link.
+    for (args, says) in [
+        (&["ci", "summary"][..], "ci-summary.md is a symbolic link"),
+        (
+            &["ci", "summary", "--output", "reports/summary.md"],
+            "outside the repository",
+        ),
+    ] {
+        let run = hostile(sb.path(), args);
+        assert_refused(&run, says);
+        assert!(!run.stderr.contains(&outside_name), "{}", run.stderr);
+    }
+    assert_eq!(outside.read("authorized_keys"), "ssh-ed25519 KEEP\n");
+    assert_eq!(std::fs::read_dir(outside.path()).expect("ls").count(), 1);
+    // A path outside the repository is refused too; `--output -` is the
+    // way to put it anywhere.
+    let elsewhere = outside.path().join("summary.md");
+    let run = hostile(
+        sb.path(),
+        &[
+            "ci",
+            "summary",
+            "--output",
+            &elsewhere.display().to_string(),
+        ],
+    );
+    assert_refused(&run, "`--output -` prints it");
+    assert!(!elsewhere.exists());
+}
+
+#[test]
+fn ci_summary_replaces_a_regular_file_in_the_repository() {
+    let sb = repo();
+    sb.write("ci-summary.md", "old\n");
+    let run = hostile(sb.path(), &["ci", "summary"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "wrote the summary to ci-summary.md\n");
+    assert!(sb.read("ci-summary.md").contains("alliance"));
+}
+
+#[test]
+fn a_fifo_or_a_link_as_the_step_summary_is_refused_without_waiting() {
+    let runner = Sandbox::new();
+    mkfifo(&runner.path().join("fifo"));
+    runner.write("real", "");
+    symlink(runner.path().join("real"), runner.path().join("link")).expect("link");
+    let sb = repo();
+    for (name, says) in [
+        ("fifo", "is a pipe, socket or device, not a regular file"),
+        ("link", "is a symbolic link"),
+    ] {
+        let target = runner.path().join(name).display().to_string();
+        let run = hostile_env(
+            sb.path(),
+            &["ci", "summary"],
+            &[("GITHUB_STEP_SUMMARY", target.as_str())],
+        );
+        assert_refused(&run, says);
+    }
+    assert_eq!(runner.read("real"), "");
+    // A regular file is appended to, as the runner expects.
+    runner.write("summary", "before\n");
+    let target = runner.path().join("summary").display().to_string();
+    let run = hostile_env(
+        sb.path(),
+        &["ci", "summary"],
+        &[("GITHUB_STEP_SUMMARY", target.as_str())],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = runner.read("summary");
+    assert!(text.starts_with("before\n") && text.len() > 7, "{text}");
+}
+
+// --- Pulse folders: listed by the reader's rule ---------------------------
+
+/// The one-on-one example (a pulse every 4 weeks) in a repository.
+fn pulse_repo() -> Sandbox {
+    let sb = Sandbox::new();
+    git(sb.path(), &["init", "-q", "-b", "main", "."]);
+    let text = std::fs::read_to_string(common::examples().join("one-on-one-ada-grace.md"))
+        .expect("example");
+    sb.write("ada-grace.md", text);
+    sb
+}
+
+#[test]
+fn a_pulse_folder_linking_out_is_never_listed() {
+    let outside = Sandbox::new();
+    for folder in [".ssh", "client-acme-secret", "2026-03-01"] {
+        std::fs::create_dir(outside.path().join(folder)).expect("mkdir");
+    }
+    outside.write("2026-03-01/ada.yaml", "rater: ada\nanswers: {}\n");
+    let sb = pulse_repo();
+    symlink(outside.path(), sb.path().join("ada-grace.pulse")).expect("link");
+    let outside_name = outside.path().display().to_string();
+    let run = hostile(sb.path(), &["check"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let said = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        said.contains("cannot read ada-grace.pulse: leads through a symbolic link outside"),
+        "{said}"
+    );
+    for secret in [".ssh", "client-acme-secret", "2026-03-01", &outside_name] {
+        assert!(!said.contains(secret), "{secret} in {said}");
+    }
+    // A date-named folder outside drives no pulse round in `due`.
+    let run = hostile(sb.path(), &["due", "--format", "json"]);
+    assert!(!run.stdout.contains("pulse"), "{}", run.stdout);
+}
+
+#[test]
+fn a_round_or_an_answer_linking_out_is_named_inside_the_repository() {
+    let outside = Sandbox::new();
+    outside.write("round/ada.yaml", "rater: ada\nanswers: {}\n");
+    outside.write("grace.yaml", "rater: grace\nanswers: {}\n");
+    let sb = pulse_repo();
+    std::fs::create_dir_all(sb.path().join("ada-grace.pulse/2026-10-05")).expect("round");
+    symlink(
+        outside.path().join("round"),
+        sb.path().join("ada-grace.pulse/2026-10-19"),
+    )
+    .expect("link");
+    symlink(
+        outside.path().join("grace.yaml"),
+        sb.path().join("ada-grace.pulse/2026-10-05/grace.yaml"),
+    )
+    .expect("link");
+    let run = hostile(sb.path(), &["check"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let said = format!("{}{}", run.stdout, run.stderr);
+    for named in [
+        "cannot read ada-grace.pulse/2026-10-19: leads through a symbolic link outside",
+        "cannot read ada-grace.pulse/2026-10-05/grace.yaml: leads through a symbolic link outside",
+    ] {
+        assert!(said.contains(named), "{named} in {said}");
+    }
+    assert!(
+        !said.contains(&outside.path().display().to_string()),
+        "{said}"
+    );
+    // `due` counts the round inside (next round 2026-10-05 + 4 weeks),
+    // never the linked one (which would make it 2026-11-16).
+    let run = hostile(sb.path(), &["due", "--within", "60d", "--format", "json"]);
+    assert!(
+        run.stdout.contains("\"date\": \"2026-11-02\""),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("2026-11-16"), "{}", run.stdout);
+}

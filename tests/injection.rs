@@ -478,3 +478,64 @@ fn agenda_shows_hostile_items_as_words() {
         md.stdout
     );
 }
+
+/// A team alliance with a bidirectional override in its title and in an
+/// item's review date, whose own review is overdue on 2026-11-20.
+const BIDI: &str = "---\nalliance: team\ntitle: \"Pay\u{202e}yap\"\nparties:\n  - name: Ada\n    handle: ada\n  - name: Grace\n    handle: grace\ncreated: 2026-01-01\nreview:\n  every: 3 months\n  last: 2026-06-01\n---\n\n# Pay\n\n## Agreements\n\n- Bad. [review:: soon\u{202e}evil]\n";
+
+/// The `file=` value of an annotation line, decoded as the runner decodes
+/// a property (`ActionCommand.UnescapeProperty`).
+fn annotated_file(line: &str) -> Option<String> {
+    let props = line.split_once(' ')?.1.split_once("::")?.0;
+    let value = props.split(',').find_map(|p| p.strip_prefix("file="))?;
+    Some(
+        value
+            .replace("%0D", "\r")
+            .replace("%0A", "\n")
+            .replace("%3A", ":")
+            .replace("%2C", ",")
+            .replace("%25", "%"),
+    )
+}
+
+#[test]
+fn github_annotations_escape_bidi_and_point_at_the_real_file() {
+    let sb = Sandbox::new();
+    sb.write("TEAM\tALLIANCE.md", BIDI);
+    sb.write("X\u{202e}Y_ALLIANCE.md", BIDI);
+    for args in [
+        &["check", "--format", "github"][..],
+        &["due", "--today", "2026-11-20", "--format", "github"],
+    ] {
+        let run = sb.run(args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        assert!(!run.stdout.contains('\u{202e}'), "{args:?}: {}", run.stdout);
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        // The tab's file is named as it is, and the name is a real file.
+        let tab: Vec<&&str> = lines.iter().filter(|l| l.contains("TEAM")).collect();
+        assert!(!tab.is_empty(), "{args:?}: {}", run.stdout);
+        for line in tab {
+            let file = annotated_file(line).expect("file=");
+            assert_eq!(file, "TEAM\tALLIANCE.md", "{line}");
+            assert!(sb.path().join(&file).is_file());
+        }
+        // The override's file cannot be named: no `file=`, the place is
+        // the message's start, escaped.
+        let bidi: Vec<&&str> = lines.iter().filter(|l| l.contains("X\\u{202e}Y")).collect();
+        assert!(!bidi.is_empty(), "{args:?}: {}", run.stdout);
+        for line in bidi {
+            assert_eq!(annotated_file(line), None, "{line}");
+            let message = line.split_once("::").and_then(|(_, m)| m.split_once("::"));
+            let message = message.map(|(_, m)| m).unwrap_or_default();
+            assert!(message.starts_with("X\\u{202e}Y_ALLIANCE.md:"), "{line}");
+        }
+    }
+    let run = sb.run(&["check", "--format", "github"]);
+    assert!(run.stdout.contains("`soon\\u{202e}evil`"), "{}", run.stdout);
+    let run = sb.run(&["due", "--today", "2026-11-20", "--format", "github"]);
+    assert!(
+        run.stdout.contains("review of Pay\\u{202e}yap"),
+        "{}",
+        run.stdout
+    );
+}

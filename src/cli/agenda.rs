@@ -94,7 +94,7 @@ fn pulse_signals(
     date: jiff::civil::Date,
 ) -> Result<Option<Vec<agenda::Signal>>, Failed> {
     use crate::pulse::{self, Seal, SignalKind};
-    if crate::pulse::rounds::last_round(&doc.path).is_none() {
+    if crate::pulse::rounds::last_round(&workspace.root, &doc.path).is_none() {
         return Ok(None);
     }
     let picture = pulse::picture(workspace, doc, date, Seal::Sealed)?;

@@ -61,7 +61,7 @@ fn check_files<X: Send>(
         &found.documents,
         |candidate| match workspace.read(candidate) {
             Ok(doc) => {
-                let has_answers = crate::pulse::rounds::pulse_folder(&doc.path).is_dir();
+                let has_answers = crate::pulse::rounds::names_pulse_folder(&doc.path);
                 let mut findings = check::check_with(&doc, &workspace.kinds, &settings);
                 findings.extend(crate::pulse::front_matter_findings(
                     &doc,
@@ -113,7 +113,7 @@ fn pulse_today(found: &Found) -> Result<Option<super::LazyToday>, Failed> {
             if found
                 .documents
                 .iter()
-                .any(|c| crate::pulse::rounds::pulse_folder(&c.path).is_dir())
+                .any(|c| crate::pulse::rounds::names_pulse_folder(&c.path))
             {
                 return Err(bad);
             }

@@ -197,19 +197,24 @@ pub(super) fn summary(args: &CiSummaryArgs, out: &mut dyn Write) -> Result<u8, F
         None => env.summary_target(),
     };
     let written = if append {
-        std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(&path)
-            .and_then(|mut f| f.write_all(text.as_bytes()))
+        // `$GITHUB_STEP_SUMMARY`: the runner's file, outside the repository.
+        crate::write::append::append(&path, text.as_bytes())
     } else {
-        std::fs::write(&path, text.as_bytes())
+        // `ci-summary.md` or `--output PATH`: inside the repository, never
+        // through a link, replacing only a regular file.
+        crate::write::atomic::write(
+            &workspace.root,
+            &path,
+            text.as_bytes(),
+            crate::write::atomic::Replace::Always,
+        )
     };
-    written.map_err(|source| Failed::Summary {
-        path: path.clone(),
-        source,
-    })?;
-    writeln!(out, "wrote the summary to {}", path.display())?;
+    written.map_err(|source| Failed::Summary { source })?;
+    writeln!(
+        out,
+        "wrote the summary to {}",
+        crate::report::sanitize(&path.display().to_string())
+    )?;
     Ok(0)
 }
 

@@ -182,7 +182,7 @@ fn with_pulse(
     let due::Outcome::Listed(mut alliance) = outcome else {
         return outcome;
     };
-    let Some(last) = crate::pulse::rounds::last_round(&doc.path) else {
+    let Some(last) = crate::pulse::rounds::last_round(&workspace.root, &doc.path) else {
         return due::Outcome::Listed(alliance);
     };
     let Ok(setup) = crate::pulse::setup(doc, &workspace.kinds, instruments) else {

@@ -305,12 +305,10 @@ pub enum Failed {
     #[error("the prompt stopped: {0}; nothing was written")]
     Prompt(String),
     /// The job summary could not be written.
-    #[error("cannot write the summary to {}: {source}", path.display())]
+    #[error("cannot write the job summary: {source}{}", if matches!(source, WriteError::Outside { .. }) { " (`--output -` prints it, for the shell to put anywhere)" } else { "" })]
     Summary {
-        /// The file.
-        path: PathBuf,
         /// Why.
-        source: io::Error,
+        source: WriteError,
     },
 }
 

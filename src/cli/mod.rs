@@ -346,7 +346,7 @@ pub struct CiSummaryArgs {
     /// Also list reviews due within this span: 14d, 2w, 1 month.
     #[arg(long, value_name = "SPAN")]
     pub within: Option<String>,
-    /// Where to write (default: $GITHUB_STEP_SUMMARY, else ci-summary.md); `-` for standard output.
+    /// Where to write, inside the repository (default: $GITHUB_STEP_SUMMARY, else ci-summary.md); `-` for standard output.
     #[arg(long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 }

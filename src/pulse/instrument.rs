@@ -556,27 +556,29 @@ impl Instruments {
         let Some(folder) = folder else {
             return Ok(all);
         };
-        let entries = match std::fs::read_dir(folder) {
+        // The kinds folder is the place: what is in it stays in it.
+        let entries = match crate::workspace::read::list_folder(folder, folder) {
             Ok(entries) => entries,
             // A missing kinds folder is the kinds' error to report.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(all),
-            Err(source) => {
+            Err(e) if e.is_not_found() => return Ok(all),
+            Err(e) => {
                 return Err(InstrumentError::List {
                     path: folder.to_path_buf(),
-                    source,
+                    source: std::io::Error::other(e.reason()),
                 });
             }
         };
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
+        // Every file so named is read: the reader says why a link out or
+        // a pipe is refused.
+        let files: Vec<PathBuf> = entries
+            .into_iter()
+            .map(|e| e.path)
             .filter(|p| {
                 p.file_name()
                     .and_then(|n| n.to_str())
                     .is_some_and(|n| n.ends_with(".instrument.yaml"))
             })
             .collect();
-        files.sort();
         for path in files {
             let text = crate::workspace::read::read_text(folder, &path, MAX_INSTRUMENT_BYTES)
                 .map_err(|e| InstrumentError::Unread {

@@ -5,6 +5,11 @@
 //! (`2026-09-07/`), and in that one file per person, `HANDLE.yaml`. Two
 //! people never write the same file, so their answers never conflict in
 //! git. Files not ending in `.yaml` are left alone (a README, say).
+//!
+//! Folders are listed through the one reader (`workspace::read::list_folder`):
+//! a pulse folder or a round's folder that links out of the repository is
+//! never looked into (its names are not findings, its dates drive no `due`),
+//! and is reported by the path it has inside the repository.
 
 use std::path::{Path, PathBuf};
 
@@ -12,7 +17,8 @@ use jiff::civil::Date;
 
 use super::answers::{AnswerFile, Expect, MAX_ANSWER_BYTES};
 use crate::check::finding::{Finding, Rule};
-use crate::workspace::{UnreadFile, read};
+use crate::workspace::UnreadFile;
+use crate::workspace::read::{self, Entry, EntryKind};
 
 /// The folder of an alliance's pulse rounds: `DIR/STEM.pulse`.
 pub fn pulse_folder(alliance: &Path) -> PathBuf {
@@ -23,16 +29,31 @@ pub fn pulse_folder(alliance: &Path) -> PathBuf {
     alliance.with_file_name(format!("{stem}.pulse"))
 }
 
-/// The day the newest round of the alliance at `alliance` opened: the
-/// latest folder in its pulse folder named by a date (what `due` needs,
-/// without reading the answers).
-pub fn last_round(alliance: &Path) -> Option<Date> {
-    std::fs::read_dir(pulse_folder(alliance))
+/// The day the newest round of the alliance at `alliance` (in the
+/// repository at `root`) opened: the latest folder in its pulse folder
+/// named by a date (what `due` needs, without reading the answers). A
+/// pulse folder, or a round's folder, that links out of the repository is
+/// not looked into.
+pub fn last_round(root: &Path, alliance: &Path) -> Option<Date> {
+    read::list_folder(root, &pulse_folder(alliance))
         .ok()?
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter_map(|e| crate::document::dates::parse_date(&e.file_name().to_string_lossy()).ok())
+        .into_iter()
+        .filter(|e| e.kind == EntryKind::Folder)
+        .filter_map(|e| crate::document::dates::parse_date(&file_name(&e.path)).ok())
         .max()
+}
+
+/// Whether anything is at the alliance's pulse folder path: a folder, or
+/// something [`load`] refuses and says why (a link out of the repository,
+/// a file). The link itself is looked at, never followed.
+pub fn names_pulse_folder(alliance: &Path) -> bool {
+    pulse_folder(alliance).symlink_metadata().is_ok()
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// The most rounds read for one alliance (a weekly round for forty years).
@@ -93,42 +114,38 @@ pub struct Loaded {
 pub fn load(root: &Path, alliance: &Path, expect: &Expect<'_>) -> Loaded {
     let folder = pulse_folder(alliance);
     let mut loaded = Loaded::default();
-    let Ok(entries) = std::fs::read_dir(&folder) else {
+    let entries = match read::list_folder(root, &folder) {
+        Ok(entries) => entries,
         // No folder: no rounds yet.
-        return loaded;
+        Err(e) if e.is_not_found() => return loaded,
+        Err(e) => {
+            loaded.unread.push(UnreadFile {
+                path: folder,
+                reason: e.into(),
+            });
+            return loaded;
+        }
     };
     let mut folders: Vec<(Date, PathBuf)> = Vec::new();
-    let mut names: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    names.sort();
-    for path in names {
-        if !path.is_dir() {
-            continue;
+    for entry in entries {
+        match entry.kind {
+            EntryKind::Folder => {}
+            EntryKind::LinkOutside => {
+                unread_link(&mut loaded.unread, root, entry.path);
+                continue;
+            }
+            EntryKind::File | EntryKind::Other => continue,
         }
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        match crate::document::dates::parse_date(&name) {
-            Ok(date) if date > expect.today => loaded.folder_findings.push((
-                path.clone(),
-                Finding::error(
-                    Rule::PulseDateInFuture,
-                    format!("the round {date} opens after today ({})", expect.today),
-                )
-                .help("a round is named by the day it opened"),
-            )),
+        let path = entry.path;
+        match crate::document::dates::parse_date(&file_name(&path)) {
+            Ok(date) if date > expect.today => loaded
+                .folder_findings
+                .push((path, future_round(date, expect.today))),
             Ok(date) => folders.push((date, path)),
-            Err(_) => loaded.folder_findings.push((
-                path.clone(),
-                Finding::error(
-                    Rule::InvalidPulseAnswer,
-                    format!(
-                        "`{}` in the pulse folder is not a round: a round's folder is named YYYY-MM-DD",
-                        crate::document::clip(&name, 60)
-                    ),
-                )
-                .help("rename it to the day the round opened, or move it out of the pulse folder"),
-            )),
+            Err(_) => {
+                let finding = not_a_round(&file_name(&path));
+                loaded.folder_findings.push((path, finding));
+            }
         }
     }
     folders.sort();
@@ -136,12 +153,11 @@ pub fn load(root: &Path, alliance: &Path, expect: &Expect<'_>) -> Loaded {
         folders.drain(..folders.len() - MAX_ROUNDS);
     }
     for (date, path) in folders {
-        let round = load_round(root, date, &path, expect, &mut loaded.unread);
-        for file in std::fs::read_dir(&path)
+        let listed = read::list_folder(root, &path).unwrap_or_default();
+        let round = load_round(root, date, &path, &listed, expect, &mut loaded.unread);
+        for file in listed
             .into_iter()
-            .flatten()
-            .filter_map(Result::ok)
-            .map(|e| e.path())
+            .map(|e| e.path)
             .filter(|p| p.extension().is_some_and(|e| e == "yml"))
         {
             loaded.folder_findings.push((
@@ -159,23 +175,51 @@ pub fn load(root: &Path, alliance: &Path, expect: &Expect<'_>) -> Loaded {
     loaded
 }
 
+/// A round's folder that is a link out of the repository: not read, and
+/// said so (the reader's words, naming the path inside the repository).
+fn unread_link(unread: &mut Vec<UnreadFile>, root: &Path, path: PathBuf) {
+    if let Err(e) = read::resolve_inside(root, &path) {
+        unread.push(UnreadFile {
+            path,
+            reason: e.into(),
+        });
+    }
+}
+
+fn future_round(date: Date, today: Date) -> Finding {
+    Finding::error(
+        Rule::PulseDateInFuture,
+        format!("the round {date} opens after today ({today})"),
+    )
+    .help("a round is named by the day it opened")
+}
+
+fn not_a_round(name: &str) -> Finding {
+    Finding::error(
+        Rule::InvalidPulseAnswer,
+        format!(
+            "`{}` in the pulse folder is not a round: a round's folder is named YYYY-MM-DD",
+            crate::document::clip(name, 60)
+        ),
+    )
+    .help("rename it to the day the round opened, or move it out of the pulse folder")
+}
+
+/// The round in `folder`, whose entries are `listed`: every entry named
+/// `*.yaml` is read (the reader refuses a link out or a pipe, saying why).
 fn load_round(
     root: &Path,
     date: Date,
     folder: &Path,
+    listed: &[Entry],
     expect: &Expect<'_>,
     unread: &mut Vec<UnreadFile>,
 ) -> Round {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(folder)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-                .collect()
-        })
-        .unwrap_or_default();
-    paths.sort();
+    let mut paths: Vec<PathBuf> = listed
+        .iter()
+        .map(|e| e.path.clone())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
     paths.truncate(MAX_FILES_PER_ROUND);
     let mut files = Vec::new();
     for path in paths {
@@ -191,6 +235,19 @@ fn load_round(
             }),
         }
     }
+    let by_party = by_party(&mut files, expect);
+    Round {
+        date,
+        folder: folder.to_path_buf(),
+        files,
+        by_party,
+    }
+}
+
+/// For each party (in `expect`'s order), the index in `files` of the
+/// answers that count; a file not named after its rater (A060) or a second
+/// one (A064) gets its finding.
+fn by_party(files: &mut [AnswerFile], expect: &Expect<'_>) -> Vec<Option<usize>> {
     let mut by_party: Vec<Option<usize>> = vec![None; expect.handles.len()];
     // A file named after its rater counts before one that is not: the
     // misnamed one is the duplicate.
@@ -252,10 +309,5 @@ fn load_round(
             }
         }
     }
-    Round {
-        date,
-        folder: folder.to_path_buf(),
-        files,
-        by_party,
-    }
+    by_party
 }

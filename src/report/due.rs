@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::escape::json::Pretty;
 use super::escape::markdown::{self, Mentions};
-use super::github::{data, property};
+use super::github::{At, annotation};
 use super::{consent, plural, sanitize, xml_escape};
 use crate::due::{AllianceDue, Basis, Due, DueReport, Tier};
 
@@ -554,15 +554,12 @@ fn github(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
                 row.when(),
                 row.owners()
             );
-            writeln!(
-                out,
-                "::{level} file={},line={},col={},title={}::{}",
-                property(&row.path()),
-                row.due.line,
-                row.due.column,
-                property(&title),
-                data(&message)
-            )?;
+            let at = At {
+                line: row.due.line,
+                column: row.due.column,
+                end_column: None,
+            };
+            annotation(out, level, &row.alliance.path, Some(at), &title, &message)?;
         }
     }
     for proposal in &report.proposals {
@@ -572,38 +569,32 @@ fn github(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
             consent::waited(proposal, report.window.today),
             consent::terminal_line(&proposal.consent)
         );
-        writeln!(
-            out,
-            "::notice file={},title={}::{}",
-            property(&proposal.path.display().to_string()),
-            property("alliance waiting for consent"),
-            data(&message)
-        )?;
+        let title = "alliance waiting for consent";
+        annotation(out, "notice", &proposal.path, None, title, &message)?;
     }
     for broken in &report.broken {
-        let mut props = format!("file={}", property(&broken.path.display().to_string()));
-        if let Some(l) = &broken.finding.location {
-            let _ = write!(props, ",line={},col={}", l.line, l.column);
-        }
+        let at = broken.finding.location.as_ref().map(|l| At {
+            line: l.line,
+            column: l.column,
+            end_column: None,
+        });
         let title = format!(
             "{} {}",
             broken.finding.rule.code(),
             broken.finding.rule.name()
         );
-        writeln!(
+        annotation(
             out,
-            "::error {props},title={}::{}",
-            property(&title),
-            data(&broken.finding.message)
+            "error",
+            &broken.path,
+            at,
+            &title,
+            &broken.finding.message,
         )?;
     }
     for file in &report.unread {
-        writeln!(
-            out,
-            "::error file={},title=cannot read::{}",
-            property(&file.path.display().to_string()),
-            data(&format!("cannot read the file: {}", file.reason))
-        )?;
+        let message = format!("cannot read the file: {}", file.reason);
+        annotation(out, "error", &file.path, None, "cannot read", &message)?;
     }
     Ok(())
 }

@@ -1,7 +1,9 @@
 //! The GitHub Actions format: `::error file=...,line=...::message`
 //! workflow commands, which the runner turns into annotations.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
+use std::path::Path;
 
 use super::{CheckReport, FileReport};
 use crate::workspace::UnreadFile;
@@ -15,26 +17,20 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
 
 /// One annotation per finding of `file`.
 pub(super) fn file(file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
-    let path = property(&file.path.display().to_string());
     for f in &file.findings {
         let level = super::words::severity(f.severity);
-        let mut props = format!("file={path}");
-        if let Some(l) = &f.location {
-            props.push_str(&format!(",line={},col={}", l.line, l.column));
-            if l.end_line == l.line && l.end_column > l.column {
-                props.push_str(&format!(",endColumn={}", l.end_column));
-            }
-        }
-        props.push_str(&format!(
-            ",title={}",
-            property(&format!("{} {}", f.rule.code(), f.rule.name()))
-        ));
+        let at = f.location.as_ref().map(|l| At {
+            line: l.line,
+            column: l.column,
+            end_column: (l.end_line == l.line && l.end_column > l.column).then_some(l.end_column),
+        });
         let mut message = f.message.clone();
         if let Some(help) = &f.help {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
-        writeln!(out, "::{level} {props}::{}", data(&message))?;
+        let title = format!("{} {}", f.rule.code(), f.rule.name());
+        annotation(out, level, &file.path, at, &title, &message)?;
     }
     Ok(())
 }
@@ -42,15 +38,52 @@ pub(super) fn file(file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
 /// One annotation per file that could not be read.
 pub(super) fn end(failures: &[UnreadFile], out: &mut dyn Write) -> io::Result<()> {
     for failure in failures {
-        let path = property(&failure.path.display().to_string());
         let message = format!("cannot read the file: {}", failure.reason);
-        writeln!(
-            out,
-            "::error file={path},title=alliance::{}",
-            data(&message)
-        )?;
+        annotation(out, "error", &failure.path, None, "alliance", &message)?;
     }
     Ok(())
+}
+
+/// Where in its file an annotation points.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct At {
+    pub(super) line: usize,
+    pub(super) column: usize,
+    /// The end column, when the span ends on its line.
+    pub(super) end_column: Option<usize>,
+}
+
+/// Write one workflow command: `::LEVEL file=…,line=…,col=…,title=…::MESSAGE`.
+/// Every field is escaped for its place. When the runner cannot be given
+/// the file's name exactly ([`super::escape::github::file`]: a control or
+/// a bidirectional override in it), `file=`, `line=` and `col=` are left
+/// out and the message starts with the place, escaped, so the annotation
+/// never points at a file that does not exist.
+pub(super) fn annotation(
+    out: &mut dyn Write,
+    level: &str,
+    path: &Path,
+    at: Option<At>,
+    title: &str,
+    message: &str,
+) -> io::Result<()> {
+    let title = property(title);
+    let Some(file) = super::escape::github::file(path) else {
+        let place = match at {
+            Some(at) => format!("{}:{}:{}", path.display(), at.line, at.column),
+            None => path.display().to_string(),
+        };
+        let message = data(&format!("{place}: {message}"));
+        return writeln!(out, "::{level} title={title}::{message}");
+    };
+    let mut props = format!("file={file}");
+    if let Some(at) = at {
+        let _ = write!(props, ",line={},col={}", at.line, at.column);
+        if let Some(end) = at.end_column {
+            let _ = write!(props, ",endColumn={end}");
+        }
+    }
+    writeln!(out, "::{level} {props},title={title}::{}", data(message))
 }
 
 pub use super::escape::github::{data, property};

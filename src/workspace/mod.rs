@@ -64,9 +64,11 @@ pub enum ReadProblem {
     Walk(ignore::Error),
     /// A symbolic link (the file, or a folder on its way) leads out of the
     /// repository.
-    #[error("leads through a symbolic link to {}, outside {}; alliance follows a link only when it stays inside", target.display(), root.display())]
+    /// The message never says where the link leads (a path outside the
+    /// repository is not the repository's to print).
+    #[error("leads through a symbolic link outside {}; alliance follows a link only when it stays inside", root.display())]
     LinkOutside {
-        /// Where it leads.
+        /// Where it leads (never printed).
         target: PathBuf,
         /// The place it had to stay in.
         root: PathBuf,

@@ -15,8 +15,12 @@
 //! - a symbolic link is followed only when its target stays inside the
 //!   repository (the place): a committed link is data for git, and a link
 //!   out of the working tree (to `~/.ssh`, `.git/config` of another
-//!   checkout, `/etc`) is refused with the path it names. The same holds
-//!   for a linked folder on the way to the file.
+//!   checkout, `/etc`) is refused, naming the path as it lies inside the
+//!   repository (never where the link leads). The same holds for a linked
+//!   folder on the way to the file.
+//! - folders are listed by the same rule ([`list_folder`]): a folder that
+//!   leads out is refused, and an entry that is a link out is marked as
+//!   such, never taken for the file or folder it points to.
 //!
 //! Errors are typed and name the path. This module never prints.
 
@@ -56,11 +60,14 @@ pub enum FileError {
     },
     /// A symbolic link (the file or a folder on its way) leads out of the
     /// repository.
-    #[error("{}: leads through a symbolic link to {}, outside {}; alliance follows a link only when it stays inside", path.display(), target.display(), root.display())]
+    /// The message names the path as it lies inside the place, never where
+    /// the link leads: a hostile link must not make a CI log print the
+    /// runner's own paths.
+    #[error("{}: leads through a symbolic link outside {}; alliance follows a link only when it stays inside", path.display(), root.display())]
     LinkOutside {
         /// The path.
         path: PathBuf,
-        /// Where it leads.
+        /// Where it leads (for the caller's decisions; never printed).
         target: PathBuf,
         /// The place it had to stay in (the repository, or the kinds folder).
         root: PathBuf,
@@ -373,6 +380,74 @@ fn read_plain(_root: &Path, _path: &Path, _max: u64, _look: Look) -> Option<Vec<
     None
 }
 
+/// What an entry of a folder is, as [`list_folder`] saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A regular file, or a link to one that stays inside the place.
+    File,
+    /// A folder, or a link to one that stays inside the place.
+    Folder,
+    /// A symbolic link that leads out of the place: never followed.
+    LinkOutside,
+    /// Anything else: a pipe, socket or device, a link that leads nowhere.
+    Other,
+}
+
+/// One entry of a folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The entry as named inside the place: the listed folder's path as the
+    /// caller named it, joined with the entry's name.
+    pub path: PathBuf,
+    /// What it is.
+    pub kind: EntryKind,
+}
+
+/// The entries of `folder` (inside the place `root`), sorted by path, by
+/// the rule [`read_file`] holds for files: the folder is listed only when
+/// it (and every linked folder on its way) stays inside `root`, else
+/// [`FileError::LinkOutside`]; an entry that is a link is followed only to
+/// say what it points to inside `root`, and one leading out is
+/// [`EntryKind::LinkOutside`]. Entries that are not links cost no more
+/// than the listing.
+pub fn list_folder(root: &Path, folder: &Path) -> Result<Vec<Entry>, FileError> {
+    let real = resolve_inside(root, folder)?;
+    let io = |source| FileError::Io {
+        path: folder.to_path_buf(),
+        source,
+    };
+    if !std::fs::metadata(&real).map_err(io)?.is_dir() {
+        return Err(io(std::io::Error::other("is not a folder")));
+    }
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(&real).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let path = folder.join(entry.file_name());
+        let kind = match entry.file_type().map_err(io)? {
+            t if t.is_symlink() => link_kind(root, &path),
+            t if t.is_dir() => EntryKind::Folder,
+            t if t.is_file() => EntryKind::File,
+            _ => EntryKind::Other,
+        };
+        entries.push(Entry { path, kind });
+    }
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(entries)
+}
+
+/// What the link at `path` points to, when it stays inside `root`.
+fn link_kind(root: &Path, path: &Path) -> EntryKind {
+    match resolve_inside(root, path) {
+        Ok(real) => match std::fs::metadata(real) {
+            Ok(meta) if meta.is_dir() => EntryKind::Folder,
+            Ok(meta) if meta.is_file() => EntryKind::File,
+            _ => EntryKind::Other,
+        },
+        Err(FileError::LinkOutside { .. }) => EntryKind::LinkOutside,
+        Err(_) => EntryKind::Other,
+    }
+}
+
 /// [`read_file`] for text that must be UTF-8 (config, kinds, templates).
 pub fn read_text(root: &Path, path: &Path, max: u64) -> Result<String, FileError> {
     let bytes = read_file(root, path, max)?;
@@ -478,6 +553,54 @@ mod tests {
                 "{name}: {err}"
             );
         }
+    }
+
+    #[test]
+    fn folders_are_listed_by_the_same_rule_as_files() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().expect("dir");
+        std::fs::create_dir(outside.path().join("2026-01-05")).expect("dir");
+        let repo = tempfile::tempdir().expect("dir");
+        let root = repo.path();
+        std::fs::create_dir_all(root.join("p/2026-01-01")).expect("dir");
+        std::fs::write(root.join("p/a.yaml"), "").expect("write");
+        symlink("2026-01-01", root.join("p/2026-01-02")).expect("link");
+        symlink("a.yaml", root.join("p/b.yaml")).expect("link");
+        symlink(outside.path(), root.join("p/2026-01-03")).expect("link");
+        symlink("nowhere", root.join("p/c.yaml")).expect("link");
+        symlink(outside.path(), root.join("q")).expect("link");
+        let listed = list_folder(root, &root.join("p")).expect("list");
+        let seen: Vec<(String, EntryKind)> = listed
+            .iter()
+            .map(|e| {
+                let name = e.path.strip_prefix(root.join("p")).expect("named inside");
+                (name.display().to_string(), e.kind)
+            })
+            .collect();
+        let expected = [
+            ("2026-01-01", EntryKind::Folder),
+            ("2026-01-02", EntryKind::Folder),
+            ("2026-01-03", EntryKind::LinkOutside),
+            ("a.yaml", EntryKind::File),
+            ("b.yaml", EntryKind::File),
+            ("c.yaml", EntryKind::Other),
+        ];
+        let expected: Vec<(String, EntryKind)> = expected
+            .iter()
+            .map(|(n, k)| ((*n).to_owned(), *k))
+            .collect();
+        assert_eq!(seen, expected);
+        let err = list_folder(root, &root.join("q")).expect_err("outside");
+        assert!(matches!(err, FileError::LinkOutside { .. }), "{err}");
+        assert!(
+            !err.to_string()
+                .contains(&outside.path().display().to_string())
+        );
+        assert!(
+            list_folder(root, &root.join("none"))
+                .expect_err("none")
+                .is_not_found()
+        );
     }
 
     #[test]

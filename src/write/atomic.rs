@@ -39,13 +39,14 @@ pub enum WriteError {
         path: PathBuf,
     },
     /// The target (or a folder on its way) is outside the repository.
-    #[error("{} is outside the repository at {}{}; alliance writes only inside it", path.display(), root.display(), how.as_ref().map(|t| format!(" (through a symbolic link to {})", t.display())).unwrap_or_default())]
+    /// The message names the path as given, never where a link leads.
+    #[error("{} is outside the repository at {}{}; alliance writes only inside it", path.display(), root.display(), if how.is_some() { " (through a symbolic link)" } else { "" })]
     Outside {
         /// The file.
         path: PathBuf,
         /// The repository.
         root: PathBuf,
-        /// The link's target, when a link leads out.
+        /// The link's target, when a link leads out (never printed).
         how: Option<PathBuf>,
     },
     /// The target is inside git's own folder.
@@ -61,7 +62,7 @@ pub enum WriteError {
         path: PathBuf,
     },
     /// The target is not a regular file.
-    #[error("{} is {what}, not a regular file; alliance replaces only regular files", path.display())]
+    #[error("{} is {what}, not a regular file; alliance writes only regular files", path.display())]
     NotRegular {
         /// The file.
         path: PathBuf,
@@ -146,7 +147,7 @@ pub fn write_all(
             for (path, previous) in done.into_iter().rev() {
                 // Best effort: the error that stopped the run is the one to report.
                 let _ = match previous {
-                    Some(bytes) => std::fs::write(&path, bytes),
+                    Some(bytes) => restore(&path, &bytes),
                     None => std::fs::remove_file(&path),
                 };
             }
@@ -155,6 +156,20 @@ pub fn write_all(
         done.push((path, previous));
     }
     Ok(())
+}
+
+/// Put `bytes` back at `path` (a file this run has just renamed into
+/// place) the way every write lands: a temporary file beside it, renamed
+/// over it, so a link swapped in meanwhile is replaced, never written
+/// through.
+fn restore(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let folder = path.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(folder)?;
+    temp.write_all(bytes)?;
+    temp.persist(path).map(drop).map_err(|e| e.error)
 }
 
 /// A file ready to be renamed into place.
@@ -234,7 +249,7 @@ fn stage(
     std::fs::create_dir_all(&folder).map_err(io)?;
     // Folders were just created: check again that they are where they seem.
     check_place(root, path)?;
-    clean_stale(&folder);
+    clean_stale(root, &folder);
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
     #[cfg(unix)]
@@ -462,19 +477,24 @@ fn lock_temp(file: &std::fs::File) {
 #[cfg(not(unix))]
 fn lock_temp(_file: &std::fs::File) {}
 
-/// Remove temporary files a killed run left in `folder`: ours by name, a
-/// few seconds old, and no longer locked by a live process.
-fn clean_stale(folder: &Path) {
-    let Ok(entries) = std::fs::read_dir(folder) else {
+/// Remove temporary files a killed run left in `folder` (listed by the
+/// one reader's rule, inside `root`): ours by name, regular files (a link
+/// so named is left alone), a few seconds old, and no longer locked by a
+/// live process.
+fn clean_stale(root: &Path, folder: &Path) {
+    let Ok(entries) = crate::workspace::read::list_folder(root, folder) else {
         return;
     };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
+    for entry in entries {
+        let name = entry
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if !(name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)) {
             continue;
         }
-        let Ok(meta) = entry.path().symlink_metadata() else {
+        let Ok(meta) = entry.path.symlink_metadata() else {
             continue;
         };
         let old = meta
@@ -482,8 +502,8 @@ fn clean_stale(folder: &Path) {
             .ok()
             .and_then(|m| m.elapsed().ok())
             .is_some_and(|age| age > Duration::from_secs(2));
-        if meta.is_file() && old && unlocked(&entry.path()) {
-            let _ = std::fs::remove_file(entry.path());
+        if meta.is_file() && old && unlocked(&entry.path) {
+            let _ = std::fs::remove_file(&entry.path);
         }
     }
 }

@@ -73,8 +73,10 @@ pub fn push_line(out: &mut String, text: &str) {
     }
 }
 
-/// Whether `c` is written as an escape.
-fn needs_escape(c: char) -> bool {
+/// Whether `c` is written as an escape (control characters but the tab,
+/// bidirectional overrides and isolates, line and paragraph separators).
+/// The GitHub escaper holds the same set.
+pub(super) fn needs_escape(c: char) -> bool {
     (c.is_control() && c != '\t')
         || matches!(
             c,
