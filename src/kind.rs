@@ -8,8 +8,8 @@
 //! `.alliance.yaml`. Definitions from a repository are validated when they
 //! are loaded: a broken one stops the run with a message naming its file.
 
-use std::fmt;
 use std::collections::HashMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

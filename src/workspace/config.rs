@@ -175,8 +175,18 @@ impl Config {
             })?
         };
         for (key, patterns, max, instead) in [
-            ("exclude", &raw.exclude, MAX_EXCLUDES, "exclude whole folders instead"),
-            ("include", &raw.include, MAX_INCLUDES, "include whole folders instead"),
+            (
+                "exclude",
+                &raw.exclude,
+                MAX_EXCLUDES,
+                "exclude whole folders instead",
+            ),
+            (
+                "include",
+                &raw.include,
+                MAX_INCLUDES,
+                "include whole folders instead",
+            ),
         ] {
             if patterns.len() > max {
                 let at = root.get(key).map_or(root.span.start, |n| n.span.start);
