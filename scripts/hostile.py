@@ -18,7 +18,8 @@ Shapes:
   yaml-list     a front-matter list of N entries, one a line
   yaml-keys     a front-matter mapping of N keys (each checked for a duplicate)
   parties       N parties and N owners on one line who are not among them
-  kinds-chain   N two-line kind files, each extending the next in file order (the last extends team)
+  kinds-chain   N two-line kind files, each extending the next in file order, in chains of
+                32 (the depth cap) that end at team
   includes      N include globs on one line of .alliance.yaml
   pulse-rounds  N pulse rounds of two answer files, each answering 200 items
   empty         a plain valid alliance (the baseline)
@@ -126,7 +127,7 @@ def main():
     elif shape == "kinds-chain":
         files[".alliance.yaml"] = "kinds: kinds\n"
         for i in range(n):
-            base = "team" if i == n - 1 else f"k{i + 1:05}"
+            base = "team" if i == n - 1 or i % 32 == 31 else f"k{i + 1:05}"
             files[f"kinds/k{i:05}.kind.yaml"] = f"name: k{i:05}\nextends: {base}\n"
         files["TEAM_ALLIANCE.md"] = doc().replace("alliance: team", "alliance: k00000")
     elif shape == "includes":

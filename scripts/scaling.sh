@@ -24,7 +24,9 @@ if [ -z "${BIN:-}" ]; then
   BIN="$PWD/target/release/alliance"
 fi
 
-# shape and n; 8n stays under the document cap (1 MB) and the YAML cap.
+# shape, n and (after a colon) the command when it is not `check`; 8n stays
+# under the document cap (1 MB), the YAML cap and the caps on kinds (1,000,
+# 32 deep), includes (1,000) and pulse rounds (2,000).
 shapes=(
   "yaml-line 5000"
   "excludes 120"
@@ -37,6 +39,9 @@ shapes=(
   "yaml-list 5000"
   "yaml-keys 3000"
   "parties 1500"
+  "kinds-chain 120"
+  "includes 120"
+  "pulse-rounds 250:pulse report ONE.md --format json"
 )
 
 python3 - "$BIN" "$work" "$RUNS" "$LIMIT" "${shapes[@]}" <<'PY'
@@ -49,12 +54,12 @@ def generate(shape, n):
     subprocess.run([sys.executable, "scripts/hostile.py", shape, str(n), out], check=True)
     return out
 
-def measure(folder):
-    """Fastest wall time (s) and peak resident memory (KB) of `alliance check`."""
+def measure(folder, command=("check",)):
+    """Fastest wall time (s) and peak resident memory (KB) of `alliance COMMAND`."""
     times, peak, code = [], 0, None
     for _ in range(runs):
         start = time.perf_counter()
-        proc = subprocess.Popen([bin, "check"], cwd=folder,
+        proc = subprocess.Popen([bin, *command], cwd=folder,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         timer = threading.Timer(limit, proc.kill)
         timer.start()
@@ -74,10 +79,12 @@ print()
 print("| shape | n | time n | time 8n | ratio | above baseline | memory n | memory 8n | ratio | above baseline | exit n/8n |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for entry in shapes:
+    entry, _, command = entry.partition(":")
+    command = command.split() or ["check"]
     shape, n = entry.split()
     n = int(n)
-    t1, m1, x1 = measure(generate(shape, n))
-    t8, m8, x8 = measure(generate(shape, 8 * n))
+    t1, m1, x1 = measure(generate(shape, n), command)
+    t8, m8, x8 = measure(generate(shape, 8 * n), command)
     # Growth above the baseline, so start-up does not hide it.
     tr = f"{(t8 - t0) / (t1 - t0):.1f}x" if t1 - t0 > 0.001 else "(n under 1 ms)"
     mr = f"{(m8 - m0) / (m1 - m0):.1f}x" if m1 - m0 > 512 else "(n under 0.5 MB)"
