@@ -18,8 +18,13 @@ Shapes:
   yaml-list     a front-matter list of N entries, one a line
   yaml-keys     a front-matter mapping of N keys (each checked for a duplicate)
   parties       N parties and N owners on one line who are not among them
+  kinds-chain   N two-line kind files, each extending the next in file order, in chains of
+                32 (the depth cap) that end at team
+  includes      N include globs on one line of .alliance.yaml
+  pulse-rounds  N pulse rounds of two answer files, each answering 200 items
   empty         a plain valid alliance (the baseline)
 """
+import datetime
 import os
 import sys
 
@@ -62,6 +67,25 @@ def doc(extra_front="", agreements="- We start on time.\n"):
     return HEAD + extra_front + "---\n\n" + SECTIONS + agreements
 
 
+def pulse_rounds(files, n, items=200):
+    """A 1-1 alliance on an instrument of `items` items, answered by both
+    parties in each of `n` weekly rounds."""
+    files[".alliance.yaml"] = "kinds: kinds\n"
+    lines = ["name: big", "title: Big", "summary: Many items.", "scale: 1-5", "items:"]
+    for i in range(items):
+        lines += [f"  - id: item-{i}", f"    dimension: d{i % 7}", f"    words: Item {i} holds."]
+    files["kinds/big.instrument.yaml"] = "\n".join(lines) + "\n"
+    files["ONE.md"] = doc("pulse:\n  instrument: big\n  every: 1 week\n")
+    start = datetime.date(1980, 1, 6).toordinal()  # 2,000 weeks end before 2019
+    for r in range(n):
+        day = datetime.date.fromordinal(start + 7 * r)
+        for who in ("ada", "grace"):
+            # Scores that move: some rounds differ by a lot (ruptures, gaps).
+            answers = "".join(f"  item-{i}: {1 + (i * 7 + r * 3 + len(who)) % 5}\n" for i in range(items))
+            files[f"ONE.pulse/{day}/{who}.yaml"] = (
+                f"rater: {who}\ndate: {day}\ninstrument: big\nanswers:\n{answers}")
+
+
 def main():
     shape, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     os.makedirs(out, exist_ok=True)
@@ -100,6 +124,17 @@ def main():
         owners = " ".join(f"@s{i}" for i in range(n))
         text = doc(agreements=f"- We go [owner:: {owners}]\n")
         files["TEAM_ALLIANCE.md"] = text.replace("parties:\n", "parties:\n" + people, 1)
+    elif shape == "kinds-chain":
+        files[".alliance.yaml"] = "kinds: kinds\n"
+        for i in range(n):
+            base = "team" if i == n - 1 or i % 32 == 31 else f"k{i + 1:05}"
+            files[f"kinds/k{i:05}.kind.yaml"] = f"name: k{i:05}\nextends: {base}\n"
+        files["TEAM_ALLIANCE.md"] = doc().replace("alliance: team", "alliance: k00000")
+    elif shape == "includes":
+        files[".alliance.yaml"] = "include: [" + ", ".join(f"docs-{i}/*.md" for i in range(n)) + "]\n"
+        files["TEAM_ALLIANCE.md"] = doc()
+    elif shape == "pulse-rounds":
+        pulse_rounds(files, n)
     elif shape == "empty":
         files["TEAM_ALLIANCE.md"] = doc()
     else:

@@ -29,7 +29,9 @@ if [ -z "${BIN:-}" ]; then
   BIN="$PWD/target/release/alliance"
 fi
 
-# shape and n; 8n stays under the document cap (1 MB) and the YAML cap.
+# shape, n and (after a colon) the command when it is not `check`; 8n stays
+# under the document cap (1 MB), the YAML cap and the caps on kinds (1,000,
+# 32 deep), includes (1,000) and pulse rounds (2,000).
 shapes=(
   "yaml-line 5000"
   "excludes 120"
@@ -42,6 +44,9 @@ shapes=(
   "yaml-list 5000"
   "yaml-keys 3000"
   "parties 1500"
+  "kinds-chain 120"
+  "includes 120"
+  "pulse-rounds 250:pulse report ONE.md --format json"
 )
 
 python3 - "$BIN" "$work" "$RUNS" "$LIMIT" "${shapes[@]}" <<'PY'
@@ -79,10 +84,12 @@ print()
 print("| shape | n | time n | time 8n | ratio | above baseline | memory n | memory 8n | ratio | above baseline | exit n/8n |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for entry in shapes:
+    entry, _, command = entry.partition(":")
+    command = command.split() or ["check"]
     shape, n = entry.split()
     n = int(n)
-    t1, m1, x1 = measure(generate(shape, n))
-    t8, m8, x8 = measure(generate(shape, 8 * n))
+    t1, m1, x1 = measure(generate(shape, n), command)
+    t8, m8, x8 = measure(generate(shape, 8 * n), command)
     # Growth above the baseline, so start-up does not hide it.
     tr = f"{(t8 - t0) / (t1 - t0):.1f}x" if t1 - t0 > 0.001 else "(n under 1 ms)"
     mr = f"{(m8 - m0) / (m1 - m0):.1f}x" if m1 - m0 > 512 else "(n under 0.5 MB)"

@@ -8,6 +8,7 @@
 //! `.alliance.yaml`. Definitions from a repository are validated when they
 //! are loaded: a broken one stops the run with a message naming its file.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -85,6 +86,9 @@ pub struct Kind {
     pub name: String,
     /// One line on what it is for.
     pub summary: String,
+    /// The summary as written in its definition, or its nearest base's:
+    /// what an extending kind's summary quotes.
+    written_summary: String,
     /// Where it was defined.
     pub origin: Origin,
     /// Where `new` writes it, a template of its own (`{{ slug }}` allowed).
@@ -235,6 +239,7 @@ impl Kind {
         Kind {
             name: def.name,
             summary: def.summary,
+            written_summary: def.written_summary,
             origin,
             default_path: def.default_path,
             default_every: def.default_every,
@@ -418,6 +423,14 @@ pub enum KindError {
         /// What is wrong.
         message: String,
     },
+    /// The kinds folder holds more definitions than alliance reads.
+    #[error("the kinds folder {} holds {count} kind definitions; alliance reads up to {MAX_KINDS}: keep the kinds your alliances use", path.display())]
+    TooMany {
+        /// The folder.
+        path: PathBuf,
+        /// How many `*.kind.yaml` files it holds.
+        count: usize,
+    },
     /// The kinds folder named in the config is a file.
     #[error("kinds: {} (named in .alliance.yaml) is a file; name the folder that holds NAME.kind.yaml files", path.display())]
     NotAFolder {
@@ -535,55 +548,49 @@ impl Kinds {
         };
         let real = kinds_folder(root, folder)?;
         let folder = real.as_path();
-        let mut pending = definitions(folder)?;
+        let pending = definitions(folder)?;
+        let order = build_order(&pending)?;
         let builtin = Kinds::builtin();
-        // Each pass builds every definition whose base is ready; a pass
-        // that builds nothing leaves a cycle or an unknown base.
-        while !pending.is_empty() {
-            let before = pending.len();
-            // A base defined in the folder but not built yet is waited for,
-            // even when a built-in kind has its name.
-            let mut unbuilt: Vec<String> = pending.iter().map(|(_, _, d)| d.name.clone()).collect();
-            let mut waiting = Vec::new();
-            for (path, text, def) in pending {
-                let base = match def.extends.as_deref() {
-                    None => None,
-                    // A kind that extends its own name extends the built-in.
-                    Some(base) if base == def.name => builtin.get(base),
-                    Some(base) if unbuilt.iter().any(|n| n == base) => {
-                        waiting.push((path, text, def));
-                        continue;
-                    }
-                    Some(base) => match kinds.get(base) {
-                        Some(kind) => Some(kind),
-                        None => {
-                            waiting.push((path, text, def));
-                            continue;
-                        }
-                    },
-                };
-                let kind = load(folder, &path, &text, def, base, &kinds)?;
-                unbuilt.retain(|n| *n != kind.name);
-                kinds.kinds.retain(|k| k.name() != kind.name);
-                kinds.kinds.push(Slot::Repository(kind));
-            }
-            if waiting.len() == before {
-                let (path, text, def) = &waiting[0];
-                let base = def.extends.as_deref().unwrap_or_default();
-                let line = text
-                    .find("extends:")
-                    .map_or(1, |at| LineIndex::new(text).line_col(text, at).0);
+        // Each definition is built once, after its base: a base is looked
+        // up by name in a map and shared by reference, never rebuilt.
+        let mut built: Vec<Kind> = Vec::with_capacity(pending.len());
+        let mut by_name: HashMap<String, usize> = HashMap::new();
+        let mut names_total = 0usize;
+        let mut slots: Vec<Option<(PathBuf, String, Definition)>> =
+            pending.into_iter().map(Some).collect();
+        for i in order {
+            let Some((path, text, def)) = slots[i].take() else {
+                continue;
+            };
+            let lookup = Built {
+                built: &built,
+                by_name: &by_name,
+                builtin: &builtin,
+            };
+            let base = match def.extends.as_deref() {
+                None => None,
+                // A kind that extends its own name extends the built-in.
+                Some(base) if base == def.name => builtin.get(base),
+                Some(base) => lookup.get(base),
+            };
+            let kind = load(folder, &path, &text, def, base, &lookup)?;
+            names_total += kind.section_keys.len();
+            if names_total > MAX_SECTION_NAMES {
                 return Err(invalid(
-                    path,
-                    line,
+                    &path,
+                    1,
                     format!(
-                        "`extends: {base}` names no kind here (or kinds that extend each other in a circle); the kinds are {}",
-                        one_of(&kinds.names())
+                        "the kinds folder's kinds name more than {MAX_SECTION_NAMES} sections and aliases in all (each kind counts those it takes from its base); alliance reads up to that many: extend fewer kinds, or list fewer aliases"
                     ),
                 ));
             }
-            pending = waiting;
+            by_name.insert(kind.name.clone(), built.len());
+            built.push(kind);
         }
+        // The built-in kinds the folder does not override, then the
+        // folder's, in the order they were built.
+        kinds.kinds.retain(|k| !by_name.contains_key(k.name()));
+        kinds.kinds.extend(built.into_iter().map(Slot::Repository));
         Ok(kinds)
     }
 
@@ -601,6 +608,113 @@ impl Kinds {
     pub fn names(&self) -> Vec<&str> {
         self.kinds.iter().map(Slot::name).collect()
     }
+}
+
+/// The most kind definitions a kinds folder may hold. Real folders hold a
+/// handful; each kind costs its base's sections and schema again.
+pub const MAX_KINDS: usize = 1_000;
+
+/// The longest `extends:` chain: a kind, its base, its base's base...
+/// Real chains are one or two deep.
+pub const MAX_EXTENDS_DEPTH: usize = 32;
+
+/// The most section names and aliases the folder's kinds may hold in all,
+/// counting in each kind those it takes from its base: the bound on the
+/// memory the kinds take, however they extend each other.
+pub const MAX_SECTION_NAMES: usize = 200_000;
+
+/// The order to build `pending` in: every definition after the one it
+/// extends in the folder, by depth, then by file (as the passes that once
+/// built them did). Linear in the definitions: each finds its base by one
+/// look-up, and each one's depth is worked out once.
+fn build_order(pending: &[(PathBuf, String, Definition)]) -> Result<Vec<usize>, KindError> {
+    let index: HashMap<&str, usize> = pending
+        .iter()
+        .enumerate()
+        .map(|(i, (_, _, d))| (d.name.as_str(), i))
+        .collect();
+    let builtin = Kinds::builtin();
+    // The base in the folder, if any; a kind extending its own name
+    // extends the built-in one. A base that is nowhere is an error.
+    let mut parent: Vec<Option<usize>> = Vec::with_capacity(pending.len());
+    for (i, (_, _, def)) in pending.iter().enumerate() {
+        let base = def.extends.as_deref().filter(|b| *b != def.name);
+        let up = base.and_then(|b| index.get(b).copied());
+        if base.is_some_and(|b| up.is_none() && builtin.get(b).is_none()) {
+            return Err(no_base(pending, i));
+        }
+        parent.push(up);
+    }
+    let mut depth: Vec<Option<usize>> = vec![None; pending.len()];
+    for start in 0..pending.len() {
+        // Up to a kind whose depth is known, or to a root...
+        let mut chain = vec![start];
+        let mut on_chain = std::collections::HashSet::from([start]);
+        let mut last = start;
+        while depth[last].is_none() {
+            let Some(up) = parent[last] else { break };
+            if !on_chain.insert(up) {
+                return Err(no_base(pending, last));
+            }
+            chain.push(up);
+            last = up;
+        }
+        // ...and back down, each one deeper than its base.
+        let mut d = match depth[last] {
+            Some(d) if last != start || chain.len() > 1 => d,
+            Some(_) => continue,
+            None => 0,
+        };
+        depth[last] = Some(d);
+        for &i in chain.iter().rev().skip(1) {
+            d += 1;
+            if d >= MAX_EXTENDS_DEPTH {
+                let (path, text, def) = &pending[i];
+                return Err(invalid(
+                    path,
+                    line_of_extends(text),
+                    format!(
+                        "`{}` is more than {MAX_EXTENDS_DEPTH} kinds down a chain of `extends:`; alliance follows chains up to that deep: extend a kind nearer the top",
+                        def.name
+                    ),
+                ));
+            }
+            depth[i] = Some(d);
+        }
+    }
+    let mut order: Vec<usize> = (0..pending.len()).collect();
+    order.sort_by_key(|&i| (depth[i], i));
+    Ok(order)
+}
+
+/// The error for a definition whose `extends:` cannot be followed: its
+/// base is nowhere, or the kinds extend each other in a circle.
+fn no_base(pending: &[(PathBuf, String, Definition)], at: usize) -> KindError {
+    let (path, text, def) = &pending[at];
+    let base = def.extends.as_deref().unwrap_or_default();
+    let builtin: Vec<&str> = BUILTIN.iter().map(|(name, ..)| *name).collect();
+    let mut names = builtin.clone();
+    names.extend(
+        pending
+            .iter()
+            .map(|(_, _, d)| d.name.as_str())
+            .filter(|n| *n != def.name && !builtin.contains(n))
+            .take(40),
+    );
+    invalid(
+        path,
+        line_of_extends(text),
+        format!(
+            "`extends: {base}` names no kind here (or kinds that extend each other in a circle); the kinds are {}",
+            one_of(&names)
+        ),
+    )
+}
+
+/// The line of `extends:` in a definition's text (1 when it has none).
+fn line_of_extends(text: &str) -> usize {
+    text.find("extends:")
+        .map_or(1, |at| LineIndex::new(text).line_col(text, at).0)
 }
 
 /// The kinds folder `folder` names, links resolved, once checked: inside
@@ -642,7 +756,7 @@ fn kinds_folder(root: &Path, folder: &Path) -> Result<PathBuf, KindError> {
 fn definitions(folder: &Path) -> Result<Vec<(PathBuf, String, Definition)>, KindError> {
     // Every file named *.kind.yaml is read, whatever it is: the reader
     // says why a link out or a pipe is refused.
-    let entries: Vec<PathBuf> = crate::workspace::read::list_folder(folder, folder)
+    let mut entries: Vec<PathBuf> = crate::workspace::read::list_folder(folder, folder)
         .map_err(|e| KindError::List {
             path: folder.to_path_buf(),
             source: std::io::Error::other(e.reason()),
@@ -651,6 +765,13 @@ fn definitions(folder: &Path) -> Result<Vec<(PathBuf, String, Definition)>, Kind
         .map(|e| e.path)
         .filter(|p| p.to_string_lossy().ends_with(".kind.yaml"))
         .collect();
+    if entries.len() > MAX_KINDS {
+        return Err(KindError::TooMany {
+            path: folder.to_path_buf(),
+            count: entries.len(),
+        });
+    }
+    entries.sort();
     let mut out = Vec::new();
     for path in entries {
         let text = read(folder, &path, MAX_DEFINITION_BYTES)?;
@@ -692,6 +813,23 @@ fn read(folder: &Path, path: &Path, max: u64) -> Result<String, KindError> {
         .map_err(|source| KindError::Read { source })
 }
 
+/// The kinds a definition may build on while a kinds folder is read: the
+/// folder's built so far (found by name in one look-up), else the built-in.
+struct Built<'a> {
+    built: &'a [Kind],
+    by_name: &'a HashMap<String, usize>,
+    builtin: &'a Kinds,
+}
+
+impl<'a> Built<'a> {
+    fn get(&self, name: &str) -> Option<&'a Kind> {
+        match self.by_name.get(name) {
+            Some(&at) => self.built.get(at),
+            None => self.builtin.get(name),
+        }
+    }
+}
+
 /// Build one repository kind from its definition, its base, and the
 /// schema and template files beside it.
 fn load(
@@ -700,7 +838,7 @@ fn load(
     text: &str,
     def: Definition,
     base: Option<&Kind>,
-    kinds: &Kinds,
+    kinds: &Built<'_>,
 ) -> Result<Kind, KindError> {
     // Without a base or a schema of its own, a kind takes the built-in
     // kind's schema of the same name, else the team schema.

@@ -566,3 +566,221 @@ fn many_consent_entries_are_proven_in_one_walk() {
         tail(&run.stdout)
     );
 }
+
+/// `n` two-line kind files, each extending the next in file order (the
+/// worst order for building them a pass at a time); the last extends
+/// `team`. Returns the name of the deepest, `k00000`.
+fn kinds_chain(sandbox: &Sandbox, n: usize) {
+    sandbox.write(".alliance.yaml", "kinds: kinds\n");
+    for i in 0..n {
+        let base = if i == n - 1 {
+            "team".to_owned()
+        } else {
+            format!("k{:05}", i + 1)
+        };
+        sandbox.write(
+            &format!("kinds/k{i:05}.kind.yaml"),
+            format!("name: k{i:05}\nextends: {base}\n"),
+        );
+    }
+}
+
+/// Many kinds extending each other: each is built once, after its base,
+/// and its summary quotes its nearest written one (it once grew by a
+/// base's at every step). Past the caps, one line says which.
+#[test]
+fn many_kinds_extending_each_other() {
+    let sandbox = Sandbox::new();
+    // 1,000 kinds in 32-deep chains that all end at `team`.
+    sandbox.write(".alliance.yaml", "kinds: kinds\n");
+    for i in 0..1_000 {
+        let base = if i % 32 == 31 || i == 999 {
+            "team".to_owned()
+        } else {
+            format!("k{:05}", i + 1)
+        };
+        sandbox.write(
+            &format!("kinds/k{i:05}.kind.yaml"),
+            format!("name: k{i:05}\nextends: {base}\n"),
+        );
+    }
+    sandbox.write(
+        "TEAM_ALLIANCE.md",
+        team_doc("", TEAM_BODY).replace("alliance: team", "alliance: k00000"),
+    );
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 0, "{}{}", tail(&run.stdout), run.stderr);
+    let run = bounded(&sandbox, &["kinds"]);
+    assert_eq!(run.code, 0, "{}", tail(&run.stderr));
+    // The summary quotes `team`'s once, not once a step.
+    assert!(
+        run.stdout.contains(
+            "kinds/k00000.kind.yaml)\n  A team's working agreement - atmosphere, co-responsibility and how we behave when it gets hard. (extends `k00001`)\n"
+        ),
+        "{}",
+        &run.stdout[..run.stdout.len().min(1500)]
+    );
+
+    // One deeper than the cap.
+    let sandbox = Sandbox::new();
+    kinds_chain(&sandbox, 33);
+    sandbox.write("TEAM_ALLIANCE.md", team_doc("", TEAM_BODY));
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 2, "{}", tail(&run.stdout));
+    assert!(
+        run.stderr.contains(
+            "kinds/k00000.kind.yaml:2: invalid kind definition: `k00000` is more than 32 kinds down a chain of `extends:`; alliance follows chains up to that deep: extend a kind nearer the top\n"
+        ),
+        "{}",
+        tail(&run.stderr)
+    );
+
+    // 4,000 kinds: over the count cap, refused before any is read.
+    let sandbox = Sandbox::new();
+    kinds_chain(&sandbox, 4_000);
+    sandbox.write("TEAM_ALLIANCE.md", team_doc("", TEAM_BODY));
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 2, "{}", tail(&run.stdout));
+    assert!(
+        run.stderr.contains(
+            "holds 4000 kind definitions; alliance reads up to 1000: keep the kinds your alliances use\n"
+        ),
+        "{}",
+        tail(&run.stderr)
+    );
+}
+
+/// Kinds that each take a big base's sections and add one: the sections
+/// and aliases they hold in all are capped, so they cannot multiply one
+/// file's size by the number of kinds.
+#[test]
+fn many_kinds_extending_a_big_one() {
+    let sandbox = Sandbox::new();
+    sandbox.write(".alliance.yaml", "kinds: kinds\n");
+    let aliases: Vec<String> = (0..40_000).map(|i| format!("alias {i}")).collect();
+    sandbox.write(
+        "kinds/big.kind.yaml",
+        format!(
+            "name: big\nsummary: Big\nsections:\n  - name: Purpose\n    content: text\n    aliases: [{}]\n",
+            aliases.join(", ")
+        ),
+    );
+    for i in 0..900 {
+        sandbox.write(
+            &format!("kinds/k{i:03}.kind.yaml"),
+            format!(
+                "name: k{i:03}\nextends: big\nsections:\n  - name: Extra {i}\n    content: text\n"
+            ),
+        );
+    }
+    sandbox.write("TEAM_ALLIANCE.md", team_doc("", TEAM_BODY));
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 2, "{}", tail(&run.stdout));
+    assert!(
+        run.stderr.contains(
+            ".kind.yaml:1: invalid kind definition: the kinds folder's kinds name more than 200000 sections and aliases in all"
+        ),
+        "{}",
+        tail(&run.stderr)
+    );
+}
+
+/// `n` include patterns on one line of `.alliance.yaml`.
+fn includes_on_one_line(n: usize) -> String {
+    let patterns: Vec<String> = (0..n).map(|i| format!("docs-{i}/*.md")).collect();
+    format!("include: [{}]\n", patterns.join(", "))
+}
+
+#[test]
+fn many_includes_on_one_line() {
+    let sandbox = Sandbox::new();
+    sandbox.write("TEAM_ALLIANCE.md", team_doc("", TEAM_BODY));
+    sandbox.write(".alliance.yaml", includes_on_one_line(1_000));
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 0, "{}{}", tail(&run.stdout), run.stderr);
+
+    // 45,000 once took over 400 MB in every command that finds files.
+    sandbox.write(
+        ".alliance.yaml",
+        format!("kinds: kinds\n{}", includes_on_one_line(45_000)),
+    );
+    let run = check(&sandbox, &[]);
+    assert_eq!(run.code, 2, "{}", tail(&run.stdout));
+    assert!(
+        run.stderr.ends_with(
+            ".alliance.yaml:2: `include` lists 45000 patterns; alliance takes up to 1000: include whole folders instead\n"
+        ),
+        "{}",
+        tail(&run.stderr)
+    );
+}
+
+/// A 1-1 alliance on an instrument of `items` items, answered by both
+/// parties in each of `rounds` weekly rounds, with scores that move (so
+/// there are gaps, ruptures and repairs to find).
+fn pulse_rounds(sandbox: &Sandbox, rounds: usize, items: usize) {
+    sandbox.write(".alliance.yaml", "kinds: kinds\n");
+    let mut instrument = String::from("name: big\ntitle: Big\nscale: 1-5\nitems:\n");
+    for i in 0..items {
+        instrument.push_str(&format!(
+            "  - id: item-{i}\n    dimension: d{}\n    words: Item {i} holds.\n",
+            i % 7
+        ));
+    }
+    sandbox.write("kinds/big.instrument.yaml", instrument);
+    sandbox.write(
+        "TEAM_ALLIANCE.md",
+        team_doc("pulse:\n  instrument: big\n  every: 1 week\n", TEAM_BODY),
+    );
+    let start = jiff::civil::date(1980, 1, 6);
+    for r in 0..rounds {
+        let day = start
+            .checked_add(jiff::Span::new().days(7 * r as i64))
+            .expect("a day");
+        for who in ["ada", "grace"] {
+            let answers: String = (0..items)
+                .map(|i| format!("  item-{i}: {}\n", 1 + (i * 7 + r * 3 + who.len()) % 5))
+                .collect();
+            sandbox.write(
+                &format!("TEAM_ALLIANCE.pulse/{day}/{who}.yaml"),
+                format!("rater: {who}\ndate: {day}\ninstrument: big\nanswers:\n{answers}"),
+            );
+        }
+    }
+}
+
+/// 1,000 rounds of 200 items (the most an instrument has): the report is
+/// worked out in time linear in rounds x items, and its JSON written
+/// straight from the picture (as one JSON value first, 2,000 rounds took
+/// 1.7 GB; `scripts/scaling.sh` runs 2,000 with a release build).
+#[test]
+fn a_pulse_of_many_rounds_and_items() {
+    let sandbox = Sandbox::new();
+    pulse_rounds(&sandbox, 1_000, 200);
+    for format in ["json", "human"] {
+        let run = bounded(
+            &sandbox,
+            &["pulse", "report", "TEAM_ALLIANCE.md", "--format", format],
+        );
+        assert_eq!(run.code, 0, "{format}: {}", tail(&run.stderr));
+        if format == "json" {
+            let json = run.json();
+            let items = json["pulse"]["items"].as_array().expect("items");
+            assert_eq!(items.len(), 200);
+            assert_eq!(items[0]["series"][0].as_array().map(Vec::len), Some(1_000));
+            assert!(
+                json["pulse"]["signals"]
+                    .as_array()
+                    .is_some_and(|s| !s.is_empty())
+            );
+        } else {
+            assert!(
+                run.stdout.contains(
+                    "1000 complete rounds, 1980-01-06 to 1999-02-28; a round every 1 week"
+                ),
+                "{}",
+                &run.stdout[..run.stdout.len().min(600)]
+            );
+        }
+    }
+}

@@ -101,6 +101,8 @@ pub(super) struct SectionEntry {
 pub(super) struct Resolved {
     pub name: String,
     pub summary: String,
+    /// The nearest summary written: its own, else its base's.
+    pub written_summary: String,
     pub default_path: Option<String>,
     pub default_every: Option<String>,
     pub instrument: Option<String>,
@@ -336,9 +338,16 @@ pub(super) fn resolve(
         review_minutes: def
             .review_minutes
             .or_else(|| base.and_then(|b| b.review_minutes)),
+        // The base's own words, not what it took from its base: a chain
+        // of kinds does not grow a summary a kind at a time.
+        written_summary: def
+            .summary
+            .clone()
+            .or_else(|| base.map(|b| b.written_summary.clone()))
+            .unwrap_or_default(),
         summary: def
             .summary
-            .or_else(|| base.map(|b| format!("{} (extends `{}`)", b.summary, b.name)))
+            .or_else(|| base.map(|b| format!("{} (extends `{}`)", b.written_summary, b.name)))
             .unwrap_or_default(),
         default_path: def
             .default_path

@@ -114,8 +114,9 @@ pub struct Expect<'a> {
     pub instrument: &'a Instrument,
     /// The parties' handles.
     pub handles: &'a [String],
-    /// The agreement keys (team instrument), see [`super::agreement_keys`].
-    pub agreements: &'a [String],
+    /// The agreement keys (team instrument), see [`super::agreement_keys`]:
+    /// a set, so each key of each answer file is one look-up.
+    pub agreements: &'a std::collections::HashSet<String>,
     /// Today: later dates are refused.
     pub today: Date,
 }
@@ -352,13 +353,20 @@ impl AnswerFile {
             .help("answer the alliance's instrument (`alliance pulse ask` writes the form)");
             self.push(finding, name.span);
         }
-        let mut seen: Vec<String> = Vec::new();
+        // One look-up per answer, not a scan of the instrument's items.
+        let items: std::collections::HashMap<&str, &Item> = instrument
+            .items
+            .iter()
+            .rev()
+            .map(|it| (it.id.as_str(), it))
+            .collect();
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         for i in 0..self.scores.len() {
             let (id, raw, span, key_span) = {
                 let s = &self.scores[i];
                 (s.item.value.clone(), s.raw.clone(), s.span, s.item.span)
             };
-            let Some(item) = instrument.item(&id) else {
+            let Some(&item) = items.get(id.as_str()) else {
                 let finding = Finding::error(
                     Rule::UnknownPulseItem,
                     format!(
@@ -371,7 +379,7 @@ impl AnswerFile {
                 self.push(finding, key_span);
                 continue;
             };
-            seen.push(id.clone());
+            seen.insert(id.clone());
             if raw == yaml::Value::Null {
                 let finding = Finding::warning(
                     Rule::UnansweredPulseItem,

@@ -37,6 +37,10 @@ const MAX_INSTRUMENT_BYTES: u64 = crate::workspace::MAX_FILE_BYTES;
 /// The most items one instrument may have.
 const MAX_ITEMS: usize = 200;
 
+/// The most instrument files a kinds folder may hold: each is read whole,
+/// up to [`MAX_ITEMS`] items.
+pub const MAX_INSTRUMENTS: usize = 1_000;
+
 /// The scale an item is answered on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scale {
@@ -260,6 +264,14 @@ pub enum InstrumentError {
         line: usize,
         /// What is wrong.
         message: String,
+    },
+    /// The kinds folder holds more instruments than alliance reads.
+    #[error("the kinds folder {} holds {count} instruments; alliance reads up to {MAX_INSTRUMENTS}: keep the instruments your alliances use", path.display())]
+    TooMany {
+        /// The folder.
+        path: PathBuf,
+        /// How many `*.instrument.yaml` files it holds.
+        count: usize,
     },
     /// The kinds folder could not be listed.
     #[error("cannot list {}: {source}", path.display())]
@@ -570,7 +582,7 @@ impl Instruments {
         };
         // Every file so named is read: the reader says why a link out or
         // a pipe is refused.
-        let files: Vec<PathBuf> = entries
+        let mut files: Vec<PathBuf> = entries
             .into_iter()
             .map(|e| e.path)
             .filter(|p| {
@@ -579,6 +591,13 @@ impl Instruments {
                     .is_some_and(|n| n.ends_with(".instrument.yaml"))
             })
             .collect();
+        if files.len() > MAX_INSTRUMENTS {
+            return Err(InstrumentError::TooMany {
+                path: folder.to_path_buf(),
+                count: files.len(),
+            });
+        }
+        files.sort();
         for path in files {
             let text = crate::workspace::read::read_text(folder, &path, MAX_INSTRUMENT_BYTES)
                 .map_err(|e| InstrumentError::Unread {

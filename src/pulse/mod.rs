@@ -23,6 +23,7 @@ pub mod instrument;
 pub mod rounds;
 pub mod score;
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
@@ -187,6 +188,10 @@ pub fn setup(
 /// first words (`we-end-on-time`), numbered when two would share a key.
 pub fn agreement_keys(doc: &Alliance) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
+    // The keys taken, and for each base the next number to try: each
+    // item's key is found in a few look-ups, however many share a base.
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut next: HashMap<String, usize> = HashMap::new();
     for section in &doc.sections {
         for item in section.answered_items() {
             let base = match item.id() {
@@ -194,11 +199,12 @@ pub fn agreement_keys(doc: &Alliance) -> Vec<(String, String)> {
                 None => slug(&item.text),
             };
             let mut key = base.clone();
-            let mut n = 2;
-            while out.iter().any(|(k, _)| *k == key) {
+            let n = next.entry(base.clone()).or_insert(2);
+            while taken.contains(&key) {
                 key = format!("{base}-{n}");
-                n += 1;
+                *n += 1;
             }
+            taken.insert(key.clone());
             out.push((key, item.text.clone()));
         }
     }
@@ -255,7 +261,7 @@ pub fn read(
 ) -> Result<Pulse, PulseError> {
     let setup = setup(doc, kinds, instruments)?;
     let handles: Vec<String> = setup.parties.iter().map(|p| p.handle.clone()).collect();
-    let keys: Vec<String> = setup.agreements.iter().map(|(k, _)| k.clone()).collect();
+    let keys: HashSet<String> = setup.agreements.iter().map(|(k, _)| k.clone()).collect();
     let expect = Expect {
         instrument: &setup.instrument,
         handles: &handles,
@@ -589,15 +595,9 @@ impl Pulse {
             .collect();
         let mut signals = Vec::new();
         let mut items = Vec::new();
+        let mut table = score_table(&setup.instrument, &shown, handles.len()).into_iter();
         for item in &setup.instrument.items {
-            let series: Vec<Vec<Option<f64>>> = (0..handles.len())
-                .map(|p| {
-                    shown
-                        .iter()
-                        .map(|(r, _)| r.of(p).and_then(|f| f.counted(item)).map(|s| s as f64))
-                        .collect()
-                })
-                .collect();
+            let series = table.next().unwrap_or_default();
             let words = setup
                 .parties
                 .iter()
@@ -821,6 +821,38 @@ impl Pulse {
         }
         out
     }
+}
+
+/// Per item of `instrument` (in order), per party, the counted score of
+/// each round shown: every answer file read once, each of its answers
+/// found by one look-up (the first answer to an item counts, as
+/// [`answers::AnswerFile::counted`] has it).
+fn score_table(
+    instrument: &Instrument,
+    shown: &[(&Round, bool)],
+    parties: usize,
+) -> Vec<Vec<Vec<Option<f64>>>> {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, item) in instrument.items.iter().enumerate() {
+        index.entry(item.id.as_str()).or_insert(i);
+    }
+    let mut table = vec![vec![vec![None; shown.len()]; parties]; instrument.items.len()];
+    let mut seen = vec![false; instrument.items.len()];
+    for (r, (round, _)) in shown.iter().enumerate() {
+        for (p, file) in (0..parties).filter_map(|p| round.of(p).map(|f| (p, f))) {
+            seen.fill(false);
+            for score in &file.scores {
+                let Some(&i) = index.get(score.item.value.as_str()) else {
+                    continue;
+                };
+                if !std::mem::replace(&mut seen[i], true) {
+                    let item = &instrument.items[i];
+                    table[i][p][r] = score.score.map(|s| item.counted(s) as f64);
+                }
+            }
+        }
+    }
+    table
 }
 
 /// Where a new answer goes: the newest round if it is still open (not

@@ -38,6 +38,12 @@ pub fn sample_sd(values: &[f64]) -> f64 {
 
 /// The ruptures in `series` (one value per round, `None` where the person
 /// did not answer: such rounds are skipped, not counted as zero).
+///
+/// One pass for the drops (the earlier scores' deviation kept as a running
+/// mean and sum of squares, Welford's way) and one, from the end, for the
+/// repairs: linear in the rounds (n log n with the repairs), where
+/// recomputing the deviation and scanning ahead for each round was
+/// quadratic.
 pub fn breaks(series: &[Option<f64>]) -> Vec<Break> {
     let present: Vec<(usize, f64)> = series
         .iter()
@@ -45,29 +51,91 @@ pub fn breaks(series: &[Option<f64>]) -> Vec<Break> {
         .filter_map(|(i, v)| v.map(|v| (i, v)))
         .collect();
     let mut out = Vec::new();
-    for k in 2..present.len() {
-        let earlier: Vec<f64> = present[..k].iter().map(|(_, v)| *v).collect();
-        let sd = sample_sd(&earlier);
-        let before = present[k - 1].1;
-        let now = present[k].1;
-        let drop = before - now;
-        // A little slack for floating point: a drop of exactly one SD counts.
-        if sd > 0.0 && drop > 0.0 && drop + 1e-9 >= sd {
-            let repair = present[k + 1..]
-                .iter()
-                .find(|(_, v)| *v + 1e-9 >= before)
-                .map(|(i, v)| (*i, *v));
-            out.push(Break {
-                at: present[k].0,
-                drop,
-                before,
-                after: now,
-                sd,
-                repair,
-            });
+    let mut spread = Spread::default();
+    let mut drops = Vec::new();
+    for k in 0..present.len() {
+        if k >= 2 {
+            let sd = spread.sd();
+            let before = present[k - 1].1;
+            let now = present[k].1;
+            let drop = before - now;
+            // A little slack for floating point: a drop of exactly one SD counts.
+            if sd > 0.0 && drop > 0.0 && drop + 1e-9 >= sd {
+                drops.push(k);
+                out.push(Break {
+                    at: present[k].0,
+                    drop,
+                    before,
+                    after: now,
+                    sd,
+                    repair: None,
+                });
+            }
         }
+        spread.add(present[k].1);
+    }
+    let repairs = first_at_least(&present, &drops);
+    for (found, repair) in out.iter_mut().zip(repairs) {
+        found.repair = repair;
     }
     out
+}
+
+/// For each drop at `present[k]` (`drops`, ascending), the first later
+/// round whose score is back at or above the one before the drop.
+///
+/// Walked from the end with the later rounds' successive highs on a stack
+/// (nearest first, each higher than the ones before it): the first one
+/// high enough is found by a binary search.
+fn first_at_least(present: &[(usize, f64)], drops: &[usize]) -> Vec<Option<(usize, f64)>> {
+    let mut found = vec![None; drops.len()];
+    // Indices into `present`; from the top: nearest, and rising.
+    let mut highs: Vec<usize> = Vec::new();
+    let mut next = drops.len();
+    for j in (0..present.len()).rev() {
+        // `highs` holds the rounds after `j`: the drop at `j` is answered
+        // now, before `j` is pushed.
+        while next > 0 && drops[next - 1] >= j {
+            let k = drops[next - 1];
+            let before = present[k - 1].1;
+            // `highs` (top last) has values rising from top to bottom.
+            let reach = highs.partition_point(|&h| present[h].1 + 1e-9 >= before);
+            found[next - 1] = reach
+                .checked_sub(1)
+                .map(|at| (present[highs[at]].0, present[highs[at]].1));
+            next -= 1;
+        }
+        while highs.last().is_some_and(|&h| present[h].1 <= present[j].1) {
+            highs.pop();
+        }
+        highs.push(j);
+    }
+    found
+}
+
+/// The running mean and sum of squared deviations of the scores so far.
+#[derive(Default)]
+struct Spread {
+    n: f64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Spread {
+    fn add(&mut self, value: f64) {
+        self.n += 1.0;
+        let delta = value - self.mean;
+        self.mean += delta / self.n;
+        self.m2 += delta * (value - self.mean);
+    }
+
+    /// The sample standard deviation (0 for fewer than two).
+    fn sd(&self) -> f64 {
+        if self.n < 2.0 {
+            return 0.0;
+        }
+        (self.m2 / (self.n - 1.0)).max(0.0).sqrt()
+    }
 }
 
 /// The gap between the parties' scores: for two, the first's minus the

@@ -483,13 +483,24 @@ fn markdown_row(label: &str, trend: &Trend) -> String {
     row
 }
 
+/// The JSON report: the picture serialised straight to the output, never
+/// built as a JSON value first (a picture of 2,000 rounds of 200 items
+/// would take gigabytes as one).
+#[derive(serde::Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    legend: String,
+    reverse_scoring: &'static str,
+    pulse: &'a Picture,
+}
+
 fn json(picture: &Picture, out: &mut dyn Write) -> io::Result<()> {
-    let doc = serde_json::json!({
-        "version": super::JSON_VERSION,
-        "legend": legend_line(),
-        "reverse_scoring": "min + max - answer",
-        "pulse": picture,
-    });
+    let doc = JsonReport {
+        version: super::JSON_VERSION,
+        legend: legend_line(),
+        reverse_scoring: "min + max - answer",
+        pulse: picture,
+    };
     super::escape::json::write_pretty(out, &doc)?;
     writeln!(out)
 }

@@ -14,6 +14,10 @@ use crate::workspace::read::{self, FileError};
 /// compiled glob set; real configs list a handful.
 pub const MAX_EXCLUDES: usize = 1_000;
 
+/// The most `include` patterns a config may list: like `exclude`, one
+/// compiled glob set, matched against every file discovery sees.
+pub const MAX_INCLUDES: usize = 1_000;
+
 /// The config file's name.
 pub const FILE_NAME: &str = ".alliance.yaml";
 
@@ -170,17 +174,30 @@ impl Config {
                 invalid(at, crate::document::clip(&e.to_string(), 200).into_owned())
             })?
         };
-        if raw.exclude.len() > MAX_EXCLUDES {
-            let at = root
-                .get("exclude")
-                .map_or(root.span.start, |n| n.span.start);
-            return Err(invalid(
-                at,
-                format!(
-                    "`exclude` lists {} patterns; alliance takes up to {MAX_EXCLUDES}: exclude whole folders instead",
-                    raw.exclude.len()
-                ),
-            ));
+        for (key, patterns, max, instead) in [
+            (
+                "exclude",
+                &raw.exclude,
+                MAX_EXCLUDES,
+                "exclude whole folders instead",
+            ),
+            (
+                "include",
+                &raw.include,
+                MAX_INCLUDES,
+                "include whole folders instead",
+            ),
+        ] {
+            if patterns.len() > max {
+                let at = root.get(key).map_or(root.span.start, |n| n.span.start);
+                return Err(invalid(
+                    at,
+                    format!(
+                        "`{key}` lists {} patterns; alliance takes up to {max}: {instead}",
+                        patterns.len()
+                    ),
+                ));
+            }
         }
         let folder = path.parent().unwrap_or(Path::new("."));
         let consent = match root.get("consent") {
