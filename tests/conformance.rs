@@ -1,10 +1,12 @@
 //! The machine formats against the specifications they claim, checked by
-//! validators that share no code with `alliance`: SARIF against the OASIS
-//! SARIF 2.1.0 JSON Schema (Python `jsonschema`), JUnit against Jenkins'
-//! junit-10.xsd (`xmllint --schema`), GitLab Code Quality against the
-//! fields GitLab's documentation requires. The schemas are vendored in
-//! `tests/schemas/` (see its README for where they come from and their
-//! licences). `.ci/run` installs the validators; a missing one fails the
+//! validators that share no code with `alliance`: SARIF against the SARIF
+//! 2.1.0 JSON Schema (Python `jsonschema`), JUnit against the structure of
+//! Jenkins' junit-10.xsd, GitLab Code Quality against the fields GitLab's
+//! documentation requires. No schema is committed here: the SARIF schema
+//! is the one the npm package `@microsoft/jest-sarif` ships (pinned below;
+//! `.ci/run` installs it and names its folder in `ALLIANCE_SARIF_SCHEMA_PACKAGE`,
+//! else the test installs it with `npm` under the target folder), and the
+//! JUnit structure is written out below. A missing validator fails the
 //! test, it is never skipped.
 //!
 //! Every path in these formats (and in GitHub annotations) is relative to
@@ -13,13 +15,24 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use common::{Sandbox, TEAM_BODY, team_doc};
 
-fn schemas() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas")
+/// The SARIF 2.1.0 JSON Schema as published with the OASIS Standard
+/// (`sarif-2.1.0-rtm.5.json`), shipped in Microsoft's SARIF SDK for
+/// JavaScript as `lib/schemas/` of this package (MIT). Errata 01 later
+/// added a `type` beside each `enum` and that a region has a start
+/// (`startLine`, `charOffset` or `byteOffset`): [`assert_sarif_locations`]
+/// holds us to the second.
+fn sarif_schema() -> std::path::PathBuf {
+    common::npm::package(
+        "@microsoft/jest-sarif",
+        "1.0.0-beta.0",
+        "ALLIANCE_SARIF_SCHEMA_PACKAGE",
+    )
+    .join("lib/schemas/sarif-2.1.0-rtm.5.json")
 }
 
 /// The Python that has `jsonschema`: `ALLIANCE_TEST_PYTHON` (set by
@@ -54,35 +67,247 @@ sys.exit(1 if errors else 0)
         Command::new(python())
             .arg("-c")
             .arg(script)
-            .arg(schemas().join("sarif-schema-2.1.0.json"))
+            .arg(sarif_schema())
             .arg(file.path()),
         "Python with jsonschema",
     );
     assert!(
         out.status.success(),
-        "SARIF is not valid against the OASIS schema:\n{}{}\n{json}",
+        "SARIF is not valid against the SARIF 2.1.0 schema:\n{}{}\n{json}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
 }
 
-/// Validate `xml` against junit-10.xsd with `xmllint`.
+/// What junit-10.xsd, the JUnit schema of the Jenkins xUnit plugin
+/// (`jenkinsci/xunit-plugin`, `src/main/resources/org/jenkinsci/plugins/
+/// xunit/types/model/xsd/junit-10.xsd`), allows of one element: its
+/// attributes (the required ones first), the elements it may hold, and
+/// whether it holds text.
+struct Element {
+    name: &'static str,
+    required: &'static [&'static str],
+    optional: &'static [&'static str],
+    children: &'static [&'static str],
+    text: bool,
+}
+
+const RERUN: Element = Element {
+    name: "",
+    required: &["type"],
+    optional: &["message"],
+    children: &["stackTrace", "system-out", "system-err"],
+    text: true,
+};
+const OUTCOME: Element = Element {
+    name: "",
+    required: &[],
+    optional: &["type", "message"],
+    children: &[],
+    text: true,
+};
+const STRING: Element = Element {
+    name: "",
+    required: &[],
+    optional: &[],
+    children: &[],
+    text: true,
+};
+
+/// junit-10.xsd, element by element.
+const JUNIT_10: &[Element] = &[
+    Element {
+        name: "testsuites",
+        required: &[],
+        optional: &["name", "time", "tests", "failures", "errors"],
+        children: &["testsuite"],
+        text: false,
+    },
+    Element {
+        name: "testsuite",
+        required: &["name", "tests", "failures", "errors"],
+        optional: &[
+            "group",
+            "time",
+            "skipped",
+            "timestamp",
+            "hostname",
+            "id",
+            "package",
+            "file",
+            "log",
+            "url",
+            "version",
+        ],
+        children: &[
+            "testsuite",
+            "properties",
+            "testcase",
+            "system-out",
+            "system-err",
+        ],
+        text: false,
+    },
+    Element {
+        name: "properties",
+        required: &[],
+        optional: &[],
+        children: &["property"],
+        text: false,
+    },
+    Element {
+        name: "property",
+        required: &["name", "value"],
+        optional: &[],
+        children: &[],
+        text: false,
+    },
+    Element {
+        name: "testcase",
+        required: &["name"],
+        optional: &["time", "classname", "group"],
+        children: &[
+            "skipped",
+            "error",
+            "failure",
+            "rerunFailure",
+            "rerunError",
+            "flakyFailure",
+            "flakyError",
+            "system-out",
+            "system-err",
+        ],
+        text: false,
+    },
+    Element {
+        name: "failure",
+        ..OUTCOME
+    },
+    Element {
+        name: "error",
+        ..OUTCOME
+    },
+    Element {
+        name: "skipped",
+        ..OUTCOME
+    },
+    Element {
+        name: "rerunFailure",
+        ..RERUN
+    },
+    Element {
+        name: "rerunError",
+        ..RERUN
+    },
+    Element {
+        name: "flakyFailure",
+        ..RERUN
+    },
+    Element {
+        name: "flakyError",
+        ..RERUN
+    },
+    Element {
+        name: "stackTrace",
+        ..STRING
+    },
+    Element {
+        name: "system-out",
+        ..STRING
+    },
+    Element {
+        name: "system-err",
+        ..STRING
+    },
+];
+
+/// The problems of one start tag under `parent`: an element its parent
+/// may not hold, an attribute the schema does not define, a required one
+/// missing; and a `time` that is not the schema's SUREFIRE_TIME (digits,
+/// thousands commas, a decimal point).
+fn junit_element_problems(
+    parent: Option<&Element>,
+    tag: &quick_xml::events::BytesStart,
+) -> Result<&'static Element, String> {
+    let name = String::from_utf8_lossy(tag.name().as_ref()).into_owned();
+    let allowed = parent.map_or(&["testsuites", "testsuite"][..], |p| p.children);
+    let element = JUNIT_10
+        .iter()
+        .find(|e| e.name == name && allowed.contains(&e.name))
+        .ok_or_else(|| format!("<{name}> where junit-10.xsd does not allow it"))?;
+    let mut seen = Vec::new();
+    for attr in tag.attributes() {
+        let attr = attr.map_err(|e| format!("<{name}>: {e}"))?;
+        let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+        if !element.required.contains(&key.as_str()) && !element.optional.contains(&key.as_str()) {
+            return Err(format!(
+                "<{name}> has attribute {key}, which junit-10.xsd does not define"
+            ));
+        }
+        let value = String::from_utf8_lossy(&attr.value).into_owned();
+        if key == "time"
+            && !value
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+        {
+            return Err(format!("<{name}> time={value:?} is not a SUREFIRE_TIME"));
+        }
+        seen.push(key);
+    }
+    match element
+        .required
+        .iter()
+        .find(|r| !seen.iter().any(|s| s == *r))
+    {
+        Some(missing) => Err(format!("<{name}> lacks the required attribute {missing}")),
+        None => Ok(element),
+    }
+}
+
+/// Validate `xml` against the structure junit-10.xsd allows, with an XML
+/// parser (`quick-xml`) that also refuses XML that is not well formed.
 fn assert_junit_valid(xml: &str) {
-    let file = tempfile::NamedTempFile::new().expect("temp file");
-    std::fs::write(file.path(), xml).expect("write");
-    let out = output_of(
-        Command::new("xmllint")
-            .arg("--noout")
-            .arg("--schema")
-            .arg(schemas().join("junit-10.xsd"))
-            .arg(file.path()),
-        "xmllint (Debian: libxml2-utils)",
-    );
-    assert!(
-        out.status.success(),
-        "JUnit is not valid against junit-10.xsd:\n{}\n{xml}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    reader.config_mut().check_end_names = true;
+    let mut open: Vec<&Element> = Vec::new();
+    let mut roots = 0;
+    loop {
+        let event = reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("JUnit is not well-formed XML: {e}\n{xml}"));
+        let problem = match &event {
+            Event::Start(tag) | Event::Empty(tag) => {
+                roots += usize::from(open.is_empty());
+                match junit_element_problems(open.last().copied(), tag) {
+                    Ok(element) if matches!(event, Event::Start(_)) => {
+                        open.push(element);
+                        None
+                    }
+                    Ok(_) => None,
+                    Err(problem) => Some(problem),
+                }
+            }
+            Event::End(_) => {
+                open.pop();
+                None
+            }
+            Event::Text(text) if !text.iter().all(u8::is_ascii_whitespace) => match open.last() {
+                Some(element) if element.text => None,
+                _ => Some("text where junit-10.xsd allows none".to_owned()),
+            },
+            Event::CData(_) if !open.last().is_some_and(|e| e.text) => {
+                Some("CDATA where junit-10.xsd allows no text".to_owned())
+            }
+            Event::DocType(_) => Some("a DOCTYPE".to_owned()),
+            Event::Eof => break,
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            panic!("JUnit is not valid against junit-10.xsd: {problem}\n{xml}");
+        }
+    }
+    assert_eq!(roots, 1, "JUnit has {roots} root elements:\n{xml}");
 }
 
 /// The fields GitLab's Code Quality report format requires, with the
@@ -135,7 +360,14 @@ fn assert_sarif_locations(json: &str) -> Vec<String> {
         .into_iter()
         .flatten();
     for item in results.chain(notes) {
-        let artifact = &item["locations"][0]["physicalLocation"]["artifactLocation"];
+        let physical = &item["locations"][0]["physicalLocation"];
+        // SARIF 2.1.0 errata 01, 3.30.2: a region has a start; we give
+        // lines, 1-based (3.30.5).
+        if let Some(region) = physical.get("region") {
+            let line = region["startLine"].as_u64();
+            assert!(line.is_some_and(|l| l >= 1), "region: {region}");
+        }
+        let artifact = &physical["artifactLocation"];
         let uri = artifact["uri"].as_str().expect("uri");
         assert_relative(uri);
         assert_eq!(artifact["uriBaseId"], "%SRCROOT%", "{artifact}");
@@ -335,4 +567,22 @@ fn due_annotations_name_files_from_the_root() {
     for file in files {
         assert_relative(&file);
     }
+}
+
+#[test]
+#[should_panic(expected = "<testcase> has attribute file")]
+fn the_junit_check_refuses_what_junit_10_refuses() {
+    assert_junit_valid(
+        "<testsuites><testsuite name=\"s\" tests=\"1\" failures=\"0\" errors=\"0\">\
+         <testcase name=\"a\" file=\"a.md\"/></testsuite></testsuites>",
+    );
+}
+
+#[test]
+#[should_panic(expected = "not valid against the SARIF 2.1.0 schema")]
+fn the_sarif_check_refuses_what_the_schema_refuses() {
+    assert_sarif_valid(
+        r#"{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "a"}},
+            "results": [{"message": {"text": "m"}, "level": "fatal"}]}]}"#,
+    );
 }

@@ -4,6 +4,8 @@
 //! shell (`ALLIANCE_TODAY`, `GIT_DIR`, colour, git identity) changes a result.
 #![allow(dead_code)]
 
+pub mod npm;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
