@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-3600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(parse review diff render workspace forge)
+[ ${#targets[@]} -gt 0 ] || targets=(parse review diff render workspace forge kinds)
 shared=../shared/corpus/real
 export RUSTC_BOOTSTRAP=1
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
