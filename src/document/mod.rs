@@ -357,6 +357,28 @@ impl Alliance {
         }
     }
 
+    /// Read only the front matter of `text`, for callers that need nothing
+    /// of the body (an old version's `consent:` list): the body's sections
+    /// are left empty, at a fraction of a whole parse's cost.
+    pub fn parse_front_matter(path: &Path, text: String) -> Alliance {
+        let lines = LineIndex::new(&text);
+        let bom = text.starts_with('\u{feff}');
+        let line_ending = LineEnding::detect(&text);
+        let start = if bom { '\u{feff}'.len_utf8() } else { 0 };
+        let (front, body_start) = read_front_matter(&text, &lines, start);
+        Alliance {
+            path: path.to_path_buf(),
+            text,
+            lines,
+            bom,
+            line_ending,
+            front,
+            body_start,
+            title: None,
+            sections: Vec::new(),
+        }
+    }
+
     /// The typed front matter, when the file has a front-matter mapping.
     pub fn fields(&self) -> Option<&FrontMatter> {
         match &self.front {

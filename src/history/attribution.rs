@@ -91,7 +91,8 @@ pub fn added(
     for change in history.changes(path, start)? {
         let change = change?;
         let text = history.read_blob(change.blob, &change.path, &history.short(change.commit))?;
-        let version = Alliance::parse_text(&change.path, text);
+        // Only the `consent:` list matters here: the body is not read.
+        let version = Alliance::parse_front_matter(&change.path, text);
         let held: HashSet<_> = version
             .fields()
             .map(|f| f.consent.iter().filter_map(entry_key).collect())

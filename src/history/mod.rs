@@ -217,6 +217,39 @@ pub struct History {
     /// Git's commit-graph, when git would use one: walks read parents,
     /// times and trees from it instead of inflating every commit.
     graph: Option<CommitGraph>,
+    /// Trees already inflated, for walks of many files through the same
+    /// commits (consent attribution): each tree is inflated once while it
+    /// stays in the cache, not once per file. Bounded in bytes.
+    trees: std::sync::Mutex<TreeCache>,
+}
+
+/// Inflated trees by id, up to [`TreeCache::BUDGET`] bytes; when full it
+/// starts again empty (a walk's working set is a few trees a commit).
+#[derive(Default)]
+struct TreeCache {
+    trees: HashMap<Oid, std::sync::Arc<[u8]>, OidHashing>,
+    bytes: usize,
+}
+
+impl TreeCache {
+    /// The most bytes of trees kept.
+    const BUDGET: usize = 32 * 1024 * 1024;
+
+    fn get(&self, id: Oid) -> Option<std::sync::Arc<[u8]>> {
+        self.trees.get(&id).cloned()
+    }
+
+    fn put(&mut self, id: Oid, tree: std::sync::Arc<[u8]>) {
+        if tree.len() > Self::BUDGET / 4 {
+            return;
+        }
+        if self.bytes + tree.len() > Self::BUDGET {
+            self.trees.clear();
+            self.bytes = 0;
+        }
+        self.bytes += tree.len();
+        self.trees.insert(id, tree);
+    }
 }
 
 impl std::fmt::Debug for History {
@@ -267,6 +300,7 @@ impl History {
         let grafted = repo.commondir().join("info/grafts").exists();
         Ok(History {
             grafted,
+            trees: std::sync::Mutex::new(TreeCache::default()),
             objects: loose::LooseObjects::new(repo.commondir()),
             repo,
             root,
@@ -950,23 +984,39 @@ impl History {
         tree_id: Oid,
         name: &[u8],
     ) -> Result<Option<(u32, Oid)>, HistoryError> {
-        if let Some((kind, content)) = self.loose(tree_id, "tree")? {
-            if kind != "tree" {
-                return Err(HistoryError::Damaged {
-                    id: tree_id.to_string(),
-                    reason: format!("it is a {kind}, not a tree"),
-                });
+        let tree = self.tree_bytes(odb, tree_id)?;
+        find_entry(&tree, name).ok_or_else(|| malformed_tree(tree_id))
+    }
+
+    /// The raw content of tree `tree_id`, from the cache or inflated (a
+    /// loose tree checked complete first).
+    fn tree_bytes(
+        &self,
+        odb: &git2::Odb<'_>,
+        tree_id: Oid,
+    ) -> Result<std::sync::Arc<[u8]>, HistoryError> {
+        if let Some(hit) = self.trees.lock().ok().and_then(|c| c.get(tree_id)) {
+            return Ok(hit);
+        }
+        let not_a_tree = |kind: String| HistoryError::Damaged {
+            id: tree_id.to_string(),
+            reason: format!("it is a {kind}, not a tree"),
+        };
+        let bytes: std::sync::Arc<[u8]> = match self.loose(tree_id, "tree")? {
+            Some((kind, _)) if kind != "tree" => return Err(not_a_tree(kind)),
+            Some((_, content)) => content.into(),
+            None => {
+                let object = odb.read(tree_id).map_err(|e| missing(e, tree_id, "tree"))?;
+                if object.kind() != ObjectType::Tree {
+                    return Err(not_a_tree(object.kind().to_string()));
+                }
+                object.data().into()
             }
-            return find_entry(&content, name).ok_or_else(|| malformed_tree(tree_id));
+        };
+        if let Ok(mut cache) = self.trees.lock() {
+            cache.put(tree_id, bytes.clone());
         }
-        let object = odb.read(tree_id).map_err(|e| missing(e, tree_id, "tree"))?;
-        if object.kind() != ObjectType::Tree {
-            return Err(HistoryError::Damaged {
-                id: tree_id.to_string(),
-                reason: format!("it is a {}, not a tree", object.kind()),
-            });
-        }
-        find_entry(object.data(), name).ok_or_else(|| malformed_tree(tree_id))
+        Ok(bytes)
     }
 
     /// Fail with [`HistoryError::Shallow`] for a walk that ended at a boundary.
