@@ -58,6 +58,8 @@ old=$work/old
 # Repositories as a team has them: pinned identities and dates, no user or
 # system configuration, packed with a commit-graph (what `git gc` writes).
 export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
+# No automatic gc in the background: the script packs each repository itself.
+export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=gc.auto GIT_CONFIG_VALUE_0=0
 export GIT_AUTHOR_NAME=Ada GIT_AUTHOR_EMAIL=ada@example.com GIT_AUTHOR_DATE=2026-01-01T00:00:00Z
 export GIT_COMMITTER_NAME=Ada GIT_COMMITTER_EMAIL=ada@example.com GIT_COMMITTER_DATE=2026-01-01T00:00:00Z
 import() { # repo: a fast-import stream on stdin

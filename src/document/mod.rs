@@ -338,23 +338,11 @@ impl Alliance {
 
     /// Parse a document already known to be text.
     pub fn parse_text(path: &Path, text: String) -> Alliance {
-        let lines = LineIndex::new(&text);
-        let bom = text.starts_with('\u{feff}');
-        let line_ending = LineEnding::detect(&text);
-        let start = if bom { '\u{feff}'.len_utf8() } else { 0 };
-        let (front, body_start) = read_front_matter(&text, &lines, start);
-        let body = markdown::parse_body(&text, body_start);
-        Alliance {
-            path: path.to_path_buf(),
-            text,
-            lines,
-            bom,
-            line_ending,
-            front,
-            body_start,
-            title: body.title,
-            sections: body.sections,
-        }
+        let mut doc = Alliance::parse_front_matter(path, text);
+        let body = markdown::parse_body(&doc.text, doc.body_start);
+        doc.title = body.title;
+        doc.sections = body.sections;
+        doc
     }
 
     /// Read only the front matter of `text`, for callers that need nothing

@@ -233,7 +233,7 @@ struct TreeCache {
 
 impl TreeCache {
     /// The most bytes of trees kept.
-    const BUDGET: usize = 32 * 1024 * 1024;
+    const BUDGET: usize = 12 * 1024 * 1024;
 
     fn get(&self, id: Oid) -> Option<std::sync::Arc<[u8]>> {
         self.trees.get(&id).cloned()
