@@ -913,7 +913,8 @@ fn invalid(path: &Path, line: usize, message: String) -> KindError {
     KindError::Invalid {
         path: path.to_path_buf(),
         line,
-        message,
+        // A message may quote the file: it stays one line.
+        message: crate::document::one_line(&message).into_owned(),
     }
 }
 

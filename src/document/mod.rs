@@ -62,6 +62,24 @@ pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `text` on one line: line breaks and other control characters written
+/// as escapes (`\n`, `\u{1}`), tabs kept. For messages that quote a
+/// file's text, so that what a file says can never break a message in two.
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\t') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\t' => out.push(c),
+            c if c.is_control() => out.extend(c.escape_debug()),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Byte offsets of line starts, to turn a byte into a line and column, and
 /// a (line, character column) position back into a byte.
 ///
@@ -577,6 +595,13 @@ fn fence_line_len(text: &str, fences: &[&str]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quoted_text_stays_on_one_line() {
+        assert_eq!(one_line("plain\ttext"), "plain\ttext");
+        assert_eq!(one_line("k\r\n- x\u{1}\u{85}"), "k\\r\\n- x\\u{1}\\u{85}");
+        assert!(!one_line("a\nb\u{2028}").contains('\n'));
+    }
 
     fn parse(text: &str) -> Alliance {
         Alliance::parse_text(Path::new("t.md"), text.to_owned())

@@ -329,7 +329,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Instrument, InstrumentError> {
     let invalid = |span: Span, message: String| InstrumentError::Invalid {
         path: path.to_path_buf(),
         line: lines.line_col(text, span.start).0,
-        message,
+        // A message may quote the file: it stays one line.
+        message: crate::document::one_line(&message).into_owned(),
     };
     let root = yaml::parse_str(text).map_err(|e| invalid(e.span, e.message))?;
     let raw: Raw = serde_json::from_value(root.to_json()).map_err(|e| {

@@ -130,7 +130,8 @@ impl Config {
         let invalid = |at: usize, message: String| ConfigError::Invalid {
             path: path.to_path_buf(),
             line: lines.line_col(text, at).0,
-            message,
+            // A message may quote the file: it stays one line.
+            message: crate::document::one_line(&message).into_owned(),
         };
         let root = yaml::parse_str(text)
             .map_err(|e| invalid(e.span.start, format!("not valid YAML: {}", e.message)))?;

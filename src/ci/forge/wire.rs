@@ -222,7 +222,10 @@ mod tests {
             let bytes = std::fs::read(entry.unwrap().path()).unwrap();
             let (accepted, message) = read_all(&bytes);
             assert!(message.chars().count() <= 301);
-            assert!(!message.chars().any(char::is_control), "{message:?}");
+            assert!(
+                !message.chars().any(|c| c.is_control() && c != '\t'),
+                "{message:?}"
+            );
             seen += usize::from(accepted > 0);
         }
         assert!(seen >= 10, "{seen} seeds parsed");
