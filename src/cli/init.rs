@@ -28,6 +28,16 @@ const CONFIG: &str = "\
 # files whose front matter has `alliance:` without help).
 # include:
 #   - agreements/*.md
+#
+# Consent: what proves a party's `consent:` entry (docs/consent.md). By
+# default an entry counts when the party committed it themselves (their
+# party's `email:` or their forge no-reply address: `authored`); `signed`
+# counts only commits signed with a key in the allowed signers. `required`
+# makes missing or unproven consent fail `check`.
+# consent:
+#   required: false
+#   proof: authored
+#   allowed_signers: .alliance/allowed_signers
 ";
 
 const GITHUB: &str = include_str!("../../examples/ci/github-workflow.yml");
