@@ -59,6 +59,36 @@ fn file_name(path: &Path) -> String {
 /// The most rounds read for one alliance (a weekly round for forty years).
 const MAX_ROUNDS: usize = 2_000;
 
+/// The most answer files read for one alliance, all rounds together: the
+/// report's memory is rounds × parties × items, and 2,000 answers of 200
+/// items (1,000 weekly rounds of two people, or 100 rounds of twenty) stay
+/// within the one-document budget. Past it, the oldest rounds are not read.
+const MAX_ANSWERS: usize = 2_000;
+
+/// The round folders (oldest first, as given) listed, keeping the newest
+/// whose answer files add up to at most [`MAX_ANSWERS`] (the newest round
+/// always).
+fn newest_within_answers(
+    root: &Path,
+    folders: Vec<(Date, PathBuf)>,
+) -> Vec<(Date, PathBuf, Vec<read::Entry>)> {
+    let mut kept = Vec::new();
+    let mut answers = 0usize;
+    for (date, path) in folders.into_iter().rev() {
+        let listed = read::list_folder(root, &path).unwrap_or_default();
+        answers += listed
+            .iter()
+            .filter(|e| e.path.extension().is_some_and(|x| x == "yaml"))
+            .count();
+        if answers > MAX_ANSWERS && !kept.is_empty() {
+            break;
+        }
+        kept.push((date, path, listed));
+    }
+    kept.reverse();
+    kept
+}
+
 /// The most answer files read in one round.
 const MAX_FILES_PER_ROUND: usize = 200;
 
@@ -152,8 +182,7 @@ pub fn load(root: &Path, alliance: &Path, expect: &Expect<'_>) -> Loaded {
     if folders.len() > MAX_ROUNDS {
         folders.drain(..folders.len() - MAX_ROUNDS);
     }
-    for (date, path) in folders {
-        let listed = read::list_folder(root, &path).unwrap_or_default();
+    for (date, path, listed) in newest_within_answers(root, folders) {
         let round = load_round(root, date, &path, &listed, expect, &mut loaded.unread);
         for file in listed
             .into_iter()
