@@ -82,15 +82,22 @@ fn warn_proof(
             "alliance: warning: the next commit will be authored by {}, not by {party}: the entry will read as recorded by someone else",
             sanitize(by),
         )?;
-        writeln!(
-            err,
-            "alliance: {party} records their own consent, committed as themselves (the `email:` under their party, or their forge's no-reply address)"
-        )?;
+        match &identity.email {
+            Some(email) => writeln!(
+                err,
+                "alliance: if you are {party}, add `email: {}` to {party} under `parties:` and commit; if not, {party} records their own consent",
+                sanitize(email)
+            )?,
+            None => writeln!(
+                err,
+                "alliance: {party} records their own consent, committed as themselves (the `email:` under their party, or their forge's no-reply address)"
+            )?,
+        }
     }
     if config.consent.proof == Level::Signed && !identity.signs_ssh {
         writeln!(
             err,
-            "alliance: warning: this repository counts signed consent only: commit with `git commit -S` (gpg.format ssh) using a key listed for {party} in {} (README: Signing consent)",
+            "alliance: warning: this repository counts signed consent only: commit with `git commit -S` (gpg.format ssh) using a key listed for {party} in {} (docs/consent.md: Signing consent)",
             sanitize(&config.consent.allowed_signers.display().to_string())
         )?;
     }
