@@ -62,7 +62,7 @@ pub(super) fn run(
         )?;
     }
     if let Some(identity) = &identity {
-        warn_proof(&agreed, identity, &config, err)?;
+        warn_proof(&agreed, doc.fields(), identity, &config, err)?;
     }
     Ok(0)
 }
@@ -71,6 +71,7 @@ pub(super) fn run(
 /// the repository requires, and say how to sign.
 fn warn_proof(
     agreed: &crate::write::agree::Agreed,
+    fields: Option<&crate::document::FrontMatter>,
     identity: &Identity,
     config: &Config,
     err: &mut dyn Write,
@@ -82,13 +83,25 @@ fn warn_proof(
             "alliance: warning: the next commit will be authored by {}, not by {party}: the entry will read as recorded by someone else",
             sanitize(by),
         )?;
-        match &identity.email {
-            Some(email) => writeln!(
+        let whose = identity.email.as_deref().and_then(|email| {
+            fields
+                .into_iter()
+                .flat_map(|f| &f.parties)
+                .find(|p| crate::consent::proof::is_authored_by(p, email))
+        });
+        match (&identity.email, whose) {
+            (Some(email), Some(other)) => writeln!(
+                err,
+                "alliance: {} is {}'s address: {party} records their own consent, from their own clone",
+                sanitize(email),
+                sanitize(&other.label())
+            )?,
+            (Some(email), None) => writeln!(
                 err,
                 "alliance: if you are {party}, add `email: {}` to {party} under `parties:` and commit; if not, {party} records their own consent",
                 sanitize(email)
             )?,
-            None => writeln!(
+            (None, _) => writeln!(
                 err,
                 "alliance: {party} records their own consent, committed as themselves (the `email:` under their party, or their forge's no-reply address)"
             )?,
