@@ -146,6 +146,42 @@ fn human(agenda: &Agenda, style: Style, out: &mut dyn Write) -> io::Result<()> {
 
     writeln!(out)?;
     writeln!(out, "{}", heading(Part::SinceLastReview))?;
+    human_since(agenda, style, out)?;
+
+    writeln!(out)?;
+    writeln!(out, "{}", heading(Part::HowItIsGoing))?;
+    human_pulse(agenda, out)?;
+
+    writeln!(out)?;
+    writeln!(out, "{}", heading(Part::ReadAloud))?;
+    human_read_aloud(agenda, out)?;
+
+    writeln!(out)?;
+    writeln!(out, "{}", heading(Part::Questions))?;
+    for (i, question) in agenda.questions.iter().enumerate() {
+        writeln!(out, "{}. {}", i + 1, sanitize(question))?;
+    }
+
+    writeln!(out)?;
+    writeln!(out, "{}", heading(Part::Due))?;
+    human_due(agenda, out)?;
+
+    writeln!(out)?;
+    writeln!(out, "{}", heading(Part::Proposals))?;
+    match &agenda.proposals {
+        None => writeln!(out, "{NO_CONSENT}")?,
+        Some(list) if list.is_empty() => writeln!(out, "{NO_PROPOSALS}")?,
+        Some(list) => {
+            for proposal in list {
+                writeln!(out, "- {}", sanitize(&proposal_line(proposal)))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The changes since the last review, with its note and wins.
+fn human_since(agenda: &Agenda, style: Style, out: &mut dyn Write) -> io::Result<()> {
     match &agenda.since {
         Since::Unavailable(why) => writeln!(out, "nothing to compare: {}", sanitize(why))?,
         Since::Changes(since) => {
@@ -168,9 +204,11 @@ fn human(agenda: &Agenda, style: Style, out: &mut dyn Write) -> io::Result<()> {
             }
         }
     }
+    Ok(())
+}
 
-    writeln!(out)?;
-    writeln!(out, "{}", heading(Part::HowItIsGoing))?;
+/// The pulse signals since the last review.
+fn human_pulse(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
     match &agenda.pulse {
         None => writeln!(out, "{NO_PULSE} — `{PULSE_COMMAND}`")?,
         Some(signals) if signals.is_empty() => writeln!(out, "{QUIET_PULSE}")?,
@@ -180,9 +218,11 @@ fn human(agenda: &Agenda, style: Style, out: &mut dyn Write) -> io::Result<()> {
             }
         }
     }
+    Ok(())
+}
 
-    writeln!(out)?;
-    writeln!(out, "{}", heading(Part::ReadAloud))?;
+/// Who reads which item aloud, in aligned columns, and the counts.
+fn human_read_aloud(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
     if agenda.rotation.readings.is_empty() {
         writeln!(out, "no items to read")?;
     } else {
@@ -227,15 +267,11 @@ fn human(agenda: &Agenda, style: Style, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
     }
+    Ok(())
+}
 
-    writeln!(out)?;
-    writeln!(out, "{}", heading(Part::Questions))?;
-    for (i, question) in agenda.questions.iter().enumerate() {
-        writeln!(out, "{}. {}", i + 1, sanitize(question))?;
-    }
-
-    writeln!(out)?;
-    writeln!(out, "{}", heading(Part::Due))?;
+/// The items whose own review date has passed.
+fn human_due(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
     if agenda.due.is_empty() {
         writeln!(out, "no item's own review date has passed")?;
     }
@@ -257,18 +293,6 @@ fn human(agenda: &Agenda, style: Style, out: &mut dyn Write) -> io::Result<()> {
                 due.owners.join(", ")
             ))
         )?;
-    }
-
-    writeln!(out)?;
-    writeln!(out, "{}", heading(Part::Proposals))?;
-    match &agenda.proposals {
-        None => writeln!(out, "{NO_CONSENT}")?,
-        Some(list) if list.is_empty() => writeln!(out, "{NO_PROPOSALS}")?,
-        Some(list) => {
-            for proposal in list {
-                writeln!(out, "- {}", sanitize(&proposal_line(proposal)))?;
-            }
-        }
     }
     Ok(())
 }
