@@ -320,6 +320,55 @@ fn markdown_agenda(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{}", heading(Part::SinceLastReview))?;
     writeln!(out)?;
+    markdown_since(agenda, out)?;
+
+    writeln!(out)?;
+    writeln!(out, "{}", heading(Part::HowItIsGoing))?;
+    writeln!(out)?;
+    match &agenda.pulse {
+        None => writeln!(out, "{NO_PULSE} — {}", markdown::code(PULSE_COMMAND))?,
+        Some(signals) if signals.is_empty() => writeln!(out, "{}", md_escape(QUIET_PULSE))?,
+        Some(signals) => {
+            for signal in signals {
+                writeln!(out, "- {}", md_escape(&signal_line(signal)))?;
+            }
+        }
+    }
+
+    writeln!(out)?;
+    writeln!(out, "{}", heading(Part::ReadAloud))?;
+    writeln!(out)?;
+    markdown_read_aloud(agenda, out)?;
+
+    writeln!(out)?;
+    writeln!(out, "{}", heading(Part::Questions))?;
+    writeln!(out)?;
+    for (i, question) in agenda.questions.iter().enumerate() {
+        writeln!(out, "{}. {}", i + 1, md_escape(question))?;
+    }
+
+    writeln!(out)?;
+    writeln!(out, "{}", heading(Part::Due))?;
+    writeln!(out)?;
+    markdown_due(agenda, out)?;
+
+    writeln!(out)?;
+    writeln!(out, "{}", heading(Part::Proposals))?;
+    writeln!(out)?;
+    match &agenda.proposals {
+        None => writeln!(out, "{}", md_escape(NO_CONSENT))?,
+        Some(list) if list.is_empty() => writeln!(out, "{}", md_escape(NO_PROPOSALS))?,
+        Some(list) => {
+            for proposal in list {
+                writeln!(out, "- {}", md_escape(&proposal_line(proposal)))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The changes since the last review, with its note and wins, in Markdown.
+fn markdown_since(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
     match &agenda.since {
         Since::Unavailable(why) => writeln!(out, "Nothing to compare: {}", md_escape(why))?,
         Since::Changes(since) => {
@@ -343,23 +392,11 @@ fn markdown_agenda(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
             }
         }
     }
+    Ok(())
+}
 
-    writeln!(out)?;
-    writeln!(out, "{}", heading(Part::HowItIsGoing))?;
-    writeln!(out)?;
-    match &agenda.pulse {
-        None => writeln!(out, "{NO_PULSE} — {}", markdown::code(PULSE_COMMAND))?,
-        Some(signals) if signals.is_empty() => writeln!(out, "{}", md_escape(QUIET_PULSE))?,
-        Some(signals) => {
-            for signal in signals {
-                writeln!(out, "- {}", md_escape(&signal_line(signal)))?;
-            }
-        }
-    }
-
-    writeln!(out)?;
-    writeln!(out, "{}", heading(Part::ReadAloud))?;
-    writeln!(out)?;
+/// Who reads which item aloud, as a table, and the counts.
+fn markdown_read_aloud(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
     if agenda.rotation.readings.is_empty() {
         writeln!(out, "No items to read.")?;
     } else {
@@ -388,17 +425,11 @@ fn markdown_agenda(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
     }
+    Ok(())
+}
 
-    writeln!(out)?;
-    writeln!(out, "{}", heading(Part::Questions))?;
-    writeln!(out)?;
-    for (i, question) in agenda.questions.iter().enumerate() {
-        writeln!(out, "{}. {}", i + 1, md_escape(question))?;
-    }
-
-    writeln!(out)?;
-    writeln!(out, "{}", heading(Part::Due))?;
-    writeln!(out)?;
+/// The items whose own review date has passed, in Markdown.
+fn markdown_due(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
     if agenda.due.is_empty() {
         writeln!(out, "No item's own review date has passed.")?;
     }
@@ -417,19 +448,6 @@ fn markdown_agenda(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
             days(due.days_overdue),
             md_escape(&due.owners.join(", "))
         )?;
-    }
-
-    writeln!(out)?;
-    writeln!(out, "{}", heading(Part::Proposals))?;
-    writeln!(out)?;
-    match &agenda.proposals {
-        None => writeln!(out, "{}", md_escape(NO_CONSENT))?,
-        Some(list) if list.is_empty() => writeln!(out, "{}", md_escape(NO_PROPOSALS))?,
-        Some(list) => {
-            for proposal in list {
-                writeln!(out, "- {}", md_escape(&proposal_line(proposal)))?;
-            }
-        }
     }
     Ok(())
 }
