@@ -31,17 +31,7 @@ const GRACE: [(&str, &str); 2] = [
 
 /// Commit everything as Grace.
 fn commit_as_grace(sb: &Sandbox, message: &str, date: &str) {
-    sb.git(&["add", "-A"], date);
-    let output = sb
-        .git_command(&["commit", "-qm", message], date)
-        .envs(GRACE)
-        .output()
-        .expect("run git");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    sb.commit_as(("Grace Hopper", "grace@example.com"), message, date, None);
 }
 
 /// Drafted on 1 November, proposed on 10 November, Ada agrees on 12

@@ -52,33 +52,7 @@ fn run_as(sb: &Sandbox, who: &Person, args: &[&str]) -> common::Run {
 
 /// Commit everything as `who`, signed with `key` when given.
 fn commit_as(sb: &Sandbox, who: &Person, message: &str, date: &str, key: Option<&Path>) {
-    sb.git(&["add", "-A"], date);
-    let mut args: Vec<String> = Vec::new();
-    if let Some(key) = key {
-        args.extend([
-            "-c".into(),
-            "gpg.format=ssh".into(),
-            "-c".into(),
-            format!("user.signingkey={}", key.display()),
-        ]);
-    }
-    args.extend(["commit".into(), "-qm".into(), message.into()]);
-    if key.is_some() {
-        args.push("-S".into());
-    }
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let output = sb
-        .git_command(&args, date)
-        .envs(who.env())
-        .env("GIT_COMMITTER_NAME", who.name)
-        .env("GIT_COMMITTER_EMAIL", who.email)
-        .output()
-        .expect("run git");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    sb.commit_as((who.name, who.email), message, date, key);
 }
 
 /// A new ed25519 key pair in `dir`: the private key's path and the public

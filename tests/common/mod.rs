@@ -152,6 +152,46 @@ impl Sandbox {
         cmd
     }
 
+    /// Commit everything as `name <email>` (author and committer) at
+    /// `date`, SSH-signed with the private key `signing_key` when given
+    /// (git's `gpg.format ssh`).
+    pub fn commit_as(
+        &self,
+        (name, email): (&str, &str),
+        message: &str,
+        date: &str,
+        signing_key: Option<&Path>,
+    ) {
+        self.git(&["add", "-A"], date);
+        let mut args: Vec<String> = Vec::new();
+        if let Some(key) = signing_key {
+            args.extend([
+                "-c".into(),
+                "gpg.format=ssh".into(),
+                "-c".into(),
+                format!("user.signingkey={}", key.display()),
+            ]);
+        }
+        args.extend(["commit".into(), "-qm".into(), message.into()]);
+        if signing_key.is_some() {
+            args.push("-S".into());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = self
+            .git_command(&args, date)
+            .env("GIT_AUTHOR_NAME", name)
+            .env("GIT_AUTHOR_EMAIL", email)
+            .env("GIT_COMMITTER_NAME", name)
+            .env("GIT_COMMITTER_EMAIL", email)
+            .output()
+            .expect("run git");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
     /// Run `git ARGS` here with a pinned identity and dates.
     pub fn git(&self, args: &[&str], date: &str) -> String {
         let output = self.git_command(args, date).output().expect("run git");
