@@ -6,7 +6,8 @@
 //! and shared by the threads that read documents: each thread borrows an
 //! opened repository from a small pool, so a file's history is read on the
 //! thread that checks it, once, and a file without consent entries never
-//! touches git. A history that cannot be read proves nothing: its entries
+//! touches git (the repository is opened at the first document that has
+//! entries). A history that cannot be read proves nothing: its entries
 //! count only where the repository counts any entry (`proof: any`).
 
 use std::collections::HashMap;
@@ -52,9 +53,11 @@ pub enum AttestError {
 pub struct Attestor {
     root: PathBuf,
     prover: Prover,
-    /// Who will commit what is not committed yet (`None` outside git).
-    identity: Option<Identity>,
-    /// Opened repositories not in use; `None` once opening one failed.
+    /// Who will commit what is not committed yet, read from the first
+    /// repository opened.
+    identity: std::sync::OnceLock<Identity>,
+    /// Opened repositories not in use; `None` once opening one failed (not
+    /// a git repository). Nothing is opened until a document has entries.
     pool: Mutex<Option<Vec<History>>>,
 }
 
@@ -75,15 +78,7 @@ impl Attestor {
         settings: &ConsentSettings,
         approvers: Vec<String>,
     ) -> Result<Attestor, AttestError> {
-        // Outside a git repository there is no history to prove anything
-        // with: entries count as written (reports say "not committed").
-        let history = History::discover(root).ok();
-        let counts = if history.is_some() {
-            settings.proof
-        } else {
-            Level::Recorded
-        };
-        let mut prover = Prover::new(counts);
+        let mut prover = Prover::new(settings.proof);
         prover.signers = allowed_signers(root, &settings.allowed_signers)?;
         prover.approvers = approvers
             .into_iter()
@@ -92,8 +87,8 @@ impl Attestor {
         Ok(Attestor {
             root: root.to_path_buf(),
             prover,
-            identity: history.as_ref().map(History::identity),
-            pool: Mutex::new(history.map(|h| vec![h])),
+            identity: std::sync::OnceLock::new(),
+            pool: Mutex::new(Some(Vec::new())),
         })
     }
 
@@ -116,9 +111,20 @@ impl Attestor {
         Ok(self)
     }
 
-    /// The level that counts.
+    /// The level that counts: the repository's, or any entry outside a
+    /// git repository, where there is no history to prove anything with
+    /// (entries count as written; reports say "not committed").
     pub fn counts(&self) -> Level {
-        self.prover.counts
+        if self.outside_git() {
+            Level::Recorded
+        } else {
+            self.prover.counts
+        }
+    }
+
+    /// Whether opening the repository failed.
+    fn outside_git(&self) -> bool {
+        self.pool.lock().is_ok_and(|pool| pool.is_none())
     }
 
     /// The judge, for an entry not yet committed (`agree`).
@@ -163,10 +169,13 @@ impl Attestor {
                 Some(self.proofs_in(history, &path, doc, head))
             })
             .unwrap_or_else(|| self.prover.proofs(fields, &[]));
+        if self.outside_git() {
+            return Proofs::unattributed(Level::Recorded);
+        }
         // An entry not committed yet is judged by who will commit it: a
         // pre-commit hook must not refuse the commit that proves it. CI
         // reads a clean checkout, where every entry is committed.
-        if let Some(identity) = &self.identity {
+        if let Some(identity) = self.identity.get() {
             for (entry, proof) in fields.consent.iter().zip(proofs.entries.iter_mut()) {
                 let party = entry
                     .handle
@@ -222,6 +231,7 @@ impl Attestor {
                 }
             },
         };
+        self.identity.get_or_init(|| history.identity());
         let out = read(&history);
         if let Ok(mut pool) = self.pool.lock() {
             if let Some(pool) = pool.as_mut() {

@@ -27,7 +27,12 @@ pub(super) fn run(
     let party = doc
         .fields()
         .and_then(|f| f.party_by_handle(&args.who).or_else(|| f.party(&args.who)));
-    let proofs = attestor.proofs(&doc);
+    let mut proofs = attestor.proofs(&doc);
+    if identity.is_none() {
+        // Outside git nothing can prove an entry: every entry counts as
+        // written, the one about to be written too.
+        proofs.counts = Level::Recorded;
+    }
     let proving = Proving {
         proofs: &proofs,
         own: match (party, &identity) {
