@@ -75,8 +75,10 @@ impl SignalKind {
     }
 }
 
-/// One thing the pulse check-ins say about the alliance: input data.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// One thing the pulse check-ins say about the alliance: input data,
+/// made from a pulse picture by [`pulse_signals`]. `report` puts it in
+/// words.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Signal {
     /// What kind of signal.
     pub kind: SignalKind,
@@ -89,8 +91,71 @@ pub struct Signal {
     /// How big: the gap or the drop in points, for broken and slipping
     /// agreements how many parties marked them.
     pub magnitude: f64,
-    /// A sentence for people ("Ada 2, Grace 5").
-    pub words: String,
+    /// The round it was seen in.
+    pub round: Date,
+    /// The item's words, or the agreement's text.
+    pub statement: String,
+    /// For a gap, each party's score in that round (handle, score).
+    pub scores: Vec<(String, f64)>,
+}
+
+/// The signals of `picture` for "how it is going": those seen after the
+/// last review (`last_review`; all when there was none) that are about an
+/// item or agreement, in the picture's order (biggest first).
+pub fn pulse_signals(picture: &crate::pulse::Picture, last_review: Option<Date>) -> Vec<Signal> {
+    picture
+        .signals
+        .iter()
+        .filter(|s| last_review.is_none_or(|last| s.round > last))
+        .filter_map(|s| {
+            let item = s.item.clone()?;
+            let scores = match s.kind {
+                crate::pulse::SignalKind::Gap => gap_scores(picture, &item)?,
+                _ => Vec::new(),
+            };
+            Some(Signal {
+                kind: signal_kind(s.kind),
+                item,
+                dimension: s.dimension.clone(),
+                who: s.parties.iter().map(|h| format!("@{h}")).collect(),
+                magnitude: s.magnitude,
+                round: s.round,
+                statement: s.words.clone(),
+                scores,
+            })
+        })
+        .collect()
+}
+
+/// Each party's newest score of `item`'s trend, for a gap; `None` when the
+/// item has no trend.
+fn gap_scores(picture: &crate::pulse::Picture, item: &str) -> Option<Vec<(String, f64)>> {
+    let trend = picture
+        .items
+        .iter()
+        .find(|t| t.item.as_deref() == Some(item))?;
+    Some(
+        picture
+            .parties
+            .iter()
+            .zip(&trend.series)
+            .filter_map(|(p, series)| {
+                let last = series.last().copied().flatten()?;
+                Some((format!("@{}", p.handle), last))
+            })
+            .collect(),
+    )
+}
+
+fn signal_kind(kind: crate::pulse::SignalKind) -> SignalKind {
+    use crate::pulse::SignalKind as Pulse;
+    match kind {
+        Pulse::Gap => SignalKind::Gap,
+        Pulse::Rupture => SignalKind::Rupture,
+        Pulse::Repair => SignalKind::Repair,
+        Pulse::Broken => SignalKind::Broken,
+        Pulse::Slipping => SignalKind::Slipping,
+    }
 }
 
 /// A proposal waiting for consent: input data.
@@ -495,7 +560,7 @@ pub fn questions(kind: Option<&Kind>) -> Vec<String> {
 
 /// Signals in the order the meeting takes them: broken and slipping
 /// agreements first, then the rest, each biggest first; ties by kind, item,
-/// dimension and words, so any input order gives the same list.
+/// dimension, round and words, so any input order gives the same list.
 pub fn order_signals(signals: &mut [Signal]) {
     signals.sort_by(|a, b| {
         b.kind
@@ -505,7 +570,8 @@ pub fn order_signals(signals: &mut [Signal]) {
             .then(a.kind.cmp(&b.kind))
             .then_with(|| a.item.cmp(&b.item))
             .then_with(|| a.dimension.cmp(&b.dimension))
-            .then_with(|| a.words.cmp(&b.words))
+            .then_with(|| a.round.cmp(&b.round))
+            .then_with(|| a.statement.cmp(&b.statement))
             .then_with(|| a.who.cmp(&b.who))
     });
 }
@@ -627,7 +693,9 @@ mod tests {
             dimension: Some("goals".to_owned()),
             who: vec!["ada".to_owned(), "grace".to_owned()],
             magnitude,
-            words: format!("{item} {magnitude}"),
+            round: jiff::civil::date(2026, 9, 1),
+            statement: format!("{item} {magnitude}"),
+            scores: Vec::new(),
         }
     }
 

@@ -83,102 +83,23 @@ fn since_last_review(path: &Path) -> Since {
     }
 }
 
-/// The pulse signals since the last review, for "how it is going": the
-/// gaps and the agreements marked broken or slipping in the newest complete
-/// round, and each item's ruptures and repairs (a dimension's own repeat
-/// its items'), from rounds after `review.last`. `None` when the alliance
-/// has no pulse rounds; an empty list when they show nothing to talk about.
+/// The pulse signals since the last review, for "how it is going". `None`
+/// when the alliance has no pulse rounds; an empty list when they show
+/// nothing to talk about.
 fn pulse_signals(
     workspace: &Workspace,
     doc: &crate::document::Alliance,
     date: jiff::civil::Date,
 ) -> Result<Option<Vec<agenda::Signal>>, Failed> {
-    use crate::pulse::{self, Seal, SignalKind};
     if crate::pulse::rounds::last_round(&workspace.root, &doc.path).is_none() {
         return Ok(None);
     }
-    let picture = pulse::picture(workspace, doc, date, Seal::Sealed)?;
+    let picture = crate::pulse::picture(workspace, doc, date, crate::pulse::Seal::Sealed)?;
     let last_review = doc
         .fields()
         .and_then(|f| f.review.last.as_ref())
         .and_then(|d| d.get());
-    let handle = |h: &String| format!("@{h}");
-    let signals = picture
-        .signals
-        .iter()
-        .filter(|s| last_review.is_none_or(|last| s.round > last))
-        .filter_map(|s| {
-            let item = s.item.clone()?;
-            let (kind, words) = match s.kind {
-                SignalKind::Gap => {
-                    let trend = picture
-                        .items
-                        .iter()
-                        .find(|t| t.item.as_ref() == Some(&item))?;
-                    let scores = picture
-                        .parties
-                        .iter()
-                        .zip(&trend.series)
-                        .filter_map(|(p, series)| {
-                            series
-                                .last()
-                                .copied()
-                                .flatten()
-                                .map(|v| format!("@{} {v}", p.handle))
-                        })
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    (
-                        agenda::SignalKind::Gap,
-                        format!("{scores} in round {}: \"{}\"", s.round, s.words),
-                    )
-                }
-                SignalKind::Rupture => (
-                    agenda::SignalKind::Rupture,
-                    format!(
-                        "fell {} in round {}: \"{}\"",
-                        points(s.magnitude),
-                        s.round,
-                        s.words
-                    ),
-                ),
-                SignalKind::Repair => (
-                    agenda::SignalKind::Repair,
-                    format!(
-                        "back up {} in round {}: \"{}\"",
-                        points(s.magnitude),
-                        s.round,
-                        s.words
-                    ),
-                ),
-                SignalKind::Broken => (
-                    agenda::SignalKind::Broken,
-                    format!("{} (round {})", s.words, s.round),
-                ),
-                SignalKind::Slipping => (
-                    agenda::SignalKind::Slipping,
-                    format!("{} (round {})", s.words, s.round),
-                ),
-            };
-            Some(agenda::Signal {
-                kind,
-                item,
-                dimension: s.dimension.clone(),
-                who: s.parties.iter().map(handle).collect(),
-                magnitude: s.magnitude,
-                words,
-            })
-        })
-        .collect();
-    Ok(Some(signals))
-}
-
-fn points(v: f64) -> String {
-    if (v - 1.0).abs() < 1e-9 {
-        "1 point".to_owned()
-    } else {
-        format!("{v} points")
-    }
+    Ok(Some(agenda::pulse_signals(&picture, last_review)))
 }
 
 /// What waits for the parties' consent in this alliance: the proposal,
@@ -202,7 +123,7 @@ fn waiting_for_consent(
     let proposed_on = || {
         let cwd = std::env::current_dir().ok()?;
         let history = History::discover(&cwd).ok()?;
-        super::due::proposed_on(&history, path)
+        crate::tasks::due::proposed_on(&history, path)
     };
     let proofs = attestor.proofs(doc);
     if let Some(proposal) = crate::consent::proposal(doc, proposed_on(), &proofs) {

@@ -288,9 +288,11 @@ fn check_and_due(
 ) -> Result<(CheckReport, DueReport), Failed> {
     let mut report = DueReport::new(window);
     let attestor = crate::attest::Attestor::for_workspace(workspace, Vec::new())?;
-    let check = super::check::check_report_with(
+    let check = crate::tasks::check::repository(
         workspace,
-        |doc, instruments| super::due::assess(doc, workspace, instruments, &window, &attestor),
+        |doc, instruments| {
+            crate::tasks::due::assess(doc, workspace, instruments, &window, &attestor)
+        },
         |path, (outcome, proposal)| {
             report.add(path, outcome);
             report.proposals.extend(proposal);
@@ -300,7 +302,7 @@ fn check_and_due(
     if !report.proposals.is_empty() {
         if let Ok(history) = History::discover(&workspace.root) {
             for proposal in &mut report.proposals {
-                if let Some(on) = super::due::proposed_on(&history, &proposal.path) {
+                if let Some(on) = crate::tasks::due::proposed_on(&history, &proposal.path) {
                     proposal.since = Some(crate::consent::Since {
                         date: on,
                         basis: crate::consent::SinceBasis::ProposedCommit,

@@ -11,7 +11,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-pub use failed::{Failed, SetProblem};
+pub use crate::clock::TODAY_VAR;
+pub(super) use crate::clock::today;
+pub use crate::error::{Failed, SetProblem};
+pub(super) use crate::parallel::for_each_file;
 
 use crate::report::{Format, Style};
 
@@ -24,7 +27,6 @@ mod codeowners;
 mod completions;
 mod diff;
 mod due;
-mod failed;
 mod history_path;
 mod init;
 mod isolated;
@@ -977,70 +979,6 @@ fn dispatch(
     }
 }
 
-/// `f` of each file, in order: on every core for many files, on this thread
-/// for one (starting the thread pool costs more than a file), and on this
-/// thread too when no thread can be started (a process limit), where
-/// rayon's global pool would panic.
-pub(super) fn map_files<'a, C: Sync, T: Send>(
-    files: &'a [C],
-    f: impl Fn(&'a C) -> T + Sync + Send,
-) -> Vec<T> {
-    use rayon::prelude::*;
-    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
-    if files.len() > 1 {
-        let pool = POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().build().ok());
-        if let Some(pool) = pool {
-            return pool.install(|| files.par_iter().map(f).collect());
-        }
-    }
-    files.iter().map(f).collect()
-}
-
-/// How many files are read at once (on every core) before their results
-/// are handed on: each document is dropped once its result is made, so
-/// memory stays flat in the number of files.
-const CHUNK: usize = 64;
-
-/// `f` over `files` on every core, [`CHUNK`] files at a time, each result
-/// handed to `sink` in `files`' order as soon as its chunk is done. The
-/// sink (which writes the report) works on this thread while the next
-/// chunk is worked out on the others; at most two chunks of results are
-/// held. The first error of `sink` stops the run.
-pub(super) fn for_each_file<'a, C: Sync, T: Send, E>(
-    files: &'a [C],
-    f: impl Fn(&'a C) -> T + Sync + Send,
-    mut sink: impl FnMut(T) -> Result<(), E>,
-) -> Result<(), E> {
-    let f = &f;
-    // One chunk after the other on this thread: when there is one chunk
-    // only, or no thread to be had (a process limit).
-    let in_turn = |sink: &mut dyn FnMut(T) -> Result<(), E>| {
-        files
-            .chunks(CHUNK)
-            .try_for_each(|chunk| map_files(chunk, f).into_iter().try_for_each(&mut *sink))
-    };
-    if files.len() <= CHUNK {
-        return in_turn(&mut sink);
-    }
-    std::thread::scope(|scope| {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<T>>(1);
-        let worker = std::thread::Builder::new().spawn_scoped(scope, move || {
-            for chunk in files.chunks(CHUNK) {
-                // The receiver is gone when the sink failed: stop.
-                if send.send(map_files(chunk, f)).is_err() {
-                    break;
-                }
-            }
-        });
-        if worker.is_err() {
-            return in_turn(&mut sink);
-        }
-        receive
-            .into_iter()
-            .try_for_each(|results| results.into_iter().try_for_each(&mut sink))
-    })
-}
-
 /// `--within SPAN`, read: `due` and `ci summary` share it.
 pub(super) fn within(
     span: Option<&str>,
@@ -1053,9 +991,6 @@ pub(super) fn within(
     })
     .transpose()
 }
-
-/// The environment variable that replaces today's date.
-pub const TODAY_VAR: &str = "ALLIANCE_TODAY";
 
 /// The date a flag gives, else today: the `--date` of `review`, `agree`
 /// and `agenda`, `due --today`.
@@ -1072,57 +1007,6 @@ pub(super) fn date_or_today(
 /// The date a flag (`--date`, `--today`) gives, or why it is not one.
 pub(super) fn date_flag(flag: &'static str, text: &str) -> Result<jiff::civil::Date, Failed> {
     crate::document::dates::parse_date(text.trim()).map_err(|source| Failed::Date { flag, source })
-}
-
-/// Today in local time, or the day `ALLIANCE_TODAY` names: the one clock
-/// every command reads (`new`, `adopt`, and the defaults of `due --today`
-/// and `review --date`), so runs can be made reproducible.
-pub(super) fn today() -> Result<jiff::civil::Date, Failed> {
-    Ok(fixed_today()?.unwrap_or_else(clock_today))
-}
-
-/// The day `ALLIANCE_TODAY` names, if it is set.
-fn fixed_today() -> Result<Option<jiff::civil::Date>, Failed> {
-    match std::env::var(TODAY_VAR) {
-        Ok(text) if !text.is_empty() => crate::document::dates::parse_date(text.trim())
-            .map(Some)
-            .map_err(|source| Failed::Today {
-                var: TODAY_VAR,
-                value: text.clone(),
-                source,
-            }),
-        _ => Ok(None),
-    }
-}
-
-/// Today by the clock, in the local time zone (which costs a look through
-/// the time-zone database).
-fn clock_today() -> jiff::civil::Date {
-    jiff::Zoned::now().date()
-}
-
-/// [`today`] for a command that may not need it: `ALLIANCE_TODAY` is read
-/// at once (a bad value fails before anything is written), the clock only
-/// the first time the day is asked for.
-pub(super) struct LazyToday {
-    fixed: Option<jiff::civil::Date>,
-    clock: std::sync::OnceLock<jiff::civil::Date>,
-}
-
-impl LazyToday {
-    /// Read `ALLIANCE_TODAY`.
-    pub(super) fn new() -> Result<LazyToday, Failed> {
-        Ok(LazyToday {
-            fixed: fixed_today()?,
-            clock: std::sync::OnceLock::new(),
-        })
-    }
-
-    /// Today.
-    pub(super) fn get(&self) -> jiff::civil::Date {
-        self.fixed
-            .unwrap_or_else(|| *self.clock.get_or_init(clock_today))
-    }
 }
 
 fn use_color(choice: ColorChoice) -> bool {

@@ -9,7 +9,7 @@
 
 use std::io::{self, Write};
 
-use crate::agenda::{Agenda, Part, Proposal, Signal, Since};
+use crate::agenda::{Agenda, Part, Proposal, Signal, SignalKind, Since};
 use crate::report::diff::{self, md_escape};
 use crate::report::escape::{self, markdown};
 use crate::report::words::{headline, plural};
@@ -75,10 +75,56 @@ fn signal_line(signal: &Signal) -> String {
     if !signal.who.is_empty() {
         line.push_str(&format!(" — {}", signal.who.join(", ")));
     }
-    if !signal.words.is_empty() {
-        line.push_str(&format!(": {}", signal.words));
-    }
+    line.push_str(&format!(": {}", signal_words(signal)));
     line
+}
+
+/// A signal in a sentence: the parties' scores of a gap, a drop's or a
+/// repair's size, with the round and the item's words.
+fn signal_words(signal: &Signal) -> String {
+    let (round, statement) = (signal.round, &signal.statement);
+    match signal.kind {
+        SignalKind::Gap => {
+            let scores: Vec<String> = signal
+                .scores
+                .iter()
+                .map(|(who, score)| format!("{who} {score}"))
+                .collect();
+            format!("{} in round {round}: \"{statement}\"", scores.join(", "))
+        }
+        SignalKind::Rupture => format!(
+            "fell {} in round {round}: \"{statement}\"",
+            points(signal.magnitude)
+        ),
+        SignalKind::Repair => format!(
+            "back up {} in round {round}: \"{statement}\"",
+            points(signal.magnitude)
+        ),
+        SignalKind::Broken | SignalKind::Slipping => format!("{statement} (round {round})"),
+    }
+}
+
+fn points(v: f64) -> String {
+    if (v - 1.0).abs() < 1e-9 {
+        "1 point".to_owned()
+    } else {
+        format!("{v} points")
+    }
+}
+
+/// A signal in JSON: its data, with its sentence as `words`.
+impl serde::Serialize for Signal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Signal", 6)?;
+        out.serialize_field("kind", &self.kind)?;
+        out.serialize_field("item", &self.item)?;
+        out.serialize_field("dimension", &self.dimension)?;
+        out.serialize_field("who", &self.who)?;
+        out.serialize_field("magnitude", &self.magnitude)?;
+        out.serialize_field("words", &signal_words(self))?;
+        out.end()
+    }
 }
 
 fn proposal_line(proposal: &Proposal) -> String {
@@ -549,7 +595,9 @@ mod tests {
                     dimension: Some("goals".to_owned()),
                     who: vec!["ada".to_owned(), "grace".to_owned()],
                     magnitude: 3.0,
-                    words: "ada 2, grace 5".to_owned(),
+                    round: jiff::civil::date(2026, 9, 1),
+                    statement: "Our goals are clear".to_owned(),
+                    scores: vec![("ada".to_owned(), 2.0), ("grace".to_owned(), 5.0)],
                 },
                 Signal {
                     kind: SignalKind::Slipping,
@@ -557,7 +605,9 @@ mod tests {
                     dimension: None,
                     who: vec!["grace".to_owned()],
                     magnitude: 1.0,
-                    words: "\u{1b}[31mlate twice".to_owned(),
+                    round: jiff::civil::date(2026, 9, 1),
+                    statement: "\u{1b}[31mlate twice".to_owned(),
+                    scores: Vec::new(),
                 },
             ]),
             proposals: Some(vec![Proposal {
@@ -579,7 +629,7 @@ mod tests {
             .expect("the pulse part");
         assert!(
             going.starts_with(
-                " (8 min)\n- slipping: on-time — grace: \\u{1b}[31mlate twice\n- gap: Clear goals (goals) — ada, grace: ada 2, grace 5\n"
+                " (8 min)\n- slipping: on-time — grace: \\u{1b}[31mlate twice (round 2026-09-01)\n- gap: Clear goals (goals) — ada, grace: ada 2, grace 5 in round 2026-09-01: \"Our goals are clear\"\n"
             ),
             "{human}"
         );

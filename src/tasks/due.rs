@@ -1,0 +1,140 @@
+//! Due: what `alliance due` (and `ci summary`) makes of each document:
+//! its reviews and items by `due`, its next pulse round, and its proposal
+//! waiting for consent (its entries proven), dated by the commit that
+//! proposed it when history can tell.
+
+use std::path::{Path, PathBuf};
+
+use crate::Failed;
+use crate::attest::Attestor;
+use crate::document::Alliance;
+use crate::due::{self, Window};
+use crate::history::History;
+use crate::workspace::Workspace;
+use crate::workspace::discover::Found;
+
+/// The documents `due` looks at: those under `paths` (the repository when
+/// none), only the files changed since the revision `changed_since` when
+/// it is given. None at all is a failure (`NoAlliances`).
+pub fn documents(
+    workspace: &Workspace,
+    paths: &[PathBuf],
+    changed_since: Option<&str>,
+) -> Result<Found, Failed> {
+    let changed = match changed_since {
+        Some(rev) => Some(
+            History::discover(&workspace.root)
+                .and_then(|history| history.changed_since(rev))
+                .map_err(Failed::ChangedSince)?,
+        ),
+        None => None,
+    };
+    let mut found = workspace.discover(&paths)?;
+    if found.documents.is_empty() {
+        return Err(Failed::NoAlliances {
+            root: workspace.root.clone(),
+            named: !paths.is_empty(),
+        });
+    }
+    // Filtered in place: a list of references to the kept files would
+    // cost 8 bytes a file, a megabyte at 100,000 files.
+    if let Some(changed) = &changed {
+        found.documents.retain(|candidate| {
+            let full =
+                std::fs::canonicalize(&candidate.path).unwrap_or_else(|_| candidate.path.clone());
+            changed.contains(&full)
+        });
+    }
+    Ok(found)
+}
+
+/// Date `proposal` (of the file at `path`) by the commit that proposed
+/// it, when `history` can tell.
+pub fn date_proposal(
+    proposal: &mut crate::consent::Proposal,
+    history: Option<&History>,
+    path: &Path,
+) {
+    if let Some(on) = history.and_then(|h| proposed_on(h, path)) {
+        proposal.since = Some(crate::consent::Since {
+            date: on,
+            basis: crate::consent::SinceBasis::ProposedCommit,
+        });
+    }
+}
+
+/// What `due` makes of one document: its reviews, items and next pulse
+/// round (or why it is not a usable alliance), and its proposal when it
+/// waits for consent (its entries proven by `attestor`). `ci summary`
+/// reads the same.
+pub fn assess(
+    doc: &Alliance,
+    workspace: &Workspace,
+    instruments: &crate::pulse::Instruments,
+    window: &Window,
+    attestor: &Attestor,
+) -> (due::Outcome, Option<crate::consent::Proposal>) {
+    let proposed = doc
+        .fields()
+        .is_some_and(|f| f.status() == crate::document::Status::Proposed);
+    (
+        with_pulse(
+            due::assess(doc, window),
+            doc,
+            workspace,
+            instruments,
+            window,
+        ),
+        proposed
+            .then(|| crate::consent::proposal(doc, None, &attestor.proofs(doc)))
+            .flatten(),
+    )
+}
+
+/// The next pulse round of a listed alliance that has had one: the newest
+/// round + the pulse cadence (`pulse.every`, the instrument's, else
+/// `review.every`). An alliance whose pulse cannot be set up (an unknown
+/// instrument: `check` reports it) gets none.
+fn with_pulse(
+    outcome: due::Outcome,
+    doc: &Alliance,
+    workspace: &Workspace,
+    instruments: &crate::pulse::Instruments,
+    window: &Window,
+) -> due::Outcome {
+    let due::Outcome::Listed(mut alliance) = outcome else {
+        return outcome;
+    };
+    let Some(last) = crate::pulse::rounds::last_round(&workspace.root, &doc.path) else {
+        return due::Outcome::Listed(alliance);
+    };
+    let Ok(setup) = crate::pulse::setup(doc, &workspace.kinds, instruments) else {
+        return due::Outcome::Listed(alliance);
+    };
+    let Some(every) = setup.every else {
+        return due::Outcome::Listed(alliance);
+    };
+    let owners = setup
+        .parties
+        .iter()
+        .map(|p| format!("@{}", p.handle))
+        .collect();
+    let span = doc
+        .front_root()
+        .and_then(|r| r.entry("pulse").map(|(k, _)| k.span))
+        .or(doc.fields().and_then(|f| f.review.span))
+        .unwrap_or_default();
+    alliance.add_pulse(window, last, every, owners, doc.line_col(span.start));
+    due::Outcome::Listed(alliance)
+}
+
+/// The day the commit that set `status: proposed` was made, when history
+/// can tell (a file never committed, or a history that cannot be read,
+/// falls back to the dates in the file: see `consent::proposal`).
+pub fn proposed_on(history: &History, path: &Path) -> Option<jiff::civil::Date> {
+    let cwd = std::env::current_dir().ok()?;
+    let relative = history.relative(path, &cwd).ok()?;
+    crate::history::proposed::proposed_since(history, &relative)
+        .ok()
+        .flatten()
+}
