@@ -208,3 +208,40 @@ fn successor_exists(workspace: &Workspace, doc: &Path, named: &Path) -> bool {
         .map(|p| crate::workspace::read::lexical(&p))
         .any(|p| p.starts_with(&root) && p.symlink_metadata().is_ok())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEAM: &str = "---\nalliance: team\ntitle: Payments\nstatus: active\nparties:\n  - name: Ada\n    handle: ada\n  - name: Grace\n    handle: grace\ncreated: 2026-01-12\nreview:\n  every: quarter\n  last: 2026-01-12\n---\n# Payments\n";
+
+    #[test]
+    fn a_text_is_checked_as_its_file_would_be_without_touching_the_file_system() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let workspace = Workspace::open(dir.path()).expect("workspace");
+        // Named at a file that does not exist: nothing is read.
+        let path = dir.path().join("TEAM_ALLIANCE.md");
+        let findings = text(&workspace, &path, TEAM.to_owned()).expect("checked");
+        let codes: Vec<&str> = findings.iter().map(|f| f.rule.code()).collect();
+        // The team kind's required sections are missing, each said once, in
+        // line order; consent is judged by the text alone (no A076).
+        assert!(codes.contains(&"A030"), "{codes:?}");
+        assert!(!codes.contains(&"A076"), "{codes:?}");
+        let lines: Vec<usize> = findings
+            .iter()
+            .filter_map(|f| f.location.as_ref().map(|l| l.line))
+            .collect();
+        assert!(lines.is_sorted(), "{lines:?}");
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn a_text_without_front_matter_is_not_an_alliance() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let workspace = Workspace::open(dir.path()).expect("workspace");
+        let findings =
+            text(&workspace, Path::new("notes.md"), "# Notes\n".to_owned()).expect("checked");
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].rule.code(), "A001");
+    }
+}

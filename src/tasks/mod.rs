@@ -6,3 +6,4 @@
 
 pub mod check;
 pub mod due;
+pub mod pulse;

@@ -1,0 +1,226 @@
+//! Planning a pulse answer (`pulse ask`): who answers, into which round and
+//! file, the answers given on the command line checked against the
+//! instrument, the answer file's text, and where the round stands after.
+//! Asking on a terminal and writing the file are the caller's.
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::Failed;
+use crate::document::Alliance;
+use crate::pulse::answers::{AgreementState, Filled, render};
+use crate::pulse::rounds::pulse_folder;
+use crate::pulse::{self, Instruments, PartyView, Pulse};
+use crate::workspace::Workspace;
+
+/// The alliance's pulse, as of `today`; answer files that cannot be read
+/// fail it.
+pub fn read(
+    workspace: &Workspace,
+    doc: &Alliance,
+    today: jiff::civil::Date,
+) -> Result<Pulse, Failed> {
+    let instruments = Instruments::with_folder(workspace.config.kinds.as_deref())
+        .map_err(pulse::PulseError::from)?;
+    let mut pulse = pulse::read(&workspace.root, doc, &workspace.kinds, &instruments, today)?;
+    if !pulse.unread.is_empty() {
+        return Err(Failed::Unreadable(std::mem::take(&mut pulse.unread)));
+    }
+    Ok(pulse)
+}
+
+/// One `--answer`, checked.
+pub enum Given {
+    /// An instrument item's score.
+    Score(String, i64),
+    /// An agreement's state.
+    Agreement(String, AgreementState),
+}
+
+/// The answers given as `ITEM=SCORE` (an instrument item's score, or an
+/// agreement's kept/slipping/broken), checked against the pulse's
+/// instrument and agreements.
+pub fn given(pulse: &Pulse, answers: &[String]) -> Result<Vec<Given>, Failed> {
+    let instrument = &pulse.setup.instrument;
+    let mut given: Vec<Given> = Vec::new();
+    for raw in answers {
+        let Some((item, score)) = raw.split_once('=') else {
+            return Err(Failed::AnswerShape { given: raw.clone() });
+        };
+        let (item, score) = (item.trim(), score.trim());
+        if item.is_empty() || score.is_empty() {
+            return Err(Failed::AnswerShape { given: raw.clone() });
+        }
+        let already = given.iter().any(|g| match g {
+            Given::Score(id, _) | Given::Agreement(id, _) => id == item,
+        });
+        if already {
+            return Err(Failed::AnsweredTwice {
+                item: item.to_owned(),
+            });
+        }
+        if let Some(found) = instrument.item(item) {
+            let value = found
+                .scale
+                .score_text(score)
+                .ok_or_else(|| Failed::OffScale {
+                    item: item.to_owned(),
+                    score: score.to_owned(),
+                    scale: found.scale.describe(),
+                })?;
+            given.push(Given::Score(item.to_owned(), value));
+        } else if pulse.setup.agreements.iter().any(|(k, _)| k == item) {
+            let state = AgreementState::parse(score).ok_or_else(|| Failed::OffScale {
+                item: item.to_owned(),
+                score: score.to_owned(),
+                scale: "kept, slipping or broken".to_owned(),
+            })?;
+            given.push(Given::Agreement(item.to_owned(), state));
+        } else {
+            let mut known: Vec<&str> = instrument.items.iter().map(|i| i.id.as_str()).collect();
+            known.extend(pulse.setup.agreements.iter().map(|(k, _)| k.as_str()));
+            return Err(Failed::UnknownPulseItem {
+                item: item.to_owned(),
+                instrument: instrument.name.clone(),
+                known: known.join(", "),
+            });
+        }
+    }
+    Ok(given)
+}
+
+/// Where and as whom an answer is written.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The rater's place among the pulse's parties.
+    pub party: usize,
+    /// The rater.
+    pub rater: PartyView,
+    /// The answer's date.
+    pub date: Date,
+    /// The round it joins or opens.
+    pub round: Date,
+    /// The answer file: `STEM.pulse/ROUND/HANDLE.yaml`.
+    pub target: PathBuf,
+}
+
+/// An answer's date: not after `today` (checked before anything is read).
+pub fn answer_date(date: Date, today: Date) -> Result<Date, Failed> {
+    if date > today {
+        return Err(Failed::FutureAnswer { date, today });
+    }
+    Ok(date)
+}
+
+/// Plan the answer of `rater` (a handle, `@` optional, any case) dated
+/// `date` to the pulse of the alliance at `alliance`: the rater must be a
+/// party whose handle can name a file.
+pub fn plan(pulse: &Pulse, alliance: &Path, rater: &str, date: Date) -> Result<Plan, Failed> {
+    let parties = &pulse.setup.parties;
+    let who = rater.trim().trim_start_matches('@');
+    let Some(party) = parties
+        .iter()
+        .position(|p| p.handle.eq_ignore_ascii_case(who))
+    else {
+        return Err(Failed::NotAParty {
+            handle: rater.to_owned(),
+            path: alliance.to_path_buf(),
+            known: parties
+                .iter()
+                .map(|p| p.handle.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    };
+    let rater = parties[party].clone();
+    if !safe_file_name(&rater.handle) {
+        return Err(Failed::HandleNotAFileName {
+            handle: rater.handle.clone(),
+        });
+    }
+    let round = pulse::round_for(pulse, date);
+    let target = pulse_folder(alliance)
+        .join(round.to_string())
+        .join(format!("{}.yaml", rater.handle));
+    Ok(Plan {
+        party,
+        rater,
+        date,
+        round,
+        target,
+    })
+}
+
+/// The text of the answer file: the scores given, every agreement with the
+/// state given (or none), and the note.
+pub fn answer_file(pulse: &Pulse, plan: &Plan, given: &[Given], note: Option<&str>) -> String {
+    let agreements: Vec<(String, String, Option<AgreementState>)> = pulse
+        .setup
+        .agreements
+        .iter()
+        .map(|(key, text)| {
+            let state = given.iter().find_map(|g| match g {
+                Given::Agreement(k, s) if k == key => Some(*s),
+                _ => None,
+            });
+            (key.clone(), text.clone(), state)
+        })
+        .collect();
+    render(&Filled {
+        rater: &plan.rater.handle,
+        role: plan.rater.role.as_deref(),
+        date: plan.date,
+        instrument: &pulse.setup.instrument,
+        scores: &scores(given),
+        agreements: &agreements,
+        note,
+    })
+}
+
+fn scores(given: &[Given]) -> Vec<(String, i64)> {
+    given
+        .iter()
+        .filter_map(|g| match g {
+            Given::Score(id, s) => Some((id.clone(), *s)),
+            Given::Agreement(..) => None,
+        })
+        .collect()
+}
+
+/// Where the round stands once the answer is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Whether this answer opens the round.
+    pub opened: bool,
+    /// How many instrument items it scores.
+    pub scored: usize,
+    /// How many parties have answered the round, this one included when it
+    /// gave any answer.
+    pub round_answered: usize,
+}
+
+/// The round's progress once `plan`'s answer (`given`) is written.
+pub fn progress(pulse: &Pulse, plan: &Plan, given: &[Given]) -> Progress {
+    let existing = pulse.rounds.iter().find(|r| r.date == plan.round);
+    let others = existing.map_or(0, |r| {
+        (0..pulse.setup.parties.len())
+            .filter(|&p| p != plan.party && r.of(p).is_some())
+            .count()
+    });
+    Progress {
+        opened: existing.is_none(),
+        scored: scores(given).len(),
+        round_answered: others + usize::from(!given.is_empty()),
+    }
+}
+
+/// Whether `handle` can name an answer file on its own: no folder
+/// separator, no leading dot, no control character, not empty.
+fn safe_file_name(handle: &str) -> bool {
+    !handle.is_empty()
+        && !handle.starts_with('.')
+        && !handle
+            .chars()
+            .any(|c| matches!(c, '/' | '\\' | ':') || c.is_control())
+}
