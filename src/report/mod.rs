@@ -16,6 +16,7 @@ pub mod words;
 
 pub mod agenda;
 pub mod ci;
+pub mod codeowners;
 mod codequality;
 pub mod consent;
 pub mod diff;

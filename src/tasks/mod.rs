@@ -5,5 +5,6 @@
 //! arguments (that is `cli`'s, and `report`'s).
 
 pub mod check;
+pub mod codeowners;
 pub mod due;
 pub mod pulse;
