@@ -1,15 +1,73 @@
 //! `alliance adopt`: add front matter to an agreement a team already has,
 //! as a built-in kind or as a kind made from the file's own headings.
 
+use clap::Args;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::Failed;
 use super::new::{cadence, kind, parties, shown};
-use super::{AdoptArgs, Failed, today};
+use crate::clock::today;
 use crate::workspace::config::FILE_NAME;
 use crate::workspace::{Workspace, read_document_in};
 use crate::write::adopt::{self, AdoptOptions, NewKind};
 use crate::write::atomic::{self, Replace, WriteError};
+
+pub(super) const ADOPT_HELP: &str = "\
+Adds front matter (alliance, title, parties, status: active, review) at the top
+of FILE and changes nothing else: every byte after it is the original's, CRLF
+line endings and a BOM included. The title is the file's first heading unless
+--title is given. Reports which of the kind's sections the file's headings
+answer (by name or alias) and which are missing, as `alliance check` would.
+
+A file that already has front matter (a Jekyll or GitBook page) is refused
+unless --merge: then the missing keys are appended inside its front matter,
+whose own lines stay as written. Running adopt again on an alliance of the
+same kind fills in what is still missing (the parties, say) and nothing else.
+
+Your agreement has its own sections (`## Values`, `## Process`)? Adopt it as
+it is with --new-kind NAME: alliance writes a repository kind NAME from the
+file's own headings (extending the closest built-in kind, so it keeps that
+kind's cadence and front matter), points .alliance.yaml at it, and adopts the
+file as that kind. Nothing in the body has to move.
+
+Examples:
+  alliance adopt WORKING_AGREEMENT.md --kind team --party \"Ada <ada>\" --party \"Grace <grace>\"
+  alliance adopt WORKING_AGREEMENT.md --kind team --party \"Linus <linus>\"   add a party later
+  alliance adopt working_agreement.qmd --new-kind lab --party \"Ada <ada>\"
+  alliance adopt docs/team-charter.md --kind team --merge
+
+Exit codes: 0 adopted, 2 could not (unknown kind, front matter present, unreadable file).";
+
+/// Arguments of `alliance adopt`.
+#[derive(Debug, Args)]
+pub struct AdoptArgs {
+    /// The agreement to adopt (Markdown).
+    pub file: PathBuf,
+    /// The kind of alliance it is (`alliance kinds` lists them).
+    #[arg(
+        long,
+        required_unless_present = "new_kind",
+        conflicts_with = "new_kind"
+    )]
+    pub kind: Option<String>,
+    /// Adopt it as it is: write a repository kind NAME from the file's own `##`
+    /// headings (extending the closest built-in kind) and adopt the file as that kind.
+    #[arg(long, value_name = "NAME")]
+    pub new_kind: Option<String>,
+    /// The title (default: the file's first heading).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// A party to the alliance, as "NAME <handle>"; repeat for each.
+    #[arg(long = "party", value_name = "NAME <handle>")]
+    pub parties: Vec<String>,
+    /// How often to review it (default: the kind's).
+    #[arg(long, value_name = "CADENCE")]
+    pub every: Option<String>,
+    /// Add the missing keys to front matter the file already has.
+    #[arg(long)]
+    pub merge: bool,
+}
 
 /// The folder `--new-kind` writes kinds to when `.alliance.yaml` names none.
 const KINDS_FOLDER: &str = "alliance-kinds";

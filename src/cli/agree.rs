@@ -1,8 +1,10 @@
 //! `alliance agree`: record a party's consent to the current text.
 
+use clap::Args;
 use std::io::Write;
+use std::path::PathBuf;
 
-use super::{AgreeArgs, Failed};
+use super::Failed;
 use crate::attest::Attestor;
 use crate::consent::{Level, Proof};
 use crate::history::{History, Identity};
@@ -10,6 +12,54 @@ use crate::report::sanitize;
 use crate::workspace::config::Config;
 use crate::workspace::{WorkspaceError, read_document};
 use crate::write::agree::Proving;
+
+pub(super) const AGREE_HELP: &str = "\
+Appends `{handle: HANDLE, date: DATE, digest: v2:sha256:...}` to the front
+matter's `consent:` list and keeps every other byte. The digest names the
+text agreed to: the Markdown source of the sections and items, markup, link
+targets and inline fields included; not layout (whitespace, line wrapping,
+list markers and numbering, a task box's tick, `[review:: ...]` and
+`[id:: ...]`), and not the front matter (review dates, status, title,
+parties, the consent list itself). When the agreement changes, earlier
+consent stays in the list as history but no longer covers it: `check`,
+`due` and `diff` show who must agree again. An entry written before this
+form (`digest: sha256:...`) still counts where git shows the text unchanged
+since it was committed; agreeing again records the current form.
+
+An entry is proven by the commit that adds it: record your own consent and
+commit it as yourself (your party's `email:` or your forge's no-reply
+address: authored), signed with your SSH key where the repository counts
+`signed` (.alliance.yaml `consent: {proof: ...}`; docs/consent.md). `agree`
+warns when the git identity that will commit is not the party's: an entry
+recorded for someone else counts for nobody.
+
+When the last party agrees to a `proposed` alliance (and their entry will
+count), its status becomes `active` in the same edit. An alliance adopted
+before consent existed: each party runs `alliance agree --as HANDLE` once.
+
+Agreeing again to the same version changes nothing (exit 0). Refused, with
+the file untouched: a handle that is not a party's, a retired alliance, a
+draft (set `status: proposed` first), front matter that cannot be edited.
+
+Examples:
+  alliance agree --as ada
+  alliance agree TEAM_ALLIANCE.md --as @grace --date 2026-11-20
+  git commit -am \"Grace agrees to the new on-call rule\"
+
+Exit codes: 0 recorded (or already recorded), 2 refused (the file is untouched).";
+
+/// Arguments of `alliance agree`.
+#[derive(Debug, Args)]
+pub struct AgreeArgs {
+    /// The alliance (default: the repository's only one).
+    pub path: Option<PathBuf>,
+    /// The party who agrees: their handle, with or without `@`.
+    #[arg(long = "as", value_name = "HANDLE")]
+    pub who: String,
+    /// The day of the consent, YYYY-MM-DD (default: today in local time, or ALLIANCE_TODAY).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+}
 
 pub(super) fn run(
     args: &AgreeArgs,
@@ -60,7 +110,7 @@ pub(super) fn run(
     if agreed.edited.changes.is_empty() {
         return Ok(0);
     }
-    if args.date.is_some() && date != super::today()? {
+    if args.date.is_some() && date != crate::clock::today()? {
         writeln!(
             out,
             "dated {date} by --date: the commit that records it shows when it was recorded"

@@ -1,11 +1,42 @@
 //! `alliance check`: discover, parse, check, render.
 
+use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{CheckArgs, Failed};
+use super::Failed;
 use crate::report::{CheckStream, FileReport, Format, Style};
 use crate::workspace::{UnreadFile, Workspace};
+
+pub(super) const CHECK_HELP: &str = "\
+With no PATH, checks the repository's alliance documents: Markdown files
+(.md, .markdown, Quarto .qmd, R Markdown .Rmd, .mdx) whose name contains
+ALLIANCE or whose front matter has an `alliance:` key, and the files
+.alliance.yaml's `include` names, skipping what .gitignore and `exclude`
+leave out.
+
+Examples:
+  alliance check
+  alliance check TEAM_ALLIANCE.md alliances/
+  alliance check --format json | jq '.summary'
+
+Rule codes are listed in docs/rules.md. Exit codes: 0 no errors (warnings
+allowed), 1 errors found, 2 could not run (bad arguments, unreadable path).";
+
+/// Arguments of `alliance check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to check (default: the repository's alliances).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Skip named files that are not alliances (no `alliance:` front matter and no
+    /// ALLIANCE in the name) instead of reporting them: for pre-commit, which passes
+    /// every Markdown file being committed.
+    #[arg(long)]
+    pub only_alliances: bool,
+}
 
 pub(super) fn run(args: &CheckArgs, style: Style, out: &mut dyn Write) -> Result<u8, Failed> {
     let workspace = Workspace::current()?;

@@ -2,17 +2,117 @@
 //! comment and the job summary, built by the binary instead of by shell
 //! in a workflow file.
 
+use clap::{Args, Subcommand};
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{CiCommentArgs, CiSummaryArgs, Failed};
+use super::Failed;
 use crate::ci::forge::{NotCounted, Strangers, Upsert};
 use crate::ci::{ChangeSet, CiError, Environment, changes};
 use crate::due::{DueReport, Window};
 use crate::history::History;
 use crate::report::CheckReport;
 use crate::workspace::Workspace;
+
+pub(super) const CI_HELP: &str = "\
+Both commands read the base of the change from the CI's environment when
+--base is not given: GitHub Actions (the pull_request event's base commit)
+and GitLab CI (CI_MERGE_REQUEST_DIFF_BASE_SHA).
+
+Examples:
+  alliance ci comment --dry-run --base origin/main    print the comment, post nothing
+  alliance ci comment                                 in a pull-request job
+  alliance ci summary                                 in any job: check, due and the diff
+
+Exit codes: 0 done (a token that may not write is a warning, not a
+failure), 2 could not run.";
+
+/// The `alliance ci` commands.
+#[derive(Debug, Subcommand)]
+pub enum CiCommand {
+    /// Post (or update in place) one comment with every alliance the change touches.
+    #[command(after_help = CI_COMMENT_HELP)]
+    Comment(CiCommentArgs),
+    /// Write check, due and the diff to the job summary.
+    #[command(after_help = CI_SUMMARY_HELP)]
+    Summary(CiSummaryArgs),
+}
+
+const CI_COMMENT_HELP: &str = "\
+One comment per pull request (merge request), found again by a hidden
+marker on its first line: posted once, updated in place on later pushes,
+and updated to say \"no changes to alliances\" when a push reverts them.
+Lists each alliance added (all of it: sections and items), removed,
+renamed or changed (the semantic diff, as `alliance diff` shows it), cut
+to GitHub's 65,536 characters if need be, saying what was left out.
+
+Talks to the API the CI names:
+  GitHub: GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_TOKEN
+          (the job needs `permissions: pull-requests: write`)
+  GitLab: CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID and
+          ALLIANCE_GITLAB_TOKEN (a project access token with the `api` scope)
+A token that may not write (a fork's pull request: HTTP 403) or no token
+is a warning and exit 0. Outside a pull request nothing is posted.
+
+Per alliance it also says who agreed to the head side's text (the
+`consent:` entries of `alliance agree`) and who has not. With
+--count-approvals, a party who approved the pull request (GitHub: their
+latest review approves the head commit; GitLab: the merge request's
+approvals) counts as having consented too, and the comment says that this
+consent came from an approval; a token that cannot read approvals is a
+warning, and then only the file's consent counts.
+
+Examples:
+  alliance ci comment --dry-run --base origin/main
+  GITHUB_TOKEN=... alliance ci comment
+  GITHUB_TOKEN=... alliance ci comment --count-approvals
+
+Exit codes: 0 posted, updated, nothing to do, or a read-only token;
+2 could not run (no base, unknown revision, the API failed).";
+
+const CI_SUMMARY_HELP: &str = "\
+Appends to $GITHUB_STEP_SUMMARY in GitHub Actions; elsewhere (GitLab: keep
+it as an artifact) writes ci-summary.md. Without a base (not a pull
+request, no --base) the summary has check and due only. Kept under GitHub's
+1 MiB by cutting detail from the end, saying what was cut. Findings do not
+fail this command: `alliance check` and `alliance due` do that.
+
+Examples:
+  alliance ci summary
+  alliance ci summary --base origin/main --within 14d --output -
+
+Exit codes: 0 written, 2 could not run.";
+
+/// Arguments of `alliance ci comment`.
+#[derive(Debug, Args)]
+pub struct CiCommentArgs {
+    /// Compare with the merge base of REV and HEAD (default: the CI's pull-request base).
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Print the comment and touch nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also count a party's approval of the pull request (read with the job's
+    /// token) as consent to its head side; the comment says which parties'
+    /// consent came from an approval.
+    #[arg(long)]
+    pub count_approvals: bool,
+}
+
+/// Arguments of `alliance ci summary`.
+#[derive(Debug, Args)]
+pub struct CiSummaryArgs {
+    /// Compare with the merge base of REV and HEAD (default: the CI's pull-request base, if any).
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Also list reviews due within this span: 14d, 2w, 1 month.
+    #[arg(long, value_name = "SPAN")]
+    pub within: Option<String>,
+    /// Where to write, inside the repository (default: $GITHUB_STEP_SUMMARY, else ci-summary.md); `-` for standard output.
+    #[arg(long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+}
 
 pub(super) fn comment(
     args: &CiCommentArgs,
@@ -179,7 +279,7 @@ pub(super) fn summary(args: &CiSummaryArgs, out: &mut dyn Write) -> Result<u8, F
         Some(base) => Some(base.clone()),
         None => env.base()?,
     };
-    let today = super::today()?;
+    let today = crate::clock::today()?;
     let within = super::within(args.within.as_deref())?;
     let workspace = Workspace::current()?;
     let (check, due) = check_and_due(&workspace, Window::new(today, within))?;

@@ -1,13 +1,57 @@
 //! `alliance due`: what is due for review, as of a day.
 
+use clap::Args;
 use std::io::Write;
+use std::path::PathBuf;
 
-use super::{DueArgs, Failed};
+use super::Failed;
 use crate::due::{self, Window};
 use crate::history::History;
 use crate::report::due::{DueFormat, DueStream};
 use crate::report::escape::markdown::Mentions;
 use crate::workspace::{ReadError, Workspace};
+
+pub(super) const DUE_HELP: &str = "\
+An alliance is due on review.next, else review.last + review.every, else
+created + review.every. Items are due on their [review:: DATE]. Retired
+alliances are skipped; drafts are listed apart and never fail the run.
+
+Examples:
+  alliance due
+  alliance due --within 14d
+  alliance due --today 2026-12-01 --fail-on never --format markdown
+  alliance due --format markdown --mentions   a table that notifies who is responsible
+  alliance due --changed-since origin/main --format github
+
+Exit codes: 0 nothing failing, 1 overdue (or due soon with --fail-on
+due-soon), 2 could not run (bad arguments, a file that is not an alliance,
+a bad revision).";
+
+/// Arguments of `alliance due`.
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// Files or folders (default: the repository's alliances).
+    pub paths: Vec<PathBuf>,
+    /// The day to judge by, YYYY-MM-DD (default: today in local time, or ALLIANCE_TODAY).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+    /// Also list reviews due within this span: 14d, 2w, 1 month.
+    #[arg(long, value_name = "SPAN")]
+    pub within: Option<String>,
+    /// What fails the run (exit 1).
+    #[arg(long, value_enum, default_value_t = crate::due::FailOn::Overdue)]
+    pub fail_on: crate::due::FailOn,
+    /// Only alliances changed between REV and the working tree.
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = crate::report::due::DueFormat::Human)]
+    pub format: crate::report::due::DueFormat,
+    /// With --format markdown: keep the @handles of the Responsible column live,
+    /// so posting the table notifies those people (by default no text notifies anyone).
+    #[arg(long)]
+    pub mentions: bool,
+}
 
 pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let today = super::date_or_today("--today", args.today.as_deref())?;
@@ -35,7 +79,7 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let mut history: Option<Option<History>> = None;
     // Files are independent: read and assess them on every core, then add
     // them to the report in discovery's order, a chunk at a time.
-    super::for_each_file(
+    crate::parallel::for_each_file(
         &found.documents,
         |candidate| {
             let outcome = match workspace.read(candidate) {

@@ -4,12 +4,45 @@
 //! `init --ci github` just works; `--force` rewrites only what the command
 //! line names, never an edited config behind a CI file.
 
+use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{Ci, Failed, InitArgs};
+use super::Failed;
 use crate::workspace::Workspace;
 use crate::workspace::config::{FILE_NAME, repository_root};
+
+pub(super) const INIT_HELP: &str = "\
+Each part (the config, the CI job) is created when missing and kept when
+present, so running init again, or adding --ci later, is safe. --force
+rewrites only what the command names: the config for a bare `init`, the CI
+job with --ci. A GitLab pipeline of your own is never replaced: the job is
+written to .gitlab/alliance.yml for you to include.
+
+Examples:
+  alliance init
+  alliance init --ci github     also write .github/workflows/alliance.yml
+  alliance init --ci gitlab     also write .gitlab-ci.yml (or .gitlab/alliance.yml to include)";
+
+/// CI services `init` can set up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Ci {
+    /// A GitHub Actions workflow using the alliance action.
+    Github,
+    /// A GitLab CI job with a JUnit report.
+    Gitlab,
+}
+
+/// Arguments of `alliance init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Also write a CI workflow for this service.
+    #[arg(long, value_enum)]
+    pub ci: Option<Ci>,
+    /// Rewrite what this command names (the config, or the CI job with --ci) even if present.
+    #[arg(long)]
+    pub force: bool,
+}
 
 const CONFIG: &str = "\
 # alliance settings. Every key is optional; unknown keys are refused.

@@ -1,12 +1,41 @@
 //! `alliance list`: the index of the repository's alliances.
 
+use clap::{Args, ValueEnum};
 use std::io::Write;
+use std::path::PathBuf;
 
-use super::{Failed, ListArgs, ListFormat};
+use super::Failed;
 use crate::document::Alliance;
 use crate::report::list;
 use crate::workspace::discover::Candidate;
 use crate::workspace::{ReadError, UnreadFile, Workspace};
+
+pub(super) const LIST_HELP: &str = "\
+Examples:
+  alliance list                       a table of the repository's alliances
+  alliance list --format markdown     an index to paste in the README
+  alliance list --format json         a full export: front matter, sections, items";
+
+/// Output formats of `alliance list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// An aligned table.
+    Table,
+    /// A Markdown table, for a README.
+    Markdown,
+    /// A full export: front matter, sections and items of each alliance.
+    Json,
+}
+
+/// Arguments of `alliance list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Files or folders (default: the repository's alliances).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
 
 pub(super) fn run(args: &ListArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let workspace = Workspace::current()?;
@@ -54,7 +83,7 @@ fn each_alliance<T: Send>(
     mut sink: impl FnMut(T) -> std::io::Result<()>,
 ) -> Result<Vec<UnreadFile>, Failed> {
     let mut unread = Vec::new();
-    super::for_each_file(
+    crate::parallel::for_each_file(
         candidates,
         |candidate| match workspace.read(candidate) {
             // Only documents that declare a kind are alliances; `check`

@@ -1,10 +1,42 @@
 //! `alliance log`: the review history of one alliance.
 
+use clap::Args;
 use std::io::Write;
+use std::path::PathBuf;
 
-use super::{Failed, LogArgs, history_path};
+use super::{Failed, history_path};
 use crate::history::reviews::{self, CommitList};
 use crate::report::log::render;
+
+pub(super) const LOG_HELP: &str = "\
+A review is a commit in which the front matter's `review.last` changed, and
+the file's first commit. Each line says what changed since the previous
+review, then the note and wins the review recorded; commits between reviews
+are counted under the review that followed. Until a review is recorded (or
+with --commits), each commit that changed the agreement gets its own line.
+The file is followed through renames.
+
+Examples:
+  alliance log TEAM_ALLIANCE.md
+  alliance log --commits                      every change, with author and message
+  alliance log --format json | jq '.reviews[-1]'
+
+Exit codes: 0 fine, 2 could not run (not a git repository, file never
+committed, a version that is binary or missing from a partial clone).";
+
+/// Arguments of `alliance log`.
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The alliance (default: the repository's only alliance).
+    pub path: Option<PathBuf>,
+    /// One line per commit that changed the agreement, with its own summary
+    /// (the default until a review is recorded).
+    #[arg(long)]
+    pub commits: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = crate::report::log::LogFormat::Human)]
+    pub format: crate::report::log::LogFormat,
+}
 
 pub(super) fn run(args: &LogArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let (history, path) = history_path::open("log", args.path.as_deref())?;

@@ -1,15 +1,64 @@
 //! `alliance new`: render a kind's template into a new alliance.
 
+use clap::Args;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{Failed, NewArgs, SetProblem, isolated, today};
+use super::{Failed, SetProblem, isolated};
+use crate::clock::today;
 use crate::document::dates::Cadence;
 use crate::document::{Alliance, FrontMatterBlock};
 use crate::kind::{Kind, Kinds, one_of};
 use crate::report::sanitize;
 use crate::workspace::Workspace;
 use crate::write::new::{NewParty, Variables};
+
+pub(super) const NEW_HELP: &str = "\
+Renders the kind's template (built-in, or NAME.md.j2 in the repository's kinds
+folder) to the kind's path: TEAM_ALLIANCE.md for team, DESIGNED_ALLIANCE.md for
+designed, alliances/SLUG.md for one-on-one and alliances/SLUG-working.md for
+working (SLUG from the parties' handles). The alliance starts as a draft whose
+sections hold the questions to answer; `alliance check` warns about each one
+until it is answered. Then set `status: proposed` and each party runs
+`alliance agree --as HANDLE`: the last consent makes it active. `--set
+status=proposed` starts it as a proposal.
+
+Never overwrites a file unless --force. The environment variable
+ALLIANCE_TODAY=YYYY-MM-DD replaces today's date (for reproducible output).
+
+Examples:
+  alliance new team --party \"Ada Lovelace <ada>\" --party \"Grace Hopper <grace>\"
+  alliance new one-on-one --party Ada --party Grace --every monthly
+  alliance new team --party Ada --party Grace -o -     print, write nothing
+  alliance new team --party \"Ada <ada>\" --party \"Grace <grace>\" --set status=proposed
+  alliance new squad --set channel=#payments ...      a repository kind's variable
+
+Exit codes: 0 written, 2 could not (unknown kind, file exists, template error).";
+
+/// Arguments of `alliance new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The kind of alliance (`alliance kinds` lists them).
+    pub kind: String,
+    /// Where to write it (default: the kind's path); `-` for standard output.
+    #[arg(short = 'o', long = "output", value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// The alliance's title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// A party to the alliance, as "NAME <handle>" (the handle is optional); repeat for each.
+    #[arg(long = "party", value_name = "NAME <handle>")]
+    pub parties: Vec<String>,
+    /// How often to review it: `3 months`, `6 weeks`, `quarterly` (default: the kind's).
+    #[arg(long, value_name = "CADENCE")]
+    pub every: Option<String>,
+    /// A variable for the template, for a repository kind's own variables; repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Overwrite the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
 
 /// The kind named `name`, or a message listing the kinds there are.
 pub(super) fn kind<'k>(kinds: &'k Kinds, name: &str) -> Result<&'k Kind, Failed> {

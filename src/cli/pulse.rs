@@ -1,13 +1,121 @@
 //! `alliance pulse ask` and `alliance pulse report`.
 
+use clap::{Args, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use super::{Failed, PulseAskArgs, PulseReportArgs};
+use super::Failed;
 use crate::pulse::answers::AgreementState;
 use crate::pulse::instrument::Scale;
 use crate::pulse::{Pulse, Seal};
 use crate::workspace::Workspace;
+
+pub(super) const PULSE_HELP: &str = "\
+Each party answers the alliance's instrument (built in: working-alliance,
+one-on-one, team; or NAME.instrument.yaml in the kinds folder), one file
+per person per round, beside the alliance:
+  alliances/ada-grace.pulse/2026-09-07/ada.yaml
+Everyone who can read the repository can read the answers: between two
+people nothing is anonymous. Keep a 1-1 alliance in a private repository.
+
+Examples:
+  alliance pulse ask alliances/ada-grace.md --as ada
+  alliance pulse ask --as grace --answer bond-trust=4 --answer goals-agreed=2
+  alliance pulse report alliances/ada-grace.md
+  alliance pulse report --format markdown --partial";
+
+/// The `alliance pulse` commands.
+#[derive(Debug, Subcommand)]
+pub enum PulseCommand {
+    /// Record one party's answers to this round (or write the form to fill in).
+    #[command(after_help = PULSE_ASK_HELP)]
+    Ask(PulseAskArgs),
+    /// Show each party's scores, the gaps between them, the trend, ruptures and repairs.
+    #[command(after_help = PULSE_REPORT_HELP)]
+    Report(PulseReportArgs),
+}
+
+const PULSE_ASK_HELP: &str = "\
+Writes STEM.pulse/ROUND/HANDLE.yaml beside the alliance STEM.md. The
+answer joins the newest round while it is open (not everyone has answered)
+and DATE is within one cadence (pulse.every, else the instrument's, else
+review.every) of its opening; otherwise it opens a round named DATE.
+
+With --answer, writes those scores (items left out are written empty, to
+fill in). On a terminal without --answer, asks item by item. Elsewhere,
+writes the form to fill in: every item with its words and scale in a
+comment above it. For the team instrument, answer each agreement with
+--answer KEY=kept|slipping|broken.
+
+Never overwrites an answer unless --force. ALLIANCE_TODAY=YYYY-MM-DD
+replaces today's date.
+
+Examples:
+  alliance pulse ask alliances/ada-grace.md --as ada
+  alliance pulse ask --as grace --date 2026-09-08 --answer bond-trust=4 --note \"A hard month\"
+  alliance pulse ask TEAM_ALLIANCE.md --as kj --answer atmosphere-safe=4 --answer on-time=slipping
+
+Exit codes: 0 written, 2 refused (unknown handle, unknown item, a score off
+the scale, a date after today, the file exists); nothing is written then.";
+
+const PULSE_REPORT_HELP: &str = "\
+Per dimension and item: each party's latest score with a sparkline of the
+rounds (numbers in Markdown), and the gap (the first party's score minus
+the second's; with more parties, highest minus lowest). Flags:
+  gap       the parties are at least the instrument's gap_threshold apart
+            (default 2 points on 1-5, 3 on 1-7, 5 on 0-10, two steps on RAG)
+  rupture   a drop from one round to the next of at least one standard
+            deviation (sample) of that person's earlier scores, once there
+            are two earlier rounds that are not all the same
+  repair    a later round back at or above the level before a rupture
+  broken / slipping   agreements someone said are not kept (team instrument)
+Reverse-scored items count as min + max - answer. A round stays sealed
+until every party has answered: the report says how many have, never
+whose scores, unless --partial.
+
+Examples:
+  alliance pulse report alliances/ada-grace.md
+  alliance pulse report --format markdown > pulse.md
+  alliance pulse report --format json | jq '.pulse.signals'
+
+Exit codes: 0 shown, 2 could not (no such alliance, unknown instrument,
+an unreadable answer file).";
+
+/// Arguments of `alliance pulse ask`.
+#[derive(Debug, Args)]
+pub struct PulseAskArgs {
+    /// The alliance (default: the repository's only one).
+    pub path: Option<PathBuf>,
+    /// Whose answers: a party's handle.
+    #[arg(long = "as", value_name = "HANDLE")]
+    pub rater: String,
+    /// The day answered, YYYY-MM-DD (default: today, or ALLIANCE_TODAY).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// A score: ITEM=SCORE (an item id and a number on its scale, or red/amber/green),
+    /// or AGREEMENT=kept|slipping|broken; repeat for each.
+    #[arg(long = "answer", value_name = "ITEM=SCORE")]
+    pub answers: Vec<String>,
+    /// A note to go with the answers.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Replace this person's answers to the round if they exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `alliance pulse report`.
+#[derive(Debug, Args)]
+pub struct PulseReportArgs {
+    /// The alliance (default: the repository's only one).
+    pub path: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = crate::report::pulse::PulseFormat::Human)]
+    pub format: crate::report::pulse::PulseFormat,
+    /// Show the newest round before everyone has answered (it is sealed otherwise).
+    #[arg(long)]
+    pub partial: bool,
+}
 
 /// The alliance named, or the repository's only one, with its workspace.
 fn open(
@@ -22,7 +130,7 @@ fn open(
 }
 
 pub(super) fn report(args: &PulseReportArgs, out: &mut dyn Write) -> Result<u8, Failed> {
-    let today = super::today()?;
+    let today = crate::clock::today()?;
     let (workspace, doc) = open(args.path.as_ref(), "pulse report")?;
     let pulse = crate::tasks::pulse::read(&workspace, &doc, today)?;
     let seal = if args.partial {
@@ -99,7 +207,7 @@ pub(super) fn ask(
     _err: &mut dyn Write,
 ) -> Result<u8, Failed> {
     use crate::tasks::pulse as task;
-    let today = super::today()?;
+    let today = crate::clock::today()?;
     let date = match &args.date {
         Some(text) => task::answer_date(super::date_flag("--date", text)?, today)?,
         None => today,

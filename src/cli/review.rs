@@ -1,14 +1,65 @@
 //! `alliance review`: record a review in the alliance's front matter.
 
+use clap::Args;
 use std::io::Write;
 use std::path::Path;
+use std::path::PathBuf;
 
-use super::{Failed, ReviewArgs};
+use super::Failed;
 use crate::agenda::ReadingError;
 use crate::report::sanitize;
 use crate::workspace::read_document;
 use crate::write;
 use crate::write::review::{Edited, Review};
+
+pub(super) const REVIEW_HELP: &str = "\
+Only the values that change are rewritten: comments, key order, quoting,
+blank lines, CRLF and the body keep every byte. Recording the same review
+twice changes nothing. Refused, with the file untouched: front matter that
+does not parse, no valid `review.every`, a date before `review.last`.
+
+The review's entry also records who read which item aloud (`readers:`, item
+key to handle), so the next agenda's rotation continues from it: by default
+the reading `alliance agenda --date DATE` proposed for the day; --reader
+ITEM=HANDLE records a change, --no-readers records none.
+
+Examples:
+  alliance review TEAM_ALLIANCE.md --note \"Kept everything\" --win \"First quiet on-call\"
+  alliance review --date 2026-12-01
+  alliance review --reader meetings=grace --reader on-call=ada   two items read by others
+  alliance review TEAM_ALLIANCE.md --item on-time --next 2027-03-01
+
+Exit codes: 0 recorded (or already recorded), 2 refused (the file is untouched).";
+
+/// Arguments of `alliance review`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The alliance (default: the repository's only one).
+    pub path: Option<PathBuf>,
+    /// The day of the review, YYYY-MM-DD (default: today in local time, or ALLIANCE_TODAY).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// What the parties noted.
+    #[arg(long, value_name = "TEXT", conflicts_with = "item")]
+    pub note: Option<String>,
+    /// A success celebrated (repeat for more).
+    #[arg(long, value_name = "TEXT", conflicts_with = "item")]
+    pub win: Vec<String>,
+    /// Review one item instead: the item with [id:: ID] (needs --next).
+    #[arg(long, value_name = "ID", requires = "next")]
+    pub item: Option<String>,
+    /// The item's next review date, YYYY-MM-DD (with --item).
+    #[arg(long, value_name = "DATE", requires = "item")]
+    pub next: Option<String>,
+    /// Who read an item aloud, when it was not the agenda's proposal
+    /// (repeat for more): the item's key (as `alliance agenda` shows it) and
+    /// a party's handle.
+    #[arg(long, value_name = "ITEM=HANDLE", conflicts_with_all = ["item", "no_readers"])]
+    pub reader: Vec<String>,
+    /// Record no reading with this review.
+    #[arg(long, conflicts_with = "item")]
+    pub no_readers: bool,
+}
 
 pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let date = super::date_or_today("--date", args.date.as_deref())?;
