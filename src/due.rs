@@ -273,7 +273,7 @@ pub fn alliance_review(fields: &FrontMatter) -> Option<(Date, Basis, Span)> {
 }
 
 /// When a run fails.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailOn {
     /// Overdue reviews fail the run (the default).
     Overdue,

@@ -68,6 +68,7 @@ mod new;
 mod pulse;
 mod review;
 mod schema;
+mod values;
 
 const ABOUT: &str = "Designed alliances as Markdown in git: scaffold, validate, review and diff working agreements.";
 

@@ -16,7 +16,7 @@ use crate::report::words::{headline, plural};
 use crate::report::{JSON_VERSION, Style, sanitize};
 
 /// Formats of `alliance agenda`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AgendaFormat {
     /// For people, in a terminal.
     Human,

@@ -16,7 +16,7 @@ use crate::report::words::headline;
 use crate::report::{Style, sanitize};
 
 /// Formats of `alliance diff`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DiffFormat {
     /// For people, in a terminal.
     Human,

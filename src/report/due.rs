@@ -15,7 +15,7 @@ use super::{consent, plural, sanitize, xml_escape};
 use crate::due::{AllianceDue, Basis, Due, DueReport, Tier};
 
 /// Output formats of `alliance due`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DueFormat {
     /// For people: most overdue first, drafts apart.
     Human,

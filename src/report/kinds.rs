@@ -8,7 +8,7 @@ use super::sanitize;
 use crate::kind::{Content, Kind, Kinds};
 
 /// Formats of `alliance kinds`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KindsFormat {
     /// A readable list.
     Human,

@@ -9,7 +9,7 @@ use crate::report::sanitize;
 use crate::report::words::{first_version, headline, plural};
 
 /// Formats of `alliance log`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     /// One line per review.
     Human,

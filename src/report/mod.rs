@@ -45,7 +45,7 @@ use crate::workspace::UnreadFile;
 pub const JSON_VERSION: u32 = 1;
 
 /// How to render a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// For people: rustc-style, with the source line.
     Human,

@@ -14,7 +14,7 @@ use super::escape::{markdown, terminal};
 use crate::pulse::{Picture, RoundStatus, SignalKind, Trend};
 
 /// Output formats of `pulse report`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PulseFormat {
     /// For people: signals, then a table per dimension with a sparkline per party.
     Human,
