@@ -23,8 +23,8 @@ use crate::consent::{Level, Proofs, Prover};
 use crate::document::Alliance;
 use crate::history::attribution::Added;
 use crate::history::{History, Identity};
+use crate::read::{self, FileError};
 use crate::workspace::config::ConsentSettings;
-use crate::workspace::read::{self, FileError};
 
 /// The largest allowed-signers file read (a line per key).
 const MAX_SIGNERS_BYTES: u64 = 4 * 1024 * 1024;

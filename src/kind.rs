@@ -320,7 +320,7 @@ enum RefError {
     },
     /// The file could not be read.
     #[error(transparent)]
-    File(#[from] crate::workspace::read::FileError),
+    File(#[from] crate::read::FileError),
     /// The file is not JSON.
     #[error("{}: not JSON: {source}", path.display())]
     NotJson {
@@ -343,15 +343,15 @@ impl boon::UrlLoader for KindsFolderLoader {
             .filter(|u| u.scheme() == "file" && u.host().is_none())
             .and_then(|u| u.to_file_path().ok())
             .ok_or_else(outside)?;
-        let path = crate::workspace::read::lexical(&path);
+        let path = crate::read::lexical(&path);
         if !path.starts_with(&home.folder) {
             return Err(outside().into());
         }
-        let real = crate::workspace::read::resolve_inside(&home.root, &path)?;
+        let real = crate::read::resolve_inside(&home.root, &path)?;
         if !real.starts_with(&home.folder) {
             return Err(outside().into());
         }
-        let text = crate::workspace::read::read_text(&home.root, &real, MAX_SCHEMA_BYTES)?;
+        let text = crate::read::read_text(&home.root, &real, MAX_SCHEMA_BYTES)?;
         Ok(serde_json::from_str(&text).map_err(|source| RefError::NotJson { path, source })?)
     }
 }
@@ -395,7 +395,7 @@ pub enum KindError {
     #[error("cannot read kind definition {source}")]
     Read {
         /// Why, naming the file.
-        source: crate::workspace::read::FileError,
+        source: crate::read::FileError,
     },
     /// The kinds folder could not be listed.
     #[error("cannot list the kinds folder {}: {source}", path.display())]
@@ -539,7 +539,7 @@ impl Kinds {
     /// another of the folder's, in any file order).
     ///
     /// `folder` is a folder of the repository at `root`; every file in it is
-    /// read through [`crate::workspace::read`], with the kinds folder as
+    /// read through [`crate::read`], with the kinds folder as
     /// its place (a link in it is followed only when it stays in it).
     pub fn with_folder(root: &Path, folder: Option<&Path>) -> Result<Kinds, KindError> {
         let mut kinds = Kinds::builtin();
@@ -720,7 +720,7 @@ fn line_of_extends(text: &str) -> usize {
 /// The kinds folder `folder` names, links resolved, once checked: inside
 /// the repository at `root`, and a folder.
 fn kinds_folder(root: &Path, folder: &Path) -> Result<PathBuf, KindError> {
-    use crate::workspace::read::{self, FileError};
+    use crate::read::{self, FileError};
     let root_abs = read::lexical(root);
     let named = read::lexical(folder);
     if named.is_absolute() && root_abs.is_absolute() && !named.starts_with(&root_abs) {
@@ -756,7 +756,7 @@ fn kinds_folder(root: &Path, folder: &Path) -> Result<PathBuf, KindError> {
 fn definitions(folder: &Path) -> Result<Vec<(PathBuf, String, Definition)>, KindError> {
     // Every file named *.kind.yaml is read, whatever it is: the reader
     // says why a link out or a pipe is refused.
-    let mut entries: Vec<PathBuf> = crate::workspace::read::list_folder(folder, folder)
+    let mut entries: Vec<PathBuf> = crate::read::list_folder(folder, folder)
         .map_err(|e| KindError::List {
             path: folder.to_path_buf(),
             source: std::io::Error::other(e.reason()),
@@ -806,11 +806,10 @@ pub const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
 const MAX_DEFINITION_BYTES: u64 = 1024 * 1024;
 
 /// Read a file of the kinds folder `folder` (links resolved), by the rules
-/// of [`crate::workspace::read`] with the folder as its place.
+/// of [`crate::read`] with the folder as its place.
 fn read(folder: &Path, path: &Path, max: u64) -> Result<String, KindError> {
     let inside = path.file_name().map(|n| folder.join(n)).unwrap_or_default();
-    crate::workspace::read::read_text(folder, &inside, max)
-        .map_err(|source| KindError::Read { source })
+    crate::read::read_text(folder, &inside, max).map_err(|source| KindError::Read { source })
 }
 
 /// The kinds a definition may build on while a kinds folder is read: the

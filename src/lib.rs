@@ -25,6 +25,7 @@ pub mod history;
 pub mod kind;
 pub mod parallel;
 pub mod pulse;
+pub mod read;
 pub mod report;
 pub mod tasks;
 pub mod workspace;

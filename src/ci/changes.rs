@@ -7,17 +7,78 @@
 
 use std::path::Path;
 
+use crate::compare::AllianceDiff;
 use crate::compare::{self, FrontChange};
 use crate::consent::{Digest, digest::Form};
 use crate::document::Alliance;
 use crate::history::changed::FileChange;
 use crate::history::{History, HistoryError};
-use crate::report::ci::{AllianceChange, Change, ChangeSet};
 use crate::workspace::discover::is_markdown;
 
 /// What proves the consent entries of the working tree's version of an
 /// alliance (its path from the repository root).
 pub type ProofsOf<'a> = dyn Fn(&Path, &Alliance) -> crate::consent::Proofs + 'a;
+
+/// What happened to one alliance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// A new alliance.
+    Added,
+    /// An alliance deleted (or no longer an alliance).
+    Removed,
+    /// Moved to another path (maybe changed too).
+    Renamed,
+    /// Same path, new content.
+    Changed,
+}
+
+/// One alliance the change touches.
+#[derive(Debug, Clone)]
+pub struct AllianceChange {
+    /// What happened.
+    pub change: Change,
+    /// The path in the working tree (the old path for a removed alliance).
+    pub path: String,
+    /// The old path, for a renamed alliance.
+    pub old_path: Option<String>,
+    /// The alliance's title, when it has one.
+    pub title: Option<String>,
+    /// The semantic diff: everything, for an added or removed alliance.
+    pub diff: AllianceDiff,
+    /// Whether both sides say the same as far as consent goes: their
+    /// consent digests (`consent::Digest::of`, the current form) are equal.
+    /// Only then may an empty diff be called formatting or layout; always
+    /// false for an added or removed alliance.
+    pub same_agreement: bool,
+    /// Who agreed to the head side's text (see [`crate::consent`]), for an
+    /// alliance that is proposed or active there; `None` when removed, a
+    /// draft, retired, or without parties.
+    pub consent: Option<crate::consent::Consent>,
+}
+
+/// Every alliance a change touches, against its base.
+#[derive(Debug, Clone)]
+pub struct ChangeSet {
+    /// The base as typed or found in the CI's environment (`origin/main`).
+    pub base: String,
+    /// The merge base's short commit id.
+    pub base_commit: String,
+    /// The alliances, sorted by path.
+    pub changes: Vec<AllianceChange>,
+    /// The forge's approvals of the pull request, when they were read
+    /// (`ci comment --count-approvals`): counted as consent to the head
+    /// side for the parties who have not recorded it in the file.
+    pub approvals: Option<Approvals>,
+}
+
+/// Who approved the pull request on the forge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approvals {
+    /// Their handles, without `@`.
+    pub handles: Vec<String>,
+    /// What their approval was: "approved this pull request on GitHub".
+    pub what: &'static str,
+}
 
 /// Compare the working tree with the merge base of `base` and `HEAD`.
 /// `alliance_now` says whether a path (relative to the repository root) is
@@ -55,7 +116,7 @@ pub fn collect(
                 title: new.display_title().map(str::to_owned),
                 diff: compare::compare(&empty(&new.path), &new),
                 same_agreement: false,
-                consent: crate::report::consent::worth_showing(&new, &proofs(&new.path, &new)),
+                consent: crate::consent::at_stake(&new, &proofs(&new.path, &new)),
             },
             (Some(old), None) => AllianceChange {
                 change: Change::Removed,
@@ -77,7 +138,7 @@ pub fn collect(
                 title: new.display_title().map(str::to_owned),
                 diff: compare::compare(&old, &new),
                 same_agreement: same_agreement(&old, &new),
-                consent: crate::report::consent::worth_showing(&new, &proofs(&new.path, &new)),
+                consent: crate::consent::at_stake(&new, &proofs(&new.path, &new)),
             },
         };
         changes.push(change);

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use forge::{Budget, Forge, GitHub, GitLab};
 
-pub use crate::report::ci::ChangeSet;
+pub use crate::ci::changes::ChangeSet;
 
 /// The environment variable that holds the GitLab token (a project or
 /// personal access token with the `api` scope): GitLab's job token cannot
@@ -139,11 +139,8 @@ impl Environment {
             path: path.clone(),
             reason,
         };
-        let file = std::fs::File::open(&path).map_err(|e| failed(e.to_string()))?;
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::Read::take(file, EVENT_LIMIT), &mut text)
-            .map_err(|e| failed(e.to_string()))?;
-        serde_json::from_str(&text)
+        let bytes = crate::read::read_named(&path, EVENT_LIMIT).map_err(|e| failed(e.reason()))?;
+        serde_json::from_slice(&bytes)
             .map(Some)
             .map_err(|e| failed(format!("not JSON: {e}")))
     }

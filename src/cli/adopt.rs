@@ -164,7 +164,7 @@ fn write_new_kind(
 fn point_config_at_kinds(root: &Path) -> Result<PathBuf, Failed> {
     let path = root.join(FILE_NAME);
     let max = crate::workspace::MAX_FILE_BYTES;
-    let before = match crate::workspace::read::read_text(root, &path, max) {
+    let before = match crate::read::read_text(root, &path, max) {
         Ok(text) => Some(text),
         Err(e) if e.is_not_found() => None,
         Err(e) => {

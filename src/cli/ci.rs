@@ -205,7 +205,7 @@ fn left_alone(place: &str, strangers: &Strangers) -> String {
 fn approvals(
     env: &Environment,
     err: &mut dyn Write,
-) -> Result<Option<crate::report::ci::Approvals>, Failed> {
+) -> Result<Option<crate::ci::changes::Approvals>, Failed> {
     let warn = |err: &mut dyn Write, why: String| {
         writeln!(
             err,
@@ -227,7 +227,7 @@ fn approvals(
             for line in not_counted(&state.not_counted) {
                 warn(err, line)?;
             }
-            Ok(Some(crate::report::ci::Approvals {
+            Ok(Some(crate::ci::changes::Approvals {
                 handles: state.standing.into_iter().map(|a| a.handle).collect(),
                 what: forge.approval_word(),
             }))

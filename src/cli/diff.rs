@@ -87,7 +87,7 @@ pub(super) fn run(args: &DiffArgs, style: Style, out: &mut dyn Write) -> Result<
         to: to.label.clone(),
         to_commit: to.commit.clone(),
         diff: reviews::diff(&from, &to),
-        consent: crate::report::consent::worth_showing(&to.doc, &proofs),
+        consent: crate::consent::at_stake(&to.doc, &proofs),
     };
     report.render(args.format, style, out)?;
     Ok(u8::from(args.exit_code && !report.diff.is_empty()))

@@ -111,7 +111,7 @@ pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
             // beside it, to be included.
             let main = root.join(".gitlab-ci.yml");
             // Through the safe reader: a pipe or a link out is not theirs to keep.
-            let theirs = crate::workspace::read::read_text(&root, &main, 1024 * 1024)
+            let theirs = crate::read::read_text(&root, &main, 1024 * 1024)
                 .is_ok_and(|text| text.lines().next() != GITLAB.lines().next());
             let path = if theirs {
                 note =

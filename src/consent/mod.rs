@@ -293,6 +293,20 @@ pub fn proposal(doc: &Alliance, proposed_on: Option<Date>, proofs: &Proofs) -> O
     })
 }
 
+/// Who agreed, where consent is at stake: a proposed or active alliance
+/// with parties (the new side of a change, as `diff` and `ci` show it).
+pub fn at_stake(
+    doc: &crate::document::Alliance,
+    proofs: &crate::consent::Proofs,
+) -> Option<Consent> {
+    use crate::document::Status;
+    let fields = doc.fields()?;
+    if fields.parties.is_empty() || !matches!(fields.status(), Status::Proposed | Status::Active) {
+        return None;
+    }
+    Consent::of(doc, proofs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -172,11 +172,7 @@ impl CommitGraph {
 
     /// Read and index a commit-graph file; `None` when absent or not valid.
     pub fn read(path: &Path) -> Option<CommitGraph> {
-        let meta = std::fs::symlink_metadata(path).ok()?;
-        if !meta.is_file() || meta.len() > MAX_GRAPH_BYTES {
-            return None;
-        }
-        CommitGraph::parse(std::fs::read(path).ok()?)
+        CommitGraph::parse(crate::read::read_named(path, MAX_GRAPH_BYTES).ok()?)
     }
 
     fn parse(data: Vec<u8>) -> Option<CommitGraph> {

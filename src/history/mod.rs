@@ -287,7 +287,7 @@ impl History {
             .ok_or_else(|| HistoryError::Bare(repo.path().to_path_buf()))?;
         let shallow = if repo.is_shallow() {
             // A regular file only, capped (a line per boundary commit).
-            crate::workspace::read::read_head(&repo.path().join("shallow"), MAX_FILE_BYTES)
+            crate::read::read_head(&repo.path().join("shallow"), MAX_FILE_BYTES)
                 .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
                 .unwrap_or_default()
                 .lines()

@@ -450,7 +450,7 @@ pub fn working_tree(history: &History, path: &Path) -> Result<Side, HistoryError
         let target = std::fs::read_link(&full).map_err(failed)?;
         target.into_os_string().into_encoded_bytes()
     } else {
-        crate::workspace::read::read_file(history.root(), &full, crate::workspace::MAX_FILE_BYTES)
+        crate::read::read_file(history.root(), &full, crate::workspace::MAX_FILE_BYTES)
             .map_err(|e| failed(std::io::Error::other(e.reason())))?
     };
     let doc = Alliance::parse(path, bytes).map_err(|e| match e.reason {

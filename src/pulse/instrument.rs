@@ -570,7 +570,7 @@ impl Instruments {
             return Ok(all);
         };
         // The kinds folder is the place: what is in it stays in it.
-        let entries = match crate::workspace::read::list_folder(folder, folder) {
+        let entries = match crate::read::list_folder(folder, folder) {
             Ok(entries) => entries,
             // A missing kinds folder is the kinds' error to report.
             Err(e) if e.is_not_found() => return Ok(all),
@@ -600,10 +600,12 @@ impl Instruments {
         }
         files.sort();
         for path in files {
-            let text = crate::workspace::read::read_text(folder, &path, MAX_INSTRUMENT_BYTES)
-                .map_err(|e| InstrumentError::Unread {
-                    path: path.clone(),
-                    reason: e.into(),
+            let text =
+                crate::read::read_text(folder, &path, MAX_INSTRUMENT_BYTES).map_err(|e| {
+                    InstrumentError::Unread {
+                        path: path.clone(),
+                        reason: e.into(),
+                    }
                 })?;
             let mut instrument = parse(&path, &text)?;
             instrument.file = Some(path);

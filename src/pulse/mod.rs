@@ -16,7 +16,7 @@
 //! answered: its scores appear nowhere (only how many have answered)
 //! unless [`Seal::Partial`] is asked for.
 //!
-//! This module reads through `workspace::read` and never prints or renders.
+//! This module reads through `read` and never prints or renders.
 
 pub mod answers;
 pub mod instrument;

@@ -6,7 +6,7 @@
 //! people never write the same file, so their answers never conflict in
 //! git. Files not ending in `.yaml` are left alone (a README, say).
 //!
-//! Folders are listed through the one reader (`workspace::read::list_folder`):
+//! Folders are listed through the one reader (`read::list_folder`):
 //! a pulse folder or a round's folder that links out of the repository is
 //! never looked into (its names are not findings, its dates drive no `due`),
 //! and is reported by the path it has inside the repository.
@@ -17,8 +17,8 @@ use jiff::civil::Date;
 
 use super::answers::{AnswerFile, Expect, MAX_ANSWER_BYTES};
 use crate::check::finding::{Finding, Rule};
+use crate::read::{self, Entry, EntryKind};
 use crate::workspace::UnreadFile;
-use crate::workspace::read::{self, Entry, EntryKind};
 
 /// The folder of an alliance's pulse rounds: `DIR/STEM.pulse`.
 pub fn pulse_folder(alliance: &Path) -> PathBuf {

@@ -14,8 +14,8 @@
 
 use std::fmt::Write as _;
 
+use crate::ci::changes::{AllianceChange, Approvals, Change, ChangeSet};
 use crate::ci::forge::Strangers;
-use crate::compare::AllianceDiff;
 use crate::due::{DueReport, Tier};
 use crate::report::CheckReport;
 use crate::report::diff::{markdown_changes, md_escape};
@@ -31,67 +31,6 @@ pub const COMMENT_LIMIT: usize = 65_536;
 
 /// GitHub's limit for one step's job summary, in bytes.
 pub const SUMMARY_LIMIT: usize = 1_048_576;
-
-/// What happened to one alliance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
-    /// A new alliance.
-    Added,
-    /// An alliance deleted (or no longer an alliance).
-    Removed,
-    /// Moved to another path (maybe changed too).
-    Renamed,
-    /// Same path, new content.
-    Changed,
-}
-
-/// One alliance the change touches.
-#[derive(Debug, Clone)]
-pub struct AllianceChange {
-    /// What happened.
-    pub change: Change,
-    /// The path in the working tree (the old path for a removed alliance).
-    pub path: String,
-    /// The old path, for a renamed alliance.
-    pub old_path: Option<String>,
-    /// The alliance's title, when it has one.
-    pub title: Option<String>,
-    /// The semantic diff: everything, for an added or removed alliance.
-    pub diff: AllianceDiff,
-    /// Whether both sides say the same as far as consent goes: their
-    /// consent digests (`consent::Digest::of`, the current form) are equal.
-    /// Only then may an empty diff be called formatting or layout; always
-    /// false for an added or removed alliance.
-    pub same_agreement: bool,
-    /// Who agreed to the head side's text (see [`crate::consent`]), for an
-    /// alliance that is proposed or active there; `None` when removed, a
-    /// draft, retired, or without parties.
-    pub consent: Option<crate::consent::Consent>,
-}
-
-/// Every alliance a change touches, against its base.
-#[derive(Debug, Clone)]
-pub struct ChangeSet {
-    /// The base as typed or found in the CI's environment (`origin/main`).
-    pub base: String,
-    /// The merge base's short commit id.
-    pub base_commit: String,
-    /// The alliances, sorted by path.
-    pub changes: Vec<AllianceChange>,
-    /// The forge's approvals of the pull request, when they were read
-    /// (`ci comment --count-approvals`): counted as consent to the head
-    /// side for the parties who have not recorded it in the file.
-    pub approvals: Option<Approvals>,
-}
-
-/// Who approved the pull request on the forge.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Approvals {
-    /// Their handles, without `@`.
-    pub handles: Vec<String>,
-    /// What their approval was: "approved this pull request on GitHub".
-    pub what: &'static str,
-}
 
 /// A piece of a report that can shrink: its full text, and the line it
 /// falls back to when the report is too big.

@@ -210,20 +210,6 @@ pub fn markdown_block_with(consent: &Consent, approvals: Option<(&[String], &str
     out
 }
 
-/// The consent worth showing for the new side of a change: a proposed or
-/// active alliance with parties.
-pub fn worth_showing(
-    doc: &crate::document::Alliance,
-    proofs: &crate::consent::Proofs,
-) -> Option<Consent> {
-    use crate::document::Status;
-    let fields = doc.fields()?;
-    if fields.parties.is_empty() || !matches!(fields.status(), Status::Proposed | Status::Active) {
-        return None;
-    }
-    Consent::of(doc, proofs)
-}
-
 /// `{"digest": …, "complete": …, "parties": [{"party", "consent", "date"}]}`
 /// for the JSON of `diff`.
 pub fn json_value(consent: &Consent) -> serde_json::Value {

@@ -201,11 +201,11 @@ fn successor_exists(workspace: &Workspace, doc: &Path, named: &Path) -> bool {
         return false;
     }
     let cwd = std::env::current_dir().unwrap_or_default();
-    let root = crate::workspace::read::lexical(&cwd.join(&workspace.root));
+    let root = crate::read::lexical(&cwd.join(&workspace.root));
     let folder = doc.parent().unwrap_or(Path::new(""));
     [cwd.join(folder).join(named), root.join(named)]
         .into_iter()
-        .map(|p| crate::workspace::read::lexical(&p))
+        .map(|p| crate::read::lexical(&p))
         .any(|p| p.starts_with(&root) && p.symlink_metadata().is_ok())
 }
 

@@ -67,7 +67,7 @@ impl Wanted {
 
 /// The CODEOWNERS file's text, or `None` when there is none.
 pub fn existing(workspace: &Workspace, file: &Path) -> Result<Option<String>, Failed> {
-    match crate::workspace::read::read_text(&workspace.root, file, MAX_CODEOWNERS_BYTES) {
+    match crate::read::read_text(&workspace.root, file, MAX_CODEOWNERS_BYTES) {
         Ok(text) => Ok(Some(text)),
         Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(Failed::Unreadable(vec![UnreadFile {

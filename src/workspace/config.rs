@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::document::{LineIndex, yaml};
-use crate::workspace::read::{self, FileError};
+use crate::read::{self, FileError};
 
 /// The most `exclude` patterns a config may list. Each becomes part of one
 /// compiled glob set; real configs list a handful.
@@ -329,7 +329,7 @@ fn root_from_environment() -> Option<PathBuf> {
         let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
         let cwd = std::env::current_dir().ok()?;
         match (set("GIT_WORK_TREE"), set("GIT_DIR")) {
-            (Some(tree), _) => Some(crate::workspace::read::lexical(&cwd.join(tree))),
+            (Some(tree), _) => Some(crate::read::lexical(&cwd.join(tree))),
             (None, Some(_)) => Some(cwd),
             (None, None) => None,
         }

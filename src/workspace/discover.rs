@@ -265,7 +265,7 @@ fn named_alliance(path: &Path) -> bool {
 /// start of the file.
 fn declares_alliance(path: &Path) -> bool {
     // Never a plain open: a pipe named on the command line would block it.
-    let Some(head) = crate::workspace::read::read_head(path, HEAD_BYTES) else {
+    let Some(head) = crate::read::read_head(path, HEAD_BYTES) else {
         return false;
     };
     let text = String::from_utf8_lossy(&head);

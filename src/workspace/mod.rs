@@ -3,8 +3,8 @@
 
 pub mod config;
 pub mod discover;
-pub mod read;
 
+use crate::read;
 use std::path::{Path, PathBuf};
 
 use crate::document::{Alliance, Unreadable};

@@ -27,7 +27,7 @@ use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
-use crate::workspace::read::{canonical_root, lexical};
+use crate::read::{canonical_root, lexical};
 
 /// Why a file could not be written. The target is left as it was.
 #[derive(Debug, thiserror::Error)]
@@ -242,7 +242,7 @@ fn stage(
         }
         let limit = crate::workspace::MAX_FILE_BYTES;
         previous = Some(
-            crate::workspace::read::read_file(root, path, limit)
+            crate::read::read_file(root, path, limit)
                 .map_err(|e| io(std::io::Error::other(e.reason())))?,
         );
     }
@@ -379,7 +379,7 @@ struct Locked {
 impl Locked {
     fn open(path: &Path) -> Result<Locked, WriteError> {
         // Never a plain open: a FIFO swapped in would block it.
-        let file = match crate::workspace::read::open_nonblocking(path) {
+        let file = match crate::read::open_nonblocking(path) {
             Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(WriteError::Changed {
@@ -482,7 +482,7 @@ fn lock_temp(_file: &std::fs::File) {}
 /// so named is left alone), a few seconds old, and no longer locked by a
 /// live process.
 fn clean_stale(root: &Path, folder: &Path) {
-    let Ok(entries) = crate::workspace::read::list_folder(root, folder) else {
+    let Ok(entries) = crate::read::list_folder(root, folder) else {
         return;
     };
     for entry in entries {
@@ -511,7 +511,7 @@ fn clean_stale(root: &Path, folder: &Path) {
 #[cfg(unix)]
 fn unlocked(path: &Path) -> bool {
     use rustix::fs::{FlockOperation, flock};
-    crate::workspace::read::open_nonblocking(path)
+    crate::read::open_nonblocking(path)
         .is_ok_and(|file| flock(&file, FlockOperation::NonBlockingLockExclusive).is_ok())
 }
 

@@ -304,11 +304,11 @@ fn load(folder: Option<&Path>, name: &str) -> Result<Option<String>, Error> {
         if path.symlink_metadata().is_ok() {
             // The kinds folder is the place of its templates: a link in it
             // is followed only when it stays in the folder.
-            let root = crate::workspace::read::canonical_root(folder);
+            let root = crate::read::canonical_root(folder);
             let inside = root.join(relative);
-            return match crate::workspace::read::read_text(&root, &inside, MAX_TEMPLATE_BYTES) {
+            return match crate::read::read_text(&root, &inside, MAX_TEMPLATE_BYTES) {
                 Ok(text) => Ok(Some(text)),
-                Err(crate::workspace::read::FileError::LinkOutside { .. }) => {
+                Err(crate::read::FileError::LinkOutside { .. }) => {
                     refuse("it links outside the kinds folder")
                 }
                 Err(e) => refuse(&e.reason()),

@@ -128,8 +128,8 @@ pub fn lines(
         if fields.status() == Status::Retired {
             continue;
         }
-        let absolute = crate::workspace::read::lexical(&cwd.join(&doc.path));
-        let root = crate::workspace::read::lexical(&cwd.join(root));
+        let absolute = crate::read::lexical(&cwd.join(&doc.path));
+        let root = crate::read::lexical(&cwd.join(root));
         let relative = absolute
             .strip_prefix(&root)
             .map_err(|_| CodeownersError::Outside(doc.path.display().to_string()))?;

@@ -457,6 +457,31 @@ pub fn read_text(root: &Path, path: &Path, max: u64) -> Result<String, FileError
     })
 }
 
+/// A file the environment or git names, not one of the repository's own
+/// (the CI's event file, git's commit-graph): it may be outside the
+/// working tree, so it is not confined to a place, but it is read by the
+/// same rules otherwise: a regular file only (checked on the opened file),
+/// opened without waiting, at most `max` bytes.
+pub fn read_named(path: &Path, max: u64) -> Result<Vec<u8>, FileError> {
+    let io = |source: std::io::Error| FileError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = open_nonblocking(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            FileError::NotFound {
+                path: path.to_path_buf(),
+            }
+        } else {
+            io(e)
+        }
+    })?;
+    check_kind(path, &file.metadata().map_err(io)?, max)?;
+    let mut bytes = Vec::new();
+    file.take(max).read_to_end(&mut bytes).map_err(io)?;
+    Ok(bytes)
+}
+
 /// The first `max` bytes of a regular file (following links, as for a
 /// path the user named), or `None` for anything else: for peeking at a
 /// file's start without ever waiting on a pipe or device.
@@ -645,5 +670,37 @@ mod tests {
                 "{look:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_file_the_environment_names_is_read_capped_and_never_waited_on() {
+        let dir = tempfile::tempdir().expect("dir");
+        let event = dir.path().join("event.json");
+        std::fs::write(&event, "{}").expect("write");
+        assert_eq!(read_named(&event, 100).expect("read"), b"{}");
+        assert!(matches!(
+            read_named(&event, 1),
+            Err(FileError::TooLarge {
+                size: 2,
+                max: 1,
+                ..
+            })
+        ));
+        assert!(read_named(&dir.path().join("none"), 100).is_err_and(|e| e.is_not_found()));
+        assert!(matches!(
+            read_named(dir.path(), 100),
+            Err(FileError::Folder { .. })
+        ));
+        // A FIFO with no writer: a blocking open would hang here.
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("run mkfifo");
+        assert!(made.success());
+        assert!(matches!(
+            read_named(&fifo, 100),
+            Err(FileError::NotRegular { .. })
+        ));
     }
 }
