@@ -140,7 +140,7 @@ fn pulse_signals(
     workspace: &Workspace,
     doc: &crate::document::Alliance,
     date: jiff::civil::Date,
-) -> Result<Option<Vec<agenda::Signal>>, Failed> {
+) -> Result<Option<Vec<agenda::PulseTopic>>, Failed> {
     if crate::pulse::rounds::last_round(&workspace.root, &doc.path).is_none() {
         return Ok(None);
     }
@@ -161,10 +161,10 @@ fn waiting_for_consent(
     doc: &crate::document::Alliance,
     path: &Path,
     attestor: &crate::attest::Attestor,
-) -> Vec<agenda::Proposal> {
+) -> Vec<agenda::Waiting> {
     use crate::consent::{Consent, PartyConsent, PartyState};
     let name = |p: &PartyConsent| p.handle.clone().unwrap_or_else(|| p.party.clone());
-    let as_input = |what: String, since, consent: &Consent| agenda::Proposal {
+    let as_input = |what: String, since, consent: &Consent| agenda::Waiting {
         what,
         since,
         agreed: consent.agreed().map(name).collect(),

@@ -403,7 +403,7 @@ fn check_and_due(
         if let Ok(history) = History::discover(&workspace.root) {
             for proposal in &mut report.proposals {
                 if let Some(on) = crate::tasks::due::proposed_on(&history, &proposal.path) {
-                    proposal.since = Some(crate::consent::Since {
+                    proposal.since = Some(crate::consent::ProposedSince {
                         date: on,
                         basis: crate::consent::SinceBasis::ProposedCommit,
                     });

@@ -226,9 +226,9 @@ pub enum SinceBasis {
     Created,
 }
 
-/// Since when a proposal has waited.
+/// ProposedSince when a proposal has waited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Since {
+pub struct ProposedSince {
     /// The day.
     pub date: Date,
     /// Where it came from.
@@ -244,8 +244,8 @@ pub struct Proposal {
     pub title: String,
     /// Who has and has not agreed to the current text.
     pub consent: Consent,
-    /// Since when it has waited, when that can be told.
-    pub since: Option<Since>,
+    /// ProposedSince when it has waited, when that can be told.
+    pub since: Option<ProposedSince>,
 }
 
 /// `doc` as a proposal waiting for consent, or `None` when its status is
@@ -261,7 +261,7 @@ pub fn proposal(doc: &Alliance, proposed_on: Option<Date>, proofs: &Proofs) -> O
         return None;
     }
     let since = match proposed_on {
-        Some(date) => Some(Since {
+        Some(date) => Some(ProposedSince {
             date,
             basis: SinceBasis::ProposedCommit,
         }),
@@ -270,7 +270,7 @@ pub fn proposal(doc: &Alliance, proposed_on: Option<Date>, proofs: &Proofs) -> O
             .iter()
             .filter_map(entry_date)
             .min()
-            .map(|date| Since {
+            .map(|date| ProposedSince {
                 date,
                 basis: SinceBasis::EarliestConsent,
             })
@@ -279,7 +279,7 @@ pub fn proposal(doc: &Alliance, proposed_on: Option<Date>, proofs: &Proofs) -> O
                     .created
                     .as_ref()
                     .and_then(|c| c.get())
-                    .map(|date| Since {
+                    .map(|date| ProposedSince {
                         date,
                         basis: SinceBasis::Created,
                     })
@@ -360,7 +360,7 @@ mod tests {
         assert!(!p.consent.complete());
         assert_eq!(
             p.since,
-            Some(Since {
+            Some(ProposedSince {
                 date: day("2026-01-20").expect("date"),
                 basis: SinceBasis::EarliestConsent
             })

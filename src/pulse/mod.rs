@@ -391,6 +391,11 @@ pub enum SignalKind {
 }
 
 impl SignalKind {
+    /// Whether the signal is about an agreement (broken or slipping).
+    pub fn is_agreement(self) -> bool {
+        matches!(self, SignalKind::Broken | SignalKind::Slipping)
+    }
+
     /// The order of signals of the same weight: what needs talking about first.
     fn rank(self) -> u8 {
         match self {

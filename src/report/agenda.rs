@@ -9,7 +9,7 @@
 
 use std::io::{self, Write};
 
-use crate::agenda::{Agenda, Part, Proposal, Signal, SignalKind, Since};
+use crate::agenda::{Agenda, Part, PulseTopic, SignalKind, Since, Waiting};
 use crate::report::diff::{self, md_escape};
 use crate::report::escape::{self, markdown};
 use crate::report::words::{headline, plural};
@@ -67,8 +67,8 @@ fn days(days_overdue: i64) -> String {
     }
 }
 
-fn signal_line(signal: &Signal) -> String {
-    let mut line = format!("{}: {}", signal.kind.word(), signal.item);
+fn signal_line(signal: &PulseTopic) -> String {
+    let mut line = format!("{}: {}", kind_word(signal.kind), signal.item);
     if let Some(dimension) = &signal.dimension {
         line.push_str(&format!(" ({dimension})"));
     }
@@ -79,9 +79,20 @@ fn signal_line(signal: &Signal) -> String {
     line
 }
 
+/// The agenda's word for a kind of signal.
+fn kind_word(kind: SignalKind) -> &'static str {
+    match kind {
+        SignalKind::Broken => "broken",
+        SignalKind::Slipping => "slipping",
+        SignalKind::Rupture => "drop",
+        SignalKind::Gap => "gap",
+        SignalKind::Repair => "repair",
+    }
+}
+
 /// A signal in a sentence: the parties' scores of a gap, a drop's or a
 /// repair's size, with the round and the item's words.
-fn signal_words(signal: &Signal) -> String {
+fn signal_words(signal: &PulseTopic) -> String {
     let (round, statement) = (signal.round, &signal.statement);
     match signal.kind {
         SignalKind::Gap => {
@@ -113,10 +124,10 @@ fn points(v: f64) -> String {
 }
 
 /// A signal in JSON: its data, with its sentence as `words`.
-impl serde::Serialize for Signal {
+impl serde::Serialize for PulseTopic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("Signal", 6)?;
+        let mut out = serializer.serialize_struct("PulseTopic", 6)?;
         out.serialize_field("kind", &self.kind)?;
         out.serialize_field("item", &self.item)?;
         out.serialize_field("dimension", &self.dimension)?;
@@ -127,7 +138,7 @@ impl serde::Serialize for Signal {
     }
 }
 
-fn proposal_line(proposal: &Proposal) -> String {
+fn proposal_line(proposal: &Waiting) -> String {
     let mut line = proposal.what.clone();
     if let Some(since) = proposal.since {
         line.push_str(&format!(" (proposed {since})"));
@@ -589,7 +600,7 @@ mod tests {
     fn inputs() -> Inputs {
         Inputs {
             pulse: Some(vec![
-                Signal {
+                PulseTopic {
                     kind: SignalKind::Gap,
                     item: "Clear goals".to_owned(),
                     dimension: Some("goals".to_owned()),
@@ -599,7 +610,7 @@ mod tests {
                     statement: "Our goals are clear".to_owned(),
                     scores: vec![("ada".to_owned(), 2.0), ("grace".to_owned(), 5.0)],
                 },
-                Signal {
+                PulseTopic {
                     kind: SignalKind::Slipping,
                     item: "on-time".to_owned(),
                     dimension: None,
@@ -610,7 +621,7 @@ mod tests {
                     scores: Vec::new(),
                 },
             ]),
-            proposals: Some(vec![Proposal {
+            proposals: Some(vec![Waiting {
                 what: "Add <b>Friday</b> demos @team".to_owned(),
                 since: None,
                 agreed: vec!["ada".to_owned()],

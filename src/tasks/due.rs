@@ -56,7 +56,7 @@ pub fn date_proposal(
     path: &Path,
 ) {
     if let Some(on) = history.and_then(|h| proposed_on(h, path)) {
-        proposal.since = Some(crate::consent::Since {
+        proposal.since = Some(crate::consent::ProposedSince {
             date: on,
             basis: crate::consent::SinceBasis::ProposedCommit,
         });

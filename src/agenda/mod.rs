@@ -6,8 +6,8 @@
 //! This module assembles; it computes nothing another module already does:
 //! the changes come from `history::reviews` and `compare` (as
 //! [`Since`], built by the caller), the dates from `due`, the questions and
-//! the meeting's length from the `kind`. The pulse picture ([`Signal`]) and
-//! the proposals ([`Proposal`]) are *inputs*, plain data the caller fills
+//! the meeting's length from the `kind`. The pulse picture ([`PulseTopic`]) and
+//! the proposals ([`Waiting`]) are *inputs*, plain data the caller fills
 //! from wherever they are recorded ([`Inputs`]); `None` means "not
 //! recorded", which the agenda says rather than showing an empty list.
 //!
@@ -19,6 +19,8 @@ pub mod rotation;
 pub mod timebox;
 
 use jiff::civil::Date;
+
+pub use crate::pulse::SignalKind;
 
 use crate::compare::AllianceDiff;
 use crate::document::{Alliance, Item, Party, Section};
@@ -41,45 +43,11 @@ pub const DEFAULT_QUESTIONS: &[&str] = &[
     "What did we learn?",
 ];
 
-/// What a pulse signal is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SignalKind {
-    /// An agreement a party marked broken.
-    Broken,
-    /// An agreement a party marked slipping.
-    Slipping,
-    /// A sudden drop in one party's score (a rupture).
-    Rupture,
-    /// The parties' scores far apart.
-    Gap,
-    /// A score that recovered after a rupture.
-    Repair,
-}
-
-impl SignalKind {
-    /// The word for people.
-    pub fn word(self) -> &'static str {
-        match self {
-            SignalKind::Broken => "broken",
-            SignalKind::Slipping => "slipping",
-            SignalKind::Rupture => "drop",
-            SignalKind::Gap => "gap",
-            SignalKind::Repair => "repair",
-        }
-    }
-
-    /// Whether the signal is about an agreement (listed first).
-    pub fn is_agreement(self) -> bool {
-        matches!(self, SignalKind::Broken | SignalKind::Slipping)
-    }
-}
-
 /// One thing the pulse check-ins say about the alliance: input data,
 /// made from a pulse picture by [`pulse_signals`]. `report` puts it in
 /// words.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Signal {
+pub struct PulseTopic {
     /// What kind of signal.
     pub kind: SignalKind,
     /// The instrument item or agreement it is about.
@@ -102,7 +70,10 @@ pub struct Signal {
 /// The signals of `picture` for "how it is going": those seen after the
 /// last review (`last_review`; all when there was none) that are about an
 /// item or agreement, in the picture's order (biggest first).
-pub fn pulse_signals(picture: &crate::pulse::Picture, last_review: Option<Date>) -> Vec<Signal> {
+pub fn pulse_signals(
+    picture: &crate::pulse::Picture,
+    last_review: Option<Date>,
+) -> Vec<PulseTopic> {
     picture
         .signals
         .iter()
@@ -113,8 +84,8 @@ pub fn pulse_signals(picture: &crate::pulse::Picture, last_review: Option<Date>)
                 crate::pulse::SignalKind::Gap => gap_scores(picture, &item)?,
                 _ => Vec::new(),
             };
-            Some(Signal {
-                kind: signal_kind(s.kind),
+            Some(PulseTopic {
+                kind: s.kind,
                 item,
                 dimension: s.dimension.clone(),
                 who: s.parties.iter().map(|h| format!("@{h}")).collect(),
@@ -147,20 +118,21 @@ fn gap_scores(picture: &crate::pulse::Picture, item: &str) -> Option<Vec<(String
     )
 }
 
-fn signal_kind(kind: crate::pulse::SignalKind) -> SignalKind {
-    use crate::pulse::SignalKind as Pulse;
+/// The order the meeting takes signals of the same size in: agreements
+/// (broken, then slipping), then drops, gaps and repairs.
+fn meeting_rank(kind: SignalKind) -> u8 {
     match kind {
-        Pulse::Gap => SignalKind::Gap,
-        Pulse::Rupture => SignalKind::Rupture,
-        Pulse::Repair => SignalKind::Repair,
-        Pulse::Broken => SignalKind::Broken,
-        Pulse::Slipping => SignalKind::Slipping,
+        SignalKind::Broken => 0,
+        SignalKind::Slipping => 1,
+        SignalKind::Rupture => 2,
+        SignalKind::Gap => 3,
+        SignalKind::Repair => 4,
     }
 }
 
 /// A proposal waiting for consent: input data.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Proposal {
+pub struct Waiting {
     /// What is proposed, in words.
     pub what: String,
     /// When it was proposed.
@@ -184,9 +156,9 @@ fn date_opt<S: serde::Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S:
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Inputs {
     /// The pulse signals of the latest round, in any order.
-    pub pulse: Option<Vec<Signal>>,
+    pub pulse: Option<Vec<PulseTopic>>,
     /// The proposals waiting for consent, in any order.
-    pub proposals: Option<Vec<Proposal>>,
+    pub proposals: Option<Vec<Waiting>>,
 }
 
 /// What changed since the last review, as the caller read it from history.
@@ -217,7 +189,7 @@ pub struct SinceReview {
 
 /// An item whose own review date has passed (or is the meeting's day).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct DueItem {
+pub struct ToReview {
     /// The item's text.
     pub text: String,
     /// Its `[id:: …]`.
@@ -254,15 +226,15 @@ pub struct Agenda {
     pub since: Since,
     /// How it is going: the signals, biggest first, broken and slipping
     /// agreements before the rest; `None` without pulse check-ins.
-    pub pulse: Option<Vec<Signal>>,
+    pub pulse: Option<Vec<PulseTopic>>,
     /// Who reads which item aloud, and the counts that make it fair.
     pub rotation: Rotation,
     /// The kind's review questions.
     pub questions: Vec<String>,
     /// Items whose review date has passed, oldest first.
-    pub due: Vec<DueItem>,
+    pub due: Vec<ToReview>,
     /// Proposals waiting, oldest first; `None` when consent is not recorded.
-    pub proposals: Option<Vec<Proposal>>,
+    pub proposals: Option<Vec<Waiting>>,
     /// The time boxes, in the order of the parts, summing to `minutes`.
     pub boxes: Vec<TimeBox>,
 }
@@ -526,17 +498,17 @@ pub fn reading_to_record(
 
 /// The items whose own review date has passed on `date`, or falls on it,
 /// oldest first (a retired alliance has none).
-pub fn due_items(doc: &Alliance, date: Date) -> Vec<DueItem> {
+pub fn due_items(doc: &Alliance, date: Date) -> Vec<ToReview> {
     let Outcome::Listed(listed) = due::assess(doc, &Window::new(date, None)) else {
         return Vec::new();
     };
-    let mut out: Vec<DueItem> = listed
+    let mut out: Vec<ToReview> = listed
         .items
         .into_iter()
         .filter(|d| d.tier != Tier::Ok)
         .filter_map(|d| {
             let item = d.item?;
-            Some(DueItem {
+            Some(ToReview {
                 text: item.text,
                 id: item.id,
                 section: item.section,
@@ -561,13 +533,13 @@ pub fn questions(kind: Option<&Kind>) -> Vec<String> {
 /// Signals in the order the meeting takes them: broken and slipping
 /// agreements first, then the rest, each biggest first; ties by kind, item,
 /// dimension, round and words, so any input order gives the same list.
-pub fn order_signals(signals: &mut [Signal]) {
+pub fn order_signals(signals: &mut [PulseTopic]) {
     signals.sort_by(|a, b| {
         b.kind
             .is_agreement()
             .cmp(&a.kind.is_agreement())
             .then(b.magnitude.total_cmp(&a.magnitude))
-            .then(a.kind.cmp(&b.kind))
+            .then(meeting_rank(a.kind).cmp(&meeting_rank(b.kind)))
             .then_with(|| a.item.cmp(&b.item))
             .then_with(|| a.dimension.cmp(&b.dimension))
             .then_with(|| a.round.cmp(&b.round))
@@ -577,7 +549,7 @@ pub fn order_signals(signals: &mut [Signal]) {
 }
 
 /// Proposals oldest first (undated last), then by their words.
-pub fn order_proposals(proposals: &mut [Proposal]) {
+pub fn order_proposals(proposals: &mut [Waiting]) {
     proposals.sort_by(|a, b| {
         (a.since.is_none(), a.since, &a.what, &a.waiting_for).cmp(&(
             b.since.is_none(),
@@ -686,8 +658,8 @@ mod tests {
         );
     }
 
-    fn signal(kind: SignalKind, item: &str, magnitude: f64) -> Signal {
-        Signal {
+    fn signal(kind: SignalKind, item: &str, magnitude: f64) -> PulseTopic {
+        PulseTopic {
             kind,
             item: item.to_owned(),
             dimension: Some("goals".to_owned()),
@@ -723,7 +695,7 @@ mod tests {
 
     #[test]
     fn proposals_oldest_first_undated_last() {
-        let p = |what: &str, since: Option<&str>| Proposal {
+        let p = |what: &str, since: Option<&str>| Waiting {
             what: what.to_owned(),
             since: since.map(date),
             agreed: vec![],
@@ -755,7 +727,7 @@ mod tests {
                     signal(SignalKind::Gap, "clarity", 2.0),
                     signal(SignalKind::Broken, "on-time", 1.0),
                 ]),
-                proposals: Some(vec![Proposal {
+                proposals: Some(vec![Waiting {
                     what: "Add a Friday demo".to_owned(),
                     since: Some(date("2026-01-20")),
                     agreed: vec!["ada".to_owned()],

@@ -504,9 +504,9 @@ macro_rules! builtin {
     ($name:literal) => {
         (
             $name,
-            include_str!(concat!("../schemas/", $name, ".kind.yaml")),
-            include_str!(concat!("../schemas/", $name, ".schema.json")),
-            include_str!(concat!("../templates/", $name, ".md.j2")),
+            include_str!(concat!("../../schemas/", $name, ".kind.yaml")),
+            include_str!(concat!("../../schemas/", $name, ".schema.json")),
+            include_str!(concat!("../../templates/", $name, ".md.j2")),
         )
     };
 }
