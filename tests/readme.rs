@@ -74,9 +74,14 @@ fn the_link_check_finds_a_missing_file_and_a_missing_heading() {
     .expect("write page.md");
     let broken = broken_links(&page);
     assert_eq!(broken.len(), 3, "{broken:#?}");
-    assert!(broken[0].ends_with("gone.md: no such file"), "{}", broken[0]);
-    assert!(broken[1].ends_with("other.md#limits: no such heading"));
-    assert!(broken[2].ends_with("#nowhere: no such heading"));
+    let ends = [
+        "gone.md: no such file",
+        "other.md#limits: no such heading",
+        "#nowhere: no such heading",
+    ];
+    for (line, end) in broken.iter().zip(ends) {
+        assert!(line.ends_with(end), "{broken:#?}");
+    }
 }
 
 /// The relative links of one Markdown file that lead nowhere, each as
