@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The README's walk-through, "Adopting the agreement you already have":
-# builds a lab's repository with four years of history (a rename from .md to
-# .qmd included) in a temporary folder, then runs the commands the README
-# shows and prints what they print. Usage: scripts/walkthrough.sh [ALLIANCE_BINARY]
+# The README's five-minute tour: builds a lab's repository with four years of
+# history (a rename from .md to .qmd included) in a temporary folder, then runs
+# the commands the README shows (adopt, check, agree, log, review, due, and diff
+# on a pull request's branch) and prints what they print; tests/readme.rs holds
+# the README to it. Usage: scripts/walkthrough.sh [ALLIANCE_BINARY]
 set -euo pipefail
 A="${1:-$(cd "$(dirname "$0")/.." && pwd)/target/debug/alliance}"
 dir="$(mktemp -d)"
@@ -34,7 +35,7 @@ $1
 - Lab meeting is on Tuesdays$2
 EOF
 }
-git init -q
+git init -q -b main
 agreement "" "." > working_agreement.md
 git add . && commit 2021-03-01T10:00:00Z "Working agreement, first draft"
 agreement "- Credit is shared generously.
@@ -47,6 +48,8 @@ show alliance adopt working_agreement.qmd --new-kind lab --merge --party '"Ada L
 "$A" adopt working_agreement.qmd --new-kind lab --merge --party "Ada Lovelace <ada>" --party "Grace Hopper <grace>"
 show git add -A '&&' git commit -qm '"Adopt the agreement as a lab alliance"'
 git add -A && commit 2026-11-22T10:00:00Z "Adopt the agreement as a lab alliance"
+show alliance check
+"$A" check
 show alliance agree --as ada
 "$A" agree --as ada
 show git commit -qam '"Ada agrees"'
@@ -63,13 +66,18 @@ show alliance check
 "$A" check
 show alliance log
 "$A" log
-sed -i 's/- Code is reviewed by one other person before it merges./- Code is reviewed by one other person within two working days./; s/- Credit is shared generously./- Credit is shared generously.\n- We say when we are stuck, early./' working_agreement.qmd
-show '# ...edit two agreements, add one...'
-show alliance diff
-"$A" diff
-show alliance review --note '"Kept all; reviews within two days"' --win '"First paper out"'
-"$A" review --note "Kept all; reviews within two days" --win "First paper out"
+show alliance review --note '"Kept all"' --win '"First paper out"'
+"$A" review --note "Kept all" --win "First paper out"
 show git commit -qam '"November review"'
 commit 2026-11-22T11:00:00Z "November review"
-show alliance log
-"$A" log
+show '# ...three months later, in the weekly CI run...'
+show alliance due --today 2027-03-01
+# Exit 1 (a review is overdue) is the point of this step, not a failure of the script.
+"$A" due --today 2027-03-01 || [ $? -eq 1 ]
+show git switch -qc two-day-reviews
+git switch -qc two-day-reviews
+sed -i 's/- Code is reviewed by one other person before it merges./- Code is reviewed by one other person within two working days./; s/- Credit is shared generously./- Credit is shared generously.\n- We say when we are stuck, early./' working_agreement.qmd
+show '# ...edit one agreement, add another, commit, open a pull request...'
+commit 2027-03-01T10:00:00Z "Reviews within two working days"
+show alliance diff --base main
+"$A" diff --base main

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 /// mimalloc: parsing thousands of small documents is allocation-heavy, and
-/// it cut `check`'s time on 10,000 files by a fifth (see README, Performance).
+/// it cut `check`'s time on 10,000 files by a fifth (see docs/performance.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

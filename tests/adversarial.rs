@@ -56,7 +56,7 @@ fn cases() -> Vec<Case> {
         }
         front(&y)
     };
-    // Under the 1 MB document cap (README, "Limits").
+    // Under the 1 MB document cap (docs/security.md, "Limits").
     let forty_thousand_headings: String =
         (0..40_000).map(|i| format!("## Heading {i}\n")).collect();
     let deep_lists: String = (0..700)
@@ -214,7 +214,7 @@ fn cases() -> Vec<Case> {
             "checked 1 file: 1 warning",
         ),
         case(
-            // Read and kept, as the README says of unknown keys.
+            // Read and kept, as docs/format.md says of unknown keys.
             "integer past 64 bits",
             "bigint.md",
             valid().replace(

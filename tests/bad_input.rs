@@ -99,7 +99,7 @@ fn deeply_nested_yaml() {
 #[test]
 fn line_of_most_of_a_megabyte() {
     let sandbox = Sandbox::new();
-    // Under the 1 MB document cap (README, "Limits").
+    // Under the 1 MB document cap (docs/security.md, "Limits").
     let line = "x".repeat(900 * 1024);
     let doc = team_doc(
         "",

@@ -24,7 +24,7 @@ use common::{Run, Sandbox, TEAM_BODY, team_doc};
 const WALL_CLOCK: Duration = Duration::from_secs(90);
 
 /// The address space a run may reserve. The stated budget for one document
-/// is 256 MB resident (README, "Limits"); address space also counts the
+/// is 256 MB resident (docs/security.md, "Limits"); address space also counts the
 /// binary, thread stacks and the allocator's reservations, hence the margin.
 const ADDRESS_SPACE: u64 = 1024 * 1024 * 1024;
 

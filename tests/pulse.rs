@@ -482,17 +482,17 @@ fn ask_refuses_a_handle_that_is_not_a_file_name() {
     assert!(!sb.path().join("grace.yaml").exists());
 }
 
-/// The report the README shows under "Assess" is what the tool prints.
+/// The report docs/pulse.md shows is what the tool prints.
 #[test]
-fn the_readme_report_is_what_the_tool_prints() {
+fn the_documented_report_is_what_the_tool_prints() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let readme = std::fs::read_to_string(root.join("README.md")).expect("README");
+    let readme = std::fs::read_to_string(root.join("docs/pulse.md")).expect("docs/pulse.md");
     let command = "$ alliance pulse report examples/one-on-one-ada-grace.md\n";
     let block = readme
         .split(command)
         .nth(1)
         .and_then(|rest| rest.split("```").next())
-        .expect("the README shows the report");
+        .expect("docs/pulse.md shows the report");
     let sb = Sandbox::new();
     std::fs::create_dir(sb.path().join("examples")).expect("mkdir");
     copy(&common::examples(), &sb.path().join("examples"));

@@ -26,7 +26,7 @@ const MAX_DEPTH: usize = 64;
 /// How many nodes (scalars, lists, mappings, aliases) one YAML text may
 /// hold. A node costs about a kilobyte once loaded, converted and turned
 /// into JSON for the schema check, so this keeps the YAML of one document
-/// within about 50 MB of the memory budget (see README, "Limits"). Real
+/// within about 50 MB of the memory budget (see docs/security.md, "Limits"). Real
 /// front matter holds a few dozen nodes.
 pub const MAX_NODES: usize = 50_000;
 
