@@ -162,8 +162,8 @@ fn read(objects: &Path, id: Oid, max: u64) -> Result<Loose, LooseError> {
     if meta.len() > max.saturating_add(1024) {
         return Err(LooseError::TooLarge(meta.len()));
     }
-    let compressed = std::fs::read(&path)
-        .map_err(|e| LooseError::Damaged(format!("cannot read its file: {e}")))?;
+    let compressed = crate::read::read_named(&path, max.saturating_add(1024))
+        .map_err(|e| LooseError::Damaged(format!("cannot read its file: {}", e.reason())))?;
     let limit = usize::try_from(max.saturating_add(64)).unwrap_or(usize::MAX);
     let inflated = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&compressed, limit)
         .map_err(|e| match e.status {
