@@ -125,7 +125,7 @@ pub enum Failed {
     #[error(
         "{template} did not produce an alliance: its output must start with front matter naming `alliance: {kind}`"
     )]
-    NotAnAlliance {
+    TemplateNotAlliance {
         /// The template's name.
         template: String,
         /// The kind it was rendered for.
@@ -187,7 +187,7 @@ pub enum Failed {
     Codeowners(#[from] crate::write::codeowners::CodeownersError),
     /// The document is not an alliance a command can work with.
     #[error("{}: {finding}", path.display())]
-    NotAlliance {
+    UnusableAlliance {
         /// The file.
         path: PathBuf,
         /// The finding that says why (`A003 invalid-yaml: ...`).

@@ -23,11 +23,11 @@ use alliance::compare::compare;
 use alliance::document::Alliance;
 use alliance::due::{self, DueReport, Window};
 use alliance::kind::Kinds;
-use alliance::report::ci::{AllianceChange, Change, ChangeSet};
+use alliance::ci::changes::{AllianceChange, Change, ChangeSet};
 use alliance::report::diff::{DiffFormat, DiffReport};
 use alliance::report::due::DueFormat;
 use alliance::report::escape::markdown::Mentions;
-use alliance::report::{CheckReport, FileReport, Format, Style, list};
+use alliance::report::{CheckFormat, CheckReport, FileReport, Style, list};
 use libfuzzer_sys::fuzz_target;
 
 fn kinds() -> &'static Kinds {
@@ -201,8 +201,8 @@ fuzz_target!(|data: &[u8]| {
         }],
         failures: Vec::new(),
     };
-    assert_human("check human", &render(|o| report.render(Format::Human, plain, o)));
-    assert_github("check github", &render(|o| report.render(Format::Github, plain, o)));
+    assert_human("check human", &render(|o| report.render(CheckFormat::Human, plain, o)));
+    assert_github("check github", &render(|o| report.render(CheckFormat::Github, plain, o)));
 
     // due
     let today = jiff::civil::date(2026, 11, 20);
@@ -225,7 +225,7 @@ fuzz_target!(|data: &[u8]| {
         to: "the working tree".to_owned(),
         to_commit: None,
         diff: compare(&old, &new),
-        consent: alliance::report::consent::worth_showing(&new),
+        consent: alliance::consent::at_stake(&new, &alliance::consent::Proofs::any()),
     };
     assert_human("diff human", &render(|o| diff.render(DiffFormat::Human, plain, o)));
     assert_markdown("diff markdown", &render(|o| diff.render(DiffFormat::Markdown, plain, o)), DIFF_LINES, usize::MAX, 1);
@@ -242,7 +242,7 @@ fuzz_target!(|data: &[u8]| {
             diff: diff.diff.clone(),
             consent: diff.consent.clone(),
         }],
-        approvals: Some(alliance::report::ci::Approvals {
+        approvals: Some(alliance::ci::changes::Approvals {
             handles: vec!["ada".to_owned(), name.to_owned()],
             what: "approved this pull request on GitHub",
         }),

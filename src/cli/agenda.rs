@@ -65,7 +65,7 @@ pub(super) fn run(args: &AgendaArgs, style: Style, out: &mut dyn Write) -> Resul
     let path = super::history_path::named_or_only(args.path.as_deref(), "agenda")?;
     let doc = read_document(&path)?;
     if let Some(finding) = crate::due::broken(&doc) {
-        return Err(Failed::NotAlliance {
+        return Err(Failed::UnusableAlliance {
             path,
             finding: format!(
                 "{} {}: {}",

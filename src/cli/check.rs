@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::Failed;
-use crate::report::{CheckStream, FileReport, Format, Style};
+use crate::report::{CheckFormat, CheckStream, FileReport, Style};
 use crate::workspace::{UnreadFile, Workspace};
 
 pub(super) const CHECK_HELP: &str = "\
@@ -29,8 +29,8 @@ pub struct CheckArgs {
     /// Files or folders to check (default: the repository's alliances).
     pub paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
     /// Skip named files that are not alliances (no `alliance:` front matter and no
     /// ALLIANCE in the name) instead of reporting them: for pre-commit, which passes
     /// every Markdown file being committed.
@@ -66,7 +66,7 @@ pub(super) fn run(args: &CheckArgs, style: Style, out: &mut dyn Write) -> Result
     // SARIF, Code Quality, JUnit and annotations name files from the
     // repository root, whatever path was typed; human and JSON output as
     // the user named them.
-    let from_root = !matches!(args.format, Format::Human | Format::Json);
+    let from_root = !matches!(args.format, CheckFormat::Human | CheckFormat::Json);
     let named = |path: PathBuf| {
         if from_root {
             workspace.in_repository(&path)

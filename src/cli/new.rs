@@ -210,7 +210,7 @@ pub(super) fn run(args: &NewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
             .template
             .as_ref()
             .map_or("the template", |t| t.name.as_str());
-        return Err(Failed::NotAnAlliance {
+        return Err(Failed::TemplateNotAlliance {
             template: file.to_owned(),
             kind: kind.name.clone(),
         });

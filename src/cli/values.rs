@@ -44,7 +44,7 @@ value_enum!(crate::report::log::LogFormat {
         Json => "json": "One JSON document",
 });
 
-value_enum!(crate::report::Format {
+value_enum!(crate::report::CheckFormat {
         Human => "human": "For people: rustc-style, with the source line",
         Json => "json": "For programs: one JSON document (see docs/json.md)",
         Github => "github": "GitHub Actions workflow commands: annotations on the pull request",

@@ -46,7 +46,7 @@ pub const JSON_VERSION: u32 = 1;
 
 /// How to render a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub enum CheckFormat {
     /// For people: rustc-style, with the source line.
     Human,
     /// For programs: one JSON document (see docs/json.md).
@@ -102,14 +102,14 @@ impl CheckReport {
     }
 
     /// Render in `format`.
-    pub fn render(&self, format: Format, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    pub fn render(&self, format: CheckFormat, style: Style, out: &mut dyn Write) -> io::Result<()> {
         match format {
-            Format::Human => human::check(self, style, out),
-            Format::Json => json::check(self, out),
-            Format::Github => github::check(self, out),
-            Format::Sarif => sarif::check(self, out),
-            Format::Junit => junit::check(self, out),
-            Format::Codequality => codequality::check(self, out),
+            CheckFormat::Human => human::check(self, style, out),
+            CheckFormat::Json => json::check(self, out),
+            CheckFormat::Github => github::check(self, out),
+            CheckFormat::Sarif => sarif::check(self, out),
+            CheckFormat::Junit => junit::check(self, out),
+            CheckFormat::Codequality => codequality::check(self, out),
         }
     }
 }
@@ -164,17 +164,17 @@ enum Sink<'a> {
     Human(annotate_snippets::Renderer, &'a mut dyn Write),
     Json(escape::json::Pretty<'a>),
     Github(&'a mut dyn Write),
-    Whole(CheckReport, Format, Style, &'a mut dyn Write),
+    Whole(CheckReport, CheckFormat, Style, &'a mut dyn Write),
 }
 
 impl<'a> CheckStream<'a> {
     /// Start writing a report in `format` to `out`.
-    pub fn start(format: Format, style: Style, out: &'a mut dyn Write) -> io::Result<Self> {
+    pub fn start(format: CheckFormat, style: Style, out: &'a mut dyn Write) -> io::Result<Self> {
         let sink = match format {
-            Format::Human => Sink::Human(human::renderer(style), out),
-            Format::Json => Sink::Json(json::start(out)?),
-            Format::Github => Sink::Github(out),
-            Format::Sarif | Format::Junit | Format::Codequality => {
+            CheckFormat::Human => Sink::Human(human::renderer(style), out),
+            CheckFormat::Json => Sink::Json(json::start(out)?),
+            CheckFormat::Github => Sink::Github(out),
+            CheckFormat::Sarif | CheckFormat::Junit | CheckFormat::Codequality => {
                 Sink::Whole(CheckReport::default(), format, style, out)
             }
         };
