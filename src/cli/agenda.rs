@@ -2,15 +2,10 @@
 
 use clap::Args;
 use std::io::Write;
-use std::path::Path;
 use std::path::PathBuf;
 
 use super::Failed;
-use crate::agenda::{self, Inputs, Request, Since, SinceReview};
-use crate::history::reviews;
-use crate::history::{History, HistoryError};
 use crate::report::Style;
-use crate::workspace::{Workspace, read_document};
 
 pub(super) const AGENDA_HELP: &str = "\
 The agenda is made from the repository alone, and the same repository and
@@ -63,146 +58,7 @@ pub struct AgendaArgs {
 pub(super) fn run(args: &AgendaArgs, style: Style, out: &mut dyn Write) -> Result<u8, Failed> {
     let date = super::date_or_today("--date", args.date.as_deref())?;
     let path = super::history_path::named_or_only(args.path.as_deref(), "agenda")?;
-    let doc = read_document(&path)?;
-    if let Some(finding) = crate::due::broken(&doc) {
-        return Err(Failed::UnusableAlliance {
-            path,
-            finding: format!(
-                "{} {}: {}",
-                finding.rule.code(),
-                finding.rule.name(),
-                finding.message
-            ),
-        });
-    }
-    let workspace = Workspace::current()?;
-    let attestor = crate::attest::Attestor::for_workspace(&workspace, Vec::new())?;
-    let kind = doc
-        .fields()
-        .and_then(|f| f.kind.as_ref())
-        .and_then(|k| workspace.kinds.get(&k.value));
-    let agenda = agenda::build(
-        &doc,
-        Request {
-            path: path.display().to_string(),
-            kind,
-            date,
-            minutes: args.minutes,
-            since: since_last_review(&path),
-            // The pulse signals since the last review and the proposals
-            // waiting for consent, each read from the repository.
-            inputs: Inputs {
-                pulse: pulse_signals(&workspace, &doc, date)?,
-                proposals: Some(waiting_for_consent(&doc, &path, &attestor)),
-            },
-        },
-    )?;
+    let agenda = crate::tasks::agenda::prepare(&path, date, args.minutes)?;
     crate::report::agenda::render(&agenda, args.format, style, out)?;
     Ok(0)
-}
-
-/// The last review and what changed since, from git; without history, why
-/// there is nothing to compare.
-fn since_last_review(path: &Path) -> Since {
-    let read = || -> Result<SinceReview, HistoryError> {
-        let cwd = std::env::current_dir().map_err(|source| HistoryError::WorkingTree {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let history = History::discover(&cwd)?;
-        let relative = history.relative(path, &cwd)?;
-        let from = reviews::at_last_review(&history, &relative)?;
-        let to = reviews::working_tree(&history, &relative)?;
-        let recorded = reviews::recorded_at_last(&from.doc);
-        Ok(SinceReview {
-            diff: reviews::diff(&from, &to),
-            from: from.label,
-            from_commit: from.commit,
-            to: to.label,
-            note: recorded.note,
-            wins: recorded.wins,
-        })
-    };
-    match read() {
-        Ok(since) => Since::Changes(Box::new(since)),
-        Err(HistoryError::NotARepository { .. }) => Since::Unavailable(
-            "this is not a git repository, so there is no review history to compare with"
-                .to_owned(),
-        ),
-        Err(e) => Since::Unavailable(e.to_string()),
-    }
-}
-
-/// The pulse signals since the last review, for "how it is going". `None`
-/// when the alliance has no pulse rounds; an empty list when they show
-/// nothing to talk about.
-fn pulse_signals(
-    workspace: &Workspace,
-    doc: &crate::document::Alliance,
-    date: jiff::civil::Date,
-) -> Result<Option<Vec<agenda::PulseTopic>>, Failed> {
-    if crate::pulse::rounds::last_round(&workspace.root, &doc.path).is_none() {
-        return Ok(None);
-    }
-    let picture = crate::pulse::picture(workspace, doc, date, crate::pulse::Seal::Sealed)?;
-    let last_review = doc
-        .fields()
-        .and_then(|f| f.review.last.as_ref())
-        .and_then(|d| d.get());
-    Ok(Some(agenda::pulse_signals(&picture, last_review)))
-}
-
-/// What waits for the parties' consent in this alliance: the proposal,
-/// when its status is `proposed` (waiting since the commit that proposed
-/// it, else the dates in the file: see `consent::proposal`), or, for an
-/// active alliance whose text changed after some parties agreed, the
-/// current text (since an unknown date).
-fn waiting_for_consent(
-    doc: &crate::document::Alliance,
-    path: &Path,
-    attestor: &crate::attest::Attestor,
-) -> Vec<agenda::Waiting> {
-    use crate::consent::{Consent, PartyConsent, PartyState};
-    let name = |p: &PartyConsent| p.handle.clone().unwrap_or_else(|| p.party.clone());
-    let as_input = |what: String, since, consent: &Consent| agenda::Waiting {
-        what,
-        since,
-        agreed: consent.agreed().map(name).collect(),
-        waiting_for: consent.not_agreed().map(name).collect(),
-    };
-    let proposed_on = || {
-        let cwd = std::env::current_dir().ok()?;
-        let history = History::discover(&cwd).ok()?;
-        crate::tasks::due::proposed_on(&history, path)
-    };
-    let proofs = attestor.proofs(doc);
-    if let Some(proposal) = crate::consent::proposal(doc, proposed_on(), &proofs) {
-        return vec![as_input(
-            format!("{} ({})", proposal.title, proposal.consent.digest.short()),
-            proposal.since.map(|s| s.date),
-            &proposal.consent,
-        )];
-    }
-    let Some(consent) = Consent::of(doc, &proofs) else {
-        return Vec::new();
-    };
-    let active = doc
-        .fields()
-        .is_some_and(|f| f.status() == crate::document::Status::Active);
-    let changed = consent
-        .parties
-        .iter()
-        .any(|p| matches!(p.state, PartyState::Stale { .. }));
-    if active && changed && !consent.complete() {
-        let title = doc.display_title().unwrap_or("(untitled)");
-        return vec![as_input(
-            format!(
-                "{title}: the text changed since some parties agreed ({})",
-                consent.digest.short()
-            ),
-            None,
-            &consent,
-        )];
-    }
-    Vec::new()
 }
