@@ -6,8 +6,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::Failed;
-use super::new::{cadence, kind, parties, shown};
+use super::new::{parties, shown};
 use crate::clock::today;
+use crate::tasks::new::{cadence, kind};
 use crate::workspace::config::FILE_NAME;
 use crate::workspace::{Workspace, read_document_in};
 use crate::write::adopt::{self, AdoptOptions, NewKind};

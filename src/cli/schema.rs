@@ -24,7 +24,7 @@ pub struct SchemaArgs {
 
 pub(super) fn run(args: &SchemaArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let workspace = Workspace::current()?;
-    let kind = super::new::kind(&workspace.kinds, &args.kind)?;
+    let kind = crate::tasks::new::kind(&workspace.kinds, &args.kind)?;
     crate::report::escape::json::write_pretty(&mut *out, &kind.schema)?;
     writeln!(out)?;
     Ok(0)

@@ -120,3 +120,30 @@ pub fn agreed(shown: &str, agreed: &Agreed, out: &mut dyn Write) -> io::Result<(
     }
     Ok(())
 }
+
+/// What `alliance new` wrote, and what to do next.
+pub fn created(
+    shown: &str,
+    status: crate::document::Status,
+    kind: &str,
+    every: &crate::document::dates::Cadence,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    use crate::document::Status;
+    writeln!(
+        out,
+        "wrote {shown}: a {} `{}` alliance, reviewed every {every}",
+        status.as_str(),
+        sanitize(kind),
+    )?;
+    let next = match status {
+        Status::Draft => {
+            "answer the questions under each heading together, set `status: proposed`, then each party runs `alliance agree --as HANDLE`"
+        }
+        Status::Proposed => {
+            "answer the questions under each heading together, then each party runs `alliance agree --as HANDLE` (the last one makes it active)"
+        }
+        _ => "answer the questions under each heading together",
+    };
+    writeln!(out, "next: {next}, and run `alliance check {shown}`")
+}

@@ -8,4 +8,5 @@ pub mod agenda;
 pub mod check;
 pub mod codeowners;
 pub mod due;
+pub mod new;
 pub mod pulse;
