@@ -1,6 +1,6 @@
 //! The rules as a whole: every code has its page in `docs/rules.md`. Each
 //! rule's own case (a document, the exact finding, the exit code) is a file
-//! in `tests/cmd/rules/`, run by `tests/cmd.rs`, which also proves that
+//! in `tests/cmd/rules/`, run by `tests/it/cmd.rs`, which also proves that
 //! every rule has one.
 
 use alliance::check::finding::Rule;
