@@ -172,8 +172,11 @@ fn repo() -> Sandbox {
     sb
 }
 
+/// A hang guard far above any real run, for [`check`] and a few cases.
 const LIMIT: Duration = Duration::from_secs(30);
 
+/// `alliance check NAME` of `content` written to `name`, under [`LIMIT`]:
+/// it must not panic, and must leave the file as it was.
 fn check(sandbox: &Sandbox, name: &str, content: &[u8]) -> Run {
     sandbox.write(name, content);
     let run = sandbox.run_bounded(&["check", name], LIMIT);
