@@ -2,7 +2,7 @@
 # The README's five-minute tour: builds a lab's repository with four years of
 # history (a rename from .md to .qmd included) in a temporary folder, then runs
 # the commands the README shows (adopt, check, agree, log, review, due, and diff
-# on a pull request's branch) and prints what they print; tests/readme.rs holds
+# on a pull request's branch) and prints what they print; tests/it/readme.rs holds
 # the README to it. Usage: scripts/walkthrough.sh [ALLIANCE_BINARY]
 set -euo pipefail
 A="${1:-$(cd "$(dirname "$0")/.." && pwd)/target/debug/alliance}"

@@ -5,7 +5,7 @@ it) and cases.jsonl (one {"kind": ..., "instance": TEXT} a line, TEXT being
 JSON as Python's json module reads it: NaN and Infinity allowed, integers of
 any size), validates each instance with Python's `jsonschema` (the schema's
 own draft, formats asserted with FormatChecker) and prints one line a case:
-"valid" or "invalid: <first error>". Run by tests/schema_agreement.rs;
+"valid" or "invalid: <first error>". Run by tests/it/schema_agreement.rs;
 a missing jsonschema is an error, not a skip.
 """
 import json

@@ -1,0 +1,344 @@
+//! `alliance adopt`: front matter added, every byte of the body kept.
+
+use crate::common::{Run, Sandbox, real_corpus};
+
+const ADA: &str = "Ada Lovelace <ada>";
+const GRACE: &str = "Grace Hopper <grace>";
+
+fn run_on_day(sandbox: &Sandbox, args: &[&str]) -> Run {
+    sandbox.run_with_env(args, &[("ALLIANCE_TODAY", "2026-03-02")])
+}
+
+fn read_bytes(sandbox: &Sandbox, name: &str) -> Vec<u8> {
+    std::fs::read(sandbox.path().join(name)).expect("read")
+}
+
+/// The length of the front matter block at the start of `bytes` (after a
+/// BOM), closing fence and its line ending included.
+fn front_matter_len(bytes: &[u8]) -> usize {
+    let text = std::str::from_utf8(bytes).expect("utf-8");
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[start..];
+    assert!(rest.starts_with("---"), "no front matter:\n{text}");
+    let mut at = rest.find('\n').expect("fence line") + 1;
+    loop {
+        let line_end = rest[at..].find('\n').map_or(rest.len(), |i| at + i + 1);
+        if rest[at..line_end].trim_end() == "---" {
+            return start + line_end;
+        }
+        assert!(line_end < rest.len(), "front matter never closes:\n{text}");
+        at = line_end;
+    }
+}
+
+#[test]
+fn adopts_a_plain_agreement_and_maps_its_headings() {
+    let sandbox = Sandbox::new();
+    let original = "# Payments working agreement\n\n## Why we are here\n\nWe run payments.\n\n## Ground rules\n\n- We start on time.\n";
+    sandbox.write("WORKING_AGREEMENT.md", original);
+    let run = run_on_day(
+        &sandbox,
+        &[
+            "adopt",
+            "WORKING_AGREEMENT.md",
+            "--kind",
+            "team",
+            "--party",
+            ADA,
+            "--party",
+            GRACE,
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "\
+adopted WORKING_AGREEMENT.md as a `team` alliance titled \"Payments working agreement\" (added alliance, title, parties, status, review)
+  Purpose                      <- ## Why we are here (line 3)
+  Atmosphere                   (missing)
+  Co-responsibility            (missing)
+  Agreements                   <- ## Ground rules (line 7)
+  When it gets hard            (missing)
+missing: ## Atmosphere, ## Co-responsibility, ## When it gets hard; rename a heading to match, or add the section
+next: run `alliance check WORKING_AGREEMENT.md`
+"
+    );
+    assert_eq!(
+        sandbox.read("WORKING_AGREEMENT.md"),
+        format!(
+            "---\nalliance: team\ntitle: Payments working agreement\nparties:\n  - name: Ada Lovelace\n    handle: ada\n  - name: Grace Hopper\n    handle: grace\nstatus: active\nreview:\n  every: 3 months\n  next: 2026-06-02\n---\n{original}"
+        )
+    );
+    let check = sandbox.run(&["check", "--format", "json", "WORKING_AGREEMENT.md"]);
+    assert_eq!(check.code, 1);
+    let codes: Vec<_> = check.json()["files"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["code"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    // The missing sections, and the consent nobody has recorded yet (the
+    // parties of an adopted agreement run `alliance agree` once).
+    assert_eq!(codes, ["A030", "A030", "A030", "A070"]);
+}
+
+#[test]
+fn crlf_and_bom_are_kept() {
+    let sandbox = Sandbox::new();
+    let original = "\u{feff}# Norms\r\n\r\n## Agreements\r\n\r\n- Be kind.\r\n";
+    sandbox.write("norms.md", original);
+    let run = run_on_day(
+        &sandbox,
+        &[
+            "adopt",
+            "norms.md",
+            "--kind",
+            "team",
+            "--title",
+            "Our norms",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("no parties yet: re-run with --party"),
+        "{}",
+        run.stdout
+    );
+    let text = sandbox.read("norms.md");
+    assert_eq!(
+        text,
+        "\u{feff}---\r\nalliance: team\r\ntitle: Our norms\r\nstatus: active\r\nreview:\r\n  every: 3 months\r\n  next: 2026-06-02\r\n---\r\n# Norms\r\n\r\n## Agreements\r\n\r\n- Be kind.\r\n"
+    );
+    // Re-running with the parties fills in what is missing, in the file's
+    // own line endings, and changes nothing else.
+    let run = run_on_day(
+        &sandbox,
+        &["adopt", "norms.md", "--kind", "team", "--party", ADA],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("(added parties)"), "{}", run.stdout);
+    assert!(!run.stdout.contains("no parties yet"), "{}", run.stdout);
+    assert_eq!(
+        sandbox.read("norms.md"),
+        "\u{feff}---\r\nalliance: team\r\ntitle: Our norms\r\nstatus: active\r\nreview:\r\n  every: 3 months\r\n  next: 2026-06-02\r\nparties:\r\n  - name: Ada Lovelace\r\n    handle: ada\r\n---\r\n# Norms\r\n\r\n## Agreements\r\n\r\n- Be kind.\r\n"
+    );
+}
+
+#[test]
+fn an_empty_parties_list_from_an_earlier_adopt_is_filled() {
+    let sandbox = Sandbox::new();
+    let original = "---\nalliance: team\ntitle: Norms\nparties: []\nstatus: active\nreview:\n  every: 3 months\n---\n# Norms\n";
+    sandbox.write("norms.md", original);
+    let run = run_on_day(
+        &sandbox,
+        &["adopt", "norms.md", "--kind", "team", "--party", ADA],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        sandbox.read("norms.md"),
+        "---\nalliance: team\ntitle: Norms\nstatus: active\nreview:\n  every: 3 months\nparties:\n  - name: Ada Lovelace\n    handle: ada\n---\n# Norms\n"
+    );
+    let other = run_on_day(&sandbox, &["adopt", "norms.md", "--kind", "working"]);
+    assert_eq!(other.code, 2);
+    assert_eq!(
+        other.stderr,
+        "alliance: norms.md is already a `team` alliance; adopt it with --kind team to fill in what is missing, or change `alliance:` by hand\n"
+    );
+}
+
+#[test]
+fn front_matter_is_refused_unless_merging() {
+    let sandbox = Sandbox::new();
+    let original = "---\nlayout: default\ntitle: Team charter   # shown in the nav\nnav_order: 2\n---\n\n# Team charter\n\n## Purpose\n\nWe build the site.\n";
+    sandbox.write("charter.md", original);
+    let run = run_on_day(&sandbox, &["adopt", "charter.md", "--kind", "team"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "alliance: charter.md already has front matter; pass --merge to add the missing alliance keys to it\n"
+    );
+    assert_eq!(sandbox.read("charter.md"), original);
+
+    let run = run_on_day(
+        &sandbox,
+        &[
+            "adopt",
+            "charter.md",
+            "--kind",
+            "team",
+            "--merge",
+            "--party",
+            ADA,
+            "--party",
+            GRACE,
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("adopted charter.md as a `team` alliance titled \"Team charter\" (added alliance, parties, status, review)\n"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        sandbox.read("charter.md"),
+        "---\nlayout: default\ntitle: Team charter   # shown in the nav\nnav_order: 2\nalliance: team\nparties:\n  - name: Ada Lovelace\n    handle: ada\n  - name: Grace Hopper\n    handle: grace\nstatus: active\nreview:\n  every: 3 months\n  next: 2026-06-02\n---\n\n# Team charter\n\n## Purpose\n\nWe build the site.\n"
+    );
+
+    let adopted = sandbox.read("charter.md");
+    let again = run_on_day(
+        &sandbox,
+        &["adopt", "charter.md", "--kind", "team", "--merge"],
+    );
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        again.stdout.starts_with(
+            "charter.md is already a `team` alliance with nothing missing; nothing changed\n"
+        ),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(sandbox.read("charter.md"), adopted);
+}
+
+#[test]
+fn what_cannot_be_adopted_exits_2() {
+    let sandbox = Sandbox::new();
+    sandbox.write("flow.md", "---\n{layout: default}\n---\n# A\n");
+    sandbox.write("rule.md", "---\n\nA thematic break, not front matter.\n");
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["adopt", "missing.md", "--kind", "team"],
+            "alliance: cannot read missing.md: ",
+        ),
+        (
+            &["adopt", "flow.md", "--kind", "team", "--merge"],
+            "alliance: flow.md: cannot merge into its front matter: it is a flow mapping",
+        ),
+        (
+            &["adopt", "rule.md", "--kind", "team"],
+            "alliance: rule.md: cannot merge into its front matter: the file starts with a `---` line",
+        ),
+        (
+            &["adopt", "flow.md", "--kind", "squad"],
+            "alliance: unknown kind `squad`",
+        ),
+    ];
+    for (args, stderr) in cases {
+        let run = run_on_day(&sandbox, args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stderr.starts_with(stderr), "{args:?}: {}", run.stderr);
+    }
+    assert_eq!(
+        sandbox.read("flow.md"),
+        "---\n{layout: default}\n---\n# A\n"
+    );
+    assert_eq!(
+        sandbox.read("rule.md"),
+        "---\n\nA thematic break, not front matter.\n"
+    );
+}
+
+/// Every real agreement in the corpus: adopted (merging into the front
+/// matter some of them have), the original bytes all still there, and
+/// `check` reporting findings rather than crashing.
+#[test]
+#[ignore = "needs ../shared/corpus/real"]
+fn adopts_every_file_of_the_real_corpus() {
+    let corpus = real_corpus();
+    let mut files: Vec<_> = std::fs::read_dir(&corpus)
+        .expect("corpus")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("SOURCES.md"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 40, "corpus has {} files", files.len());
+    for path in files {
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let original = std::fs::read(&path).expect("read");
+        let sandbox = Sandbox::new();
+        sandbox.write(&name, &original);
+        let had_front_matter = original
+            .strip_prefix(b"\xef\xbb\xbf")
+            .unwrap_or(&original)
+            .starts_with(b"---");
+        let mut args = vec![
+            "adopt",
+            name.as_str(),
+            "--kind",
+            "team",
+            "--party",
+            ADA,
+            "--party",
+            GRACE,
+        ];
+        if had_front_matter {
+            let refused = run_on_day(&sandbox, &args);
+            assert_eq!(refused.code, 2, "{name}: {}", refused.stderr);
+            assert_eq!(
+                read_bytes(&sandbox, &name),
+                original,
+                "{name}: changed though refused"
+            );
+            args.push("--merge");
+        }
+        let run = run_on_day(&sandbox, &args);
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        let adopted = read_bytes(&sandbox, &name);
+        let front_len = front_matter_len(&adopted);
+        if had_front_matter {
+            let original_front = front_matter_len(&original);
+            // The original front matter's lines come first, unchanged, and
+            // the body after it is the original's.
+            let closing = original[..original_front]
+                .iter()
+                .rposition(|&b| b == b'-')
+                .map_or(0, |i| i - 2);
+            assert_eq!(
+                &adopted[..closing],
+                &original[..closing],
+                "{name}: front matter rewritten"
+            );
+            assert_eq!(
+                &adopted[front_len..],
+                &original[original_front..],
+                "{name}: body changed"
+            );
+        } else {
+            let bom = if original.starts_with(b"\xef\xbb\xbf") {
+                3
+            } else {
+                0
+            };
+            assert_eq!(&adopted[..bom], &original[..bom]);
+            assert_eq!(
+                &adopted[front_len..],
+                &original[bom..],
+                "{name}: body changed"
+            );
+        }
+        let crlf = original.windows(2).any(|w| w == b"\r\n");
+        if crlf {
+            let front = &adopted[..front_len];
+            let bare_lf = front
+                .iter()
+                .enumerate()
+                .any(|(i, &b)| b == b'\n' && (i == 0 || front[i - 1] != b'\r'));
+            assert!(!bare_lf, "{name}: LF line endings added to a CRLF file");
+        }
+        let check = sandbox.run(&["check", name.as_str()]);
+        // None of them has all five team sections: real findings, exit 1.
+        assert_eq!(
+            check.code, 1,
+            "{name}: check exited {}: {}",
+            check.code, check.stderr
+        );
+        assert!(
+            !check.stdout.contains("A001"),
+            "{name}: still has no front matter"
+        );
+    }
+}
