@@ -240,6 +240,8 @@ fuzz_target!(|data: &[u8]| {
             old_path: None,
             title: new.display_title().map(str::to_owned),
             diff: diff.diff.clone(),
+            // Both ways: "formatting only" is said only when the texts agree.
+            same_agreement: old.text.len() % 2 == 0,
             consent: diff.consent.clone(),
         }],
         approvals: Some(alliance::ci::changes::Approvals {
