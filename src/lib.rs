@@ -21,6 +21,7 @@ pub mod consent;
 pub mod document;
 pub mod due;
 pub mod error;
+pub mod escape;
 pub mod history;
 pub mod kind;
 pub mod parallel;

@@ -26,7 +26,7 @@ use alliance::kind::Kinds;
 use alliance::ci::changes::{AllianceChange, Change, ChangeSet};
 use alliance::report::diff::{DiffFormat, DiffReport};
 use alliance::report::due::DueFormat;
-use alliance::report::escape::markdown::Mentions;
+use alliance::escape::markdown::Mentions;
 use alliance::report::{CheckFormat, CheckReport, FileReport, Style, list};
 use libfuzzer_sys::fuzz_target;
 

@@ -18,8 +18,11 @@ pub mod finding;
 pub use a00_front_matter::unusable_front_matter;
 pub use finding::{Finding, Location, Rule, Severity};
 
+use std::path::PathBuf;
+
 use crate::document::{Alliance, NotText, Status, Unreadable};
 use crate::kind::Kinds;
+use crate::workspace::UnreadFile;
 
 /// The findings for a file that is not text at all.
 pub fn unreadable(file: &Unreadable) -> Finding {
@@ -96,4 +99,73 @@ pub fn check_with(doc: &Alliance, kinds: &Kinds, settings: &Settings<'_>) -> Vec
     a07_consent::check(doc, settings, &mut findings);
     findings.sort_by_key(|f| f.location.as_ref().map(|l| (l.line, l.column)));
     findings
+}
+
+/// The findings of one file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The file, as the user or discovery named it.
+    pub path: PathBuf,
+    /// What was found, in line order.
+    pub findings: Vec<Finding>,
+}
+
+/// The findings of a `check` run.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    /// Every file checked, with its findings (possibly none).
+    pub files: Vec<FileReport>,
+    /// Files that could not be read.
+    pub failures: Vec<UnreadFile>,
+}
+
+impl CheckReport {
+    /// How many files, errors and warnings.
+    pub fn totals(&self) -> Totals {
+        let mut totals = Totals::default();
+        for file in &self.files {
+            totals.add(file);
+        }
+        totals
+    }
+
+    /// Exit code: 2 if a file could not be read, 1 for errors, else 0.
+    pub fn exit_code(&self) -> u8 {
+        self.totals().exit_code(self.failures.len())
+    }
+}
+
+/// How many files a `check` run read, and the errors and warnings found.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    /// Files checked.
+    pub files: usize,
+    /// Findings that are errors.
+    pub errors: usize,
+    /// Findings that are warnings.
+    pub warnings: usize,
+}
+
+impl Totals {
+    pub(crate) fn add(&mut self, file: &FileReport) {
+        self.files += 1;
+        for finding in &file.findings {
+            match finding.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+            }
+        }
+    }
+
+    /// Exit code: 2 if a file could not be read (`failures`), 1 for
+    /// errors, else 0.
+    pub fn exit_code(&self, failures: usize) -> u8 {
+        if failures > 0 {
+            2
+        } else if self.errors > 0 {
+            1
+        } else {
+            0
+        }
+    }
 }

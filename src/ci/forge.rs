@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
-use crate::report::ci::MARKER;
+use crate::ci::MARKER;
 
 pub use approvals::{ApprovalState, Approver, NotCounted};
 use identity::{Author, Identity};
@@ -733,7 +733,7 @@ fn location(headers: &ureq::http::HeaderMap) -> String {
         },
         Err(_) => value.to_owned(),
     };
-    let clean = crate::report::sanitize(&host).into_owned();
+    let clean = crate::escape::sanitize(&host).into_owned();
     match clean.char_indices().nth(100) {
         Some((i, _)) => format!("{}…", &clean[..i]),
         None => clean,
@@ -778,7 +778,7 @@ pub(super) fn message(body: &[u8]) -> String {
         let start = &body[..body.len().min(4096)];
         String::from_utf8_lossy(start).trim().to_owned()
     });
-    let clean = crate::report::sanitize(&text).replace('\n', " ");
+    let clean = crate::escape::sanitize(&text).replace('\n', " ");
     match clean.char_indices().nth(300) {
         Some((i, _)) => format!("{}…", &clean[..i]),
         None => clean,

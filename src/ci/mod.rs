@@ -6,6 +6,10 @@
 //! files a change touches into a [`ChangeSet`] of alliances; [`forge`] is
 //! the only code that talks to a forge's API. Rendering is `report::ci`'s.
 
+/// The hidden first line of the comment. Found again by it, the comment is
+/// updated in place instead of posted twice.
+pub const MARKER: &str = "<!-- alliance-ci-comment (updated in place by `alliance ci comment`) -->";
+
 pub mod changes;
 pub mod forge;
 

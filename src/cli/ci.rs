@@ -417,5 +417,5 @@ fn check_and_due(
 /// Text for a workflow command's message: `%`, CR and LF escaped so
 /// nothing can start another command (`report::escape::github::data`).
 fn workflow(text: &str) -> String {
-    crate::report::escape::github::data(text)
+    crate::escape::github::data(text)
 }

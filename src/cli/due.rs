@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use super::Failed;
 use crate::due::{self, Window};
+use crate::escape::markdown::Mentions;
 use crate::history::History;
 use crate::report::due::{DueFormat, DueStream};
-use crate::report::escape::markdown::Mentions;
 use crate::workspace::{ReadError, Workspace};
 
 pub(super) const DUE_HELP: &str = "\

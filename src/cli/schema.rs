@@ -25,7 +25,7 @@ pub struct SchemaArgs {
 pub(super) fn run(args: &SchemaArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let workspace = Workspace::current()?;
     let kind = crate::tasks::new::kind(&workspace.kinds, &args.kind)?;
-    crate::report::escape::json::write_pretty(&mut *out, &kind.schema)?;
+    crate::escape::json::write_pretty(&mut *out, &kind.schema)?;
     writeln!(out)?;
     Ok(0)
 }

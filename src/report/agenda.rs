@@ -10,8 +10,8 @@
 use std::io::{self, Write};
 
 use crate::agenda::{Agenda, Part, PulseTopic, SignalKind, Since, Waiting};
+use crate::escape::{self, markdown};
 use crate::report::diff::{self, md_escape};
-use crate::report::escape::{self, markdown};
 use crate::report::words::{headline, plural};
 use crate::report::{JSON_VERSION, Style, sanitize};
 

@@ -14,6 +14,7 @@
 
 use std::fmt::Write as _;
 
+use crate::ci::MARKER;
 use crate::ci::changes::{AllianceChange, Approvals, Change, ChangeSet};
 use crate::ci::forge::Strangers;
 use crate::due::{DueReport, Tier};
@@ -21,10 +22,6 @@ use crate::report::CheckReport;
 use crate::report::diff::{markdown_changes, md_escape};
 use crate::report::due::{DueFormat, render};
 use crate::report::plural;
-
-/// The hidden first line of the comment. Found again by it, the comment is
-/// updated in place instead of posted twice.
-pub const MARKER: &str = "<!-- alliance-ci-comment (updated in place by `alliance ci comment`) -->";
 
 /// GitHub's limit for a comment body, in characters.
 pub const COMMENT_LIMIT: usize = 65_536;
@@ -120,11 +117,11 @@ pub fn bytes(text: &str) -> usize {
     text.len()
 }
 
-/// A path in monospace, by [`crate::report::escape::markdown::code`]: a
+/// A path in monospace, by [`crate::escape::markdown::code`]: a
 /// backtick, a line break or a `<!--` in a file name cannot end it or put a
 /// marker into the comment's source.
 pub fn code_path(path: &str) -> String {
-    crate::report::escape::markdown::code(path)
+    crate::escape::markdown::code(path)
 }
 
 impl ChangeSet {

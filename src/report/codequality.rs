@@ -68,7 +68,7 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
             "location": { "path": path, "lines": { "begin": 1 } },
         }));
     }
-    super::escape::json::write_pretty(&mut *out, &issues)?;
+    crate::escape::json::write_pretty(&mut *out, &issues)?;
     writeln!(out)
 }
 

@@ -5,9 +5,9 @@
 
 use jiff::civil::Date;
 
-use super::escape::markdown;
 use super::{plural, sanitize};
 use crate::consent::{Consent, PartyConsent, PartyState, Proof, Proposal, SinceBasis};
+use crate::escape::markdown;
 
 /// `@ada (2026-11-20, signed), @grace (authored, email not verified)`:
 /// the parties who agreed, with their dates and what proves it.

@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use crate::compare::{
     AllianceDiff, FrontChange, ItemChange, ItemChangeKind, SectionChange, Word, WordOp,
 };
-use crate::report::escape::{self, markdown, terminal};
+use crate::escape::{self, markdown, terminal};
 use crate::report::words::headline;
 use crate::report::{Style, sanitize};
 

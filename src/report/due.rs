@@ -8,11 +8,11 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::escape::json::Pretty;
-use super::escape::markdown::{self, Mentions};
 use super::github::{At, annotation};
 use super::{consent, plural, sanitize, xml_escape};
 use crate::due::{AllianceDue, Basis, Due, DueReport, Tier};
+use crate::escape::json::Pretty;
+use crate::escape::markdown::{self, Mentions};
 
 /// Output formats of `alliance due`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

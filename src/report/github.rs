@@ -55,7 +55,7 @@ pub(super) struct At {
 
 /// Write one workflow command: `::LEVEL file=…,line=…,col=…,title=…::MESSAGE`.
 /// Every field is escaped for its place. When the runner cannot be given
-/// the file's name exactly ([`super::escape::github::file`]: a control or
+/// the file's name exactly ([`crate::escape::github::file`]: a control or
 /// a bidirectional override in it), `file=`, `line=` and `col=` are left
 /// out and the message starts with the place, escaped, so the annotation
 /// never points at a file that does not exist.
@@ -68,7 +68,7 @@ pub(super) fn annotation(
     message: &str,
 ) -> io::Result<()> {
     let title = property(title);
-    let Some(file) = super::escape::github::file(path) else {
+    let Some(file) = crate::escape::github::file(path) else {
         let place = match at {
             Some(at) => format!("{}:{}:{}", path.display(), at.line, at.column),
             None => path.display().to_string(),
@@ -86,4 +86,4 @@ pub(super) fn annotation(
     writeln!(out, "::{level} {props},title={title}::{}", data(message))
 }
 
-pub use super::escape::github::{data, property};
+pub use crate::escape::github::{data, property};

@@ -4,9 +4,9 @@ use std::io::{self, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use super::escape::terminal;
 use super::{CheckReport, FileReport, Style, Totals, plural, sanitize};
 use crate::check::finding::{Finding, Location, Severity};
+use crate::escape::terminal;
 use crate::workspace::UnreadFile;
 
 pub(super) fn check(report: &CheckReport, style: Style, out: &mut dyn Write) -> io::Result<()> {

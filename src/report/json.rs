@@ -5,9 +5,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::escape::json::Pretty;
 use super::{CheckReport, FileReport, Totals};
 use crate::check::finding::{Finding, Severity};
+use crate::escape::json::Pretty;
 use crate::workspace::UnreadFile;
 
 #[derive(Serialize)]

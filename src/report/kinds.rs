@@ -47,7 +47,7 @@ fn json(kinds: &Kinds, out: &mut dyn Write) -> io::Result<()> {
             })
         })
         .collect();
-    super::escape::json::write_pretty(&mut *out, &kinds)?;
+    crate::escape::json::write_pretty(&mut *out, &kinds)?;
     writeln!(out)
 }
 

@@ -5,9 +5,9 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::escape::markdown;
 use super::sanitize;
 use crate::document::{Alliance, DateField, Section};
+use crate::escape::markdown;
 
 /// One row of the index: what the table and the Markdown table show of an
 /// alliance, kept instead of the parsed document.
@@ -159,13 +159,13 @@ pub fn json(docs: &[Alliance], out: &mut dyn Write) -> io::Result<()> {
 /// repository is never held in memory whole. The bytes are those of
 /// `{"version": .., "alliances": [..]}` printed pretty in one piece.
 pub struct JsonList<'a> {
-    object: super::escape::json::Pretty<'a>,
+    object: crate::escape::json::Pretty<'a>,
 }
 
 impl<'a> JsonList<'a> {
     /// The opening of the export.
     pub fn start(out: &'a mut dyn Write) -> io::Result<JsonList<'a>> {
-        let mut object = super::escape::json::Pretty::start(out)?;
+        let mut object = crate::escape::json::Pretty::start(out)?;
         object.field("version", &super::JSON_VERSION)?;
         object.open_array("alliances")?;
         Ok(JsonList { object })

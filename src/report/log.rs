@@ -28,7 +28,7 @@ pub fn render(log: &ReviewLog, format: LogFormat, out: &mut dyn Write) -> io::Re
             if let (Some(commits), Some(object)) = (&log.commits, value.as_object_mut()) {
                 object.insert("commits".to_owned(), commits_json(commits));
             }
-            crate::report::escape::json::write_pretty(&mut *out, &value)?;
+            crate::escape::json::write_pretty(&mut *out, &value)?;
             writeln!(out)
         }
     }

@@ -11,7 +11,6 @@
 //! terminal, Markdown, workflow commands, XML. JSON and SARIF are written
 //! by `serde_json`.
 
-pub mod escape;
 pub mod words;
 
 pub mod agenda;
@@ -32,11 +31,9 @@ pub mod pulse;
 mod sarif;
 pub mod write;
 
-use std::borrow::Cow;
+use crate::escape;
 use std::io::{self, Write};
-use std::path::PathBuf;
 
-use crate::check::finding::{Finding, Severity};
 use crate::workspace::UnreadFile;
 
 /// The version of every JSON shape `alliance` prints (`check`, `due`,
@@ -68,39 +65,7 @@ pub struct Style {
     pub color: bool,
 }
 
-/// The findings of one file.
-#[derive(Debug, Clone)]
-pub struct FileReport {
-    /// The file, as the user or discovery named it.
-    pub path: PathBuf,
-    /// What was found, in line order.
-    pub findings: Vec<Finding>,
-}
-
-/// The findings of a `check` run.
-#[derive(Debug, Default)]
-pub struct CheckReport {
-    /// Every file checked, with its findings (possibly none).
-    pub files: Vec<FileReport>,
-    /// Files that could not be read.
-    pub failures: Vec<UnreadFile>,
-}
-
 impl CheckReport {
-    /// How many files, errors and warnings.
-    pub fn totals(&self) -> Totals {
-        let mut totals = Totals::default();
-        for file in &self.files {
-            totals.add(file);
-        }
-        totals
-    }
-
-    /// Exit code: 2 if a file could not be read, 1 for errors, else 0.
-    pub fn exit_code(&self) -> u8 {
-        self.totals().exit_code(self.failures.len())
-    }
-
     /// Render in `format`.
     pub fn render(&self, format: CheckFormat, style: Style, out: &mut dyn Write) -> io::Result<()> {
         match format {
@@ -110,41 +75,6 @@ impl CheckReport {
             CheckFormat::Sarif => sarif::check(self, out),
             CheckFormat::Junit => junit::check(self, out),
             CheckFormat::Codequality => codequality::check(self, out),
-        }
-    }
-}
-
-/// How many files a `check` run read, and the errors and warnings found.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Totals {
-    /// Files checked.
-    pub files: usize,
-    /// Findings that are errors.
-    pub errors: usize,
-    /// Findings that are warnings.
-    pub warnings: usize,
-}
-
-impl Totals {
-    fn add(&mut self, file: &FileReport) {
-        self.files += 1;
-        for finding in &file.findings {
-            match finding.severity {
-                Severity::Error => self.errors += 1,
-                Severity::Warning => self.warnings += 1,
-            }
-        }
-    }
-
-    /// Exit code: 2 if a file could not be read (`failures`), 1 for
-    /// errors, else 0.
-    pub fn exit_code(&self, failures: usize) -> u8 {
-        if failures > 0 {
-            2
-        } else if self.errors > 0 {
-            1
-        } else {
-            0
         }
     }
 }
@@ -215,13 +145,8 @@ impl<'a> CheckStream<'a> {
     }
 }
 
-/// Make document text safe for one line of terminal output: the same as
-/// [`escape::terminal::line`] (control characters, line breaks and
-/// bidirectional overrides as escapes; no workflow command at the start of
-/// a line). Kept under this name for the callers that use it.
-pub fn sanitize(text: &str) -> Cow<'_, str> {
-    escape::terminal::line(text)
-}
+pub use crate::check::{CheckReport, FileReport, Totals};
+pub use crate::escape::sanitize;
 
 /// Escape text for XML: the same as [`escape::xml::text`].
 pub fn xml_escape(text: &str) -> String {

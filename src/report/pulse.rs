@@ -10,7 +10,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::escape::{markdown, terminal};
+use crate::escape::{markdown, terminal};
 use crate::pulse::{Picture, RoundStatus, SignalKind, Trend};
 
 /// Output formats of `pulse report`.
@@ -501,7 +501,7 @@ fn json(picture: &Picture, out: &mut dyn Write) -> io::Result<()> {
         reverse_scoring: "min + max - answer",
         pulse: picture,
     };
-    super::escape::json::write_pretty(out, &doc)?;
+    crate::escape::json::write_pretty(out, &doc)?;
     writeln!(out)
 }
 

@@ -69,7 +69,7 @@ pub(super) fn check(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
             } ],
         } ],
     });
-    super::escape::json::write_pretty(&mut *out, &sarif)?;
+    crate::escape::json::write_pretty(&mut *out, &sarif)?;
     writeln!(out)
 }
 

@@ -9,10 +9,10 @@ use std::path::Path;
 
 use crate::Failed;
 use crate::check::{self, Finding};
+use crate::check::{CheckReport, FileReport};
 use crate::clock::LazyToday;
 use crate::document::Alliance;
 use crate::pulse::Instruments;
-use crate::report::{CheckReport, FileReport};
 use crate::workspace::discover::Found;
 use crate::workspace::{ReadError, UnreadFile, Workspace};
 

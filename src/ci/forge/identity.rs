@@ -133,7 +133,7 @@ impl Client<'_> {
                     .and_then(wire::Message::words);
                 let words = first_error.map_or_else(
                     || message(&answer.body),
-                    |w| crate::report::sanitize(&w).replace('\n', " "),
+                    |w| crate::escape::sanitize(&w).replace('\n', " "),
                 );
                 Err(refusal("GraphQL viewer", answer.status, &words))
             }

@@ -23,3 +23,10 @@ pub mod json;
 pub mod markdown;
 pub mod terminal;
 pub mod xml;
+
+/// Make document text safe for one line of terminal output: the same as
+/// [`terminal::line`] (control characters, line breaks and bidirectional
+/// overrides as escapes; no workflow command at the start of a line).
+pub fn sanitize(text: &str) -> std::borrow::Cow<'_, str> {
+    terminal::line(text)
+}
