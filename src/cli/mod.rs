@@ -305,4 +305,56 @@ mod tests {
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
     }
+
+    /// `alliance NAME` for every command and subcommand a user can run.
+    fn commands(command: &clap::Command, prefix: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+            let name = format!("{prefix} {}", sub.get_name());
+            if sub.has_subcommands() {
+                names.extend(commands(sub, &name));
+            } else {
+                names.push(name);
+            }
+        }
+        names
+    }
+
+    #[test]
+    fn every_command_is_in_the_architecture_table() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let map = std::fs::read_to_string(root.join("ARCHITECTURE.md")).expect("ARCHITECTURE.md");
+        let rows: Vec<&str> = map
+            .lines()
+            .filter(|l| l.starts_with("| `alliance "))
+            .collect();
+        let named: Vec<&str> = rows
+            .iter()
+            .filter_map(|row| row.split('`').nth(1))
+            .collect();
+        let commands = commands(&Cli::command(), "alliance");
+        for command in &commands {
+            assert!(
+                named.contains(&command.as_str()),
+                "{command} has no row in ARCHITECTURE.md's table"
+            );
+        }
+        for name in &named {
+            assert!(
+                commands.iter().any(|c| c == name),
+                "ARCHITECTURE.md's table names {name}, which is not a command"
+            );
+        }
+        // Every file or folder a row names is there.
+        for row in rows {
+            for path in row.split('`').skip(1).step_by(2) {
+                if path.starts_with("src/") || path.starts_with("tests/") {
+                    assert!(
+                        root.join(path).exists(),
+                        "{path} (ARCHITECTURE.md) does not exist"
+                    );
+                }
+            }
+        }
+    }
 }
