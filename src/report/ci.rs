@@ -403,6 +403,52 @@ fn due_block(report: &DueReport) -> Block {
     Block { full, short: line }
 }
 
+/// Why the approvals were not read, or which were not counted: one
+/// sentence each, for warnings.
+pub fn approval_warnings(read: &crate::tasks::ci::ApprovalsRead) -> Vec<String> {
+    use crate::tasks::ci::ApprovalsRead;
+    match read {
+        ApprovalsRead::NotAPullRequest => {
+            vec!["not a pull request, so there are no approvals".to_owned()]
+        }
+        ApprovalsRead::Unreadable => {
+            vec!["the token cannot read the approvals (none, or HTTP 403/404)".to_owned()]
+        }
+        ApprovalsRead::Failed(why) => vec![format!("cannot read the approvals: {why}")],
+        ApprovalsRead::Read {
+            not_counted: list, ..
+        } => not_counted(list),
+    }
+}
+
+/// Warnings for approvals that were not counted because of what the forge
+/// could not say (an approval of another commit is no news: it is simply
+/// not consent to this text).
+fn not_counted(list: &[(String, crate::ci::forge::NotCounted)]) -> Vec<String> {
+    use crate::ci::forge::NotCounted;
+    let who = |why: NotCounted| {
+        list.iter()
+            .filter(|(_, w)| *w == why)
+            .map(|(h, _)| format!("@{h}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut lines = Vec::new();
+    let untimed = who(NotCounted::NoTime);
+    if !untimed.is_empty() {
+        lines.push(format!(
+            "the forge did not say when {untimed} approved (no `approved_at`: GitLab before it was added), so it cannot tell whether they approved the head commit; not counted"
+        ));
+    }
+    let headless = who(NotCounted::HeadUnknown);
+    if !headless.is_empty() {
+        lines.push(format!(
+            "the head commit of the pull request is not known (GitHub: no pull_request event; GitLab: no CI_COMMIT_SHA, or no merge request version with it), so the approvals of {headless} are not counted"
+        ));
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

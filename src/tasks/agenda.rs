@@ -17,7 +17,7 @@ use crate::workspace::{Workspace, read_document};
 /// The agenda of the meeting on `date` for the alliance at `path`, in
 /// `minutes` (default: the kind's, else 60).
 pub fn prepare(path: &Path, date: Date, minutes: Option<u32>) -> Result<Agenda, Failed> {
-    let doc = read_document(&path)?;
+    let doc = read_document(path)?;
     if let Some(finding) = crate::due::broken(&doc) {
         return Err(Failed::UnusableAlliance {
             path: path.to_path_buf(),

@@ -29,7 +29,7 @@ pub fn documents(
         ),
         None => None,
     };
-    let mut found = workspace.discover(&paths)?;
+    let mut found = workspace.discover(paths)?;
     if found.documents.is_empty() {
         return Err(Failed::NoAlliances {
             root: workspace.root.clone(),

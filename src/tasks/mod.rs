@@ -6,6 +6,7 @@
 
 pub mod agenda;
 pub mod check;
+pub mod ci;
 pub mod codeowners;
 pub mod due;
 pub mod new;
