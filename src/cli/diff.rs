@@ -5,9 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::{Failed, history_path};
-use crate::history::reviews::{self, Side};
 use crate::report::Style;
-use crate::report::diff::DiffReport;
 
 pub(super) const DIFF_HELP: &str = "\
 By default compares the last review (the newest commit in which
@@ -47,48 +45,14 @@ pub struct DiffArgs {
 }
 
 pub(super) fn run(args: &DiffArgs, style: Style, out: &mut dyn Write) -> Result<u8, Failed> {
+    use crate::tasks::diff::{self, From};
     let (history, path) = history_path::open("diff", args.path.as_deref())?;
     let from = match (&args.base, &args.from) {
-        (Some(base), _) => {
-            let id = history.merge_base(base)?;
-            let mut side = reviews::at_revision(&history, &path, base, id)?;
-            side.label = format!("the merge base with {base} ({})", history.short(id));
-            side
-        }
-        (None, Some(rev)) => {
-            let id = history.resolve(rev)?;
-            reviews::at_revision(&history, &path, rev, id)?
-        }
-        (None, None) => reviews::at_last_review(&history, &path)?,
+        (Some(base), _) => From::MergeBase(base),
+        (None, Some(rev)) => From::Revision(rev),
+        (None, None) => From::LastReview,
     };
-    let to: Side = match &args.to {
-        Some(rev) => {
-            let id = history.resolve(rev)?;
-            reviews::at_revision(&history, &path, rev, id)?
-        }
-        None => reviews::working_tree(&history, &path)?,
-    };
-    // The entries of the new side, proven by the commits that added them
-    // (walking back from its commit, or from HEAD for the working tree).
-    let workspace = crate::workspace::Workspace::current()?;
-    let attestor = crate::attest::Attestor::for_workspace(&workspace, Vec::new())?;
-    let start = match &to.commit {
-        Some(id) => git2::Oid::from_str(id).ok(),
-        None => history.resolve("HEAD").ok(),
-    };
-    let proofs = match start {
-        Some(start) => attestor.proofs_in(&history, &to.path, &to.doc, start),
-        None => crate::consent::Proofs::unattributed(attestor.counts()),
-    };
-    let report = DiffReport {
-        path: to.path.display().to_string(),
-        from: from.label.clone(),
-        from_commit: from.commit.clone(),
-        to: to.label.clone(),
-        to_commit: to.commit.clone(),
-        diff: reviews::diff(&from, &to),
-        consent: crate::consent::at_stake(&to.doc, &proofs),
-    };
+    let report = diff::between(&history, &path, from, args.to.as_deref())?;
     report.render(args.format, style, out)?;
     Ok(u8::from(args.exit_code && !report.diff.is_empty()))
 }

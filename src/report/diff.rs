@@ -6,6 +6,7 @@
 //! document produces shows its words, never HTML, images, mentions or a
 //! second marker.
 
+use crate::tasks::diff::DiffReport;
 use std::io::{self, Write};
 
 use crate::compare::{
@@ -24,26 +25,6 @@ pub enum DiffFormat {
     Markdown,
     /// One JSON document.
     Json,
-}
-
-/// A diff with what it compared.
-#[derive(Debug, Clone)]
-pub struct DiffReport {
-    /// The file (its name on the new side).
-    pub path: String,
-    /// The old side, named for people.
-    pub from: String,
-    /// The old side's commit.
-    pub from_commit: Option<String>,
-    /// The new side, named for people.
-    pub to: String,
-    /// The new side's commit (none for the working tree).
-    pub to_commit: Option<String>,
-    /// What changed.
-    pub diff: AllianceDiff,
-    /// Who agreed to the new side's text, for a proposed or active alliance
-    /// with parties (see [`crate::consent`]).
-    pub consent: Option<crate::consent::Consent>,
 }
 
 /// The marker line a bot searches for to update its own comment. The path

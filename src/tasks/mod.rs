@@ -8,6 +8,7 @@ pub mod agenda;
 pub mod check;
 pub mod ci;
 pub mod codeowners;
+pub mod diff;
 pub mod due;
 pub mod new;
 pub mod pulse;
