@@ -158,10 +158,21 @@ pub enum Failed {
     },
     /// A command that works on one alliance was given none, and the
     /// repository has several.
-    #[error("this repository has {} alliances; name one: {}", .paths.len(), names(.paths))]
+    #[error("this repository has {} alliances; name one:{}", .paths.len(), commands(command, .paths))]
     SeveralAlliances {
+        /// The command, for the commands suggested.
+        command: &'static str,
         /// The alliances found.
         paths: Vec<PathBuf>,
+    },
+    /// A command that works on one alliance was given none, and several
+    /// could be meant: each with the command that names it and its state.
+    #[error("{question}{}", list_choices(.choices))]
+    NameOne {
+        /// What to name ("this repository has 3 alliances; name the one to prepare").
+        question: String,
+        /// Each choice: the command that runs it, and a word on its state.
+        choices: Vec<(String, String)>,
     },
     /// `due --changed-since` could not read what changed.
     #[error("{}", changed_since(.0))]
@@ -350,12 +361,37 @@ fn lines(files: &[UnreadFile]) -> String {
         .join("\n")
 }
 
-fn names(paths: &[PathBuf]) -> String {
+/// One line per alliance: `alliance COMMAND PATH`, a command that runs.
+fn commands(command: &str, paths: &[PathBuf]) -> String {
     paths
         .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
+        .map(|p| format!("\n  alliance {command} {}", quoted(p)))
+        .collect()
+}
+
+/// One line per choice, the states lined up.
+fn list_choices(choices: &[(String, String)]) -> String {
+    let width = choices
+        .iter()
+        .map(|(c, _)| c.chars().count())
+        .max()
+        .unwrap_or(0);
+    let colon = if choices.is_empty() { "" } else { ":" };
+    colon.to_owned()
+        + &choices
+            .iter()
+            .map(|(command, state)| {
+                let pad = width - command.chars().count();
+                format!("\n  {command}{:pad$}  {state}", "")
+            })
+            .collect::<String>()
+}
+
+/// A path as a shell word (quoted when it holds a space, a quote or the
+/// like), so a suggested command runs as printed.
+pub fn quoted(path: &std::path::Path) -> String {
+    let text = path.display().to_string();
+    shlex::try_quote(&text).map_or(text.clone(), |q| q.into_owned())
 }
 
 fn no_alliances(root: &std::path::Path, named: bool) -> String {

@@ -42,7 +42,7 @@ Exit codes: 0 fine, 2 could not run (not an alliance, an unreadable file,
 /// Arguments of `alliance agenda`.
 #[derive(Debug, Args)]
 pub struct AgendaArgs {
-    /// The alliance (default: the repository's only alliance).
+    /// The alliance (default: the repository's only one; with several, a list to name one from).
     pub path: Option<PathBuf>,
     /// The day of the meeting, YYYY-MM-DD (default: today in local time, or ALLIANCE_TODAY).
     #[arg(long, value_name = "DATE")]
@@ -57,7 +57,18 @@ pub struct AgendaArgs {
 
 pub(super) fn run(args: &AgendaArgs, style: Style, out: &mut dyn Write) -> Result<u8, Failed> {
     let date = super::date_or_today("--date", args.date.as_deref())?;
-    let path = super::history_path::named_or_only(args.path.as_deref(), "agenda")?;
+    let path = super::history_path::named_or_choose(
+        args.path.as_deref(),
+        "agenda",
+        "",
+        "name the one whose review to prepare",
+        |doc| Some(super::history_path::state(doc, date)),
+        super::history_path::Otherwise {
+            question: "name one",
+            keep: &|doc| Some(super::history_path::state(doc, date)),
+            none: "none can be read",
+        },
+    )?;
     let agenda = crate::tasks::agenda::prepare(&path, date, args.minutes)?;
     crate::report::agenda::render(&agenda, args.format, style, out)?;
     Ok(0)

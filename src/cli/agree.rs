@@ -51,7 +51,7 @@ Exit codes: 0 recorded (or already recorded), 2 refused (the file is untouched).
 /// Arguments of `alliance agree`.
 #[derive(Debug, Args)]
 pub struct AgreeArgs {
-    /// The alliance (default: the repository's only one).
+    /// The alliance (default: the repository's only one; with several, those waiting for HANDLE to name one from).
     pub path: Option<PathBuf>,
     /// The party who agrees: their handle, with or without `@`.
     #[arg(long = "as", value_name = "HANDLE")]
@@ -67,7 +67,24 @@ pub(super) fn run(
     err: &mut dyn Write,
 ) -> Result<u8, Failed> {
     let date = super::date_or_today("--date", args.date.as_deref())?;
-    let path = super::history_path::named_or_only(args.path.as_deref(), "agree")?;
+    let who = args.who.trim_start_matches('@');
+    let path = super::history_path::named_or_choose(
+        args.path.as_deref(),
+        "agree",
+        &format!(" --as {}", shlex::try_quote(&args.who).unwrap_or_default()),
+        &format!("name the one @{who} agrees to (those waiting for their consent)"),
+        |doc| waiting_for(doc, who),
+        super::history_path::Otherwise {
+            question: &format!("none waits for @{who}'s consent; name one of @{who}'s"),
+            keep: &|doc| {
+                doc.fields()?.party_by_handle(who)?;
+                Some(super::history_path::state(doc, date))
+            },
+            none: &format!(
+                "none has a party with the handle @{who}; check the handle under `parties:`"
+            ),
+        },
+    )?;
     let doc = read_document(&path)?;
     let root = crate::workspace::root_of(&path);
     let config = Config::load(&root).map_err(WorkspaceError::from)?;
@@ -170,4 +187,34 @@ fn warn_proof(
         )?;
     }
     Ok(())
+}
+
+/// Whether `doc` waits for the consent of the party with `handle` (to its
+/// current text, by the text alone), and in a few words who else it waits
+/// for.
+fn waiting_for(doc: &crate::document::Alliance, handle: &str) -> Option<String> {
+    let fields = doc.fields()?;
+    fields.party_by_handle(handle)?;
+    let consent = crate::consent::Consent::of(doc, &crate::consent::Proofs::any())?;
+    let waiting: Vec<String> = consent
+        .not_agreed()
+        .map(|p| {
+            p.handle
+                .clone()
+                .map_or(p.party.clone(), |h| format!("@{h}"))
+        })
+        .collect();
+    let mine = consent.not_agreed().any(|p| {
+        p.handle
+            .as_deref()
+            .is_some_and(|h| h.eq_ignore_ascii_case(handle))
+    });
+    mine.then(|| {
+        crate::report::sanitize(&format!(
+            "{}, waiting for {}",
+            fields.status().as_str(),
+            waiting.join(", ")
+        ))
+        .into_owned()
+    })
 }

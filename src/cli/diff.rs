@@ -13,7 +13,7 @@ By default compares the last review (the newest commit in which
 the next review.
 
 Examples:
-  alliance diff                                   the repository's only alliance
+  alliance diff                                   every alliance that changed
   alliance diff TEAM_ALLIANCE.md --from v1 --to v2
   alliance diff TEAM_ALLIANCE.md --base origin/main --format markdown > comment.md
   alliance diff --exit-code                       exit 1 when anything changed
@@ -25,7 +25,7 @@ shallow clone that ends too early, a binary version).";
 /// Arguments of `alliance diff`.
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The alliance (default: the repository's only alliance).
+    /// The alliance (default: every alliance of the repository that changed).
     pub path: Option<PathBuf>,
     /// The old version: any revision (default: the last review).
     #[arg(long, value_name = "REV", conflicts_with = "base")]
@@ -46,13 +46,35 @@ pub struct DiffArgs {
 
 pub(super) fn run(args: &DiffArgs, style: Style, out: &mut dyn Write) -> Result<u8, Failed> {
     use crate::tasks::diff::{self, From};
-    let (history, path) = history_path::open("diff", args.path.as_deref())?;
     let from = match (&args.base, &args.from) {
         (Some(base), _) => From::MergeBase(base),
         (None, Some(rev)) => From::Revision(rev),
         (None, None) => From::LastReview,
     };
-    let report = diff::between(&history, &path, from, args.to.as_deref())?;
-    report.render(args.format, style, out)?;
-    Ok(u8::from(args.exit_code && !report.diff.is_empty()))
+    let paths = history_path::named_or_all(args.path.as_deref(), "diff")?;
+    if let [path] = paths.as_slice() {
+        let (history, path) = history_path::open("diff", Some(path))?;
+        let report = diff::between(&history, &path, from, args.to.as_deref())?;
+        report.render(args.format, style, out)?;
+        return Ok(u8::from(args.exit_code && !report.diff.is_empty()));
+    }
+    // Every alliance that changed, as `ci comment` shows them (a new one
+    // compared with nothing).
+    let mut parts = Vec::new();
+    for path in &paths {
+        let (history, path) = history_path::open("diff", Some(path))?;
+        let report = diff::between_or_new(&history, &path, from, args.to.as_deref())?;
+        if !report.diff.is_empty() {
+            let mut part = Vec::new();
+            report.render(args.format, style, &mut part)?;
+            parts.push(part);
+        }
+    }
+    let json = args.format == crate::report::diff::DiffFormat::Json;
+    if parts.is_empty() && !json {
+        writeln!(out, "no changes in the {} alliances", paths.len())?;
+    } else {
+        crate::report::several(&parts, json, out)?;
+    }
+    Ok(u8::from(args.exit_code && !parts.is_empty()))
 }

@@ -18,6 +18,7 @@ The file is followed through renames.
 
 Examples:
   alliance log TEAM_ALLIANCE.md
+  alliance log                                every alliance's reviews, grouped
   alliance log --commits                      every change, with author and message
   alliance log --format json | jq '.reviews[-1]'
 
@@ -27,7 +28,7 @@ committed, a version that is binary or missing from a partial clone).";
 /// Arguments of `alliance log`.
 #[derive(Debug, Args)]
 pub struct LogArgs {
-    /// The alliance (default: the repository's only alliance).
+    /// The alliance (default: every alliance of the repository, grouped).
     pub path: Option<PathBuf>,
     /// One line per commit that changed the agreement, with its own summary
     /// (the default until a review is recorded).
@@ -39,7 +40,6 @@ pub struct LogArgs {
 }
 
 pub(super) fn run(args: &LogArgs, out: &mut dyn Write) -> Result<u8, Failed> {
-    let (history, path) = history_path::open("log", args.path.as_deref())?;
     // With no review recorded yet (most agreements on day one), the commits
     // are the history worth reading.
     let list = if args.commits {
@@ -47,7 +47,30 @@ pub(super) fn run(args: &LogArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     } else {
         CommitList::UntilReviewed
     };
-    let log = reviews::log(&history, &path, list)?;
-    render(&log, args.format, out)?;
+    let paths = history_path::named_or_all(args.path.as_deref(), "log")?;
+    if let [path] = paths.as_slice() {
+        let (history, path) = history_path::open("log", Some(path))?;
+        render(&reviews::log(&history, &path, list)?, args.format, out)?;
+        return Ok(0);
+    }
+    // Every alliance's reviews, grouped; one never committed has none yet.
+    let json = args.format == crate::report::log::LogFormat::Json;
+    let mut parts = Vec::new();
+    for path in &paths {
+        let (history, relative) = history_path::open("log", Some(path))?;
+        let mut part = Vec::new();
+        match reviews::log(&history, &relative, list) {
+            Ok(log) => render(&log, args.format, &mut part)?,
+            Err(crate::history::HistoryError::NeverTracked(_)) if json => continue,
+            Err(crate::history::HistoryError::NeverTracked(_)) => writeln!(
+                part,
+                "{}: never committed, so no reviews yet",
+                crate::report::sanitize(&path.display().to_string())
+            )?,
+            Err(e) => return Err(e.into()),
+        }
+        parts.push(part);
+    }
+    crate::report::several(&parts, json, out)?;
     Ok(0)
 }

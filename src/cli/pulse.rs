@@ -84,7 +84,7 @@ an unreadable answer file).";
 /// Arguments of `alliance pulse ask`.
 #[derive(Debug, Args)]
 pub struct PulseAskArgs {
-    /// The alliance (default: the repository's only one).
+    /// The alliance (default: the repository's only one; with several, a list to name one from).
     pub path: Option<PathBuf>,
     /// Whose answers: a party's handle.
     #[arg(long = "as", value_name = "HANDLE")]
@@ -107,7 +107,7 @@ pub struct PulseAskArgs {
 /// Arguments of `alliance pulse report`.
 #[derive(Debug, Args)]
 pub struct PulseReportArgs {
-    /// The alliance (default: the repository's only one).
+    /// The alliance (default: every alliance of the repository with a pulse round).
     pub path: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = crate::report::pulse::PulseFormat::Human)]
@@ -131,16 +131,63 @@ fn open(
 
 pub(super) fn report(args: &PulseReportArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let today = crate::clock::today()?;
-    let (workspace, doc) = open(args.path.as_ref(), "pulse report")?;
-    let pulse = crate::tasks::pulse::read(&workspace, &doc, today)?;
     let seal = if args.partial {
         Seal::Partial
     } else {
         Seal::Sealed
     };
-    let picture = pulse.picture(&doc.path, seal);
-    crate::report::pulse::render(&picture, args.format, out)?;
+    let paths = super::history_path::named_or_all(args.path.as_deref(), "pulse report")?;
+    if let [path] = paths.as_slice() {
+        let (workspace, doc) = open(Some(path), "pulse report")?;
+        let pulse = crate::tasks::pulse::read(&workspace, &doc, today)?;
+        crate::report::pulse::render(&pulse.picture(&doc.path, seal), args.format, out)?;
+        return Ok(0);
+    }
+    // Every alliance that has had a round.
+    let mut parts = Vec::new();
+    let mut first = None;
+    for path in &paths {
+        let (workspace, doc) = open(Some(path), "pulse report")?;
+        if crate::pulse::rounds::last_round(&workspace.root, &doc.path).is_none() {
+            first = first.or_else(|| first_ask(&doc));
+            continue;
+        }
+        let pulse = crate::tasks::pulse::read(&workspace, &doc, today)?;
+        let mut part = Vec::new();
+        crate::report::pulse::render(&pulse.picture(&doc.path, seal), args.format, &mut part)?;
+        parts.push(part);
+    }
+    let json = args.format == crate::report::pulse::PulseFormat::Json;
+    if parts.is_empty() && !json {
+        let hint = first.map_or(String::new(), |ask| {
+            format!("; a party opens one with `{ask}`")
+        });
+        writeln!(
+            out,
+            "none of the {} alliances has a pulse round yet{}",
+            paths.len(),
+            crate::report::sanitize(&hint)
+        )?;
+        return Ok(0);
+    }
+    crate::report::several(&parts, json, out)?;
     Ok(0)
+}
+
+/// `alliance pulse ask PATH --as HANDLE` for the alliance's first party
+/// with a handle: the command that opens its first round.
+fn first_ask(doc: &crate::document::Alliance) -> Option<String> {
+    let handle = doc
+        .fields()?
+        .parties
+        .iter()
+        .find_map(|p| p.handle.clone())?
+        .value;
+    Some(format!(
+        "alliance pulse ask {} --as {}",
+        crate::error::quoted(&doc.path),
+        shlex::try_quote(&handle).map_or(handle.clone(), |q| q.into_owned())
+    ))
 }
 
 /// Ask item by item on the terminal (prompts on standard error).
@@ -212,7 +259,28 @@ pub(super) fn ask(
         Some(text) => task::answer_date(super::date_flag("--date", text)?, today)?,
         None => today,
     };
-    let (workspace, doc) = open(args.path.as_ref(), "pulse ask")?;
+    let who = args.rater.trim().trim_start_matches('@');
+    let path = super::history_path::named_or_choose(
+        args.path.as_deref(),
+        "pulse ask",
+        &format!(
+            " --as {}",
+            shlex::try_quote(&args.rater).unwrap_or_default()
+        ),
+        &format!("name the one @{who} answers for"),
+        |doc| {
+            doc.fields()?.party_by_handle(who)?;
+            Some(super::history_path::state(doc, today))
+        },
+        super::history_path::Otherwise {
+            question: "name one",
+            keep: &|_| None,
+            none: &format!(
+                "none has a party with the handle @{who}; check the handle under `parties:`"
+            ),
+        },
+    )?;
+    let (workspace, doc) = open(Some(&path), "pulse ask")?;
     let pulse = task::read(&workspace, &doc, today)?;
     let plan = task::plan(&pulse, &doc.path, &args.rater, date)?;
     let mut given = task::given(&pulse, &args.answers)?;

@@ -34,7 +34,7 @@ Exit codes: 0 recorded (or already recorded), 2 refused (the file is untouched).
 /// Arguments of `alliance review`.
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// The alliance (default: the repository's only one).
+    /// The alliance (default: the repository's only one; with several, a list to name one from).
     pub path: Option<PathBuf>,
     /// The day of the review, YYYY-MM-DD (default: today in local time, or ALLIANCE_TODAY).
     #[arg(long, value_name = "DATE")]
@@ -63,7 +63,18 @@ pub struct ReviewArgs {
 
 pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let date = super::date_or_today("--date", args.date.as_deref())?;
-    let path = super::history_path::named_or_only(args.path.as_deref(), "review")?;
+    let path = super::history_path::named_or_choose(
+        args.path.as_deref(),
+        "review",
+        "",
+        "name the one reviewed",
+        |doc| Some(super::history_path::state(doc, date)),
+        super::history_path::Otherwise {
+            question: "name one",
+            keep: &|doc| Some(super::history_path::state(doc, date)),
+            none: "none can be read",
+        },
+    )?;
     let doc = read_document(&path)?;
     let refused = |source: write::review::EditError| Failed::Refused {
         path: path.clone(),

@@ -155,6 +155,31 @@ pub fn xml_escape(text: &str) -> String {
 
 pub use crate::report::words::plural;
 
+/// The reports of several alliances, one after the other (`log`, `diff`
+/// and `pulse report` given no path in a repository with several): in JSON
+/// one document, `{"version": 1, "alliances": [REPORT, ...]}`, each REPORT
+/// as the command prints it for one alliance; otherwise each report as it
+/// prints, a blank line between two.
+pub fn several(parts: &[Vec<u8>], json: bool, out: &mut dyn Write) -> io::Result<()> {
+    if json {
+        let alliances = parts
+            .iter()
+            .map(|part| serde_json::from_slice::<serde_json::Value>(part))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(io::Error::other)?;
+        let doc = serde_json::json!({"version": JSON_VERSION, "alliances": alliances});
+        escape::json::write_pretty(&mut *out, &doc)?;
+        return writeln!(out);
+    }
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        out.write_all(part)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

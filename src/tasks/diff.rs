@@ -77,6 +77,42 @@ pub fn between(
     })
 }
 
+/// [`between`], for an alliance that may be new: one that was never
+/// committed, or is not at `from`'s revision, is compared with nothing (its
+/// whole text is added), as `ci comment` shows an added alliance.
+pub fn between_or_new(
+    history: &History,
+    path: &Path,
+    from: From<'_>,
+    to: Option<&str>,
+) -> Result<DiffReport, Failed> {
+    use crate::history::HistoryError;
+    match between(history, path, from, to) {
+        Err(Failed::History(
+            HistoryError::NeverTracked(_) | HistoryError::NotAtRevision { .. },
+        )) => {
+            let to = match to {
+                Some(rev) => {
+                    let id = history.resolve(rev)?;
+                    reviews::at_revision(history, path, rev, id)?
+                }
+                None => reviews::working_tree(history, path)?,
+            };
+            let empty = crate::document::Alliance::parse_text(&to.path, String::new());
+            Ok(DiffReport {
+                path: to.path.display().to_string(),
+                from: "nothing (a new alliance)".to_owned(),
+                from_commit: None,
+                to: to.label.clone(),
+                to_commit: to.commit.clone(),
+                diff: crate::compare::compare(&empty, &to.doc),
+                consent: None,
+            })
+        }
+        other => other,
+    }
+}
+
 fn old_side(history: &History, path: &Path, from: From<'_>) -> Result<Side, Failed> {
     Ok(match from {
         From::MergeBase(base) => {

@@ -38,4 +38,5 @@ mod real_agreements;
 mod review;
 mod rules;
 mod schema_agreement;
+mod several;
 mod yaml_test_suite;

@@ -1,0 +1,184 @@
+//! A repository with several alliances (a team's and a 1-1) and no path
+//! named: `log`, `diff` and `pulse report` show every alliance; `agenda`,
+//! `review`, `agree` and `pulse ask` list a command for each one they could
+//! mean, each a command that runs as printed.
+
+use crate::common::{Sandbox, team_doc};
+
+const ONE_ON_ONE: &str = "---\nalliance: one-on-one\ntitle: Ada and Lee\nstatus: active\nparties:\n  - name: Ada Lovelace\n    handle: ada\n    role: manager\n  - name: Lee Chen\n    handle: lee\n    role: report\ncreated: 2026-09-01\nreview:\n  every: 3 months\n  last: 2026-09-01\n---\n\n# Ada and Lee\n\n## Purpose\n\nGrow Lee into the payments lead.\n";
+
+/// A team alliance and a 1-1 (in a folder whose name has a space), both
+/// committed on 2026-10-01.
+fn two_alliances() -> Sandbox {
+    let sb = Sandbox::new();
+    sb.git(&["init", "-q", "-b", "main"], "2026-10-01T10:00:00Z");
+    sb.write(
+        "TEAM_ALLIANCE.md",
+        team_doc("", "- We start meetings on time.\n"),
+    );
+    sb.write("one on ones/ADA_LEE_ALLIANCE.md", ONE_ON_ONE);
+    sb.git(&["add", "."], "2026-10-01T10:00:00Z");
+    sb.git(&["commit", "-qm", "Our alliances"], "2026-10-01T10:00:00Z");
+    sb
+}
+
+#[test]
+fn log_shows_every_alliance_grouped() {
+    let sb = two_alliances();
+    let run = sb.run(&["log"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let team = run
+        .stdout
+        .find("TEAM_ALLIANCE.md: ")
+        .expect("the team's log");
+    let one = run
+        .stdout
+        .find("one on ones/ADA_LEE_ALLIANCE.md: ")
+        .expect("the 1-1's log");
+    assert!(one > team, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("\n\none on ones/"),
+        "a blank line between: {}",
+        run.stdout
+    );
+    let json = sb.run(&["log", "--format", "json"]).json();
+    assert_eq!(
+        json["alliances"].as_array().map(Vec::len),
+        Some(2),
+        "{json}"
+    );
+    assert_eq!(
+        json["alliances"][1]["path"],
+        "one on ones/ADA_LEE_ALLIANCE.md"
+    );
+}
+
+#[test]
+fn diff_shows_every_alliance_that_changed_and_a_new_one_whole() {
+    let sb = two_alliances();
+    let quiet = sb.run(&["diff", "--exit-code"]);
+    assert_eq!(
+        (quiet.code, quiet.stdout.as_str()),
+        (0, "no changes in the 2 alliances\n")
+    );
+    let text = sb.read("one on ones/ADA_LEE_ALLIANCE.md");
+    sb.write(
+        "one on ones/ADA_LEE_ALLIANCE.md",
+        format!("{text}\n## Feedback\n\n- Ada gives feedback within a week.\n"),
+    );
+    // Not yet committed: compared with nothing.
+    sb.write(
+        "DESIGN_ALLIANCE.md",
+        team_doc("", "- We sketch before we build.\n"),
+    );
+    let run = sb.run(&["diff", "--exit-code"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        !run.stdout.contains("TEAM_ALLIANCE.md"),
+        "unchanged: {}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("one on ones/ADA_LEE_ALLIANCE.md: from the review of 2026-09-01"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("+ Ada gives feedback within a week."),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("DESIGN_ALLIANCE.md: from nothing (a new alliance) to the working tree"),
+        "{}",
+        run.stdout
+    );
+    let json = sb.run(&["diff", "--format", "json"]).json();
+    assert_eq!(
+        json["alliances"].as_array().map(Vec::len),
+        Some(2),
+        "{json}"
+    );
+}
+
+#[test]
+fn pulse_report_says_how_to_open_the_first_round() {
+    let sb = two_alliances();
+    let run = sb.run(&["pulse", "report"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "none of the 2 alliances has a pulse round yet; a party opens one with `alliance pulse ask TEAM_ALLIANCE.md --as ada`\n"
+    );
+}
+
+#[test]
+fn agenda_and_review_list_a_command_for_each_alliance() {
+    let sb = two_alliances();
+    let run = sb.run_with_env(&["agenda"], &[("ALLIANCE_TODAY", "2026-12-06")]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "alliance: this repository has 2 alliances; name the one whose review to prepare:\n\
+         alliance:   alliance agenda TEAM_ALLIANCE.md                   team, active\n\
+         alliance:   alliance agenda 'one on ones/ADA_LEE_ALLIANCE.md'  one-on-one, active, review overdue since 2026-12-01\n"
+    );
+    let review = sb.run_with_env(&["review"], &[("ALLIANCE_TODAY", "2026-12-06")]);
+    assert!(
+        review
+            .stderr
+            .contains("alliance review 'one on ones/ADA_LEE_ALLIANCE.md'"),
+        "{}",
+        review.stderr
+    );
+}
+
+#[test]
+fn every_command_suggested_runs_as_printed() {
+    let sb = two_alliances();
+    let run = sb.run_with_env(&["agenda"], &[("ALLIANCE_TODAY", "2026-12-06")]);
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("'one on ones/"))
+        .expect("the 1-1's line");
+    let command = line.trim_start_matches("alliance:").trim();
+    let command = &command[..command.find("  ").expect("the state after the command")];
+    let words = shlex::split(command).expect("a shell command");
+    assert_eq!(words[0], "alliance");
+    let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+    let ran = sb.run_with_env(&args, &[("ALLIANCE_TODAY", "2026-12-06")]);
+    assert_eq!(ran.code, 0, "{command}: {}", ran.stderr);
+    assert!(
+        ran.stdout.starts_with("Review meeting: Ada and Lee"),
+        "{}",
+        ran.stdout
+    );
+}
+
+#[test]
+fn agree_lists_the_alliances_waiting_for_that_party() {
+    let sb = two_alliances();
+    let run = sb.run_with_env(
+        &["agree", "--as", "lee"],
+        &[("ALLIANCE_TODAY", "2026-12-06")],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with(
+            "alliance: this repository has 2 alliances; name the one @lee agrees to (those waiting for their consent):\n\
+             alliance:   alliance agree 'one on ones/ADA_LEE_ALLIANCE.md' --as lee  active, waiting for @ada, @lee\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    let nobody = sb.run(&["agree", "--as", "zed"]);
+    assert_eq!(
+        nobody.stderr,
+        "alliance: this repository has 2 alliances; none has a party with the handle @zed; check the handle under `parties:`\n"
+    );
+    // Nothing was written.
+    assert_eq!(sb.read("one on ones/ADA_LEE_ALLIANCE.md"), ONE_ON_ONE);
+}
