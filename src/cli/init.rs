@@ -156,7 +156,7 @@ pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     } else {
         writeln!(
             out,
-            "next: `alliance new team` to start the team's alliance (or `alliance adopt FILE` for one you have), then `alliance check`"
+            "next: `alliance new team` to start the team's alliance (or `alliance adopt FILE --kind team` for one you have), then `alliance check`"
         )?;
     }
     Ok(0)
