@@ -147,6 +147,10 @@ pub enum Upsert {
     NotNeeded,
     /// The token may not write (or there is none): why.
     ReadOnly(String),
+    /// A dry run: a new comment would be posted.
+    WouldCreate,
+    /// A dry run: the comment with this id would be rewritten.
+    WouldUpdate(u64),
 }
 
 /// Comments carrying [`MARKER`] that another account wrote: never edited,
@@ -319,7 +323,8 @@ impl Forge {
     }
 
     /// Post the comment carrying [`MARKER`], or update the one the token's
-    /// own account wrote. `body` renders it, given the other accounts'
+    /// own account wrote (with `dry_run`, only read the comments and say
+    /// which it would do). `body` renders it, given the other accounts'
     /// comments that carry the marker too (they are never edited). With no
     /// comment of ours yet and `create` false (nothing to say), posts
     /// nothing. The token's identity is asked for only when some comment
@@ -329,6 +334,7 @@ impl Forge {
         &self,
         body: &dyn Fn(&Strangers) -> String,
         create: bool,
+        dry_run: bool,
     ) -> Result<Posted, ForgeError> {
         let Some(token) = self.token() else {
             let why = match self {
@@ -358,8 +364,10 @@ impl Forge {
         let text = body(&strangers);
         let answer = match &existing {
             Some(c) if c.body == text => Ok(Upsert::Unchanged(c.id)),
+            Some(c) if dry_run => Ok(Upsert::WouldUpdate(c.id)),
             Some(c) => client.update(c.id, &text)?.map(Upsert::Updated),
             None if !create => Ok(Upsert::NotNeeded),
+            None if dry_run => Ok(Upsert::WouldCreate),
             None => client.create(&text)?.map(Upsert::Created),
         };
         Ok(Posted {

@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::Failed;
+use crate::ci::changes::ChangeSet;
 use crate::ci::forge::{Strangers, Upsert};
 use crate::ci::{CiError, Environment};
 use crate::due::Window;
@@ -87,7 +88,8 @@ pub struct CiCommentArgs {
     /// Compare with the merge base of REV and HEAD (default: the CI's pull-request base).
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
-    /// Print the comment and touch nothing.
+    /// Print the comment, and on stderr what the real run would do with it (the pull
+    /// request's comments are read, never written).
     #[arg(long)]
     pub dry_run: bool,
     /// Also count a party's approval of the pull request (read with the job's
@@ -140,8 +142,11 @@ pub(super) fn comment(
         set.approvals = approved;
     }
     if args.dry_run {
+        // The comment on standard output; what the real run would do with
+        // it (read from the forge, nothing written) on standard error.
         out.write_all(set.comment().as_bytes())?;
-        return Ok(0);
+        out.flush()?;
+        return dry_run(&env, &set, err);
     }
     let Some(forge) = env.forge()? else {
         writeln!(
@@ -154,6 +159,7 @@ pub(super) fn comment(
     let posted = forge.upsert(
         &|strangers| set.comment_noting(strangers),
         !set.changes.is_empty(),
+        false,
     )?;
     if !posted.strangers.is_empty() {
         writeln!(out, "{}", left_alone(&place, &posted.strangers))?;
@@ -162,6 +168,7 @@ pub(super) fn comment(
         Upsert::Created(id) => writeln!(out, "posted comment {id} on {place}")?,
         Upsert::Updated(id) => writeln!(out, "updated comment {id} on {place}")?,
         Upsert::Unchanged(id) => writeln!(out, "comment {id} on {place} is up to date")?,
+        Upsert::WouldCreate | Upsert::WouldUpdate(_) => {}
         Upsert::NotNeeded => writeln!(
             out,
             "no alliance changed and no comment yet on {place}: nothing posted"
@@ -181,6 +188,53 @@ pub(super) fn comment(
             }
         }
     }
+    Ok(0)
+}
+
+/// What the real run would do with the comment: the forge's comments
+/// read (never written), one line on `err`.
+fn dry_run(env: &Environment, set: &ChangeSet, err: &mut dyn Write) -> Result<u8, Failed> {
+    let forge = match env.forge() {
+        Err(CiError::NoForge) => {
+            writeln!(
+                err,
+                "alliance: dry run: not in a CI job (neither GitHub Actions nor GitLab CI): nothing would be posted"
+            )?;
+            return Ok(0);
+        }
+        other => other?,
+    };
+    let Some(forge) = forge else {
+        writeln!(
+            err,
+            "alliance: dry run: not a pull request (no pull request in the CI's environment): nothing would be posted"
+        )?;
+        return Ok(0);
+    };
+    let place = forge.describe();
+    let posted = forge.upsert(
+        &|strangers| set.comment_noting(strangers),
+        !set.changes.is_empty(),
+        true,
+    )?;
+    let would = match posted.upsert {
+        Upsert::WouldCreate => format!("would post a new comment on {place}"),
+        Upsert::WouldUpdate(id) => format!("would update comment {id} on {place}"),
+        Upsert::Unchanged(id) | Upsert::Created(id) | Upsert::Updated(id) => {
+            format!("comment {id} on {place} is up to date: nothing would change")
+        }
+        Upsert::NotNeeded => {
+            format!("no alliance changed and no comment yet on {place}: nothing would be posted")
+        }
+        Upsert::ReadOnly(why) => {
+            format!("would not comment on {place}: the token may not write ({why})")
+        }
+    };
+    writeln!(
+        err,
+        "alliance: dry run: {}",
+        crate::report::sanitize(&would)
+    )?;
     Ok(0)
 }
 

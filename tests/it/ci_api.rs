@@ -99,6 +99,15 @@ impl GitHubEnv {
     }
 }
 
+/// Standard error without the dry run's line on what it would do.
+fn warnings(run: &Run) -> String {
+    run.stderr
+        .lines()
+        .filter(|l| !l.starts_with("alliance: dry run: "))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
 fn assert_ok(run: &Run) {
     assert_eq!(
         run.code, 0,
@@ -456,7 +465,29 @@ fn dry_run_touches_nothing_and_outside_ci_it_says_what_to_do() {
     let dry = run(&sb, &["ci", "comment", "--dry-run"], &gh.vars());
     assert_ok(&dry);
     assert!(dry.stdout.starts_with(MARKER));
-    assert!(forge.requests().is_empty());
+    // The comments are read, to say what the real run would do; nothing
+    // is written.
+    assert!(
+        forge.requests().iter().all(|r| r.method == "GET"),
+        "{:?}",
+        forge.requests()
+    );
+    assert!(
+        dry.stderr
+            .contains("alliance: dry run: would post a new comment on"),
+        "{}",
+        dry.stderr
+    );
+    assert!(forge.comments().is_empty());
+    let id = forge.add_comment(&marked("old"), true);
+    let again = run(&sb, &["ci", "comment", "--dry-run"], &gh.vars());
+    assert!(
+        again
+            .stderr
+            .contains(&format!("alliance: dry run: would update comment {id} on")),
+        "{}",
+        again.stderr
+    );
 
     let outside = run(&sb, &["ci", "comment", "--base", &base], &[]);
     assert_eq!(outside.code, 2, "{}", outside.stderr);
@@ -658,14 +689,23 @@ fn github_approvals_of_the_head_commit_count_as_consent_when_asked() {
         "{}",
         plain.stdout
     );
-    assert!(forge.requests().is_empty());
+    // A dry run reads the comments (to say what it would do), nothing else.
+    assert!(
+        forge
+            .requests()
+            .iter()
+            .all(|r| r.method == "GET" && r.target.contains("/comments")),
+        "{:?}",
+        forge.requests()
+    );
+    forge.state.lock().expect("lock").requests.clear();
     let counted = run(
         &sb,
         &["ci", "comment", "--dry-run", "--count-approvals"],
         &env.vars(),
     );
     assert_ok(&counted);
-    assert_eq!(counted.stderr, "");
+    assert_eq!(warnings(&counted), "");
     assert!(
         counted.stdout.contains(
             "Agreed: nobody yet · Counted as consent because they approved this pull request on GitHub: @&#8203;grace · Not yet: @&#8203;ada\n"
@@ -674,8 +714,12 @@ fn github_approvals_of_the_head_commit_count_as_consent_when_asked() {
         counted.stdout
     );
     assert!(!counted.stdout.contains("linus"), "{}", counted.stdout);
-    let requests = forge.requests();
-    assert_eq!(requests.len(), 1);
+    let requests: Vec<_> = forge
+        .requests()
+        .into_iter()
+        .filter(|r| !r.target.contains("/comments"))
+        .collect();
+    assert_eq!(requests.len(), 1, "{requests:?}");
     assert_eq!(
         requests[0].target,
         "/repos/alliance-cli/demo/pulls/5/reviews?per_page=100&page=1"
@@ -735,7 +779,7 @@ fn gitlab_approvals_after_the_head_was_pushed_count_and_a_forbidden_read_is_a_wa
         &vars,
     );
     assert_ok(&counted);
-    assert_eq!(counted.stderr, "");
+    assert_eq!(warnings(&counted), "");
     assert!(
         counted.stdout.contains(
             "Agreed: nobody yet · Counted as consent because they approved this merge request on GitLab: @&#8203;ada, @&#8203;grace ✅\n"
@@ -751,7 +795,7 @@ fn gitlab_approvals_after_the_head_was_pushed_count_and_a_forbidden_read_is_a_wa
     );
     assert_ok(&forbidden);
     assert_eq!(
-        forbidden.stderr,
+        warnings(&forbidden),
         "alliance: warning: --count-approvals: the token cannot read the approvals (none, or HTTP 403/404); only consent recorded in the files is counted\n"
     );
     assert!(
@@ -799,7 +843,7 @@ fn gitlab_an_approval_before_the_latest_push_does_not_count() {
         &vars,
     );
     assert_ok(&result);
-    assert_eq!(result.stderr, "");
+    assert_eq!(warnings(&result), "");
     assert!(
         result.stdout.contains(
             "Agreed: nobody yet · Counted as consent because they approved this merge request on GitLab: @&#8203;grace · Not yet: @&#8203;ada\n"
