@@ -19,7 +19,7 @@ use crate::ci::changes::{AllianceChange, Approvals, Change, ChangeSet};
 use crate::ci::forge::Strangers;
 use crate::due::{DueReport, Tier};
 use crate::report::CheckReport;
-use crate::report::diff::{markdown_changes, md_escape};
+use crate::report::diff::{markdown_changes_at, md_escape};
 use crate::report::due::{DueFormat, render};
 use crate::report::plural;
 
@@ -152,14 +152,32 @@ impl ChangeSet {
 
     /// One block per alliance.
     pub fn blocks(&self) -> Vec<Block> {
+        self.blocks_at(3)
+    }
+
+    /// [`ChangeSet::blocks`] with each alliance's heading at `level` (`###`
+    /// is 3), for a report where they sit deeper (the job summary).
+    pub fn blocks_at(&self, level: usize) -> Vec<Block> {
         self.changes
             .iter()
-            .map(|c| block(c, self.approvals.as_ref()))
+            .map(|c| block(c, self.approvals.as_ref(), level))
             .collect()
     }
 
-    /// The line that says what was compared.
+    /// The line that says what was compared, naming the base once: a
+    /// commit given as the base that is the merge base is named by its
+    /// short id alone.
     pub fn compared(&self) -> String {
+        let same = !self.base_commit.is_empty()
+            && self.base.len() >= self.base_commit.len()
+            && self.base.starts_with(&self.base_commit)
+            && self.base.bytes().all(|b| b.is_ascii_hexdigit());
+        if same {
+            return format!(
+                "Compared with the merge base {} and this change.",
+                md_escape(&self.base_commit)
+            );
+        }
         format!(
             "Compared with the merge base of {} ({}) and this change.",
             md_escape(&self.base),
@@ -232,7 +250,8 @@ fn left_alone(strangers: &Strangers) -> String {
     }
 }
 
-fn block(change: &AllianceChange, approvals: Option<&Approvals>) -> Block {
+fn block(change: &AllianceChange, approvals: Option<&Approvals>, level: usize) -> Block {
+    let hashes = "#".repeat(level);
     let path = code_path(&change.path);
     let title = change
         .title
@@ -241,13 +260,13 @@ fn block(change: &AllianceChange, approvals: Option<&Approvals>) -> Block {
         .unwrap_or_default();
     let counts = crate::report::words::headline(&change.diff.counts());
     let heading = match change.change {
-        Change::Added => format!("### ➕ Added {path}{title}"),
-        Change::Removed => format!("### ➖ Removed {path}{title}"),
+        Change::Added => format!("{hashes} ➕ Added {path}{title}"),
+        Change::Removed => format!("{hashes} ➖ Removed {path}{title}"),
         Change::Renamed => format!(
-            "### 🔀 Renamed {} → {path}{title}",
+            "{hashes} 🔀 Renamed {} → {path}{title}",
             code_path(change.old_path.as_deref().unwrap_or(""))
         ),
-        Change::Changed => format!("### ✏️ Changed {path}{title}"),
+        Change::Changed => format!("{hashes} ✏️ Changed {path}{title}"),
     };
     let consent = change
         .consent
@@ -272,7 +291,7 @@ fn block(change: &AllianceChange, approvals: Option<&Approvals>) -> Block {
     } else {
         let mut body = Vec::new();
         // Writing to a Vec cannot fail.
-        let _ = markdown_changes(&change.diff, &mut body);
+        let _ = markdown_changes_at(&change.diff, level + 1, &mut body);
         full.push_str(&String::from_utf8_lossy(&body));
     }
     let short = format!(
@@ -293,7 +312,7 @@ pub fn summary_text(check: &CheckReport, due: &DueReport, set: Option<&ChangeSet
                 full: line.clone(),
                 short: line,
             });
-            blocks.extend(set.blocks());
+            blocks.extend(set.blocks_at(4));
         }
         None => {
             let line =

@@ -175,6 +175,17 @@ pub fn human_changes(diff: &AllianceDiff, style: Style, out: &mut dyn Write) -> 
 /// comment of `alliance ci` both use it. Document text is escaped with
 /// [`md_escape`].
 pub fn markdown_changes(diff: &AllianceDiff, out: &mut dyn Write) -> io::Result<()> {
+    markdown_changes_at(diff, 4, out)
+}
+
+/// [`markdown_changes`] with the sections' headings at `level` (`####` is
+/// 4), one below the heading they sit under.
+pub fn markdown_changes_at(
+    diff: &AllianceDiff,
+    level: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let hashes = "#".repeat(level);
     if !diff.front.is_empty() {
         writeln!(out)?;
         writeln!(out, "**Front matter**")?;
@@ -193,12 +204,18 @@ pub fn markdown_changes(diff: &AllianceDiff, out: &mut dyn Write) -> io::Result<
         writeln!(out)?;
         let heading = md_escape(&section.heading);
         match (section.change, &section.renamed_from) {
-            (SectionChange::Added, _) => writeln!(out, "#### {heading} _(new section)_")?,
-            (SectionChange::Removed, _) => writeln!(out, "#### ~~{heading}~~ _(section removed)_")?,
-            (SectionChange::Renamed, Some(old)) => {
-                writeln!(out, "#### {heading} _(renamed from {})_", md_escape(old))?;
+            (SectionChange::Added, _) => writeln!(out, "{hashes} {heading} _(new section)_")?,
+            (SectionChange::Removed, _) => {
+                writeln!(out, "{hashes} ~~{heading}~~ _(section removed)_")?
             }
-            _ => writeln!(out, "#### {heading}")?,
+            (SectionChange::Renamed, Some(old)) => {
+                writeln!(
+                    out,
+                    "{hashes} {heading} _(renamed from {})_",
+                    md_escape(old)
+                )?;
+            }
+            _ => writeln!(out, "{hashes} {heading}")?,
         }
         if !section.items.is_empty() || !section.text.is_empty() {
             writeln!(out)?;

@@ -324,6 +324,35 @@ fn added_alliance_is_shown_whole_and_removed_one_is_named() {
         "{body}"
     );
     assert!(!body.contains("We reply within a day."), "{body}");
+    // The base, a commit that is the merge base, is named once.
+    let short = &base[..10];
+    assert!(
+        body.contains(&format!(
+            "Compared with the merge base {short} and this change."
+        )),
+        "{body}"
+    );
+    // In the job summary the alliances sit under "### Changes": one level down.
+    let summary = run(
+        &sb,
+        &["ci", "summary", "--output", "-", "--base", &base],
+        &[],
+    );
+    assert_ok(&summary);
+    let text = &summary.stdout;
+    assert!(
+        text.contains("\n### Changes: 2 alliances touched"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n#### ➕ Added `alliances/ada and grace.md`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n##### What makes this powerful _(new section)_"),
+        "{text}"
+    );
+    assert!(!text.contains("\n### ➕"), "{text}");
 }
 
 #[test]
