@@ -5,7 +5,9 @@
 //! Every handle, item word, note and agreement comes from files in the
 //! repository and is escaped for where it lands (`escape::terminal`,
 //! `escape::markdown`, `escape::json`). A sealed round is told as "N of M
-//! have answered", never whose scores.
+//! have answered", never whose scores. Human and Markdown share one
+//! skeleton (`write_report`: the parts and their order) and differ only in
+//! their `PulseWriter`.
 
 use std::io::{self, Write};
 use std::path::Path;
