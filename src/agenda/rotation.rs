@@ -81,43 +81,9 @@ pub fn recorded_name(party: &Party) -> Option<String> {
 /// Deal `items` out to `parties` given the `past` readings (oldest review
 /// first).
 pub fn rotate(items: &[ReadItem], parties: &[&Party], past: &[Past]) -> Rotation {
-    // Who a recorded name is: the first party whose handle or name it is
-    // (as `Party::is` says), looked up in one step.
-    let mut by_name: HashMap<String, usize> = HashMap::new();
-    for (p, party) in parties.iter().enumerate() {
-        for text in [&party.handle, &party.name].into_iter().flatten() {
-            by_name
-                .entry(
-                    text.value
-                        .trim()
-                        .trim_start_matches('@')
-                        .to_ascii_lowercase(),
-                )
-                .or_insert(p);
-        }
-    }
-    let who = |name: &str| {
-        by_name
-            .get(&name.trim().trim_start_matches('@').to_ascii_lowercase())
-            .copied()
-    };
-    let mut before = vec![0usize; parties.len()];
-    for review in past {
-        for (_, reader) in review {
-            if let Some(p) = who(reader) {
-                before[p] += 1;
-            }
-        }
-    }
-    // The last review that recorded a reading: who read what there.
-    let mut last: HashMap<&str, usize> = HashMap::new();
-    if let Some(review) = past.iter().rev().find(|r| !r.is_empty()) {
-        for (item, reader) in review {
-            if let Some(p) = who(reader) {
-                last.entry(item.as_str()).or_insert(p);
-            }
-        }
-    }
+    let names = PartyNames::of(parties);
+    let before = names.readings_before(past);
+    let last = names.last_readers(past);
     let forbidden: Vec<Option<usize>> = items
         .iter()
         .map(|item| last.get(item.key.as_str()).copied())
@@ -157,6 +123,65 @@ pub fn rotate(items: &[ReadItem], parties: &[&Party], past: &[Past]) -> Rotation
             })
             .collect(),
     }
+}
+
+/// Who a recorded name is: the first party whose handle or name it is (as
+/// `Party::is` says), looked up in one step.
+struct PartyNames {
+    by_name: HashMap<String, usize>,
+    /// How many parties there are.
+    count: usize,
+}
+
+impl PartyNames {
+    fn of(parties: &[&Party]) -> Self {
+        let mut by_name: HashMap<String, usize> = HashMap::new();
+        for (p, party) in parties.iter().enumerate() {
+            for text in [&party.handle, &party.name].into_iter().flatten() {
+                by_name.entry(key(&text.value)).or_insert(p);
+            }
+        }
+        PartyNames {
+            by_name,
+            count: parties.len(),
+        }
+    }
+
+    /// The party `name` is, by index.
+    fn who(&self, name: &str) -> Option<usize> {
+        self.by_name.get(&key(name)).copied()
+    }
+
+    /// How many items each party has read, over the `past` reviews.
+    fn readings_before(&self, past: &[Past]) -> Vec<usize> {
+        let mut before = vec![0usize; self.count];
+        for review in past {
+            for (_, reader) in review {
+                if let Some(p) = self.who(reader) {
+                    before[p] += 1;
+                }
+            }
+        }
+        before
+    }
+
+    /// The last review that recorded a reading: who read what there.
+    fn last_readers<'a>(&self, past: &'a [Past]) -> HashMap<&'a str, usize> {
+        let mut last: HashMap<&str, usize> = HashMap::new();
+        if let Some(review) = past.iter().rev().find(|r| !r.is_empty()) {
+            for (item, reader) in review {
+                if let Some(p) = self.who(reader) {
+                    last.entry(item.as_str()).or_insert(p);
+                }
+            }
+        }
+        last
+    }
+}
+
+/// A handle or name as it is looked up: trimmed, without `@`, lower case.
+fn key(name: &str) -> String {
+    name.trim().trim_start_matches('@').to_ascii_lowercase()
 }
 
 /// How many items each party reads: the counts levelled as far as the

@@ -106,42 +106,10 @@ pub fn collect(
             }
             _ => None,
         };
-        let display = |p: &Path| p.display().to_string();
-        let change = match (old, new) {
-            (None, None) => continue,
-            (None, Some(new)) => AllianceChange {
-                change: Change::Added,
-                path: display(&new.path),
-                old_path: None,
-                title: new.display_title().map(str::to_owned),
-                diff: compare::compare(&empty(&new.path), &new),
-                same_agreement: false,
-                consent: crate::consent::at_stake(&new, &proofs(&new.path, &new)),
-            },
-            (Some(old), None) => AllianceChange {
-                change: Change::Removed,
-                path: display(&old.path),
-                old_path: None,
-                title: old.display_title().map(str::to_owned),
-                diff: compare::compare(&old, &empty(&old.path)),
-                same_agreement: false,
-                consent: None,
-            },
-            (Some(old), Some(new)) => AllianceChange {
-                change: if file.change == FileChange::Renamed && old.path != new.path {
-                    Change::Renamed
-                } else {
-                    Change::Changed
-                },
-                path: display(&new.path),
-                old_path: (old.path != new.path).then(|| display(&old.path)),
-                title: new.display_title().map(str::to_owned),
-                diff: compare::compare(&old, &new),
-                same_agreement: same_agreement(&old, &new),
-                consent: crate::consent::at_stake(&new, &proofs(&new.path, &new)),
-            },
-        };
-        changes.push(change);
+        let renamed = file.change == FileChange::Renamed;
+        if let Some(change) = alliance_change(old, new, renamed, proofs) {
+            changes.push(change);
+        }
     }
     // A whole alliance is its parties, cadence, status, sections and
     // items; the rest of its front matter going from nothing to something
@@ -161,6 +129,52 @@ pub fn collect(
         changes,
         approvals: None,
     })
+}
+
+/// The change of one alliance file: added, removed, renamed or changed,
+/// with the diff; `None` when neither side is an alliance.
+fn alliance_change(
+    old: Option<Alliance>,
+    new: Option<Alliance>,
+    renamed: bool,
+    proofs: &ProofsOf<'_>,
+) -> Option<AllianceChange> {
+    let display = |p: &Path| p.display().to_string();
+    let change = match (old, new) {
+        (None, None) => return None,
+        (None, Some(new)) => AllianceChange {
+            change: Change::Added,
+            path: display(&new.path),
+            old_path: None,
+            title: new.display_title().map(str::to_owned),
+            diff: compare::compare(&empty(&new.path), &new),
+            same_agreement: false,
+            consent: crate::consent::at_stake(&new, &proofs(&new.path, &new)),
+        },
+        (Some(old), None) => AllianceChange {
+            change: Change::Removed,
+            path: display(&old.path),
+            old_path: None,
+            title: old.display_title().map(str::to_owned),
+            diff: compare::compare(&old, &empty(&old.path)),
+            same_agreement: false,
+            consent: None,
+        },
+        (Some(old), Some(new)) => AllianceChange {
+            change: if renamed && old.path != new.path {
+                Change::Renamed
+            } else {
+                Change::Changed
+            },
+            path: display(&new.path),
+            old_path: (old.path != new.path).then(|| display(&old.path)),
+            title: new.display_title().map(str::to_owned),
+            diff: compare::compare(&old, &new),
+            same_agreement: same_agreement(&old, &new),
+            consent: crate::consent::at_stake(&new, &proofs(&new.path, &new)),
+        },
+    };
+    Some(change)
 }
 
 /// Whether both versions say the same as far as consent goes: their

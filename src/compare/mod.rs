@@ -487,22 +487,8 @@ fn assemble(
         // Stable: at equal positions removals (pushed last) follow.
         items.sort_by_key(|(at, _)| *at);
         let items: Vec<ItemChange> = items.into_iter().map(|(_, c)| c).collect();
-        let (change, renamed_from, text) = match pairs.old_of_new[ns] {
-            None => (
-                SectionChange::Added,
-                None,
-                word_diff_nonempty("", &section.prose),
-            ),
-            Some(os) => {
-                let old = &old_sections[os];
-                let text = word_diff_nonempty(&old.prose, &section.prose);
-                if old.heading != section.heading {
-                    (SectionChange::Renamed, Some(old.heading.clone()), text)
-                } else {
-                    (SectionChange::Changed, None, text)
-                }
-            }
-        };
+        let old = pairs.old_of_new[ns].map(|os| &old_sections[os]);
+        let (change, renamed_from, text) = section_change(old, section);
         if change == SectionChange::Changed && items.is_empty() && text.is_empty() {
             unchanged.push(section.heading.clone());
             continue;
@@ -521,6 +507,30 @@ fn assemble(
         }
     }
     (sections, unchanged)
+}
+
+/// What became of a section whose counterpart in the old version is
+/// `old` (none: it is new): the change, the heading it was renamed from,
+/// and the word diff of its text.
+fn section_change(
+    old: Option<&Part>,
+    section: &Part,
+) -> (SectionChange, Option<String>, Vec<Word>) {
+    match old {
+        None => (
+            SectionChange::Added,
+            None,
+            word_diff_nonempty("", &section.prose),
+        ),
+        Some(old) => {
+            let text = word_diff_nonempty(&old.prose, &section.prose);
+            if old.heading != section.heading {
+                (SectionChange::Renamed, Some(old.heading.clone()), text)
+            } else {
+                (SectionChange::Changed, None, text)
+            }
+        }
+    }
 }
 
 impl ItemChange {

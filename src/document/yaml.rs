@@ -390,116 +390,154 @@ impl Builder<'_> {
         let mark = span.start;
         match event {
             Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::Nothing => {}
-            Event::DocumentEnd => {
-                if self.documents == 0 && self.root.is_none() {
-                    // A document without a node: the loader's bad value.
-                    let span = Span::new(self.at(&span.start), self.at(&span.end));
-                    self.defer(BAD_VALUE, span);
-                    self.root = Some(Node {
-                        value: Value::Null,
-                        span,
-                    });
-                } else if self.documents == 1 && self.second.is_none() {
-                    self.second = Some(self.at(&span.start));
-                }
-                self.documents += 1;
-            }
+            Event::DocumentEnd => self.document_end(span),
             Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
-                let tag = custom_tag(tag.as_deref());
-                let items = if matches!(event, Event::SequenceStart(..)) {
-                    Items::Seq(Vec::new())
-                } else {
-                    Items::Map {
-                        entries: Vec::new(),
-                        key: None,
-                        tags: Vec::new(),
-                        index: None,
-                    }
-                };
-                self.open.push(Open {
-                    start: self.at(&mark),
-                    anchor,
-                    height: 0,
-                    tag,
-                    items,
-                });
+                let seq = matches!(event, Event::SequenceStart(..));
+                self.open_collection(seq, anchor, tag.as_deref(), mark);
             }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let Some(open) = self.open.pop() else {
-                    return Ok(());
-                };
-                let value = match open.items {
-                    Items::Seq(items) => Value::Seq(items),
-                    // A key left without a value is dropped, as the loader
-                    // drops it.
-                    Items::Map { entries, .. } => Value::Map(entries),
-                };
-                let node = Node {
-                    value,
-                    span: Span::new(open.start, self.at(&mark)),
-                };
-                let made = Anchored {
-                    node,
-                    height: open.height + 1,
-                    tag: open.tag,
-                };
-                self.insert(made, open.anchor, mark)?;
-            }
+            Event::SequenceEnd | Event::MappingEnd => self.close_collection(mark)?,
             Event::Scalar(text, style, anchor, tag) => {
-                let span = Span::new(self.at(&span.start), self.at(&span.end));
-                // A tag of the core schema (`!!int`) decides the type; any
-                // other tag is kept around the value its text reads as, and
-                // the tree keeps the value.
-                let custom = custom_tag(tag.as_deref());
-                let value = match scalar::resolve(&text, style, tag.as_deref()) {
-                    Some(value) => value,
-                    None => {
-                        self.defer(BAD_VALUE, span);
-                        Value::Null
-                    }
-                };
-                let made = Anchored {
-                    node: Node { value, span },
-                    height: 1,
-                    tag: custom,
-                };
-                self.insert(made, anchor, mark)?;
+                self.scalar(&text, style, anchor, tag.as_deref(), span)?;
             }
-            Event::Alias(id) => {
-                let Some(Some(anchored)) = self.anchors.get(id) else {
-                    // The parser refuses an unknown alias before this.
-                    let span = Span::new(self.at(&span.start), self.at(&span.end));
-                    self.defer(BAD_VALUE, span);
-                    let made = Anchored {
-                        node: Node {
-                            value: Value::Null,
-                            span,
-                        },
-                        height: 1,
-                        tag: None,
-                    };
-                    return self.insert(made, 0, mark);
-                };
-                if !within_budget(&anchored.node, &mut self.alias_budget) {
-                    return Err(self.error(
-                        "alias expansion exceeded the maximum node budget \
-                         (possible billion-laughs attack)"
-                            .to_owned(),
-                        &mark,
-                    ));
-                }
-                let mut copy = anchored.clone();
-                copy.node.span = Span::new(self.at(&span.start), self.at(&span.end));
-                if self.open.len() + copy.height > MAX_DEPTH + 1 {
-                    return Err(YamlError {
-                        message: format!("nested more than {MAX_DEPTH} levels deep"),
-                        span: copy.node.span,
-                    });
-                }
-                self.insert(copy, 0, mark)?;
-            }
+            Event::Alias(id) => self.alias(id, span)?,
         }
         Ok(())
+    }
+
+    /// The end of a document: the first one without a node is a bad
+    /// value; the start of the second is remembered.
+    fn document_end(&mut self, span: saphyr_parser::Span) {
+        if self.documents == 0 && self.root.is_none() {
+            // A document without a node: the loader's bad value.
+            let span = Span::new(self.at(&span.start), self.at(&span.end));
+            self.defer(BAD_VALUE, span);
+            self.root = Some(Node {
+                value: Value::Null,
+                span,
+            });
+        } else if self.documents == 1 && self.second.is_none() {
+            self.second = Some(self.at(&span.start));
+        }
+        self.documents += 1;
+    }
+
+    /// A sequence (`seq`) or a mapping starts at `mark`.
+    fn open_collection(
+        &mut self,
+        seq: bool,
+        anchor: usize,
+        tag: Option<&saphyr_parser::Tag>,
+        mark: saphyr::Marker,
+    ) {
+        let tag = custom_tag(tag);
+        let items = if seq {
+            Items::Seq(Vec::new())
+        } else {
+            Items::Map {
+                entries: Vec::new(),
+                key: None,
+                tags: Vec::new(),
+                index: None,
+            }
+        };
+        self.open.push(Open {
+            start: self.at(&mark),
+            anchor,
+            height: 0,
+            tag,
+            items,
+        });
+    }
+
+    /// The innermost open sequence or mapping ends at `mark`: it becomes a
+    /// node of its parent.
+    fn close_collection(&mut self, mark: saphyr::Marker) -> Result<(), YamlError> {
+        let Some(open) = self.open.pop() else {
+            return Ok(());
+        };
+        let value = match open.items {
+            Items::Seq(items) => Value::Seq(items),
+            // A key left without a value is dropped, as the loader
+            // drops it.
+            Items::Map { entries, .. } => Value::Map(entries),
+        };
+        let node = Node {
+            value,
+            span: Span::new(open.start, self.at(&mark)),
+        };
+        let made = Anchored {
+            node,
+            height: open.height + 1,
+            tag: open.tag,
+        };
+        self.insert(made, open.anchor, mark)
+    }
+
+    /// A scalar, resolved by the core schema.
+    fn scalar(
+        &mut self,
+        text: &str,
+        style: saphyr_parser::ScalarStyle,
+        anchor: usize,
+        tag: Option<&saphyr_parser::Tag>,
+        span: saphyr_parser::Span,
+    ) -> Result<(), YamlError> {
+        let mark = span.start;
+        let span = Span::new(self.at(&span.start), self.at(&span.end));
+        // A tag of the core schema (`!!int`) decides the type; any
+        // other tag is kept around the value its text reads as, and
+        // the tree keeps the value.
+        let custom = custom_tag(tag);
+        let value = match scalar::resolve(text, style, tag) {
+            Some(value) => value,
+            None => {
+                self.defer(BAD_VALUE, span);
+                Value::Null
+            }
+        };
+        let made = Anchored {
+            node: Node { value, span },
+            height: 1,
+            tag: custom,
+        };
+        self.insert(made, anchor, mark)
+    }
+
+    /// An alias: a copy of the anchored node, within the node budget and
+    /// the depth limit.
+    fn alias(&mut self, id: usize, span: saphyr_parser::Span) -> Result<(), YamlError> {
+        let mark = span.start;
+        let Some(Some(anchored)) = self.anchors.get(id) else {
+            // The parser refuses an unknown alias before this.
+            let span = Span::new(self.at(&span.start), self.at(&span.end));
+            self.defer(BAD_VALUE, span);
+            let made = Anchored {
+                node: Node {
+                    value: Value::Null,
+                    span,
+                },
+                height: 1,
+                tag: None,
+            };
+            return self.insert(made, 0, mark);
+        };
+        if !within_budget(&anchored.node, &mut self.alias_budget) {
+            return Err(self.error(
+                "alias expansion exceeded the maximum node budget \
+                 (possible billion-laughs attack)"
+                    .to_owned(),
+                &mark,
+            ));
+        }
+        let mut copy = anchored.clone();
+        copy.node.span = Span::new(self.at(&span.start), self.at(&span.end));
+        if self.open.len() + copy.height > MAX_DEPTH + 1 {
+            return Err(YamlError {
+                message: format!("nested more than {MAX_DEPTH} levels deep"),
+                span: copy.node.span,
+            });
+        }
+        self.insert(copy, 0, mark)
     }
 
     /// Put a finished node in its parent (or make it a document's root),

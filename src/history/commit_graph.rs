@@ -176,28 +176,8 @@ impl CommitGraph {
     }
 
     fn parse(data: Vec<u8>) -> Option<CommitGraph> {
-        // Header: "CGPH", version 1, hash version 1 (SHA-1), chunk count,
-        // base graph count (0: not part of a chain).
-        if data.get(..4)? != b"CGPH" || data.get(4)? != &1 || data.get(5)? != &1 {
-            return None;
-        }
-        let chunks = usize::from(*data.get(6)?);
-        if *data.get(7)? != 0 {
-            return None;
-        }
-        let mut table = Vec::with_capacity(chunks);
-        for i in 0..=chunks {
-            let at = 8 + i * 12;
-            let id = data.get(at..at + 4)?;
-            let offset = usize::try_from(u64::from_be_bytes(
-                data.get(at + 4..at + 12)?.try_into().ok()?,
-            ))
-            .ok()?;
-            if offset > data.len() {
-                return None;
-            }
-            table.push((<[u8; 4]>::try_from(id).ok()?, offset));
-        }
+        let table = chunk_table(&data)?;
+        let chunks = table.len() - 1;
         // Each chunk runs to the next entry's offset (the last entry is the
         // terminating one).
         let chunk = |name: &[u8; 4]| -> Option<(usize, usize)> {
@@ -220,23 +200,7 @@ impl CommitGraph {
             Some((gdat, len)) if len == commits * 4 => Some((gdat, chunk(b"GDOV"))),
             _ => None,
         };
-        let bloom = match (chunk(b"BIDX"), chunk(b"BDAT")) {
-            (Some((bidx, bidx_len)), Some((bdat, bdat_len)))
-                if bidx_len == commits * 4 && bdat_len >= 12 =>
-            {
-                let hash_version = read_u32(&data, bdat)?;
-                let num_hashes = read_u32(&data, bdat + 4)?;
-                ((hash_version == 1 || hash_version == 2) && (1..=32).contains(&num_hashes))
-                    .then_some(Bloom {
-                        bidx,
-                        bdat: bdat + 12,
-                        bdat_len: bdat_len - 12,
-                        hash_version,
-                        num_hashes,
-                    })
-            }
-            _ => None,
-        };
+        let bloom = bloom(&data, chunk(b"BIDX"), chunk(b"BDAT"), commits);
         Some(CommitGraph {
             data,
             commits,
@@ -420,6 +384,63 @@ impl CommitGraph {
             }
         }
         Some(true)
+    }
+}
+
+/// The header's checks and the chunk table: each chunk's id and offset,
+/// then the terminating entry.
+fn chunk_table(data: &[u8]) -> Option<Vec<([u8; 4], usize)>> {
+    // Header: "CGPH", version 1, hash version 1 (SHA-1), chunk count,
+    // base graph count (0: not part of a chain).
+    if data.get(..4)? != b"CGPH" || data.get(4)? != &1 || data.get(5)? != &1 {
+        return None;
+    }
+    let chunks = usize::from(*data.get(6)?);
+    if *data.get(7)? != 0 {
+        return None;
+    }
+    let mut table = Vec::with_capacity(chunks);
+    for i in 0..=chunks {
+        let at = 8 + i * 12;
+        let id = data.get(at..at + 4)?;
+        let offset = usize::try_from(u64::from_be_bytes(
+            data.get(at + 4..at + 12)?.try_into().ok()?,
+        ))
+        .ok()?;
+        if offset > data.len() {
+            return None;
+        }
+        table.push((<[u8; 4]>::try_from(id).ok()?, offset));
+    }
+    Some(table)
+}
+
+/// The changed-paths Bloom filters, when both chunks are there, sized for
+/// `commits`, and of a hash version and count this reader knows.
+fn bloom(
+    data: &[u8],
+    bidx: Option<(usize, usize)>,
+    bdat: Option<(usize, usize)>,
+    commits: usize,
+) -> Option<Bloom> {
+    match (bidx, bdat) {
+        (Some((bidx, bidx_len)), Some((bdat, bdat_len)))
+            if bidx_len == commits * 4 && bdat_len >= 12 =>
+        {
+            // Both reads are within the file: the chunk's 12 bytes are.
+            let hash_version = read_u32(data, bdat)?;
+            let num_hashes = read_u32(data, bdat + 4)?;
+            ((hash_version == 1 || hash_version == 2) && (1..=32).contains(&num_hashes)).then_some(
+                Bloom {
+                    bidx,
+                    bdat: bdat + 12,
+                    bdat_len: bdat_len - 12,
+                    hash_version,
+                    num_hashes,
+                },
+            )
+        }
+        _ => None,
     }
 }
 

@@ -532,91 +532,40 @@ impl History {
     /// among equals, where
     /// a commit is queued again each time it is painted with more flags.
     fn common_ancestors(&self, one: Oid, two: Oid) -> Result<Vec<Oid>, HistoryError> {
-        const ONE: u8 = 1;
-        const TWO: u8 = 2;
-        const STALE: u8 = 4;
-        const RESULT: u8 = 8;
         if one == two {
             return Ok(vec![one]);
         }
-        let mut flags: HashMap<Oid, u8, OidHashing> = HashMap::default();
-        let mut nodes: HashMap<Oid, Node, OidHashing> = HashMap::default();
-        // Queue entries per commit, and how many entries are of commits
-        // not yet known to be below a common ancestor: the walk ends when
-        // there are none.
-        let mut entries: HashMap<Oid, usize, OidHashing> = HashMap::default();
-        let mut live = 0usize;
-        let mut queue = BinaryHeap::new();
-        let mut order = 0u64;
-        let mut found: Vec<(i64, Oid)> = Vec::new();
-        let push = |queue: &mut BinaryHeap<_>, node: &Node, id: Oid, order: &mut u64| {
-            *order += 1;
-            queue.push((node.generation, node.time, std::cmp::Reverse(*order), id));
-        };
-        for (id, flag) in [(one, ONE), (two, TWO)] {
-            let node = self.node(id)?;
-            push(&mut queue, &node, id, &mut order);
-            nodes.insert(id, node);
-            flags.insert(id, flag);
-            *entries.entry(id).or_default() += 1;
-            live += 1;
+        let mut paint = Paint::default();
+        for (id, flag) in [(one, Paint::ONE), (two, Paint::TWO)] {
+            paint.start(id, self.node(id)?, flag);
         }
-        while live > 0 {
-            let Some((_, time, _, id)) = queue.pop() else {
+        while paint.live > 0 {
+            let Some((_, time, _, id)) = paint.queue.pop() else {
                 break;
             };
-            let mut flag = flags.get(&id).copied().unwrap_or_default();
-            if let Some(count) = entries.get_mut(&id) {
-                *count -= 1;
-            }
-            if flag & STALE == 0 {
-                live -= 1;
-            }
-            if flag & (ONE | TWO) == ONE | TWO {
-                if flag & RESULT == 0 {
-                    flags.insert(id, flag | RESULT);
-                    found.push((time, id));
-                }
-                flag |= STALE;
-            }
-            flag &= ONE | TWO | STALE;
+            let flag = paint.take(id, time);
             if self.shallow.contains(&id) {
                 continue;
             }
-            let parents = match nodes.get(&id) {
+            let parents = match paint.nodes.get(&id) {
                 Some(node) => node.parents.clone(),
                 None => Parents::default(),
             };
             for Parent { id: parent, .. } in parents.iter() {
-                let seen = flags.entry(parent).or_default();
-                if *seen & flag == flag {
+                if !paint.paint(parent, flag) {
                     continue;
                 }
-                let was = *seen;
-                *seen |= flag;
-                let now = *seen;
-                let queued = entries.entry(parent).or_default();
-                if was & STALE == 0 && now & STALE != 0 {
-                    live -= *queued;
-                }
-                *queued += 1;
-                if now & STALE == 0 {
-                    live += 1;
-                }
-                let node = match nodes.entry(parent) {
+                let node = match paint.nodes.entry(parent) {
                     std::collections::hash_map::Entry::Occupied(slot) => slot.into_mut(),
                     std::collections::hash_map::Entry::Vacant(slot) => {
                         slot.insert(self.node(parent)?)
                     }
                 };
-                push(&mut queue, node, parent, &mut order);
+                let (generation, time) = (node.generation, node.time);
+                paint.push(generation, time, parent);
             }
         }
-        // Results later found below another result are not kept; the rest
-        // newest first, ties in the order found.
-        found.retain(|(_, id)| flags.get(id).copied().unwrap_or_default() & STALE == 0);
-        found.sort_by_key(|(time, _)| std::cmp::Reverse(*time));
-        Ok(found.into_iter().map(|(_, id)| id).collect())
+        Ok(paint.results())
     }
 
     /// Whether commit `to` is reachable from commit `from` (both already
@@ -1103,6 +1052,102 @@ struct Node {
     generation: u64,
     /// Its place in the commit-graph, when it has one there.
     position: Option<usize>,
+}
+
+/// The walk of [`History::common_ancestors`]: each commit's flags, the
+/// queue, and the common ancestors found.
+#[derive(Default)]
+struct Paint {
+    flags: HashMap<Oid, u8, OidHashing>,
+    nodes: HashMap<Oid, Node, OidHashing>,
+    /// Queue entries per commit.
+    entries: HashMap<Oid, usize, OidHashing>,
+    /// How many queue entries are of commits not yet known to be below a
+    /// common ancestor: the walk ends when there are none.
+    live: usize,
+    /// By generation, then committer date, then first queued.
+    queue: BinaryHeap<(u64, i64, std::cmp::Reverse<u64>, Oid)>,
+    order: u64,
+    found: Vec<(i64, Oid)>,
+}
+
+impl Paint {
+    /// Reached from the first commit.
+    const ONE: u8 = 1;
+    /// Reached from the second commit.
+    const TWO: u8 = 2;
+    /// Below a common ancestor.
+    const STALE: u8 = 4;
+    /// Found as a common ancestor.
+    const RESULT: u8 = 8;
+
+    /// Start the walk at `id`, painted `flag`.
+    fn start(&mut self, id: Oid, node: Node, flag: u8) {
+        self.push(node.generation, node.time, id);
+        self.nodes.insert(id, node);
+        self.flags.insert(id, flag);
+        *self.entries.entry(id).or_default() += 1;
+        self.live += 1;
+    }
+
+    /// Queue `id` (again).
+    fn push(&mut self, generation: u64, time: i64, id: Oid) {
+        self.order += 1;
+        self.queue
+            .push((generation, time, std::cmp::Reverse(self.order), id));
+    }
+
+    /// Account for `id` (committed at `time`) taken from the queue: a
+    /// commit reached from both sides is a common ancestor, and what is
+    /// below it is stale. Returns the flags to paint its parents with.
+    fn take(&mut self, id: Oid, time: i64) -> u8 {
+        let mut flag = self.flags.get(&id).copied().unwrap_or_default();
+        if let Some(count) = self.entries.get_mut(&id) {
+            *count -= 1;
+        }
+        if flag & Self::STALE == 0 {
+            self.live -= 1;
+        }
+        if flag & (Self::ONE | Self::TWO) == Self::ONE | Self::TWO {
+            if flag & Self::RESULT == 0 {
+                self.flags.insert(id, flag | Self::RESULT);
+                self.found.push((time, id));
+            }
+            flag |= Self::STALE;
+        }
+        flag & (Self::ONE | Self::TWO | Self::STALE)
+    }
+
+    /// Paint `parent` with `flag`; whether that added a flag (and so it is
+    /// to be queued again).
+    fn paint(&mut self, parent: Oid, flag: u8) -> bool {
+        let seen = self.flags.entry(parent).or_default();
+        if *seen & flag == flag {
+            return false;
+        }
+        let was = *seen;
+        *seen |= flag;
+        let now = *seen;
+        let queued = self.entries.entry(parent).or_default();
+        if was & Self::STALE == 0 && now & Self::STALE != 0 {
+            self.live -= *queued;
+        }
+        *queued += 1;
+        if now & Self::STALE == 0 {
+            self.live += 1;
+        }
+        true
+    }
+
+    /// Results later found below another result are not kept; the rest
+    /// newest first, ties in the order found.
+    fn results(mut self) -> Vec<Oid> {
+        let flags = &self.flags;
+        self.found
+            .retain(|(_, id)| flags.get(id).copied().unwrap_or_default() & Self::STALE == 0);
+        self.found.sort_by_key(|(time, _)| std::cmp::Reverse(*time));
+        self.found.into_iter().map(|(_, id)| id).collect()
+    }
 }
 
 /// A commit waiting in a walk's queue, with what the walk knows of it.

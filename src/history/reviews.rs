@@ -286,29 +286,7 @@ pub fn log(history: &History, path: &Path, list: CommitList) -> Result<ReviewLog
             newest = Some(version);
             continue;
         }
-        let before = last.as_ref().map_or(&empty, |(_, v)| &v.doc);
-        let counts = compare::compare(before, &version.doc).counts();
-        let first = last.is_none().then(|| Shape::of(&version.doc));
-        let change = &version.change;
-        let Recorded {
-            note,
-            wins,
-            readers,
-        } = recorded(&version.doc, version.review_last().as_deref());
-        reviews.push(Review {
-            recorded: now.is_some(),
-            note,
-            wins,
-            readers,
-            date: now.or_else(|| change.date.map(|d| d.to_string())),
-            commit: change.commit.to_string(),
-            author: change.author.clone(),
-            message: change.summary.clone(),
-            path: change.path.display().to_string(),
-            commits: i - last.as_ref().map_or(0, |(l, _)| l + 1) + 1,
-            counts,
-            first,
-        });
+        reviews.push(review_entry(&version, now, last.as_ref(), i, &empty));
         last = Some((i, version));
         newest = None;
     }
@@ -332,6 +310,40 @@ pub fn log(history: &History, path: &Path, list: CommitList) -> Result<ReviewLog
         truncated_at,
         commits,
     })
+}
+
+/// The log entry of the review recorded in `version` (the `i`th, with
+/// `review.last` at `now`), compared with the `last` review before it.
+fn review_entry(
+    version: &Version,
+    now: Option<String>,
+    last: Option<&(usize, Version)>,
+    i: usize,
+    empty: &Alliance,
+) -> Review {
+    let before = last.map_or(empty, |(_, v)| &v.doc);
+    let counts = compare::compare(before, &version.doc).counts();
+    let first = last.is_none().then(|| Shape::of(&version.doc));
+    let change = &version.change;
+    let Recorded {
+        note,
+        wins,
+        readers,
+    } = recorded(&version.doc, version.review_last().as_deref());
+    Review {
+        recorded: now.is_some(),
+        note,
+        wins,
+        readers,
+        date: now.or_else(|| change.date.map(|d| d.to_string())),
+        commit: change.commit.to_string(),
+        author: change.author.clone(),
+        message: change.summary.clone(),
+        path: change.path.display().to_string(),
+        commits: i - last.map_or(0, |(l, _)| l + 1) + 1,
+        counts,
+        first,
+    }
 }
 
 /// The commit of the last review of `path` (the newest commit in which

@@ -124,6 +124,15 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Definition, KindError> {
         let at = offender(&root).unwrap_or(root.span);
         invalid(path, lines.line_col(text, at.start).0, message)
     })?;
+    let at = |needle: &str| line_of(text, &lines, needle);
+    check_whole(&def, path, &at)?;
+    check_review(&def, path, &at)?;
+    Ok(def)
+}
+
+/// A definition names itself in lower-case letters, digits and dashes, and
+/// has sections and a summary of its own unless it `extends:` a kind.
+fn check_whole(def: &Definition, path: &Path, at: &dyn Fn(&str) -> usize) -> Result<(), KindError> {
     let name_ok = !def.name.is_empty()
         && def
             .name
@@ -132,7 +141,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Definition, KindError> {
     if !name_ok {
         return Err(invalid(
             path,
-            line_of(text, &lines, "name:"),
+            at("name:"),
             format!(
                 "kind name `{}` must be lower-case letters, digits and dashes",
                 clip(&def.name, 80)
@@ -142,7 +151,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Definition, KindError> {
     if def.extends.is_none() && def.sections.is_empty() {
         return Err(invalid(
             path,
-            line_of(text, &lines, "sections:"),
+            at("sections:"),
             "a kind needs at least one section (or `extends:` a kind to take its sections)".into(),
         ));
     }
@@ -153,13 +162,23 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Definition, KindError> {
             "a kind needs a `summary:` line (or `extends:` a kind to take its summary)".into(),
         ));
     }
+    Ok(())
+}
+
+/// The review's minutes, questions and default cadence, when given, are
+/// well formed.
+fn check_review(
+    def: &Definition,
+    path: &Path,
+    at: &dyn Fn(&str) -> usize,
+) -> Result<(), KindError> {
     if def
         .review_minutes
         .is_some_and(|m| !(1..=MAX_MINUTES).contains(&m))
     {
         return Err(invalid(
             path,
-            line_of(text, &lines, "review_minutes:"),
+            at("review_minutes:"),
             format!("`review_minutes` is a number of minutes from 1 to {MAX_MINUTES}"),
         ));
     }
@@ -172,7 +191,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Definition, KindError> {
     {
         return Err(invalid(
             path,
-            line_of(text, &lines, "review_questions:"),
+            at("review_questions:"),
             format!(
                 "a review question is one line of text, not `{}`",
                 clip(bad, 80)
@@ -182,9 +201,9 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Definition, KindError> {
     if let Some(every) = &def.default_every {
         every
             .parse::<crate::document::dates::Cadence>()
-            .map_err(|e| invalid(path, line_of(text, &lines, "default_every:"), e.to_string()))?;
+            .map_err(|e| invalid(path, at("default_every:"), e.to_string()))?;
     }
-    Ok(def)
+    Ok(())
 }
 
 /// The first node of a definition that does not fit [`Definition`], in
@@ -272,60 +291,9 @@ pub(super) fn resolve(
 ) -> Result<Resolved, KindError> {
     let lines = LineIndex::new(text);
     let at = |needle: &str| line_of(text, &lines, needle);
-    let mut sections: Vec<SectionRule> = base.map(|b| b.sections.clone()).unwrap_or_default();
-    let mut listed = Vec::new();
-    // Which section a normalised name belongs to (the first that has it),
-    // and each patched section's own names: an entry finds its section in
-    // one look-up, so a definition of 20,000 entries is not 20,000 scans.
-    let mut owner: HashMap<String, usize> = HashMap::new();
-    let claim = |owner: &mut HashMap<String, usize>, key: String, i: usize| {
-        owner
-            .entry(key)
-            .and_modify(|at| *at = (*at).min(i))
-            .or_insert(i);
-    };
-    if base.is_some() {
-        for (i, section) in sections.iter().enumerate() {
-            for name in std::iter::once(&section.name).chain(&section.aliases) {
-                claim(&mut owner, normalize_heading(name), i);
-            }
-        }
-    }
-    let mut own_names: HashMap<usize, HashSet<String>> = HashMap::new();
-    for entry in def.sections {
-        // The line is looked for only when there is something to say.
-        let name = entry.name.clone();
-        let line = || at(&name);
-        let found = base.and_then(|_| owner.get(&normalize_heading(&entry.name)).copied());
-        match found {
-            Some(i) => {
-                let names = own_names.entry(i).or_insert_with(|| {
-                    std::iter::once(&sections[i].name)
-                        .chain(&sections[i].aliases)
-                        .map(|n| normalize_heading(n))
-                        .collect()
-                });
-                for key in patch(&mut sections[i], names, entry) {
-                    claim(&mut owner, key, i);
-                }
-                listed.push(i);
-            }
-            None => {
-                let section = whole(entry, base, path, &line)?;
-                let i = sections.len();
-                for name in std::iter::once(&section.name).chain(&section.aliases) {
-                    claim(&mut owner, normalize_heading(name), i);
-                }
-                sections.push(section);
-                listed.push(i);
-            }
-        }
-    }
+    let (mut sections, listed) = merge_sections(def.sections, base, path, &at)?;
     if def.order == Order::AsListed {
-        let mut ordered: Vec<Option<SectionRule>> = sections.into_iter().map(Some).collect();
-        let mut out: Vec<SectionRule> = listed.iter().filter_map(|&i| ordered[i].take()).collect();
-        out.extend(ordered.into_iter().flatten());
-        sections = out;
+        sections = as_listed(sections, &listed);
     }
     unique_names(&sections, path, &at)?;
     let mut review_questions = def
@@ -361,6 +329,85 @@ pub(super) fn resolve(
         name: def.name,
         sections,
     })
+}
+
+/// Which section a normalised name belongs to (the first that has it): an
+/// entry finds its section in one look-up, so a definition of 20,000
+/// entries is not 20,000 scans.
+#[derive(Default)]
+struct Owners(HashMap<String, usize>);
+
+impl Owners {
+    fn claim(&mut self, key: String, i: usize) {
+        self.0
+            .entry(key)
+            .and_modify(|at| *at = (*at).min(i))
+            .or_insert(i);
+    }
+
+    /// Claim the name and the aliases of `section`, the `i`th.
+    fn claim_section(&mut self, section: &SectionRule, i: usize) {
+        for name in std::iter::once(&section.name).chain(&section.aliases) {
+            self.claim(normalize_heading(name), i);
+        }
+    }
+}
+
+/// The base's sections with `entries` applied: an entry that names a base
+/// section patches it, any other is a whole new section. Returns the
+/// sections and, in the order listed, the index of each entry's.
+fn merge_sections(
+    entries: Vec<SectionEntry>,
+    base: Option<&Kind>,
+    path: &Path,
+    at: &dyn Fn(&str) -> usize,
+) -> Result<(Vec<SectionRule>, Vec<usize>), KindError> {
+    let mut sections: Vec<SectionRule> = base.map(|b| b.sections.clone()).unwrap_or_default();
+    let mut listed = Vec::new();
+    let mut owner = Owners::default();
+    if base.is_some() {
+        for (i, section) in sections.iter().enumerate() {
+            owner.claim_section(section, i);
+        }
+    }
+    // Each patched section's own names, normalised.
+    let mut own_names: HashMap<usize, HashSet<String>> = HashMap::new();
+    for entry in entries {
+        // The line is looked for only when there is something to say.
+        let name = entry.name.clone();
+        let line = || at(&name);
+        let found = base.and_then(|_| owner.0.get(&normalize_heading(&entry.name)).copied());
+        match found {
+            Some(i) => {
+                let names = own_names.entry(i).or_insert_with(|| {
+                    std::iter::once(&sections[i].name)
+                        .chain(&sections[i].aliases)
+                        .map(|n| normalize_heading(n))
+                        .collect()
+                });
+                for key in patch(&mut sections[i], names, entry) {
+                    owner.claim(key, i);
+                }
+                listed.push(i);
+            }
+            None => {
+                let section = whole(entry, base, path, &line)?;
+                let i = sections.len();
+                owner.claim_section(&section, i);
+                sections.push(section);
+                listed.push(i);
+            }
+        }
+    }
+    Ok((sections, listed))
+}
+
+/// The sections in the order listed, then the base's others in theirs.
+fn as_listed(sections: Vec<SectionRule>, listed: &[usize]) -> Vec<SectionRule> {
+    let mut ordered: Vec<Option<SectionRule>> = sections.into_iter().map(Some).collect();
+    let mut out: Vec<SectionRule> = listed.iter().filter_map(|&i| ordered[i].take()).collect();
+    out.extend(ordered.into_iter().flatten());
+    out
 }
 
 /// Change a base section as the entry says.

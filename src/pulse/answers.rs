@@ -174,43 +174,7 @@ impl AnswerFile {
                 );
                 continue;
             }
-            let text = || {
-                value.scalar_text().map(|t| At {
-                    value: t.trim().trim_start_matches('@').to_owned(),
-                    span: value.span,
-                })
-            };
-            match name {
-                "rater" => match text() {
-                    Some(t) if !t.value.is_empty() => file.rater = Some(t),
-                    _ => file.invalid(value.span, "`rater:` must be a party's handle".into()),
-                },
-                "instrument" => match text() {
-                    Some(t) => file.instrument = Some(t),
-                    None => file.invalid(value.span, "`instrument:` must be a name".into()),
-                },
-                "note" => match (&value.value, value.scalar_text()) {
-                    (yaml::Value::Null, _) => {}
-                    (_, Some(t)) => file.note = Some(t.into_owned()),
-                    _ => file.invalid(value.span, "`note:` must be text".into()),
-                },
-                "date" => match value
-                    .scalar_text()
-                    .map(|t| crate::document::dates::parse_date(&t))
-                {
-                    Some(Ok(date)) => {
-                        file.date = Some(At {
-                            value: date,
-                            span: value.span,
-                        });
-                    }
-                    Some(Err(e)) => file.invalid(value.span, format!("`date:` {e}")),
-                    None => file.invalid(value.span, "`date:` must be YYYY-MM-DD".into()),
-                },
-                "answers" => file.read_answers(value),
-                "agreements" => file.read_agreements(value),
-                _ => {}
-            }
+            file.read_entry(name, value);
         }
         if file.rater.is_none() && root.get("rater").is_none() {
             file.invalid(root.span, "no `rater:`: say whose answers these are".into());
@@ -219,6 +183,48 @@ impl AnswerFile {
             file.invalid(root.span, "no `answers:` mapping".into());
         }
         file
+    }
+
+    /// Read one known key's value: `rater`, `instrument`, `note`, `date`,
+    /// `answers` or `agreements`.
+    fn read_entry(&mut self, name: &str, value: &yaml::Node) {
+        let text = || {
+            value.scalar_text().map(|t| At {
+                value: t.trim().trim_start_matches('@').to_owned(),
+                span: value.span,
+            })
+        };
+        match name {
+            "rater" => match text() {
+                Some(t) if !t.value.is_empty() => self.rater = Some(t),
+                _ => self.invalid(value.span, "`rater:` must be a party's handle".into()),
+            },
+            "instrument" => match text() {
+                Some(t) => self.instrument = Some(t),
+                None => self.invalid(value.span, "`instrument:` must be a name".into()),
+            },
+            "note" => match (&value.value, value.scalar_text()) {
+                (yaml::Value::Null, _) => {}
+                (_, Some(t)) => self.note = Some(t.into_owned()),
+                _ => self.invalid(value.span, "`note:` must be text".into()),
+            },
+            "date" => match value
+                .scalar_text()
+                .map(|t| crate::document::dates::parse_date(&t))
+            {
+                Some(Ok(date)) => {
+                    self.date = Some(At {
+                        value: date,
+                        span: value.span,
+                    });
+                }
+                Some(Err(e)) => self.invalid(value.span, format!("`date:` {e}")),
+                None => self.invalid(value.span, "`date:` must be YYYY-MM-DD".into()),
+            },
+            "answers" => self.read_answers(value),
+            "agreements" => self.read_agreements(value),
+            _ => {}
+        }
     }
 
     fn read_answers(&mut self, value: &yaml::Node) {
@@ -309,12 +315,18 @@ impl AnswerFile {
     /// (A063), a date after today (A065), another instrument (A066),
     /// items left empty (A067).
     pub fn validate(&mut self, expect: &Expect<'_>) {
-        let instrument = expect.instrument;
+        self.check_rater(expect.handles);
+        self.check_date(expect.today);
+        self.check_instrument(expect.instrument);
+        let seen = self.score_answers(expect.instrument);
+        self.check_missing(expect.instrument, &seen);
+        self.check_agreements(expect);
+    }
+
+    /// The rater is one of the parties (A063).
+    fn check_rater(&mut self, handles: &[String]) {
         if let Some(rater) = self.rater.clone()
-            && !expect
-                .handles
-                .iter()
-                .any(|h| h.eq_ignore_ascii_case(&rater.value))
+            && !handles.iter().any(|h| h.eq_ignore_ascii_case(&rater.value))
         {
             let finding = Finding::error(
                 Rule::RaterNotAParty,
@@ -323,22 +335,30 @@ impl AnswerFile {
                     clip(&rater.value, 60)
                 ),
             )
-            .help(format!("the parties are {}", handles_list(expect.handles)));
+            .help(format!("the parties are {}", handles_list(handles)));
             self.push(finding, rater.span);
         }
+    }
+
+    /// The answers are not dated after today (A065).
+    fn check_date(&mut self, today: Date) {
         if let Some(date) = self.date.clone()
-            && date.value > expect.today
+            && date.value > today
         {
             let finding = Finding::error(
                 Rule::PulseDateInFuture,
                 format!(
                     "answered on {}, which is after today ({})",
-                    date.value, expect.today
+                    date.value, today
                 ),
             )
             .help("date an answer on the day it was given");
             self.push(finding, date.span);
         }
+    }
+
+    /// The answers are to the alliance's instrument (A066).
+    fn check_instrument(&mut self, instrument: &Instrument) {
         if let Some(name) = self.instrument.clone()
             && name.value != instrument.name
         {
@@ -353,6 +373,12 @@ impl AnswerFile {
             .help("answer the alliance's instrument (`alliance pulse ask` writes the form)");
             self.push(finding, name.span);
         }
+    }
+
+    /// Score each answer on its item's scale: unknown items (A062), items
+    /// left empty (A067), scores off the scale (A061). Returns the items
+    /// answered.
+    fn score_answers(&mut self, instrument: &Instrument) -> std::collections::HashSet<String> {
         // One look-up per answer, not a scan of the instrument's items.
         let items: std::collections::HashMap<&str, &Item> = instrument
             .items
@@ -405,6 +431,11 @@ impl AnswerFile {
                 }
             }
         }
+        seen
+    }
+
+    /// Every item of the instrument is answered (A067).
+    fn check_missing(&mut self, instrument: &Instrument, seen: &std::collections::HashSet<String>) {
         let missing: Vec<&str> = instrument
             .items
             .iter()
@@ -420,6 +451,12 @@ impl AnswerFile {
             let top = self.top();
             self.push(finding, top);
         }
+    }
+
+    /// Only the alliance's agreements are answered (A062), and only when
+    /// its instrument asks about them; the others are dropped.
+    fn check_agreements(&mut self, expect: &Expect<'_>) {
+        let instrument = expect.instrument;
         let unknown: Vec<At<String>> = self
             .agreements
             .iter()

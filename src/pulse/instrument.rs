@@ -325,47 +325,25 @@ enum RawWords {
 
 /// Read an instrument from its text, pointing at the line of what is wrong.
 pub fn parse(path: &Path, text: &str) -> Result<Instrument, InstrumentError> {
-    let lines = LineIndex::new(text);
-    let invalid = |span: Span, message: String| InstrumentError::Invalid {
-        path: path.to_path_buf(),
-        line: lines.line_col(text, span.start).0,
-        // A message may quote the file: it stays one line.
-        message: crate::document::one_line(&message).into_owned(),
+    let source = Source {
+        path,
+        text,
+        lines: LineIndex::new(text),
     };
-    let root = yaml::parse_str(text).map_err(|e| invalid(e.span, e.message))?;
+    let root = yaml::parse_str(text).map_err(|e| source.invalid(e.span, e.message))?;
     let raw: Raw = serde_json::from_value(root.to_json()).map_err(|e| {
         let message = clip(&e.to_string(), 200).into_owned();
-        invalid(offender(&root).unwrap_or(root.span), message)
+        source.invalid(offender(&root).unwrap_or(root.span), message)
     })?;
     let at = |key: &str| root.get(key).map_or(root.span, |n| n.span);
-    let name_ok = !raw.name.is_empty()
-        && raw
-            .name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !name_ok {
-        return Err(invalid(
-            at("name"),
-            format!(
-                "instrument name `{}` must be lower-case letters, digits and dashes",
-                clip(&raw.name, 80)
-            ),
-        ));
-    }
-    let scale_of = |text: &Option<String>, span: Span| match text {
-        None => Ok(None),
-        Some(t) => Scale::parse(t).map(Some).ok_or_else(|| {
-            invalid(
-                span,
-                format!("scale `{}` is not one of 1-5, 1-7, 0-10, rag", clip(t, 40)),
-            )
-        }),
-    };
-    let scale = scale_of(&raw.scale, at("scale"))?.unwrap_or(Scale::Points { min: 1, max: 5 });
+    check_name(&source, at("name"), &raw.name)?;
+    let scale = source
+        .scale(&raw.scale, at("scale"))?
+        .unwrap_or(Scale::Points { min: 1, max: 5 });
     if let Some(g) = raw.gap_threshold
         && !(g > 0.0 && g <= scale.range())
     {
-        return Err(invalid(
+        return Err(source.invalid(
             at("gap_threshold"),
             format!(
                 "gap_threshold must be more than 0 and at most {} (the width of the scale)",
@@ -377,18 +355,88 @@ pub fn parse(path: &Path, text: &str) -> Result<Instrument, InstrumentError> {
         None => None,
         Some(t) => Some(
             t.parse::<Cadence>()
-                .map_err(|e| invalid(at("every"), e.to_string()))?,
+                .map_err(|e| source.invalid(at("every"), e.to_string()))?,
         ),
     };
-    if raw.items.is_empty() {
-        return Err(invalid(
-            at("items"),
-            "an instrument needs at least one item".into(),
-        ));
+    let items = items(&source, &root, raw.items, scale, raw.gap_threshold)?;
+    Ok(Instrument {
+        title: raw.title.unwrap_or_else(|| raw.name.clone()),
+        summary: raw.summary.unwrap_or_default(),
+        name: raw.name,
+        file: None,
+        every,
+        agreements: raw.agreements,
+        items,
+    })
+}
+
+/// The instrument file being read: what an error needs to name its line.
+struct Source<'a> {
+    path: &'a Path,
+    text: &'a str,
+    lines: LineIndex,
+}
+
+impl Source<'_> {
+    /// The error for what is wrong at `span`.
+    fn invalid(&self, span: Span, message: String) -> InstrumentError {
+        InstrumentError::Invalid {
+            path: self.path.to_path_buf(),
+            line: self.lines.line_col(self.text, span.start).0,
+            // A message may quote the file: it stays one line.
+            message: crate::document::one_line(&message).into_owned(),
+        }
     }
-    if raw.items.len() > MAX_ITEMS {
-        return Err(invalid(
-            at("items"),
+
+    /// The scale `text` names, if any (written at `span`).
+    fn scale(&self, text: &Option<String>, span: Span) -> Result<Option<Scale>, InstrumentError> {
+        match text {
+            None => Ok(None),
+            Some(t) => Scale::parse(t).map(Some).ok_or_else(|| {
+                self.invalid(
+                    span,
+                    format!("scale `{}` is not one of 1-5, 1-7, 0-10, rag", clip(t, 40)),
+                )
+            }),
+        }
+    }
+}
+
+/// An instrument's name is lower-case letters, digits and dashes.
+fn check_name(source: &Source<'_>, span: Span, name: &str) -> Result<(), InstrumentError> {
+    let name_ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if name_ok {
+        return Ok(());
+    }
+    Err(source.invalid(
+        span,
+        format!(
+            "instrument name `{}` must be lower-case letters, digits and dashes",
+            clip(name, 80)
+        ),
+    ))
+}
+
+/// The items, one to [`MAX_ITEMS`], each checked in file order; an item
+/// without its own scale has the instrument's (`scale`), and the gap
+/// threshold is scaled to the item's scale.
+fn items(
+    source: &Source<'_>,
+    root: &yaml::Node,
+    raw_items: Vec<RawItem>,
+    scale: Scale,
+    gap_threshold: Option<f64>,
+) -> Result<Vec<Item>, InstrumentError> {
+    let at = root.get("items").map_or(root.span, |n| n.span);
+    if raw_items.is_empty() {
+        return Err(source.invalid(at, "an instrument needs at least one item".into()));
+    }
+    if raw_items.len() > MAX_ITEMS {
+        return Err(source.invalid(
+            at,
             format!("more than {MAX_ITEMS} items; a check-in should take minutes"),
         ));
     }
@@ -396,55 +444,20 @@ pub fn parse(path: &Path, text: &str) -> Result<Instrument, InstrumentError> {
         .get("items")
         .and_then(yaml::Node::as_seq)
         .unwrap_or(&[]);
-    let mut items: Vec<Item> = Vec::with_capacity(raw.items.len());
-    for (i, raw_item) in raw.items.into_iter().enumerate() {
+    let mut items: Vec<Item> = Vec::with_capacity(raw_items.len());
+    for (i, raw_item) in raw_items.into_iter().enumerate() {
         let node = item_nodes.get(i);
         let item_at = |key: &str| {
             node.and_then(|n| n.get(key))
                 .or(node)
                 .map_or(root.span, |n| n.span)
         };
-        let id_ok = !raw_item.id.is_empty()
-            && raw_item
-                .id
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
-        if !id_ok {
-            return Err(invalid(
-                item_at("id"),
-                format!(
-                    "item id `{}` must be letters, digits, dashes and underscores",
-                    clip(&raw_item.id, 80)
-                ),
-            ));
-        }
-        if items.iter().any(|it| it.id == raw_item.id) {
-            return Err(invalid(
-                item_at("id"),
-                format!("item id `{}` is used twice", raw_item.id),
-            ));
-        }
-        let words = match raw_item.words {
-            RawWords::Same(text) => Words::Same(text),
-            RawWords::BySide(map) => {
-                let mut sides = Vec::new();
-                for (side, value) in map {
-                    let Some(text) = value.as_str() else {
-                        return Err(invalid(
-                            item_at("words"),
-                            format!("the words for side `{side}` must be text"),
-                        ));
-                    };
-                    sides.push((side, text.to_owned()));
-                }
-                if sides.is_empty() {
-                    return Err(invalid(item_at("words"), "an item needs its words".into()));
-                }
-                Words::BySide(sides)
-            }
-        };
-        let item_scale = scale_of(&raw_item.scale, item_at("scale"))?.unwrap_or(scale);
-        let gap_threshold = match raw.gap_threshold {
+        check_item_id(source, &item_at, &items, &raw_item.id)?;
+        let words = words(source, item_at("words"), raw_item.words)?;
+        let item_scale = source
+            .scale(&raw_item.scale, item_at("scale"))?
+            .unwrap_or(scale);
+        let gap_threshold = match gap_threshold {
             Some(g) if item_scale == scale => g,
             Some(g) => (g * item_scale.range() / scale.range()).max(1.0),
             None => item_scale.default_gap(),
@@ -458,15 +471,57 @@ pub fn parse(path: &Path, text: &str) -> Result<Instrument, InstrumentError> {
             gap_threshold,
         });
     }
-    Ok(Instrument {
-        title: raw.title.unwrap_or_else(|| raw.name.clone()),
-        summary: raw.summary.unwrap_or_default(),
-        name: raw.name,
-        file: None,
-        every,
-        agreements: raw.agreements,
-        items,
-    })
+    Ok(items)
+}
+
+/// An item's id is letters, digits, dashes and underscores, and no
+/// `earlier` item has it.
+fn check_item_id(
+    source: &Source<'_>,
+    item_at: &dyn Fn(&str) -> Span,
+    earlier: &[Item],
+    id: &str,
+) -> Result<(), InstrumentError> {
+    let id_ok = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    if !id_ok {
+        return Err(source.invalid(
+            item_at("id"),
+            format!(
+                "item id `{}` must be letters, digits, dashes and underscores",
+                clip(id, 80)
+            ),
+        ));
+    }
+    if earlier.iter().any(|it| it.id == id) {
+        return Err(source.invalid(item_at("id"), format!("item id `{id}` is used twice")));
+    }
+    Ok(())
+}
+
+/// An item's words: one text for every side, or a text per side (written
+/// at `span`).
+fn words(source: &Source<'_>, span: Span, raw: RawWords) -> Result<Words, InstrumentError> {
+    match raw {
+        RawWords::Same(text) => Ok(Words::Same(text)),
+        RawWords::BySide(map) => {
+            let mut sides = Vec::new();
+            for (side, value) in map {
+                let Some(text) = value.as_str() else {
+                    return Err(
+                        source.invalid(span, format!("the words for side `{side}` must be text"))
+                    );
+                };
+                sides.push((side, text.to_owned()));
+            }
+            if sides.is_empty() {
+                return Err(source.invalid(span, "an item needs its words".into()));
+            }
+            Ok(Words::BySide(sides))
+        }
+    }
 }
 
 /// The first key of the file that serde would refuse, in file order.

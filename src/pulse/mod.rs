@@ -29,8 +29,8 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::check::finding::{Finding, Rule};
-use crate::document::Alliance;
 use crate::document::dates::Cadence;
+use crate::document::{Alliance, FrontMatter};
 use crate::kind::Kinds;
 use crate::workspace::{UnreadFile, Workspace};
 pub use answers::AgreementState;
@@ -121,27 +121,7 @@ pub fn setup(
         return Err(PulseError::NoFrontMatter { path });
     };
     let pulse = doc.front_root().and_then(|r| r.get("pulse"));
-    let named = pulse
-        .and_then(|p| p.get("instrument"))
-        .and_then(|n| n.scalar_text())
-        .map(|t| t.trim().to_owned());
-    let name = named
-        .or_else(|| {
-            fields
-                .kind
-                .as_ref()
-                .and_then(|k| kinds.get(&k.value))
-                .and_then(|k| k.instrument.clone())
-        })
-        .unwrap_or_else(|| "working-alliance".to_owned());
-    let instrument = instruments
-        .get(&name)
-        .ok_or_else(|| PulseError::UnknownInstrument {
-            path: path.clone(),
-            name: crate::document::clip(&name, 60).into_owned(),
-            known: crate::kind::one_of(&instruments.names()),
-        })?
-        .clone();
+    let instrument = instrument_of(doc, fields, kinds, instruments)?;
     let every = match pulse
         .and_then(|p| p.get("every"))
         .and_then(|n| n.scalar_text())
@@ -157,6 +137,55 @@ pub fn setup(
             .every
             .or_else(|| fields.review.cadence().and_then(Result::ok)),
     };
+    let parties = party_views(path, fields)?;
+    let agreements = if instrument.agreements {
+        agreement_keys(doc)
+    } else {
+        Vec::new()
+    };
+    Ok(Setup {
+        instrument,
+        every,
+        parties,
+        agreements,
+    })
+}
+
+/// The instrument the alliance names (`pulse.instrument`), else its kind's,
+/// else `working-alliance`.
+fn instrument_of(
+    doc: &Alliance,
+    fields: &FrontMatter,
+    kinds: &Kinds,
+    instruments: &Instruments,
+) -> Result<Instrument, PulseError> {
+    let named = doc
+        .front_root()
+        .and_then(|r| r.get("pulse"))
+        .and_then(|p| p.get("instrument"))
+        .and_then(|n| n.scalar_text())
+        .map(|t| t.trim().to_owned());
+    let name = named
+        .or_else(|| {
+            fields
+                .kind
+                .as_ref()
+                .and_then(|k| kinds.get(&k.value))
+                .and_then(|k| k.instrument.clone())
+        })
+        .unwrap_or_else(|| "working-alliance".to_owned());
+    let instrument = instruments
+        .get(&name)
+        .ok_or_else(|| PulseError::UnknownInstrument {
+            path: doc.path.clone(),
+            name: crate::document::clip(&name, 60).into_owned(),
+            known: crate::kind::one_of(&instruments.names()),
+        })?;
+    Ok(instrument.clone())
+}
+
+/// The parties, each by handle: a party without one cannot answer.
+fn party_views(path: PathBuf, fields: &FrontMatter) -> Result<Vec<PartyView>, PulseError> {
     let mut parties = Vec::new();
     for party in &fields.parties {
         let Some(handle) = &party.handle else {
@@ -170,17 +199,7 @@ pub fn setup(
             role: party.role.as_ref().map(|r| r.value.clone()),
         });
     }
-    let agreements = if instrument.agreements {
-        agreement_keys(doc)
-    } else {
-        Vec::new()
-    };
-    Ok(Setup {
-        instrument,
-        every,
-        parties,
-        agreements,
-    })
+    Ok(parties)
 }
 
 /// The agreements of an alliance, as the team instrument asks about them:
@@ -566,7 +585,35 @@ impl Pulse {
             .map(|(i, _)| i)
             .collect();
         let handles: Vec<String> = setup.parties.iter().map(|p| p.handle.clone()).collect();
-        let latest = self.rounds.last().map(|r| LatestRound {
+        let next_due = match (self.rounds.last(), setup.every) {
+            (Some(r), Some(every)) => every.after(r.date),
+            _ => None,
+        };
+        let mut signals = Vec::new();
+        let items = self.item_trends(&shown, &complete, &handles, &mut signals);
+        let dimensions = self.dimension_trends(&items, &shown, &complete, &handles, &mut signals);
+        let agreements = self.agreements(&shown, &handles, &mut signals);
+        sort_biggest_first(&mut signals);
+        Picture {
+            path: path.to_path_buf(),
+            instrument: setup.instrument.name.clone(),
+            instrument_title: setup.instrument.title.clone(),
+            parties: setup.parties.clone(),
+            every: setup.every,
+            rounds: round_views(&shown, &handles),
+            latest: self.latest(&handles),
+            next_due,
+            dimensions,
+            items,
+            agreements,
+            signals,
+        }
+    }
+
+    /// The newest round, shown or not: its date, whether it is sealed, and
+    /// who has answered it.
+    fn latest(&self, handles: &[String]) -> Option<LatestRound> {
+        self.rounds.last().map(|r| LatestRound {
             date: r.date,
             status: if r.complete() {
                 RoundStatus::Complete
@@ -579,28 +626,20 @@ impl Pulse {
                 .filter(|&p| r.of(p).is_some())
                 .map(|p| handles[p].clone())
                 .collect(),
-        });
-        let next_due = match (self.rounds.last(), setup.every) {
-            (Some(r), Some(every)) => every.after(r.date),
-            _ => None,
-        };
-        let rounds: Vec<RoundView> = shown
-            .iter()
-            .map(|(r, partial)| RoundView {
-                date: r.date,
-                partial: *partial,
-                notes: (0..handles.len())
-                    .filter_map(|p| {
-                        r.of(p)
-                            .and_then(|f| f.note.clone())
-                            .map(|n| (handles[p].clone(), n))
-                    })
-                    .collect(),
-            })
-            .collect();
-        let mut signals = Vec::new();
+        })
+    }
+
+    /// A trend per item of the instrument, pushing its signals.
+    fn item_trends(
+        &self,
+        shown: &[(&Round, bool)],
+        complete: &[usize],
+        handles: &[String],
+        signals: &mut Vec<Signal>,
+    ) -> Vec<Trend> {
+        let setup = &self.setup;
         let mut items = Vec::new();
-        let mut table = score_table(&setup.instrument, &shown, handles.len()).into_iter();
+        let mut table = score_table(&setup.instrument, shown, handles.len()).into_iter();
         for item in &setup.instrument.items {
             let series = table.next().unwrap_or_default();
             let words = setup
@@ -627,17 +666,23 @@ impl Pulse {
             let first_words = item
                 .words
                 .for_role(setup.parties.first().and_then(|p| p.role.as_deref()));
-            items.push(self.finish(
-                trend,
-                &shown,
-                &complete,
-                &handles,
-                first_words,
-                &mut signals,
-            ));
+            items.push(self.finish(trend, shown, complete, handles, first_words, signals));
         }
+        items
+    }
+
+    /// A trend per dimension: the mean of its items' scores, pushing its
+    /// signals when it has more than one item.
+    fn dimension_trends(
+        &self,
+        items: &[Trend],
+        shown: &[(&Round, bool)],
+        complete: &[usize],
+        handles: &[String],
+        signals: &mut Vec<Signal>,
+    ) -> Vec<Trend> {
         let mut dimensions = Vec::new();
-        for dim in setup.instrument.dimensions() {
+        for dim in self.setup.instrument.dimensions() {
             let mine: Vec<&Trend> = items.iter().filter(|t| t.dimension == dim).collect();
             let Some(first) = mine.first() else { continue };
             let series = (0..handles.len())
@@ -664,34 +709,13 @@ impl Pulse {
             // A dimension of one item says what its item says: its signals
             // would only repeat the item's.
             let mut own = Vec::new();
-            let trend = self.finish(trend, &shown, &complete, &handles, "", &mut own);
+            let trend = self.finish(trend, shown, complete, handles, "", &mut own);
             if mine.len() > 1 {
                 signals.extend(own);
             }
             dimensions.push(trend);
         }
-        let agreements = self.agreements(&shown, &handles, &mut signals);
-        signals.sort_by(|a, b| {
-            b.weight
-                .total_cmp(&a.weight)
-                .then(a.kind.rank().cmp(&b.kind.rank()))
-                .then(a.round.cmp(&b.round))
-                .then_with(|| a.item.cmp(&b.item))
-        });
-        Picture {
-            path: path.to_path_buf(),
-            instrument: setup.instrument.name.clone(),
-            instrument_title: setup.instrument.title.clone(),
-            parties: setup.parties.clone(),
-            every: setup.every,
-            rounds,
-            latest,
-            next_due,
-            dimensions,
-            items,
-            agreements,
-            signals,
-        }
+        dimensions
     }
 
     /// Work out a trend's gap and its ruptures and repairs (over complete
@@ -705,7 +729,6 @@ impl Pulse {
         words: &str,
         signals: &mut Vec<Signal>,
     ) -> Trend {
-        let range = trend.scale.range().max(1.0);
         if let Some(last) = shown.len().checked_sub(1) {
             let newest: Vec<Option<f64>> = trend.series.iter().map(|s| s[last]).collect();
             trend.gap = score::gap(&newest);
@@ -713,63 +736,11 @@ impl Pulse {
                 && gap.abs() + 1e-9 >= trend.gap_threshold
             {
                 trend.gap_flagged = true;
-                let present: Vec<(usize, f64)> = newest
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(p, v)| v.map(|v| (p, v)))
-                    .collect();
-                let hi = present
-                    .iter()
-                    .max_by(|a, b| a.1.total_cmp(&b.1))
-                    .map(|x| x.0);
-                let lo = present
-                    .iter()
-                    .min_by(|a, b| a.1.total_cmp(&b.1))
-                    .map(|x| x.0);
-                signals.push(Signal {
-                    kind: SignalKind::Gap,
-                    item: trend.item.clone(),
-                    dimension: Some(trend.dimension.clone()),
-                    parties: [hi, lo]
-                        .into_iter()
-                        .flatten()
-                        .map(|p| handles[p].clone())
-                        .collect(),
-                    magnitude: gap.abs(),
-                    weight: gap.abs() / range,
-                    round: shown[last].0.date,
-                    words: words.to_owned(),
-                });
+                let round = shown[last].0.date;
+                signals.push(gap_signal(&trend, gap, &newest, handles, round, words));
             }
         }
-        for (p, handle) in handles.iter().enumerate() {
-            let series: Vec<Option<f64>> = complete.iter().map(|&r| trend.series[p][r]).collect();
-            for found in score::breaks(&series) {
-                let round = shown[complete[found.at]].0.date;
-                signals.push(Signal {
-                    kind: SignalKind::Rupture,
-                    item: trend.item.clone(),
-                    dimension: Some(trend.dimension.clone()),
-                    parties: vec![handle.clone()],
-                    magnitude: found.drop,
-                    weight: found.drop / range,
-                    round,
-                    words: words.to_owned(),
-                });
-                if let Some((at, value)) = found.repair {
-                    signals.push(Signal {
-                        kind: SignalKind::Repair,
-                        item: trend.item.clone(),
-                        dimension: Some(trend.dimension.clone()),
-                        parties: vec![handle.clone()],
-                        magnitude: value - found.after,
-                        weight: (value - found.after) / range,
-                        round: shown[complete[at]].0.date,
-                        words: words.to_owned(),
-                    });
-                }
-            }
-        }
+        break_signals(&trend, shown, complete, handles, words, signals);
         trend
     }
 
@@ -825,6 +796,115 @@ impl Pulse {
             });
         }
         out
+    }
+}
+
+/// What each party said in each round shown, with its notes.
+fn round_views(shown: &[(&Round, bool)], handles: &[String]) -> Vec<RoundView> {
+    shown
+        .iter()
+        .map(|(r, partial)| RoundView {
+            date: r.date,
+            partial: *partial,
+            notes: (0..handles.len())
+                .filter_map(|p| {
+                    r.of(p)
+                        .and_then(|f| f.note.clone())
+                        .map(|n| (handles[p].clone(), n))
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The signals, biggest first; equal ones by kind, round and item.
+fn sort_biggest_first(signals: &mut [Signal]) {
+    signals.sort_by(|a, b| {
+        b.weight
+            .total_cmp(&a.weight)
+            .then(a.kind.rank().cmp(&b.kind.rank()))
+            .then(a.round.cmp(&b.round))
+            .then_with(|| a.item.cmp(&b.item))
+    });
+}
+
+/// The gap signal of a trend whose `gap` in the newest round (`newest`,
+/// on `round`) is flagged: between the highest and the lowest score.
+fn gap_signal(
+    trend: &Trend,
+    gap: f64,
+    newest: &[Option<f64>],
+    handles: &[String],
+    round: Date,
+    words: &str,
+) -> Signal {
+    let present: Vec<(usize, f64)> = newest
+        .iter()
+        .enumerate()
+        .filter_map(|(p, v)| v.map(|v| (p, v)))
+        .collect();
+    let hi = present
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|x| x.0);
+    let lo = present
+        .iter()
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|x| x.0);
+    Signal {
+        kind: SignalKind::Gap,
+        item: trend.item.clone(),
+        dimension: Some(trend.dimension.clone()),
+        parties: [hi, lo]
+            .into_iter()
+            .flatten()
+            .map(|p| handles[p].clone())
+            .collect(),
+        magnitude: gap.abs(),
+        weight: gap.abs() / trend.scale.range().max(1.0),
+        round,
+        words: words.to_owned(),
+    }
+}
+
+/// Each party's ruptures in a trend, over complete rounds only, each
+/// followed by its repair when there is one.
+fn break_signals(
+    trend: &Trend,
+    shown: &[(&Round, bool)],
+    complete: &[usize],
+    handles: &[String],
+    words: &str,
+    signals: &mut Vec<Signal>,
+) {
+    let range = trend.scale.range().max(1.0);
+    for (p, handle) in handles.iter().enumerate() {
+        let series: Vec<Option<f64>> = complete.iter().map(|&r| trend.series[p][r]).collect();
+        for found in score::breaks(&series) {
+            let round = shown[complete[found.at]].0.date;
+            signals.push(Signal {
+                kind: SignalKind::Rupture,
+                item: trend.item.clone(),
+                dimension: Some(trend.dimension.clone()),
+                parties: vec![handle.clone()],
+                magnitude: found.drop,
+                weight: found.drop / range,
+                round,
+                words: words.to_owned(),
+            });
+            if let Some((at, value)) = found.repair {
+                signals.push(Signal {
+                    kind: SignalKind::Repair,
+                    item: trend.item.clone(),
+                    dimension: Some(trend.dimension.clone()),
+                    parties: vec![handle.clone()],
+                    magnitude: value - found.after,
+                    weight: (value - found.after) / range,
+                    round: shown[complete[at]].0.date,
+                    words: words.to_owned(),
+                });
+            }
+        }
     }
 }
 

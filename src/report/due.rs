@@ -1,7 +1,9 @@
 //! Renderers of a `due` run: human (most overdue first), json, github
 //! annotations, junit (one test case per alliance and per dated item) and a
 //! markdown table. Each writes the same [`DueReport`]; adding a format
-//! touches this file only.
+//! touches this file only. Human and Markdown share one skeleton
+//! (`write_report`: the parts and their order) and differ only in their
+//! `DueWriter`.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -10,9 +12,13 @@ use serde::Serialize;
 
 use super::github::{At, annotation};
 use super::{consent, plural, sanitize, xml_escape};
-use crate::due::{AllianceDue, Basis, Due, DueReport, Tier};
+use jiff::civil::Date;
+
+use crate::consent::Proposal;
+use crate::due::{AllianceDue, Basis, BrokenFile, Due, DueReport, Tier};
 use crate::escape::json::Pretty;
 use crate::escape::markdown::{self, Mentions};
+use crate::workspace::UnreadFile;
 
 /// Output formats of `alliance due`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,11 +50,11 @@ pub fn render_with(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        DueFormat::Human => human(report, out),
+        DueFormat::Human => write_report(report, &Human, out),
         DueFormat::Json => json(report, out),
         DueFormat::Github => github(report, out),
         DueFormat::Junit => junit(report, out),
-        DueFormat::Markdown => markdown_table(report, mentions, out),
+        DueFormat::Markdown => write_report(report, &MarkdownTable { mentions }, out),
     }
 }
 
@@ -151,42 +157,136 @@ fn rows<'a>(report: &'a DueReport, draft: bool, tiers: &[Tier]) -> Vec<Row<'a>> 
     rows
 }
 
-fn human(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
+/// The `due` report for people and for Markdown: the parts in their order,
+/// each written by `writer` (a part a format has no words for writes
+/// nothing). In-force rows come first, then drafts, most overdue first.
+fn write_report(report: &DueReport, writer: &dyn DueWriter, out: &mut dyn Write) -> io::Result<()> {
+    writer.title(report, out)?;
     let listed = [Tier::Overdue, Tier::DueSoon];
-    for row in rows(report, false, &listed) {
-        write_human_row(out, &row, tier_word(row.due.tier))?;
-    }
+    let in_force = rows(report, false, &listed);
     let drafts = rows(report, true, &listed);
-    if !drafts.is_empty() {
+    for (draft, rows) in [(false, &in_force), (true, &drafts)] {
+        if rows.is_empty() {
+            continue;
+        }
+        if draft {
+            writer.drafts_heading(rows, out)?;
+        }
+        writer.rows_head(out)?;
+        for row in rows {
+            writer.row(row, draft, out)?;
+        }
+    }
+    if in_force.is_empty() && drafts.is_empty() {
+        writer.nothing_due(out)?;
+    }
+    if !report.proposals.is_empty() {
+        writer.proposals_heading(out)?;
+        for proposal in &report.proposals {
+            writer.proposal(proposal, report.window.today, out)?;
+        }
+    }
+    for broken in &report.broken {
+        writer.broken(broken, out)?;
+    }
+    for file in &report.unread {
+        writer.unread(file, out)?;
+    }
+    for alliance in report
+        .alliances
+        .iter()
+        .filter(|a| a.review.is_none() && !a.draft)
+    {
+        writer.undated(alliance, out)?;
+    }
+    writer.summary(report, out)
+}
+
+/// One format of the `due` report: how each part is written. Which parts
+/// there are and their order are [`write_report`]'s.
+trait DueWriter {
+    /// The first lines.
+    fn title(&self, report: &DueReport, out: &mut dyn Write) -> io::Result<()>;
+    /// The line(s) before the drafts' rows.
+    fn drafts_heading(&self, drafts: &[Row<'_>], out: &mut dyn Write) -> io::Result<()>;
+    /// The line(s) before each run of rows.
+    fn rows_head(&self, out: &mut dyn Write) -> io::Result<()>;
+    /// One review date, of an alliance in force or of a draft.
+    fn row(&self, row: &Row<'_>, draft: bool, out: &mut dyn Write) -> io::Result<()>;
+    /// What is said when no row is listed.
+    fn nothing_due(&self, out: &mut dyn Write) -> io::Result<()>;
+    /// The line(s) before the proposals waiting for consent.
+    fn proposals_heading(&self, out: &mut dyn Write) -> io::Result<()>;
+    /// One proposal waiting for consent.
+    fn proposal(&self, proposal: &Proposal, today: Date, out: &mut dyn Write) -> io::Result<()>;
+    /// A document that is not a usable alliance.
+    fn broken(&self, broken: &BrokenFile, out: &mut dyn Write) -> io::Result<()>;
+    /// A file that could not be read.
+    fn unread(&self, file: &UnreadFile, out: &mut dyn Write) -> io::Result<()>;
+    /// An alliance in force with no review date.
+    fn undated(&self, alliance: &AllianceDue, out: &mut dyn Write) -> io::Result<()>;
+    /// The last line.
+    fn summary(&self, report: &DueReport, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// The `due` report for people: a line per date, a summary line last.
+struct Human;
+
+impl DueWriter for Human {
+    fn title(&self, _report: &DueReport, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn drafts_heading(&self, drafts: &[Row<'_>], out: &mut dyn Write) -> io::Result<()> {
         let heading = if drafts.iter().any(|r| r.alliance.proposed) {
             "drafts and proposals"
         } else {
             "drafts"
         };
-        writeln!(out, "{heading} (not in force, never fail the run):")?;
-        for row in drafts {
-            let label = if row.alliance.proposed {
-                "  proposed"
-            } else {
-                "  draft"
-            };
-            write_human_row(out, &row, label)?;
-        }
+        writeln!(out, "{heading} (not in force, never fail the run):")
     }
-    if !report.proposals.is_empty() {
-        writeln!(out, "proposals waiting for consent:")?;
-        for proposal in &report.proposals {
-            writeln!(
-                out,
-                "  proposed: {}: {} — {}",
-                sanitize(&proposal.path.display().to_string()),
-                sanitize(&proposal.title),
-                consent::waited(proposal, report.window.today)
-            )?;
-            writeln!(out, "    {}", consent::terminal_line(&proposal.consent))?;
-        }
+
+    fn rows_head(&self, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
     }
-    for broken in &report.broken {
+
+    fn row(&self, row: &Row<'_>, draft: bool, out: &mut dyn Write) -> io::Result<()> {
+        let label = match (draft, row.alliance.proposed) {
+            (false, _) => tier_word(row.due.tier),
+            (true, true) => "  proposed",
+            (true, false) => "  draft",
+        };
+        writeln!(
+            out,
+            "{label}: {}:{}: {} — {}",
+            sanitize(&row.path()),
+            row.due.line,
+            sanitize(&row.subject()),
+            row.when()
+        )?;
+        writeln!(out, "    responsible: {}", sanitize(&row.owners()))
+    }
+
+    fn nothing_due(&self, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn proposals_heading(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "proposals waiting for consent:")
+    }
+
+    fn proposal(&self, proposal: &Proposal, today: Date, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(
+            out,
+            "  proposed: {}: {} — {}",
+            sanitize(&proposal.path.display().to_string()),
+            sanitize(&proposal.title),
+            consent::waited(proposal, today)
+        )?;
+        writeln!(out, "    {}", consent::terminal_line(&proposal.consent))
+    }
+
+    fn broken(&self, broken: &BrokenFile, out: &mut dyn Write) -> io::Result<()> {
         let at = broken
             .finding
             .location
@@ -199,22 +299,28 @@ fn human(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
             broken.finding.rule.code(),
             sanitize(&broken.path.display().to_string()),
             sanitize(&broken.finding.message)
-        )?;
+        )
     }
-    for file in &report.unread {
-        writeln!(out, "error: {}", sanitize(&file.to_string()))?;
+
+    fn unread(&self, file: &UnreadFile, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "error: {}", sanitize(&file.to_string()))
     }
-    for alliance in report
-        .alliances
-        .iter()
-        .filter(|a| a.review.is_none() && !a.draft)
-    {
+
+    fn undated(&self, alliance: &AllianceDue, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "note: {}: no review date (add `review.every` or `review.next`)",
             sanitize(&alliance.path.display().to_string())
-        )?;
+        )
     }
+
+    fn summary(&self, report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "{}", summary_line(report))
+    }
+}
+
+/// "3 alliances on 2026-11-22: 1 overdue, 0 due soon; 1 draft apart".
+fn summary_line(report: &DueReport) -> String {
     let active = report.active();
     // Proposals are listed apart from drafts, above.
     let drafts = report.drafts();
@@ -249,19 +355,111 @@ fn human(report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
     if unusable > 0 {
         let _ = write!(summary, "; {} not readable", plural(unusable, "file"));
     }
-    writeln!(out, "{summary}")
+    summary
 }
 
-fn write_human_row(out: &mut dyn Write, row: &Row<'_>, label: &str) -> io::Result<()> {
-    writeln!(
-        out,
-        "{label}: {}:{}: {} — {}",
-        sanitize(&row.path()),
-        row.due.line,
-        sanitize(&row.subject()),
-        row.when()
-    )?;
-    writeln!(out, "    responsible: {}", sanitize(&row.owners()))
+/// The `due` report as Markdown tables, for an issue or a pull-request
+/// comment. With [`Mentions::Live`], the "Responsible" column keeps
+/// `@handle` live.
+struct MarkdownTable {
+    mentions: Mentions,
+}
+
+impl DueWriter for MarkdownTable {
+    fn title(&self, report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "### Alliance reviews due on {}", report.window.today)?;
+        writeln!(out)
+    }
+
+    fn drafts_heading(&self, _drafts: &[Row<'_>], out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out)?;
+        writeln!(out, "Drafts (not in force):")?;
+        writeln!(out)
+    }
+
+    fn rows_head(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "| | What | File | When | Responsible |")?;
+        writeln!(out, "|---|---|---|---|---|")
+    }
+
+    fn row(&self, row: &Row<'_>, _draft: bool, out: &mut dyn Write) -> io::Result<()> {
+        let mark = match row.due.tier {
+            Tier::Overdue => "🔴 overdue",
+            _ => "🟡 due soon",
+        };
+        writeln!(
+            out,
+            "| {mark} | {} | {} | {} | {} |",
+            row.markdown_subject(),
+            markdown::code(&format!("{}:{}", row.path(), row.due.line)),
+            markdown::inline(&row.when()),
+            markdown::inline_with(&row.owners(), self.mentions)
+        )
+    }
+
+    fn nothing_due(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "Nothing is due. ✅")
+    }
+
+    fn proposals_heading(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out)?;
+        writeln!(out, "Proposals waiting for consent:")?;
+        writeln!(out)?;
+        writeln!(out, "| Alliance | File | Waiting | Agreed | Not yet |")?;
+        writeln!(out, "|---|---|---|---|---|")
+    }
+
+    fn proposal(&self, proposal: &Proposal, today: Date, out: &mut dyn Write) -> io::Result<()> {
+        let agreed = consent::agreed_list(&proposal.consent);
+        let waiting = consent::waiting_list(&proposal.consent);
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            markdown::inline(&proposal.title),
+            markdown::code(&proposal.path.display().to_string()),
+            markdown::inline(&consent::waited(proposal, today)),
+            if agreed.is_empty() {
+                "nobody yet".to_owned()
+            } else {
+                markdown::inline(&agreed.join(", "))
+            },
+            if waiting.is_empty() {
+                "—".to_owned()
+            } else {
+                markdown::inline(&waiting.join(", "))
+            },
+        )
+    }
+
+    fn broken(&self, broken: &BrokenFile, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(
+            out,
+            "\n**{}**: {} — {}",
+            broken.finding.rule.code(),
+            markdown::code(&broken.path.display().to_string()),
+            markdown::inline(&broken.finding.message)
+        )
+    }
+
+    fn unread(&self, file: &UnreadFile, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(
+            out,
+            "\n**cannot read** {} — {}",
+            markdown::code(&file.path.display().to_string()),
+            markdown::inline(&file.reason.to_string())
+        )
+    }
+
+    /// The table lists dates only: an alliance without one is `check`'s
+    /// to report.
+    fn undated(&self, _alliance: &AllianceDue, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// The tables are the summary.
+    fn summary(&self, _report: &DueReport, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 #[derive(Serialize)]
@@ -766,89 +964,6 @@ fn unreadable_suite(report: &DueReport) -> Suite {
         );
     }
     suite
-}
-
-fn markdown_table(report: &DueReport, mentions: Mentions, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "### Alliance reviews due on {}", report.window.today)?;
-    writeln!(out)?;
-    let mut any = false;
-    for draft in [false, true] {
-        let rows = rows(report, draft, &[Tier::Overdue, Tier::DueSoon]);
-        if rows.is_empty() {
-            continue;
-        }
-        any = true;
-        if draft {
-            writeln!(out)?;
-            writeln!(out, "Drafts (not in force):")?;
-            writeln!(out)?;
-        }
-        writeln!(out, "| | What | File | When | Responsible |")?;
-        writeln!(out, "|---|---|---|---|---|")?;
-        for row in rows {
-            let mark = match row.due.tier {
-                Tier::Overdue => "🔴 overdue",
-                _ => "🟡 due soon",
-            };
-            writeln!(
-                out,
-                "| {mark} | {} | {} | {} | {} |",
-                row.markdown_subject(),
-                markdown::code(&format!("{}:{}", row.path(), row.due.line)),
-                markdown::inline(&row.when()),
-                markdown::inline_with(&row.owners(), mentions)
-            )?;
-        }
-    }
-    if !any {
-        writeln!(out, "Nothing is due. ✅")?;
-    }
-    if !report.proposals.is_empty() {
-        writeln!(out)?;
-        writeln!(out, "Proposals waiting for consent:")?;
-        writeln!(out)?;
-        writeln!(out, "| Alliance | File | Waiting | Agreed | Not yet |")?;
-        writeln!(out, "|---|---|---|---|---|")?;
-        for proposal in &report.proposals {
-            let agreed = consent::agreed_list(&proposal.consent);
-            let waiting = consent::waiting_list(&proposal.consent);
-            writeln!(
-                out,
-                "| {} | {} | {} | {} | {} |",
-                markdown::inline(&proposal.title),
-                markdown::code(&proposal.path.display().to_string()),
-                markdown::inline(&consent::waited(proposal, report.window.today)),
-                if agreed.is_empty() {
-                    "nobody yet".to_owned()
-                } else {
-                    markdown::inline(&agreed.join(", "))
-                },
-                if waiting.is_empty() {
-                    "—".to_owned()
-                } else {
-                    markdown::inline(&waiting.join(", "))
-                },
-            )?;
-        }
-    }
-    for broken in &report.broken {
-        writeln!(
-            out,
-            "\n**{}**: {} — {}",
-            broken.finding.rule.code(),
-            markdown::code(&broken.path.display().to_string()),
-            markdown::inline(&broken.finding.message)
-        )?;
-    }
-    for file in &report.unread {
-        writeln!(
-            out,
-            "\n**cannot read** {} — {}",
-            markdown::code(&file.path.display().to_string()),
-            markdown::inline(&file.reason.to_string())
-        )?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -5,13 +5,15 @@
 //! Every handle, item word, note and agreement comes from files in the
 //! repository and is escaped for where it lands (`escape::terminal`,
 //! `escape::markdown`, `escape::json`). A sealed round is told as "N of M
-//! have answered", never whose scores.
+//! have answered", never whose scores. Human and Markdown share one
+//! skeleton (`write_report`: the parts and their order) and differ only in
+//! their `PulseWriter`.
 
 use std::io::{self, Write};
 use std::path::Path;
 
 use crate::escape::{markdown, terminal};
-use crate::pulse::{Picture, RoundStatus, SignalKind, Trend};
+use crate::pulse::{AgreementView, Picture, RoundStatus, SignalKind, Trend};
 
 /// Output formats of `pulse report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,9 +44,9 @@ const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█
 /// Render `picture` in `format`.
 pub fn render(picture: &Picture, format: PulseFormat, out: &mut dyn Write) -> io::Result<()> {
     match format {
-        PulseFormat::Human => human(picture, out),
+        PulseFormat::Human => write_report(picture, &Human::new(picture), out),
         PulseFormat::Json => json(picture, out),
-        PulseFormat::Markdown => markdown_report(picture, out),
+        PulseFormat::Markdown => write_report(picture, &Markdown, out),
     }
 }
 
@@ -222,84 +224,250 @@ fn header(picture: &Picture, escape: &dyn Fn(&str) -> String) -> Vec<String> {
     lines
 }
 
-fn human(picture: &Picture, out: &mut dyn Write) -> io::Result<()> {
-    let esc = |s: &str| t(s);
-    writeln!(out, "{}", t(&picture.path.display().to_string()))?;
+/// The pulse report for people and for Markdown: the parts in their order,
+/// each written by `writer`. A picture with no round yet stops after the
+/// header; every other part starts after a blank line.
+fn write_report(
+    picture: &Picture,
+    writer: &dyn PulseWriter,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let esc = |s: &str| writer.escape(s);
+    let path = picture.path.display().to_string();
+    writer.title(&path, out)?;
     for line in header(picture, &esc) {
-        writeln!(out, "{line}")?;
-    }
-    if picture.rounds.is_empty() {
-        writeln!(
-            out,
-            "\nNothing to show yet: `alliance pulse ask {} --as HANDLE` records an answer.",
-            t(&picture.path.display().to_string())
-        )?;
-        return Ok(());
+        writer.header_line(&line, out)?;
     }
     writeln!(out)?;
+    if picture.rounds.is_empty() {
+        return writer.nothing_yet(&path, out);
+    }
     if picture.signals.is_empty() {
-        writeln!(
-            out,
-            "Signals: none (no gap over the threshold, no rupture, no broken agreement)"
-        )?;
+        writer.no_signals(out)?;
     } else {
-        writeln!(out, "Signals, biggest first:")?;
+        writer.signals_heading(out)?;
         for s in &picture.signals {
-            writeln!(out, "  {}", signal_line(picture, s, &esc))?;
+            writer.signal(&signal_line(picture, s, &esc), out)?;
         }
     }
-    let handles: Vec<String> = picture
-        .parties
-        .iter()
-        .map(|p| t(&format!("@{}", p.handle)))
-        .collect();
-    let label_width = picture
-        .items
-        .iter()
-        .filter_map(|i| i.item.as_ref())
-        .map(|i| t(i).chars().count() + 4)
-        .chain(
-            picture
-                .dimensions
-                .iter()
-                .map(|d| t(&d.dimension).chars().count()),
-        )
-        .max()
-        .unwrap_or(10)
-        .max(10);
-    let rounds = picture.rounds.len();
-    let cell = (rounds + 5).max(8);
-    let cell = cell.max(handles.iter().map(|h| h.chars().count()).max().unwrap_or(0));
     writeln!(out)?;
-    let mut head = format!("{:label_width$}", "");
-    for h in &handles {
-        head.push_str(&format!("  {h:cell$}"));
+    write_table(picture, writer, out)?;
+    if !picture.agreements.is_empty() {
+        writeln!(out)?;
+        writer.agreements_heading(picture, out)?;
+        for a in &picture.agreements {
+            writer.agreement(a, &said(a, &esc), out)?;
+        }
     }
-    head.push_str(if picture.parties.len() > 2 {
-        "  spread"
-    } else {
-        "  gap"
-    });
-    writeln!(out, "{}", head.trim_end())?;
+    if picture.rounds.iter().any(|r| !r.notes.is_empty()) {
+        writeln!(out)?;
+        writer.notes_heading(out)?;
+        for r in &picture.rounds {
+            for (h, n) in &r.notes {
+                let note = format!("{} {}: {}", r.date, esc(&format!("@{h}")), esc(n));
+                writer.note(&note, out)?;
+            }
+        }
+    }
+    writeln!(out)?;
+    writer.legend(out)
+}
+
+/// The table: a row per dimension, each followed by a row per item of it.
+fn write_table(picture: &Picture, writer: &dyn PulseWriter, out: &mut dyn Write) -> io::Result<()> {
+    writer.table_head(picture, out)?;
     for dim in &picture.dimensions {
-        writeln!(
-            out,
-            "{}",
-            human_row(&t(&dim.dimension), dim, label_width, cell)
-        )?;
+        writer.dimension_row(dim, out)?;
         for item in picture
             .items
             .iter()
             .filter(|i| i.dimension == dim.dimension)
         {
-            let id = item.item.as_deref().unwrap_or_default();
-            let mark = if item.reverse { " ~" } else { "" };
-            let label = format!("  {}{mark}", t(id));
-            writeln!(out, "{}", human_row(&label, item, label_width, cell))?;
+            writer.item_row(item, out)?;
         }
     }
-    if !picture.agreements.is_empty() {
-        writeln!(out)?;
+    Ok(())
+}
+
+/// What each party said of an agreement: "@ana kept, @ben broken".
+fn said(agreement: &AgreementView, esc: &dyn Fn(&str) -> String) -> String {
+    if agreement.states.is_empty() {
+        return "no answer".to_owned();
+    }
+    agreement
+        .states
+        .iter()
+        .map(|(h, s)| format!("{} {}", esc(&format!("@{h}")), s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The last column's name: the gap between two parties, the spread among
+/// more.
+fn gap_column(picture: &Picture) -> &'static str {
+    if picture.parties.len() > 2 {
+        "spread"
+    } else {
+        "gap"
+    }
+}
+
+/// One format of the pulse report: how each part is written. Which parts
+/// there are, their order and the blank lines between them are
+/// [`write_report`]'s.
+trait PulseWriter {
+    /// Text from the repository, escaped for where this format lands.
+    fn escape(&self, text: &str) -> String;
+    /// The first line: the alliance's file.
+    fn title(&self, path: &str, out: &mut dyn Write) -> io::Result<()>;
+    /// One line of the [`header`].
+    fn header_line(&self, line: &str, out: &mut dyn Write) -> io::Result<()>;
+    /// What is said instead of the rest when no round is recorded.
+    fn nothing_yet(&self, path: &str, out: &mut dyn Write) -> io::Result<()>;
+    /// What is said when there is no signal.
+    fn no_signals(&self, out: &mut dyn Write) -> io::Result<()>;
+    /// The line before the signals.
+    fn signals_heading(&self, out: &mut dyn Write) -> io::Result<()>;
+    /// One signal ([`signal_line`]).
+    fn signal(&self, line: &str, out: &mut dyn Write) -> io::Result<()>;
+    /// The table's head: a column per party and the gap.
+    fn table_head(&self, picture: &Picture, out: &mut dyn Write) -> io::Result<()>;
+    /// A dimension's row.
+    fn dimension_row(&self, dim: &Trend, out: &mut dyn Write) -> io::Result<()>;
+    /// An item's row, under its dimension's.
+    fn item_row(&self, item: &Trend, out: &mut dyn Write) -> io::Result<()>;
+    /// The line before the agreements.
+    fn agreements_heading(&self, picture: &Picture, out: &mut dyn Write) -> io::Result<()>;
+    /// One agreement and what each party said of it ([`said`]).
+    fn agreement(
+        &self,
+        agreement: &AgreementView,
+        said: &str,
+        out: &mut dyn Write,
+    ) -> io::Result<()>;
+    /// The line before the notes.
+    fn notes_heading(&self, out: &mut dyn Write) -> io::Result<()>;
+    /// One note: "DATE @handle: words", escaped.
+    fn note(&self, note: &str, out: &mut dyn Write) -> io::Result<()>;
+    /// How scores are counted.
+    fn legend(&self, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// The pulse report for people: aligned columns, a sparkline per party.
+struct Human {
+    /// The width of the label column.
+    label_width: usize,
+    /// The width of a party's column.
+    cell: usize,
+}
+
+impl Human {
+    /// The column widths `picture` needs.
+    fn new(picture: &Picture) -> Self {
+        let label_width = picture
+            .items
+            .iter()
+            .filter_map(|i| i.item.as_ref())
+            .map(|i| t(i).chars().count() + 4)
+            .chain(
+                picture
+                    .dimensions
+                    .iter()
+                    .map(|d| t(&d.dimension).chars().count()),
+            )
+            .max()
+            .unwrap_or(10)
+            .max(10);
+        let handles = picture
+            .parties
+            .iter()
+            .map(|p| t(&format!("@{}", p.handle)).chars().count());
+        let cell = (picture.rounds.len() + 5).max(8);
+        let cell = cell.max(handles.max().unwrap_or(0));
+        Human { label_width, cell }
+    }
+
+    fn row(&self, label: &str, trend: &Trend) -> String {
+        let (label_width, cell) = (self.label_width, self.cell);
+        let pad = label_width.saturating_sub(label.chars().count());
+        let mut row = format!("{label}{}", " ".repeat(pad));
+        for series in &trend.series {
+            let last = series.last().copied().flatten();
+            let text = format!(
+                "{:<3} {}",
+                last.map_or_else(|| "-".to_owned(), number),
+                spark(series, trend)
+            );
+            row.push_str(&format!("  {text:cell$}"));
+        }
+        let gap = gap_text(trend);
+        row.push_str(&format!("  {gap}"));
+        if trend.gap_flagged {
+            row.push_str("  gap!");
+        }
+        row.trim_end().to_owned()
+    }
+}
+
+impl PulseWriter for Human {
+    fn escape(&self, text: &str) -> String {
+        t(text)
+    }
+
+    fn title(&self, path: &str, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "{}", t(path))
+    }
+
+    fn header_line(&self, line: &str, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "{line}")
+    }
+
+    fn nothing_yet(&self, path: &str, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(
+            out,
+            "Nothing to show yet: `alliance pulse ask {} --as HANDLE` records an answer.",
+            t(path)
+        )
+    }
+
+    fn no_signals(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(
+            out,
+            "Signals: none (no gap over the threshold, no rupture, no broken agreement)"
+        )
+    }
+
+    fn signals_heading(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "Signals, biggest first:")
+    }
+
+    fn signal(&self, line: &str, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "  {line}")
+    }
+
+    fn table_head(&self, picture: &Picture, out: &mut dyn Write) -> io::Result<()> {
+        let cell = self.cell;
+        let mut head = format!("{:width$}", "", width = self.label_width);
+        for p in &picture.parties {
+            let h = t(&format!("@{}", p.handle));
+            head.push_str(&format!("  {h:cell$}"));
+        }
+        head.push_str(&format!("  {}", gap_column(picture)));
+        writeln!(out, "{}", head.trim_end())
+    }
+
+    fn dimension_row(&self, dim: &Trend, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "{}", self.row(&t(&dim.dimension), dim))
+    }
+
+    fn item_row(&self, item: &Trend, out: &mut dyn Write) -> io::Result<()> {
+        let id = item.item.as_deref().unwrap_or_default();
+        let mark = if item.reverse { " ~" } else { "" };
+        let label = format!("  {}{mark}", t(id));
+        writeln!(out, "{}", self.row(&label, item))
+    }
+
+    fn agreements_heading(&self, picture: &Picture, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "Agreements (round {}):",
@@ -308,179 +476,124 @@ fn human(picture: &Picture, out: &mut dyn Write) -> io::Result<()> {
                 .last()
                 .map(|r| r.date.to_string())
                 .unwrap_or_default()
-        )?;
-        for a in &picture.agreements {
-            let said = if a.states.is_empty() {
-                "no answer".to_owned()
-            } else {
-                a.states
-                    .iter()
-                    .map(|(h, s)| format!("{} {}", t(&format!("@{h}")), s.as_str()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            writeln!(out, "  {}: {} - {said}", t(&a.key), t(&a.text))?;
-        }
+        )
     }
-    let notes: Vec<String> = picture
-        .rounds
-        .iter()
-        .flat_map(|r| {
-            r.notes
-                .iter()
-                .map(move |(h, n)| format!("  {} {}: {}", r.date, t(&format!("@{h}")), t(n)))
-        })
-        .collect();
-    if !notes.is_empty() {
-        writeln!(out)?;
-        writeln!(out, "Notes:")?;
-        for n in notes {
-            writeln!(out, "{n}")?;
-        }
+
+    fn agreement(&self, a: &AgreementView, said: &str, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "  {}: {} - {said}", t(&a.key), t(&a.text))
     }
-    writeln!(out)?;
-    writeln!(out, "{LEGEND}")?;
-    Ok(())
+
+    fn notes_heading(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "Notes:")
+    }
+
+    fn note(&self, note: &str, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "  {note}")
+    }
+
+    fn legend(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "{LEGEND}")
+    }
 }
 
-fn human_row(label: &str, trend: &Trend, label_width: usize, cell: usize) -> String {
-    let pad = label_width.saturating_sub(label.chars().count());
-    let mut row = format!("{label}{}", " ".repeat(pad));
-    for series in &trend.series {
-        let last = series.last().copied().flatten();
-        let text = format!(
-            "{:<3} {}",
-            last.map_or_else(|| "-".to_owned(), number),
-            spark(series, trend)
-        );
-        row.push_str(&format!("  {text:cell$}"));
+/// The pulse report in Markdown: tables, trends as plain numbers.
+struct Markdown;
+
+impl Markdown {
+    fn row(label: &str, trend: &Trend) -> String {
+        let mut row = format!("| {label} | ");
+        for series in &trend.series {
+            row.push_str(&format!("{} | ", plain_trend(series)));
+        }
+        let gap = gap_text(trend);
+        let flag = if trend.gap_flagged { " **gap**" } else { "" };
+        row.push_str(&format!("{gap}{flag} |"));
+        row
     }
-    let gap = gap_text(trend);
-    row.push_str(&format!("  {gap}"));
-    if trend.gap_flagged {
-        row.push_str("  gap!");
-    }
-    row.trim_end().to_owned()
 }
 
-fn markdown_report(picture: &Picture, out: &mut dyn Write) -> io::Result<()> {
-    let esc = |s: &str| markdown::inline(s);
-    writeln!(
-        out,
-        "### Pulse: {}\n",
-        markdown::inline(&picture.path.display().to_string())
-    )?;
-    for line in header(picture, &esc) {
-        writeln!(out, "{line}  ")?;
+impl PulseWriter for Markdown {
+    fn escape(&self, text: &str) -> String {
+        markdown::inline(text)
     }
-    if picture.rounds.is_empty() {
-        writeln!(out, "\nNothing to show yet.")?;
-        return Ok(());
+
+    fn title(&self, path: &str, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "### Pulse: {}\n", markdown::inline(path))
     }
-    writeln!(out)?;
-    if picture.signals.is_empty() {
+
+    fn header_line(&self, line: &str, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "{line}  ")
+    }
+
+    fn nothing_yet(&self, _path: &str, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "Nothing to show yet.")
+    }
+
+    fn no_signals(&self, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "No signals: no gap over the threshold, no rupture, no broken agreement."
-        )?;
-    } else {
-        writeln!(out, "**Signals**, biggest first:\n")?;
-        for s in &picture.signals {
-            writeln!(
-                out,
-                "- {}",
-                signal_line(picture, s, &esc)
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            )?;
-        }
+        )
     }
-    writeln!(out)?;
-    let mut head = "| | ".to_owned();
-    let mut rule = "|---|".to_owned();
-    for p in &picture.parties {
-        head.push_str(&format!(
-            "{} | ",
-            markdown::inline(&format!("@{}", p.handle))
-        ));
-        rule.push_str("---|");
-    }
-    head.push_str(if picture.parties.len() > 2 {
-        "spread |"
-    } else {
-        "gap |"
-    });
-    rule.push_str("---|");
-    writeln!(out, "{}", head.trim_end())?;
-    writeln!(out, "{rule}")?;
-    for dim in &picture.dimensions {
-        writeln!(
-            out,
-            "{}",
-            markdown_row(&format!("**{}**", markdown::inline(&dim.dimension)), dim)
-        )?;
-        for item in picture
-            .items
-            .iter()
-            .filter(|i| i.dimension == dim.dimension)
-        {
-            let mark = if item.reverse { " ~" } else { "" };
-            let label = format!(
-                "{}{mark}",
-                markdown::inline(item.item.as_deref().unwrap_or_default())
-            );
-            writeln!(out, "{}", markdown_row(&label, item))?;
-        }
-    }
-    if !picture.agreements.is_empty() {
-        writeln!(out, "\n**Agreements**\n")?;
-        for a in &picture.agreements {
-            let said = if a.states.is_empty() {
-                "no answer".to_owned()
-            } else {
-                a.states
-                    .iter()
-                    .map(|(h, s)| format!("{} {}", markdown::inline(&format!("@{h}")), s.as_str()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            writeln!(out, "- {}: {said}", markdown::inline(&a.text))?;
-        }
-    }
-    let notes: Vec<String> = picture
-        .rounds
-        .iter()
-        .flat_map(|r| {
-            r.notes.iter().map(move |(h, n)| {
-                format!(
-                    "- {} {}: {}",
-                    r.date,
-                    markdown::inline(&format!("@{h}")),
-                    markdown::inline(n)
-                )
-            })
-        })
-        .collect();
-    if !notes.is_empty() {
-        writeln!(out, "\n**Notes**\n")?;
-        for n in notes {
-            writeln!(out, "{n}")?;
-        }
-    }
-    writeln!(out, "\n{}", legend_line())?;
-    Ok(())
-}
 
-fn markdown_row(label: &str, trend: &Trend) -> String {
-    let mut row = format!("| {label} | ");
-    for series in &trend.series {
-        row.push_str(&format!("{} | ", plain_trend(series)));
+    fn signals_heading(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "**Signals**, biggest first:\n")
     }
-    let gap = gap_text(trend);
-    let flag = if trend.gap_flagged { " **gap**" } else { "" };
-    row.push_str(&format!("{gap}{flag} |"));
-    row
+
+    fn signal(&self, line: &str, out: &mut dyn Write) -> io::Result<()> {
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        writeln!(out, "- {line}")
+    }
+
+    fn table_head(&self, picture: &Picture, out: &mut dyn Write) -> io::Result<()> {
+        let mut head = "| | ".to_owned();
+        let mut rule = "|---|".to_owned();
+        for p in &picture.parties {
+            head.push_str(&format!(
+                "{} | ",
+                markdown::inline(&format!("@{}", p.handle))
+            ));
+            rule.push_str("---|");
+        }
+        head.push_str(&format!("{} |", gap_column(picture)));
+        rule.push_str("---|");
+        writeln!(out, "{}", head.trim_end())?;
+        writeln!(out, "{rule}")
+    }
+
+    fn dimension_row(&self, dim: &Trend, out: &mut dyn Write) -> io::Result<()> {
+        let label = format!("**{}**", markdown::inline(&dim.dimension));
+        writeln!(out, "{}", Markdown::row(&label, dim))
+    }
+
+    fn item_row(&self, item: &Trend, out: &mut dyn Write) -> io::Result<()> {
+        let mark = if item.reverse { " ~" } else { "" };
+        let label = format!(
+            "{}{mark}",
+            markdown::inline(item.item.as_deref().unwrap_or_default())
+        );
+        writeln!(out, "{}", Markdown::row(&label, item))
+    }
+
+    fn agreements_heading(&self, _picture: &Picture, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "**Agreements**\n")
+    }
+
+    fn agreement(&self, a: &AgreementView, said: &str, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "- {}: {said}", markdown::inline(&a.text))
+    }
+
+    fn notes_heading(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "**Notes**\n")
+    }
+
+    fn note(&self, note: &str, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "- {note}")
+    }
+
+    fn legend(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "{}", legend_line())
+    }
 }
 
 /// The JSON report: the picture serialised straight to the output, never

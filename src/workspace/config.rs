@@ -135,71 +135,9 @@ impl Config {
         };
         let root = yaml::parse_str(text)
             .map_err(|e| invalid(e.span.start, format!("not valid YAML: {}", e.message)))?;
-        if let yaml::Value::Map(entries) = &root.value {
-            for (key, _) in entries {
-                let name = key.as_str().unwrap_or("");
-                if !KEYS.contains(&name) {
-                    return Err(invalid(
-                        key.span.start,
-                        format!(
-                            "unknown key `{}` (known keys: {})",
-                            crate::document::clip(name, 80),
-                            KEYS.join(", ")
-                        ),
-                    ));
-                }
-            }
-        } else if root.value != yaml::Value::Null {
-            return Err(invalid(
-                root.span.start,
-                "expected `key: value` lines".to_owned(),
-            ));
-        }
-        let raw: Raw = if root.value == yaml::Value::Null {
-            Raw::default()
-        } else {
-            serde_json::from_value(root.to_json()).map_err(|e| {
-                // serde knows no lines: point at the value that is not text.
-                let not_text = |n: &yaml::Node| !matches!(n.value, yaml::Value::Str(_));
-                let kinds = root.get("kinds").filter(|n| not_text(n));
-                let list = |key| {
-                    root.get(key).and_then(|n| match n.as_seq() {
-                        Some(items) => items.iter().find(|i| not_text(i)),
-                        None => Some(n),
-                    })
-                };
-                let at = kinds
-                    .or_else(|| list("exclude"))
-                    .or_else(|| list("include"))
-                    .map_or(root.span.start, |n| n.span.start);
-                invalid(at, crate::document::clip(&e.to_string(), 200).into_owned())
-            })?
-        };
-        for (key, patterns, max, instead) in [
-            (
-                "exclude",
-                &raw.exclude,
-                MAX_EXCLUDES,
-                "exclude whole folders instead",
-            ),
-            (
-                "include",
-                &raw.include,
-                MAX_INCLUDES,
-                "include whole folders instead",
-            ),
-        ] {
-            if patterns.len() > max {
-                let at = root.get(key).map_or(root.span.start, |n| n.span.start);
-                return Err(invalid(
-                    at,
-                    format!(
-                        "`{key}` lists {} patterns; alliance takes up to {max}: {instead}",
-                        patterns.len()
-                    ),
-                ));
-            }
-        }
+        known_keys(&root).map_err(|(at, m)| invalid(at, m))?;
+        let raw = raw_of(&root).map_err(|(at, m)| invalid(at, m))?;
+        pattern_limits(&root, &raw).map_err(|(at, m)| invalid(at, m))?;
         let folder = path.parent().unwrap_or(Path::new("."));
         let consent = match root.get("consent") {
             Some(node) => consent_settings(node, folder).map_err(|(at, m)| invalid(at, m))?,
@@ -217,6 +155,82 @@ impl Config {
             consent,
         })
     }
+}
+
+/// The file is `key: value` lines (or empty), every key one of [`KEYS`];
+/// an error names the byte it is at.
+fn known_keys(root: &yaml::Node) -> Result<(), (usize, String)> {
+    if let yaml::Value::Map(entries) = &root.value {
+        for (key, _) in entries {
+            let name = key.as_str().unwrap_or("");
+            if !KEYS.contains(&name) {
+                return Err((
+                    key.span.start,
+                    format!(
+                        "unknown key `{}` (known keys: {})",
+                        crate::document::clip(name, 80),
+                        KEYS.join(", ")
+                    ),
+                ));
+            }
+        }
+    } else if root.value != yaml::Value::Null {
+        return Err((root.span.start, "expected `key: value` lines".to_owned()));
+    }
+    Ok(())
+}
+
+/// The typed fields; an error names the first value that is not text.
+fn raw_of(root: &yaml::Node) -> Result<Raw, (usize, String)> {
+    if root.value == yaml::Value::Null {
+        return Ok(Raw::default());
+    }
+    serde_json::from_value(root.to_json()).map_err(|e| {
+        // serde knows no lines: point at the value that is not text.
+        let not_text = |n: &yaml::Node| !matches!(n.value, yaml::Value::Str(_));
+        let kinds = root.get("kinds").filter(|n| not_text(n));
+        let list = |key| {
+            root.get(key).and_then(|n| match n.as_seq() {
+                Some(items) => items.iter().find(|i| not_text(i)),
+                None => Some(n),
+            })
+        };
+        let at = kinds
+            .or_else(|| list("exclude"))
+            .or_else(|| list("include"))
+            .map_or(root.span.start, |n| n.span.start);
+        (at, crate::document::clip(&e.to_string(), 200).into_owned())
+    })
+}
+
+/// `exclude` and `include` list no more patterns than alliance takes.
+fn pattern_limits(root: &yaml::Node, raw: &Raw) -> Result<(), (usize, String)> {
+    for (key, patterns, max, instead) in [
+        (
+            "exclude",
+            &raw.exclude,
+            MAX_EXCLUDES,
+            "exclude whole folders instead",
+        ),
+        (
+            "include",
+            &raw.include,
+            MAX_INCLUDES,
+            "include whole folders instead",
+        ),
+    ] {
+        if patterns.len() > max {
+            let at = root.get(key).map_or(root.span.start, |n| n.span.start);
+            return Err((
+                at,
+                format!(
+                    "`{key}` lists {} patterns; alliance takes up to {max}: {instead}",
+                    patterns.len()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `consent:` as a word or a mapping; an error names the byte it is at.

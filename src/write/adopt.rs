@@ -414,6 +414,17 @@ pub fn new_kind(
             doc.path.display()
         ))
     );
+    section_entries(doc, base, &mut text);
+    Ok(NewKind {
+        base: base.name.clone(),
+        definition: text,
+    })
+}
+
+/// The `sections:` entries of a new kind for `doc`: each of its headings,
+/// once, required, in its order (renaming the section of `base` it
+/// answers); then `base`'s other sections, optional.
+fn section_entries(doc: &Alliance, base: &Kind, text: &mut String) {
     let mut seen = std::collections::HashSet::new();
     for section in &doc.sections {
         // A heading with no words cannot name a section; one written twice
@@ -449,10 +460,6 @@ pub fn new_kind(
             ));
         }
     }
-    Ok(NewKind {
-        base: base.name.clone(),
-        definition: text,
-    })
 }
 
 /// The built-in kind whose sections the document's headings answer most

@@ -95,6 +95,27 @@ pub struct Proving<'a> {
 }
 
 impl Proving<'_> {
+    /// What `agree` did, with what will prove the entry.
+    fn agreed(
+        &self,
+        edited: Edited,
+        party: String,
+        digest: &Digest,
+        activated: bool,
+        waiting: Vec<String>,
+    ) -> Agreed {
+        Agreed {
+            edited,
+            party,
+            digest: digest.short(),
+            activated,
+            waiting,
+            proof: self.own.clone(),
+            counts: self.proofs.counts,
+            counted: self.own_counts(),
+        }
+    }
+
     fn own_counts(&self) -> bool {
         self.proofs.counts == Level::Recorded
             || self.own.level() >= self.proofs.counts
@@ -134,28 +155,13 @@ pub fn agree(
     let digest = Digest::of(doc);
     let before = Consent::for_digest(fields, digest.clone(), proving.proofs);
     let label = party.label();
-    // A form-1 entry that still matches is not enough: agreeing again
-    // records the current form.
-    let already = fields.consent.iter().any(|e| {
-        coverage(e, &digest) == Coverage::Current
-            && e.handle
-                .as_ref()
-                .is_some_and(|h| party.has_handle(&h.value))
-    });
-    if already {
-        return Ok(Agreed {
-            edited: Edited {
-                text: doc.text.clone(),
-                changes: Vec::new(),
-            },
-            party: label,
-            digest: digest.short(),
-            activated: false,
-            waiting: names(before.not_agreed().map(|p| &p.party)),
-            proof: proving.own.clone(),
-            counts: proving.proofs.counts,
-            counted: proving.own_counts(),
-        });
+    if has_agreed(fields, party, &digest) {
+        let unchanged = Edited {
+            text: doc.text.clone(),
+            changes: Vec::new(),
+        };
+        let waiting = names(before.not_agreed().map(|p| &p.party));
+        return Ok(proving.agreed(unchanged, label, &digest, false, waiting));
     }
     let waiting: Vec<String> = before
         .parties
@@ -176,15 +182,22 @@ pub fn agree(
     }
     let edited = apply(text, splices);
     verify(doc, &edited, &digest, &label, activated)?;
-    Ok(Agreed {
-        edited,
-        party: label,
-        digest: digest.short(),
-        activated,
-        waiting,
-        proof: proving.own.clone(),
-        counts: proving.proofs.counts,
-        counted: proving.own_counts(),
+    Ok(proving.agreed(edited, label, &digest, activated, waiting))
+}
+
+/// Whether `party` has an entry for the current text in its current form:
+/// a form-1 entry that still matches is not enough, agreeing again records
+/// the current form.
+fn has_agreed(
+    fields: &crate::document::FrontMatter,
+    party: &crate::document::Party,
+    digest: &Digest,
+) -> bool {
+    fields.consent.iter().any(|e| {
+        coverage(e, digest) == Coverage::Current
+            && e.handle
+                .as_ref()
+                .is_some_and(|h| party.has_handle(&h.value))
     })
 }
 

@@ -150,11 +150,8 @@ pub(super) fn root_of(doc: &Alliance) -> Result<(&Node, Span), EditError> {
 
 /// Record `review` in `doc`: set `review.last`, move `review.next` by the
 /// cadence, and append an entry to `reviews:` unless one with the same date
-/// and note is there already; list the wins under `## Celebrate`.
-///
-/// Longer than most functions here on purpose: it reads top to bottom as
-/// the review's steps (refusals, the two dates, the log entry, the wins,
-/// the read-back), each a few lines that share the same parsed values.
+/// and note is there already; list the wins under `## Celebrate`. The
+/// edit is read back before it is handed over.
 pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditError> {
     let (root, inner) = root_of(doc)?;
     // An alias's node carries its anchor's spans: an edit through it would
@@ -162,6 +159,26 @@ pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditErro
     if yaml::uses_anchors(inner.slice(&doc.text)) {
         return Err(EditError::Anchors);
     }
+    let next = next_review(doc, review)?;
+    let mut splices = plan_dates(doc, root, review.date, next)?;
+    if let Some(s) = reviews_entry(doc, root, inner, review)? {
+        splices.push(s);
+    }
+    if let Some(s) = celebrated(doc, review)? {
+        splices.push(s);
+    }
+    let edited = apply(&doc.text, splices);
+    if !reads_back(doc, &edited, review, next) {
+        return Err(EditError::Verify(
+            "review.last, review.next or the reviews entry".to_owned(),
+        ));
+    }
+    Ok(edited)
+}
+
+/// The next review after `review`, by the cadence; refused when the
+/// alliance has no cadence or `review` is before its last.
+fn next_review(doc: &Alliance, review: &Review) -> Result<Date, EditError> {
     let fields = doc.fields().ok_or(EditError::NoCadence)?;
     let cadence = match fields.review.cadence() {
         Some(Ok(c)) => c,
@@ -175,9 +192,19 @@ pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditErro
             });
         }
     }
-    let next = cadence
+    cadence
         .after(review.date)
-        .ok_or(EditError::PastCalendar { date: review.date })?;
+        .ok_or(EditError::PastCalendar { date: review.date })
+}
+
+/// The splices that set `review.last` and `review.next` in the `review:`
+/// mapping (block style), adding a key it lacks after its last line.
+fn plan_dates(
+    doc: &Alliance,
+    root: &Node,
+    last: Date,
+    next: Date,
+) -> Result<Vec<Splice>, EditError> {
     let text = &doc.text;
     let (_, plan) = root.entry("review").ok_or(EditError::NoCadence)?;
     if !matches!(plan.value, Value::Map(_)) {
@@ -190,7 +217,7 @@ pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditErro
     let key_indent = first_key_indent(doc, plan);
     let plan_end = line_end_after(text, deep_end(plan));
     let eol = doc.line_ending_at(plan_end);
-    for (key, date) in [("last", review.date), ("next", next)] {
+    for (key, date) in [("last", last), ("next", next)] {
         let wanted = date.to_string();
         let what = format!("review.{key}");
         match plan.entry(key) {
@@ -217,15 +244,14 @@ pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditErro
             }
         }
     }
-    if let Some(s) = reviews_entry(doc, root, inner, review)? {
-        splices.push(s);
-    }
-    if let Some(s) = celebrated(doc, review)? {
-        splices.push(s);
-    }
-    let edited = apply(text, splices);
+    Ok(splices)
+}
+
+/// Whether the edited text, read again, has the dates and the entry (with
+/// its readers) that were written.
+fn reads_back(doc: &Alliance, edited: &Edited, review: &Review, next: Date) -> bool {
     let check = Alliance::parse_text(&doc.path, edited.text.clone());
-    let ok = check.fields().is_some_and(|f| {
+    check.fields().is_some_and(|f| {
         f.review.last.as_ref().and_then(|d| d.get()) == Some(review.date)
             && f.review.next.as_ref().and_then(|d| d.get()) == Some(next)
             && f.reviews.iter().any(|e| same_entry(e, review))
@@ -237,13 +263,7 @@ pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditErro
                             .map(|r| (r.item.value.as_str(), r.reader.value.as_str()))
                             .eq(review.readers.iter().map(|(i, r)| (i.as_str(), r.as_str())))
                 }))
-    });
-    if !ok {
-        return Err(EditError::Verify(
-            "review.last, review.next or the reviews entry".to_owned(),
-        ));
-    }
-    Ok(edited)
+    })
 }
 
 /// Set the `[review:: DATE]` of the item with `[id:: id]` to `next`,
