@@ -197,7 +197,7 @@ impl Attestor {
         history: &History,
         path: &Path,
         doc: &Alliance,
-        start: git2::Oid,
+        start: crate::history::ObjectId,
     ) -> Proofs {
         let Some(fields) = doc.fields() else {
             return Proofs::unattributed(self.prover.counts);
@@ -261,7 +261,7 @@ fn outdated(history: &History, doc: &Alliance, added: &[Option<Added>]) -> Vec<b
     // Form 2 of the text now, and of each version an entry was added in,
     // each worked out once.
     let now = Digest::of(doc);
-    let mut then: HashMap<git2::Oid, bool> = HashMap::new();
+    let mut then: HashMap<crate::history::ObjectId, bool> = HashMap::new();
     fields
         .consent
         .iter()

@@ -188,7 +188,7 @@ fn same_agreement(old: &Alliance, new: &Alliance) -> bool {
 /// text is not an alliance.
 fn old_alliance(
     history: &History,
-    commit: git2::Oid,
+    commit: crate::history::ObjectId,
     path: &Path,
     rev: &str,
 ) -> Result<Option<Alliance>, HistoryError> {

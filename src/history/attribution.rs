@@ -23,9 +23,9 @@ pub struct Added {
     /// The commit, short.
     pub commit: String,
     /// The commit's id.
-    pub id: Oid,
+    pub id: super::ObjectId,
     /// The file's blob in that commit (its text as the entry was added).
-    pub blob: Oid,
+    pub blob: super::ObjectId,
     /// The file's path in that commit.
     pub path: std::path::PathBuf,
     /// The author's name.
@@ -75,7 +75,7 @@ pub fn added(
     history: &History,
     path: &Path,
     doc: &Alliance,
-    start: Oid,
+    start: super::ObjectId,
 ) -> Result<Vec<Option<Added>>, HistoryError> {
     let Some(fields) = doc.fields() else {
         return Ok(Vec::new());
@@ -88,9 +88,10 @@ pub fn added(
     if open.is_empty() {
         return Ok(vec![None; keys.len()]);
     }
-    for change in history.changes(path, start)? {
+    for change in history.changes(path, start.0)? {
         let change = change?;
-        let text = history.read_blob(change.blob, &change.path, &history.short(change.commit))?;
+        let text =
+            history.read_blob_oid(change.blob, &change.path, &history.short(change.commit))?;
         // Only the `consent:` list matters here: the body is not read.
         let version = Alliance::parse_front_matter(&change.path, text);
         let held: HashSet<_> = version
@@ -139,8 +140,8 @@ fn facts(
     };
     Ok(Added {
         commit: history.short(change.commit),
-        id: change.commit,
-        blob: change.blob,
+        id: super::ObjectId(change.commit),
+        blob: super::ObjectId(change.blob),
         path: change.path.clone(),
         author_name: change.author.clone(),
         author_email: change.author_email.clone(),

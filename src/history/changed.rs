@@ -39,8 +39,8 @@ pub struct ChangedFile {
 impl History {
     /// The files that differ between commit `base` and the working tree,
     /// sorted by path.
-    pub fn changed_files(&self, base: Oid) -> Result<Vec<ChangedFile>, HistoryError> {
-        self.changed_files_with(base, true)
+    pub fn changed_files(&self, base: super::ObjectId) -> Result<Vec<ChangedFile>, HistoryError> {
+        self.changed_files_with(base.0, true)
     }
 
     /// [`History::changed_files`], with or without rename detection.

@@ -155,6 +155,17 @@ pub enum HistoryError {
     Git(#[from] git2::Error),
 }
 
+/// A git object's id (a commit's or a blob's), as the rest of the library
+/// holds it: git's own types stay in this module, the one door into git.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjectId(Oid);
+
+impl std::fmt::Display for ObjectId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// One commit that changed the file.
 #[derive(Debug, Clone)]
 pub struct Change {
@@ -312,7 +323,7 @@ impl History {
     /// The files (canonical paths) that differ between `rev`'s tree and the
     /// working tree, staged and untracked changes included.
     pub fn changed_since(&self, rev: &str) -> Result<HashSet<PathBuf>, HistoryError> {
-        let id = self.resolve(rev)?;
+        let id = self.resolve_oid(rev)?;
         let workdir = std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
         let mut changed = HashSet::new();
         for file in self.changed_files_with(id, false)? {
@@ -349,7 +360,11 @@ impl History {
     }
 
     /// The commit `rev` names.
-    pub fn resolve(&self, rev: &str) -> Result<Oid, HistoryError> {
+    pub fn resolve(&self, rev: &str) -> Result<ObjectId, HistoryError> {
+        self.resolve_oid(rev).map(ObjectId)
+    }
+
+    fn resolve_oid(&self, rev: &str) -> Result<Oid, HistoryError> {
         let unknown = |e: git2::Error| {
             let message = e.message();
             if self.is_shallow() && message.contains("parent") {
@@ -495,9 +510,9 @@ impl History {
     /// every commit on the way is read through [`History::node`]: from the
     /// commit-graph, or checked complete when loose, where libgit2's merge
     /// base would spin on a truncated one.
-    pub fn merge_base(&self, rev: &str) -> Result<Oid, HistoryError> {
-        let base = self.resolve(rev)?;
-        let head = self.resolve("HEAD")?;
+    pub fn merge_base(&self, rev: &str) -> Result<ObjectId, HistoryError> {
+        let base = self.resolve_oid(rev)?;
+        let head = self.resolve_oid("HEAD")?;
         let no_common = || HistoryError::UnknownRevision {
             rev: rev.to_owned(),
             reason: if self.is_shallow() {
@@ -519,7 +534,7 @@ impl History {
                 }
             }
             if !redundant {
-                return Ok(*candidate);
+                return Ok(ObjectId(*candidate));
             }
         }
         Err(no_common())
@@ -634,7 +649,7 @@ impl History {
     }
 
     /// A short id for messages.
-    pub fn short(&self, id: Oid) -> String {
+    pub fn short(&self, id: impl std::fmt::Display) -> String {
         let text = id.to_string();
         text.get(..10).unwrap_or(&text).to_owned()
     }
@@ -652,7 +667,16 @@ impl History {
     /// inflated, and a blob larger than [`MAX_FILE_BYTES`] is refused as a
     /// file on disk would be. A loose blob is inflated and checked complete
     /// here (see [`loose`]), where libgit2 would spin on a truncated one.
-    pub fn read_blob(&self, blob: Oid, path: &Path, rev: &str) -> Result<String, HistoryError> {
+    pub fn read_blob(
+        &self,
+        blob: ObjectId,
+        path: &Path,
+        rev: &str,
+    ) -> Result<String, HistoryError> {
+        self.read_blob_oid(blob.0, path, rev)
+    }
+
+    fn read_blob_oid(&self, blob: Oid, path: &Path, rev: &str) -> Result<String, HistoryError> {
         let bytes = self.blob_bytes(blob)?;
         if bytes.contains(&0) {
             return Err(HistoryError::Binary {
@@ -775,9 +799,13 @@ impl History {
     }
 
     /// The text of `path` at commit `id` (`rev` as the user typed it).
-    pub fn read_at(&self, id: Oid, path: &Path, rev: &str) -> Result<String, HistoryError> {
+    pub fn read_at(&self, id: ObjectId, path: &Path, rev: &str) -> Result<String, HistoryError> {
+        self.read_at_oid(id.0, path, rev)
+    }
+
+    fn read_at_oid(&self, id: Oid, path: &Path, rev: &str) -> Result<String, HistoryError> {
         match self.blob_id(id, path)? {
-            Some(blob) => self.read_blob(blob, path, rev),
+            Some(blob) => self.read_blob_oid(blob, path, rev),
             None => Err(HistoryError::NotAtRevision {
                 path: path.to_path_buf(),
                 rev: rev.to_owned(),

@@ -17,14 +17,14 @@ use crate::document::{Alliance, Status};
 /// `HEAD`. A shallow clone's boundary ends the walk: the date is then the
 /// oldest commit there is, a lower bound of the wait.
 pub fn proposed_since(history: &History, path: &Path) -> Result<Option<Date>, HistoryError> {
-    let Ok(head) = history.resolve("HEAD") else {
+    let Ok(head) = history.resolve_oid("HEAD") else {
         return Ok(None);
     };
     let mut since = None;
     for change in history.changes(path, head)? {
         let change = change?;
         let rev = history.short(change.commit);
-        let text = history.read_blob(change.blob, &change.path, &rev)?;
+        let text = history.read_blob_oid(change.blob, &change.path, &rev)?;
         let doc = Alliance::parse_text(&change.path, text);
         if doc.fields().map(|f| f.status()) != Some(Status::Proposed) {
             break;

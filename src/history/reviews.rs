@@ -232,13 +232,13 @@ fn changes_oldest_first(history: &History, path: &Path) -> Result<Vec<Change>, H
 /// Read the version of the file a change made.
 fn version(history: &History, change: Change) -> Result<Version, HistoryError> {
     let rev = history.short(change.commit);
-    let text = history.read_blob(change.blob, &change.path, &rev)?;
+    let text = history.read_blob_oid(change.blob, &change.path, &rev)?;
     let doc = Alliance::parse_text(&change.path, text);
     Ok(Version { change, doc })
 }
 
 fn head(history: &History, path: &Path) -> Result<Oid, HistoryError> {
-    history.resolve("HEAD").map_err(|e| match e {
+    history.resolve_oid("HEAD").map_err(|e| match e {
         // A damaged or oversized HEAD commit says so; no HEAD at all means
         // nothing was ever committed.
         HistoryError::Damaged { .. } | HistoryError::TooLarge { .. } => e,
@@ -355,7 +355,7 @@ pub fn last_review(history: &History, path: &Path) -> Result<Change, HistoryErro
     for change in history.changes(path, head)? {
         let change = change?;
         let rev = history.short(change.commit);
-        let text = history.read_blob(change.blob, &change.path, &rev)?;
+        let text = history.read_blob_oid(change.blob, &change.path, &rev)?;
         let last = review_last(&Alliance::parse_text(&change.path, text));
         if let Some((newer_change, newer_last)) = newer.take() {
             if newer_last.is_some() && newer_last != last {
@@ -390,13 +390,14 @@ pub fn at_revision(
     history: &History,
     path: &Path,
     rev: &str,
-    id: Oid,
+    id: super::ObjectId,
 ) -> Result<Side, HistoryError> {
+    let id = id.0;
     let found = match history.blob_id(id, path)? {
         Some(_) => path.to_path_buf(),
         None => name_at(history, path, rev, id)?,
     };
-    let text = history.read_at(id, &found, rev)?;
+    let text = history.read_at_oid(id, &found, rev)?;
     Ok(Side {
         label: format!("{rev} ({})", history.short(id)),
         commit: Some(id.to_string()),
@@ -411,7 +412,7 @@ fn name_at(history: &History, path: &Path, rev: &str, id: Oid) -> Result<PathBuf
         path: path.to_path_buf(),
         rev: rev.to_owned(),
     };
-    let Ok(head) = history.resolve("HEAD") else {
+    let Ok(head) = history.resolve_oid("HEAD") else {
         return Err(not_there());
     };
     for change in history.changes(path, head)? {
@@ -433,7 +434,7 @@ fn name_at(history: &History, path: &Path, rev: &str, id: Oid) -> Result<PathBuf
 pub fn at_last_review(history: &History, path: &Path) -> Result<Side, HistoryError> {
     let change = last_review(history, path)?;
     let rev = history.short(change.commit);
-    let text = history.read_blob(change.blob, &change.path, &rev)?;
+    let text = history.read_blob_oid(change.blob, &change.path, &rev)?;
     let doc = Alliance::parse_text(&change.path, text);
     let label = match review_last(&doc) {
         Some(date) => format!("the review of {date} ({rev})"),
