@@ -12,7 +12,7 @@ use crate::workspace::{ReadError, UnreadFile, WorkspaceError};
 use crate::write::adopt::AdoptError;
 use crate::write::atomic::WriteError;
 use crate::write::new::ScaffoldError;
-use crate::write::review::EditError;
+use crate::write::splice::EditError;
 
 /// Why a command could not do its job.
 #[derive(Debug, thiserror::Error)]

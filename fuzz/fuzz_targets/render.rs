@@ -23,7 +23,7 @@ use alliance::compare::compare;
 use alliance::document::Alliance;
 use alliance::due::{self, DueReport, Window};
 use alliance::kind::Kinds;
-use alliance::ci::changes::{AllianceChange, Change, ChangeSet};
+use alliance::ci::changes::{AllianceChange, ChangeKind, ChangeSet};
 use alliance::report::diff::DiffFormat;
 use alliance::tasks::diff::DiffReport;
 use alliance::report::due::DueFormat;
@@ -236,7 +236,7 @@ fuzz_target!(|data: &[u8]| {
         base: "origin/main".to_owned(),
         base_commit: "abc".to_owned(),
         changes: vec![AllianceChange {
-            change: Change::Changed,
+            change: ChangeKind::Changed,
             path: name.to_owned(),
             old_path: None,
             title: new.display_title().map(str::to_owned),

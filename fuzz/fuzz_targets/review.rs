@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use alliance::document::Alliance;
-use alliance::write::review::{self, Review};
+use alliance::write::review::{self, NewReview};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
         .into_iter()
         .filter_map(|r| Some((r.item.key, r.reader?)))
         .collect();
-    let review = Review {
+    let review = NewReview {
         date,
         note: Some("Kept all: moved stand-up #team".to_owned()),
         wins: vec!["Shipped the ledger".to_owned()],

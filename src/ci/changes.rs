@@ -17,11 +17,11 @@ use crate::workspace::discover::is_markdown;
 
 /// What proves the consent entries of the working tree's version of an
 /// alliance (its path from the repository root).
-pub type ProofsOf<'a> = dyn Fn(&Path, &Alliance) -> crate::consent::Proofs + 'a;
+pub type ProofsAt<'a> = dyn Fn(&Path, &Alliance) -> crate::consent::Proofs + 'a;
 
 /// What happened to one alliance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
+pub enum ChangeKind {
     /// A new alliance.
     Added,
     /// An alliance deleted (or no longer an alliance).
@@ -36,7 +36,7 @@ pub enum Change {
 #[derive(Debug, Clone)]
 pub struct AllianceChange {
     /// What happened.
-    pub change: Change,
+    pub change: ChangeKind,
     /// The path in the working tree (the old path for a removed alliance).
     pub path: String,
     /// The old path, for a renamed alliance.
@@ -88,7 +88,7 @@ pub fn collect(
     history: &History,
     base: &str,
     alliance_now: &dyn Fn(&Path) -> bool,
-    proofs: &ProofsOf<'_>,
+    proofs: &ProofsAt<'_>,
 ) -> Result<ChangeSet, HistoryError> {
     let merge_base = history.merge_base(base)?;
     let short = history.short(merge_base);
@@ -115,7 +115,7 @@ pub fn collect(
     // items; the rest of its front matter going from nothing to something
     // is noise.
     for change in &mut changes {
-        if matches!(change.change, Change::Added | Change::Removed) {
+        if matches!(change.change, ChangeKind::Added | ChangeKind::Removed) {
             change
                 .diff
                 .front
@@ -137,13 +137,13 @@ fn alliance_change(
     old: Option<Alliance>,
     new: Option<Alliance>,
     renamed: bool,
-    proofs: &ProofsOf<'_>,
+    proofs: &ProofsAt<'_>,
 ) -> Option<AllianceChange> {
     let display = |p: &Path| p.display().to_string();
     let change = match (old, new) {
         (None, None) => return None,
         (None, Some(new)) => AllianceChange {
-            change: Change::Added,
+            change: ChangeKind::Added,
             path: display(&new.path),
             old_path: None,
             title: new.display_title().map(str::to_owned),
@@ -152,7 +152,7 @@ fn alliance_change(
             consent: crate::consent::at_stake(&new, &proofs(&new.path, &new)),
         },
         (Some(old), None) => AllianceChange {
-            change: Change::Removed,
+            change: ChangeKind::Removed,
             path: display(&old.path),
             old_path: None,
             title: old.display_title().map(str::to_owned),
@@ -162,9 +162,9 @@ fn alliance_change(
         },
         (Some(old), Some(new)) => AllianceChange {
             change: if renamed && old.path != new.path {
-                Change::Renamed
+                ChangeKind::Renamed
             } else {
-                Change::Changed
+                ChangeKind::Changed
             },
             path: display(&new.path),
             old_path: (old.path != new.path).then(|| display(&old.path)),

@@ -10,7 +10,8 @@ use crate::agenda::ReadingError;
 use crate::report::sanitize;
 use crate::workspace::read_document;
 use crate::write;
-use crate::write::review::{Edited, Review};
+use crate::write::review::NewReview;
+use crate::write::splice::Edited;
 
 pub(super) const REVIEW_HELP: &str = "\
 Only the values that change are rewritten: comments, key order, quoting,
@@ -76,7 +77,7 @@ pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> 
         },
     )?;
     let doc = read_document(&path)?;
-    let refused = |source: write::review::EditError| Failed::Refused {
+    let refused = |source: write::splice::EditError| Failed::Refused {
         path: path.clone(),
         source,
     };
@@ -93,7 +94,7 @@ pub(super) fn run(args: &ReviewArgs, out: &mut dyn Write) -> Result<u8, Failed> 
             let readers = readers(args, &doc, date, &path)?;
             write::review::record_review(
                 &doc,
-                &Review {
+                &NewReview {
                     date,
                     note: args.note.clone(),
                     wins: args.win.clone(),

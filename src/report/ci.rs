@@ -15,7 +15,7 @@
 use std::fmt::Write as _;
 
 use crate::ci::MARKER;
-use crate::ci::changes::{AllianceChange, Approvals, Change, ChangeSet};
+use crate::ci::changes::{AllianceChange, Approvals, ChangeKind, ChangeSet};
 use crate::ci::forge::Strangers;
 use crate::due::{DueReport, Tier};
 use crate::report::CheckReport;
@@ -130,13 +130,13 @@ impl ChangeSet {
         if self.changes.is_empty() {
             return "No changes to alliances".to_owned();
         }
-        let count = |c: Change| self.changes.iter().filter(|a| a.change == c).count();
+        let count = |c: ChangeKind| self.changes.iter().filter(|a| a.change == c).count();
         let mut parts = Vec::new();
         for (change, word) in [
-            (Change::Added, "added"),
-            (Change::Removed, "removed"),
-            (Change::Renamed, "renamed"),
-            (Change::Changed, "changed"),
+            (ChangeKind::Added, "added"),
+            (ChangeKind::Removed, "removed"),
+            (ChangeKind::Renamed, "renamed"),
+            (ChangeKind::Changed, "changed"),
         ] {
             let n = count(change);
             if n > 0 {
@@ -260,13 +260,13 @@ fn block(change: &AllianceChange, approvals: Option<&Approvals>, level: usize) -
         .unwrap_or_default();
     let counts = crate::report::words::headline(&change.diff.counts());
     let heading = match change.change {
-        Change::Added => format!("{hashes} ➕ Added {path}{title}"),
-        Change::Removed => format!("{hashes} ➖ Removed {path}{title}"),
-        Change::Renamed => format!(
+        ChangeKind::Added => format!("{hashes} ➕ Added {path}{title}"),
+        ChangeKind::Removed => format!("{hashes} ➖ Removed {path}{title}"),
+        ChangeKind::Renamed => format!(
             "{hashes} 🔀 Renamed {} → {path}{title}",
             code_path(change.old_path.as_deref().unwrap_or(""))
         ),
-        Change::Changed => format!("{hashes} ✏️ Changed {path}{title}"),
+        ChangeKind::Changed => format!("{hashes} ✏️ Changed {path}{title}"),
     };
     let consent = change
         .consent
@@ -282,7 +282,7 @@ fn block(change: &AllianceChange, approvals: Option<&Approvals>, level: usize) -
         })
         .unwrap_or_default();
     let mut full = format!("\n{heading}\n\n{}\n{consent}", md_escape(&counts));
-    if change.change == Change::Removed {
+    if change.change == ChangeKind::Removed {
         // What it said is in the base; the headline says how much goes.
     } else if change.diff.is_empty() && change.same_agreement {
         full.push_str("\nNo change to what the alliance says (formatting or layout only).\n");

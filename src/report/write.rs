@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use super::sanitize;
 use crate::write::adopt::Adopted;
 use crate::write::agree::Agreed;
-use crate::write::review::Edited;
+use crate::write::splice::Edited;
 
 /// `adopt`'s report: what was added, which heading answers each of the
 /// kind's sections, and what to do next.

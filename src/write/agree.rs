@@ -13,9 +13,9 @@
 
 use jiff::civil::Date;
 
-use super::review::{
-    EditError, Edited, Splice, apply, entry_place, is_flow, line_end_after, line_indent, root_of,
-    set_scalar,
+use super::splice::{
+    EditError, Edited, Splice, apply, entry_place, front_root, is_flow, line_end_after,
+    line_indent, set_scalar,
 };
 use crate::consent::{Consent, Coverage, Digest, Level, PartyState, Proof, Proofs, coverage};
 use crate::document::yaml::{self, Value, yaml_scalar};
@@ -135,7 +135,7 @@ pub fn agree(
     date: Date,
     proving: &Proving<'_>,
 ) -> Result<Agreed, AgreeError> {
-    let (root, inner) = root_of(doc)?;
+    let (root, inner) = front_root(doc)?;
     if yaml::uses_anchors(inner.slice(&doc.text)) {
         return Err(EditError::Anchors.into());
     }

@@ -15,3 +15,4 @@ pub mod atomic;
 pub mod codeowners;
 pub mod new;
 pub mod review;
+pub mod splice;

@@ -10,17 +10,19 @@
 //! caller writes it (atomically).
 
 use std::fmt::Write as _;
-use std::ops::RangeInclusive;
 
 use jiff::civil::Date;
 
+use super::splice::{
+    EditError, Edited, MAX_IMPLICIT_KEY, Splice, apply, deep_end, entry_place, front_root, is_flow,
+    line_end_after, line_indent, set_scalar,
+};
 use crate::document::yaml::{self, Node, Value, yaml_scalar};
-use crate::document::{Alliance, FrontMatterBlock, LineIndex, Span};
-use crate::due::{self};
+use crate::document::{Alliance, Span};
 
 /// A review to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Review {
+pub struct NewReview {
     /// The day it was held.
     pub date: Date,
     /// What the parties noted.
@@ -32,128 +34,12 @@ pub struct Review {
     pub readers: Vec<(String, String)>,
 }
 
-/// One change made, for the user: what, where (lines of the new file), from
-/// what to what.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    /// What changed: `review.last`, `reviews`, `item on-time`.
-    pub what: String,
-    /// The lines of the new text that hold the change.
-    pub lines: RangeInclusive<usize>,
-    /// The old value, when one was replaced.
-    pub old: Option<String>,
-    /// The new value, or a description of what was added.
-    pub new: String,
-}
-
-/// The new text of a document and what changed (nothing, when the review
-/// was already recorded).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Edited {
-    /// The whole new text.
-    pub text: String,
-    /// The changes, in file order.
-    pub changes: Vec<Change>,
-}
-
-/// Why an edit was refused. The file is left as it was.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum EditError {
-    /// The front matter does not parse; the finding says why.
-    #[error("{0}")]
-    Unreadable(String),
-    /// No usable cadence to move `review.next` by.
-    #[error(
-        "`review.every` is missing or not a cadence, so the next review cannot be set: add e.g. `every: 3 months` under `review:`"
-    )]
-    NoCadence,
-    /// A part of the front matter is written in a shape this editor does not rewrite.
-    #[error(
-        "`{0}` is written in flow style (`{{...}}` or `[...]`); write it as a block to let `alliance review` edit it"
-    )]
-    FlowStyle(&'static str),
-    /// A key holds the wrong kind of value.
-    #[error("`{0}` is not {1}")]
-    Shape(&'static str, &'static str),
-    /// The review date is before the last review already recorded.
-    #[error(
-        "the last review is already recorded on {last}, after {date}: a review cannot be dated before the last one"
-    )]
-    BeforeLast {
-        /// The date asked for.
-        date: Date,
-        /// `review.last` in the file.
-        last: Date,
-    },
-    /// The next review would fall after the last date there is.
-    #[error(
-        "a review on {date} puts the next one past 9999-12-31, the last date alliance can write; check the --date"
-    )]
-    PastCalendar {
-        /// The date asked for.
-        date: Date,
-    },
-    /// The front matter uses YAML anchors or aliases.
-    #[error(
-        "the front matter uses a YAML anchor or alias (`&name` or `*name`), so one value stands for another and an edit could change keys other than `review`; write the values out in full to let `alliance review` edit them"
-    )]
-    Anchors,
-    /// The celebration section ends inside a line, at a carriage return
-    /// with no line feed after it: where the wins would go is a line break
-    /// to Markdown but not to git or an editor.
-    #[error(
-        "the `## {heading}` section ends at a carriage return alone on line {line} (a line break to Markdown, not to git); end that line with a line feed to let `alliance review` list the wins"
-    )]
-    LoneCarriageReturn {
-        /// The celebration section's heading.
-        heading: String,
-        /// The line (counted by line feeds) where it ends.
-        line: usize,
-    },
-    /// No item has this id.
-    #[error("no item has `[id:: {0}]`")]
-    NoSuchItem(String),
-    /// The edited text did not read back as intended (a bug; nothing written).
-    #[error("the edited front matter did not read back as expected ({0}); nothing was written")]
-    Verify(String),
-}
-
-/// The longest mapping key written in the implicit `key: value` form (YAML
-/// allows 1024 characters; the margin covers quotes).
-const MAX_IMPLICIT_KEY: usize = 1000;
-
-/// A splice: replace `span` with `text`.
-pub(super) struct Splice {
-    pub(super) span: Span,
-    pub(super) text: String,
-    pub(super) what: String,
-    pub(super) old: Option<String>,
-    pub(super) new: String,
-}
-
-pub(super) fn root_of(doc: &Alliance) -> Result<(&Node, Span), EditError> {
-    if let Some(finding) = due::broken(doc) {
-        return Err(EditError::Unreadable(format!(
-            "{} {}: {}",
-            finding.rule.code(),
-            finding.rule.name(),
-            finding.message
-        )));
-    }
-    match &doc.front {
-        FrontMatterBlock::Mapping { root, inner, .. } => Ok((root, *inner)),
-        _ => Err(EditError::Unreadable(
-            "the file has no front matter".to_owned(),
-        )),
-    }
-}
-
 /// Record `review` in `doc`: set `review.last`, move `review.next` by the
 /// cadence, and append an entry to `reviews:` unless one with the same date
 /// and note is there already; list the wins under `## Celebrate`. The
 /// edit is read back before it is handed over.
-pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditError> {
-    let (root, inner) = root_of(doc)?;
+pub fn record_review(doc: &Alliance, review: &NewReview) -> Result<Edited, EditError> {
+    let (root, inner) = front_root(doc)?;
     // An alias's node carries its anchor's spans: an edit through it would
     // rewrite the anchor's bytes, under another key.
     if yaml::uses_anchors(inner.slice(&doc.text)) {
@@ -178,7 +64,7 @@ pub fn record_review(doc: &Alliance, review: &Review) -> Result<Edited, EditErro
 
 /// The next review after `review`, by the cadence; refused when the
 /// alliance has no cadence or `review` is before its last.
-fn next_review(doc: &Alliance, review: &Review) -> Result<Date, EditError> {
+fn next_review(doc: &Alliance, review: &NewReview) -> Result<Date, EditError> {
     let fields = doc.fields().ok_or(EditError::NoCadence)?;
     let cadence = match fields.review.cadence() {
         Some(Ok(c)) => c,
@@ -249,7 +135,7 @@ fn plan_dates(
 
 /// Whether the edited text, read again, has the dates and the entry (with
 /// its readers) that were written.
-fn reads_back(doc: &Alliance, edited: &Edited, review: &Review, next: Date) -> bool {
+fn reads_back(doc: &Alliance, edited: &Edited, review: &NewReview, next: Date) -> bool {
     let check = Alliance::parse_text(&doc.path, edited.text.clone());
     check.fields().is_some_and(|f| {
         f.review.last.as_ref().and_then(|d| d.get()) == Some(review.date)
@@ -269,7 +155,7 @@ fn reads_back(doc: &Alliance, edited: &Edited, review: &Review, next: Date) -> b
 /// Set the `[review:: DATE]` of the item with `[id:: id]` to `next`,
 /// adding the field after the item's last field when it has none.
 pub fn set_item_review(doc: &Alliance, id: &str, next: Date) -> Result<Edited, EditError> {
-    root_of(doc)?;
+    front_root(doc)?;
     let item = doc
         .items()
         .map(|(_, item)| item)
@@ -326,7 +212,7 @@ pub fn set_item_review(doc: &Alliance, id: &str, next: Date) -> Result<Edited, E
 /// document's celebration section (`## Celebrate` and its aliases), when it
 /// has one: the designed alliance's sixth step. Wins already listed there
 /// for that day are not written twice.
-fn celebrated(doc: &Alliance, review: &Review) -> Result<Option<Splice>, EditError> {
+fn celebrated(doc: &Alliance, review: &NewReview) -> Result<Option<Splice>, EditError> {
     let Some(section) = doc
         .sections
         .iter()
@@ -393,7 +279,7 @@ fn is_celebration(heading: &str) -> bool {
         .contains(&crate::document::normalize_heading(heading).as_str())
 }
 
-fn same_entry(entry: &crate::document::ReviewEntry, review: &Review) -> bool {
+fn same_entry(entry: &crate::document::ReviewEntry, review: &NewReview) -> bool {
     entry.date.as_ref().and_then(|d| d.get()) == Some(review.date)
         && entry.note.as_ref().map(|n| n.value.as_str()) == review.note.as_deref()
 }
@@ -404,7 +290,7 @@ fn reviews_entry(
     doc: &Alliance,
     root: &Node,
     inner: Span,
-    review: &Review,
+    review: &NewReview,
 ) -> Result<Option<Splice>, EditError> {
     let fields = doc.fields().ok_or(EditError::NoCadence)?;
     if fields.reviews.iter().any(|e| same_entry(e, review)) {
@@ -442,7 +328,7 @@ fn empty_flow_list(
     doc: &Alliance,
     key: &Node,
     list: &Node,
-    review: &Review,
+    review: &NewReview,
 ) -> Result<Splice, EditError> {
     let text = &doc.text;
     let eol = doc.line_ending_at(key.span.start);
@@ -473,7 +359,7 @@ fn empty_flow_list(
 }
 
 /// The lines of one `reviews:` entry, its dash at `dash_indent`.
-fn entry_lines(review: &Review, dash_indent: &str, eol: &str) -> String {
+fn entry_lines(review: &NewReview, dash_indent: &str, eol: &str) -> String {
     let pad = format!("{dash_indent}  ");
     let mut lines = String::new();
     let _ = write!(lines, "{dash_indent}- date: {}{eol}", review.date);
@@ -506,110 +392,6 @@ fn entry_lines(review: &Review, dash_indent: &str, eol: &str) -> String {
     lines
 }
 
-/// Replace a scalar's bytes with `wanted`, keeping its quotes. `None` when
-/// it already says `wanted`.
-pub(super) fn set_scalar(
-    text: &str,
-    key: &Node,
-    value: &Node,
-    wanted: &str,
-    what: String,
-) -> Result<Option<Splice>, EditError> {
-    let old_text = value.scalar_text().map(|t| t.into_owned());
-    if old_text.as_deref() == Some(wanted) {
-        return Ok(None);
-    }
-    match &value.value {
-        Value::Seq(_) | Value::Map(_) => return Err(EditError::Shape("review dates", "a date")),
-        Value::Null
-            if !scalar_span(text, value.span).slice(text).trim().is_empty()
-                && value.span.start > key.span.end =>
-        {
-            // `~` or `null`: replaced like any other value below.
-        }
-        Value::Null => {
-            // `last:` with nothing after it: write the value after the colon.
-            let colon = text[key.span.end..]
-                .find(':')
-                .map_or(key.span.end, |i| key.span.end + i + 1);
-            return Ok(Some(Splice {
-                span: Span::new(colon, colon),
-                text: format!(" {wanted}"),
-                what,
-                old: None,
-                new: wanted.to_owned(),
-            }));
-        }
-        _ => {}
-    }
-    let span = scalar_span(text, value.span);
-    let raw = span.slice(text);
-    let replacement = match raw.chars().next().filter(|c| *c == '"' || *c == '\'') {
-        Some(q) => format!("{q}{wanted}{q}"),
-        None => wanted.to_owned(),
-    };
-    Ok(Some(Splice {
-        span,
-        text: replacement,
-        what,
-        old: old_text,
-        new: wanted.to_owned(),
-    }))
-}
-
-/// The bytes of a one-line scalar, quotes included: the parser's span can
-/// run on over trailing spaces and a comment.
-fn scalar_span(text: &str, span: Span) -> Span {
-    let raw = span.slice(text);
-    let line = raw.split(['\n', '\r']).next().unwrap_or("");
-    let len = match line.chars().next() {
-        Some('\'') => {
-            let mut end = line.len();
-            let mut chars = line.char_indices().skip(1).peekable();
-            while let Some((i, c)) = chars.next() {
-                if c == '\'' {
-                    if chars.peek().is_some_and(|(_, n)| *n == '\'') {
-                        chars.next();
-                    } else {
-                        end = i + 1;
-                        break;
-                    }
-                }
-            }
-            end
-        }
-        Some('"') => {
-            let mut end = line.len();
-            let mut escaped = false;
-            for (i, c) in line.char_indices().skip(1) {
-                match c {
-                    '\\' if !escaped => escaped = true,
-                    '"' if !escaped => {
-                        end = i + 1;
-                        break;
-                    }
-                    _ => escaped = false,
-                }
-            }
-            end
-        }
-        _ => {
-            let cut = line
-                .find(" #")
-                .or_else(|| line.find("\t#"))
-                .unwrap_or(line.len());
-            line[..cut].trim_end().len()
-        }
-    };
-    Span::new(span.start, span.start + len)
-}
-
-/// Whether a collection node is written in flow style.
-pub(super) fn is_flow(text: &str, node: &Node) -> bool {
-    let raw = node.span.slice(text).trim_start();
-    raw.starts_with('{') || raw.starts_with('[')
-}
-
 /// The indentation of the keys of a block mapping.
 fn first_key_indent(doc: &Alliance, map: &Node) -> String {
     match &map.value {
@@ -619,150 +401,6 @@ fn first_key_indent(doc: &Alliance, map: &Node) -> String {
             .unwrap_or_else(|| "  ".to_owned()),
         _ => "  ".to_owned(),
     }
-}
-
-/// The whitespace before byte `at` on its line.
-pub(super) fn line_indent(text: &str, at: usize) -> String {
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    text[start..at]
-        .chars()
-        .take_while(|c| *c == ' ' || *c == '\t')
-        .collect()
-}
-
-/// Where a new entry of the front matter's block list `name` goes, and
-/// what to write before it.
-pub(super) struct EntryPlace {
-    /// The byte the entry goes at.
-    pub at: usize,
-    /// The indent before its dash.
-    pub dash_indent: String,
-    /// What goes first: a line ending when the file ends without one, and
-    /// the `name:` line when the front matter has no such key.
-    pub prefix: String,
-    /// The line ending to end the entry's lines with.
-    pub eol: &'static str,
-}
-
-/// [`EntryPlace`] of a new entry of the block list `name`: after the
-/// entries of `list` (its key, its value and the entries, when the front
-/// matter has the key), else at the end of the front matter (`inner`).
-pub(super) fn entry_place(
-    doc: &Alliance,
-    name: &str,
-    list: Option<(&Node, &Node, &[Node])>,
-    inner: Span,
-) -> EntryPlace {
-    let text = &doc.text;
-    let (at, dash_indent, header) = match list {
-        Some((_, _, items)) if !items.is_empty() => {
-            let (at, indent) = after_block_items(text, items);
-            (at, indent, false)
-        }
-        Some((key, list, _)) => (
-            line_end_after(text, key.span.end.max(list.span.end)),
-            format!("{}  ", line_indent(text, key.span.start)),
-            false,
-        ),
-        None => (inner.end, "  ".to_owned(), true),
-    };
-    let eol = doc.line_ending_at(at);
-    let mut prefix = String::new();
-    if at > 0 && !text[..at].ends_with('\n') {
-        prefix.push_str(eol);
-    }
-    if header {
-        prefix.push_str(name);
-        prefix.push(':');
-        prefix.push_str(eol);
-    }
-    EntryPlace {
-        at,
-        dash_indent,
-        prefix,
-        eol,
-    }
-}
-
-/// Where a new entry goes after the entries of a block list (the end of
-/// the line its last, deepest value ends on), and the indent before their
-/// dashes. `items` is not empty.
-pub(super) fn after_block_items(text: &str, items: &[Node]) -> (usize, String) {
-    let Some(first) = items.first() else {
-        return (text.len(), String::new());
-    };
-    let line_start = text[..first.span.start].rfind('\n').map_or(0, |i| i + 1);
-    let before = &text[line_start..first.span.start];
-    let dash = before.find('-').unwrap_or(0);
-    let end = items.iter().map(deep_end).max().unwrap_or(first.span.end);
-    (line_end_after(text, end), before[..dash].to_owned())
-}
-
-/// The furthest byte any part of `node` reaches (scalars' ends; collection
-/// spans can stretch to the next key, so they are not trusted).
-pub(super) fn deep_end(node: &Node) -> usize {
-    match &node.value {
-        Value::Seq(items) => items.iter().map(deep_end).max().unwrap_or(node.span.start),
-        Value::Map(entries) => entries
-            .iter()
-            .map(|(k, v)| k.span.end.max(deep_end(v)))
-            .max()
-            .unwrap_or(node.span.start),
-        _ => node.span.end,
-    }
-}
-
-/// The byte after the line ending of the line holding byte `at` (a
-/// multi-line scalar's last line included).
-pub(super) fn line_end_after(text: &str, at: usize) -> usize {
-    let at = at.min(text.len());
-    // A span that ends just after a line ending already sits at a line start.
-    if at > 0 && text.as_bytes()[at - 1] == b'\n' {
-        return at;
-    }
-    text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
-}
-
-/// Apply `splices` (non-overlapping) to `text` and locate each in the result.
-pub(super) fn apply(text: &str, mut splices: Vec<Splice>) -> Edited {
-    splices.sort_by_key(|s| (s.span.start, s.span.end));
-    let mut out = String::with_capacity(text.len() + 256);
-    let mut at = 0;
-    let mut placed = Vec::new();
-    for s in splices {
-        out.push_str(&text[at..s.span.start]);
-        let start = out.len();
-        out.push_str(&s.text);
-        at = s.span.end;
-        placed.push((start, out.len(), s));
-    }
-    out.push_str(&text[at..]);
-    let lines = LineIndex::new(&out);
-    let changes = placed
-        .into_iter()
-        .map(|(start, end, s)| {
-            // Inserted lines start after the one line ending that closes
-            // the line before them (a blank line after it is inserted
-            // too), and stop before their last one.
-            let body = &out[start..end];
-            let first = start
-                + if body.starts_with("\r\n") {
-                    2
-                } else {
-                    usize::from(body.starts_with(['\r', '\n']))
-                };
-            let last = start + body.trim_end_matches(['\r', '\n']).len();
-            let from = lines.line_col(&out, first).0;
-            let to = lines.line_col(&out, last.max(first)).0;
-            Change {
-                what: s.what,
-                lines: from..=to.max(from),
-                old: s.old,
-                new: s.new,
-            }
-        })
-        .collect();
-    Edited { text: out, changes }
 }
 
 #[cfg(test)]
@@ -778,7 +416,7 @@ mod tests {
         let doc = Alliance::parse_text(Path::new("a.md"), text.to_owned());
         record_review(
             &doc,
-            &Review {
+            &NewReview {
                 date: date(on),
                 note: note.map(str::to_owned),
                 wins: vec!["Shipped: v2".to_owned()],
@@ -810,7 +448,7 @@ mod tests {
         let again = Alliance::parse_text(Path::new("a.md"), edited.text.clone());
         let twice = record_review(
             &again,
-            &Review {
+            &NewReview {
                 date: date("2028-02-28"),
                 note: Some("second: fine".to_owned()),
                 wins: vec!["Shipped: v2".to_owned()],
@@ -882,7 +520,7 @@ mod tests {
         let doc = Alliance::parse_text(Path::new("a.md"), text.to_owned());
         let edited = record_review(
             &doc,
-            &Review {
+            &NewReview {
                 date: date("2026-03-31"),
                 note: None,
                 wins: Vec::new(),
@@ -918,7 +556,7 @@ mod tests {
         );
         let edited = record_review(
             &doc,
-            &Review {
+            &NewReview {
                 date: date("2026-03-31"),
                 note: None,
                 wins: Vec::new(),

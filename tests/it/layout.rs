@@ -102,3 +102,40 @@ fn no_test_file_builds_a_binary_of_its_own() {
         binaries.join(", ")
     );
 }
+
+/// One name per concept: searching `src/` for a public type's name finds
+/// one definition. (`Item` is both a Markdown list item, `document::Item`,
+/// and an instrument's question, `pulse::instrument::Item`, until the
+/// instrument's is renamed.)
+#[test]
+fn every_public_type_name_is_defined_once() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut seen: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for file in rust_files(&src) {
+        let text = std::fs::read_to_string(&file).expect("read a source file");
+        for line in text.lines() {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            if let ["pub", "struct" | "enum" | "type" | "trait", name, ..] = words.as_slice() {
+                let name: String = name
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                let place = file
+                    .strip_prefix(&src)
+                    .unwrap_or(&file)
+                    .display()
+                    .to_string();
+                seen.entry(name).or_default().push(place);
+            }
+        }
+    }
+    let twice: Vec<String> = seen
+        .into_iter()
+        .filter(|(name, places)| places.len() > 1 && name != "Item")
+        .map(|(name, places)| format!("{name}: {}", places.join(", ")))
+        .collect();
+    assert!(
+        twice.is_empty(),
+        "public types defined more than once: {twice:#?}"
+    );
+}
