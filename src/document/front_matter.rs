@@ -349,6 +349,38 @@ fn read_consent_entry(node: &Node) -> ConsentEntry {
     }
 }
 
+/// The readings of one `readers:` entry: `READER: [ITEM, ...]` (what
+/// `review` writes, one line per reader), or `ITEM: READER` (the first
+/// form, one line per item, still read).
+fn readings((key, value): &(Node, Node)) -> Vec<Reader> {
+    let handle = |node: &Node| {
+        Text::from_node(node).map(|mut t| {
+            t.value = t.value.trim().trim_start_matches('@').to_owned();
+            t
+        })
+    };
+    match &value.value {
+        Value::Seq(items) => {
+            let Some(reader) = handle(key) else {
+                return Vec::new();
+            };
+            items
+                .iter()
+                .filter_map(|item| {
+                    Some(Reader {
+                        item: Text::from_node(item)?,
+                        reader: reader.clone(),
+                    })
+                })
+                .collect()
+        }
+        _ => match (Text::from_node(key), handle(value)) {
+            (Some(item), Some(reader)) => vec![Reader { item, reader }],
+            _ => Vec::new(),
+        },
+    }
+}
+
 fn read_review_entry(node: &Node) -> ReviewEntry {
     ReviewEntry {
         date: node.get("date").and_then(DateField::from_node),
@@ -359,18 +391,7 @@ fn read_review_entry(node: &Node) -> ReviewEntry {
             .map(|w| w.iter().filter_map(Text::from_node).collect())
             .unwrap_or_default(),
         readers: match node.get("readers").map(|r| &r.value) {
-            Some(Value::Map(entries)) => entries
-                .iter()
-                .filter_map(|(k, v)| {
-                    Some(Reader {
-                        item: Text::from_node(k)?,
-                        reader: Text::from_node(v).map(|mut t| {
-                            t.value = t.value.trim().trim_start_matches('@').to_owned();
-                            t
-                        })?,
-                    })
-                })
-                .collect(),
+            Some(Value::Map(entries)) => entries.iter().flat_map(readings).collect(),
             _ => Vec::new(),
         },
     }

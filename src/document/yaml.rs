@@ -776,6 +776,11 @@ pub fn yaml_scalar(text: &str) -> String {
     if plain_is_safe(text) {
         return text.to_owned();
     }
+    double_quoted(text)
+}
+
+/// `text` as a double-quoted YAML scalar, escaped.
+fn double_quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
@@ -796,6 +801,16 @@ pub fn yaml_scalar(text: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// `text` as a YAML scalar inside a flow collection (`[a, b]`, `{k: v}`):
+/// as [`yaml_scalar`], double-quoted when a plain scalar would hold a flow
+/// indicator (`,[]{}`) and end early.
+pub fn yaml_flow_scalar(text: &str) -> String {
+    if plain_is_safe(text) && !text.contains([',', '[', ']', '{', '}']) {
+        return text.to_owned();
+    }
+    double_quoted(text)
 }
 
 /// Whether `text` can be written as a plain YAML scalar and read back as

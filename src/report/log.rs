@@ -157,15 +157,10 @@ fn human(log: &ReviewLog, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "    note: {}", sanitize(note))?;
         }
         if !review.wins.is_empty() {
-            writeln!(out, "    wins: {}", sanitize(&review.wins.join("; ")))?;
+            wrapped("wins: ", &review.wins.join("; "), out)?;
         }
-        if !review.readers.is_empty() {
-            let read: Vec<String> = review
-                .readers
-                .iter()
-                .map(|r| format!("{} ({})", r.item, r.reader))
-                .collect();
-            writeln!(out, "    read aloud: {}", sanitize(&read.join(", ")))?;
+        for (reader, items) in by_reader(&review.readers) {
+            wrapped(&format!("@{reader} read aloud: "), &items.join(", "), out)?;
         }
     }
     if let Some(pending) = &log.since_last_review {
@@ -188,4 +183,37 @@ fn shallow_note(log: &ReviewLog, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// The width `log` wraps a review's wins and readings at.
+const WIDTH: usize = 100;
+
+/// `label` and `text` (sanitised), indented under the review's line and
+/// wrapped at [`WIDTH`], the lines after the first indented under the text.
+fn wrapped(label: &str, text: &str, out: &mut dyn Write) -> io::Result<()> {
+    let first = format!("    {}", sanitize(label));
+    let rest = " ".repeat(first.chars().count());
+    let options = textwrap::Options::new(WIDTH)
+        .initial_indent(&first)
+        .subsequent_indent(&rest)
+        .break_words(false);
+    for line in textwrap::wrap(&sanitize(text), options) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// Who read which items aloud, readers in the order they first read.
+fn by_reader(readers: &[crate::history::reviews::ItemReader]) -> Vec<(&str, Vec<&str>)> {
+    let mut grouped: Vec<(&str, Vec<&str>)> = Vec::new();
+    for r in readers {
+        match grouped
+            .iter_mut()
+            .find(|(who, _)| *who == r.reader.as_str())
+        {
+            Some((_, items)) => items.push(&r.item),
+            None => grouped.push((&r.reader, vec![&r.item])),
+        }
+    }
+    grouped
 }

@@ -17,7 +17,7 @@ use super::splice::{
     EditError, Edited, MAX_IMPLICIT_KEY, Splice, apply, deep_end, entry_place, front_root, is_flow,
     line_end_after, line_indent, set_scalar,
 };
-use crate::document::yaml::{self, Node, Value, yaml_scalar};
+use crate::document::yaml::{self, Node, Value, yaml_flow_scalar, yaml_scalar};
 use crate::document::{Alliance, Span};
 
 /// A review to record.
@@ -143,11 +143,19 @@ fn reads_back(doc: &Alliance, edited: &Edited, review: &NewReview, next: Date) -
             && f.reviews.iter().any(|e| same_entry(e, review))
             && (review.readers.is_empty()
                 || f.reviews.iter().any(|e| {
-                    same_entry(e, review)
-                        && e.readers
-                            .iter()
-                            .map(|r| (r.item.value.as_str(), r.reader.value.as_str()))
-                            .eq(review.readers.iter().map(|(i, r)| (i.as_str(), r.as_str())))
+                    let mut read: Vec<(&str, &str)> = e
+                        .readers
+                        .iter()
+                        .map(|r| (r.item.value.as_str(), r.reader.value.as_str()))
+                        .collect();
+                    let mut meant: Vec<(&str, &str)> = review
+                        .readers
+                        .iter()
+                        .map(|(i, r)| (i.as_str(), r.as_str()))
+                        .collect();
+                    read.sort_unstable();
+                    meant.sort_unstable();
+                    same_entry(e, review) && read == meant
                 }))
     })
 }
@@ -366,30 +374,44 @@ fn entry_lines(review: &NewReview, dash_indent: &str, eol: &str) -> String {
     if let Some(note) = &review.note {
         let _ = write!(lines, "{pad}note: {}{eol}", yaml_scalar(note));
     }
+    // Every list on one line, and the readings one line per reader: an
+    // entry is at most (parties + 3) lines, however many items were read.
     if !review.wins.is_empty() {
-        let _ = write!(lines, "{pad}wins:{eol}");
-        for win in &review.wins {
-            let _ = write!(lines, "{pad}  - {}{eol}", yaml_scalar(win));
-        }
+        let wins: Vec<String> = review.wins.iter().map(|w| yaml_flow_scalar(w)).collect();
+        let _ = write!(lines, "{pad}wins: [{}]{eol}", wins.join(", "));
     }
-    if !review.readers.is_empty() {
-        let _ = write!(lines, "{pad}readers:{eol}");
-        for (item, reader) in &review.readers {
-            let key = yaml_scalar(item);
-            if key.chars().count() > MAX_IMPLICIT_KEY {
-                // YAML allows an implicit key of at most 1024 characters: a
-                // longer one is written as an explicit `? key` / `: value`.
-                let _ = write!(
-                    lines,
-                    "{pad}  ? {key}{eol}{pad}  : {}{eol}",
-                    yaml_scalar(reader)
-                );
-            } else {
-                let _ = write!(lines, "{pad}  {key}: {}{eol}", yaml_scalar(reader));
-            }
-        }
+    let by_reader = by_reader(&review.readers);
+    for (i, (reader, items)) in by_reader.iter().enumerate() {
+        let items: Vec<String> = items.iter().map(|item| yaml_flow_scalar(item)).collect();
+        let key = yaml_flow_scalar(reader);
+        // YAML allows an implicit key of at most 1024 characters: a longer
+        // one is written as an explicit `? key`.
+        let key = if key.chars().count() > MAX_IMPLICIT_KEY {
+            format!("? {key} ")
+        } else {
+            key
+        };
+        let start = if i == 0 {
+            format!("{pad}readers: {{")
+        } else {
+            format!("{pad}  ")
+        };
+        let end = if i + 1 == by_reader.len() { "}" } else { "," };
+        let _ = write!(lines, "{start}{key}: [{}]{end}{eol}", items.join(", "));
     }
     lines
+}
+
+/// The readings grouped by reader, readers in the order they first read.
+fn by_reader(readers: &[(String, String)]) -> Vec<(&str, Vec<&str>)> {
+    let mut grouped: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (item, reader) in readers {
+        match grouped.iter_mut().find(|(r, _)| r == reader) {
+            Some((_, items)) => items.push(item),
+            None => grouped.push((reader, vec![item])),
+        }
+    }
+    grouped
 }
 
 /// The indentation of the keys of a block mapping.
@@ -431,10 +453,10 @@ mod tests {
         let edited = review(text, "2026-01-31", None).expect("edits");
         assert_eq!(
             edited.text,
-            "---\nalliance: team # kind\nreview:\n  every: 1 month   # cadence\n  last: '2026-01-31'  # last\n  next: \"2026-02-28\"\nreviews:\n  - date: 2026-01-31\n    wins:\n      - \"Shipped: v2\"\n---\n# Body\n"
+            "---\nalliance: team # kind\nreview:\n  every: 1 month   # cadence\n  last: '2026-01-31'  # last\n  next: \"2026-02-28\"\nreviews:\n  - date: 2026-01-31\n    wins: [\"Shipped: v2\"]\n---\n# Body\n"
         );
         let lines: Vec<_> = edited.changes.iter().map(|c| c.lines.clone()).collect();
-        assert_eq!(lines, [5..=5, 6..=6, 7..=10]);
+        assert_eq!(lines, [5..=5, 6..=6, 7..=9]);
     }
 
     #[test]
@@ -443,7 +465,7 @@ mod tests {
         let edited = review(text, "2028-02-28", Some("second: fine")).expect("edits");
         assert_eq!(
             edited.text,
-            "\u{feff}---\r\nreview:\r\n    every: 2 weeks\r\n    last: 2028-02-28\r\n    next: 2028-03-13\r\nreviews:\r\n  - date: 2026-01-01\r\n    note: first\r\n  - date: 2028-02-28\r\n    note: \"second: fine\"\r\n    wins:\r\n      - \"Shipped: v2\"\r\n---\r\nbody"
+            "\u{feff}---\r\nreview:\r\n    every: 2 weeks\r\n    last: 2028-02-28\r\n    next: 2028-03-13\r\nreviews:\r\n  - date: 2026-01-01\r\n    note: first\r\n  - date: 2028-02-28\r\n    note: \"second: fine\"\r\n    wins: [\"Shipped: v2\"]\r\n---\r\nbody"
         );
         let again = Alliance::parse_text(Path::new("a.md"), edited.text.clone());
         let twice = record_review(
@@ -466,7 +488,7 @@ mod tests {
         let edited = review(text, "2026-03-31", Some("yes")).expect("edits");
         assert_eq!(
             edited.text,
-            "---\nreview:\n  every: 1 month\n  last: 2026-03-31\n  next: 2026-04-30\nreviews:\n- date: 2026-01-01\n  note: x\n- date: 2026-03-31\n  note: \"yes\"\n  wins:\n    - \"Shipped: v2\"\n# end\n---\n"
+            "---\nreview:\n  every: 1 month\n  last: 2026-03-31\n  next: 2026-04-30\nreviews:\n- date: 2026-01-01\n  note: x\n- date: 2026-03-31\n  note: \"yes\"\n  wins: [\"Shipped: v2\"]\n# end\n---\n"
         );
     }
 
@@ -475,11 +497,13 @@ mod tests {
         let text = "---\nreview:\n  every: 1 month\nreviews: []\ntitle: T\n---\n";
         let edited = review(text, "2026-03-31", None).expect("edits");
         assert!(
-            edited.text.ends_with("reviews:\n  - date: 2026-03-31\n    wins:\n      - \"Shipped: v2\"\ntitle: T\n---\n"),
+            edited.text.ends_with(
+                "reviews:\n  - date: 2026-03-31\n    wins: [\"Shipped: v2\"]\ntitle: T\n---\n"
+            ),
             "{}",
             edited.text
         );
-        assert_eq!(edited.changes.last().map(|c| c.lines.clone()), Some(6..=9));
+        assert_eq!(edited.changes.last().map(|c| c.lines.clone()), Some(6..=8));
         assert_eq!(
             review(
                 "---\nreview:\n  every: 1 month\nreviews: [{date: 2026-01-01}]\n---\n",
@@ -515,7 +539,7 @@ mod tests {
     }
 
     #[test]
-    fn readers_are_written_under_the_entry_and_read_back() {
+    fn readers_are_written_one_line_per_reader_and_read_back() {
         let text = "---\nreview:\n  every: 1 month\n---\n";
         let doc = Alliance::parse_text(Path::new("a.md"), text.to_owned());
         let edited = record_review(
@@ -527,13 +551,16 @@ mod tests {
                 readers: vec![
                     ("on-time".to_owned(), "ada".to_owned()),
                     ("yes".to_owned(), "Grace Hopper".to_owned()),
+                    ("a, b [c]".to_owned(), "ada".to_owned()),
                 ],
             },
         )
         .expect("edits");
+        // One line per reader, however many items: a review adds at most
+        // (parties + 3) lines.
         assert!(
             edited.text.ends_with(
-                "reviews:\n  - date: 2026-03-31\n    readers:\n      on-time: ada\n      \"yes\": Grace Hopper\n---\n"
+                "reviews:\n  - date: 2026-03-31\n    readers: {ada: [on-time, \"a, b [c]\"],\n      Grace Hopper: [\"yes\"]}\n---\n"
             ),
             "{}",
             edited.text
@@ -544,11 +571,12 @@ mod tests {
             .iter()
             .map(|r| (r.item.value.clone(), r.reader.value.clone()))
             .collect();
-        assert_eq!(readers[1], ("yes".to_owned(), "Grace Hopper".to_owned()));
+        assert_eq!(readers[1], ("a, b [c]".to_owned(), "ada".to_owned()));
+        assert_eq!(readers[2], ("yes".to_owned(), "Grace Hopper".to_owned()));
     }
 
     #[test]
-    fn a_long_item_key_is_written_as_an_explicit_key() {
+    fn a_long_reader_key_is_written_as_an_explicit_key() {
         let key = "k".repeat(1500);
         let doc = Alliance::parse_text(
             Path::new("a.md"),
@@ -560,14 +588,14 @@ mod tests {
                 date: date("2026-03-31"),
                 note: None,
                 wins: Vec::new(),
-                readers: vec![(key.clone(), "ada".to_owned())],
+                readers: vec![("on-time".to_owned(), key.clone())],
             },
         )
         .expect("edits");
         assert!(
             edited
                 .text
-                .contains(&format!("      ? {key}\n      : ada\n")),
+                .contains(&format!("    readers: {{? {key} : [on-time]}}\n")),
             "{}",
             edited.text
         );

@@ -162,10 +162,11 @@ fn a_changed_reading_is_recorded_and_the_rotation_levels_it_out() {
         *after.get_mut(reader).expect("party") += 1;
     }
     assert!(spread(&after) <= 1, "{after:?}");
-    // `log` shows who read what.
+    // `log` shows who read what, one line per reader.
     let log = sb.run(&["log"]);
     assert!(
-        log.stdout.contains("    read aloud: ") && log.stdout.contains(" (ada)"),
+        log.stdout
+            .contains("\n    @ada read aloud: ada-keeps-the-plan"),
         "{}",
         log.stdout
     );

@@ -154,7 +154,7 @@ fn init_writes_config_and_workflow_and_never_clobbers() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.stdout,
-        "wrote .alliance.yaml\nwrote .github/workflows/alliance.yml\nnext: `alliance new team` to start the team's alliance (or `alliance adopt FILE` for one you have), then `alliance check`\n"
+        "wrote .alliance.yaml\nwrote .github/workflows/alliance.yml\nnext: `alliance new team` to start the team's alliance (or `alliance adopt FILE --kind team` for one you have), then `alliance check`\n"
     );
     // The written config is valid (every line a comment): check still runs.
     sandbox.write("TEAM_ALLIANCE.md", team_doc("", TEAM_BODY));

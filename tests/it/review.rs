@@ -293,13 +293,13 @@ fn prints_what_it_changed() {
         run.stdout,
         "TEAM_ALLIANCE.md:12: review.last: 2026-10-31 -> 2027-01-31
 TEAM_ALLIANCE.md:13: review.next: 2027-02-28
-TEAM_ALLIANCE.md:14-19: reviews: added the review of 2027-01-31
+TEAM_ALLIANCE.md:14-18: reviews: added the review of 2027-01-31
 "
     );
     // The entry records who read the two items aloud, the agenda's reading.
     let text = sb.read("TEAM_ALLIANCE.md");
     assert!(
-        text.contains("review:\n  every: 1 month  # monthly\n  last: \"2027-01-31\"\n  next: 2027-02-28\nreviews:\n  - date: 2027-01-31\n    note: All good\n    readers:\n      ada-keeps-the-plan: ada\n      on-time: grace\n---\n"),
+        text.contains("review:\n  every: 1 month  # monthly\n  last: \"2027-01-31\"\n  next: 2027-02-28\nreviews:\n  - date: 2027-01-31\n    note: All good\n    readers: {ada: [ada-keeps-the-plan],\n      grace: [on-time]}\n---\n"),
         "{text}"
     );
     // The alliance is no longer due on the review day.
