@@ -76,6 +76,14 @@ pub struct ChangeSet {
     pub approvals: Option<Approvals>,
 }
 
+impl ChangeSet {
+    /// Whether the change touches an alliance or the rules: only then is a
+    /// comment posted where there was none.
+    pub fn touches_anything(&self) -> bool {
+        !self.changes.is_empty() || !self.rules.is_empty()
+    }
+}
+
 /// Who approved the pull request on the forge.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Approvals {

@@ -255,6 +255,36 @@ pub fn collect(
     Ok(out)
 }
 
+/// The names of the kinds folder's files an alliance's rules come from:
+/// its kind's (see [`Kind::files`]) and its pulse instrument's
+/// (`NAME.instrument.yaml`, whether or not the folder holds it).
+pub fn files_of(doc: &Alliance, kinds: &Kinds) -> Vec<String> {
+    let kind = doc
+        .fields()
+        .and_then(|f| f.kind.as_ref())
+        .and_then(|k| kinds.get(&k.value));
+    let instrument = instrument_named(doc)
+        .or_else(|| kind.and_then(|k| k.instrument.clone()))
+        .unwrap_or_else(|| DEFAULT_INSTRUMENT.to_owned());
+    kind.into_iter()
+        .flat_map(Kind::files)
+        .map(str::to_owned)
+        .chain([format!("{instrument}.instrument.yaml")])
+        .collect()
+}
+
+/// The instrument an alliance without one of its own or its kind's uses.
+const DEFAULT_INSTRUMENT: &str = "working-alliance";
+
+/// The instrument the front matter names (`pulse: instrument:`).
+fn instrument_named(doc: &Alliance) -> Option<String> {
+    doc.front_root()
+        .and_then(|r| r.get("pulse"))
+        .and_then(|p| p.get("instrument"))
+        .and_then(|n| n.scalar_text())
+        .map(|t| t.trim().to_owned())
+}
+
 /// The kinds at the merge base: the kinds folder's files there, loaded by
 /// the working tree's loader; or why they could not be.
 fn base_kinds(
@@ -345,13 +375,7 @@ impl Rules<'_> {
 
     /// The instruments an alliance of kind `kind` uses on either side.
     fn instruments(&self, doc: &Alliance, kind: Option<&str>) -> Vec<String> {
-        let named = doc
-            .front_root()
-            .and_then(|r| r.get("pulse"))
-            .and_then(|p| p.get("instrument"))
-            .and_then(|n| n.scalar_text())
-            .map(|t| t.trim().to_owned());
-        if let Some(named) = named {
+        if let Some(named) = instrument_named(doc) {
             return vec![named];
         }
         let (base, now) = kind.map(|k| self.kind(k)).unwrap_or_default();
@@ -359,7 +383,7 @@ impl Rules<'_> {
             .into_iter()
             .map(|k| {
                 k.and_then(|k| k.instrument.clone())
-                    .unwrap_or_else(|| "working-alliance".to_owned())
+                    .unwrap_or_else(|| DEFAULT_INSTRUMENT.to_owned())
             })
             .collect()
     }
