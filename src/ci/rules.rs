@@ -538,3 +538,107 @@ fn slash(path: &Path) -> String {
         .collect::<Vec<_>>()
         .join("/")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(files: &[(&str, &str)]) -> Kinds {
+        let texts = files
+            .iter()
+            .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
+            .collect();
+        Kinds::from_texts(Path::new("alliance-kinds"), &texts).expect("kinds load")
+    }
+
+    #[test]
+    fn a_kind_from_texts_knows_the_files_it_is_made_of() {
+        let kinds = kinds(&[
+            ("crew.kind.yaml", "name: crew\nextends: team\n"),
+            ("crew.md.j2", "# {{ title }}\n"),
+            ("squad.kind.yaml", "name: squad\nextends: crew\n"),
+            ("squad.schema.json", "{\"type\": \"object\"}"),
+        ]);
+        let squad = kinds.get("squad").expect("squad");
+        let files: Vec<&str> = squad.files().collect();
+        assert_eq!(
+            files,
+            [
+                "squad.kind.yaml",
+                "crew.kind.yaml",
+                "squad.schema.json",
+                "crew.md.j2"
+            ]
+        );
+        assert_eq!(kinds.get("team").expect("team").files().count(), 0);
+    }
+
+    #[test]
+    fn kinds_compare_as_rules() {
+        let base = kinds(&[("squad.kind.yaml", "name: squad\nextends: team\n")]);
+        let now = kinds(&[(
+            "squad.kind.yaml",
+            "name: squad\nextends: team\ndefault_every: 6 months\nsections:\n  - name: Atmosphere\n    rename: Values\n    required: false\n  - name: Purpose\n    content: optional\n  - name: Agreements\n    aliases: [House rules]\n  - name: Risks\n    content: items\n",
+        )]);
+        let kind = || "squad".to_owned();
+        let differences = compare_kinds("squad", base.get("squad"), now.get("squad"));
+        assert_eq!(
+            differences,
+            [
+                RuleDifference::Content {
+                    kind: kind(),
+                    section: "Purpose".to_owned(),
+                    from: Content::Text,
+                    to: Content::Optional,
+                },
+                RuleDifference::SectionRenamed {
+                    kind: kind(),
+                    from: "Atmosphere".to_owned(),
+                    to: "Values".to_owned(),
+                },
+                RuleDifference::MadeOptional {
+                    kind: kind(),
+                    section: "Values".to_owned(),
+                },
+                RuleDifference::AliasAdded {
+                    kind: kind(),
+                    section: "Agreements".to_owned(),
+                    alias: "House rules".to_owned(),
+                },
+                RuleDifference::SectionAdded {
+                    kind: kind(),
+                    section: "Risks".to_owned(),
+                    required: true,
+                },
+                RuleDifference::Cadence {
+                    kind: kind(),
+                    from: Some("3 months".to_owned()),
+                    to: Some("6 months".to_owned()),
+                },
+            ]
+        );
+        let gone = compare_kinds("squad", base.get("squad"), None);
+        assert_eq!(gone, [RuleDifference::KindRemoved { kind: kind() }]);
+    }
+
+    #[test]
+    fn rules_files_are_the_kinds_folders_and_the_settings() {
+        let folder = Some(Path::new("alliance-kinds"));
+        let of = |p: &str| RulesFile::of(Path::new(p), folder);
+        assert_eq!(of(".alliance.yaml"), Some(RulesFile::Config));
+        assert_eq!(of("alliance-kinds/team.kind.yaml"), Some(RulesFile::Kind));
+        assert_eq!(
+            of("alliance-kinds/team.schema.json"),
+            Some(RulesFile::Schema)
+        );
+        assert_eq!(of("alliance-kinds/team.md.j2"), Some(RulesFile::Template));
+        assert_eq!(
+            of("alliance-kinds/pulse.instrument.yaml"),
+            Some(RulesFile::Instrument)
+        );
+        assert_eq!(of("alliance-kinds/notes.md"), None);
+        assert_eq!(of("elsewhere/team.kind.yaml"), None);
+        assert_eq!(of("docs/.alliance.yaml"), None);
+        assert_eq!(RulesFile::of(Path::new("k/team.kind.yaml"), None), None);
+    }
+}

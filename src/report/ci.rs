@@ -445,15 +445,13 @@ fn section_difference(difference: &RuleDifference) -> String {
 /// A rules file whose text changed, in words.
 fn text_change(file: RulesFile, how: &str) -> String {
     match file {
-        RulesFile::Kind => format!("the definition {how}; the rules it makes read the same"),
-        RulesFile::Schema => format!("the front matter's schema {how}"),
-        RulesFile::Template => {
-            format!("the template {how} (what `alliance new` writes)")
-        }
+        RulesFile::Kind => format!("the definition was {how}; the rules it makes read the same"),
+        RulesFile::Schema => format!("the front matter's schema was {how}"),
+        RulesFile::Template => format!("the template was {how} (what `alliance new` writes)"),
         RulesFile::Instrument => {
-            format!("the pulse instrument {how}: its questions, scale or cadence may differ")
+            format!("the pulse instrument was {how}: its questions, scale or cadence may differ")
         }
-        RulesFile::Config => format!("the settings {how}: every alliance is affected"),
+        RulesFile::Config => format!("the settings were {how}: every alliance is affected"),
     }
 }
 

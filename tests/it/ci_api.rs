@@ -1410,18 +1410,28 @@ fn a_kind_made_laxer_names_the_alliances_it_affects_and_the_rule_change() {
         text.contains("#### 📐 Rules changed: `alliance-kinds/squad.kind.yaml`"),
         "{text}"
     );
-    assert!(text.contains("made optional (no longer required)"), "{text}");
+    assert!(
+        text.contains("made optional (no longer required)"),
+        "{text}"
+    );
 }
 
 #[test]
 fn the_settings_changed_affect_every_alliance_and_rule_text_is_escaped() {
     let (sb, base) = repository_with_kinds();
-    sb.write(".alliance.yaml", "kinds: alliance-kinds\nexclude: [drafts]\n");
+    sb.write(
+        ".alliance.yaml",
+        "kinds: alliance-kinds\nexclude: [drafts]\n",
+    );
     sb.write(
         "alliance-kinds/squad.kind.yaml",
         "name: squad\nextends: team\nsections:\n  - name: \"<!-- @mallory ![x](y) -->\"\n    content: optional\n    required: false\n",
     );
-    commit(&sb, "settings and a hostile section", "2026-11-02T10:00:00Z");
+    commit(
+        &sb,
+        "settings and a hostile section",
+        "2026-11-02T10:00:00Z",
+    );
     let result = run(&sb, &["ci", "comment", "--dry-run", "--base", &base], &[]);
     assert_ok(&result);
     let body = &result.stdout;
@@ -1430,7 +1440,7 @@ fn the_settings_changed_affect_every_alliance_and_rule_text_is_escaped() {
         "{body}"
     );
     assert!(
-        body.contains("- the settings changed: every alliance is affected\n"),
+        body.contains("- the settings were changed: every alliance is affected\n"),
         "{body}"
     );
     assert!(body.contains("section “"), "{body}");

@@ -102,13 +102,19 @@ fn an_overriding_line_is_escaped_for_the_terminal() {
 fn the_kinds_files_and_the_settings_are_owned_by_the_parties_who_use_them() {
     let sb = repository(".github/CODEOWNERS", &format!("* @org/core\n{BLOCK}"));
     sb.write(".alliance.yaml", "kinds: alliance-kinds\n");
-    sb.write("alliance-kinds/crew.kind.yaml", "name: crew\nextends: team\n");
+    sb.write(
+        "alliance-kinds/crew.kind.yaml",
+        "name: crew\nextends: team\n",
+    );
     sb.write(
         "alliance-kinds/squad.kind.yaml",
         "name: squad\nextends: crew\ninstrument: squad-pulse\n",
     );
     sb.write("alliance-kinds/squad.md.j2", "# {{ title }}\n");
-    sb.write("alliance-kinds/unused.kind.yaml", "name: unused\nextends: team\n");
+    sb.write(
+        "alliance-kinds/unused.kind.yaml",
+        "name: unused\nextends: team\n",
+    );
     sb.write(
         "alliance-kinds/squad-pulse.instrument.yaml",
         "name: squad-pulse\nsummary: How the squad is doing.\nscale: 1-5\nitems:\n  - id: safe\n    prompt: I can speak up.\n",
