@@ -194,9 +194,35 @@ pub struct Tree<'a> {
     pub kinds_folder: Option<PathBuf>,
     /// The working tree's kinds.
     pub kinds: &'a Kinds,
-    /// The working tree's alliances, with their paths from the root, read
-    /// only when a rules file changed.
-    pub alliances: &'a dyn Fn() -> Vec<(String, Alliance)>,
+    /// The working tree's alliances, as much as the rules need of each,
+    /// read only when a rules file changed.
+    pub alliances: &'a dyn Fn() -> Vec<RulesUser>,
+}
+
+/// What the rules need to know of one alliance (the document itself is
+/// not kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RulesUser {
+    /// Its path from the root, `/`-separated.
+    pub path: String,
+    /// Its kind (`alliance:`).
+    pub kind: Option<String>,
+    /// The pulse instrument its front matter names (`pulse: instrument:`).
+    pub instrument: Option<String>,
+}
+
+impl RulesUser {
+    /// What the rules need of `doc`, at `path` from the root.
+    pub fn of(path: String, doc: &Alliance) -> RulesUser {
+        RulesUser {
+            path,
+            kind: doc
+                .fields()
+                .and_then(|f| f.kind.as_ref())
+                .map(|k| k.value.clone()),
+            instrument: instrument_named(doc),
+        }
+    }
 }
 
 /// The rules files among `files` (what changed since `merge_base`, `rev`
@@ -345,40 +371,34 @@ impl Rules<'_> {
     }
 
     /// The alliances whose rules come from the file `name`.
-    fn affected(
-        &self,
-        alliances: &[(String, Alliance)],
-        file: RulesFile,
-        name: &str,
-    ) -> Vec<String> {
+    fn affected(&self, alliances: &[RulesUser], file: RulesFile, name: &str) -> Vec<String> {
         let kinds = self.kinds_of(file, name);
         let instrument = name.strip_suffix(".instrument.yaml");
         let mut out: Vec<String> = alliances
             .iter()
-            .filter(|(_, doc)| {
-                let kind = doc
-                    .fields()
-                    .and_then(|f| f.kind.as_ref())
-                    .map(|k| k.value.as_str());
-                match file {
-                    RulesFile::Config => true,
-                    RulesFile::Instrument => instrument
-                        .is_some_and(|i| self.instruments(doc, kind).iter().any(|n| n == i)),
-                    _ => kind.is_some_and(|k| kinds.contains(k)),
+            .filter(|user| match file {
+                RulesFile::Config => true,
+                RulesFile::Instrument => {
+                    instrument.is_some_and(|i| self.instruments(user).iter().any(|n| n == i))
                 }
+                _ => user.kind.as_ref().is_some_and(|k| kinds.contains(k)),
             })
-            .map(|(path, _)| path.clone())
+            .map(|user| user.path.clone())
             .collect();
         out.sort();
         out
     }
 
-    /// The instruments an alliance of kind `kind` uses on either side.
-    fn instruments(&self, doc: &Alliance, kind: Option<&str>) -> Vec<String> {
-        if let Some(named) = instrument_named(doc) {
-            return vec![named];
+    /// The instruments an alliance uses on either side.
+    fn instruments(&self, user: &RulesUser) -> Vec<String> {
+        if let Some(named) = &user.instrument {
+            return vec![named.clone()];
         }
-        let (base, now) = kind.map(|k| self.kind(k)).unwrap_or_default();
+        let (base, now) = user
+            .kind
+            .as_deref()
+            .map(|k| self.kind(k))
+            .unwrap_or_default();
         [base, now]
             .into_iter()
             .map(|k| {

@@ -787,7 +787,7 @@ impl History {
 
     /// The names of the files in folder `folder` (from the root) at commit
     /// `id`, sorted: regular files only (a symbolic link, a submodule or a
-    /// folder in it is left out), names that are not UTF-8 too. Empty when
+    /// folder in it is left out, and so is a name that is not UTF-8). Empty when
     /// the folder is not there.
     pub fn files_at(&self, id: Oid, folder: &Path) -> Result<Vec<String>, HistoryError> {
         let odb = self.repo.odb()?;

@@ -93,8 +93,8 @@ pub fn change_set(
             .iter()
             .filter_map(|c| {
                 let doc = workspace.read(c).ok()?;
-                let path = workspace.in_repository(&c.path);
-                Some((slash(&path), doc))
+                let path = slash(&workspace.in_repository(&c.path));
+                Some(rules::RulesUser::of(path, &doc))
             })
             .collect()
     };
@@ -140,8 +140,9 @@ fn base_signers(
 /// The kinds folder, from the repository root (none when the settings
 /// name none, or one outside it).
 fn kinds_folder(workspace: &Workspace) -> Option<PathBuf> {
-    let folder = crate::read::lexical(workspace.config.kinds.as_deref()?);
-    let root = crate::read::lexical(&workspace.root);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let folder = crate::read::lexical(&cwd.join(workspace.config.kinds.as_deref()?));
+    let root = crate::read::lexical(&cwd.join(&workspace.root));
     folder.strip_prefix(&root).ok().map(Path::to_path_buf)
 }
 
