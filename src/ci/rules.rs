@@ -323,15 +323,21 @@ fn base_kinds(
         return Ok(Ok(Kinds::builtin()));
     };
     let mut texts = BTreeMap::new();
-    for name in history.files_at(merge_base, folder)? {
-        if !(name.ends_with(".kind.yaml")
-            || name.ends_with(".schema.json")
-            || name.ends_with(".md.j2"))
-        {
-            continue;
+    let mut bytes = 0usize;
+    let names = history.files_at(merge_base, folder)?;
+    let wanted = names.into_iter().filter(|name| {
+        name.ends_with(".kind.yaml") || name.ends_with(".schema.json") || name.ends_with(".md.j2")
+    });
+    for name in wanted {
+        if texts.len() >= MAX_BASE_FILES || bytes > MAX_BASE_BYTES {
+            return Ok(Err(format!(
+                "the kinds folder there holds more than {MAX_BASE_FILES} kinds, schemas and templates, or more than {} MiB of them; alliance reads up to that much",
+                MAX_BASE_BYTES >> 20
+            )));
         }
         match history.read_at(merge_base, &folder.join(&name), rev) {
             Ok(text) => {
+                bytes += text.len();
                 texts.insert(name, text);
             }
             Err(HistoryError::Binary { .. } | HistoryError::NotUtf8 { .. }) => {}
@@ -340,6 +346,13 @@ fn base_kinds(
     }
     Ok(Kinds::from_texts(folder, &texts).map_err(|e| e.to_string()))
 }
+
+/// The most kind definitions, schemas and templates read at the merge base:
+/// a kind of each per the most kinds a folder may hold.
+const MAX_BASE_FILES: usize = 3 * crate::kind::MAX_KINDS;
+
+/// The most bytes of them read at the merge base.
+const MAX_BASE_BYTES: usize = 64 << 20;
 
 /// The rules on both sides.
 struct Rules<'a> {
