@@ -7,6 +7,7 @@
 
 use std::path::Path;
 
+use crate::ci::rules::{self, RulesChange};
 use crate::compare::AllianceDiff;
 use crate::compare::{self, FrontChange};
 use crate::consent::{Digest, digest::Form};
@@ -65,10 +66,22 @@ pub struct ChangeSet {
     pub base_commit: String,
     /// The alliances, sorted by path.
     pub changes: Vec<AllianceChange>,
+    /// The rules files the change touches (kinds, schemas, templates,
+    /// instruments, `.alliance.yaml`), sorted by path: the rules are part
+    /// of the agreement.
+    pub rules: Vec<RulesChange>,
     /// The forge's approvals of the pull request, when they were read
     /// (`ci comment --count-approvals`): counted as consent to the head
     /// side for the parties who have not recorded it in the file.
     pub approvals: Option<Approvals>,
+}
+
+impl ChangeSet {
+    /// Whether the change touches an alliance or the rules: only then is a
+    /// comment posted where there was none.
+    pub fn touches_anything(&self) -> bool {
+        !self.changes.is_empty() || !self.rules.is_empty()
+    }
 }
 
 /// Who approved the pull request on the forge.
@@ -83,17 +96,21 @@ pub struct Approvals {
 /// Compare the working tree with the merge base of `base` and `HEAD`.
 /// `alliance_now` says whether a path (relative to the repository root) is
 /// one of the working tree's alliances, as discovery found them; `proofs`
-/// proves the consent entries of the new side.
+/// proves the consent entries of the new side; `tree` gives the working
+/// tree's kinds and alliances, for the rules files the change touches.
 pub fn collect(
     history: &History,
     base: &str,
     alliance_now: &dyn Fn(&Path) -> bool,
     proofs: &ProofsAt<'_>,
+    tree: &rules::Tree<'_>,
 ) -> Result<ChangeSet, HistoryError> {
     let merge_base = history.merge_base(base)?;
     let short = history.short(merge_base);
     let mut changes = Vec::new();
-    for file in history.changed_files(merge_base)? {
+    let files = history.changed_files(merge_base)?;
+    let rules = rules::collect(history, merge_base, base, &files, tree)?;
+    for file in files {
         let old = match &file.old_path {
             Some(path) => old_alliance(history, merge_base, path, &short)?,
             None => None,
@@ -127,6 +144,7 @@ pub fn collect(
         base: base.to_owned(),
         base_commit: short,
         changes,
+        rules,
         approvals: None,
     })
 }

@@ -12,6 +12,7 @@ pub const MARKER: &str = "<!-- alliance-ci-comment (updated in place by `allianc
 
 pub mod changes;
 pub mod forge;
+pub mod rules;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -158,7 +158,7 @@ pub(super) fn comment(
     let place = forge.describe();
     let posted = forge.upsert(
         &|strangers| set.comment_noting(strangers),
-        !set.changes.is_empty(),
+        set.touches_anything(),
         false,
     )?;
     if !posted.strangers.is_empty() {
@@ -214,7 +214,7 @@ fn dry_run(env: &Environment, set: &ChangeSet, err: &mut dyn Write) -> Result<u8
     let place = forge.describe();
     let posted = forge.upsert(
         &|strangers| set.comment_noting(strangers),
-        !set.changes.is_empty(),
+        set.touches_anything(),
         true,
     )?;
     let would = match posted.upsert {

@@ -813,6 +813,26 @@ impl History {
         }
     }
 
+    /// The names of the files in folder `folder` (from the root) at commit
+    /// `id`, sorted: regular files only (a symbolic link, a submodule or a
+    /// folder in it is left out, and so is a name that is not UTF-8). Empty when
+    /// the folder is not there.
+    pub fn files_at(&self, id: ObjectId, folder: &Path) -> Result<Vec<String>, HistoryError> {
+        let odb = self.repo.odb()?;
+        let mut tree_id = self.node(id.0)?.tree;
+        for part in folder.components() {
+            let name = part.as_os_str().as_encoded_bytes();
+            match self.tree_entry(&odb, tree_id, name)? {
+                Some((0o040_000, sub)) => tree_id = sub,
+                _ => return Ok(Vec::new()),
+            }
+        }
+        let tree = self.tree_bytes(&odb, tree_id)?;
+        let mut names = tree_files(&tree).ok_or_else(|| malformed_tree(tree_id))?;
+        names.sort();
+        Ok(names)
+    }
+
     /// The commits that changed `path`, newest first, walking back from
     /// `start` and following renames.
     pub fn changes(&self, path: &Path, start: Oid) -> Result<Changes<'_>, HistoryError> {
@@ -1469,6 +1489,26 @@ fn find_entry(mut data: &[u8], name: &[u8]) -> Option<Option<(u32, Oid)>> {
         data = &rest[nul + 21..];
     }
     Some(None)
+}
+
+/// The names of the regular files a raw tree lists (UTF-8 names only);
+/// `None` when its entries are malformed.
+fn tree_files(mut data: &[u8]) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    while !data.is_empty() {
+        let space = data.iter().position(|b| *b == b' ')?;
+        let mode = std::str::from_utf8(&data[..space]).ok()?;
+        let rest = &data[space + 1..];
+        let nul = rest.iter().position(|b| *b == 0)?;
+        rest.get(nul + 1..nul + 21)?;
+        if mode.starts_with("100") {
+            if let Ok(name) = std::str::from_utf8(&rest[..nul]) {
+                names.push(name.to_owned());
+            }
+        }
+        data = &rest[nul + 21..];
+    }
+    Some(names)
 }
 
 fn malformed_tree(id: Oid) -> HistoryError {

@@ -8,7 +8,7 @@
 //! `.alliance.yaml`. Definitions from a repository are validated when they
 //! are loaded: a broken one stops the run with a message naming its file.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -116,7 +116,20 @@ pub struct Kind {
     /// For a repository schema: its file and the kinds folder its `$ref`s
     /// may reach.
     schema_home: Option<SchemaHome>,
+    /// The kinds folder's files it is made of (see [`Kind::files`]).
+    sources: Sources,
     validator: OnceLock<Result<Validator, SchemaCompileError>>,
+}
+
+/// The names of the kinds folder's files a kind is made of.
+#[derive(Debug, Clone, Default)]
+struct Sources {
+    /// Its definition, then those of the kinds it extends in the folder.
+    definitions: Vec<String>,
+    /// The schema it uses, its own or its base's, when the folder gives it.
+    schema: Option<String>,
+    /// The template it uses, its own or its base's, when the folder gives it.
+    template: Option<String>,
 }
 
 /// Where a repository's schema lives, for resolving its references.
@@ -251,8 +264,24 @@ impl Kind {
             template,
             section_keys,
             schema_home: None,
+            sources: Sources::default(),
             validator: OnceLock::new(),
         }
+    }
+
+    /// The names of the kinds folder's files this kind is made of: its
+    /// definition and those of the kinds it extends, and the schema and
+    /// template it uses (its own or its base's) when the folder gives them.
+    /// Empty for a built-in kind. A change to one of them changes the
+    /// rules of the alliances of this kind.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        let sources = &self.sources;
+        sources
+            .definitions
+            .iter()
+            .chain(&sources.schema)
+            .chain(&sources.template)
+            .map(String::as_str)
     }
 }
 
@@ -542,13 +571,26 @@ impl Kinds {
     /// read through [`crate::read`], with the kinds folder as
     /// its place (a link in it is followed only when it stays in it).
     pub fn with_folder(root: &Path, folder: Option<&Path>) -> Result<Kinds, KindError> {
-        let mut kinds = Kinds::builtin();
         let Some(folder) = folder else {
-            return Ok(kinds);
+            return Ok(Kinds::builtin());
         };
         let real = kinds_folder(root, folder)?;
-        let folder = real.as_path();
-        let pending = definitions(folder)?;
+        Kinds::from_source(&Source::Folder(&real))
+    }
+
+    /// The built-in kinds plus those of a kinds folder whose files are
+    /// given as text (file name → text), as [`Kinds::with_folder`] would
+    /// read them from `folder`: the files of a commit, say, which the caller
+    /// read. Nothing is read from disk; a schema is parsed, not compiled
+    /// (its `$ref`s could only be followed on disk).
+    pub fn from_texts(folder: &Path, files: &BTreeMap<String, String>) -> Result<Kinds, KindError> {
+        Kinds::from_source(&Source::Texts { folder, files })
+    }
+
+    /// The kinds of the folder `source` gives, over the built-in ones.
+    fn from_source(source: &Source<'_>) -> Result<Kinds, KindError> {
+        let mut kinds = Kinds::builtin();
+        let pending = definitions(source)?;
         let order = build_order(&pending)?;
         let builtin = Kinds::builtin();
         // Each definition is built once, after its base: a base is looked
@@ -573,7 +615,7 @@ impl Kinds {
                 Some(base) if base == def.name => builtin.get(base),
                 Some(base) => lookup.get(base),
             };
-            let kind = load(folder, &path, &text, def, base, &lookup)?;
+            let kind = load(source, &path, &text, def, base, &lookup)?;
             names_total += kind.section_keys.len();
             if names_total > MAX_SECTION_NAMES {
                 return Err(invalid(
@@ -752,17 +794,89 @@ fn kinds_folder(root: &Path, folder: &Path) -> Result<PathBuf, KindError> {
     Ok(real)
 }
 
+/// Where a kinds folder's files come from: the folder on disk (links
+/// resolved), read through [`crate::read`], or their text, given by the
+/// caller (a commit's files), as if in `folder`. The folder is flat: a file
+/// is named by its file name.
+enum Source<'a> {
+    /// The folder on disk.
+    Folder(&'a Path),
+    /// The files' text, by file name.
+    Texts {
+        /// The folder they are shown in.
+        folder: &'a Path,
+        /// File name → text.
+        files: &'a BTreeMap<String, String>,
+    },
+}
+
+impl Source<'_> {
+    /// The folder, to name its files in messages.
+    fn folder(&self) -> &Path {
+        match self {
+            Source::Folder(folder) | Source::Texts { folder, .. } => folder,
+        }
+    }
+
+    /// The paths of the folder's files.
+    fn paths(&self) -> Result<Vec<PathBuf>, KindError> {
+        match self {
+            Source::Folder(folder) => Ok(crate::read::list_folder(folder, folder)
+                .map_err(|e| KindError::List {
+                    path: folder.to_path_buf(),
+                    source: std::io::Error::other(e.reason()),
+                })?
+                .into_iter()
+                .map(|e| e.path)
+                .collect()),
+            Source::Texts { folder, files } => Ok(files.keys().map(|n| folder.join(n)).collect()),
+        }
+    }
+
+    /// Whether the folder holds `name` (whatever it is: reading it says
+    /// why a link out or a pipe is refused).
+    fn has(&self, name: &str) -> bool {
+        match self {
+            Source::Folder(folder) => folder.join(name).symlink_metadata().is_ok(),
+            Source::Texts { files, .. } => files.contains_key(name),
+        }
+    }
+
+    /// The text of the folder's file at `path`, at most `max` bytes.
+    fn read(&self, path: &Path, max: u64) -> Result<String, KindError> {
+        match self {
+            Source::Folder(folder) => read(folder, path, max),
+            Source::Texts { files, .. } => {
+                let name = file_name(path);
+                let text = files.get(&name).ok_or_else(|| KindError::Read {
+                    source: crate::read::FileError::NotFound {
+                        path: path.to_path_buf(),
+                    },
+                })?;
+                if u64::try_from(text.len()).unwrap_or(u64::MAX) > max {
+                    return Err(invalid(path, 1, format!("larger than {max} bytes")));
+                }
+                Ok(text.clone())
+            }
+        }
+    }
+}
+
+/// The file name of `path`, as text.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// The folder's definition files, read and parsed, sorted by path.
-fn definitions(folder: &Path) -> Result<Vec<(PathBuf, String, Definition)>, KindError> {
+fn definitions(source: &Source<'_>) -> Result<Vec<(PathBuf, String, Definition)>, KindError> {
+    let folder = source.folder();
     // Every file named *.kind.yaml is read, whatever it is: the reader
     // says why a link out or a pipe is refused.
-    let mut entries: Vec<PathBuf> = crate::read::list_folder(folder, folder)
-        .map_err(|e| KindError::List {
-            path: folder.to_path_buf(),
-            source: std::io::Error::other(e.reason()),
-        })?
+    let mut entries: Vec<PathBuf> = source
+        .paths()?
         .into_iter()
-        .map(|e| e.path)
         .filter(|p| p.to_string_lossy().ends_with(".kind.yaml"))
         .collect();
     if entries.len() > MAX_KINDS {
@@ -774,16 +888,9 @@ fn definitions(folder: &Path) -> Result<Vec<(PathBuf, String, Definition)>, Kind
     entries.sort();
     let mut out = Vec::new();
     for path in entries {
-        let text = read(folder, &path, MAX_DEFINITION_BYTES)?;
+        let text = source.read(&path, MAX_DEFINITION_BYTES)?;
         let def = definition::parse(&path, &text)?;
-        let stem = path
-            .file_name()
-            .map(|n| {
-                n.to_string_lossy()
-                    .trim_end_matches(".kind.yaml")
-                    .to_owned()
-            })
-            .unwrap_or_default();
+        let stem = file_name(&path).trim_end_matches(".kind.yaml").to_owned();
         if stem != def.name {
             return Err(invalid(
                 &path,
@@ -832,47 +939,47 @@ impl<'a> Built<'a> {
 /// Build one repository kind from its definition, its base, and the
 /// schema and template files beside it.
 fn load(
-    folder: &Path,
+    source: &Source<'_>,
     path: &Path,
     text: &str,
     def: Definition,
     base: Option<&Kind>,
     kinds: &Built<'_>,
 ) -> Result<Kind, KindError> {
+    let folder = source.folder();
     // Without a base or a schema of its own, a kind takes the built-in
     // kind's schema of the same name, else the team schema.
     let schema_base = base
         .or_else(|| kinds.get(&def.name))
         .or_else(|| kinds.get("team"));
     let resolved = definition::resolve(def, base, path, text)?;
-    let schema_path = folder.join(format!("{}.schema.json", resolved.name));
-    let mut home = None;
-    let schema = if schema_path.symlink_metadata().is_ok() {
-        let text = read(folder, &schema_path, MAX_SCHEMA_BYTES)?;
-        let schema: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| invalid(&schema_path, e.line(), format!("not JSON: {e}")))?;
-        let here = SchemaHome {
-            root: folder.to_path_buf(),
-            file: schema_path.clone(),
-            folder: folder.to_path_buf(),
-        };
-        compile_schema(&resolved.name, &schema, false, Some(&here))
-            .map_err(|e| invalid(&schema_path, 1, format!("not a valid JSON Schema: {e}")))?;
-        home = Some(here);
-        schema
-    } else {
-        derived_schema(schema_base, &resolved.name)
+    let mut sources = Sources {
+        definitions: std::iter::once(file_name(path))
+            .chain(base.into_iter().flat_map(|b| b.sources.definitions.clone()))
+            .collect(),
+        schema: base.and_then(|b| b.sources.schema.clone()),
+        template: None,
     };
-    let template_path = folder.join(format!("{}.md.j2", resolved.name));
-    let template = if template_path.symlink_metadata().is_ok() {
+    let (schema, home) = match own_schema(source, &resolved.name)? {
+        Some((schema, home)) => {
+            sources.schema = Some(format!("{}.schema.json", resolved.name));
+            (schema, home)
+        }
+        None => (derived_schema(schema_base, &resolved.name), None),
+    };
+    let template_name = format!("{}.md.j2", resolved.name);
+    let template_path = folder.join(&template_name);
+    let template = if source.has(&template_name) {
+        sources.template = Some(template_name);
         Some(Template {
             name: template_path.display().to_string(),
-            source: read(folder, &template_path, MAX_TEMPLATE_BYTES)?,
+            source: source.read(&template_path, MAX_TEMPLATE_BYTES)?,
             folder: Some(folder.to_path_buf()),
         })
     } else {
-        base.or_else(|| kinds.get(&resolved.name))
-            .and_then(|k| k.template.clone())
+        let from = base.or_else(|| kinds.get(&resolved.name));
+        sources.template = from.and_then(|k| k.sources.template.clone());
+        from.and_then(|k| k.template.clone())
     };
     let mut kind = Kind::from_definition(
         resolved,
@@ -881,7 +988,36 @@ fn load(
         template,
     );
     kind.schema_home = home;
+    kind.sources = sources;
     Ok(kind)
+}
+
+/// The kind `name`'s own schema, when the folder holds one: parsed, and
+/// compiled (with the home its `$ref`s may reach) when read from disk.
+fn own_schema(
+    source: &Source<'_>,
+    name: &str,
+) -> Result<Option<(serde_json::Value, Option<SchemaHome>)>, KindError> {
+    let file = format!("{name}.schema.json");
+    if !source.has(&file) {
+        return Ok(None);
+    }
+    let folder = source.folder();
+    let schema_path = folder.join(&file);
+    let text = source.read(&schema_path, MAX_SCHEMA_BYTES)?;
+    let schema: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| invalid(&schema_path, e.line(), format!("not JSON: {e}")))?;
+    let Source::Folder(_) = source else {
+        return Ok(Some((schema, None)));
+    };
+    let here = SchemaHome {
+        root: folder.to_path_buf(),
+        file: schema_path.clone(),
+        folder: folder.to_path_buf(),
+    };
+    compile_schema(name, &schema, false, Some(&here))
+        .map_err(|e| invalid(&schema_path, 1, format!("not a valid JSON Schema: {e}")))?;
+    Ok(Some((schema, Some(here))))
 }
 
 /// `base`'s schema made this kind's own: its `alliance:` constant, `$id`

@@ -17,7 +17,9 @@ use std::fmt::Write as _;
 use crate::ci::MARKER;
 use crate::ci::changes::{AllianceChange, Approvals, ChangeKind, ChangeSet};
 use crate::ci::forge::Strangers;
+use crate::ci::rules::{RuleDifference, RulesChange, RulesFile};
 use crate::due::{DueReport, Tier};
+use crate::kind::Content;
 use crate::report::CheckReport;
 use crate::report::diff::{markdown_changes_at, md_escape};
 use crate::report::due::{DueFormat, render};
@@ -127,8 +129,12 @@ pub fn code_path(path: &str) -> String {
 impl ChangeSet {
     /// The headline: "2 alliances changed: 1 added, 1 changed".
     pub fn headline(&self) -> String {
+        let rules = match self.rules.len() {
+            0 => String::new(),
+            n => format!("; rules changed in {}", plural(n, "file")),
+        };
         if self.changes.is_empty() {
-            return "No changes to alliances".to_owned();
+            return format!("No changes to alliances{rules}");
         }
         let count = |c: ChangeKind| self.changes.iter().filter(|a| a.change == c).count();
         let mut parts = Vec::new();
@@ -144,7 +150,7 @@ impl ChangeSet {
             }
         }
         format!(
-            "{} touched: {}",
+            "{} touched: {}{rules}",
             plural(self.changes.len(), "alliance"),
             parts.join(", ")
         )
@@ -158,9 +164,13 @@ impl ChangeSet {
     /// [`ChangeSet::blocks`] with each alliance's heading at `level` (`###`
     /// is 3), for a report where they sit deeper (the job summary).
     pub fn blocks_at(&self, level: usize) -> Vec<Block> {
-        self.changes
-            .iter()
-            .map(|c| block(c, self.approvals.as_ref(), level))
+        let rules = self.rules.iter().map(|r| rules_block(r, level));
+        rules
+            .chain(
+                self.changes
+                    .iter()
+                    .map(|c| block(c, self.approvals.as_ref(), level)),
+            )
             .collect()
     }
 
@@ -203,7 +213,7 @@ impl ChangeSet {
             let _ = writeln!(head);
             let _ = writeln!(head, "{}", left_alone(strangers));
         }
-        if self.changes.is_empty() {
+        if self.changes.is_empty() && self.rules.is_empty() {
             let _ = writeln!(head);
             let _ = writeln!(
                 head,
@@ -299,6 +309,159 @@ fn block(change: &AllianceChange, approvals: Option<&Approvals>, level: usize) -
         md_escape(&counts)
     );
     Block { full, short }
+}
+
+/// The most alliances a rules block names; the rest are counted.
+const NAMED_ALLIANCES: usize = 20;
+
+/// One rules file the change touches: the alliances whose rules come from
+/// it, and what changed in those rules.
+fn rules_block(change: &RulesChange, level: usize) -> Block {
+    let hashes = "#".repeat(level);
+    let heading = format!("{hashes} 📐 Rules changed: {}", code_path(&change.path));
+    let count = change.alliances.len();
+    let affects = if count == 0 {
+        "No alliance here uses it.".to_owned()
+    } else {
+        let mut names: Vec<String> = change
+            .alliances
+            .iter()
+            .take(NAMED_ALLIANCES)
+            .map(|a| code_path(a))
+            .collect();
+        if count > NAMED_ALLIANCES {
+            names.push(format!("and {} more", count - NAMED_ALLIANCES));
+        }
+        format!(
+            "Affects {}: {}. Their parties agree to these rules too.",
+            plural(count, "alliance"),
+            names.join(", ")
+        )
+    };
+    let mut full = format!("\n{heading}\n\n{affects}\n\n");
+    for difference in &change.differences {
+        let _ = writeln!(full, "- {}", rule_difference(difference, change.file));
+    }
+    let short = format!("\n{heading}\n\n{affects} (detail left out)\n");
+    Block { full, short }
+}
+
+/// One difference in the rules, in words; document text escaped.
+fn rule_difference(difference: &RuleDifference, file: RulesFile) -> String {
+    use RuleDifference as D;
+    let or_none = |v: &Option<String>| v.as_deref().map_or("none".to_owned(), code_path);
+    match difference {
+        D::KindAdded { kind } => format!("kind {} added", code_path(kind)),
+        D::KindRemoved { kind } => format!(
+            "kind {} removed: its alliances name a kind that is not here",
+            code_path(kind)
+        ),
+        D::Cadence { kind, from, to } => format!(
+            "{}: cadence (`default_every`) {} → {}",
+            code_path(kind),
+            or_none(from),
+            or_none(to)
+        ),
+        D::Instrument { kind, from, to } => format!(
+            "{}: pulse instrument {} → {}",
+            code_path(kind),
+            or_none(from),
+            or_none(to)
+        ),
+        D::Text { how } => text_change(file, how),
+        D::BaseUnreadable { reason } => format!(
+            "the kinds at the merge base could not be read, so no rule was compared: {}",
+            md_escape(reason)
+        ),
+        section => section_difference(section),
+    }
+}
+
+/// A difference in one section's rule, in words: "`team`: section
+/// “Atmosphere” made optional (no longer required)".
+fn section_difference(difference: &RuleDifference) -> String {
+    use RuleDifference as D;
+    let quoted = |s: &str| format!("“{}”", md_escape(s));
+    let (kind, section, what) = match difference {
+        D::SectionRemoved { kind, section } => {
+            (kind, section, "removed (no longer asked for)".to_owned())
+        }
+        D::SectionAdded {
+            kind,
+            section,
+            required,
+        } => {
+            let how = if *required { "required" } else { "optional" };
+            (kind, section, format!("added ({how})"))
+        }
+        D::SectionRenamed { kind, from, to } => (
+            kind,
+            from,
+            format!("renamed {} (the old name is still accepted)", quoted(to)),
+        ),
+        D::MadeOptional { kind, section } => (
+            kind,
+            section,
+            "made optional (no longer required)".to_owned(),
+        ),
+        D::MadeRequired { kind, section } => (kind, section, "now required".to_owned()),
+        D::Content {
+            kind,
+            section,
+            from,
+            to,
+        } => {
+            let empty = if *to == Content::Optional {
+                "may now be empty: "
+            } else {
+                ""
+            };
+            let (from, to) = (content_word(*from), content_word(*to));
+            (kind, section, format!("{empty}content `{from}` → `{to}`"))
+        }
+        D::AliasAdded {
+            kind,
+            section,
+            alias,
+        } => (
+            kind,
+            section,
+            format!("also accepts the heading {}", quoted(alias)),
+        ),
+        D::AliasRemoved {
+            kind,
+            section,
+            alias,
+        } => (
+            kind,
+            section,
+            format!("no longer accepts the heading {}", quoted(alias)),
+        ),
+        _ => return String::new(),
+    };
+    format!("{}: section {} {what}", code_path(kind), quoted(section))
+}
+
+/// A rules file whose text changed, in words.
+fn text_change(file: RulesFile, how: &str) -> String {
+    match file {
+        RulesFile::Kind => format!("the definition was {how}; the rules it makes read the same"),
+        RulesFile::Schema => format!("the front matter's schema was {how}"),
+        RulesFile::Template => format!("the template was {how} (what `alliance new` writes)"),
+        RulesFile::Instrument => {
+            format!("the pulse instrument was {how}: its questions, scale or cadence may differ")
+        }
+        RulesFile::Config => format!("the settings were {how}: every alliance is affected"),
+    }
+}
+
+/// How a kind's definition writes `content:`.
+fn content_word(content: Content) -> &'static str {
+    match content {
+        Content::Items => "items",
+        Content::Text => "text",
+        Content::Optional => "optional",
+    }
 }
 
 /// The job summary: check, due and the changes, within GitHub's 1 MiB.

@@ -11,6 +11,7 @@ use crate::attest::Attestor;
 use crate::check::CheckReport;
 use crate::ci::changes::{self, Approvals, ChangeSet};
 use crate::ci::forge::NotCounted;
+use crate::ci::rules;
 use crate::ci::{CiError, Environment};
 use crate::due::{DueReport, Window};
 use crate::history::History;
@@ -86,7 +87,23 @@ pub fn change_set(
         Some(head) => attestor.proofs_in(&history, path, doc, head),
         None => crate::consent::Proofs::unattributed(attestor.counts()),
     };
-    changes::collect(&history, base, &is_alliance, &proofs).map_err(|e| match e {
+    let alliances = || {
+        found
+            .documents
+            .iter()
+            .filter_map(|c| {
+                let doc = workspace.read(c).ok()?;
+                let path = slash(&workspace.in_repository(&c.path));
+                Some(rules::RulesUser::of(path, &doc))
+            })
+            .collect()
+    };
+    let tree = rules::Tree {
+        kinds_folder: kinds_folder(workspace),
+        kinds: &workspace.kinds,
+        alliances: &alliances,
+    };
+    changes::collect(&history, base, &is_alliance, &proofs, &tree).map_err(|e| match e {
         crate::history::HistoryError::UnknownRevision { reason, .. } => {
             Failed::Ci(CiError::BaseNotHere {
                 base: base.to_owned(),
@@ -118,6 +135,23 @@ fn base_signers(
         Err(e) => return Err(e.into()),
     };
     Ok(attestor.with_signers_from(relative, text.as_deref())?)
+}
+
+/// The kinds folder, from the repository root (none when the settings
+/// name none, or one outside it).
+fn kinds_folder(workspace: &Workspace) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let folder = crate::read::lexical(&cwd.join(workspace.config.kinds.as_deref()?));
+    let root = crate::read::lexical(&cwd.join(&workspace.root));
+    folder.strip_prefix(&root).ok().map(Path::to_path_buf)
+}
+
+/// A path from the root, `/`-separated, as the comment names files.
+fn slash(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn canonical(path: &Path) -> PathBuf {

@@ -4,6 +4,7 @@
 //! and, for `--write`, the file with the block placed where nothing
 //! overrides it, written atomically. Printing is `report::codeowners`'s.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::Failed;
@@ -39,8 +40,15 @@ pub fn wanted(workspace: &Workspace, docs: &[Alliance]) -> Result<Wanted, Failed
     if signers.symlink_metadata().is_ok() {
         let relative = signers.strip_prefix(root).unwrap_or(signers);
         lines.extend(codeowners::shared_line(relative, &lines)?);
-        lines.sort_by(|a, b| a.pattern.cmp(&b.pattern));
     }
+    // The rules are part of the agreement: the settings are every
+    // alliance's, a kinds folder's file is the alliances' that use it.
+    let config = Path::new(crate::ci::rules::CONFIG_FILE);
+    if root.join(config).symlink_metadata().is_ok() {
+        lines.extend(codeowners::shared_line(config, &lines)?);
+    }
+    lines.extend(rules_lines(workspace, docs)?);
+    lines.sort_by(|a, b| a.pattern.cmp(&b.pattern));
     let file = codeowners::location(root, |p| p.symlink_metadata().is_ok());
     let location = file
         .strip_prefix(root)
@@ -55,6 +63,44 @@ pub fn wanted(workspace: &Workspace, docs: &[Alliance]) -> Result<Wanted, Failed
         location,
         gitlab_ci,
     })
+}
+
+/// A line for each file of the kinds folder that some alliance's rules
+/// come from (its kind's definition, schema and template, those of the
+/// kinds it extends, its pulse instrument), owned by the parties of the
+/// alliances that use it.
+fn rules_lines(workspace: &Workspace, docs: &[Alliance]) -> Result<Vec<OwnersLine>, Failed> {
+    let root = &workspace.root;
+    let Some(folder) = workspace.config.kinds.as_deref() else {
+        return Ok(Vec::new());
+    };
+    let Ok(entries) = crate::read::list_folder(root, folder) else {
+        // The workspace read the folder's kinds; one it cannot list has none.
+        return Ok(Vec::new());
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let absolute = crate::read::lexical(&cwd.join(folder));
+    let Ok(relative) = absolute.strip_prefix(crate::read::lexical(&cwd.join(root))) else {
+        return Ok(Vec::new());
+    };
+    let mut users: BTreeMap<String, Vec<OwnersLine>> = entries
+        .iter()
+        .filter_map(|e| e.path.file_name())
+        .map(|n| (n.to_string_lossy().into_owned(), Vec::new()))
+        .collect();
+    for doc in docs {
+        let (owned, _) = codeowners::lines(root, std::slice::from_ref(doc))?;
+        for file in crate::ci::rules::files_of(doc, &workspace.kinds) {
+            if let Some(lines) = users.get_mut(&file) {
+                lines.extend(owned.iter().cloned());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (file, lines) in users {
+        out.extend(codeowners::shared_line(&relative.join(file), &lines)?);
+    }
+    Ok(out)
 }
 
 impl Wanted {

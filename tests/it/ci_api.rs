@@ -1339,3 +1339,111 @@ fn a_forge_that_stalls_mid_answer_is_given_up_on() {
     assert!(result.stderr.contains("ALLIANCE_HTTP_TIMEOUT"));
     assert!(forge.comments().is_empty());
 }
+
+/// A repository whose `.alliance.yaml` names a kinds folder with a `squad`
+/// kind (extending `team`), a squad alliance and a team one, on `main`;
+/// the `pr` branch checked out.
+fn repository_with_kinds() -> (Sandbox, String) {
+    let sb = Sandbox::new();
+    let date = "2026-11-01T10:00:00Z";
+    sb.git(&["init", "-q", "-b", "main"], date);
+    sb.write(".alliance.yaml", "kinds: alliance-kinds\n");
+    sb.write(
+        "alliance-kinds/squad.kind.yaml",
+        "name: squad\nextends: team\ndefault_every: 3 months\n",
+    );
+    sb.write(
+        "SQUAD_ALLIANCE.md",
+        team(BASE_ITEMS).replace("alliance: team", "alliance: squad"),
+    );
+    sb.write(
+        "ops/TEAM_ALLIANCE.md",
+        team(BASE_ITEMS)
+            .replace("handle: ada", "handle: linus")
+            .replace("handle: grace", "handle: margaret"),
+    );
+    sb.git(&["add", "."], date);
+    sb.git(&["commit", "-qm", "base"], date);
+    let base = sb.git(&["rev-parse", "HEAD"], date);
+    sb.git(&["checkout", "-qb", "pr"], date);
+    (sb, base.trim().to_owned())
+}
+
+#[test]
+fn a_kind_made_laxer_names_the_alliances_it_affects_and_the_rule_change() {
+    let forge = MockForge::start();
+    let (sb, base) = repository_with_kinds();
+    let gh = GitHubEnv::new(&forge.url, &base);
+    sb.write(
+        "alliance-kinds/squad.kind.yaml",
+        "name: squad\nextends: team\ndefault_every: 6 months\nsections:\n  - name: Atmosphere\n    required: false\n  - name: Agreements\n    aliases: [House rules]\n",
+    );
+    commit(&sb, "relax the squad kind", "2026-11-02T10:00:00Z");
+    let posted = run(&sb, &["ci", "comment"], &gh.vars());
+    assert_ok(&posted);
+    let comments = forge.comments();
+    assert_eq!(comments.len(), 1);
+    let body = &comments[0].body;
+    assert!(
+        body.contains("## Alliances: No changes to alliances; rules changed in 1 file"),
+        "{body}"
+    );
+    assert!(
+        body.contains("### 📐 Rules changed: `alliance-kinds/squad.kind.yaml`\n\nAffects 1 alliance: `SQUAD_ALLIANCE.md`."),
+        "{body}"
+    );
+    for line in [
+        "- `squad`: section “Atmosphere” made optional (no longer required)\n",
+        "- `squad`: section “Agreements” also accepts the heading “House rules”\n",
+        "- `squad`: cadence (`default_every`) `3 months` → `6 months`\n",
+    ] {
+        assert!(body.contains(line), "{line} not in {body}");
+    }
+    // The team alliance's kind is built in: its rules did not change.
+    assert!(!body.contains("ops/TEAM_ALLIANCE.md"), "{body}");
+    assert!(!body.contains("does not touch any alliance"), "{body}");
+    // The job summary says the same.
+    let summary = run(&sb, &["ci", "summary"], &gh.vars());
+    assert_ok(&summary);
+    let text = std::fs::read_to_string(&gh.summary).expect("summary written");
+    assert!(
+        text.contains("#### 📐 Rules changed: `alliance-kinds/squad.kind.yaml`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("made optional (no longer required)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_settings_changed_affect_every_alliance_and_rule_text_is_escaped() {
+    let (sb, base) = repository_with_kinds();
+    sb.write(
+        ".alliance.yaml",
+        "kinds: alliance-kinds\nexclude: [drafts]\n",
+    );
+    sb.write(
+        "alliance-kinds/squad.kind.yaml",
+        "name: squad\nextends: team\nsections:\n  - name: \"<!-- @mallory ![x](y) -->\"\n    content: optional\n    required: false\n",
+    );
+    commit(
+        &sb,
+        "settings and a hostile section",
+        "2026-11-02T10:00:00Z",
+    );
+    let result = run(&sb, &["ci", "comment", "--dry-run", "--base", &base], &[]);
+    assert_ok(&result);
+    let body = &result.stdout;
+    assert!(
+        body.contains("### 📐 Rules changed: `.alliance.yaml`\n\nAffects 2 alliances: `SQUAD_ALLIANCE.md`, `ops/TEAM_ALLIANCE.md`."),
+        "{body}"
+    );
+    assert!(
+        body.contains("- the settings were changed: every alliance is affected\n"),
+        "{body}"
+    );
+    assert!(body.contains("section “"), "{body}");
+    assert_eq!(body.matches("<!--").count(), 1, "{body}");
+    assert!(!body.contains("@mallory"), "{body}");
+}

@@ -30,6 +30,7 @@ const COMMANDS: &[&str] = &[
     "schema",
     "completions",
     "man",
+    "codeowners",
 ];
 
 fn parse(path: &str) -> Node {
@@ -97,7 +98,7 @@ fn ci_files_use_only_flags_that_exist() {
         all.extend(used);
     }
     let commands: BTreeSet<&str> = all.iter().map(|(c, _)| c.as_str()).collect();
-    for expected in ["check", "due", "ci comment", "ci summary"] {
+    for expected in ["check", "due", "codeowners", "ci comment", "ci summary"] {
         assert!(
             commands.contains(expected),
             "no CI file runs `alliance {expected}`"
@@ -129,6 +130,7 @@ fn the_action_declares_its_inputs() {
         "fail-on",
         "changed-only",
         "comment-diff",
+        "codeowners",
         "github-token",
     ] {
         assert!(
