@@ -54,7 +54,7 @@ pub fn adopted(shown: &str, plan: &Plan, out: &mut dyn Write) -> io::Result<()> 
         )?;
     }
     if !plan.findings.is_empty() {
-        writeln!(out, "`alliance check` will report of the sections:")?;
+        writeln!(out, "`alliance check` will report on the sections:")?;
     }
     for finding in &plan.findings {
         let line = finding.location.as_ref().map_or(1, |l| l.line);

@@ -54,12 +54,15 @@ fn adopts_a_plain_agreement_and_maps_its_headings() {
         run.stdout,
         "\
 adopted WORKING_AGREEMENT.md as a `team` alliance titled \"Payments working agreement\" (added alliance, title, parties, status, review)
-  Purpose                      <- ## Why we are here (line 3)
+  Purpose                      <- ## Why we are here (line 16)
   Atmosphere                   (missing)
   Co-responsibility            (missing)
-  Agreements                   <- ## Ground rules (line 7)
+  Agreements                   <- ## Ground rules (line 20)
   When it gets hard            (missing)
-missing: ## Atmosphere, ## Co-responsibility, ## When it gets hard; rename a heading to match, or add the section
+`alliance check` will report on the sections:
+  WORKING_AGREEMENT.md:2: error[A030]: the `team` kind requires a `## Atmosphere` section (or one of: Culture, Values, Our values, How we want it to feel, Team culture)
+  WORKING_AGREEMENT.md:2: error[A030]: the `team` kind requires a `## Co-responsibility` section (or one of: Responsibilities, Roles, Roles and responsibilities, Accountability, What you can count on)
+  WORKING_AGREEMENT.md:2: error[A030]: the `team` kind requires a `## When it gets hard` section (or one of: Conflict, Conflict resolution, Conflict and decisions, Decision making, Decisions, When things get difficult)
 next: run `alliance check WORKING_AGREEMENT.md`
 "
     );
