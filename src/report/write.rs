@@ -40,6 +40,12 @@ pub fn adopted(shown: &str, plan: &Plan, out: &mut dyn Write) -> io::Result<()> 
             _ => writeln!(out, "  {name:<28} (missing)")?,
         }
     }
+    if plan.new_kind.is_some() && adopted.written.sections.is_empty() {
+        writeln!(
+            out,
+            "  the file has no `##` headings, so the kind asks for no section; give it `##` headings and list them in the kind"
+        )?;
+    }
     for heading in plan.new_kind.iter().flat_map(|k| &k.made.left_out) {
         writeln!(
             out,

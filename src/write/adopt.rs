@@ -351,6 +351,7 @@ fn title_from_path(path: &Path) -> String {
 /// writing out its cadence, instrument and review questions so the kind
 /// keeps them without `extends:`), asks for exactly the document's sections
 /// in the document's order, and leaves the base's other sections optional.
+/// A document without `##` headings gets a kind that asks for no section.
 ///
 /// Headings and sections are matched one to one: of two headings that
 /// answer the same section of the base (`## Responsibilities` and
@@ -372,12 +373,6 @@ pub struct NewKind {
 /// Why no kind can be made from the document.
 #[derive(Debug, thiserror::Error)]
 pub enum NewKindError {
-    /// The document has no `##` sections to make a kind of.
-    #[error("{} has no `##` sections to make a kind from; adopt it with --kind instead", path.display())]
-    NoSections {
-        /// The file.
-        path: std::path::PathBuf,
-    },
     /// The name is not a kind name.
     #[error("kind name `{0}` must be lower-case letters, digits and dashes")]
     BadName(String),
@@ -416,11 +411,6 @@ pub fn new_kind(
     }
     if kinds.get(name).is_some() {
         return Err(NewKindError::Exists(name.to_owned()));
-    }
-    if doc.sections.is_empty() {
-        return Err(NewKindError::NoSections {
-            path: doc.path.clone(),
-        });
     }
     let base = closest(doc, kinds);
     let matching = Matching::new(doc, base);

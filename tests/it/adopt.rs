@@ -345,3 +345,64 @@ fn adopts_every_file_of_the_real_corpus() {
         );
     }
 }
+
+/// Every real agreement of the corpus adopted as it is, with a kind made of
+/// its own headings: `check` then finds nothing wrong with its sections
+/// (no A03x error), whatever headings it repeats or shares with a base
+/// section's aliases (a file without `##` headings gets a kind that asks
+/// for no section).
+#[test]
+#[ignore = "needs ../shared/corpus/real"]
+fn every_real_agreement_adopted_with_a_new_kind_checks_clean_sections() {
+    let corpus = real_corpus();
+    let mut files: Vec<_> = std::fs::read_dir(&corpus)
+        .expect("corpus")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("SOURCES.md"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 40, "corpus has {} files", files.len());
+    for path in files {
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let original = std::fs::read(&path).expect("read");
+        let sandbox = Sandbox::new();
+        sandbox.write(&name, &original);
+        let run = run_on_day(
+            &sandbox,
+            &[
+                "adopt",
+                &name,
+                "--new-kind",
+                "ours",
+                "--merge",
+                "--party",
+                ADA,
+                "--party",
+                GRACE,
+            ],
+        );
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        assert!(
+            !run.stdout.contains("will report on the sections"),
+            "{name}: {}",
+            run.stdout
+        );
+        let check = sandbox.run(&["check", "--format", "json", name.as_str()]);
+        assert_ne!(check.code, 2, "{name}: {}", check.stderr);
+        let json = check.json();
+        let section_errors: Vec<String> = json["files"][0]["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| {
+                f["code"].as_str().is_some_and(|c| c.starts_with("A03")) && f["severity"] == "error"
+            })
+            .map(|f| format!("{} {}", f["code"], f["message"]))
+            .collect();
+        assert!(section_errors.is_empty(), "{name}: {section_errors:?}");
+    }
+}
