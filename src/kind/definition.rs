@@ -71,7 +71,7 @@ pub(super) struct Definition {
     pub instrument: Option<String>,
     #[serde(default)]
     pub order: Order,
-    /// The base's sections this kind does not have (by name or alias).
+    /// The base's sections this kind does not have, by name.
     #[serde(default)]
     pub remove_sections: Vec<String>,
     #[serde(default)]
@@ -457,19 +457,19 @@ fn listed_twice(
     first: usize,
     path: &Path,
 ) -> KindError {
-    invalid(
-        path,
-        entry.line.max(1),
+    let message = if normalize_heading(&entry.name) == normalize_heading(&section.name) {
         format!(
-            "section `{}` is listed twice (first on line {first}{}); list each section once",
-            clip(&section.name, 80),
-            if normalize_heading(&entry.name) == normalize_heading(&section.name) {
-                String::new()
-            } else {
-                format!(", and `{}` is one of its names", clip(&entry.name, 80))
-            }
-        ),
-    )
+            "section `{}` is listed twice (first on line {first}); list each section once",
+            clip(&section.name, 80)
+        )
+    } else {
+        format!(
+            "`{}` names section `{}`, listed already (on line {first}); list each section once",
+            clip(&entry.name, 80),
+            clip(&section.name, 80)
+        )
+    };
+    invalid(path, entry.line.max(1), message)
 }
 
 /// The index of the section of `sections` that `name` names (by name or
@@ -488,17 +488,25 @@ fn remove_sections(
 ) -> Result<(), KindError> {
     let mut gone = HashSet::new();
     for name in removed {
-        let Some(i) = find_section(sections, name) else {
-            return Err(invalid(
-                path,
-                at("remove_sections:"),
-                format!(
+        let key = normalize_heading(name);
+        let Some(i) = sections
+            .iter()
+            .position(|s| normalize_heading(&s.name) == key)
+        else {
+            let why = match find_section(sections, name) {
+                Some(i) => format!(
+                    "`remove_sections` names `{}`, an alias of section `{}`; name the section (or take the alias away with its `remove_aliases`)",
+                    clip(name, 80),
+                    clip(&sections[i].name, 80)
+                ),
+                None => format!(
                     "`remove_sections` names `{}`, which the `{}` kind does not have (its sections: {})",
                     clip(name, 80),
                     base.map_or("", |b| b.name.as_str()),
                     section_names(sections)
                 ),
-            ));
+            };
+            return Err(invalid(path, at("remove_sections:"), why));
         };
         gone.insert(i);
     }
