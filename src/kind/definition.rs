@@ -193,6 +193,18 @@ fn check_whole(def: &Definition, path: &Path, at: &dyn Fn(&str) -> usize) -> Res
             "`remove_sections` needs `extends:`: it takes away sections of the base".into(),
         ));
     }
+    if let Some(entry) = def
+        .sections
+        .iter()
+        .find(|e| def.extends.is_none() && !e.remove_aliases.is_empty())
+    {
+        return Err(invalid(
+            path,
+            entry.line.max(1),
+            "`remove_aliases` needs `extends:`: it takes aliases away from a section of the base"
+                .into(),
+        ));
+    }
     if def.extends.is_none() && def.summary.is_none() {
         return Err(invalid(
             path,

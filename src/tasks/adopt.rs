@@ -151,13 +151,16 @@ fn plan_new_kind(
         .kinds
         .clone()
         .unwrap_or_else(|| workspace.root.join(KINDS_FOLDER));
+    let path = folder.join(format!("{name}.kind.yaml"));
+    if path.symlink_metadata().is_ok() {
+        return Err(NewKindError::FileExists { path }.into());
+    }
     let kinds = Kinds::with_new_definition(&workspace.root, &folder, name, &made.definition)
         .map_err(NewKindError::Invalid)?;
     let config = match workspace.config.kinds {
         Some(_) => None,
         None => Some(config_edit(&workspace.root)?),
     };
-    let path = folder.join(format!("{name}.kind.yaml"));
     Ok((kinds, KindFile { made, path, config }))
 }
 

@@ -379,6 +379,12 @@ pub enum NewKindError {
     /// A kind of that name exists already.
     #[error("a kind named `{0}` exists already; choose another name, or adopt with --kind {0}")]
     Exists(String),
+    /// A file is where the kind's definition would go.
+    #[error("{} exists already; choose another kind name, or move that file", path.display())]
+    FileExists {
+        /// The file.
+        path: std::path::PathBuf,
+    },
     /// The kind made would not load (a defect: nothing was written).
     #[error(
         "the kind made from the headings would not load, so nothing was written (please report this): {0}"
