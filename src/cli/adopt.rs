@@ -16,7 +16,8 @@ Adds front matter (alliance, title, parties, status: active, review) at the top
 of FILE and changes nothing else: every byte after it is the original's, CRLF
 line endings and a BOM included. The title is the file's first heading unless
 --title is given. Reports which of the kind's sections the file's headings
-answer (by name or alias) and which are missing, as `alliance check` would.
+answer (by name or alias, as `alliance check` matches them) with their lines in
+the written file, and the section findings (A030-A035) `check` will report.
 
 A file that already has front matter (a Jekyll or GitBook page) is refused
 unless --merge: then the missing keys are appended inside its front matter,
@@ -27,7 +28,12 @@ Your agreement has its own sections (`## Values`, `## Process`)? Adopt it as
 it is with --new-kind NAME: alliance writes a repository kind NAME from the
 file's own headings (extending the closest built-in kind, so it keeps that
 kind's cadence and front matter), points .alliance.yaml at it, and adopts the
-file as that kind. Nothing in the body has to move.
+file as that kind. Each heading answers at most one section and each section
+at most one heading, so `check` finds no section error under the new kind.
+Nothing in the body has to move.
+
+Everything is checked before the first write; a refusal leaves every file
+as it was, and the kind, .alliance.yaml and the file are written together.
 
 Examples:
   alliance adopt WORKING_AGREEMENT.md --kind team --party \"Ada <ada>\" --party \"Grace <grace>\"
@@ -35,7 +41,8 @@ Examples:
   alliance adopt working_agreement.qmd --new-kind lab --party \"Ada <ada>\"
   alliance adopt docs/team-charter.md --kind team --merge
 
-Exit codes: 0 adopted, 2 could not (unknown kind, front matter present, unreadable file).";
+Exit codes: 0 adopted, 2 could not (unknown kind, front matter present, another
+kind's alliance, unreadable file); nothing is written then.";
 
 /// Arguments of `alliance adopt`.
 #[derive(Debug, Args)]

@@ -59,6 +59,12 @@ pub fn adopted(shown: &str, plan: &Plan, out: &mut dyn Write) -> io::Result<()> 
             "no parties yet: re-run with --party \"NAME <handle>\" for each (or add them under `parties:`)"
         )?;
     }
+    section_findings(shown, plan, out)?;
+    writeln!(out, "next: run `alliance check {shown}`")
+}
+
+/// The section findings `check` will report on the adopted file, a line each.
+fn section_findings(shown: &str, plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
     if !plan.findings.is_empty() {
         writeln!(out, "`alliance check` will report on the sections:")?;
     }
@@ -75,7 +81,7 @@ pub fn adopted(shown: &str, plan: &Plan, out: &mut dyn Write) -> io::Result<()> 
             sanitize(&finding.message)
         )?;
     }
-    writeln!(out, "next: run `alliance check {shown}`")
+    Ok(())
 }
 
 /// `review`'s report: one line per change, `PATH:LINES: what: old -> new`.
