@@ -16,6 +16,24 @@
 //!     required: false         # may be absent altogether
 //! ```
 //!
+//! An extending kind may also take away what it inherits: a base section
+//! with `remove_sections: [..]`, a base section's alias with the entry's
+//! `remove_aliases: [..]`. Removals apply first, so a heading an alias gave
+//! away can then be a section of its own:
+//!
+//! ```yaml
+//! remove_sections: [When it gets hard]
+//! sections:
+//!   - name: Co-responsibility
+//!     remove_aliases: [Accountability]
+//!   - name: Accountability     # now a section of its own
+//!     content: items
+//! ```
+//!
+//! A section is listed once: an entry that names (by name or alias) a
+//! section an earlier entry listed is refused, as is a name or alias
+//! shared by two sections.
+//!
 //! The base's order is kept, new sections coming last, unless the
 //! definition says `order: as-listed`: then its sections come first, in the
 //! order written, and the base's other sections after them.
@@ -53,6 +71,9 @@ pub(super) struct Definition {
     pub instrument: Option<String>,
     #[serde(default)]
     pub order: Order,
+    /// The base's sections this kind does not have, by name.
+    #[serde(default)]
+    pub remove_sections: Vec<String>,
     #[serde(default)]
     pub sections: Vec<SectionEntry>,
     /// The questions the review meeting asks (`alliance agenda`): replace
@@ -94,6 +115,12 @@ pub(super) struct SectionEntry {
     help: Option<String>,
     #[serde(default)]
     required: Option<bool>,
+    /// Aliases of the base's section this kind does not accept.
+    #[serde(default)]
+    remove_aliases: Vec<String>,
+    /// The entry's line in the definition (not a key of the file).
+    #[serde(skip)]
+    line: usize,
 }
 
 /// What a definition resolves to once its base is applied.
@@ -118,12 +145,16 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Definition, KindError> {
         let line = lines.line_col(text, e.span.start).0;
         invalid(path, line, e.message)
     })?;
-    let def: Definition = serde_json::from_value(root.to_json()).map_err(|e| {
+    let mut def: Definition = serde_json::from_value(root.to_json()).map_err(|e| {
         // serde knows no lines: point at the first node that does not fit.
         let message = clip(&e.to_string(), 200).into_owned();
         let at = offender(&root).unwrap_or(root.span);
         invalid(path, lines.line_col(text, at.start).0, message)
     })?;
+    let nodes = root.get("sections").and_then(yaml::Node::as_seq);
+    for (entry, node) in def.sections.iter_mut().zip(nodes.unwrap_or_default()) {
+        entry.line = lines.line_col(text, node.span.start).0;
+    }
     let at = |needle: &str| line_of(text, &lines, needle);
     check_whole(&def, path, &at)?;
     check_review(&def, path, &at)?;
@@ -153,6 +184,25 @@ fn check_whole(def: &Definition, path: &Path, at: &dyn Fn(&str) -> usize) -> Res
             path,
             at("sections:"),
             "a kind needs at least one section (or `extends:` a kind to take its sections)".into(),
+        ));
+    }
+    if def.extends.is_none() && !def.remove_sections.is_empty() {
+        return Err(invalid(
+            path,
+            at("remove_sections:"),
+            "`remove_sections` needs `extends:`: it takes away sections of the base".into(),
+        ));
+    }
+    if let Some(entry) = def
+        .sections
+        .iter()
+        .find(|e| def.extends.is_none() && !e.remove_aliases.is_empty())
+    {
+        return Err(invalid(
+            path,
+            entry.line.max(1),
+            "`remove_aliases` needs `extends:`: it takes aliases away from a section of the base"
+                .into(),
         ));
     }
     if def.extends.is_none() && def.summary.is_none() {
@@ -222,15 +272,17 @@ fn offender(root: &yaml::Node) -> Option<Span> {
                 optional_text(value)
             }
             Some("order") => matches!(value.as_str(), Some("base" | "as-listed")),
-            Some("review_questions" | "more_review_questions") => match value.as_seq() {
-                Some(questions) => {
-                    match questions.iter().find(|q| !matches!(q.value, Value::Str(_))) {
-                        Some(bad) => return Some(bad.span),
-                        None => true,
+            Some("review_questions" | "more_review_questions" | "remove_sections") => {
+                match value.as_seq() {
+                    Some(questions) => {
+                        match questions.iter().find(|q| !matches!(q.value, Value::Str(_))) {
+                            Some(bad) => return Some(bad.span),
+                            None => true,
+                        }
                     }
+                    None => value.value == Value::Null,
                 }
-                None => value.value == Value::Null,
-            },
+            }
             Some("review_minutes") => {
                 matches!(value.value, Value::Int(m) if (1..=1440).contains(&m))
                     || value.value == Value::Null
@@ -265,7 +317,7 @@ fn section_offender(section: &yaml::Node) -> Option<Span> {
                 value.value == Value::Null
                     || matches!(value.as_str(), Some("items" | "text" | "any" | "optional"))
             }
-            Some("aliases") => match value.as_seq() {
+            Some("aliases" | "remove_aliases") => match value.as_seq() {
                 Some(aliases) => match aliases.iter().find(|a| !matches!(a.value, Value::Str(_))) {
                     Some(bad) => return Some(bad.span),
                     None => true,
@@ -291,7 +343,8 @@ pub(super) fn resolve(
 ) -> Result<Resolved, KindError> {
     let lines = LineIndex::new(text);
     let at = |needle: &str| line_of(text, &lines, needle);
-    let (mut sections, listed) = merge_sections(def.sections, base, path, &at)?;
+    let (mut sections, listed) =
+        merge_sections(&def.remove_sections, def.sections, base, path, &at)?;
     if def.order == Order::AsListed {
         sections = as_listed(sections, &listed);
     }
@@ -353,32 +406,37 @@ impl Owners {
     }
 }
 
-/// The base's sections with `entries` applied: an entry that names a base
-/// section patches it, any other is a whole new section. Returns the
-/// sections and, in the order listed, the index of each entry's.
+/// The base's sections with `removed` and each entry's `remove_aliases`
+/// taken away, then `entries` applied: an entry that names a base section
+/// patches it, any other is a whole new section. Returns the sections and,
+/// in the order listed, the index of each entry's.
 fn merge_sections(
+    removed: &[String],
     entries: Vec<SectionEntry>,
     base: Option<&Kind>,
     path: &Path,
     at: &dyn Fn(&str) -> usize,
 ) -> Result<(Vec<SectionRule>, Vec<usize>), KindError> {
     let mut sections: Vec<SectionRule> = base.map(|b| b.sections.clone()).unwrap_or_default();
-    let mut listed = Vec::new();
+    remove_sections(&mut sections, removed, base, path, at)?;
+    remove_aliases(&mut sections, &entries, path)?;
+    let inherited = sections.len();
     let mut owner = Owners::default();
-    if base.is_some() {
-        for (i, section) in sections.iter().enumerate() {
-            owner.claim_section(section, i);
-        }
+    for (i, section) in sections.iter().enumerate() {
+        owner.claim_section(section, i);
     }
+    let mut listed = Vec::new();
+    // The line of the entry that listed each section.
+    let mut listed_on: HashMap<usize, usize> = HashMap::new();
     // Each patched section's own names, normalised.
     let mut own_names: HashMap<usize, HashSet<String>> = HashMap::new();
     for entry in entries {
-        // The line is looked for only when there is something to say.
-        let name = entry.name.clone();
-        let line = || at(&name);
-        let found = base.and_then(|_| owner.0.get(&normalize_heading(&entry.name)).copied());
-        match found {
-            Some(i) => {
+        let line = entry.line.max(1);
+        match owner.0.get(&normalize_heading(&entry.name)).copied() {
+            Some(i) if listed_on.contains_key(&i) => {
+                return Err(listed_twice(&sections[i], &entry, listed_on[&i], path));
+            }
+            Some(i) if i < inherited => {
                 let names = own_names.entry(i).or_insert_with(|| {
                     std::iter::once(&sections[i].name)
                         .chain(&sections[i].aliases)
@@ -388,18 +446,148 @@ fn merge_sections(
                 for key in patch(&mut sections[i], names, entry) {
                     owner.claim(key, i);
                 }
+                listed_on.insert(i, line);
                 listed.push(i);
             }
-            None => {
-                let section = whole(entry, base, path, &line)?;
+            _ => {
+                let section = whole(entry, base, path, &|| line)?;
                 let i = sections.len();
                 owner.claim_section(&section, i);
                 sections.push(section);
+                listed_on.insert(i, line);
                 listed.push(i);
             }
         }
     }
     Ok((sections, listed))
+}
+
+/// The error for an entry that lists a section an earlier entry listed.
+fn listed_twice(
+    section: &SectionRule,
+    entry: &SectionEntry,
+    first: usize,
+    path: &Path,
+) -> KindError {
+    let message = if normalize_heading(&entry.name) == normalize_heading(&section.name) {
+        format!(
+            "section `{}` is listed twice (first on line {first}); list each section once",
+            clip(&section.name, 80)
+        )
+    } else {
+        format!(
+            "`{}` names section `{}`, listed already (on line {first}); list each section once",
+            clip(&entry.name, 80),
+            clip(&section.name, 80)
+        )
+    };
+    invalid(path, entry.line.max(1), message)
+}
+
+/// The index of the section of `sections` that `name` names (by name or
+/// alias).
+fn find_section(sections: &[SectionRule], name: &str) -> Option<usize> {
+    sections.iter().position(|s| s.matches(name))
+}
+
+/// Take the base's sections `removed` names away.
+fn remove_sections(
+    sections: &mut Vec<SectionRule>,
+    removed: &[String],
+    base: Option<&Kind>,
+    path: &Path,
+    at: &dyn Fn(&str) -> usize,
+) -> Result<(), KindError> {
+    let mut gone = HashSet::new();
+    for name in removed {
+        let key = normalize_heading(name);
+        let Some(i) = sections
+            .iter()
+            .position(|s| normalize_heading(&s.name) == key)
+        else {
+            let why = match find_section(sections, name) {
+                Some(i) => format!(
+                    "`remove_sections` names `{}`, an alias of section `{}`; name the section (or take the alias away with its `remove_aliases`)",
+                    clip(name, 80),
+                    clip(&sections[i].name, 80)
+                ),
+                None => format!(
+                    "`remove_sections` names `{}`, which the `{}` kind does not have (its sections: {})",
+                    clip(name, 80),
+                    base.map_or("", |b| b.name.as_str()),
+                    section_names(sections)
+                ),
+            };
+            return Err(invalid(path, at("remove_sections:"), why));
+        };
+        gone.insert(i);
+    }
+    let mut i = 0;
+    sections.retain(|_| {
+        i += 1;
+        !gone.contains(&(i - 1))
+    });
+    Ok(())
+}
+
+/// Take away the aliases each entry's `remove_aliases` names from the base
+/// section the entry names.
+fn remove_aliases(
+    sections: &mut [SectionRule],
+    entries: &[SectionEntry],
+    path: &Path,
+) -> Result<(), KindError> {
+    for entry in entries.iter().filter(|e| !e.remove_aliases.is_empty()) {
+        let line = entry.line.max(1);
+        let Some(i) = find_section(sections, &entry.name) else {
+            return Err(invalid(
+                path,
+                line,
+                format!(
+                    "`remove_aliases` takes aliases away from a section of the base, and `{}` is none of them (its sections: {})",
+                    clip(&entry.name, 80),
+                    section_names(sections)
+                ),
+            ));
+        };
+        let section = &mut sections[i];
+        for alias in &entry.remove_aliases {
+            let key = normalize_heading(alias);
+            let named_by = normalize_heading(&entry.name) == key;
+            let Some(at) = section
+                .aliases
+                .iter()
+                .position(|a| normalize_heading(a) == key)
+                .filter(|_| !named_by)
+            else {
+                return Err(invalid(
+                    path,
+                    line,
+                    format!(
+                        "`{}` is not an alias section `{}` can give away (its aliases: {})",
+                        clip(alias, 80),
+                        clip(&section.name, 80),
+                        if section.aliases.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            section.aliases.join(", ")
+                        }
+                    ),
+                ));
+            };
+            section.aliases.remove(at);
+        }
+    }
+    Ok(())
+}
+
+/// The sections' names, for messages.
+fn section_names(sections: &[SectionRule]) -> String {
+    sections
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The sections in the order listed, then the base's others in theirs.
@@ -462,11 +650,7 @@ fn whole(
                 "`{}` renames a section the `{}` kind does not have (its sections: {})",
                 clip(&entry.name, 80),
                 base.name,
-                base.sections
-                    .iter()
-                    .map(|s| s.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                section_names(&base.sections)
             ),
             None => format!(
                 "`rename: {rename}` needs `extends:`; without a base, write the section's name as you want it"
@@ -499,8 +683,8 @@ fn unique_names(
     path: &Path,
     at: &dyn Fn(&str) -> usize,
 ) -> Result<(), KindError> {
-    let mut seen: HashMap<String, &str> = HashMap::new();
-    for section in sections {
+    let mut seen: HashMap<String, (usize, &str)> = HashMap::new();
+    for (i, section) in sections.iter().enumerate() {
         for name in std::iter::once(&section.name).chain(&section.aliases) {
             let key = normalize_heading(name);
             if key.is_empty() {
@@ -510,8 +694,8 @@ fn unique_names(
                     format!("section name `{}` has no letters", clip(name, 80)),
                 ));
             }
-            if let Some(other) = seen.insert(key, &section.name) {
-                if other != section.name {
+            if let Some((j, other)) = seen.insert(key, (i, &section.name)) {
+                if j != i {
                     return Err(invalid(
                         path,
                         at(name),

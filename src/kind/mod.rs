@@ -589,8 +589,61 @@ impl Kinds {
 
     /// The kinds of the folder `source` gives, over the built-in ones.
     fn from_source(source: &Source<'_>) -> Result<Kinds, KindError> {
-        let mut kinds = Kinds::builtin();
         let pending = definitions(source)?;
+        Kinds::build(source, pending)
+    }
+
+    /// The kinds [`Kinds::with_folder`] would load once `text` is written
+    /// as `NAME.kind.yaml` in `folder`, which need not exist yet: a
+    /// definition checked, with every other kind of the folder, before it
+    /// is written.
+    pub fn with_new_definition(
+        root: &Path,
+        folder: &Path,
+        name: &str,
+        text: &str,
+    ) -> Result<Kinds, KindError> {
+        let (real, mut pending) = if folder.symlink_metadata().is_ok() {
+            let real = kinds_folder(root, folder)?;
+            let pending = definitions(&Source::Folder(&real))?;
+            (real, pending)
+        } else {
+            (folder.to_path_buf(), Vec::new())
+        };
+        if pending.len() >= MAX_KINDS {
+            return Err(KindError::TooMany {
+                path: folder.to_path_buf(),
+                count: pending.len() + 1,
+            });
+        }
+        let path = real.join(format!("{name}.kind.yaml"));
+        let def = definition::parse(&path, text)?;
+        if def.name != name {
+            return Err(invalid(
+                &path,
+                1,
+                format!("the definition names kind `{}`, not `{name}`", def.name),
+            ));
+        }
+        if pending.iter().any(|(_, _, d)| d.name == name) {
+            return Err(invalid(
+                &path,
+                1,
+                format!("the kinds folder defines `{name}` already"),
+            ));
+        }
+        pending.push((path, text.to_owned(), def));
+        pending.sort_by(|a, b| a.0.cmp(&b.0));
+        Kinds::build(&Source::Folder(&real), pending)
+    }
+
+    /// The built-in kinds plus `pending`, the definitions of the kinds
+    /// folder `source` gives, each built after its base.
+    fn build(
+        source: &Source<'_>,
+        pending: Vec<(PathBuf, String, Definition)>,
+    ) -> Result<Kinds, KindError> {
+        let mut kinds = Kinds::builtin();
         let order = build_order(&pending)?;
         let builtin = Kinds::builtin();
         // Each definition is built once, after its base: a base is looked

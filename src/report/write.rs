@@ -5,29 +5,30 @@
 use std::io::{self, Write};
 
 use super::sanitize;
-use crate::write::adopt::Adopted;
+use crate::check::Severity;
+use crate::tasks::adopt::Plan;
 use crate::write::agree::Agreed;
 use crate::write::splice::Edited;
 
 /// `adopt`'s report: what was added, which heading answers each of the
-/// kind's sections, and what to do next.
-pub fn adopted(shown: &str, kind: &str, adopted: &Adopted, out: &mut dyn Write) -> io::Result<()> {
+/// kind's sections (as `check` matches them, with the lines of the written
+/// file), what `check` will say of the sections, and what to do next.
+pub fn adopted(shown: &str, plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
+    let adopted = &plan.adopted;
+    let kind = sanitize(&plan.kind);
     if adopted.added.is_empty() {
         writeln!(
             out,
-            "{shown} is already a `{}` alliance with nothing missing; nothing changed",
-            sanitize(kind)
+            "{shown} is already a `{kind}` alliance with nothing missing; nothing changed"
         )?;
     } else {
         writeln!(
             out,
-            "adopted {shown} as a `{}` alliance titled \"{}\" (added {})",
-            sanitize(kind),
+            "adopted {shown} as a `{kind}` alliance titled \"{}\" (added {})",
             sanitize(&adopted.title),
             adopted.added.join(", ")
         )?;
     }
-    let mut missing = Vec::new();
     for section in &adopted.sections {
         let name = sanitize(&section.section);
         match (&section.heading, section.line) {
@@ -36,11 +37,21 @@ pub fn adopted(shown: &str, kind: &str, adopted: &Adopted, out: &mut dyn Write) 
                 "  {name:<28} <- ## {} (line {line})",
                 sanitize(&heading.text)
             )?,
-            _ => {
-                writeln!(out, "  {name:<28} (missing)")?;
-                missing.push(format!("## {name}"));
-            }
+            _ => writeln!(out, "  {name:<28} (missing)")?,
         }
+    }
+    if plan.new_kind.is_some() && adopted.written.sections.is_empty() {
+        writeln!(
+            out,
+            "  the file has no `##` headings, so the kind asks for no section; give it `##` headings and list them in the kind"
+        )?;
+    }
+    for heading in plan.new_kind.iter().flat_map(|k| &k.made.left_out) {
+        writeln!(
+            out,
+            "  ## {} is written more than once, so it is no section of the kind; merge them, then add it to the kind",
+            sanitize(heading)
+        )?;
     }
     if adopted.parties == 0 {
         writeln!(
@@ -48,14 +59,29 @@ pub fn adopted(shown: &str, kind: &str, adopted: &Adopted, out: &mut dyn Write) 
             "no parties yet: re-run with --party \"NAME <handle>\" for each (or add them under `parties:`)"
         )?;
     }
-    if !missing.is_empty() {
+    section_findings(shown, plan, out)?;
+    writeln!(out, "next: run `alliance check {shown}`")
+}
+
+/// The section findings `check` will report on the adopted file, a line each.
+fn section_findings(shown: &str, plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
+    if !plan.findings.is_empty() {
+        writeln!(out, "`alliance check` will report on the sections:")?;
+    }
+    for finding in &plan.findings {
+        let line = finding.location.as_ref().map_or(1, |l| l.line);
+        let level = match finding.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
         writeln!(
             out,
-            "missing: {}; rename a heading to match, or add the section",
-            missing.join(", ")
+            "  {shown}:{line}: {level}[{}]: {}",
+            finding.rule.code(),
+            sanitize(&finding.message)
         )?;
     }
-    writeln!(out, "next: run `alliance check {shown}`")
+    Ok(())
 }
 
 /// `review`'s report: one line per change, `PATH:LINES: what: old -> new`.

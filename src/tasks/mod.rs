@@ -4,6 +4,7 @@
 //! given), runs them and returns data; none prints, renders or parses
 //! arguments (that is `cli`'s, and `report`'s).
 
+pub mod adopt;
 pub mod agenda;
 pub mod check;
 pub mod ci;

@@ -15,7 +15,7 @@ use jiff::civil::Date;
 use crate::document::dates::Cadence;
 use crate::document::yaml::{Node, Value, yaml_scalar};
 use crate::document::{Alliance, FrontMatterBlock, Heading, Span};
-use crate::kind::Kind;
+use crate::kind::{Kind, SectionRule};
 use crate::write::new::NewParty;
 
 /// What `adopt` was asked to do.
@@ -59,6 +59,8 @@ pub struct Adopted {
     pub added: Vec<&'static str>,
     /// How many parties the adopted file names.
     pub parties: usize,
+    /// The new text, read as the alliance it is.
+    pub written: Alliance,
 }
 
 /// Why a file could not be adopted.
@@ -128,13 +130,14 @@ pub fn adopt(doc: &Alliance, kind: &Kind, options: &AdoptOptions) -> Result<Adop
             ));
         }
     };
-    let parties = read_back(doc, kind, &text)?;
+    let written = read_back(doc, kind, &text)?;
     Ok(Adopted {
+        sections: section_matches(&written, kind),
+        parties: written.fields().map_or(0, |f| f.parties.len()),
+        written,
         text,
         title,
-        sections: section_matches(doc, kind),
         added,
-        parties,
     })
 }
 
@@ -251,7 +254,7 @@ fn line_end(text: &str, at: usize) -> usize {
 
 /// Read the result back: it must be an alliance of this kind whose body
 /// is the original body, byte for byte.
-fn read_back(doc: &Alliance, kind: &Kind, text: &str) -> Result<usize, AdoptError> {
+fn read_back(doc: &Alliance, kind: &Kind, text: &str) -> Result<Alliance, AdoptError> {
     let check = Alliance::parse_text(&doc.path, text.to_owned());
     let kind_ok = check
         .fields()
@@ -259,7 +262,7 @@ fn read_back(doc: &Alliance, kind: &Kind, text: &str) -> Result<usize, AdoptErro
         .is_some_and(|k| k.value == kind.name);
     let body_ok = check.text.get(check.body_start..) == doc.text.get(doc.body_start..);
     if kind_ok && body_ok {
-        Ok(check.fields().map_or(0, |f| f.parties.len()))
+        Ok(check)
     } else {
         Err(cannot(
             doc,
@@ -268,31 +271,25 @@ fn read_back(doc: &Alliance, kind: &Kind, text: &str) -> Result<usize, AdoptErro
     }
 }
 
-/// Which of the document's headings answers each of the kind's sections.
-fn section_matches(doc: &Alliance, kind: &Kind) -> Vec<SectionMatch> {
+/// Which of the written document's headings answers each of the kind's
+/// sections, as `check` matches them (the first that names it; a second
+/// is A032), with its line in the written file. A section the kind does
+/// not require is only worth naming when the file has it.
+fn section_matches(written: &Alliance, kind: &Kind) -> Vec<SectionMatch> {
+    let mut first: Vec<Option<&Heading>> = vec![None; kind.sections.len()];
+    for section in &written.sections {
+        if let Some(rule) = kind.section_for(&section.heading.text) {
+            first[rule].get_or_insert(&section.heading);
+        }
+    }
     kind.sections
         .iter()
-        .map(|rule| {
-            let heading = doc
-                .sections
-                .iter()
-                .find(|s| rule.matches(&s.heading.text))
-                .map(|s| s.heading.clone());
-            let line = heading.as_ref().map(|h| doc.line_col(h.span.start).0);
-            SectionMatch {
-                section: rule.name.clone(),
-                heading,
-                line,
-            }
-        })
-        // A section the kind does not require is only worth naming when
-        // the file has it.
-        .filter(|m| {
-            m.heading.is_some()
-                || kind
-                    .sections
-                    .iter()
-                    .any(|r| r.name == m.section && r.required)
+        .zip(first)
+        .filter(|(rule, heading)| heading.is_some() || rule.required)
+        .map(|(rule, heading)| SectionMatch {
+            section: rule.name.clone(),
+            line: heading.map(|h| written.line_col(h.span.start).0),
+            heading: heading.cloned(),
         })
         .collect()
 }
@@ -350,35 +347,62 @@ fn title_from_path(path: &Path) -> String {
 
 /// A repository kind made from a document's own `##` headings, for
 /// `adopt --new-kind`: it extends the built-in kind whose sections the
-/// headings answer best (keeping its cadence, template and front-matter
-/// schema), asks for exactly the document's sections in the document's
-/// order, and leaves the base's other sections optional.
+/// headings answer best (keeping its template and front-matter schema, and
+/// writing out its cadence, instrument and review questions so the kind
+/// keeps them without `extends:`), asks for exactly the document's sections
+/// in the document's order, and leaves the base's other sections optional.
+/// A document without `##` headings gets a kind that asks for no section.
+///
+/// Headings and sections are matched one to one: of two headings that
+/// answer the same section of the base (`## Responsibilities` and
+/// `## Accountability`, both aliases of Co-responsibility), the better
+/// (its name over an alias, then the first) answers it, and the other
+/// becomes a section of its own, the alias taken from the base section. A
+/// heading written twice cannot be one section: it is left out of the kind
+/// (`left_out`), and so is the base section it names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewKind {
     /// The built-in kind it extends.
     pub base: String,
     /// The definition file's text (`NAME.kind.yaml`).
     pub definition: String,
+    /// The headings written more than once, left out of the kind.
+    pub left_out: Vec<String>,
 }
 
 /// Why no kind can be made from the document.
 #[derive(Debug, thiserror::Error)]
 pub enum NewKindError {
-    /// The document has no `##` sections to make a kind of.
-    #[error("{} has no `##` sections to make a kind from; adopt it with --kind instead", path.display())]
-    NoSections {
-        /// The file.
-        path: std::path::PathBuf,
-    },
     /// The name is not a kind name.
     #[error("kind name `{0}` must be lower-case letters, digits and dashes")]
     BadName(String),
     /// A kind of that name exists already.
     #[error("a kind named `{0}` exists already; choose another name, or adopt with --kind {0}")]
     Exists(String),
+    /// A file is where the kind's definition would go.
+    #[error("{} exists already; choose another kind name, or move that file", path.display())]
+    FileExists {
+        /// The file.
+        path: std::path::PathBuf,
+    },
+    /// The kind made would not load (a defect: nothing was written).
+    #[error(
+        "the kind made from the headings would not load, so nothing was written (please report this): {0}"
+    )]
+    Invalid(crate::kind::KindError),
+    /// Under the kind made, `check` would still find the sections wanting
+    /// (a defect: nothing was written).
+    #[error("{}: under the kind made from its headings, `check` would still report {}, so nothing was written (please report this)", path.display(), codes.join(", "))]
+    StillFindings {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The codes `check` would report.
+        codes: Vec<&'static str>,
+    },
 }
 
-/// The kind `name` for `doc`, extending the closest of `builtin`.
+/// The kind `name` for `doc`, extending the closest of the built-in kinds
+/// (as `kinds` has them: a repository may override one).
 pub fn new_kind(
     doc: &Alliance,
     name: &str,
@@ -394,18 +418,13 @@ pub fn new_kind(
     if kinds.get(name).is_some() {
         return Err(NewKindError::Exists(name.to_owned()));
     }
-    if doc.sections.is_empty() {
-        return Err(NewKindError::NoSections {
-            path: doc.path.clone(),
-        });
-    }
-    let builtin = crate::kind::Kinds::builtin();
-    let base = closest(doc, &builtin);
+    let base = closest(doc, kinds);
+    let matching = Matching::new(doc, base);
     let mut text = format!(
         "# The agreement in {}, as it is: its own sections, in its own order.\n\
          # Written by `alliance adopt --new-kind`; edit it as the agreement changes.\n\
          # Sections of `{}` it does not have are optional here.\n\
-         name: {name}\nextends: {}\nsummary: {}\norder: as-listed\nsections:\n",
+         name: {name}\nextends: {}\nsummary: {}\n",
         doc.path.display(),
         base.name,
         base.name,
@@ -414,65 +433,241 @@ pub fn new_kind(
             doc.path.display()
         ))
     );
-    section_entries(doc, base, &mut text);
+    inherited_settings(base, &mut text);
+    text.push_str("order: as-listed\n");
+    matching.write(doc, base, &mut text);
     Ok(NewKind {
         base: base.name.clone(),
         definition: text,
+        left_out: matching.left_out(doc),
     })
 }
 
-/// The `sections:` entries of a new kind for `doc`: each of its headings,
-/// once, required, in its order (renaming the section of `base` it
-/// answers); then `base`'s other sections, optional.
-fn section_entries(doc: &Alliance, base: &Kind, text: &mut String) {
-    let mut seen = std::collections::HashSet::new();
-    for section in &doc.sections {
-        // A heading with no words cannot name a section; one written twice
-        // is asked for once.
-        let key = crate::document::normalize_heading(&section.heading.text);
-        if key.is_empty() || !seen.insert(key) {
-            continue;
-        }
-        let content = if section.answered_items().next().is_some() {
-            "items"
-        } else {
-            "text"
-        };
-        let heading = section.heading.text.trim();
-        // A heading that answers one of the base's sections renames it, so
-        // the kind speaks the agreement's words; the base's name stays an
-        // alias.
-        match base.sections.iter().find(|r| r.matches(heading)) {
-            Some(rule) if rule.name != heading => text.push_str(&format!(
-                "  - name: {}\n    rename: {}\n",
-                yaml_scalar(&rule.name),
-                yaml_scalar(heading)
-            )),
-            _ => text.push_str(&format!("  - name: {}\n", yaml_scalar(heading))),
-        }
-        text.push_str(&format!("    content: {content}\n    required: true\n"));
+/// What the kind takes from `base`, written out so that it keeps them
+/// if `extends:` is dropped (a kind without a base falls back to the
+/// `working-alliance` instrument and generic review questions).
+fn inherited_settings(base: &Kind, text: &mut String) {
+    text.push_str(&format!(
+        "# Taken from `{}`, written out so the kind keeps them without `extends:`.\n",
+        base.name
+    ));
+    if let Some(every) = &base.default_every {
+        text.push_str(&format!("default_every: {}\n", yaml_scalar(every)));
     }
-    for rule in &base.sections {
-        if !doc.sections.iter().any(|s| rule.matches(&s.heading.text)) {
+    if let Some(instrument) = &base.instrument {
+        text.push_str(&format!("instrument: {}\n", yaml_scalar(instrument)));
+    }
+    if let Some(minutes) = base.review_minutes {
+        text.push_str(&format!("review_minutes: {minutes}\n"));
+    }
+    if !base.review_questions.is_empty() {
+        text.push_str("review_questions:\n");
+        for question in &base.review_questions {
+            text.push_str(&format!("  - {}\n", yaml_scalar(question)));
+        }
+    }
+}
+
+/// Which heading answers which section of the base, one to one.
+struct Matching {
+    /// The document's sections whose heading is written once, by index,
+    /// with its normalised text.
+    headings: Vec<(usize, String)>,
+    /// The normalised headings written more than once.
+    twice: std::collections::HashSet<String>,
+    /// For each of the base's sections, the heading that answers it (an
+    /// index into `headings`), or `None`.
+    chosen: Vec<Option<usize>>,
+}
+
+impl Matching {
+    fn new(doc: &Alliance, base: &Kind) -> Matching {
+        let mut count: std::collections::HashMap<String, usize> = Default::default();
+        let keys: Vec<String> = doc
+            .sections
+            .iter()
+            .map(|s| crate::document::normalize_heading(&s.heading.text))
+            .collect();
+        for key in keys.iter().filter(|k| !k.is_empty()) {
+            *count.entry(key.clone()).or_default() += 1;
+        }
+        let headings: Vec<(usize, String)> = keys
+            .into_iter()
+            .enumerate()
+            .filter(|(_, k)| count.get(k) == Some(&1))
+            .collect();
+        let twice = count
+            .into_iter()
+            .filter(|(_, n)| *n > 1)
+            .map(|(k, _)| k)
+            .collect();
+        let mut matching = Matching {
+            headings,
+            twice,
+            chosen: Vec::new(),
+        };
+        matching.chosen = base
+            .sections
+            .iter()
+            .map(|rule| matching.best_heading(rule))
+            .collect();
+        matching
+    }
+
+    /// Whether the section is taken away: a heading written twice names it.
+    fn removed(&self, rule: &SectionRule) -> bool {
+        self.twice
+            .contains(&crate::document::normalize_heading(&rule.name))
+    }
+
+    /// The heading that answers `rule` best: by its name, else by an
+    /// alias; the first on a tie.
+    fn best_heading(&self, rule: &SectionRule) -> Option<usize> {
+        if self.removed(rule) {
+            return None;
+        }
+        let name = crate::document::normalize_heading(&rule.name);
+        let answers = |key: &String| {
+            std::iter::once(&rule.name)
+                .chain(&rule.aliases)
+                .any(|n| crate::document::normalize_heading(n) == *key)
+        };
+        let mut best: Option<(usize, u8)> = None;
+        for (at, (_, key)) in self.headings.iter().enumerate() {
+            let score = if *key == name { 2 } else { 1 };
+            if answers(key) && best.is_none_or(|(_, b)| score > b) {
+                best = Some((at, score));
+            }
+        }
+        best.map(|(at, _)| at)
+    }
+
+    /// The aliases of `rule` no heading may answer it by: one written
+    /// twice, or one that answers it while another heading was chosen.
+    fn given_away<'r>(&self, rule: &'r SectionRule, chosen: Option<usize>) -> Vec<&'r str> {
+        rule.aliases
+            .iter()
+            .filter(|alias| {
+                let key = crate::document::normalize_heading(alias);
+                self.twice.contains(&key)
+                    || self
+                        .headings
+                        .iter()
+                        .enumerate()
+                        .any(|(at, (_, k))| *k == key && Some(at) != chosen)
+            })
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// The headings written twice, as first written.
+    fn left_out(&self, doc: &Alliance) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for section in &doc.sections {
+            let key = crate::document::normalize_heading(&section.heading.text);
+            if self.twice.contains(&key) && seen.insert(key) {
+                out.push(section.heading.text.trim().to_owned());
+            }
+        }
+        out
+    }
+
+    /// `remove_sections:` and the `sections:` entries: each heading written
+    /// once, required, in the document's order (renaming the section of
+    /// the base it answers; the base's name stays an alias); then the
+    /// base's other sections, optional.
+    fn write(&self, doc: &Alliance, base: &Kind, text: &mut String) {
+        let removed: Vec<&SectionRule> = base.sections.iter().filter(|r| self.removed(r)).collect();
+        if !removed.is_empty() {
+            text.push_str(
+                "# Written twice in the agreement, so not one section of it.\nremove_sections:\n",
+            );
+            for rule in removed {
+                text.push_str(&format!("  - {}\n", yaml_scalar(&rule.name)));
+            }
+        }
+        text.push_str("sections:\n");
+        for (at, (i, _)) in self.headings.iter().enumerate() {
+            let section = &doc.sections[*i];
+            let heading = section.heading.text.trim();
+            match self.chosen.iter().position(|c| *c == Some(at)) {
+                Some(r) => {
+                    let rule = &base.sections[r];
+                    text.push_str(&format!("  - name: {}\n", yaml_scalar(&rule.name)));
+                    if rule.name != heading {
+                        text.push_str(&format!("    rename: {}\n", yaml_scalar(heading)));
+                    }
+                    give_away(&self.given_away(rule, Some(at)), text);
+                }
+                None => text.push_str(&format!("  - name: {}\n", yaml_scalar(heading))),
+            }
             text.push_str(&format!(
-                "  - name: {}\n    required: false\n",
-                yaml_scalar(&rule.name)
+                "    content: {}\n    required: true\n",
+                content_of(section)
             ));
         }
+        for (rule, chosen) in base.sections.iter().zip(&self.chosen) {
+            if chosen.is_none() && !self.removed(rule) {
+                text.push_str(&format!("  - name: {}\n", yaml_scalar(&rule.name)));
+                give_away(&self.given_away(rule, None), text);
+                text.push_str(&format!(
+                    "    content: {}\n    required: false\n",
+                    content_word(rule.content)
+                ));
+            }
+        }
+    }
+}
+
+/// A section entry's `remove_aliases:`, when it has any.
+fn give_away(aliases: &[&str], text: &mut String) {
+    if aliases.is_empty() {
+        return;
+    }
+    text.push_str("    remove_aliases:\n");
+    for alias in aliases {
+        text.push_str(&format!("      - {}\n", yaml_scalar(alias)));
+    }
+}
+
+/// What a section of the document holds, as the kind asks for it: list
+/// items, other text, or (when it is empty) nothing.
+fn content_of(section: &crate::document::Section) -> &'static str {
+    if section.answered_items().next().is_some() {
+        "items"
+    } else if section.has_content() {
+        "text"
+    } else {
+        "optional"
+    }
+}
+
+/// A content rule as a definition writes it.
+fn content_word(content: crate::kind::Content) -> &'static str {
+    match content {
+        crate::kind::Content::Items => "items",
+        crate::kind::Content::Text => "text",
+        crate::kind::Content::Optional => "optional",
     }
 }
 
 /// The built-in kind whose sections the document's headings answer most
-/// often (the first listed on a tie: `team`).
-fn closest<'k>(doc: &Alliance, builtin: &'k crate::kind::Kinds) -> &'k Kind {
+/// often (the first listed on a tie: `team`), as `kinds` has it.
+fn closest<'k>(doc: &Alliance, kinds: &'k crate::kind::Kinds) -> &'k Kind {
     let score = |kind: &Kind| {
         kind.sections
             .iter()
             .filter(|rule| doc.sections.iter().any(|s| rule.matches(&s.heading.text)))
             .count()
     };
+    let builtin = crate::kind::Kinds::builtin();
     let mut best: Option<&Kind> = None;
-    for kind in builtin.iter() {
+    for kind in builtin
+        .names()
+        .into_iter()
+        .filter_map(|name| kinds.get(name))
+    {
         if best.is_none_or(|b| score(kind) > score(b)) {
             best = Some(kind);
         }

@@ -135,12 +135,22 @@ pub fn write_all(
     files: &[(PathBuf, &[u8])],
     replace: Replace<'_>,
 ) -> Result<(), WriteError> {
+    let files: Vec<(PathBuf, &[u8], Replace<'_>)> = files
+        .iter()
+        .map(|(path, bytes)| (path.clone(), *bytes, replace))
+        .collect();
+    write_each(root, &files)
+}
+
+/// [`write_all`], each file with its own [`Replace`]: a new file beside
+/// an edited one, all or nothing.
+pub fn write_each(root: &Path, files: &[(PathBuf, &[u8], Replace<'_>)]) -> Result<(), WriteError> {
     let mut staged = Vec::new();
-    for (path, bytes) in files {
-        staged.push(stage(root, path, bytes, replace)?);
+    for (path, bytes, replace) in files {
+        staged.push((stage(root, path, bytes, *replace)?, *replace));
     }
     let mut done: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
-    for staged in staged {
+    for (staged, replace) in staged {
         let path = staged.path.clone();
         let previous = staged.previous.clone();
         if let Err(e) = staged.commit(replace) {

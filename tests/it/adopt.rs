@@ -54,12 +54,15 @@ fn adopts_a_plain_agreement_and_maps_its_headings() {
         run.stdout,
         "\
 adopted WORKING_AGREEMENT.md as a `team` alliance titled \"Payments working agreement\" (added alliance, title, parties, status, review)
-  Purpose                      <- ## Why we are here (line 3)
+  Purpose                      <- ## Why we are here (line 16)
   Atmosphere                   (missing)
   Co-responsibility            (missing)
-  Agreements                   <- ## Ground rules (line 7)
+  Agreements                   <- ## Ground rules (line 20)
   When it gets hard            (missing)
-missing: ## Atmosphere, ## Co-responsibility, ## When it gets hard; rename a heading to match, or add the section
+`alliance check` will report on the sections:
+  WORKING_AGREEMENT.md:2: error[A030]: the `team` kind requires a `## Atmosphere` section (or one of: Culture, Values, Our values, How we want it to feel, Team culture)
+  WORKING_AGREEMENT.md:2: error[A030]: the `team` kind requires a `## Co-responsibility` section (or one of: Responsibilities, Roles, Roles and responsibilities, Accountability, What you can count on)
+  WORKING_AGREEMENT.md:2: error[A030]: the `team` kind requires a `## When it gets hard` section (or one of: Conflict, Conflict resolution, Conflict and decisions, Decision making, Decisions, When things get difficult)
 next: run `alliance check WORKING_AGREEMENT.md`
 "
     );
@@ -341,4 +344,181 @@ fn adopts_every_file_of_the_real_corpus() {
             "{name}: still has no front matter"
         );
     }
+}
+
+/// Every real agreement of the corpus adopted as it is, with a kind made of
+/// its own headings: `check` then finds nothing wrong with its sections
+/// (no A03x error), whatever headings it repeats or shares with a base
+/// section's aliases (a file without `##` headings gets a kind that asks
+/// for no section).
+#[test]
+#[ignore = "needs ../shared/corpus/real"]
+fn every_real_agreement_adopted_with_a_new_kind_checks_clean_sections() {
+    let corpus = real_corpus();
+    let mut files: Vec<_> = std::fs::read_dir(&corpus)
+        .expect("corpus")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("SOURCES.md"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 40, "corpus has {} files", files.len());
+    for path in files {
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let original = std::fs::read(&path).expect("read");
+        let sandbox = Sandbox::new();
+        sandbox.write(&name, &original);
+        let run = run_on_day(
+            &sandbox,
+            &[
+                "adopt",
+                &name,
+                "--new-kind",
+                "ours",
+                "--merge",
+                "--party",
+                ADA,
+                "--party",
+                GRACE,
+            ],
+        );
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        assert!(
+            !run.stdout.contains("will report on the sections"),
+            "{name}: {}",
+            run.stdout
+        );
+        let check = sandbox.run(&["check", "--format", "json", name.as_str()]);
+        assert_ne!(check.code, 2, "{name}: {}", check.stderr);
+        let json = check.json();
+        let section_errors: Vec<String> = json["files"][0]["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| {
+                f["code"].as_str().is_some_and(|c| c.starts_with("A03")) && f["severity"] == "error"
+            })
+            .map(|f| format!("{} {}", f["code"], f["message"]))
+            .collect();
+        assert!(section_errors.is_empty(), "{name}: {section_errors:?}");
+    }
+}
+
+/// Two headings answering one section of the base (both aliases of
+/// Co-responsibility): the kind made gives each its own section, taking
+/// the alias from the base section, and `check` finds the sections right
+/// at once. The kind writes out what it takes from `team` (instrument,
+/// review questions, cadence), so dropping `extends:` changes none of it.
+#[test]
+fn a_new_kind_matches_headings_and_sections_one_to_one() {
+    let sandbox = Sandbox::new();
+    let original = "# Team norms\n\n## Purpose\n\nWe run payments.\n\n## Responsibilities\n\n- Ada keeps the on-call rota.\n\n## Accountability\n\n- We own the bugs we ship.\n\n## Ground rules\n\n- We start on time.\n";
+    sandbox.write("TEAM_NORMS.md", original);
+    let run = run_on_day(
+        &sandbox,
+        &[
+            "adopt",
+            "TEAM_NORMS.md",
+            "--new-kind",
+            "squad",
+            "--party",
+            ADA,
+            "--party",
+            GRACE,
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "\
+wrote alliance-kinds/squad.kind.yaml: the `squad` kind, the file's own sections in its own order (extends `team`)
+.alliance.yaml: kinds: alliance-kinds
+adopted TEAM_NORMS.md as a `squad` alliance titled \"Team norms\" (added alliance, title, parties, status, review)
+  Purpose                      <- ## Purpose (line 16)
+  Responsibilities             <- ## Responsibilities (line 20)
+  Accountability               <- ## Accountability (line 24)
+  Ground rules                 <- ## Ground rules (line 28)
+next: run `alliance check TEAM_NORMS.md`
+"
+    );
+    let definition = sandbox.read("alliance-kinds/squad.kind.yaml");
+    assert!(
+        definition.contains(
+            "  - name: Co-responsibility\n    rename: Responsibilities\n    remove_aliases:\n      - Accountability\n    content: items\n    required: true\n  - name: Accountability\n    content: items\n    required: true\n"
+        ),
+        "{definition}"
+    );
+    assert!(
+        definition.contains("default_every: 3 months\ninstrument: team\nreview_minutes: 60\nreview_questions:\n  - What is working for us as a team?\n"),
+        "{definition}"
+    );
+    let check = sandbox.run(&["check", "--format", "json", "TEAM_NORMS.md"]);
+    let codes: Vec<String> = check.json()["files"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["code"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    // Only the consent nobody has recorded yet.
+    assert_eq!(codes, ["A070"]);
+    // Without `extends:`, the pulse instrument and the review questions
+    // stay the team's; what needs the base is refused aloud.
+    sandbox.write(
+        "alliance-kinds/squad.kind.yaml",
+        definition.replace("extends: team\n", ""),
+    );
+    let run = sandbox.run(&["check", "TEAM_NORMS.md"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(
+            "squad.kind.yaml:21: invalid kind definition: `remove_aliases` needs `extends:`"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A file that is already an alliance is refused by `--new-kind` before
+/// anything is written, and a second try says the same.
+#[test]
+fn a_new_kind_for_an_alliance_writes_nothing() {
+    let sandbox = Sandbox::new();
+    let original = "---\nalliance: team\ntitle: Norms\nstatus: active\nreview:\n  every: 3 months\n---\n# Norms\n\n## Values\n\nKind.\n";
+    sandbox.write("norms.md", original);
+    for _ in 0..2 {
+        let run = run_on_day(&sandbox, &["adopt", "norms.md", "--new-kind", "lab"]);
+        assert_eq!(run.code, 2);
+        assert_eq!(
+            run.stderr,
+            "alliance: norms.md is already a `team` alliance; adopt it with --kind team to fill in what is missing, or change `alliance:` by hand\n"
+        );
+        assert_eq!(sandbox.read("norms.md"), original);
+        assert!(!sandbox.path().join("alliance-kinds").exists());
+        assert!(!sandbox.path().join(".alliance.yaml").exists());
+    }
+}
+
+/// A file where the kind's definition would go is refused before any
+/// write: the agreement and `.alliance.yaml` stay as they were.
+#[test]
+fn a_new_kind_refused_for_its_file_writes_nothing() {
+    let sandbox = Sandbox::new();
+    let original = "# Norms\n\n## Values\n\nKind.\n";
+    sandbox.write("norms.md", original);
+    sandbox.write(
+        "alliance-kinds/lab.kind.yaml",
+        "not read: no config names the folder\n",
+    );
+    let run = run_on_day(&sandbox, &["adopt", "norms.md", "--new-kind", "lab"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.ends_with("alliance-kinds/lab.kind.yaml exists already; choose another kind name, or move that file\n"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(sandbox.read("norms.md"), original);
+    assert!(!sandbox.path().join(".alliance.yaml").exists());
 }

@@ -36,8 +36,8 @@ fn adopting_with_a_new_kind_keeps_the_agreements_own_sections() {
         "wrote alliance-kinds/lab.kind.yaml: the `lab` kind, the file's own sections in its own order (extends `team`)\n\
          .alliance.yaml: kinds: alliance-kinds\n\
          adopted working_agreement.qmd as a `lab` alliance titled \"Lab working agreement\" (added alliance, parties, status, review)\n  \
-         Values                       <- ## Values (line 8)\n  \
-         Process                      <- ## Process (line 13)\n\
+         Values                       <- ## Values (line 18)\n  \
+         Process                      <- ## Process (line 23)\n\
          next: run `alliance check working_agreement.qmd`\n"
     );
     assert_eq!(sb.read(".alliance.yaml"), "kinds: alliance-kinds\n");
