@@ -23,7 +23,7 @@ use jiff::civil::Date;
 pub use crate::pulse::SignalKind;
 
 use crate::compare::AllianceDiff;
-use crate::document::{Alliance, Item, Party, Section};
+use crate::document::{Alliance, Item, Party};
 use crate::due::{self, Outcome, Tier, Window};
 use crate::kind::Kind;
 
@@ -280,68 +280,27 @@ pub struct ReadItem {
     pub text: String,
 }
 
-/// The number of words of an item's text that make the key of an item
-/// without an id.
-const KEY_WORDS: usize = 4;
-
-/// The key a reading of `item` is recorded under: its `[id:: …]` when it
-/// has one, else a slug of its first words (`we-start-meetings-on`):
-/// lower case, letters and digits, joined by `-`. An item with neither gets
-/// `item-N` (its place among the items read). A key taken by an earlier
-/// item gets `-2`, `-3`, … in document order. The slug stays the same while
-/// the first words do; rewording them makes a new key (give the item an id
-/// to keep its rotation through rewording).
+/// The key a reading of `item` is recorded under, before it is made
+/// unique: see [`crate::document::vocabulary::base_key`], the one rule
+/// every command keys items by (`position`: its place among the items
+/// read, from 1).
 pub fn item_key(item: &Item, position: usize) -> String {
-    if let Some(id) = item.id() {
-        return id.to_owned();
-    }
-    let words: Vec<String> = item
-        .text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(KEY_WORDS)
-        .map(str::to_lowercase)
-        .collect();
-    if words.is_empty() {
-        format!("item-{position}")
-    } else {
-        words.join("-")
-    }
+    crate::document::vocabulary::base_key(item, position)
 }
 
 /// The items read aloud: every answered top-level item of every section,
-/// in document order, each with its unique key.
+/// in document order, each with its unique key
+/// ([`crate::document::vocabulary::item_keys`]).
 pub fn items_to_read(doc: &Alliance) -> Vec<ReadItem> {
-    let mut seen = std::collections::HashSet::new();
-    // The next suffix to try for each base key: many items with the same
-    // words cost one step each, not one per earlier twin.
-    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut out = Vec::new();
-    let answered = doc
-        .sections
-        .iter()
-        .flat_map(|s: &Section| s.answered_items().map(move |i| (s, i)));
-    for (position, (section, item)) in answered.enumerate() {
-        let base = item_key(item, position + 1);
-        let mut key = base.clone();
-        if !seen.insert(key.clone()) {
-            let n = next.entry(base.clone()).or_insert(1);
-            loop {
-                *n += 1;
-                key = format!("{base}-{n}");
-                if seen.insert(key.clone()) {
-                    break;
-                }
-            }
-        }
-        out.push(ReadItem {
+    crate::document::vocabulary::item_keys(&doc.sections)
+        .into_iter()
+        .map(|(key, keyed)| ReadItem {
             key,
-            id: item.id().map(str::to_owned),
-            section: section.heading.text.clone(),
-            text: item.text.clone(),
-        });
-    }
-    out
+            id: keyed.item.id().map(str::to_owned),
+            section: doc.sections[keyed.section].heading.text.clone(),
+            text: keyed.item.text.clone(),
+        })
+        .collect()
 }
 
 /// The parties who can read: those with a handle or a name.

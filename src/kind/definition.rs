@@ -94,6 +94,8 @@ pub(super) struct SectionEntry {
     help: Option<String>,
     #[serde(default)]
     required: Option<bool>,
+    #[serde(default)]
+    agreements: Option<bool>,
 }
 
 /// What a definition resolves to once its base is applied.
@@ -260,7 +262,7 @@ fn section_offender(section: &yaml::Node) -> Option<Span> {
         let fits = match key.as_str() {
             Some("name") => matches!(value.value, Value::Str(_)),
             Some("rename" | "help") => matches!(value.value, Value::Str(_) | Value::Null),
-            Some("required") => matches!(value.value, Value::Bool(_) | Value::Null),
+            Some("required" | "agreements") => matches!(value.value, Value::Bool(_) | Value::Null),
             Some("content") => {
                 value.value == Value::Null
                     || matches!(value.as_str(), Some("items" | "text" | "any" | "optional"))
@@ -446,6 +448,9 @@ fn patch(
     if let Some(required) = entry.required {
         section.required = required;
     }
+    if let Some(agreements) = entry.agreements {
+        section.agreements = agreements;
+    }
     added
 }
 
@@ -490,6 +495,7 @@ fn whole(
         content,
         help: entry.help,
         required: entry.required.unwrap_or(true),
+        agreements: entry.agreements.unwrap_or(false),
     })
 }
 
