@@ -119,6 +119,9 @@ pub struct Expect<'a> {
     pub agreements: &'a std::collections::HashSet<String>,
     /// Today: later dates are refused.
     pub today: Date,
+    /// The alliance's `created:`, when it is a date: earlier answers are
+    /// a finding (A068).
+    pub created: Option<Date>,
 }
 
 const KEYS: &[&str] = &[
@@ -313,10 +316,12 @@ impl AnswerFile {
     /// Check the answers against the alliance and score them: scores off
     /// the scale (A061), unknown items (A062), a rater who is not a party
     /// (A063), a date after today (A065), another instrument (A066),
-    /// items left empty (A067).
+    /// items left empty (A067), a date before the alliance was created
+    /// (A068).
     pub fn validate(&mut self, expect: &Expect<'_>) {
         self.check_rater(expect.handles);
         self.check_date(expect.today);
+        self.check_created(expect.created);
         self.check_instrument(expect.instrument);
         let seen = self.score_answers(expect.instrument);
         self.check_missing(expect.instrument, &seen);
@@ -353,6 +358,23 @@ impl AnswerFile {
                 ),
             )
             .help("date an answer on the day it was given");
+            self.push(finding, date.span);
+        }
+    }
+
+    /// The answers are not dated before the alliance was created (A068).
+    fn check_created(&mut self, created: Option<Date>) {
+        if let (Some(date), Some(created)) = (self.date.clone(), created)
+            && date.value < created
+        {
+            let finding = Finding::warning(
+                Rule::PulseBeforeCreated,
+                format!(
+                    "answered on {}, before the alliance was created ({created})",
+                    date.value
+                ),
+            )
+            .help("date an answer on the day it was given, or correct the alliance's `created:`");
             self.push(finding, date.span);
         }
     }

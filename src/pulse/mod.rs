@@ -333,6 +333,10 @@ pub fn read(
         handles: &handles,
         agreements: &keys,
         today,
+        created: doc
+            .fields()
+            .and_then(|f| f.created.as_ref())
+            .and_then(|d| d.get()),
     };
     let loaded = rounds::load(root, &doc.path, &expect);
     Ok(Pulse {
@@ -435,8 +439,26 @@ pub struct RoundView {
     pub date: Date,
     /// Whether it is shown before every party answered (`--partial`).
     pub partial: bool,
-    /// The notes, by handle, of those who wrote one.
-    pub notes: Vec<(String, String)>,
+    /// The notes of those who wrote one.
+    pub notes: Vec<Note>,
+}
+
+/// One party's note in a round, dated by its answer (`date:`; the round's
+/// day when the answer has none). In JSON: `[handle, note, date]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    /// Who wrote it.
+    pub handle: String,
+    /// What they wrote.
+    pub text: String,
+    /// The day of their answer.
+    pub date: Date,
+}
+
+impl serde::Serialize for Note {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&(&self.handle, &self.text, self.date.to_string()), s)
+    }
 }
 
 /// What a signal is about.
@@ -858,9 +880,12 @@ fn round_views(shown: &[(&Round, bool)], handles: &[String]) -> Vec<RoundView> {
             partial: *partial,
             notes: (0..handles.len())
                 .filter_map(|p| {
-                    r.of(p)
-                        .and_then(|f| f.note.clone())
-                        .map(|n| (handles[p].clone(), n))
+                    let file = r.of(p)?;
+                    Some(Note {
+                        handle: handles[p].clone(),
+                        text: file.note.clone()?,
+                        date: file.date.as_ref().map_or(r.date, |d| d.value),
+                    })
                 })
                 .collect(),
         })

@@ -278,8 +278,13 @@ fn write_report(
         writeln!(out)?;
         writer.notes_heading(out)?;
         for r in &picture.rounds {
-            for (h, n) in &r.notes {
-                let note = format!("{} {}: {}", r.date, esc(&format!("@{h}")), esc(n));
+            for n in &r.notes {
+                let note = format!(
+                    "{} {}: {}",
+                    n.date,
+                    esc(&format!("@{}", n.handle)),
+                    esc(&n.text)
+                );
                 writer.note(&note, out)?;
             }
         }
