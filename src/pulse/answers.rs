@@ -99,8 +99,12 @@ pub struct AnswerFile {
     pub instrument: Option<At<String>>,
     /// `answers:`, in file order.
     pub scores: Vec<Score>,
-    /// `agreements:`, the states that parse.
+    /// `agreements:`, the states that parse (once validated, only those
+    /// of agreements the alliance has).
     pub agreements: Vec<(At<String>, AgreementState)>,
+    /// The agreement keys it names that the alliance has not (found by
+    /// [`AnswerFile::validate`]): keys of items since reworded, or typos.
+    pub unknown_agreements: Vec<String>,
     /// `note:`.
     pub note: Option<String>,
     /// What is wrong with it.
@@ -147,6 +151,7 @@ impl AnswerFile {
             instrument: None,
             scores: Vec::new(),
             agreements: Vec::new(),
+            unknown_agreements: Vec::new(),
             note: None,
             findings: Vec::new(),
         };
@@ -486,6 +491,7 @@ impl AnswerFile {
             .map(|(k, _)| k.clone())
             .collect();
         for key in unknown {
+            self.unknown_agreements.push(key.value.clone());
             let finding = Finding::error(
                 Rule::UnknownPulseItem,
                 format!(

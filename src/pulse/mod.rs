@@ -311,16 +311,53 @@ impl Pulse {
     }
 }
 
+/// Where the keys of reworded items come from: given the agreement keys
+/// answers name that no agreement has now, the key each became in the
+/// alliance's history. The caller reads them (`tasks`, through
+/// `history::reviews::carried_keys`); pulse never reads git.
+pub type Carry<'a> = &'a dyn Fn(&[String]) -> HashMap<String, String>;
+
 /// Read the pulse of the alliance `doc` (read from `doc.path`) in the
-/// repository at `root`, judging dates by `today`.
+/// repository at `root`, judging dates by `today`. With `carry`, answers
+/// under the key of an item since reworded count for the item (see
+/// [`Carry`]).
 pub fn read(
     root: &Path,
     doc: &Alliance,
     kinds: &Kinds,
     instruments: &Instruments,
     today: Date,
+    carry: Option<Carry<'_>>,
 ) -> Result<Pulse, PulseError> {
-    let setup = setup(doc, kinds, instruments)?;
+    let mut setup = setup(doc, kinds, instruments)?;
+    let mut loaded = load(root, doc, &setup, today);
+    if let Some(carry) = carry {
+        let mut orphans: Vec<String> = loaded
+            .rounds
+            .iter()
+            .flat_map(|r| &r.files)
+            .flat_map(|f| f.unknown_agreements.iter().cloned())
+            .collect();
+        orphans.sort();
+        orphans.dedup();
+        if !orphans.is_empty() {
+            let carried = carry(&orphans);
+            if !carried.is_empty() {
+                setup.aliases.extend(carried);
+                loaded = load(root, doc, &setup, today);
+            }
+        }
+    }
+    Ok(Pulse {
+        setup,
+        rounds: loaded.rounds,
+        folder_findings: loaded.folder_findings,
+        unread: loaded.unread,
+    })
+}
+
+/// The answer files of `doc`'s pulse, checked against `setup`.
+fn load(root: &Path, doc: &Alliance, setup: &Setup, today: Date) -> rounds::Loaded {
     let handles: Vec<String> = setup.parties.iter().map(|p| p.handle.clone()).collect();
     let keys: HashSet<String> = setup
         .agreements
@@ -338,13 +375,7 @@ pub fn read(
             .and_then(|f| f.created.as_ref())
             .and_then(|d| d.get()),
     };
-    let loaded = rounds::load(root, &doc.path, &expect);
-    Ok(Pulse {
-        setup,
-        rounds: loaded.rounds,
-        folder_findings: loaded.folder_findings,
-        unread: loaded.unread,
-    })
+    rounds::load(root, &doc.path, &expect)
 }
 
 /// The findings `check` reports about the alliance document itself: an
@@ -619,9 +650,17 @@ pub fn picture(
     doc: &Alliance,
     today: Date,
     seal: Seal,
+    carry: Option<Carry<'_>>,
 ) -> Result<Picture, PulseError> {
     let instruments = Instruments::with_folder(workspace.config.kinds.as_deref())?;
-    let pulse = read(&workspace.root, doc, &workspace.kinds, &instruments, today)?;
+    let pulse = read(
+        &workspace.root,
+        doc,
+        &workspace.kinds,
+        &instruments,
+        today,
+        carry,
+    )?;
     Ok(pulse.picture(&doc.path, seal))
 }
 

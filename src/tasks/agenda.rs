@@ -98,7 +98,14 @@ fn pulse_signals(
     if crate::pulse::rounds::last_round(&workspace.root, &doc.path).is_none() {
         return Ok(None);
     }
-    let picture = crate::pulse::picture(workspace, doc, date, crate::pulse::Seal::Sealed)?;
+    let carry = crate::tasks::pulse::carried(doc);
+    let picture = crate::pulse::picture(
+        workspace,
+        doc,
+        date,
+        crate::pulse::Seal::Sealed,
+        Some(&carry),
+    )?;
     let last_review = doc
         .fields()
         .and_then(|f| f.review.last.as_ref())

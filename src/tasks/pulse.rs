@@ -3,12 +3,14 @@
 //! instrument, the answer file's text, and where the round stands after.
 //! Asking on a terminal and writing the file are the caller's.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
 use crate::Failed;
 use crate::document::Alliance;
+use crate::history::{History, HistoryError};
 use crate::pulse::answers::{AgreementState, Filled, render};
 use crate::pulse::rounds::pulse_folder;
 use crate::pulse::{self, Instruments, PartyView, Pulse};
@@ -23,11 +25,37 @@ pub fn read(
 ) -> Result<Pulse, Failed> {
     let instruments = Instruments::with_folder(workspace.config.kinds.as_deref())
         .map_err(pulse::PulseError::from)?;
-    let mut pulse = pulse::read(&workspace.root, doc, &workspace.kinds, &instruments, today)?;
+    let carry = carried(doc);
+    let mut pulse = pulse::read(
+        &workspace.root,
+        doc,
+        &workspace.kinds,
+        &instruments,
+        today,
+        Some(&carry),
+    )?;
     if !pulse.unread.is_empty() {
         return Err(Failed::Unreadable(std::mem::take(&mut pulse.unread)));
     }
     Ok(pulse)
+}
+
+/// The keys of `doc`'s items reworded since answers named them, read from
+/// git when asked (`pulse::Carry`): see `history::reviews::carried_keys`.
+/// Outside git, or where history cannot be read, none.
+pub fn carried(doc: &Alliance) -> impl Fn(&[String]) -> HashMap<String, String> + '_ {
+    move |orphans| {
+        let read = || -> Result<HashMap<String, String>, HistoryError> {
+            let cwd = std::env::current_dir().map_err(|source| HistoryError::WorkingTree {
+                path: doc.path.clone(),
+                source,
+            })?;
+            let history = History::discover(&cwd)?;
+            let relative = history.relative(&doc.path, &cwd)?;
+            crate::history::reviews::carried_keys(&history, &relative, doc, orphans)
+        };
+        read().unwrap_or_default()
+    }
 }
 
 /// One `--answer`, checked.

@@ -20,7 +20,7 @@ fn picture_of(dir: &Path, file: &str, seal: Seal) -> pulse::Picture {
     let workspace = Workspace::open(dir).expect("workspace");
     let doc = alliance::workspace::read_document_in(&workspace.root, &dir.join(file))
         .expect("the alliance");
-    pulse::picture(&workspace, &doc, date("2026-11-22"), seal).expect("picture")
+    pulse::picture(&workspace, &doc, date("2026-11-22"), seal, None).expect("picture")
 }
 
 /// A copy of `examples/` (the tests must not depend on the project's own
@@ -467,6 +467,48 @@ fn an_answer_under_the_old_words_key_still_counts() {
             ("lee".to_owned(), pulse::AgreementState::Broken),
             ("sam".to_owned(), pulse::AgreementState::Kept)
         ]
+    );
+}
+
+/// An agreement reworded after the round (a new key: it has no id) keeps
+/// its answers: `diff` pairs the two versions' items, and the answers under
+/// the old key count for the new one, in `check`, the report and the agenda.
+#[test]
+fn a_reworded_agreement_keeps_its_pulse_answers() {
+    let sb = Sandbox::new();
+    sb.git(&["init", "-q", "-b", "main"], "2026-10-05T10:00:00Z");
+    sb.write("TEAM_ALLIANCE.md", TEAM);
+    sb.git(&["add", "."], "2026-10-05T10:00:00Z");
+    sb.git(&["commit", "-qm", "Our alliance"], "2026-10-05T10:00:00Z");
+    for who in ["lee", "sam"] {
+        sb.write(
+            &format!("TEAM_ALLIANCE.pulse/2026-11-02/{who}.yaml"),
+            format!("rater: {who}\ndate: 2026-11-02\ninstrument: team\nanswers: {{}}\nagreements:\n  meetings-will-be-scheduled: broken\n"),
+        );
+    }
+    sb.write(
+        "TEAM_ALLIANCE.md",
+        TEAM.replace("- Meetings will be scheduled", "- Calls will be scheduled"),
+    );
+    sb.git(&["add", "."], "2026-11-10T10:00:00Z");
+    sb.git(
+        &["commit", "-qm", "Calls, not meetings"],
+        "2026-11-10T10:00:00Z",
+    );
+    let check = sb.run_with_env(&["check"], &[TODAY]);
+    assert!(!check.stdout.contains("A062"), "{}", check.stdout);
+    let report = sb.run_with_env(&["pulse", "report", "--format", "json"], &[TODAY]);
+    let json = report.json();
+    let first = &json["pulse"]["agreements"][0];
+    assert_eq!(first["key"], "calls-will-be-scheduled", "{json}");
+    assert_eq!(first["states"][0][1], "broken", "{json}");
+    let agenda = sb.run_with_env(&["agenda", "--date", "2026-11-22"], &[TODAY]);
+    assert!(
+        agenda
+            .stdout
+            .contains("- broken: calls-will-be-scheduled — @lee, @sam"),
+        "{}",
+        agenda.stdout
     );
 }
 
