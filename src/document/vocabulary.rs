@@ -1,7 +1,9 @@
 //! The words of the practice as the tool reads them, defined once: the
 //! inline fields an item may carry (`[id:: …]`, `[review:: …]`,
-//! `[owner:: …]`), what makes an item or a section answered, and how a
-//! heading is reduced to what identifies it.
+//! `[owner:: …]`), what makes an item or a section answered, how a
+//! heading is reduced to what identifies it, and the one key an item is
+//! named by everywhere ([`item_keys`]: the agenda, review readers, pulse
+//! answers, the diff's pairing of keys).
 //!
 //! Every other module asks these questions here (`item.id()`,
 //! `item.owners()`, `section.answered_items()`, [`normalize_heading`])

@@ -435,19 +435,7 @@ fn markdown_agenda(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{}", heading(Part::HowItIsGoing))?;
     writeln!(out)?;
-    match &agenda.pulse {
-        None => writeln!(out, "{NO_PULSE} — {}", markdown::code(PULSE_COMMAND))?,
-        Some(part) => {
-            writeln!(out, "{}", md_escape(&rounds_line(&part.rounds)))?;
-            writeln!(out)?;
-            if part.topics.is_empty() {
-                writeln!(out, "{}", md_escape(QUIET_PULSE))?;
-            }
-            for signal in &part.topics {
-                writeln!(out, "- {}", md_escape(&signal_line(signal)))?;
-            }
-        }
-    }
+    markdown_pulse(agenda, out)?;
 
     writeln!(out)?;
     writeln!(out, "{}", heading(Part::ReadAloud))?;
@@ -482,6 +470,24 @@ fn markdown_agenda(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// The changes since the last review, with its note and wins, in Markdown.
+/// The pulse signals of the rounds covered, in Markdown.
+fn markdown_pulse(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
+    match &agenda.pulse {
+        None => writeln!(out, "{NO_PULSE} — {}", markdown::code(PULSE_COMMAND))?,
+        Some(part) => {
+            writeln!(out, "{}", md_escape(&rounds_line(&part.rounds)))?;
+            writeln!(out)?;
+            if part.topics.is_empty() {
+                writeln!(out, "{}", md_escape(QUIET_PULSE))?;
+            }
+            for signal in &part.topics {
+                writeln!(out, "- {}", md_escape(&signal_line(signal)))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn markdown_since(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
     match &agenda.since {
         Since::Unavailable(why) => writeln!(out, "Nothing to compare: {}", md_escape(why))?,
