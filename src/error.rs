@@ -276,9 +276,11 @@ pub enum Failed {
         /// The argument as typed.
         given: String,
     },
-    /// A `--answer` names no item of the instrument.
+    /// A `--answer` names no item of the instrument, or starts more than
+    /// one.
     #[error(
-        "--answer {item}: the `{instrument}` instrument has no item `{item}`; its items are {known}"
+        "--answer {item}: the `{instrument}` instrument has no item `{item}`; its items are:{}",
+        one_per_line(known)
     )]
     UnknownPulseItem {
         /// The item as typed.
@@ -286,7 +288,18 @@ pub enum Failed {
         /// The instrument.
         instrument: String,
         /// Its items (and agreements).
-        known: String,
+        known: Vec<String>,
+    },
+    /// A `--answer` is the start of more than one item's key.
+    #[error(
+        "--answer {item}: more than one item starts with `{item}`; write more of one of:{}",
+        one_per_line(could_be)
+    )]
+    AmbiguousPulseItem {
+        /// The item as typed.
+        item: String,
+        /// The keys it starts.
+        could_be: Vec<String>,
     },
     /// A `--answer` score is not on the item's scale.
     #[error("--answer {item}={score}: off the scale; answer {scale}")]
@@ -403,4 +416,9 @@ fn no_alliances(root: &std::path::Path, named: bool) -> String {
             root.display()
         )
     }
+}
+
+/// Choices listed one per line, indented, after the line that asks.
+fn one_per_line(choices: &[String]) -> String {
+    choices.iter().map(|c| format!("\n  {c}")).collect()
 }

@@ -23,7 +23,7 @@ use jiff::civil::Date;
 pub use crate::pulse::SignalKind;
 
 use crate::compare::AllianceDiff;
-use crate::document::{Alliance, Item, Party, Section};
+use crate::document::{Alliance, Item, Party};
 use crate::due::{self, Outcome, Tier, Window};
 use crate::kind::Kind;
 
@@ -63,25 +63,71 @@ pub struct PulseTopic {
     pub round: Date,
     /// The item's words, or the agreement's text.
     pub statement: String,
-    /// For a gap, each party's score in that round (handle, score).
+    /// For a gap, each party's score in that round (handle, score), as
+    /// answered (a reverse-scored item's answers, not its counted scores).
     pub scores: Vec<(String, f64)>,
+    /// Whether the item is scored in reverse (a high answer counts low).
+    pub reverse: bool,
 }
 
-/// The signals of `picture` for "how it is going": those seen after the
-/// last review (`last_review`; all when there was none) that are about an
-/// item or agreement, in the picture's order (biggest first).
-pub fn pulse_signals(
-    picture: &crate::pulse::Picture,
-    last_review: Option<Date>,
-) -> Vec<PulseTopic> {
-    picture
+/// Which pulse rounds the agenda's "how it is going" covers: input data,
+/// made with the signals by [`pulse_signals`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PulseRounds {
+    /// The last review, when one is recorded.
+    pub last_review: Option<Date>,
+    /// The complete rounds after it (every complete round without one),
+    /// oldest first: the signals are theirs.
+    pub since: Vec<Date>,
+    /// The newest complete round, whatever its date: when none is newer
+    /// than the last review, the signals are this round's.
+    pub latest: Option<Date>,
+}
+
+/// What the pulse says for the agenda: the rounds covered and their
+/// signals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PulsePart {
+    /// The rounds covered.
+    pub rounds: PulseRounds,
+    /// The signals, in the picture's order.
+    pub topics: Vec<PulseTopic>,
+}
+
+/// The signals of `picture` for "how it is going": those seen in the
+/// complete rounds after the last review (`last_review`; all when there was
+/// none), or, when no round is newer than the review, those of the latest
+/// round, with the rounds they come from; only signals about an item or
+/// agreement, in the picture's order (biggest first).
+pub fn pulse_signals(picture: &crate::pulse::Picture, last_review: Option<Date>) -> PulsePart {
+    let complete: Vec<Date> = picture
+        .rounds
+        .iter()
+        .filter(|r| !r.partial)
+        .map(|r| r.date)
+        .collect();
+    let since: Vec<Date> = complete
+        .iter()
+        .copied()
+        .filter(|d| last_review.is_none_or(|last| *d > last))
+        .collect();
+    let latest = complete.last().copied();
+    let covered = |round: Date| match since.first() {
+        Some(first) => round >= *first,
+        None => Some(round) == latest,
+    };
+    let topics = picture
         .signals
         .iter()
-        .filter(|s| last_review.is_none_or(|last| s.round > last))
+        .filter(|s| covered(s.round))
         .filter_map(|s| {
             let item = s.item.clone()?;
+            let trend = picture
+                .items
+                .iter()
+                .find(|t| t.item.as_deref() == Some(item.as_str()));
             let scores = match s.kind {
-                crate::pulse::SignalKind::Gap => gap_scores(picture, &item)?,
+                crate::pulse::SignalKind::Gap => gap_scores(picture, trend?),
                 _ => Vec::new(),
             };
             Some(PulseTopic {
@@ -93,29 +139,38 @@ pub fn pulse_signals(
                 round: s.round,
                 statement: s.words.clone(),
                 scores,
+                reverse: trend.is_some_and(|t| t.reverse),
             })
         })
-        .collect()
+        .collect();
+    PulsePart {
+        rounds: PulseRounds {
+            last_review,
+            since,
+            latest,
+        },
+        topics,
+    }
 }
 
-/// Each party's newest score of `item`'s trend, for a gap; `None` when the
-/// item has no trend.
-fn gap_scores(picture: &crate::pulse::Picture, item: &str) -> Option<Vec<(String, f64)>> {
-    let trend = picture
-        .items
+/// Each party's newest score of `trend`, for a gap, as answered: a
+/// reverse-scored item's counted score turned back into the answer.
+fn gap_scores(picture: &crate::pulse::Picture, trend: &crate::pulse::Trend) -> Vec<(String, f64)> {
+    let (min, max) = trend.scale.bounds();
+    picture
+        .parties
         .iter()
-        .find(|t| t.item.as_deref() == Some(item))?;
-    Some(
-        picture
-            .parties
-            .iter()
-            .zip(&trend.series)
-            .filter_map(|(p, series)| {
-                let last = series.last().copied().flatten()?;
-                Some((format!("@{}", p.handle), last))
-            })
-            .collect(),
-    )
+        .zip(&trend.series)
+        .filter_map(|(p, series)| {
+            let last = series.last().copied().flatten()?;
+            let answered = if trend.reverse {
+                (min + max) as f64 - last
+            } else {
+                last
+            };
+            Some((format!("@{}", p.handle), answered))
+        })
+        .collect()
 }
 
 /// The order the meeting takes signals of the same size in: agreements
@@ -155,8 +210,8 @@ fn date_opt<S: serde::Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S:
 /// proposals. `None`: not recorded (the agenda says so).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Inputs {
-    /// The pulse signals of the latest round, in any order.
-    pub pulse: Option<Vec<PulseTopic>>,
+    /// The pulse rounds covered and their signals, in any order.
+    pub pulse: Option<PulsePart>,
     /// The proposals waiting for consent, in any order.
     pub proposals: Option<Vec<Waiting>>,
 }
@@ -226,7 +281,7 @@ pub struct Agenda {
     pub since: Since,
     /// How it is going: the signals, biggest first, broken and slipping
     /// agreements before the rest; `None` without pulse check-ins.
-    pub pulse: Option<Vec<PulseTopic>>,
+    pub pulse: Option<PulsePart>,
     /// Who reads which item aloud, and the counts that make it fair.
     pub rotation: Rotation,
     /// The kind's review questions.
@@ -280,68 +335,27 @@ pub struct ReadItem {
     pub text: String,
 }
 
-/// The number of words of an item's text that make the key of an item
-/// without an id.
-const KEY_WORDS: usize = 4;
-
-/// The key a reading of `item` is recorded under: its `[id:: …]` when it
-/// has one, else a slug of its first words (`we-start-meetings-on`):
-/// lower case, letters and digits, joined by `-`. An item with neither gets
-/// `item-N` (its place among the items read). A key taken by an earlier
-/// item gets `-2`, `-3`, … in document order. The slug stays the same while
-/// the first words do; rewording them makes a new key (give the item an id
-/// to keep its rotation through rewording).
+/// The key a reading of `item` is recorded under, before it is made
+/// unique: see [`crate::document::vocabulary::base_key`], the one rule
+/// every command keys items by (`position`: its place among the items
+/// read, from 1).
 pub fn item_key(item: &Item, position: usize) -> String {
-    if let Some(id) = item.id() {
-        return id.to_owned();
-    }
-    let words: Vec<String> = item
-        .text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(KEY_WORDS)
-        .map(str::to_lowercase)
-        .collect();
-    if words.is_empty() {
-        format!("item-{position}")
-    } else {
-        words.join("-")
-    }
+    crate::document::vocabulary::base_key(item, position)
 }
 
 /// The items read aloud: every answered top-level item of every section,
-/// in document order, each with its unique key.
+/// in document order, each with its unique key
+/// ([`crate::document::vocabulary::item_keys`]).
 pub fn items_to_read(doc: &Alliance) -> Vec<ReadItem> {
-    let mut seen = std::collections::HashSet::new();
-    // The next suffix to try for each base key: many items with the same
-    // words cost one step each, not one per earlier twin.
-    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut out = Vec::new();
-    let answered = doc
-        .sections
-        .iter()
-        .flat_map(|s: &Section| s.answered_items().map(move |i| (s, i)));
-    for (position, (section, item)) in answered.enumerate() {
-        let base = item_key(item, position + 1);
-        let mut key = base.clone();
-        if !seen.insert(key.clone()) {
-            let n = next.entry(base.clone()).or_insert(1);
-            loop {
-                *n += 1;
-                key = format!("{base}-{n}");
-                if seen.insert(key.clone()) {
-                    break;
-                }
-            }
-        }
-        out.push(ReadItem {
+    crate::document::vocabulary::item_keys(&doc.sections)
+        .into_iter()
+        .map(|(key, keyed)| ReadItem {
             key,
-            id: item.id().map(str::to_owned),
-            section: section.heading.text.clone(),
-            text: item.text.clone(),
-        });
-    }
-    out
+            id: keyed.item.id().map(str::to_owned),
+            section: doc.sections[keyed.section].heading.text.clone(),
+            text: keyed.item.text.clone(),
+        })
+        .collect()
 }
 
 /// The parties who can read: those with a handle or a name.
@@ -575,8 +589,8 @@ pub fn build(doc: &Alliance, request: Request<'_>) -> Result<Agenda, TooShort> {
     let questions = questions(kind);
     let due = due_items(doc, date);
     let mut pulse = inputs.pulse;
-    if let Some(signals) = &mut pulse {
-        order_signals(signals);
+    if let Some(part) = &mut pulse {
+        order_signals(&mut part.topics);
     }
     let mut proposals = inputs.proposals;
     if let Some(list) = &mut proposals {
@@ -591,7 +605,10 @@ pub fn build(doc: &Alliance, request: Request<'_>) -> Result<Agenda, TooShort> {
     };
     let content = [
         (Part::SinceLastReview, changes),
-        (Part::HowItIsGoing, pulse.as_ref().map_or(0, Vec::len)),
+        (
+            Part::HowItIsGoing,
+            pulse.as_ref().map_or(0, |p| p.topics.len()),
+        ),
         (Part::ReadAloud, rotation.readings.len()),
         (Part::Questions, questions.len()),
         (Part::Due, due.len()),
@@ -668,6 +685,7 @@ mod tests {
             round: jiff::civil::date(2026, 9, 1),
             statement: format!("{item} {magnitude}"),
             scores: Vec::new(),
+            reverse: false,
         }
     }
 
@@ -723,10 +741,13 @@ mod tests {
             minutes: Some(30),
             since: Since::Unavailable("no history".to_owned()),
             inputs: Inputs {
-                pulse: Some(vec![
-                    signal(SignalKind::Gap, "clarity", 2.0),
-                    signal(SignalKind::Broken, "on-time", 1.0),
-                ]),
+                pulse: Some(PulsePart {
+                    rounds: PulseRounds::default(),
+                    topics: vec![
+                        signal(SignalKind::Gap, "clarity", 2.0),
+                        signal(SignalKind::Broken, "on-time", 1.0),
+                    ],
+                }),
                 proposals: Some(vec![Waiting {
                     what: "Add a Friday demo".to_owned(),
                     since: Some(date("2026-01-20")),
@@ -737,7 +758,7 @@ mod tests {
         };
         let agenda = build(&d, request).expect("fits");
         let pulse = agenda.pulse.as_ref().expect("pulse");
-        assert_eq!(pulse[0].item, "on-time");
+        assert_eq!(pulse.topics[0].item, "on-time");
         assert_eq!(agenda.proposals.as_ref().map(Vec::len), Some(1));
         assert_eq!(agenda.boxes.iter().map(|b| b.minutes).sum::<u32>(), 30);
         assert_eq!(agenda.minutes_of(Part::SinceLastReview), None);

@@ -84,6 +84,7 @@ rules! {
     PulseDateInFuture = ("A065", "pulse-date-in-future", "A pulse answer (or round) is dated after today."),
     UnknownInstrument = ("A066", "unknown-instrument", "The pulse instrument named is not available here, or answers name another one."),
     UnansweredPulseItem = ("A067", "unanswered-pulse-item", "An item of a pulse answer file is left empty."),
+    PulseBeforeCreated = ("A068", "pulse-before-created", "A pulse answer is dated before the alliance was created."),
     ConsentMissing = ("A070", "consent-missing", "A party of an active alliance has not agreed to its current text."),
     ConsentNotAParty = ("A071", "consent-not-a-party", "A consent entry names someone who is not a party."),
     MalformedConsent = ("A072", "malformed-consent", "A consent entry lacks a handle, a date or a well-formed digest (`v2:sha256:…`, or the older `sha256:…`)."),

@@ -63,8 +63,8 @@ pub struct AdoptArgs {
     /// The title (default: the file's first heading).
     #[arg(long)]
     pub title: Option<String>,
-    /// A party to the alliance, as "NAME <handle>"; repeat for each.
-    #[arg(long = "party", value_name = "NAME <handle>")]
+    /// A party to the alliance, as "NAME <handle>", or "NAME <handle> ROLE"; repeat for each.
+    #[arg(long = "party", value_name = "NAME <handle> [ROLE]")]
     pub parties: Vec<String>,
     /// How often to review it (default: the kind's).
     #[arg(long, value_name = "CADENCE")]

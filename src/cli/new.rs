@@ -26,6 +26,7 @@ ALLIANCE_TODAY=YYYY-MM-DD replaces today's date (for reproducible output).
 Examples:
   alliance new team --party \"Ada Lovelace <ada>\" --party \"Grace Hopper <grace>\"
   alliance new one-on-one --party Ada --party Grace --every monthly
+  alliance new one-on-one --party \"Ada <ada> manager\" --party \"Grace <grace>\"
   alliance new team --party Ada --party Grace -o -     print, write nothing
   alliance new team --party \"Ada <ada>\" --party \"Grace <grace>\" --set status=proposed
   alliance new squad --set channel=#payments ...      a repository kind's variable
@@ -43,8 +44,9 @@ pub struct NewArgs {
     /// The alliance's title.
     #[arg(long)]
     pub title: Option<String>,
-    /// A party to the alliance, as "NAME <handle>" (the handle is optional); repeat for each.
-    #[arg(long = "party", value_name = "NAME <handle>")]
+    /// A party to the alliance, as "NAME <handle>" (the handle is optional), or
+    /// "NAME <handle> ROLE" (`manager` gets the 1-1 pulse's manager words); repeat for each.
+    #[arg(long = "party", value_name = "NAME <handle> [ROLE]")]
     pub parties: Vec<String>,
     /// How often to review it: `3 months`, `6 weeks`, `quarterly` (default: the kind's).
     #[arg(long, value_name = "CADENCE")]

@@ -275,6 +275,44 @@ pub fn compare(old: &Alliance, new: &Alliance) -> AllianceDiff {
     }
 }
 
+/// The items of `old` that `diff` finds again in `new` (by `[id:: …]`, by
+/// the same words, by similar words: a reworded item), each as `(its key
+/// in old, its key in new)`, keys being the one key every command names an
+/// item by (`document::vocabulary::item_keys`). A reworded item without an
+/// id changes key; this is how its pulse answers follow it.
+pub fn item_key_pairs(old: &Alliance, new: &Alliance) -> Vec<(String, String)> {
+    let old_keys = crate::document::vocabulary::item_keys(&old.sections);
+    let new_keys = crate::document::vocabulary::item_keys(&new.sections);
+    let (old_flat, new_flat) = (keyed_flats(&old_keys), keyed_flats(&new_keys));
+    match_items(&old_flat, &new_flat)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(o, n)| Some((old_keys[o].0.clone(), new_keys[n?].0.clone())))
+        .collect()
+}
+
+/// Keyed items as the matcher takes them: each top-level item's words,
+/// its id, its section and its place there.
+fn keyed_flats<'a>(
+    keys: &'a [(String, crate::document::vocabulary::KeyedItem<'a>)],
+) -> Vec<Flat<'a>> {
+    let mut index = 0;
+    let mut out: Vec<Flat<'a>> = Vec::with_capacity(keys.len());
+    for (n, (_, keyed)) in keys.iter().enumerate() {
+        let same_section = n > 0 && keys[n - 1].1.section == keyed.section;
+        index = if same_section { index + 1 } else { 0 };
+        out.push(Flat {
+            section: keyed.section,
+            index,
+            flat: n,
+            text: keyed.item.text.as_str(),
+            id: keyed.item.id(),
+            depth: 0,
+        });
+    }
+    out
+}
+
 /// Which old section became which new one, both ways.
 struct SectionPairs {
     new_of_old: Vec<Option<usize>>,

@@ -225,7 +225,7 @@ pub struct ReviewEntry {
 
 /// One reading recorded in a `reviews:` entry: `ITEM: HANDLE` under
 /// `readers:`. The item is named by its reading key (its `[id:: …]`, else
-/// a slug of its words: see `agenda::item_key`).
+/// a slug of its words: see `document::vocabulary::item_keys`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reader {
     /// The item's key.

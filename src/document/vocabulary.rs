@@ -1,7 +1,9 @@
 //! The words of the practice as the tool reads them, defined once: the
 //! inline fields an item may carry (`[id:: …]`, `[review:: …]`,
-//! `[owner:: …]`), what makes an item or a section answered, and how a
-//! heading is reduced to what identifies it.
+//! `[owner:: …]`), what makes an item or a section answered, how a
+//! heading is reduced to what identifies it, and the one key an item is
+//! named by everywhere ([`item_keys`]: the agenda, review readers, pulse
+//! answers, the diff's pairing of keys).
 //!
 //! Every other module asks these questions here (`item.id()`,
 //! `item.owners()`, `section.answered_items()`, [`normalize_heading`])
@@ -74,6 +76,100 @@ impl Item {
     /// `- ` or an item holding only inline fields is not an answer.
     pub fn is_answered(&self) -> bool {
         !self.text.trim().is_empty()
+    }
+}
+
+/// The number of words of an item's text that make its key when it has
+/// no `[id:: …]`.
+pub const KEY_WORDS: usize = 4;
+
+/// An answered top-level item with the one key every command names it by:
+/// the agenda's readings, the review log's `readers:`, pulse answers and
+/// the diff.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyedItem<'a> {
+    /// The place of its section in the document.
+    pub section: usize,
+    /// The item.
+    pub item: &'a Item,
+}
+
+/// The key of `item` before it is made unique: its `[id:: …]` when it has
+/// one, else a slug of its first [`KEY_WORDS`] words (`we-start-meetings-on`:
+/// lower case, letters and digits, joined by `-`), else `item-N`, `N` being
+/// its place (from 1) among the document's answered items. The slug stays
+/// the same while the first words do; an id keeps it through rewording.
+pub fn base_key(item: &Item, position: usize) -> String {
+    if let Some(id) = item.id() {
+        return id.to_owned();
+    }
+    let slug = slug(&item.text, KEY_WORDS);
+    if slug.is_empty() {
+        format!("item-{position}")
+    } else {
+        slug
+    }
+}
+
+/// The first `words` words of `text`, lower case, letters and digits,
+/// joined by `-` (empty when it has none).
+pub fn slug(text: &str, words: usize) -> String {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(words)
+        .map(str::to_lowercase)
+        .collect();
+    words.join("-")
+}
+
+/// Every answered top-level item of `sections`, in document order, with
+/// its unique key: [`base_key`], and for a key an earlier item took,
+/// `-2`, `-3`, … in document order. This is the one place item keys are
+/// made.
+pub fn item_keys(sections: &[Section]) -> Vec<(String, KeyedItem<'_>)> {
+    let mut seen = std::collections::HashSet::new();
+    // The next suffix to try for each base key: many items with the same
+    // words cost one step each, not one per earlier twin.
+    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    let answered = sections.iter().enumerate().flat_map(|(n, s)| {
+        s.answered_items()
+            .map(move |item| KeyedItem { section: n, item })
+    });
+    for (position, keyed) in answered.enumerate() {
+        let base = base_key(keyed.item, position + 1);
+        let mut key = base.clone();
+        if !seen.insert(key.clone()) {
+            let n = next.entry(base.clone()).or_insert(1);
+            loop {
+                *n += 1;
+                key = format!("{base}-{n}");
+                if seen.insert(key.clone()) {
+                    break;
+                }
+            }
+        }
+        out.push((key, keyed));
+    }
+    out
+}
+
+/// The item of `keys` (as [`item_keys`] made them) that `given` names: the
+/// key itself, else the one key it is the start of. `Err` holds the keys
+/// it could name (empty when none starts with it).
+pub fn find_key<'k>(keys: &[&'k str], given: &str) -> Result<&'k str, Vec<&'k str>> {
+    if let Some(exact) = keys.iter().find(|k| **k == given) {
+        return Ok(exact);
+    }
+    let starting: Vec<&str> = keys
+        .iter()
+        .copied()
+        .filter(|k| !given.is_empty() && k.starts_with(given))
+        .collect();
+    match starting.as_slice() {
+        [one] => Ok(one),
+        _ => Err(starting),
     }
 }
 

@@ -372,6 +372,51 @@ pub fn last_review(history: &History, path: &Path) -> Result<Change, HistoryErro
         .ok_or_else(|| HistoryError::NeverTracked(path.to_path_buf()))
 }
 
+/// The most versions [`carried_keys`] reads back through.
+const MAX_CARRY_VERSIONS: usize = 500;
+
+/// For each of `orphans` (item keys that no item of `current`, the
+/// alliance at `path` now, has), the key of the item it became: walking
+/// back from `HEAD`, each version's items are paired with the next
+/// version's as `diff` pairs them ([`compare::item_key_pairs`]), so a key
+/// follows its item through every rewording. Keys found in no version are
+/// left out; at most [`MAX_CARRY_VERSIONS`] versions are read.
+pub fn carried_keys(
+    history: &History,
+    path: &Path,
+    current: &Alliance,
+    orphans: &[String],
+) -> Result<std::collections::HashMap<String, String>, HistoryError> {
+    use std::collections::HashMap;
+    let mut found: HashMap<String, String> = HashMap::new();
+    // Each key of the newer version read, with the current key it became.
+    let mut now_of: HashMap<String, String> =
+        crate::document::vocabulary::item_keys(&current.sections)
+            .into_iter()
+            .map(|(k, _)| (k.clone(), k))
+            .collect();
+    let head = head(history, path)?;
+    let mut newer: Option<Alliance> = None;
+    for change in history.changes(path, head)?.take(MAX_CARRY_VERSIONS) {
+        let older = version(history, change?)?.doc;
+        let pairs = compare::item_key_pairs(&older, newer.as_ref().unwrap_or(current));
+        now_of = pairs
+            .into_iter()
+            .filter_map(|(old, new)| Some((old, now_of.get(&new)?.clone())))
+            .collect();
+        for orphan in orphans {
+            if let Some(now) = now_of.get(orphan) {
+                found.entry(orphan.clone()).or_insert_with(|| now.clone());
+            }
+        }
+        if found.len() == orphans.len() || now_of.is_empty() {
+            break;
+        }
+        newer = Some(older);
+    }
+    Ok(found)
+}
+
 /// One side of a diff.
 #[derive(Debug)]
 pub struct Side {

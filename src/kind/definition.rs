@@ -121,6 +121,10 @@ pub(super) struct SectionEntry {
     /// The entry's line in the definition (not a key of the file).
     #[serde(skip)]
     line: usize,
+    /// Whether the team pulse asks about this section's items (kept,
+    /// slipping, broken).
+    #[serde(default)]
+    agreements: Option<bool>,
 }
 
 /// What a definition resolves to once its base is applied.
@@ -312,7 +316,7 @@ fn section_offender(section: &yaml::Node) -> Option<Span> {
         let fits = match key.as_str() {
             Some("name") => matches!(value.value, Value::Str(_)),
             Some("rename" | "help") => matches!(value.value, Value::Str(_) | Value::Null),
-            Some("required") => matches!(value.value, Value::Bool(_) | Value::Null),
+            Some("required" | "agreements") => matches!(value.value, Value::Bool(_) | Value::Null),
             Some("content") => {
                 value.value == Value::Null
                     || matches!(value.as_str(), Some("items" | "text" | "any" | "optional"))
@@ -634,6 +638,9 @@ fn patch(
     if let Some(required) = entry.required {
         section.required = required;
     }
+    if let Some(agreements) = entry.agreements {
+        section.agreements = agreements;
+    }
     added
 }
 
@@ -674,6 +681,7 @@ fn whole(
         content,
         help: entry.help,
         required: entry.required.unwrap_or(true),
+        agreements: entry.agreements.unwrap_or(false),
     })
 }
 

@@ -67,6 +67,9 @@ pub struct SectionRule {
     /// Whether the section must be there (A030 when it is not). A section
     /// that is not required is still checked for content when present.
     pub required: bool,
+    /// Whether its items are the agreements the team pulse asks about
+    /// (kept, slipping or broken): `agreements: true` in the definition.
+    pub agreements: bool,
 }
 
 impl SectionRule {

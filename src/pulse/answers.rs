@@ -99,8 +99,12 @@ pub struct AnswerFile {
     pub instrument: Option<At<String>>,
     /// `answers:`, in file order.
     pub scores: Vec<Score>,
-    /// `agreements:`, the states that parse.
+    /// `agreements:`, the states that parse (once validated, only those
+    /// of agreements the alliance has).
     pub agreements: Vec<(At<String>, AgreementState)>,
+    /// The agreement keys it names that the alliance has not (found by
+    /// [`AnswerFile::validate`]): keys of items since reworded, or typos.
+    pub unknown_agreements: Vec<String>,
     /// `note:`.
     pub note: Option<String>,
     /// What is wrong with it.
@@ -119,6 +123,9 @@ pub struct Expect<'a> {
     pub agreements: &'a std::collections::HashSet<String>,
     /// Today: later dates are refused.
     pub today: Date,
+    /// The alliance's `created:`, when it is a date: earlier answers are
+    /// a finding (A068).
+    pub created: Option<Date>,
 }
 
 const KEYS: &[&str] = &[
@@ -144,6 +151,7 @@ impl AnswerFile {
             instrument: None,
             scores: Vec::new(),
             agreements: Vec::new(),
+            unknown_agreements: Vec::new(),
             note: None,
             findings: Vec::new(),
         };
@@ -313,10 +321,12 @@ impl AnswerFile {
     /// Check the answers against the alliance and score them: scores off
     /// the scale (A061), unknown items (A062), a rater who is not a party
     /// (A063), a date after today (A065), another instrument (A066),
-    /// items left empty (A067).
+    /// items left empty (A067), a date before the alliance was created
+    /// (A068).
     pub fn validate(&mut self, expect: &Expect<'_>) {
         self.check_rater(expect.handles);
         self.check_date(expect.today);
+        self.check_created(expect.created);
         self.check_instrument(expect.instrument);
         let seen = self.score_answers(expect.instrument);
         self.check_missing(expect.instrument, &seen);
@@ -353,6 +363,23 @@ impl AnswerFile {
                 ),
             )
             .help("date an answer on the day it was given");
+            self.push(finding, date.span);
+        }
+    }
+
+    /// The answers are not dated before the alliance was created (A068).
+    fn check_created(&mut self, created: Option<Date>) {
+        if let (Some(date), Some(created)) = (self.date.clone(), created)
+            && date.value < created
+        {
+            let finding = Finding::warning(
+                Rule::PulseBeforeCreated,
+                format!(
+                    "answered on {}, before the alliance was created ({created})",
+                    date.value
+                ),
+            )
+            .help("date an answer on the day it was given, or correct the alliance's `created:`");
             self.push(finding, date.span);
         }
     }
@@ -464,6 +491,7 @@ impl AnswerFile {
             .map(|(k, _)| k.clone())
             .collect();
         for key in unknown {
+            self.unknown_agreements.push(key.value.clone());
             let finding = Finding::error(
                 Rule::UnknownPulseItem,
                 format!(

@@ -31,7 +31,7 @@ use jiff::civil::Date;
 use crate::check::finding::{Finding, Rule};
 use crate::document::dates::Cadence;
 use crate::document::{Alliance, FrontMatter};
-use crate::kind::Kinds;
+use crate::kind::{Kind, Kinds};
 use crate::workspace::{UnreadFile, Workspace};
 pub use answers::AgreementState;
 use answers::Expect;
@@ -68,6 +68,38 @@ pub struct Setup {
     pub parties: Vec<PartyView>,
     /// The agreements the instrument asks about: key and text.
     pub agreements: Vec<(String, String)>,
+    /// Other keys answers may name an agreement by, each with its key:
+    /// the words keys written before keys were one, and (see
+    /// [`Pulse::carry_over`]) the keys of items reworded since.
+    pub aliases: HashMap<String, String>,
+    /// Where `every` comes from.
+    pub every_from: CadenceFrom,
+}
+
+/// Where the pulse cadence comes from, so the report can say why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CadenceFrom {
+    /// The alliance's `pulse.every`.
+    PulseEvery,
+    /// The instrument's `every:`.
+    Instrument,
+    /// The alliance's `review.every`, as it sets no `pulse.every` and the
+    /// instrument none.
+    ReviewEvery,
+    /// Nowhere: no round is ever due.
+    Nowhere,
+}
+
+impl Setup {
+    /// The agreement key an answer's `written` key counts for: itself, or
+    /// the key it is an alias of.
+    pub fn agreement_key<'a>(&'a self, written: &'a str) -> Option<&'a str> {
+        if self.agreements.iter().any(|(k, _)| k == written) {
+            return Some(written);
+        }
+        self.aliases.get(written).map(String::as_str)
+    }
 }
 
 /// Why the pulse of an alliance cannot be worked out.
@@ -122,32 +154,43 @@ pub fn setup(
     };
     let pulse = doc.front_root().and_then(|r| r.get("pulse"));
     let instrument = instrument_of(doc, fields, kinds, instruments)?;
-    let every = match pulse
+    let (every, every_from) = match pulse
         .and_then(|p| p.get("every"))
         .and_then(|n| n.scalar_text())
     {
-        Some(text) => Some(
-            text.parse::<Cadence>()
-                .map_err(|source| PulseError::Cadence {
-                    path: path.clone(),
-                    source,
-                })?,
+        Some(text) => (
+            Some(
+                text.parse::<Cadence>()
+                    .map_err(|source| PulseError::Cadence {
+                        path: path.clone(),
+                        source,
+                    })?,
+            ),
+            CadenceFrom::PulseEvery,
         ),
-        None => instrument
-            .every
-            .or_else(|| fields.review.cadence().and_then(Result::ok)),
+        None => match instrument.every {
+            Some(every) => (Some(every), CadenceFrom::Instrument),
+            None => match fields.review.cadence().and_then(Result::ok) {
+                Some(every) => (Some(every), CadenceFrom::ReviewEvery),
+                None => (None, CadenceFrom::Nowhere),
+            },
+        },
     };
     let parties = party_views(path, fields)?;
     let agreements = if instrument.agreements {
-        agreement_keys(doc)
+        let kind = fields.kind.as_ref().and_then(|k| kinds.get(&k.value));
+        agreement_keys(doc, kind)
     } else {
         Vec::new()
     };
+    let aliases = legacy_keys(&agreements);
     Ok(Setup {
         instrument,
         every,
         parties,
         agreements,
+        aliases,
+        every_from,
     })
 }
 
@@ -203,46 +246,45 @@ fn party_views(path: PathBuf, fields: &FrontMatter) -> Result<Vec<PartyView>, Pu
 }
 
 /// The agreements of an alliance, as the team instrument asks about them:
-/// every top-level item with words, keyed by its `[id:: ...]`, else by its
-/// first words (`we-end-on-time`), numbered when two would share a key.
-pub fn agreement_keys(doc: &Alliance) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    // The keys taken, and for each base the next number to try: each
-    // item's key is found in a few look-ups, however many share a base.
-    let mut taken: HashSet<String> = HashSet::new();
-    let mut next: HashMap<String, usize> = HashMap::new();
-    for section in &doc.sections {
-        for item in section.answered_items() {
-            let base = match item.id() {
-                Some(id) => id.to_owned(),
-                None => slug(&item.text),
-            };
-            let mut key = base.clone();
-            let n = next.entry(base.clone()).or_insert(2);
-            while taken.contains(&key) {
-                key = format!("{base}-{n}");
-                *n += 1;
-            }
-            taken.insert(key.clone());
-            out.push((key, item.text.clone()));
-        }
-    }
-    out
+/// the answered top-level items of the sections its kind marks
+/// `agreements: true` (of every section when the kind marks none, or is
+/// not known here), each with the key every command names it by
+/// ([`crate::document::vocabulary::item_keys`]).
+pub fn agreement_keys(doc: &Alliance, kind: Option<&Kind>) -> Vec<(String, String)> {
+    let marked = |section: usize| -> bool {
+        let Some(kind) = kind.filter(|k| k.sections.iter().any(|r| r.agreements)) else {
+            return true;
+        };
+        kind.section_for(&doc.sections[section].heading.text)
+            .is_some_and(|rule| kind.sections[rule].agreements)
+    };
+    crate::document::vocabulary::item_keys(&doc.sections)
+        .into_iter()
+        .filter(|(_, keyed)| marked(keyed.section))
+        .map(|(key, keyed)| (key, keyed.item.text.clone()))
+        .collect()
 }
 
-fn slug(text: &str) -> String {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(6)
-        .map(str::to_lowercase)
-        .collect();
-    let slug = words.join("-");
-    if slug.is_empty() {
-        "agreement".to_owned()
-    } else {
-        crate::document::clip(&slug, 60).into_owned()
+/// The keys answers written before the keys were one may use, each with
+/// the key it now is: the first six words of an agreement (what `pulse
+/// ask` wrote before), where that names one agreement only.
+fn legacy_keys(agreements: &[(String, String)]) -> HashMap<String, String> {
+    let mut seen: HashMap<String, Option<String>> = HashMap::new();
+    for (key, text) in agreements {
+        let old = crate::document::vocabulary::slug(text, 6);
+        if old.is_empty() || old == *key {
+            continue;
+        }
+        let old = crate::document::clip(&old, 60).into_owned();
+        seen.entry(old)
+            .and_modify(|k| *k = None)
+            .or_insert_with(|| Some(key.clone()));
     }
+    let current: HashSet<&str> = agreements.iter().map(|(k, _)| k.as_str()).collect();
+    seen.into_iter()
+        .filter(|(old, _)| !current.contains(old.as_str()))
+        .filter_map(|(old, key)| Some((old, key?)))
+        .collect()
 }
 
 /// Everything the pulse knows of one alliance, read from disk: the setup,
@@ -269,31 +311,71 @@ impl Pulse {
     }
 }
 
+/// Where the keys of reworded items come from: given the agreement keys
+/// answers name that no agreement has now, the key each became in the
+/// alliance's history. The caller reads them (`tasks`, through
+/// `history::reviews::carried_keys`); pulse never reads git.
+pub type Carry<'a> = &'a dyn Fn(&[String]) -> HashMap<String, String>;
+
 /// Read the pulse of the alliance `doc` (read from `doc.path`) in the
-/// repository at `root`, judging dates by `today`.
+/// repository at `root`, judging dates by `today`. With `carry`, answers
+/// under the key of an item since reworded count for the item (see
+/// [`Carry`]).
 pub fn read(
     root: &Path,
     doc: &Alliance,
     kinds: &Kinds,
     instruments: &Instruments,
     today: Date,
+    carry: Option<Carry<'_>>,
 ) -> Result<Pulse, PulseError> {
-    let setup = setup(doc, kinds, instruments)?;
-    let handles: Vec<String> = setup.parties.iter().map(|p| p.handle.clone()).collect();
-    let keys: HashSet<String> = setup.agreements.iter().map(|(k, _)| k.clone()).collect();
-    let expect = Expect {
-        instrument: &setup.instrument,
-        handles: &handles,
-        agreements: &keys,
-        today,
-    };
-    let loaded = rounds::load(root, &doc.path, &expect);
+    let mut setup = setup(doc, kinds, instruments)?;
+    let mut loaded = load(root, doc, &setup, today);
+    if let Some(carry) = carry {
+        let mut orphans: Vec<String> = loaded
+            .rounds
+            .iter()
+            .flat_map(|r| &r.files)
+            .flat_map(|f| f.unknown_agreements.iter().cloned())
+            .collect();
+        orphans.sort();
+        orphans.dedup();
+        if !orphans.is_empty() {
+            let carried = carry(&orphans);
+            if !carried.is_empty() {
+                setup.aliases.extend(carried);
+                loaded = load(root, doc, &setup, today);
+            }
+        }
+    }
     Ok(Pulse {
         setup,
         rounds: loaded.rounds,
         folder_findings: loaded.folder_findings,
         unread: loaded.unread,
     })
+}
+
+/// The answer files of `doc`'s pulse, checked against `setup`.
+fn load(root: &Path, doc: &Alliance, setup: &Setup, today: Date) -> rounds::Loaded {
+    let handles: Vec<String> = setup.parties.iter().map(|p| p.handle.clone()).collect();
+    let keys: HashSet<String> = setup
+        .agreements
+        .iter()
+        .map(|(k, _)| k.clone())
+        .chain(setup.aliases.keys().cloned())
+        .collect();
+    let expect = Expect {
+        instrument: &setup.instrument,
+        handles: &handles,
+        agreements: &keys,
+        today,
+        created: doc
+            .fields()
+            .and_then(|f| f.created.as_ref())
+            .and_then(|d| d.get()),
+    };
+    rounds::load(root, &doc.path, &expect)
 }
 
 /// The findings `check` reports about the alliance document itself: an
@@ -388,8 +470,26 @@ pub struct RoundView {
     pub date: Date,
     /// Whether it is shown before every party answered (`--partial`).
     pub partial: bool,
-    /// The notes, by handle, of those who wrote one.
-    pub notes: Vec<(String, String)>,
+    /// The notes of those who wrote one.
+    pub notes: Vec<Note>,
+}
+
+/// One party's note in a round, dated by its answer (`date:`; the round's
+/// day when the answer has none). In JSON: `[handle, note, date]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    /// Who wrote it.
+    pub handle: String,
+    /// What they wrote.
+    pub text: String,
+    /// The day of their answer.
+    pub date: Date,
+}
+
+impl serde::Serialize for Note {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&(&self.handle, &self.text, self.date.to_string()), s)
+    }
 }
 
 /// What a signal is about.
@@ -506,6 +606,8 @@ pub struct Picture {
     /// How often a round is due.
     #[serde(serialize_with = "cadence_label")]
     pub every: Option<Cadence>,
+    /// Where `every` comes from.
+    pub every_from: CadenceFrom,
     /// The rounds shown: complete ones, and with `--partial` the open one.
     pub rounds: Vec<RoundView>,
     /// The newest round, whatever its state.
@@ -548,9 +650,17 @@ pub fn picture(
     doc: &Alliance,
     today: Date,
     seal: Seal,
+    carry: Option<Carry<'_>>,
 ) -> Result<Picture, PulseError> {
     let instruments = Instruments::with_folder(workspace.config.kinds.as_deref())?;
-    let pulse = read(&workspace.root, doc, &workspace.kinds, &instruments, today)?;
+    let pulse = read(
+        &workspace.root,
+        doc,
+        &workspace.kinds,
+        &instruments,
+        today,
+        carry,
+    )?;
     Ok(pulse.picture(&doc.path, seal))
 }
 
@@ -600,6 +710,7 @@ impl Pulse {
             instrument_title: setup.instrument.title.clone(),
             parties: setup.parties.clone(),
             every: setup.every,
+            every_from: setup.every_from,
             rounds: round_views(&shown, &handles),
             latest: self.latest(&handles),
             next_due,
@@ -762,7 +873,7 @@ impl Pulse {
                     round.of(p).and_then(|f| {
                         f.agreements
                             .iter()
-                            .find(|(k, _)| k.value == *key)
+                            .find(|(k, _)| self.setup.agreement_key(&k.value) == Some(key))
                             .map(|(_, s)| (handles[p].clone(), *s))
                     })
                 })
@@ -808,9 +919,12 @@ fn round_views(shown: &[(&Round, bool)], handles: &[String]) -> Vec<RoundView> {
             partial: *partial,
             notes: (0..handles.len())
                 .filter_map(|p| {
-                    r.of(p)
-                        .and_then(|f| f.note.clone())
-                        .map(|n| (handles[p].clone(), n))
+                    let file = r.of(p)?;
+                    Some(Note {
+                        handle: handles[p].clone(),
+                        text: file.note.clone()?,
+                        date: file.date.as_ref().map_or(r.date, |d| d.value),
+                    })
                 })
                 .collect(),
         })

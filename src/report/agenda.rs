@@ -9,7 +9,7 @@
 
 use std::io::{self, Write};
 
-use crate::agenda::{Agenda, Part, PulseTopic, SignalKind, Since, Waiting};
+use crate::agenda::{Agenda, Part, PulseRounds, PulseTopic, SignalKind, Since, Waiting};
 use crate::escape::{self, markdown};
 use crate::report::diff::{self, md_escape};
 use crate::report::words::{headline, plural};
@@ -68,7 +68,8 @@ fn days(days_overdue: i64) -> String {
 }
 
 fn signal_line(signal: &PulseTopic) -> String {
-    let mut line = format!("{}: {}", kind_word(signal.kind), signal.item);
+    let mark = if signal.reverse { " ~" } else { "" };
+    let mut line = format!("{}: {}{mark}", kind_word(signal.kind), signal.item);
     if let Some(dimension) = &signal.dimension {
         line.push_str(&format!(" ({dimension})"));
     }
@@ -101,7 +102,15 @@ fn signal_words(signal: &PulseTopic) -> String {
                 .iter()
                 .map(|(who, score)| format!("{who} {score}"))
                 .collect();
-            format!("{} in round {round}: \"{statement}\"", scores.join(", "))
+            let reverse = if signal.reverse {
+                " (answered; ~ scored in reverse: a high answer counts low)"
+            } else {
+                ""
+            };
+            format!(
+                "{}{reverse} in round {round}: \"{statement}\"",
+                scores.join(", ")
+            )
         }
         SignalKind::Rupture => format!(
             "fell {} in round {round}: \"{statement}\"",
@@ -127,12 +136,14 @@ fn points(v: f64) -> String {
 impl serde::Serialize for PulseTopic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PulseTopic", 6)?;
+        let mut out = serializer.serialize_struct("PulseTopic", 8)?;
         out.serialize_field("kind", &self.kind)?;
         out.serialize_field("item", &self.item)?;
         out.serialize_field("dimension", &self.dimension)?;
         out.serialize_field("who", &self.who)?;
         out.serialize_field("magnitude", &self.magnitude)?;
+        out.serialize_field("round", &self.round.to_string())?;
+        out.serialize_field("reverse", &self.reverse)?;
         out.serialize_field("words", &signal_words(self))?;
         out.end()
     }
@@ -264,13 +275,55 @@ fn human_since(agenda: &Agenda, style: Style, out: &mut dyn Write) -> io::Result
     Ok(())
 }
 
-/// The pulse signals since the last review.
+/// The rounds the pulse part covers, in a sentence: those since the last
+/// review, or, when there is none, that the latest is older.
+fn rounds_line(rounds: &PulseRounds) -> String {
+    let dates = |list: &[jiff::civil::Date]| {
+        list.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match (rounds.last_review, rounds.since.is_empty(), rounds.latest) {
+        (_, _, None) => {
+            "no complete round yet: a round stays sealed until everyone has answered".to_owned()
+        }
+        (Some(last), false, _) => format!(
+            "{} since the last review on {last}: {}",
+            if rounds.since.len() == 1 {
+                "the round"
+            } else {
+                "the rounds"
+            },
+            dates(&rounds.since)
+        ),
+        (None, false, _) => format!(
+            "{}: {}",
+            if rounds.since.len() == 1 {
+                "the round"
+            } else {
+                "the rounds"
+            },
+            dates(&rounds.since)
+        ),
+        (Some(last), true, Some(latest)) => format!(
+            "no round since the last review on {last}; the latest round, on {latest}, showed:"
+        ),
+        // Without a review every complete round is covered.
+        (None, true, Some(latest)) => format!("the round: {latest}"),
+    }
+}
+
+/// The pulse signals of the rounds covered.
 fn human_pulse(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
     match &agenda.pulse {
         None => writeln!(out, "{NO_PULSE} — `{PULSE_COMMAND}`")?,
-        Some(signals) if signals.is_empty() => writeln!(out, "{QUIET_PULSE}")?,
-        Some(signals) => {
-            for signal in signals {
+        Some(part) => {
+            writeln!(out, "{}", rounds_line(&part.rounds))?;
+            if part.topics.is_empty() {
+                writeln!(out, "{QUIET_PULSE}")?;
+            }
+            for signal in &part.topics {
                 writeln!(out, "- {}", sanitize(&signal_line(signal)))?;
             }
         }
@@ -382,15 +435,7 @@ fn markdown_agenda(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{}", heading(Part::HowItIsGoing))?;
     writeln!(out)?;
-    match &agenda.pulse {
-        None => writeln!(out, "{NO_PULSE} — {}", markdown::code(PULSE_COMMAND))?,
-        Some(signals) if signals.is_empty() => writeln!(out, "{}", md_escape(QUIET_PULSE))?,
-        Some(signals) => {
-            for signal in signals {
-                writeln!(out, "- {}", md_escape(&signal_line(signal)))?;
-            }
-        }
-    }
+    markdown_pulse(agenda, out)?;
 
     writeln!(out)?;
     writeln!(out, "{}", heading(Part::ReadAloud))?;
@@ -425,6 +470,24 @@ fn markdown_agenda(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// The changes since the last review, with its note and wins, in Markdown.
+/// The pulse signals of the rounds covered, in Markdown.
+fn markdown_pulse(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
+    match &agenda.pulse {
+        None => writeln!(out, "{NO_PULSE} — {}", markdown::code(PULSE_COMMAND))?,
+        Some(part) => {
+            writeln!(out, "{}", md_escape(&rounds_line(&part.rounds)))?;
+            writeln!(out)?;
+            if part.topics.is_empty() {
+                writeln!(out, "{}", md_escape(QUIET_PULSE))?;
+            }
+            for signal in &part.topics {
+                writeln!(out, "- {}", md_escape(&signal_line(signal)))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn markdown_since(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
     match &agenda.since {
         Since::Unavailable(why) => writeln!(out, "Nothing to compare: {}", md_escape(why))?,
@@ -530,7 +593,13 @@ fn json(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
     };
     let pulse = match &agenda.pulse {
         None => serde_json::json!({ "recorded": false, "signals": [] }),
-        Some(signals) => serde_json::json!({ "recorded": true, "signals": signals }),
+        Some(part) => serde_json::json!({
+            "recorded": true,
+            "last_review": part.rounds.last_review.map(|d| d.to_string()),
+            "rounds": part.rounds.since.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "latest_round": part.rounds.latest.map(|d| d.to_string()),
+            "signals": part.topics,
+        }),
     };
     let proposals = match &agenda.proposals {
         None => serde_json::json!({ "recorded": false, "waiting": [] }),
@@ -567,7 +636,7 @@ fn json(agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agenda::{Inputs, Request, SignalKind, build};
+    use crate::agenda::{Inputs, PulsePart, Request, SignalKind, build};
     use crate::document::Alliance;
     use std::path::Path;
 
@@ -599,28 +668,37 @@ mod tests {
 
     fn inputs() -> Inputs {
         Inputs {
-            pulse: Some(vec![
-                PulseTopic {
-                    kind: SignalKind::Gap,
-                    item: "Clear goals".to_owned(),
-                    dimension: Some("goals".to_owned()),
-                    who: vec!["ada".to_owned(), "grace".to_owned()],
-                    magnitude: 3.0,
-                    round: jiff::civil::date(2026, 9, 1),
-                    statement: "Our goals are clear".to_owned(),
-                    scores: vec![("ada".to_owned(), 2.0), ("grace".to_owned(), 5.0)],
+            pulse: Some(PulsePart {
+                rounds: PulseRounds {
+                    last_review: Some(jiff::civil::date(2026, 6, 1)),
+                    since: vec![jiff::civil::date(2026, 9, 1)],
+                    latest: Some(jiff::civil::date(2026, 9, 1)),
                 },
-                PulseTopic {
-                    kind: SignalKind::Slipping,
-                    item: "on-time".to_owned(),
-                    dimension: None,
-                    who: vec!["grace".to_owned()],
-                    magnitude: 1.0,
-                    round: jiff::civil::date(2026, 9, 1),
-                    statement: "\u{1b}[31mlate twice".to_owned(),
-                    scores: Vec::new(),
-                },
-            ]),
+                topics: vec![
+                    PulseTopic {
+                        kind: SignalKind::Gap,
+                        item: "Clear goals".to_owned(),
+                        dimension: Some("goals".to_owned()),
+                        who: vec!["ada".to_owned(), "grace".to_owned()],
+                        magnitude: 3.0,
+                        round: jiff::civil::date(2026, 9, 1),
+                        statement: "Our goals are clear".to_owned(),
+                        scores: vec![("ada".to_owned(), 2.0), ("grace".to_owned(), 5.0)],
+                        reverse: true,
+                    },
+                    PulseTopic {
+                        kind: SignalKind::Slipping,
+                        item: "on-time".to_owned(),
+                        dimension: None,
+                        who: vec!["grace".to_owned()],
+                        magnitude: 1.0,
+                        round: jiff::civil::date(2026, 9, 1),
+                        statement: "\u{1b}[31mlate twice".to_owned(),
+                        scores: Vec::new(),
+                        reverse: false,
+                    },
+                ],
+            }),
             proposals: Some(vec![Waiting {
                 what: "Add <b>Friday</b> demos @team".to_owned(),
                 since: None,
@@ -640,7 +718,7 @@ mod tests {
             .expect("the pulse part");
         assert!(
             going.starts_with(
-                " (8 min)\n- slipping: on-time — grace: \\u{1b}[31mlate twice (round 2026-09-01)\n- gap: Clear goals (goals) — ada, grace: ada 2, grace 5 in round 2026-09-01: \"Our goals are clear\"\n"
+                " (8 min)\nthe round since the last review on 2026-06-01: 2026-09-01\n- slipping: on-time — grace: \\u{1b}[31mlate twice (round 2026-09-01)\n- gap: Clear goals ~ (goals) — ada, grace: ada 2, grace 5 (answered; ~ scored in reverse: a high answer counts low) in round 2026-09-01: \"Our goals are clear\"\n"
             ),
             "{human}"
         );

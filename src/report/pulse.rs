@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use crate::escape::{markdown, terminal};
-use crate::pulse::{AgreementView, Picture, RoundStatus, SignalKind, Trend};
+use crate::pulse::{AgreementView, CadenceFrom, Picture, RoundStatus, SignalKind, Trend};
 
 /// Output formats of `pulse report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,7 +212,12 @@ fn header(picture: &Picture, escape: &dyn Fn(&str) -> String) -> Vec<String> {
         _ => "no complete round yet".to_owned(),
     };
     if let Some(every) = picture.every {
-        rounds.push_str(&format!("; a round every {every}"));
+        rounds.push_str(&format!(
+            "; a round every {every} ({})",
+            cadence_from(picture.every_from)
+        ));
+    } else {
+        rounds.push_str("; no round falls due (set pulse.every)");
     }
     if let Some(next) = picture.next_due {
         rounds.push_str(&format!("; next due {next}"));
@@ -222,6 +227,16 @@ fn header(picture: &Picture, escape: &dyn Fn(&str) -> String) -> Vec<String> {
         lines.push(sealed);
     }
     lines
+}
+
+/// Why the report uses the cadence it does, in a few words.
+fn cadence_from(from: CadenceFrom) -> &'static str {
+    match from {
+        CadenceFrom::PulseEvery => "pulse.every",
+        CadenceFrom::Instrument => "the instrument's",
+        CadenceFrom::ReviewEvery => "review.every, as the alliance sets no pulse.every",
+        CadenceFrom::Nowhere => "no cadence set",
+    }
 }
 
 /// The pulse report for people and for Markdown: the parts in their order,
@@ -263,8 +278,13 @@ fn write_report(
         writeln!(out)?;
         writer.notes_heading(out)?;
         for r in &picture.rounds {
-            for (h, n) in &r.notes {
-                let note = format!("{} {}: {}", r.date, esc(&format!("@{h}")), esc(n));
+            for n in &r.notes {
+                let note = format!(
+                    "{} {}: {}",
+                    n.date,
+                    esc(&format!("@{}", n.handle)),
+                    esc(&n.text)
+                );
                 writer.note(&note, out)?;
             }
         }

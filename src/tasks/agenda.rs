@@ -86,18 +86,26 @@ fn since_last_review(path: &Path) -> Since {
     }
 }
 
-/// The pulse signals since the last review, for "how it is going". `None`
+/// The pulse rounds since the last review and their signals (the latest
+/// round's when none is newer), for "how it is going". `None`
 /// when the alliance has no pulse rounds; an empty list when they show
 /// nothing to talk about.
 fn pulse_signals(
     workspace: &Workspace,
     doc: &Alliance,
     date: Date,
-) -> Result<Option<Vec<agenda::PulseTopic>>, Failed> {
+) -> Result<Option<agenda::PulsePart>, Failed> {
     if crate::pulse::rounds::last_round(&workspace.root, &doc.path).is_none() {
         return Ok(None);
     }
-    let picture = crate::pulse::picture(workspace, doc, date, crate::pulse::Seal::Sealed)?;
+    let carry = crate::tasks::pulse::carried(doc);
+    let picture = crate::pulse::picture(
+        workspace,
+        doc,
+        date,
+        crate::pulse::Seal::Sealed,
+        Some(&carry),
+    )?;
     let last_review = doc
         .fields()
         .and_then(|f| f.review.last.as_ref())

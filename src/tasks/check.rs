@@ -173,8 +173,15 @@ fn pulse_files(
     };
     // An alliance whose pulse cannot be set up (an unknown instrument,
     // which its own findings report) has its answers checked no further.
-    let Ok(pulse) = crate::pulse::read(&workspace.root, doc, &workspace.kinds, instruments, today)
-    else {
+    let carry = crate::tasks::pulse::carried(doc);
+    let Ok(pulse) = crate::pulse::read(
+        &workspace.root,
+        doc,
+        &workspace.kinds,
+        instruments,
+        today,
+        Some(&carry),
+    ) else {
         return Vec::new();
     };
     for (path, finding) in &pulse.folder_findings {

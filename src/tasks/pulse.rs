@@ -3,12 +3,14 @@
 //! instrument, the answer file's text, and where the round stands after.
 //! Asking on a terminal and writing the file are the caller's.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
 use crate::Failed;
 use crate::document::Alliance;
+use crate::history::{History, HistoryError};
 use crate::pulse::answers::{AgreementState, Filled, render};
 use crate::pulse::rounds::pulse_folder;
 use crate::pulse::{self, Instruments, PartyView, Pulse};
@@ -23,11 +25,37 @@ pub fn read(
 ) -> Result<Pulse, Failed> {
     let instruments = Instruments::with_folder(workspace.config.kinds.as_deref())
         .map_err(pulse::PulseError::from)?;
-    let mut pulse = pulse::read(&workspace.root, doc, &workspace.kinds, &instruments, today)?;
+    let carry = carried(doc);
+    let mut pulse = pulse::read(
+        &workspace.root,
+        doc,
+        &workspace.kinds,
+        &instruments,
+        today,
+        Some(&carry),
+    )?;
     if !pulse.unread.is_empty() {
         return Err(Failed::Unreadable(std::mem::take(&mut pulse.unread)));
     }
     Ok(pulse)
+}
+
+/// The keys of `doc`'s items reworded since answers named them, read from
+/// git when asked (`pulse::Carry`): see `history::reviews::carried_keys`.
+/// Outside git, or where history cannot be read, none.
+pub fn carried(doc: &Alliance) -> impl Fn(&[String]) -> HashMap<String, String> + '_ {
+    move |orphans| {
+        let read = || -> Result<HashMap<String, String>, HistoryError> {
+            let cwd = std::env::current_dir().map_err(|source| HistoryError::WorkingTree {
+                path: doc.path.clone(),
+                source,
+            })?;
+            let history = History::discover(&cwd)?;
+            let relative = history.relative(&doc.path, &cwd)?;
+            crate::history::reviews::carried_keys(&history, &relative, doc, orphans)
+        };
+        read().unwrap_or_default()
+    }
 }
 
 /// One `--answer`, checked.
@@ -52,42 +80,53 @@ pub fn given(pulse: &Pulse, answers: &[String]) -> Result<Vec<Given>, Failed> {
         if item.is_empty() || score.is_empty() {
             return Err(Failed::AnswerShape { given: raw.clone() });
         }
+        let item = resolve(pulse, item)?;
         let already = given.iter().any(|g| match g {
-            Given::Score(id, _) | Given::Agreement(id, _) => id == item,
+            Given::Score(id, _) | Given::Agreement(id, _) => *id == item,
         });
         if already {
-            return Err(Failed::AnsweredTwice {
-                item: item.to_owned(),
-            });
+            return Err(Failed::AnsweredTwice { item });
         }
-        if let Some(found) = instrument.item(item) {
+        if let Some(found) = instrument.item(&item) {
             let value = found
                 .scale
                 .score_text(score)
                 .ok_or_else(|| Failed::OffScale {
-                    item: item.to_owned(),
+                    item: item.clone(),
                     score: score.to_owned(),
                     scale: found.scale.describe(),
                 })?;
-            given.push(Given::Score(item.to_owned(), value));
-        } else if pulse.setup.agreements.iter().any(|(k, _)| k == item) {
+            given.push(Given::Score(item, value));
+        } else {
             let state = AgreementState::parse(score).ok_or_else(|| Failed::OffScale {
-                item: item.to_owned(),
+                item: item.clone(),
                 score: score.to_owned(),
                 scale: "kept, slipping or broken".to_owned(),
             })?;
-            given.push(Given::Agreement(item.to_owned(), state));
-        } else {
-            let mut known: Vec<&str> = instrument.items.iter().map(|i| i.id.as_str()).collect();
-            known.extend(pulse.setup.agreements.iter().map(|(k, _)| k.as_str()));
-            return Err(Failed::UnknownPulseItem {
-                item: item.to_owned(),
-                instrument: instrument.name.clone(),
-                known: known.join(", "),
-            });
+            given.push(Given::Agreement(item, state));
         }
     }
     Ok(given)
+}
+
+/// The instrument item or agreement key `typed` names: the key itself,
+/// else the one key it is the start of.
+fn resolve(pulse: &Pulse, typed: &str) -> Result<String, Failed> {
+    let instrument = &pulse.setup.instrument;
+    let mut keys: Vec<&str> = instrument.items.iter().map(|i| i.id.as_str()).collect();
+    keys.extend(pulse.setup.agreements.iter().map(|(k, _)| k.as_str()));
+    match crate::document::vocabulary::find_key(&keys, typed) {
+        Ok(key) => Ok(key.to_owned()),
+        Err(could_be) if could_be.len() > 1 => Err(Failed::AmbiguousPulseItem {
+            item: typed.to_owned(),
+            could_be: could_be.into_iter().map(str::to_owned).collect(),
+        }),
+        Err(_) => Err(Failed::UnknownPulseItem {
+            item: typed.to_owned(),
+            instrument: instrument.name.clone(),
+            known: keys.into_iter().map(str::to_owned).collect(),
+        }),
+    }
 }
 
 /// Where and as whom an answer is written.

@@ -58,7 +58,9 @@ pub struct NewParty {
 }
 
 impl NewParty {
-    /// Read `Ada Lovelace <ada>` (the handle is optional).
+    /// Read `Ada Lovelace <ada>` (the handle is optional), or with a role
+    /// after the handle: `Ada Lovelace <ada> manager` (the role picks the
+    /// words the pulse asks them, see docs/pulse.md).
     pub fn parse(text: &str) -> Result<NewParty, ScaffoldError> {
         let bad = |why: &str| ScaffoldError::BadValue {
             what: "--party".to_owned(),
@@ -68,7 +70,18 @@ impl NewParty {
         if text.chars().any(char::is_control) {
             return Err(bad("it holds a control character or a line break"));
         }
+        let (text, role) = match text.rfind('>') {
+            Some(close) if !text[close + 1..].trim().is_empty() => {
+                (&text[..=close], Some(text[close + 1..].trim().to_owned()))
+            }
+            _ => (text, None),
+        };
         let (name, handle) = crate::document::Party::parse_short(text);
+        if role.is_some() && handle.is_none() {
+            return Err(bad(
+                "write a role after the handle: \"Ada Lovelace <ada> manager\"",
+            ));
+        }
         if name.is_empty() {
             return Err(bad(
                 "write it as \"Ada Lovelace <ada>\": a name, then an optional handle",
@@ -85,11 +98,7 @@ impl NewParty {
         {
             return Err(bad("a handle has no spaces"));
         }
-        Ok(NewParty {
-            name,
-            handle,
-            role: None,
-        })
+        Ok(NewParty { name, handle, role })
     }
 }
 
@@ -646,6 +655,16 @@ mod tests {
             ("Ada Lovelace", Some("ada"))
         );
         assert!(NewParty::parse("<ada>").is_err());
+        let lead = NewParty::parse("Ada Lovelace <ada>  manager ").expect("ok");
+        assert_eq!(lead.handle.as_deref(), Some("ada"));
+        assert_eq!(lead.role.as_deref(), Some("manager"));
+        assert_eq!(lead.name, "Ada Lovelace");
+        assert!(
+            NewParty::parse("Ada Lovelace manager")
+                .expect("ok")
+                .role
+                .is_none()
+        );
         assert!(NewParty::parse("Ada\nLovelace").is_err());
     }
 }

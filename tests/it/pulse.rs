@@ -20,7 +20,7 @@ fn picture_of(dir: &Path, file: &str, seal: Seal) -> pulse::Picture {
     let workspace = Workspace::open(dir).expect("workspace");
     let doc = alliance::workspace::read_document_in(&workspace.root, &dir.join(file))
         .expect("the alliance");
-    pulse::picture(&workspace, &doc, date("2026-11-22"), seal).expect("picture")
+    pulse::picture(&workspace, &doc, date("2026-11-22"), seal, None).expect("picture")
 }
 
 /// A copy of `examples/` (the tests must not depend on the project's own
@@ -330,7 +330,14 @@ fn ask_refuses_without_writing_anything() {
             &["--as", "ada", "--answer", "bond-trust=9"],
             "off the scale",
         ),
-        (&["--as", "ada", "--answer", "bond=4"], "has no item `bond`"),
+        (
+            &["--as", "ada", "--answer", "bond=4"],
+            "more than one item starts with `bond`; write more of one of:\nalliance:   bond-candour\nalliance:   bond-trust\n",
+        ),
+        (
+            &["--as", "ada", "--answer", "rapport=4"],
+            "has no item `rapport`; its items are:\nalliance:   collaboration-progress\n",
+        ),
         (
             &[
                 "--as",
@@ -356,21 +363,152 @@ fn ask_refuses_without_writing_anything() {
     }
 }
 
+/// The team pulse asks of the sections the team kind marks as agreements,
+/// by the keys the agenda's readings use.
 #[test]
-fn the_agreement_keys_of_the_team_example() {
+fn the_agreement_keys_of_the_team_example_are_the_agendas() {
     let doc = alliance::workspace::read_document_in(
         &common::examples(),
         &common::examples().join("TEAM_ALLIANCE.md"),
     )
     .expect("team");
-    let keys: Vec<String> = pulse::agreement_keys(&doc)
+    let kinds = alliance::kind::Kinds::builtin();
+    let keys: Vec<String> = pulse::agreement_keys(&doc, kinds.get("team"))
         .into_iter()
         .map(|(k, _)| k)
         .collect();
-    assert!(keys.contains(&"quiet-mornings".to_owned()), "{keys:?}");
+    assert_eq!(
+        keys,
+        [
+            "ada-keeps-the-quarterly",
+            "grace-owns-the-release",
+            "katherine-owns-ledger-correctness",
+            "alan-keeps-our-runbooks",
+            "everyone-can-count-on",
+            "meetings",
+            "reviews",
+            "quiet-mornings",
+            "written-decisions",
+            "on-call",
+        ]
+    );
+    let read: Vec<String> = alliance::agenda::items_to_read(&doc)
+        .into_iter()
+        .map(|i| i.key)
+        .collect();
+    assert!(keys.iter().all(|k| read.contains(k)), "{read:?}");
+}
+
+const TEAM: &str = "---\nalliance: team\ntitle: Ledger team\nparties:\n  - name: Lee\n    handle: lee\n  - name: Sam\n    handle: sam\nstatus: active\ncreated: 2026-01-05\nreview:\n  every: 3 months\n  last: 2026-10-01\n---\n# Ledger team\n\n## Purpose\n\n- We keep a ledger people trust.\n\n## Agreements\n\n- Meetings will be scheduled in the morning only.\n- Meetings will end on time.\n";
+
+/// `--answer` takes a key's unique start; a start that names two keys, or
+/// none, lists the choices one per line; the Purpose list is not asked.
+#[test]
+fn an_answer_names_an_agreement_by_the_start_of_its_key() {
+    let sb = Sandbox::new();
+    sb.write("TEAM_ALLIANCE.md", TEAM);
+    let ask = |answer: &str| {
+        sb.run_with_env(
+            &[
+                "pulse",
+                "ask",
+                "--as",
+                "lee",
+                "--date",
+                "2026-11-02",
+                "--answer",
+                answer,
+            ],
+            &[TODAY],
+        )
+    };
+    let run = ask("meetings=slipping");
+    assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(
-        keys.contains(&"everyone-can-count-on-a-reply".to_owned()),
-        "{keys:?}"
+        run.stderr.contains("write more of one of:\nalliance:   meetings-will-be-scheduled\nalliance:   meetings-will-end-on\n"),
+        "{}",
+        run.stderr
+    );
+    let run = ask("we-keep=kept");
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(!run.stderr.contains("we-keep-a-ledger"), "{}", run.stderr);
+    let run = ask("meetings-will-b=slipping");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let written = sb.read("TEAM_ALLIANCE.pulse/2026-11-02/lee.yaml");
+    assert!(
+        written.contains("meetings-will-be-scheduled: slipping"),
+        "{written}"
+    );
+    assert!(!written.contains("we-keep"), "{written}");
+}
+
+/// An answer file written under the six-word key `pulse ask` used before
+/// keys were one still counts for its agreement.
+#[test]
+fn an_answer_under_the_old_words_key_still_counts() {
+    let sb = Sandbox::new();
+    sb.write("TEAM_ALLIANCE.md", TEAM);
+    sb.write(
+        "TEAM_ALLIANCE.pulse/2026-11-02/lee.yaml",
+        "rater: lee\ndate: 2026-11-02\ninstrument: team\nanswers: {}\nagreements:\n  meetings-will-be-scheduled-in-the: broken\n",
+    );
+    sb.write(
+        "TEAM_ALLIANCE.pulse/2026-11-02/sam.yaml",
+        "rater: sam\ndate: 2026-11-02\ninstrument: team\nanswers: {}\nagreements:\n  meetings-will-be-scheduled: kept\n",
+    );
+    let run = sb.run_with_env(&["check"], &[TODAY]);
+    assert!(!run.stdout.contains("A062"), "{}", run.stdout);
+    let picture = picture_of(sb.path(), "TEAM_ALLIANCE.md", Seal::Sealed);
+    let states = &picture.agreements[0];
+    assert_eq!(states.key, "meetings-will-be-scheduled");
+    assert_eq!(
+        states.states,
+        [
+            ("lee".to_owned(), pulse::AgreementState::Broken),
+            ("sam".to_owned(), pulse::AgreementState::Kept)
+        ]
+    );
+}
+
+/// An agreement reworded after the round (a new key: it has no id) keeps
+/// its answers: `diff` pairs the two versions' items, and the answers under
+/// the old key count for the new one, in `check`, the report and the agenda.
+#[test]
+fn a_reworded_agreement_keeps_its_pulse_answers() {
+    let sb = Sandbox::new();
+    sb.git(&["init", "-q", "-b", "main"], "2026-10-05T10:00:00Z");
+    sb.write("TEAM_ALLIANCE.md", TEAM);
+    sb.git(&["add", "."], "2026-10-05T10:00:00Z");
+    sb.git(&["commit", "-qm", "Our alliance"], "2026-10-05T10:00:00Z");
+    for who in ["lee", "sam"] {
+        sb.write(
+            &format!("TEAM_ALLIANCE.pulse/2026-11-02/{who}.yaml"),
+            format!("rater: {who}\ndate: 2026-11-02\ninstrument: team\nanswers: {{}}\nagreements:\n  meetings-will-be-scheduled: broken\n"),
+        );
+    }
+    sb.write(
+        "TEAM_ALLIANCE.md",
+        TEAM.replace("- Meetings will be scheduled", "- Calls will be scheduled"),
+    );
+    sb.git(&["add", "."], "2026-11-10T10:00:00Z");
+    sb.git(
+        &["commit", "-qm", "Calls, not meetings"],
+        "2026-11-10T10:00:00Z",
+    );
+    let check = sb.run_with_env(&["check"], &[TODAY]);
+    assert!(!check.stdout.contains("A062"), "{}", check.stdout);
+    let report = sb.run_with_env(&["pulse", "report", "--format", "json"], &[TODAY]);
+    let json = report.json();
+    let first = &json["pulse"]["agreements"][0];
+    assert_eq!(first["key"], "calls-will-be-scheduled", "{json}");
+    assert_eq!(first["states"][0][1], "broken", "{json}");
+    let agenda = sb.run_with_env(&["agenda", "--date", "2026-11-22"], &[TODAY]);
+    assert!(
+        agenda
+            .stdout
+            .contains("- broken: calls-will-be-scheduled — @lee, @sam"),
+        "{}",
+        agenda.stdout
     );
 }
 
