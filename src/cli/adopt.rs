@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use super::Failed;
 use super::new::{parties, shown};
 use crate::clock::today;
-use crate::tasks::adopt::{self, KINDS_FOLDER, KindChoice, Request};
+use crate::tasks::adopt::{self, AdoptRequest, KINDS_FOLDER, KindChoice};
 use crate::workspace::{Workspace, read_document_in};
 
 pub(super) const ADOPT_HELP: &str = "\
@@ -89,7 +89,7 @@ pub(super) fn run(args: &AdoptArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         (None, Some(name)) => KindChoice::Existing(name.clone()),
         (None, None) => unreachable!("clap requires --kind or --new-kind"),
     };
-    let request = Request {
+    let request = AdoptRequest {
         title: args.title.clone(),
         parties: parties(&args.parties)?,
         every: args.every.clone(),

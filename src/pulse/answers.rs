@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use super::instrument::{Instrument, Item};
+use super::instrument::{Instrument, Question};
 use crate::check::finding::{Finding, Location, Rule};
 use crate::document::{LineIndex, Span, clip, yaml};
 
@@ -407,7 +407,7 @@ impl AnswerFile {
     /// answered.
     fn score_answers(&mut self, instrument: &Instrument) -> std::collections::HashSet<String> {
         // One look-up per answer, not a scan of the instrument's items.
-        let items: std::collections::HashMap<&str, &Item> = instrument
+        let items: std::collections::HashMap<&str, &Question> = instrument
             .items
             .iter()
             .rev()
@@ -517,7 +517,7 @@ impl AnswerFile {
     }
 
     /// The counted score of `item` (reverse-scored items turned round).
-    pub fn counted(&self, item: &Item) -> Option<i64> {
+    pub fn counted(&self, item: &Question) -> Option<i64> {
         self.scores
             .iter()
             .find(|s| s.item.value == item.id)
@@ -644,7 +644,7 @@ pub fn render(filled: &Filled<'_>) -> String {
     out
 }
 
-fn scale_hint(item: &Item) -> String {
+fn scale_hint(item: &Question) -> String {
     match item.scale {
         super::instrument::Scale::Rag => "red, amber or green".to_owned(),
         super::instrument::Scale::Points { min, max } => {

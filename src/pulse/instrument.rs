@@ -178,7 +178,7 @@ impl Words {
 
 /// One question of an instrument.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Item {
+pub struct Question {
     /// Its id, the key of its answer.
     pub id: String,
     /// The dimension it measures (`bond`, `goals`).
@@ -193,7 +193,7 @@ pub struct Item {
     pub gap_threshold: f64,
 }
 
-impl Item {
+impl Question {
     /// The score as counted in gaps, trends and ruptures: reversed items
     /// turned the right way round.
     pub fn counted(&self, score: i64) -> i64 {
@@ -223,12 +223,12 @@ pub struct Instrument {
     /// slipping, broken).
     pub agreements: bool,
     /// The items, in order.
-    pub items: Vec<Item>,
+    pub items: Vec<Question>,
 }
 
 impl Instrument {
     /// The item with id `id`.
-    pub fn item(&self, id: &str) -> Option<&Item> {
+    pub fn item(&self, id: &str) -> Option<&Question> {
         self.items.iter().find(|i| i.id == id)
     }
 
@@ -429,7 +429,7 @@ fn items(
     raw_items: Vec<RawItem>,
     scale: Scale,
     gap_threshold: Option<f64>,
-) -> Result<Vec<Item>, InstrumentError> {
+) -> Result<Vec<Question>, InstrumentError> {
     let at = root.get("items").map_or(root.span, |n| n.span);
     if raw_items.is_empty() {
         return Err(source.invalid(at, "an instrument needs at least one item".into()));
@@ -444,7 +444,7 @@ fn items(
         .get("items")
         .and_then(yaml::Node::as_seq)
         .unwrap_or(&[]);
-    let mut items: Vec<Item> = Vec::with_capacity(raw_items.len());
+    let mut items: Vec<Question> = Vec::with_capacity(raw_items.len());
     for (i, raw_item) in raw_items.into_iter().enumerate() {
         let node = item_nodes.get(i);
         let item_at = |key: &str| {
@@ -462,7 +462,7 @@ fn items(
             Some(g) => (g * item_scale.range() / scale.range()).max(1.0),
             None => item_scale.default_gap(),
         };
-        items.push(Item {
+        items.push(Question {
             id: raw_item.id,
             dimension: raw_item.dimension,
             words,
@@ -479,7 +479,7 @@ fn items(
 fn check_item_id(
     source: &Source<'_>,
     item_at: &dyn Fn(&str) -> Span,
-    earlier: &[Item],
+    earlier: &[Question],
     id: &str,
 ) -> Result<(), InstrumentError> {
     let id_ok = !id.is_empty()

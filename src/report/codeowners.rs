@@ -7,10 +7,12 @@ use std::io::{self, Write};
 use crate::document::LineEnding;
 use crate::report::sanitize;
 use crate::report::words::plural;
-use crate::write::codeowners::{self, Note, Override, OverrideKind, OwnersLine, Platform, Verdict};
+use crate::write::codeowners::{
+    self, Override, OverrideKind, OwnersLine, PartyNote, Platform, Verdict,
+};
 
 /// Each note, on one line of `err`.
-pub fn notes(notes: &[Note], err: &mut dyn Write) -> io::Result<()> {
+pub fn notes(notes: &[PartyNote], err: &mut dyn Write) -> io::Result<()> {
     for note in notes {
         writeln!(err, "alliance: {}", sanitize(&note_text(note)))?;
     }
@@ -22,15 +24,15 @@ pub fn block(lines: &[OwnersLine], platform: Platform, out: &mut dyn Write) -> i
     out.write_all(codeowners::block(lines, LineEnding::Lf, platform).as_bytes())
 }
 
-fn note_text(note: &Note) -> String {
+fn note_text(note: &PartyNote) -> String {
     match note {
-        Note::NoHandle { path, party } => format!(
+        PartyNote::NoHandle { path, party } => format!(
             "note: {path}: {party} has no handle, so is not a reviewer; add `handle:` under `parties:`"
         ),
-        Note::BadHandle { path, handle } => {
+        PartyNote::BadHandle { path, handle } => {
             format!("note: {path}: `{handle}` is not a forge user or team name; skipped")
         }
-        Note::NoOwners { path } => {
+        PartyNote::NoOwners { path } => {
             format!("note: {path}: no party has a handle; the alliance gets no CODEOWNERS line")
         }
     }

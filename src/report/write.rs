@@ -6,14 +6,14 @@ use std::io::{self, Write};
 
 use super::sanitize;
 use crate::check::Severity;
-use crate::tasks::adopt::Plan;
+use crate::tasks::adopt::AdoptPlan;
 use crate::write::agree::Agreed;
 use crate::write::splice::Edited;
 
 /// `adopt`'s report: what was added, which heading answers each of the
 /// kind's sections (as `check` matches them, with the lines of the written
 /// file), what `check` will say of the sections, and what to do next.
-pub fn adopted(shown: &str, plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
+pub fn adopted(shown: &str, plan: &AdoptPlan, out: &mut dyn Write) -> io::Result<()> {
     let adopted = &plan.adopted;
     let kind = sanitize(&plan.kind);
     if adopted.added.is_empty() {
@@ -64,7 +64,7 @@ pub fn adopted(shown: &str, plan: &Plan, out: &mut dyn Write) -> io::Result<()> 
 }
 
 /// The section findings `check` will report on the adopted file, a line each.
-fn section_findings(shown: &str, plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
+fn section_findings(shown: &str, plan: &AdoptPlan, out: &mut dyn Write) -> io::Result<()> {
     if !plan.findings.is_empty() {
         writeln!(out, "`alliance check` will report on the sections:")?;
     }

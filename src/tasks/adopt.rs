@@ -38,7 +38,7 @@ pub enum KindChoice {
 
 /// What `adopt` was asked, besides the file and the kind.
 #[derive(Debug, Clone)]
-pub struct Request {
+pub struct AdoptRequest {
     /// The title, when given.
     pub title: Option<String>,
     /// The parties.
@@ -53,7 +53,7 @@ pub struct Request {
 
 /// Everything `adopt` will write, checked.
 #[derive(Debug)]
-pub struct Plan {
+pub struct AdoptPlan {
     /// The document, as given.
     pub file: PathBuf,
     /// The document's text as read (the write lands only on it).
@@ -96,8 +96,8 @@ pub fn plan(
     workspace: &Workspace,
     doc: &Alliance,
     choice: &KindChoice,
-    request: &Request,
-) -> Result<Plan, Failed> {
+    request: &AdoptRequest,
+) -> Result<AdoptPlan, Failed> {
     let (kinds, new_kind, name) = match choice {
         KindChoice::Existing(name) => (None, None, name.clone()),
         KindChoice::New(name) => {
@@ -127,7 +127,7 @@ pub fn plan(
         }
         .into());
     }
-    Ok(Plan {
+    Ok(AdoptPlan {
         file: doc.path.clone(),
         before: doc.text.clone(),
         kind: name,
@@ -208,7 +208,7 @@ fn config_edit(root: &Path) -> Result<ConfigEdit, Failed> {
 /// Write what `plan` holds, all or nothing: the document only if it still
 /// holds the text it was read as, the kind only where no file is, the
 /// config only as it was read.
-pub fn write(workspace: &Workspace, plan: &Plan) -> Result<(), Failed> {
+pub fn write(workspace: &Workspace, plan: &AdoptPlan) -> Result<(), Failed> {
     let mut files: Vec<(PathBuf, &[u8], Replace<'_>)> = Vec::new();
     if !plan.adopted.added.is_empty() {
         files.push((

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::Failed;
 use crate::document::Alliance;
 use crate::workspace::{ReadError, UnreadFile, Workspace};
-use crate::write::codeowners::{self, Note, OwnersLine, Platform, Verdict};
+use crate::write::codeowners::{self, OwnersLine, PartyNote, Platform, Verdict};
 
 /// The largest CODEOWNERS file read.
 const MAX_CODEOWNERS_BYTES: u64 = 3 * 1024 * 1024;
@@ -21,7 +21,7 @@ pub struct Wanted {
     /// The block's lines, sorted by pattern.
     pub lines: Vec<OwnersLine>,
     /// What the user should know (parties without a usable handle).
-    pub notes: Vec<Note>,
+    pub notes: Vec<PartyNote>,
     /// The CODEOWNERS file (it may not exist).
     pub file: PathBuf,
     /// The file, named from the repository root.

@@ -131,7 +131,7 @@ fn resolve(pulse: &Pulse, typed: &str) -> Result<String, Failed> {
 
 /// Where and as whom an answer is written.
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub struct AnswerPlan {
     /// The rater's place among the pulse's parties.
     pub party: usize,
     /// The rater.
@@ -152,10 +152,10 @@ pub fn answer_date(date: Date, today: Date) -> Result<Date, Failed> {
     Ok(date)
 }
 
-/// Plan the answer of `rater` (a handle, `@` optional, any case) dated
+/// AnswerPlan the answer of `rater` (a handle, `@` optional, any case) dated
 /// `date` to the pulse of the alliance at `alliance`: the rater must be a
 /// party whose handle can name a file.
-pub fn plan(pulse: &Pulse, alliance: &Path, rater: &str, date: Date) -> Result<Plan, Failed> {
+pub fn plan(pulse: &Pulse, alliance: &Path, rater: &str, date: Date) -> Result<AnswerPlan, Failed> {
     let parties = &pulse.setup.parties;
     let who = rater.trim().trim_start_matches('@');
     let Some(party) = parties
@@ -182,7 +182,7 @@ pub fn plan(pulse: &Pulse, alliance: &Path, rater: &str, date: Date) -> Result<P
     let target = pulse_folder(alliance)
         .join(round.to_string())
         .join(format!("{}.yaml", rater.handle));
-    Ok(Plan {
+    Ok(AnswerPlan {
         party,
         rater,
         date,
@@ -193,7 +193,12 @@ pub fn plan(pulse: &Pulse, alliance: &Path, rater: &str, date: Date) -> Result<P
 
 /// The text of the answer file: the scores given, every agreement with the
 /// state given (or none), and the note.
-pub fn answer_file(pulse: &Pulse, plan: &Plan, given: &[Given], note: Option<&str>) -> String {
+pub fn answer_file(
+    pulse: &Pulse,
+    plan: &AnswerPlan,
+    given: &[Given],
+    note: Option<&str>,
+) -> String {
     let agreements: Vec<(String, String, Option<AgreementState>)> = pulse
         .setup
         .agreements
@@ -240,7 +245,7 @@ pub struct Progress {
 }
 
 /// The round's progress once `plan`'s answer (`given`) is written.
-pub fn progress(pulse: &Pulse, plan: &Plan, given: &[Given]) -> Progress {
+pub fn progress(pulse: &Pulse, plan: &AnswerPlan, given: &[Given]) -> Progress {
     let existing = pulse.rounds.iter().find(|r| r.date == plan.round);
     let others = existing.map_or(0, |r| {
         (0..pulse.setup.parties.len())

@@ -157,6 +157,17 @@ impl Config {
     }
 }
 
+/// `; did you mean `KEY`?` for the known key nearest to `typed` (by
+/// Jaro-Winkler similarity, as clap suggests a flag), when one is near.
+fn did_you_mean(typed: &str, known: &[&str]) -> String {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(typed, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map_or(String::new(), |(_, k)| format!("; did you mean `{k}`?"))
+}
+
 /// The file is `key: value` lines (or empty), every key one of [`KEYS`];
 /// an error names the byte it is at.
 fn known_keys(root: &yaml::Node) -> Result<(), (usize, String)> {
@@ -167,8 +178,9 @@ fn known_keys(root: &yaml::Node) -> Result<(), (usize, String)> {
                 return Err((
                     key.span.start,
                     format!(
-                        "unknown key `{}` (known keys: {})",
+                        "unknown key `{}`{} (known keys: {})",
                         crate::document::clip(name, 80),
+                        did_you_mean(name, KEYS),
                         KEYS.join(", ")
                     ),
                 ));
@@ -306,8 +318,9 @@ fn consent_key(
             return Err((
                 key.span.start,
                 format!(
-                    "unknown key `consent.{}` (known keys: required, proof, allowed_signers)",
-                    crate::document::clip(other, 80)
+                    "unknown key `consent.{}`{} (known keys: required, proof, allowed_signers)",
+                    crate::document::clip(other, 80),
+                    did_you_mean(other, &["required", "proof", "allowed_signers"])
                 ),
             ));
         }
@@ -356,12 +369,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_mistyped_key_gets_the_nearest_known_one() {
+        let path = std::path::Path::new("/r/.alliance.yaml");
+        let err = Config::parse(path, "kind: alliance-kinds\n").expect_err("unknown key");
+        assert!(
+            err.to_string()
+                .contains("unknown key `kind`; did you mean `kinds`?"),
+            "{err}"
+        );
+        let err = Config::parse(path, "colour: never\n").expect_err("unknown key");
+        assert!(!err.to_string().contains("did you mean"), "{err}");
+    }
+
+    #[test]
     fn unknown_keys_are_refused_with_their_line() {
         let err = Config::parse(Path::new("/r/.alliance.yaml"), "kinds: k\nexlude: [a]\n")
             .expect_err("unknown key");
         assert_eq!(
             err.to_string(),
-            "/r/.alliance.yaml:2: unknown key `exlude` (known keys: kinds, exclude, include, consent)"
+            "/r/.alliance.yaml:2: unknown key `exlude`; did you mean `exclude`? (known keys: kinds, exclude, include, consent)"
         );
     }
 

@@ -7,7 +7,7 @@
 //! `\ ` and `\#`); a path holding a glob character (`*`, `?`, `[`, `]`), a
 //! backslash or a control character cannot be written as a literal path on
 //! both platforms and is refused. A party without a handle, or whose handle
-//! is not a forge name, is skipped and reported as a [`Note`]. Retired
+//! is not a forge name, is skipped and reported as a [`PartyNote`]. Retired
 //! alliances bind nobody and get no line.
 //!
 //! `--write` replaces only the lines between the two marker comments
@@ -66,7 +66,7 @@ pub struct OwnersLine {
 
 /// Something left out of the block, for stderr.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Note {
+pub enum PartyNote {
     /// A party has no handle.
     NoHandle {
         /// The alliance's path from the root.
@@ -119,7 +119,7 @@ pub enum CodeownersError {
 pub fn lines(
     root: &Path,
     docs: &[Alliance],
-) -> Result<(Vec<OwnersLine>, Vec<Note>), CodeownersError> {
+) -> Result<(Vec<OwnersLine>, Vec<PartyNote>), CodeownersError> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut lines = Vec::new();
     let mut notes = Vec::new();
@@ -138,7 +138,7 @@ pub fn lines(
         let mut owners = Vec::new();
         for party in &fields.parties {
             match &party.handle {
-                None => notes.push(Note::NoHandle {
+                None => notes.push(PartyNote::NoHandle {
                     path: shown.clone(),
                     party: party.label(),
                 }),
@@ -148,14 +148,14 @@ pub fn lines(
                         owners.push(owner);
                     }
                 }
-                Some(h) => notes.push(Note::BadHandle {
+                Some(h) => notes.push(PartyNote::BadHandle {
                     path: shown.clone(),
                     handle: h.value.clone(),
                 }),
             }
         }
         if owners.is_empty() {
-            notes.push(Note::NoOwners { path: shown });
+            notes.push(PartyNote::NoOwners { path: shown });
             continue;
         }
         lines.push(OwnersLine {
