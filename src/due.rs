@@ -315,6 +315,9 @@ pub struct DueReport {
     /// they are added, so the counts stand when the alliances themselves
     /// were written and dropped ([`DueReport::tally`]).
     counts: Counts,
+    /// The soonest date not yet due of an alliance in force, and its file:
+    /// what is next when nothing is due.
+    next: Option<(Date, std::path::PathBuf)>,
 }
 
 /// How many alliances were added, and how many entries of active ones
@@ -339,7 +342,15 @@ impl DueReport {
             retired: 0,
             proposals: Vec::new(),
             counts: Counts::default(),
+            next: None,
         }
+    }
+
+    /// The soonest date not yet due of an alliance in force, with its file.
+    pub fn next(&self) -> Option<(Date, &std::path::Path)> {
+        self.next
+            .as_ref()
+            .map(|(date, path)| (*date, path.as_path()))
     }
 
     /// Add the outcome of one document.
@@ -377,7 +388,12 @@ impl DueReport {
                         match due.tier {
                             Tier::Overdue => self.counts.overdue += 1,
                             Tier::DueSoon => self.counts.due_soon += 1,
-                            Tier::Ok => self.counts.ok += 1,
+                            Tier::Ok => {
+                                self.counts.ok += 1;
+                                if self.next.as_ref().is_none_or(|(d, _)| due.date < *d) {
+                                    self.next = Some((due.date, path.to_path_buf()));
+                                }
+                            }
                         }
                     }
                 }

@@ -315,7 +315,19 @@ impl DueWriter for Human {
     }
 
     fn summary(&self, report: &DueReport, out: &mut dyn Write) -> io::Result<()> {
-        writeln!(out, "{}", summary_line(report))
+        writeln!(out, "{}", summary_line(report))?;
+        // Nothing due: when is something next?
+        let nothing = report.count(Tier::Overdue) + report.count(Tier::DueSoon) == 0;
+        if let Some((date, path)) = report.next().filter(|_| nothing) {
+            let days = (date - report.window.today).get_days();
+            writeln!(
+                out,
+                "next: {} on {date} (in {})",
+                sanitize(&path.display().to_string()),
+                plural(usize::try_from(days).unwrap_or(0), "day")
+            )?;
+        }
+        Ok(())
     }
 }
 
