@@ -51,12 +51,22 @@ fn json(kinds: &Kinds, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
+/// Where a kind comes from, a file named from the current folder.
+fn origin(kind: &Kind) -> String {
+    match &kind.origin {
+        crate::kind::Origin::Repository(path) => {
+            crate::workspace::from_here(path).display().to_string()
+        }
+        other => other.to_string(),
+    }
+}
+
 fn human(kind: &Kind, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "{} ({})",
         sanitize(&kind.name),
-        sanitize(&kind.origin.to_string())
+        sanitize(&origin(kind))
     )?;
     writeln!(out, "  {}", sanitize(&kind.summary))?;
     if let Some(every) = &kind.default_every {

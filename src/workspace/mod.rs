@@ -152,12 +152,10 @@ impl Workspace {
     pub fn discover(&self, paths: &[PathBuf]) -> Result<Found, WorkspaceError> {
         let mut found = discover::discover(paths, &self.root, &self.config)?;
         if paths.is_empty() {
-            // Paths relative to where the user stands read better.
-            let cwd = std::env::current_dir().unwrap_or_default();
+            // Paths relative to where the user stands read better, also
+            // from a subfolder (`../docs/TEAM_ALLIANCE.md`).
             for doc in &mut found.documents {
-                if let Ok(rel) = doc.path.strip_prefix(&cwd) {
-                    doc.path = rel.to_path_buf();
-                }
+                doc.path = from_here(&doc.path);
             }
         }
         Ok(found)
@@ -201,6 +199,17 @@ impl Workspace {
         };
         read_document_with(&self.root, &candidate.path, look)
     }
+}
+
+/// `path` as the user standing in the current folder would name it: relative
+/// to it (`../docs/TEAM_ALLIANCE.md` from a sibling folder) when `path` is
+/// absolute, else as it is.
+pub fn from_here(path: &Path) -> PathBuf {
+    if !path.is_absolute() {
+        return path.to_path_buf();
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    pathdiff::diff_paths(path, &cwd).unwrap_or_else(|| path.to_path_buf())
 }
 
 /// Read and parse the document at `path`, in the repository around the

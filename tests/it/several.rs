@@ -182,3 +182,30 @@ fn agree_lists_the_alliances_waiting_for_that_party() {
     // Nothing was written.
     assert_eq!(sb.read("one on ones/ADA_LEE_ALLIANCE.md"), ONE_ON_ONE);
 }
+
+#[test]
+fn from_a_subfolder_files_are_named_from_there() {
+    let sb = two_alliances();
+    sb.write("alliance-kinds/lab.kind.yaml", "name: lab\nextends: team\n");
+    sb.write(".alliance.yaml", "kinds: alliance-kinds\n");
+    std::fs::create_dir_all(sb.path().join("docs")).expect("mkdir");
+    let from_docs = |args: &[&str]| {
+        let output = sb
+            .command(args)
+            .current_dir(sb.path().join("docs"))
+            .output()
+            .expect("run alliance");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let list = from_docs(&["list"]);
+    assert!(list.contains("\n../TEAM_ALLIANCE.md "), "{list}");
+    assert!(
+        list.contains("\n../one on ones/ADA_LEE_ALLIANCE.md "),
+        "{list}"
+    );
+    let kinds = from_docs(&["kinds"]);
+    assert!(
+        kinds.contains("lab (../alliance-kinds/lab.kind.yaml)"),
+        "{kinds}"
+    );
+}
