@@ -209,3 +209,152 @@ fn from_a_subfolder_files_are_named_from_there() {
         "{kinds}"
     );
 }
+
+/// What a real team repository holds, through a quarter: the team's own
+/// agreement (adopted as a repository kind), two 1-1s beside it; a review,
+/// a pulse round, the next agenda, the diff, and a pull request that
+/// changes the kind's rules.
+#[test]
+fn a_team_repository_through_a_quarter() {
+    let sb = two_alliances();
+    let today = [("ALLIANCE_TODAY", "2026-10-05")];
+    sb.write(
+        "one on ones/ADA_SAM_ALLIANCE.md",
+        ONE_ON_ONE
+            .replace("Lee Chen", "Sam Roe")
+            .replace("lee", "sam")
+            .replace("Ada and Lee", "Ada and Sam"),
+    );
+    sb.write(
+        "WORKING_AGREEMENT.md",
+        "# Team working agreement\n\n## Purpose\n\nWe ship the payments API.\n\n## Responsibilities\n\n- Ada keeps the on-call rota.\n\n## Accountability\n\n- We own the bugs we ship.\n\n## Meetings\n\n- Meetings will be scheduled in the shared calendar.\n",
+    );
+    // Adopt: a kind of the team's own, matching its headings one to one.
+    let adopt = sb.run_with_env(
+        &[
+            "adopt",
+            "WORKING_AGREEMENT.md",
+            "--new-kind",
+            "squad",
+            "--merge",
+            "--party",
+            "Ada Lovelace <ada>",
+            "--party",
+            "Lee Chen <lee>",
+        ],
+        &today,
+    );
+    assert_eq!(adopt.code, 0, "{}", adopt.stderr);
+    let check = sb.run_with_env(&["check", "WORKING_AGREEMENT.md"], &today);
+    assert_ne!(check.code, 2, "{}", check.stderr);
+    assert!(!check.stdout.contains("error[A03"), "{}", check.stdout);
+    sb.git(&["add", "."], "2026-10-05T10:00:00Z");
+    sb.git(
+        &["commit", "-qm", "Adopt our agreement"],
+        "2026-10-05T10:00:00Z",
+    );
+
+    // A review adds a handful of lines, however many items were read.
+    let before = sb.read("WORKING_AGREEMENT.md").lines().count();
+    let review = sb.run_with_env(
+        &[
+            "review",
+            "WORKING_AGREEMENT.md",
+            "--date",
+            "2026-10-05",
+            "--note",
+            "Kept all",
+            "--win",
+            "No weekend pages",
+        ],
+        &today,
+    );
+    assert_eq!(review.code, 0, "{}", review.stderr);
+    // The first review also adds the `last:` and `reviews:` keys; the entry
+    // itself is at most (parties + 3) lines: date, note, wins, a line per reader.
+    let text = sb.read("WORKING_AGREEMENT.md");
+    let added = text.lines().count() - before;
+    assert!(added <= 2 + (2 + 3), "{added} lines added:\n{text}");
+    let entry = text
+        .lines()
+        .skip_while(|l| !l.starts_with("  - date: 2026-10-05"))
+        .take_while(|l| *l != "---")
+        .count();
+    assert!(entry <= 2 + 3, "{entry} lines:\n{text}");
+    sb.git(
+        &["commit", "-qam", "October review"],
+        "2026-10-05T11:00:00Z",
+    );
+
+    // A pulse round: the form is written for Lee to fill in, and the report
+    // covers the alliances that have a round.
+    let ask = sb.run_with_env(
+        &["pulse", "ask", "WORKING_AGREEMENT.md", "--as", "lee"],
+        &[("ALLIANCE_TODAY", "2026-11-02")],
+    );
+    assert_eq!(ask.code, 0, "{}", ask.stderr);
+    let report = sb.run_with_env(&["pulse", "report"], &[("ALLIANCE_TODAY", "2026-11-02")]);
+    assert_eq!(report.code, 0, "{}", report.stderr);
+    assert!(
+        report.stdout.contains("WORKING_AGREEMENT.md"),
+        "{}",
+        report.stdout
+    );
+
+    // The next meeting's agenda, and the diff of every alliance that changed.
+    let agenda = sb.run_with_env(
+        &["agenda", "WORKING_AGREEMENT.md", "--date", "2026-12-01"],
+        &today,
+    );
+    assert_eq!(agenda.code, 0, "{}", agenda.stderr);
+    assert!(
+        agenda.stdout.starts_with("Review meeting: "),
+        "{}",
+        agenda.stdout
+    );
+    let text = sb.read("WORKING_AGREEMENT.md");
+    sb.write(
+        "WORKING_AGREEMENT.md",
+        text.replace(
+            "We own the bugs we ship.",
+            "We own the bugs we ship, and fix them first.",
+        ),
+    );
+    let diff = sb.run_with_env(&["diff"], &today);
+    assert_eq!(diff.code, 0, "{}", diff.stderr);
+    assert!(
+        diff.stdout.starts_with("WORKING_AGREEMENT.md: "),
+        "{}",
+        diff.stdout
+    );
+    assert!(!diff.stdout.contains("ADA_LEE"), "{}", diff.stdout);
+
+    // A pull request that makes a section optional: the comment names the
+    // alliance whose rules it changes.
+    sb.git(&["checkout", "-q", "--", "."], "2026-12-02T10:00:00Z");
+    sb.git(&["checkout", "-qb", "laxer"], "2026-12-02T10:00:00Z");
+    let kind = sb.read("alliance-kinds/squad.kind.yaml");
+    assert!(kind.contains("name: squad"), "{kind}");
+    sb.write(
+        "alliance-kinds/squad.kind.yaml",
+        format!("{kind}\nremove_sections: [When it gets hard]\n"),
+    );
+    sb.git(
+        &["commit", "-qam", "Drop a section"],
+        "2026-12-02T10:00:00Z",
+    );
+    let comment = sb.run_with_env(&["ci", "comment", "--dry-run", "--base", "main"], &today);
+    assert_eq!(comment.code, 0, "{}", comment.stderr);
+    assert!(
+        comment
+            .stdout
+            .contains("Rules changed: `alliance-kinds/squad.kind.yaml`"),
+        "{}",
+        comment.stdout
+    );
+    assert!(
+        comment.stdout.contains("WORKING_AGREEMENT.md"),
+        "{}",
+        comment.stdout
+    );
+}
