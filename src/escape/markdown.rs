@@ -136,6 +136,23 @@ pub fn code(text: &str) -> String {
     }
 }
 
+/// `text` as [`inline`], its code spans kept as code: where the backticks
+/// pair up (`` `make check` ``), each pair's text is shown by [`code`]
+/// (monospace, still escaped), the rest by [`inline`]. Unpaired backticks
+/// are escaped like any other character.
+pub fn inline_with_code(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    let paired = parts.len() % 2 == 1 && parts.iter().skip(1).step_by(2).all(|p| !p.is_empty());
+    if !paired || parts.len() == 1 {
+        return inline(text);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 1 { code(part) } else { inline(part) })
+        .collect()
+}
+
 /// `text` for inside an HTML comment (the hidden marker a bot searches
 /// for): letters, digits and `._~/` as they are, `-` unless it follows a
 /// `-` (so no `--`, which would end or break the comment), everything else
@@ -184,6 +201,23 @@ fn is_invisible_control(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paired_backticks_stay_code_and_the_rest_is_escaped() {
+        assert_eq!(inline_with_code("Use `make` daily"), "Use `make` daily");
+        // A code span's text that a span cannot hold safely is a <code> element.
+        assert_eq!(
+            inline_with_code("Run `a|b` <b>now</b>"),
+            format!(
+                "Run <code>{}</code> {}",
+                inline("a|b"),
+                inline("<b>now</b>")
+            )
+        );
+        // Unpaired, or an empty pair: every backtick escaped.
+        assert_eq!(inline_with_code("one ` tick"), inline("one ` tick"));
+        assert_eq!(inline_with_code("``"), inline("``"));
+    }
 
     #[test]
     fn plain_words_stay_readable() {

@@ -89,7 +89,10 @@ impl Row<'_> {
             None if self.due.basis == Basis::PulseRound => {
                 format!("pulse round of {}", markdown::inline(&self.alliance.title))
             }
-            None => format!("review of {}", markdown::inline(&self.alliance.title)),
+            None => format!(
+                "review of {}",
+                markdown::inline_with_code(&self.alliance.title)
+            ),
             Some(item) => match &item.id {
                 Some(id) => format!(
                     "item {}: {}",
