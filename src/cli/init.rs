@@ -159,6 +159,13 @@ pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
             "next: `alliance new team` to start the team's alliance (or `alliance adopt FILE --kind team` for one you have), then `alliance check`"
         )?;
     }
+    if args.ci.is_some() {
+        // The workflow checks the CODEOWNERS block: it fails until there is one.
+        writeln!(
+            out,
+            "then: `alliance codeowners --write` and commit it with the workflow, which runs `alliance codeowners --check`"
+        )?;
+    }
     Ok(0)
 }
 

@@ -154,7 +154,7 @@ fn init_writes_config_and_workflow_and_never_clobbers() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.stdout,
-        "wrote .alliance.yaml\nwrote .github/workflows/alliance.yml\nnext: `alliance new team` to start the team's alliance (or `alliance adopt FILE --kind team` for one you have), then `alliance check`\n"
+        "wrote .alliance.yaml\nwrote .github/workflows/alliance.yml\nnext: `alliance new team` to start the team's alliance (or `alliance adopt FILE --kind team` for one you have), then `alliance check`\nthen: `alliance codeowners --write` and commit it with the workflow, which runs `alliance codeowners --check`\n"
     );
     // The written config is valid (every line a comment): check still runs.
     sandbox.write("TEAM_ALLIANCE.md", team_doc("", TEAM_BODY));
@@ -174,7 +174,7 @@ fn init_writes_config_and_workflow_and_never_clobbers() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.stdout,
-        "wrote .github/workflows/alliance.yml\nkept .alliance.yaml (already there)\nnext: `alliance check`, then commit what init wrote\n"
+        "wrote .github/workflows/alliance.yml\nkept .alliance.yaml (already there)\nnext: `alliance check`, then commit what init wrote\nthen: `alliance codeowners --write` and commit it with the workflow, which runs `alliance codeowners --check`\n"
     );
     assert_eq!(sandbox.read(".alliance.yaml"), "exclude: [old/**]\n");
     assert!(
