@@ -5,13 +5,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::Failed;
-use crate::attest::Attestor;
 use crate::consent::{Level, Proof};
-use crate::history::{History, Identity};
+use crate::history::Identity;
 use crate::report::sanitize;
 use crate::workspace::config::Config;
-use crate::workspace::{WorkspaceError, read_document};
-use crate::write::agree::Proving;
 
 pub(super) const AGREE_HELP: &str = "\
 Appends `{handle: HANDLE, date: DATE, digest: v2:sha256:...}` to the front
@@ -85,45 +82,11 @@ pub(super) fn run(
             ),
         },
     )?;
-    let doc = read_document(&path)?;
-    let root = crate::workspace::root_of(&path);
-    let config = Config::load(&root).map_err(WorkspaceError::from)?;
-    let attestor = Attestor::new(&root, &config.consent, Vec::new())?;
-    // Outside git nothing will prove the entry, and nothing is warned.
-    let identity = History::discover(&root).ok().map(|h| h.identity());
-    let party = doc
-        .fields()
-        .and_then(|f| f.party_by_handle(&args.who).or_else(|| f.party(&args.who)));
-    let mut proofs = attestor.proofs(&doc);
-    if identity.is_none() {
-        // Outside git nothing can prove an entry: every entry counts as
-        // written, the one about to be written too.
-        proofs.counts = Level::Recorded;
-    }
-    let proving = Proving {
-        proofs: &proofs,
-        own: match (party, &identity) {
-            (Some(party), Some(identity)) => attestor.prospective(party, identity),
-            _ => Proof::unattributed(),
-        },
-        will_sign: identity.as_ref().is_some_and(|i| i.signs_ssh),
-    };
-    let agreed = crate::write::agree::agree(&doc, &args.who, date, &proving).map_err(|source| {
-        Failed::Agree {
-            path: path.clone(),
-            source,
-        }
-    })?;
-    if !agreed.edited.changes.is_empty() {
-        crate::write::atomic::write(
-            &root,
-            &path,
-            agreed.edited.text.as_bytes(),
-            crate::write::atomic::Replace::IfUnchanged(doc.text.as_bytes()),
-        )?;
-    }
+    let agreement = crate::tasks::agree::agree(&path, &args.who, date)?;
+    crate::tasks::agree::write(&agreement)?;
+    let agreed = &agreement.agreed;
     let shown = sanitize(&path.display().to_string()).into_owned();
-    crate::report::write::agreed(&shown, &agreed, out)?;
+    crate::report::write::agreed(&shown, agreed, out)?;
     if agreed.edited.changes.is_empty() {
         return Ok(0);
     }
@@ -133,8 +96,9 @@ pub(super) fn run(
             "dated {date} by --date: the commit that records it shows when it was recorded"
         )?;
     }
-    if let Some(identity) = &identity {
-        warn_proof(&agreed, doc.fields(), identity, &config, err)?;
+    if let Some(identity) = &agreement.identity {
+        let fields = agreement.doc.fields();
+        warn_proof(agreed, fields, identity, &agreement.config, err)?;
     }
     Ok(0)
 }

@@ -6,6 +6,7 @@
 
 pub mod adopt;
 pub mod agenda;
+pub mod agree;
 pub mod check;
 pub mod ci;
 pub mod codeowners;
