@@ -214,6 +214,10 @@ pub struct Inputs {
     pub pulse: Option<PulsePart>,
     /// The proposals waiting for consent, in any order.
     pub proposals: Option<Vec<Waiting>>,
+    /// The item each key the `reviews:` log's readings name but no item has
+    /// now (see [`orphan_reading_keys`]) became, as history tells: an item
+    /// reworded since keeps its readings in the rotation.
+    pub carried: std::collections::HashMap<String, String>,
 }
 
 /// What changed since the last review, as the caller read it from history.
@@ -370,9 +374,41 @@ pub fn readers(doc: &Alliance) -> Vec<&Party> {
         .unwrap_or_default()
 }
 
+/// The item keys the `reviews:` log's readings name that no item has now
+/// (items reworded since), each once, in the order first read.
+pub fn orphan_reading_keys(doc: &Alliance) -> Vec<String> {
+    let keys: std::collections::HashSet<String> =
+        items_to_read(doc).into_iter().map(|i| i.key).collect();
+    let mut orphans: Vec<String> = Vec::new();
+    for entry in doc
+        .fields()
+        .map(|f| f.reviews.as_slice())
+        .unwrap_or_default()
+    {
+        for r in &entry.readers {
+            let key = &r.item.value;
+            if !keys.contains(key) && !orphans.contains(key) {
+                orphans.push(key.clone());
+            }
+        }
+    }
+    orphans
+}
+
 /// The reading proposed for a review on `date`: from the readings recorded
 /// at reviews before that day (see [`rotation::rotate`]).
 pub fn reading_for(doc: &Alliance, date: Date) -> Rotation {
+    reading_carried(doc, date, &std::collections::HashMap::new())
+}
+
+/// [`reading_for`], the readings of a key that no item has now counted for
+/// the item it became (`carried`, old key to new).
+pub fn reading_carried(
+    doc: &Alliance,
+    date: Date,
+    carried: &std::collections::HashMap<String, String>,
+) -> Rotation {
+    let now = |key: &str| carried.get(key).cloned().unwrap_or_else(|| key.to_owned());
     let items = items_to_read(doc);
     let parties = readers(doc);
     let past: Vec<rotation::Past> = doc
@@ -388,7 +424,7 @@ pub fn reading_for(doc: &Alliance, date: Date) -> Rotation {
                             day,
                             e.readers
                                 .iter()
-                                .map(|r| (r.item.value.clone(), r.reader.value.clone()))
+                                .map(|r| (now(&r.item.value), r.reader.value.clone()))
                                 .collect(),
                         )
                     })
@@ -449,8 +485,9 @@ pub fn reading_to_record(
     date: Date,
     note: Option<&str>,
     changes: &[(String, String)],
+    carried: &std::collections::HashMap<String, String>,
 ) -> Result<Vec<(String, String)>, ReadingError> {
-    let mut reading: Vec<(String, Option<String>)> = reading_for(doc, date)
+    let mut reading: Vec<(String, Option<String>)> = reading_carried(doc, date, carried)
         .readings
         .into_iter()
         .map(|r| (r.item.key, r.reader))
@@ -585,7 +622,7 @@ pub fn build(doc: &Alliance, request: Request<'_>) -> Result<Agenda, TooShort> {
         since,
         inputs,
     } = request;
-    let rotation = reading_for(doc, date);
+    let rotation = reading_carried(doc, date, &inputs.carried);
     let questions = questions(kind);
     let due = due_items(doc, date);
     let mut pulse = inputs.pulse;
@@ -732,6 +769,30 @@ mod tests {
     const TEAM: &str = "---\nalliance: team\ntitle: T\nparties:\n  - name: Ada\n    handle: ada\n  - name: Grace\n    handle: grace\nreview:\n  every: 1 month\n  last: 2026-01-01\nreviews:\n  - date: 2026-01-01\n    readers:\n      on-time: ada\n      reply: grace\n---\n## Agreements\n- On time. [id:: on-time]\n- Reply fast. [id:: reply] [review:: 2026-01-15]\n- Quiet mornings. [id:: quiet] [review:: 2026-09-01]\n";
 
     #[test]
+    fn a_reworded_item_keeps_its_reading_when_history_carries_its_key() {
+        // `early` was read by Ada; its item has a new id now, `on-time`.
+        let text = TEAM.replace("      on-time: ada\n", "      early: ada\n");
+        let d = doc(&text);
+        assert_eq!(orphan_reading_keys(&d), ["early"]);
+        let reader_of = |rotation: &Rotation, key: &str| {
+            rotation
+                .readings
+                .iter()
+                .find(|r| r.item.key == key)
+                .and_then(|r| r.reader.clone())
+        };
+        let carried: std::collections::HashMap<String, String> =
+            [("early".to_owned(), "on-time".to_owned())].into();
+        let with = reading_carried(&d, date("2026-02-01"), &carried);
+        let without = reading_for(&d, date("2026-02-01"));
+        // Carried, Ada's reading of it counts: she does not read it twice
+        // running, as on the unchanged document.
+        assert_eq!(with, reading_for(&doc(TEAM), date("2026-02-01")));
+        assert_ne!(reader_of(&with, "on-time").as_deref(), Some("ada"));
+        assert_ne!(with, without);
+    }
+
+    #[test]
     fn the_agenda_takes_signals_and_proposals_as_given() {
         let d = doc(TEAM);
         let request = Request {
@@ -741,6 +802,7 @@ mod tests {
             minutes: Some(30),
             since: Since::Unavailable("no history".to_owned()),
             inputs: Inputs {
+                carried: Default::default(),
                 pulse: Some(PulsePart {
                     rounds: PulseRounds::default(),
                     topics: vec![
@@ -783,19 +845,37 @@ mod tests {
     fn a_reading_to_record_takes_changes_and_keeps_a_recorded_one() {
         let d = doc(TEAM);
         let change = |item: &str, who: &str| vec![(item.to_owned(), who.to_owned())];
-        let reading = reading_to_record(&d, date("2026-02-01"), None, &change("quiet", "@Grace"))
-            .expect("ok");
+        let reading = reading_to_record(
+            &d,
+            date("2026-02-01"),
+            None,
+            &change("quiet", "@Grace"),
+            &Default::default(),
+        )
+        .expect("ok");
         assert!(
             reading.contains(&("quiet".to_owned(), "grace".to_owned())),
             "{reading:?}"
         );
         assert_eq!(reading.len(), 3);
         assert!(matches!(
-            reading_to_record(&d, date("2026-02-01"), None, &change("nope", "ada")),
+            reading_to_record(
+                &d,
+                date("2026-02-01"),
+                None,
+                &change("nope", "ada"),
+                &Default::default()
+            ),
             Err(ReadingError::UnknownItem { .. })
         ));
         assert_eq!(
-            reading_to_record(&d, date("2026-02-01"), None, &change("quiet", "linus")),
+            reading_to_record(
+                &d,
+                date("2026-02-01"),
+                None,
+                &change("quiet", "linus"),
+                &Default::default()
+            ),
             Err(ReadingError::UnknownReader {
                 who: "linus".to_owned(),
                 known: "@ada, @grace".to_owned()
@@ -803,7 +883,8 @@ mod tests {
         );
         // The review of 2026-01-01 is recorded: its reading is kept, and a
         // change to it refused.
-        let kept = reading_to_record(&d, date("2026-01-01"), None, &[]).expect("ok");
+        let kept =
+            reading_to_record(&d, date("2026-01-01"), None, &[], &Default::default()).expect("ok");
         assert_eq!(
             kept,
             [
@@ -812,11 +893,23 @@ mod tests {
             ]
         );
         assert_eq!(
-            reading_to_record(&d, date("2026-01-01"), None, &change("on-time", "grace")),
+            reading_to_record(
+                &d,
+                date("2026-01-01"),
+                None,
+                &change("on-time", "grace"),
+                &Default::default()
+            ),
             Err(ReadingError::AlreadyRecorded)
         );
         assert_eq!(
-            reading_to_record(&d, date("2026-01-01"), None, &change("on-time", "Ada")),
+            reading_to_record(
+                &d,
+                date("2026-01-01"),
+                None,
+                &change("on-time", "Ada"),
+                &Default::default()
+            ),
             Ok(kept)
         );
     }

@@ -134,15 +134,17 @@ fn readers(
                 .ok_or_else(|| Failed::BadReader { arg: arg.clone() })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    crate::agenda::reading_to_record(doc, date, args.note.as_deref(), &changes).map_err(|e| match e
-    {
-        ReadingError::UnknownItem { item, known } => Failed::UnknownItem { item, known },
-        ReadingError::UnknownReader { who, known } => Failed::UnknownReader { who, known },
-        ReadingError::AlreadyRecorded => Failed::ReadersRecorded {
-            path: path.to_path_buf(),
-            date,
+    let carried = crate::tasks::agenda::carried_readings(doc);
+    crate::agenda::reading_to_record(doc, date, args.note.as_deref(), &changes, &carried).map_err(
+        |e| match e {
+            ReadingError::UnknownItem { item, known } => Failed::UnknownItem { item, known },
+            ReadingError::UnknownReader { who, known } => Failed::UnknownReader { who, known },
+            ReadingError::AlreadyRecorded => Failed::ReadersRecorded {
+                path: path.to_path_buf(),
+                date,
+            },
         },
-    })
+    )
 }
 
 /// Write the new text atomically over the file, only if it still holds

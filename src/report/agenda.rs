@@ -668,6 +668,7 @@ mod tests {
 
     fn inputs() -> Inputs {
         Inputs {
+            carried: Default::default(),
             pulse: Some(PulsePart {
                 rounds: PulseRounds {
                     last_review: Some(jiff::civil::date(2026, 6, 1)),

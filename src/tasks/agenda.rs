@@ -48,10 +48,22 @@ pub fn prepare(path: &Path, date: Date, minutes: Option<u32>) -> Result<Agenda, 
             inputs: Inputs {
                 pulse: pulse_signals(&workspace, &doc, date)?,
                 proposals: Some(waiting_for_consent(&doc, path, &attestor)),
+                carried: carried_readings(&doc),
             },
         },
     )?;
     Ok(agenda)
+}
+
+/// The items that the `reviews:` log's readings name by a key no item has
+/// now became, as history tells (old key to new): the rotation keeps their
+/// readings. Git is read only when there is such a key.
+pub fn carried_readings(doc: &Alliance) -> std::collections::HashMap<String, String> {
+    let orphans = agenda::orphan_reading_keys(doc);
+    if orphans.is_empty() {
+        return Default::default();
+    }
+    crate::tasks::pulse::carried(doc)(&orphans)
 }
 
 /// The last review and what changed since, from git; without history, why
