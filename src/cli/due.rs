@@ -7,9 +7,8 @@ use std::path::PathBuf;
 use super::Failed;
 use crate::due::{self, Window};
 use crate::escape::markdown::Mentions;
-use crate::history::History;
 use crate::report::due::{DueFormat, DueStream};
-use crate::workspace::{ReadError, Workspace};
+use crate::workspace::Workspace;
 
 pub(super) const DUE_HELP: &str = "\
 An alliance is due on review.next, else review.last + review.every, else
@@ -66,65 +65,36 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let found =
         crate::tasks::due::documents(&workspace, &args.paths, args.changed_since.as_deref())?;
     let window = Window::new(today, within);
-    let instruments = crate::pulse::Instruments::with_folder(workspace.config.kinds.as_deref())
-        .map_err(crate::pulse::PulseError::from)?;
     let mentions = if args.mentions {
         Mentions::Live
     } else {
         Mentions::Inert
     };
-    let attestor = crate::attest::Attestor::for_workspace(&workspace, Vec::new())?;
     let named = namer(&workspace, args.format);
+    let assessor = crate::tasks::due::Assessor::new(&workspace)?;
     let mut stream = DueStream::start(window, args.format, mentions, out)?;
-    let mut history: Option<Option<History>> = None;
-    // Files are independent: read and assess them on every core, then add
-    // them to the report in discovery's order, a chunk at a time.
-    crate::parallel::for_each_file(
-        &found.documents,
-        |candidate| {
-            let outcome = match workspace.read(candidate) {
-                Ok(doc) => Ok(crate::tasks::due::assess(
-                    &doc,
-                    &workspace,
-                    &instruments,
-                    &window,
-                    &attestor,
-                )),
-                Err(ReadError::NotText(file)) => {
-                    Ok((due::Outcome::Broken(crate::check::unreadable(&file)), None))
+    assessor.each(found, &window, |part| {
+        use crate::tasks::due::DuePart;
+        match part {
+            DuePart::Assessed(path, outcome) => {
+                let mut outcome = *outcome;
+                if let due::Outcome::Listed(alliance) = &mut outcome {
+                    alliance.path = named(&alliance.path);
                 }
-                Err(ReadError::Unread(file)) => Err(file),
-            };
-            (candidate, outcome)
-        },
-        |(candidate, outcome)| {
-            match outcome {
-                Ok((mut assessed, proposal)) => {
-                    if let due::Outcome::Listed(alliance) = &mut assessed {
-                        alliance.path = named(&alliance.path);
-                    }
-                    stream.add(&named(&candidate.path), assessed)?;
-                    if let Some(mut proposal) = proposal {
-                        let history = history
-                            .get_or_insert_with(|| History::discover(&workspace.root).ok())
-                            .as_ref();
-                        crate::tasks::due::date_proposal(&mut proposal, history, &candidate.path);
-                        proposal.path = named(&proposal.path);
-                        stream.report().proposals.push(proposal);
-                    }
-                }
-                Err(mut file) => {
-                    file.path = named(&file.path);
-                    stream.report().unread.push(file);
-                }
+                stream.add(&named(&path), outcome)
             }
-            Ok::<(), std::io::Error>(())
-        },
-    )?;
-    for mut file in found.skipped {
-        file.path = named(&file.path);
-        stream.report().unread.push(file);
-    }
+            DuePart::Proposal(mut proposal) => {
+                proposal.path = named(&proposal.path);
+                stream.report().proposals.push(proposal);
+                Ok(())
+            }
+            DuePart::Unread(mut file) => {
+                file.path = named(&file.path);
+                stream.report().unread.push(file);
+                Ok(())
+            }
+        }
+    })?;
     let report = stream.finish()?;
     Ok(report.exit_code(args.fail_on))
 }

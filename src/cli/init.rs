@@ -148,7 +148,14 @@ pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     if let Some(note) = note.filter(|_| !written.is_empty()) {
         writeln!(out, "{note}")?;
     }
-    let has_alliance = Workspace::open(&root)
+    next_steps(&root, args.ci.is_some(), out)?;
+    Ok(0)
+}
+
+/// What to do after `init`: start or adopt an alliance (or check the one
+/// there is), and with a CI workflow, write the CODEOWNERS block it checks.
+fn next_steps(root: &std::path::Path, ci: bool, out: &mut dyn Write) -> Result<(), Failed> {
+    let has_alliance = Workspace::open(root)
         .and_then(|w| w.discover(&[]))
         .is_ok_and(|found| !found.documents.is_empty());
     if has_alliance {
@@ -159,14 +166,14 @@ pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
             "next: `alliance new team` to start the team's alliance (or `alliance adopt FILE --kind team` for one you have), then `alliance check`"
         )?;
     }
-    if args.ci.is_some() {
+    if ci {
         // The workflow checks the CODEOWNERS block: it fails until there is one.
         writeln!(
             out,
             "then: `alliance codeowners --write` and commit it with the workflow, which runs `alliance codeowners --check`"
         )?;
     }
-    Ok(0)
+    Ok(())
 }
 
 /// Write every part, or none ([`crate::write::atomic::write_all`]: every

@@ -138,3 +138,99 @@ pub fn proposed_on(history: &History, path: &Path) -> Option<jiff::civil::Date> 
         .ok()
         .flatten()
 }
+
+/// One part of a `due` run, handed on in discovery's order.
+#[derive(Debug)]
+pub enum DuePart {
+    /// What `due` makes of a document (its path as discovered).
+    Assessed(PathBuf, Box<due::Outcome>),
+    /// Its proposal waiting for consent, dated by the commit that proposed
+    /// it when history can tell.
+    Proposal(crate::consent::Proposal),
+    /// A file that could not be read.
+    Unread(crate::workspace::UnreadFile),
+}
+
+/// What `due` needs to assess a repository's documents, made before any
+/// output so that a bad instrument or signers file fails first.
+pub struct Assessor<'w> {
+    workspace: &'w Workspace,
+    instruments: crate::pulse::Instruments,
+    attestor: Attestor,
+}
+
+impl<'w> Assessor<'w> {
+    /// The repository's instruments and consent attestor.
+    pub fn new(workspace: &'w Workspace) -> Result<Assessor<'w>, Failed> {
+        let kinds = workspace.config.kinds.as_deref();
+        let instruments = crate::pulse::Instruments::with_folder(kinds)
+            .map_err(crate::pulse::PulseError::from)?;
+        let attestor = Attestor::for_workspace(workspace, Vec::new())?;
+        Ok(Assessor {
+            workspace,
+            instruments,
+            attestor,
+        })
+    }
+
+    /// `due` over the documents `found`: see [`each`].
+    pub fn each(
+        &self,
+        found: Found,
+        window: &Window,
+        sink: impl FnMut(DuePart) -> std::io::Result<()>,
+    ) -> Result<(), Failed> {
+        each(self, found, window, sink)
+    }
+}
+
+/// `due` over the documents `found`: each read and assessed on every core
+/// ([`assess`]), handed to `sink` in discovery's order, a document's
+/// proposal after it; then the files discovery could not read. Memory
+/// stays flat in the number of files ([`crate::parallel::for_each_file`]).
+fn each(
+    assessor: &Assessor<'_>,
+    found: Found,
+    window: &Window,
+    mut sink: impl FnMut(DuePart) -> std::io::Result<()>,
+) -> Result<(), Failed> {
+    use crate::workspace::ReadError;
+    let Assessor {
+        workspace,
+        instruments,
+        attestor,
+    } = assessor;
+    let workspace = *workspace;
+    let mut history: Option<Option<History>> = None;
+    crate::parallel::for_each_file(
+        &found.documents,
+        |candidate| {
+            match workspace.read(candidate) {
+                Ok(doc) => Ok(assess(&doc, workspace, instruments, window, attestor)),
+                Err(ReadError::NotText(file)) => {
+                    Ok((due::Outcome::Broken(crate::check::unreadable(&file)), None))
+                }
+                Err(ReadError::Unread(file)) => Err(file),
+            }
+            .map(|assessed| (candidate, assessed))
+        },
+        |result| match result {
+            Ok((candidate, (outcome, proposal))) => {
+                sink(DuePart::Assessed(candidate.path.clone(), Box::new(outcome)))?;
+                let Some(mut proposal) = proposal else {
+                    return Ok(());
+                };
+                let history = history
+                    .get_or_insert_with(|| History::discover(&workspace.root).ok())
+                    .as_ref();
+                date_proposal(&mut proposal, history, &candidate.path);
+                sink(DuePart::Proposal(proposal))
+            }
+            Err(file) => sink(DuePart::Unread(file)),
+        },
+    )?;
+    for file in found.skipped {
+        sink(DuePart::Unread(file))?;
+    }
+    Ok(())
+}
