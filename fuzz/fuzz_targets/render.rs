@@ -245,6 +245,17 @@ fuzz_target!(|data: &[u8]| {
             same_agreement: old.text.len() % 2 == 0,
             consent: diff.consent.clone(),
         }],
+        // The rules block: a kind's section named by the document's title,
+        // an alliance at the document's name.
+        rules: vec![alliance::ci::rules::RulesChange {
+            path: format!("alliance-kinds/{name}.kind.yaml"),
+            file: alliance::ci::rules::RulesFile::Kind,
+            alliances: vec![name.to_owned()],
+            differences: vec![alliance::ci::rules::RuleDifference::SectionRemoved {
+                kind: name.to_owned(),
+                section: new.display_title().unwrap_or(name).to_owned(),
+            }],
+        }],
         approvals: Some(alliance::ci::changes::Approvals {
             handles: vec!["ada".to_owned(), name.to_owned()],
             what: "approved this pull request on GitHub",
