@@ -61,9 +61,18 @@ pub(super) fn run(args: &DiffArgs, style: Style, out: &mut dyn Write) -> Result<
     // Every alliance that changed, as `ci comment` shows them (a new one
     // compared with nothing).
     let mut parts = Vec::new();
+    // One alliance that cannot be compared (a binary version, say) does not
+    // hide the others: it fails the run after they are shown.
+    let mut failed = None;
     for path in &paths {
         let (history, path) = history_path::open("diff", Some(path))?;
-        let report = diff::between_or_new(&history, &path, from, args.to.as_deref())?;
+        let report = match diff::between_or_new(&history, &path, from, args.to.as_deref()) {
+            Ok(report) => report,
+            Err(e) => {
+                failed = failed.or(Some(e));
+                continue;
+            }
+        };
         if !report.diff.is_empty() {
             let mut part = Vec::new();
             report.render(args.format, style, &mut part)?;
@@ -75,6 +84,9 @@ pub(super) fn run(args: &DiffArgs, style: Style, out: &mut dyn Write) -> Result<
         writeln!(out, "no changes in the {} alliances", paths.len())?;
     } else {
         crate::report::several(&parts, json, out)?;
+    }
+    if let Some(e) = failed {
+        return Err(e);
     }
     Ok(u8::from(args.exit_code && !parts.is_empty()))
 }

@@ -56,6 +56,9 @@ pub(super) fn run(args: &LogArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     // Every alliance's reviews, grouped; one never committed has none yet.
     let json = args.format == crate::report::log::LogFormat::Json;
     let mut parts = Vec::new();
+    // One alliance whose history cannot be read does not hide the others:
+    // it fails the run after they are shown.
+    let mut failed = None;
     for path in &paths {
         let (history, relative) = history_path::open("log", Some(path))?;
         let mut part = Vec::new();
@@ -67,10 +70,16 @@ pub(super) fn run(args: &LogArgs, out: &mut dyn Write) -> Result<u8, Failed> {
                 "{}: never committed, so no reviews yet",
                 crate::report::sanitize(&path.display().to_string())
             )?,
-            Err(e) => return Err(e.into()),
+            Err(e) => {
+                failed = failed.or(Some(e));
+                continue;
+            }
         }
         parts.push(part);
     }
     crate::report::several(&parts, json, out)?;
-    Ok(0)
+    match failed {
+        Some(e) => Err(e.into()),
+        None => Ok(0),
+    }
 }

@@ -358,3 +358,38 @@ fn a_team_repository_through_a_quarter() {
         comment.stdout
     );
 }
+
+#[test]
+fn one_alliance_that_cannot_be_read_does_not_hide_the_others() {
+    let sb = two_alliances();
+    // A third alliance whose committed version is not text.
+    sb.write(
+        "BINARY_ALLIANCE.md",
+        b"---\nalliance: team\n---\n\x00\x01\x02".as_slice(),
+    );
+    sb.git(&["add", "."], "2026-10-02T10:00:00Z");
+    sb.git(&["commit", "-qm", "A binary"], "2026-10-02T10:00:00Z");
+    let log = sb.run(&["log"]);
+    assert_eq!(log.code, 2, "{}", log.stderr);
+    assert!(log.stdout.contains("TEAM_ALLIANCE.md: "), "{}", log.stdout);
+    assert!(
+        log.stdout.contains("one on ones/ADA_LEE_ALLIANCE.md: "),
+        "{}",
+        log.stdout
+    );
+    assert!(log.stderr.contains("BINARY_ALLIANCE.md"), "{}", log.stderr);
+    let text = sb.read("TEAM_ALLIANCE.md");
+    sb.write("TEAM_ALLIANCE.md", format!("{text}\n- We write it down.\n"));
+    let diff = sb.run(&["diff"]);
+    assert_eq!(diff.code, 2, "{}", diff.stderr);
+    assert!(
+        diff.stdout.starts_with("TEAM_ALLIANCE.md: "),
+        "{}",
+        diff.stdout
+    );
+    assert!(
+        diff.stderr.contains("BINARY_ALLIANCE.md"),
+        "{}",
+        diff.stderr
+    );
+}
