@@ -161,8 +161,20 @@ pub(super) fn comment(
         set.touches_anything(),
         false,
     )?;
+    tell_posted(&env, &place, posted, out, err)
+}
+
+/// What the upsert did, on `out` (a warning for a read-only token: as a
+/// workflow command in GitHub Actions, else on `err`).
+fn tell_posted(
+    env: &Environment,
+    place: &str,
+    posted: crate::ci::forge::Posted,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, Failed> {
     if !posted.strangers.is_empty() {
-        writeln!(out, "{}", left_alone(&place, &posted.strangers))?;
+        writeln!(out, "{}", left_alone(place, &posted.strangers))?;
     }
     match posted.upsert {
         Upsert::Created(id) => writeln!(out, "posted comment {id} on {place}")?,
