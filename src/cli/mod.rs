@@ -169,7 +169,7 @@ pub enum Command {
     /// Print the JSON Schema of a kind's front matter, for editors.
     #[command(after_help = SCHEMA_HELP)]
     Schema(SchemaArgs),
-    /// Run the language server (LSP over standard input and output): diagnostics while an alliance is written.
+    /// The language server (LSP over stdin and stdout) for editors: diagnostics as you type.
     #[command(after_help = LSP_HELP)]
     Lsp(LspArgs),
     /// Print a shell completion script.
