@@ -21,6 +21,11 @@ pub const RULES_URL: &str = "https://github.com/alliance-cli/alliance/blob/main/
 /// The repositories kept loaded at once; beyond it the cache starts over.
 const MAX_WORKSPACES: usize = 16;
 
+/// The open documents kept at most: with each buffer at most
+/// [`MAX_DOCUMENT_BYTES`], memory stays bounded however many the editor
+/// opens. Past it a newly opened document is checked but not kept.
+pub const MAX_OPEN_DOCUMENTS: usize = 512;
+
 /// One open document.
 pub struct Document {
     /// Its path on disk (where it is, not necessarily saved there).
@@ -55,8 +60,10 @@ impl Documents {
             text
         };
         let diagnostics = found.iter().map(|(d, _)| d.clone()).collect();
-        self.open
-            .insert(uri.clone(), Document { path, text, found });
+        if self.open.len() < MAX_OPEN_DOCUMENTS || self.open.contains_key(uri) {
+            self.open
+                .insert(uri.clone(), Document { path, text, found });
+        }
         diagnostics
     }
 
@@ -199,5 +206,45 @@ fn whole_file(message: String) -> Diagnostic {
         source: Some("alliance".to_owned()),
         message,
         ..Diagnostic::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uri(name: &str) -> Uri {
+        format!("file:///nowhere/{name}").parse().expect("a URI")
+    }
+
+    #[test]
+    fn documents_past_the_limit_are_not_kept_and_closed_ones_are_dropped() {
+        let mut documents = Documents::default();
+        for n in 0..MAX_OPEN_DOCUMENTS {
+            documents.set(&uri(&format!("{n}.md")), "# notes\n".to_owned());
+        }
+        let one_more = uri("more.md");
+        assert_eq!(documents.set(&one_more, "# more\n".to_owned()), Vec::new());
+        assert!(documents.get(&one_more).is_none());
+        // One already open is still replaced.
+        documents.set(&uri("0.md"), "# changed\n".to_owned());
+        let changed = documents.get(&uri("0.md")).map(|d| d.text.as_str());
+        assert_eq!(changed, Some("# changed\n"));
+        documents.close(&uri("0.md"));
+        assert!(documents.get(&uri("0.md")).is_none());
+        documents.set(&one_more, "# more\n".to_owned());
+        assert!(documents.get(&one_more).is_some());
+    }
+
+    #[test]
+    fn only_file_uris_have_paths() {
+        assert_eq!(
+            file_path(&uri("a.md")),
+            Some(PathBuf::from("/nowhere/a.md"))
+        );
+        let spaced: Uri = "file:///tmp/a%20b.md".parse().expect("a URI");
+        assert_eq!(file_path(&spaced), Some(PathBuf::from("/tmp/a b.md")));
+        let untitled: Uri = "untitled:Untitled-1".parse().expect("a URI");
+        assert_eq!(file_path(&untitled), None);
     }
 }

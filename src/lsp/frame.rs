@@ -154,7 +154,7 @@ mod tests {
     }
 
     #[test]
-    fn a_endless_header_line_is_bounded() {
+    fn an_endless_header_line_is_bounded() {
         let mut input = vec![b'a'; 100_000];
         input.extend_from_slice(b"\r\nContent-Length: 2\r\n\r\n{}");
         assert_eq!(frames(&input), ["{}"]);
