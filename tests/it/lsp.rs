@@ -489,3 +489,30 @@ fn document_symbols_list_sections_and_their_items() {
     );
     assert_eq!(client.finish(), 0);
 }
+
+/// The real agreements (CRLF, text outside ASCII, every shape of list and
+/// heading), each made an alliance by front matter put before it.
+#[test]
+#[ignore = "needs ../shared/corpus/real"]
+fn diagnostics_are_checks_findings_for_the_real_corpus() {
+    let corpus = crate::common::real_corpus();
+    let sandbox = Sandbox::new();
+    std::fs::create_dir(sandbox.path().join(".git")).expect("mkdir .git");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .expect("corpus")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("SOURCES.md"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 40, "corpus has {} files", files.len());
+    let alliances: Vec<PathBuf> = files
+        .iter()
+        .map(|file| {
+            let text = String::from_utf8_lossy(&std::fs::read(file).expect("read")).into_owned();
+            let name = file.file_name().expect("name").to_string_lossy();
+            sandbox.write(&name, team_doc("", &format!("\n{text}")))
+        })
+        .collect();
+    let compared = compare_with_check(sandbox.path(), &alliances);
+    assert!(compared >= alliances.len(), "{compared} findings compared");
+}
