@@ -24,6 +24,7 @@ pub mod error;
 pub mod escape;
 pub mod history;
 pub mod kind;
+pub mod lsp;
 pub mod parallel;
 pub mod pulse;
 pub mod read;

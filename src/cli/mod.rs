@@ -38,6 +38,8 @@ use list::LIST_HELP;
 pub use list::{ListArgs, ListFormat};
 use log::LOG_HELP;
 pub use log::LogArgs;
+use lsp::LSP_HELP;
+pub use lsp::LspArgs;
 use new::NEW_HELP;
 pub use new::NewArgs;
 use pulse::PULSE_HELP;
@@ -64,6 +66,7 @@ mod isolated;
 mod kinds;
 mod list;
 mod log;
+mod lsp;
 mod new;
 mod pulse;
 mod review;
@@ -92,6 +95,7 @@ Examples:
   alliance ci comment                the pull-request comment, from a CI job
   alliance pulse ask --as ada        answer this round's check-in
   alliance pulse report              gaps, ruptures and repairs over the rounds
+  alliance lsp                       the language server an editor starts (docs/lsp.md)
 
 Exit codes: 0 fine, 1 findings (errors from check), 2 could not run.";
 
@@ -165,6 +169,9 @@ pub enum Command {
     /// Print the JSON Schema of a kind's front matter, for editors.
     #[command(after_help = SCHEMA_HELP)]
     Schema(SchemaArgs),
+    /// The language server (LSP over stdin and stdout) for editors: diagnostics as you type.
+    #[command(after_help = LSP_HELP)]
+    Lsp(LspArgs),
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
@@ -246,6 +253,7 @@ fn dispatch(
         Command::List(args) => list::run(&args, out),
         Command::Init(args) => init::run(&args, out),
         Command::Schema(args) => schema::run(&args, out),
+        Command::Lsp(args) => lsp::run(&args, out),
         Command::Completions(args) => completions::run(&args, out),
         Command::Man(args) => completions::man(&args, out),
         Command::Ci(CiCommand::Comment(args)) => ci::comment(&args, out, err),

@@ -7,10 +7,10 @@ use super::Failed;
 use crate::workspace::Workspace;
 
 pub(super) const SCHEMA_HELP: &str = "\
-Point your editor's YAML language server at it, e.g. in VS Code settings:
-  \"yaml.schemas\": { \"./schemas/team.schema.json\": \"TEAM_ALLIANCE.md\" }
-or on the first line of the front matter:
-  # yaml-language-server: $schema=./schemas/team.schema.json
+For tools that validate YAML against a JSON Schema. The YAML language server
+does not validate the front matter of a Markdown file (a `yaml.schemas`
+mapping or a `# yaml-language-server: $schema=` line has no effect there);
+in the editor, `alliance lsp` checks front matter and body as you type.
 
 Examples:
   alliance schema team > schemas/team.schema.json";

@@ -268,8 +268,19 @@ fn declares_alliance(path: &Path) -> bool {
     let Some(head) = crate::read::read_head(path, HEAD_BYTES) else {
         return false;
     };
-    let text = String::from_utf8_lossy(&head);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    declares_in(&String::from_utf8_lossy(&head))
+}
+
+/// Whether `text` is an alliance document by discovery's rules, for a
+/// document given as text (an editor's buffer) at `path`: Markdown, and
+/// named `*alliance*` or with `alliance:` in its front matter.
+pub fn text_looks_like_alliance(path: &Path, text: &str) -> bool {
+    is_markdown(path) && (named_alliance(path) || declares_in(text))
+}
+
+/// Whether the front matter at the start of `text` has an `alliance:` key.
+fn declares_in(text: &str) -> bool {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.lines();
     if lines.next().map(str::trim_end) != Some("---") {
         return false;

@@ -29,6 +29,7 @@ mod hostile;
 mod integrations;
 mod kinds;
 mod layout;
+mod lsp;
 mod markdown_links;
 mod new;
 mod proof;
