@@ -162,7 +162,9 @@ const DUE_LINES: &[&str] = &[
 const CI_LINES: &[&str] = &[
     "<!-- alliance-ci-comment ",
     "## Alliances: ",
-    "Compared with the merge base of ",
+    "Compared with the merge base ",
+    "Affects ",
+    "No alliance here uses it.",
     "### ",
     "#### ",
     "- ",
