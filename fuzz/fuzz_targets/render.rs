@@ -172,6 +172,7 @@ const CI_LINES: &[&str] = &[
     "**Consent to this version**",
     "Unchanged: ",
     "No change to what the alliance says",
+    "No agreement was added, removed or reworded, but the text",
     "<sub>Posted by ",
     "> ",
     "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "no changes",
