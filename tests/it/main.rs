@@ -39,4 +39,5 @@ mod review;
 mod rules;
 mod schema_agreement;
 mod several;
+mod site;
 mod yaml_test_suite;
