@@ -57,13 +57,17 @@ pub(super) fn run(args: &SiteArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let files = crate::report::site::files(&site);
     crate::tasks::site::write(&workspace, &dir, &files)?;
     let index = dir.join("index.html");
+    // Named from where the user stands, as they would type it.
+    let index = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| pathdiff::diff_paths(&index, cwd))
+        .unwrap_or(index);
+    let pages = site.alliances.len();
     writeln!(
         out,
-        "wrote {} pages and site.json for {} alliance{}: {}",
-        files.len() - 1,
-        site.alliances.len(),
-        if site.alliances.len() == 1 { "" } else { "s" },
+        "wrote {}, {pages} alliance page{} and site.json",
         crate::escape::sanitize(&index.to_string_lossy()),
+        if pages == 1 { "" } else { "s" },
     )?;
     Ok(0)
 }
