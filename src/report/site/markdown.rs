@@ -7,7 +7,7 @@
 //! to another site gets `rel="noopener noreferrer"`), and images written
 //! as links to the picture, never loaded.
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::escape::html::{self, Address};
 
@@ -86,6 +86,13 @@ impl Writer {
             Tag::Emphasis => "<em>".to_owned(),
             Tag::Strong => "<strong>".to_owned(),
             Tag::Strikethrough => "<del>".to_owned(),
+            // An e-mail autolink (`<ada@example.org>`) names no scheme.
+            Tag::Link {
+                link_type: LinkType::Email,
+                dest_url,
+                title,
+                ..
+            } => self.link(&format!("mailto:{dest_url}"), &title, "a link"),
             Tag::Link {
                 dest_url, title, ..
             } => self.link(&dest_url, &title, "a link"),
@@ -198,6 +205,14 @@ mod tests {
         assert!(page.contains("<a href=\"notes.md\">c</a>"), "{page}");
         assert!(!page.contains("<img"), "{page}");
         assert!(page.contains("[picture: pic]</a>"), "{page}");
+    }
+
+    #[test]
+    fn an_email_autolink_is_a_mail_link() {
+        assert_eq!(
+            render("<ada@example.org>\n"),
+            "<p><a href=\"mailto:ada@example.org\" rel=\"noopener noreferrer\">ada@example.org</a></p>\n"
+        );
     }
 
     #[test]
