@@ -48,6 +48,8 @@ use review::REVIEW_HELP;
 pub use review::ReviewArgs;
 use schema::SCHEMA_HELP;
 pub use schema::SchemaArgs;
+use site::SITE_HELP;
+pub use site::SiteArgs;
 
 use crate::report::Style;
 
@@ -71,6 +73,7 @@ mod new;
 mod pulse;
 mod review;
 mod schema;
+mod site;
 mod values;
 
 const ABOUT: &str = "Designed alliances as Markdown in git: scaffold, validate, review and diff working agreements.";
@@ -163,6 +166,9 @@ pub enum Command {
     /// List every alliance in the repository: kind, title, parties, status, reviews.
     #[command(after_help = LIST_HELP)]
     List(ListArgs),
+    /// Write the alliances as a static website: an index, a page per alliance, site.json.
+    #[command(after_help = SITE_HELP)]
+    Site(SiteArgs),
     /// Set up a repository: write .alliance.yaml and, with --ci, a CI workflow.
     #[command(after_help = INIT_HELP)]
     Init(InitArgs),
@@ -251,6 +257,7 @@ fn dispatch(
         Command::Agenda(args) => agenda::run(&args, style, out),
         Command::Diff(args) => diff::run(&args, style, out),
         Command::List(args) => list::run(&args, out),
+        Command::Site(args) => site::run(&args, out),
         Command::Init(args) => init::run(&args, out),
         Command::Schema(args) => schema::run(&args, out),
         Command::Lsp(args) => lsp::run(&args, out),

@@ -14,11 +14,14 @@
 //!   marker comment.
 //! - [`github`]: the data and property values of GitHub workflow commands.
 //! - [`xml`]: JUnit XML text and attribute values.
+//! - [`html`]: the pages of `alliance site`: text, attribute values, and
+//!   which addresses a document's links may keep.
 //!
 //! - [`json`]: JSON and SARIF, escaped by `serde_json`, with `[` after `##`
 //!   written `\u005b` so a document printed into a CI log is no command.
 
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod terminal;

@@ -29,6 +29,7 @@ pub mod list;
 pub mod log;
 pub mod pulse;
 mod sarif;
+pub mod site;
 pub mod write;
 
 use crate::escape;

@@ -14,3 +14,4 @@ pub mod diff;
 pub mod due;
 pub mod new;
 pub mod pulse;
+pub mod site;

@@ -40,4 +40,5 @@ mod review;
 mod rules;
 mod schema_agreement;
 mod several;
+mod site;
 mod yaml_test_suite;

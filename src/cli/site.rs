@@ -1,0 +1,73 @@
+//! `alliance site`: the repository's alliances as a static website.
+
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::Failed;
+use crate::due::Window;
+use crate::workspace::Workspace;
+
+pub(super) const SITE_HELP: &str = "\
+Writes index.html (every alliance: kind, parties, status, consent, last and
+next review, an overdue or due-soon badge), one page per alliance under
+alliances/ (the agreement, a status box, who agreed to which version), and
+site.json (the same data, for tools). The pages have no script and load
+nothing from anywhere; links are relative, so the folder reads the same from
+file://, a web server or a GitHub Pages sub-path. Light and dark follow the
+reader's setting; the pages print.
+
+The folder must be inside the repository; files already there are replaced.
+
+Examples:
+  alliance site                        write site/ for the repository's alliances
+  alliance site -o public              write public/ instead
+  alliance site teams/ --today 2026-12-01
+  xdg-open site/index.html
+
+Exit codes: 0 written, 2 could not write (a folder outside the repository,
+a file that could not be read).";
+
+/// Arguments of `alliance site`.
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// Files or folders (default: the repository's alliances).
+    pub paths: Vec<PathBuf>,
+    /// The folder to write, inside the repository (default: `site` at its root).
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// The day to judge reviews by, YYYY-MM-DD (default: today, or ALLIANCE_TODAY).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+    /// A review within this span is due soon: 14d, 2w, 1 month.
+    #[arg(long, value_name = "SPAN", default_value = "14d")]
+    pub within: String,
+}
+
+pub(super) fn run(args: &SiteArgs, out: &mut dyn Write) -> Result<u8, Failed> {
+    let today = super::date_or_today("--today", args.today.as_deref())?;
+    let within = super::within(Some(&args.within))?;
+    let workspace = Workspace::current()?;
+    let dir = crate::tasks::site::output_folder(&workspace, args.output.as_deref())?;
+    let (site, unread) =
+        crate::tasks::site::gather(&workspace, &args.paths, Window::new(today, within))?;
+    if !unread.is_empty() {
+        return Err(Failed::Unreadable(unread));
+    }
+    let files = crate::report::site::files(&site);
+    crate::tasks::site::write(&workspace, &dir, &files)?;
+    let index = dir.join("index.html");
+    // Named from where the user stands, as they would type it.
+    let index = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| pathdiff::diff_paths(&index, cwd))
+        .unwrap_or(index);
+    let pages = site.alliances.len();
+    writeln!(
+        out,
+        "wrote {}, {pages} alliance page{} and site.json",
+        crate::escape::sanitize(&index.to_string_lossy()),
+        if pages == 1 { "" } else { "s" },
+    )?;
+    Ok(0)
+}

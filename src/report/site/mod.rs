@@ -1,0 +1,310 @@
+//! The pages of `alliance site`: `index.html`, one page per alliance under
+//! `alliances/`, and `site.json`, the same data for bots.
+//!
+//! Every page stands alone: an inline stylesheet (light and dark by
+//! `prefers-color-scheme`, printable), no script, no request to anywhere
+//! (a Content-Security-Policy forbids it), and only relative links, so the
+//! site reads the same from `file://`, a server's root or a sub-path.
+//! Every piece of document text goes through [`crate::escape::html`]; the
+//! agreement's body through [`markdown::render`].
+
+pub mod markdown;
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+
+use crate::consent::{Consent, PartyState};
+use crate::due::{Due, Tier};
+use crate::escape::html::text as h;
+use crate::tasks::site::{Site, SiteAlliance};
+
+/// The policy every page carries: nothing loads but the page's own inline
+/// styles (and pictures of its own, of which there are none).
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
+
+const STYLE: &str = "
+:root { color-scheme: light dark; --fg: #0b0c0c; --bg: #fff; --muted: #505a5f; --line: #b1b4b6;
+  --link: #1d70b8; --ok: #00703c; --soon: #8a5300; --late: #d4351c; --box: #f3f2f1; }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #f3f2f1; --bg: #161819; --muted: #b1b4b6; --line: #505a5f;
+    --link: #8fc1ff; --ok: #5fd38d; --soon: #ffcf66; --late: #ff8a80; --box: #24272a; } }
+body { font: 1rem/1.5 system-ui, sans-serif; color: var(--fg); background: var(--bg);
+  max-width: 60rem; margin: 0 auto; padding: 1rem; }
+a { color: var(--link); }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; vertical-align: top; padding: .4rem .6rem; border-bottom: 1px solid var(--line); }
+.muted, footer { color: var(--muted); }
+.badge { font-weight: bold; white-space: nowrap; }
+.overdue { color: var(--late); } .due-soon { color: var(--soon); } .ok { color: var(--ok); }
+.status-box { background: var(--box); border-left: .3rem solid var(--line); padding: .6rem 1rem; margin: 1rem 0; }
+.status-box.overdue { border-color: var(--late); } .status-box.due-soon { border-color: var(--soon); }
+dl.front { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
+dl.front dt { font-weight: bold; }
+.refused { text-decoration: underline dotted; }
+pre { overflow-x: auto; background: var(--box); padding: .6rem; }
+@media print { nav, footer { display: none; } a { color: inherit; } body { max-width: none; } }
+";
+
+/// Every file of the site, its path inside the site's folder first.
+pub fn files(site: &Site) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = vec![(PathBuf::from("index.html"), index(site).into_bytes())];
+    for alliance in &site.alliances {
+        files.push((page_path(alliance), page(site, alliance).into_bytes()));
+    }
+    let mut json = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = crate::escape::json::write_pretty(&mut json, &json_of(site));
+    json.push(b'\n');
+    files.push((PathBuf::from("site.json"), json));
+    files
+}
+
+/// Where `alliance`'s page is, from the site's folder.
+pub fn page_path(alliance: &SiteAlliance) -> PathBuf {
+    PathBuf::from(format!("alliances/{}.html", alliance.slug))
+}
+
+/// A whole page: `up` leads from the page to the site's folder (`""` or
+/// `"../"`).
+fn layout(title: &str, up: &str, site: &Site, main: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+<meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\">\n\
+<meta name=\"referrer\" content=\"no-referrer\">\n\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+<nav><a href=\"{up}index.html\">All alliances</a></nav>\n<main>\n{main}</main>\n\
+<footer><p>As of {today}. Written by <code>alliance site</code>. \
+Data for tools: <a href=\"{up}site.json\">site.json</a>.</p></footer>\n</body>\n</html>\n",
+        title = h(title),
+        today = site.today,
+    )
+}
+
+/// The index: every alliance, with where its review and consent stand.
+fn index(site: &Site) -> String {
+    let mut main = String::from("<h1>Alliances</h1>\n");
+    if site.alliances.is_empty() {
+        main.push_str("<p>No alliances here yet.</p>\n");
+        return layout("Alliances", "", site, &main);
+    }
+    main.push_str(
+        "<table>\n<thead><tr><th>Alliance</th><th>Kind</th><th>Parties</th><th>Status</th>\
+<th>Consent</th><th>Last review</th><th>Next review</th></tr></thead>\n<tbody>\n",
+    );
+    for a in &site.alliances {
+        let _ = writeln!(
+            main,
+            "<tr><td><a href=\"{href}\">{title}</a><br><span class=\"muted\">{path}</span></td>\
+<td>{kind}</td><td>{parties}</td><td>{status}</td><td>{consent}</td><td>{last}</td><td>{next}</td></tr>",
+            href = h(&page_path(a).to_string_lossy()),
+            title = h(&a.title),
+            path = h(&a.path.to_string_lossy()),
+            kind = h(&a.kind),
+            parties = a
+                .parties
+                .iter()
+                .map(|p| h(p))
+                .collect::<Vec<_>>()
+                .join("<br>"),
+            status = h(&a.status),
+            consent = consent_summary(a.consent.as_ref()),
+            last = a
+                .last_review
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "never".into()),
+            next = next_review(a.review.as_ref()),
+        );
+    }
+    main.push_str("</tbody>\n</table>\n");
+    layout("Alliances", "", site, &main)
+}
+
+/// The next review's date and its badge.
+fn next_review(review: Option<&Due>) -> String {
+    match review {
+        None => "<span class=\"muted\">none</span>".to_owned(),
+        Some(due) => format!("{}<br>{}", due.date, badge(due)),
+    }
+}
+
+/// Overdue by N days, due today, due in N days, or on time.
+fn badge(due: &Due) -> String {
+    let (class, words) = standing(due);
+    format!("<span class=\"badge {class}\">{words}</span>")
+}
+
+/// The class and words of where `due` stands.
+fn standing(due: &Due) -> (&'static str, String) {
+    let days = |n: i64| {
+        if n == 1 {
+            "1 day".to_owned()
+        } else {
+            format!("{n} days")
+        }
+    };
+    match due.tier {
+        Tier::Overdue => ("overdue", format!("Overdue by {}", days(due.days_overdue))),
+        Tier::DueSoon if due.days_overdue == 0 => ("due-soon", "Due today".to_owned()),
+        Tier::DueSoon => ("due-soon", format!("Due in {}", days(-due.days_overdue))),
+        Tier::Ok => ("ok", "On time".to_owned()),
+    }
+}
+
+/// "2 of 3 agreed", with who has not.
+fn consent_summary(consent: Option<&Consent>) -> String {
+    let Some(consent) = consent else {
+        return "<span class=\"muted\">unknown</span>".to_owned();
+    };
+    let agreed = consent.agreed().count();
+    let all = consent.parties.len();
+    let class = if consent.complete() { "ok" } else { "due-soon" };
+    let mut out = format!("<span class=\"{class}\">{agreed} of {all} agreed</span>");
+    let waiting: Vec<String> = consent.not_agreed().map(|p| h(&p.party)).collect();
+    if !waiting.is_empty() {
+        let _ = write!(
+            out,
+            "<br><span class=\"muted\">not yet: {}</span>",
+            waiting.join(", ")
+        );
+    }
+    out
+}
+
+/// One alliance's page: its front matter, the status box, consent, and
+/// the agreement itself.
+fn page(site: &Site, a: &SiteAlliance) -> String {
+    let mut main = format!("<h1>{}</h1>\n", h(&a.title));
+    let _ = writeln!(
+        main,
+        "<dl class=\"front\">\n<dt>Kind</dt><dd>{kind}</dd>\n<dt>Status</dt><dd>{status}</dd>\n\
+<dt>Parties</dt><dd>{parties}</dd>\n<dt>File</dt><dd><code>{path}</code></dd>\n</dl>",
+        kind = h(&a.kind),
+        status = h(&a.status),
+        parties = a
+            .parties
+            .iter()
+            .map(|p| h(p))
+            .collect::<Vec<_>>()
+            .join(", "),
+        path = h(&a.path.to_string_lossy()),
+    );
+    main.push_str(&status_box(a));
+    main.push_str(&consent_section(a.consent.as_ref()));
+    main.push_str("<section class=\"agreement\" aria-label=\"The agreement\">\n");
+    main.push_str(&markdown::render(&a.body));
+    main.push_str("</section>\n");
+    layout(&a.title, "../", site, &main)
+}
+
+/// The box at the top of a page, as GOV.UK's tech docs have: when it was
+/// reviewed and when it is next, or how late the review is.
+fn status_box(a: &SiteAlliance) -> String {
+    let reviewed = match a.last_review {
+        Some(date) => format!("Reviewed on {date}"),
+        None => "Not reviewed yet".to_owned(),
+    };
+    let (class, next) = match &a.review {
+        Some(due) if due.tier == Tier::Overdue => (
+            "overdue",
+            format!(
+                "the review due on {} is {}",
+                due.date,
+                standing(due).1.to_lowercase()
+            ),
+        ),
+        Some(due) => (
+            "",
+            format!(
+                "next review on {} ({})",
+                due.date,
+                standing(due).1.to_lowercase()
+            ),
+        ),
+        None => ("", "no review planned".to_owned()),
+    };
+    format!("<div class=\"status-box {class}\" role=\"status\"><p>{reviewed}; {next}.</p></div>\n")
+}
+
+/// Who agreed to which version, with the proof, and who has not.
+fn consent_section(consent: Option<&Consent>) -> String {
+    let Some(consent) = consent else {
+        return String::new();
+    };
+    let mut out = format!(
+        "<section class=\"consent\">\n<h2>Consent</h2>\n<p>To this version, <code>{}</code>: {}.</p>\n<ul>\n",
+        h(&consent.digest.short()),
+        consent_summary(Some(consent)),
+    );
+    for party in &consent.parties {
+        let (class, words) = party_words(&party.state);
+        let _ = writeln!(
+            out,
+            "<li><span class=\"{class}\">{}</span>: {}</li>",
+            h(&party.party),
+            h(&words)
+        );
+    }
+    out.push_str("</ul>\n</section>\n");
+    out
+}
+
+/// The class and words of where one party stands.
+fn party_words(state: &PartyState) -> (&'static str, String) {
+    let on =
+        |date: &Option<jiff::civil::Date>| date.map(|d| format!(" on {d}")).unwrap_or_default();
+    match state {
+        PartyState::Agreed { date, proof } => {
+            ("ok", format!("agreed{} ({})", on(date), proof.describe()))
+        }
+        PartyState::Unproven { date, proof } => (
+            "due-soon",
+            format!(
+                "recorded as agreeing{}, but not proven enough to count ({})",
+                on(date),
+                proof.describe()
+            ),
+        ),
+        PartyState::Stale { date } => (
+            "due-soon",
+            format!(
+                "agreed to an earlier version{}; not to this one yet",
+                on(date)
+            ),
+        ),
+        PartyState::Waiting => ("due-soon", "has not agreed yet".to_owned()),
+    }
+}
+
+/// `site.json`: what the index shows, for bots and an organisation's view.
+pub fn json_of(site: &Site) -> Value {
+    json!({
+        "today": site.today.to_string(),
+        "alliances": site.alliances.iter().map(alliance_json).collect::<Vec<_>>(),
+    })
+}
+
+fn alliance_json(a: &SiteAlliance) -> Value {
+    json!({
+        "title": a.title,
+        "page": page_path(a).to_string_lossy(),
+        "path": a.path.to_string_lossy(),
+        "kind": a.kind,
+        "status": a.status,
+        "parties": a.parties,
+        "review": {
+            "last": a.last_review.map(|d| d.to_string()),
+            "next": a.review.as_ref().map(|d| d.date.to_string()),
+            "tier": a.review.as_ref().map(|d| d.tier),
+            "days_overdue": a.review.as_ref().map(|d| d.days_overdue),
+        },
+        "consent": a.consent.as_ref().map(|c| json!({
+            "digest": c.digest.short(),
+            "complete": c.complete(),
+            "agreed": c.agreed().map(|p| p.party.clone()).collect::<Vec<_>>(),
+            "waiting": c.not_agreed().map(|p| p.party.clone()).collect::<Vec<_>>(),
+        })),
+    })
+}

@@ -1,0 +1,218 @@
+//! Site: what `alliance site` shows of a repository's alliances, gathered
+//! as data (each alliance's front matter, the date of its next review and
+//! where that stands, its consent with proofs, its Markdown body), and the
+//! place the site may be written.
+//!
+//! Rendering the pages is `report::site`'s; writing them is
+//! [`crate::write::atomic`]'s, inside the repository only.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::Failed;
+use crate::attest::Attestor;
+use crate::consent::Consent;
+use crate::document::Alliance;
+use crate::due::{self, Window};
+use crate::workspace::{ReadError, UnreadFile, Workspace};
+
+/// Everything the site shows.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The day the site was judged by: what is overdue is overdue then.
+    pub today: Date,
+    /// The alliances, in discovery's order.
+    pub alliances: Vec<SiteAlliance>,
+}
+
+/// One alliance, as the site shows it.
+#[derive(Debug, Clone)]
+pub struct SiteAlliance {
+    /// The name of its page, `alliances/<slug>.html`: lower-case letters,
+    /// digits and dashes only, unique in the site.
+    pub slug: String,
+    /// Its file, from the repository root.
+    pub path: PathBuf,
+    /// Its title (front matter, else first heading).
+    pub title: String,
+    /// Its kind, as written.
+    pub kind: String,
+    /// Its status (`active`, `draft`, ...).
+    pub status: String,
+    /// Its parties, each as `Name (@handle)`.
+    pub parties: Vec<String>,
+    /// `review.last`, when it is a date.
+    pub last_review: Option<Date>,
+    /// The next review and where it stands; `None` for a retired
+    /// alliance, or one with no cadence.
+    pub review: Option<due::Due>,
+    /// Who agreed to the current text; `None` when the front matter cannot
+    /// be read.
+    pub consent: Option<Consent>,
+    /// The Markdown body, after the front matter.
+    pub body: String,
+}
+
+/// Gather the site of the documents under `paths` (the repository's when
+/// none), judged by `window` (its day, and how soon is due soon); the
+/// files that could not be read come back beside it.
+pub fn gather(
+    workspace: &Workspace,
+    paths: &[PathBuf],
+    window: Window,
+) -> Result<(Site, Vec<UnreadFile>), Failed> {
+    let found = workspace.discover(paths)?;
+    let attestor = Attestor::for_workspace(workspace, Vec::new())?;
+    let mut unread = found.skipped;
+    let mut alliances = Vec::new();
+    let mut slugs = HashSet::new();
+    for candidate in &found.documents {
+        let doc = match workspace.read(candidate) {
+            Ok(doc) if doc.declares_kind() => doc,
+            Ok(_) | Err(ReadError::NotText(_)) => continue,
+            Err(ReadError::Unread(file)) => {
+                unread.push(file);
+                continue;
+            }
+        };
+        let path = workspace.in_repository(&doc.path);
+        let slug = unique(slug(&path), &mut slugs);
+        alliances.push(alliance(&doc, path, slug, &window, &attestor));
+    }
+    let today = window.today;
+    Ok((Site { today, alliances }, unread))
+}
+
+/// What the site shows of `doc`.
+fn alliance(
+    doc: &Alliance,
+    path: PathBuf,
+    slug: String,
+    window: &Window,
+    attestor: &Attestor,
+) -> SiteAlliance {
+    let fields = doc.fields();
+    let text = |t: Option<&crate::document::Text>| t.map(|t| t.value.clone()).unwrap_or_default();
+    let review = match due::assess(doc, window) {
+        due::Outcome::Listed(listed) => listed.review,
+        due::Outcome::Retired | due::Outcome::Broken(_) => None,
+    };
+    SiteAlliance {
+        slug,
+        path,
+        title: doc.display_title().unwrap_or("(untitled)").to_owned(),
+        kind: text(fields.and_then(|f| f.kind.as_ref())),
+        status: fields
+            .map(|f| f.status().as_str().to_owned())
+            .unwrap_or_default(),
+        parties: fields
+            .map(|f| f.parties.iter().map(|p| p.label()).collect())
+            .unwrap_or_default(),
+        last_review: fields
+            .and_then(|f| f.review.last.as_ref())
+            .and_then(|d| d.get()),
+        review,
+        consent: Consent::of(doc, &attestor.proofs(doc)),
+        body: doc
+            .text
+            .get(doc.body_start..)
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
+
+/// A page name for the file at `path`: its path without `.md`, in
+/// lower-case letters, digits and dashes.
+pub fn slug(path: &Path) -> String {
+    let name = path.with_extension("");
+    let mut slug = String::new();
+    for c in name.to_string_lossy().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "alliance".to_owned()
+    } else {
+        slug.to_owned()
+    }
+}
+
+/// `slug`, or `slug-2`, `slug-3`... when it is taken.
+fn unique(slug: String, taken: &mut HashSet<String>) -> String {
+    let mut candidate = slug.clone();
+    let mut n = 2;
+    while !taken.insert(candidate.clone()) {
+        candidate = format!("{slug}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
+/// The folder the site goes in: `dir` (default `site` in the repository),
+/// refused when it is not inside the repository (nothing is written then).
+pub fn output_folder(workspace: &Workspace, dir: Option<&Path>) -> Result<PathBuf, Failed> {
+    let dir = dir.map_or_else(|| workspace.root.join("site"), Path::to_path_buf);
+    let cwd = std::env::current_dir().map_err(Failed::Io)?;
+    let absolute = crate::read::lexical(&cwd.join(&dir));
+    let root = crate::read::lexical(&cwd.join(&workspace.root));
+    let real_root = crate::read::canonical_root(&workspace.root);
+    let inside = |root: &Path| {
+        absolute
+            .strip_prefix(root)
+            .is_ok_and(|r| !r.as_os_str().is_empty())
+    };
+    if inside(&root) || inside(&real_root) {
+        Ok(dir)
+    } else {
+        Err(Failed::Write(crate::write::atomic::WriteError::Outside {
+            path: dir,
+            root: workspace.root.clone(),
+            how: None,
+        }))
+    }
+}
+
+/// Write the site's `files` (paths inside `dir`) all or nothing, replacing
+/// the pages of an earlier run.
+pub fn write(
+    workspace: &Workspace,
+    dir: &Path,
+    files: &[(PathBuf, Vec<u8>)],
+) -> Result<(), Failed> {
+    let files: Vec<(PathBuf, &[u8])> = files
+        .iter()
+        .map(|(path, bytes)| (dir.join(path), bytes.as_slice()))
+        .collect();
+    crate::write::atomic::write_all(
+        &workspace.root,
+        &files,
+        crate::write::atomic::Replace::Always,
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_plain_and_unique() {
+        assert_eq!(slug(Path::new("TEAM_ALLIANCE.md")), "team-alliance");
+        assert_eq!(
+            slug(Path::new("one on ones/Ada & Grace.md")),
+            "one-on-ones-ada-grace"
+        );
+        assert_eq!(slug(Path::new("../<x>.md")), "x");
+        assert_eq!(slug(Path::new("é.md")), "alliance");
+        let mut taken = HashSet::new();
+        assert_eq!(unique("a".into(), &mut taken), "a");
+        assert_eq!(unique("a".into(), &mut taken), "a-2");
+        assert_eq!(unique("a".into(), &mut taken), "a-3");
+    }
+}
