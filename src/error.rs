@@ -403,8 +403,7 @@ fn list_choices(choices: &[(String, String)]) -> String {
 /// A path as a shell word (quoted when it holds a space, a quote or the
 /// like), so a suggested command runs as printed.
 pub fn quoted(path: &std::path::Path) -> String {
-    let text = path.display().to_string();
-    shlex::try_quote(&text).map_or(text.clone(), |q| q.into_owned())
+    crate::escape::shell_word(&path.display().to_string())
 }
 
 fn no_alliances(root: &std::path::Path, named: bool) -> String {

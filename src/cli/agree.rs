@@ -68,7 +68,7 @@ pub(super) fn run(
     let path = super::history_path::named_or_choose(
         args.path.as_deref(),
         "agree",
-        &format!(" --as {}", shlex::try_quote(&args.who).unwrap_or_default()),
+        &format!(" --as {}", crate::escape::shell_word(&args.who)),
         &format!("name the one @{who} agrees to (those waiting for their consent)"),
         |doc| waiting_for(doc, who),
         super::history_path::Otherwise {

@@ -186,7 +186,7 @@ fn first_ask(doc: &crate::document::Alliance) -> Option<String> {
     Some(format!(
         "alliance pulse ask {} --as {}",
         crate::error::quoted(&doc.path),
-        shlex::try_quote(&handle).map_or(handle.clone(), |q| q.into_owned())
+        crate::escape::shell_word(&handle)
     ))
 }
 
@@ -263,10 +263,7 @@ pub(super) fn ask(
     let path = super::history_path::named_or_choose(
         args.path.as_deref(),
         "pulse ask",
-        &format!(
-            " --as {}",
-            shlex::try_quote(&args.rater).unwrap_or_default()
-        ),
+        &format!(" --as {}", crate::escape::shell_word(&args.rater)),
         &format!("name the one @{who} answers for"),
         |doc| {
             doc.fields()?.party_by_handle(who)?;

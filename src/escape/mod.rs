@@ -33,3 +33,10 @@ pub mod xml;
 pub fn sanitize(text: &str) -> std::borrow::Cow<'_, str> {
     terminal::line(text)
 }
+
+/// `text` as one shell word, quoted when it holds a space, a quote or the
+/// like, so a command the tool suggests runs as printed. Text a shell
+/// cannot hold (a NUL byte) is left as it is.
+pub fn shell_word(text: &str) -> String {
+    shlex::try_quote(text).map_or_else(|_| text.to_owned(), |q| q.into_owned())
+}
