@@ -265,6 +265,21 @@ fn roman(word: &str) -> bool {
     )
 }
 
+/// Readings (item key, reader) grouped by reader, readers in the order they
+/// first read: how a review entry records them and how `log` shows them.
+pub fn readings_by_reader<'a>(
+    readings: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<(&'a str, Vec<&'a str>)> {
+    let mut grouped: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (item, reader) in readings {
+        match grouped.iter_mut().find(|(who, _)| *who == reader) {
+            Some((_, items)) => items.push(item),
+            None => grouped.push((reader, vec![item])),
+        }
+    }
+    grouped
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

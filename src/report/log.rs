@@ -159,7 +159,11 @@ fn human(log: &ReviewLog, out: &mut dyn Write) -> io::Result<()> {
         if !review.wins.is_empty() {
             wrapped("wins: ", &review.wins.join("; "), out)?;
         }
-        for (reader, items) in by_reader(&review.readers) {
+        let readings = review
+            .readers
+            .iter()
+            .map(|r| (r.item.as_str(), r.reader.as_str()));
+        for (reader, items) in crate::document::vocabulary::readings_by_reader(readings) {
             wrapped(&format!("@{reader} read aloud: "), &items.join(", "), out)?;
         }
     }
@@ -201,19 +205,4 @@ fn wrapped(label: &str, text: &str, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "{line}")?;
     }
     Ok(())
-}
-
-/// Who read which items aloud, readers in the order they first read.
-fn by_reader(readers: &[crate::history::reviews::ItemReader]) -> Vec<(&str, Vec<&str>)> {
-    let mut grouped: Vec<(&str, Vec<&str>)> = Vec::new();
-    for r in readers {
-        match grouped
-            .iter_mut()
-            .find(|(who, _)| *who == r.reader.as_str())
-        {
-            Some((_, items)) => items.push(&r.item),
-            None => grouped.push((&r.reader, vec![&r.item])),
-        }
-    }
-    grouped
 }

@@ -380,7 +380,9 @@ fn entry_lines(review: &NewReview, dash_indent: &str, eol: &str) -> String {
         let wins: Vec<String> = review.wins.iter().map(|w| yaml_flow_scalar(w)).collect();
         let _ = write!(lines, "{pad}wins: [{}]{eol}", wins.join(", "));
     }
-    let by_reader = by_reader(&review.readers);
+    let by_reader = crate::document::vocabulary::readings_by_reader(
+        review.readers.iter().map(|(i, r)| (i.as_str(), r.as_str())),
+    );
     for (i, (reader, items)) in by_reader.iter().enumerate() {
         let items: Vec<String> = items.iter().map(|item| yaml_flow_scalar(item)).collect();
         let key = yaml_flow_scalar(reader);
@@ -400,18 +402,6 @@ fn entry_lines(review: &NewReview, dash_indent: &str, eol: &str) -> String {
         let _ = write!(lines, "{start}{key}: [{}]{end}{eol}", items.join(", "));
     }
     lines
-}
-
-/// The readings grouped by reader, readers in the order they first read.
-fn by_reader(readers: &[(String, String)]) -> Vec<(&str, Vec<&str>)> {
-    let mut grouped: Vec<(&str, Vec<&str>)> = Vec::new();
-    for (item, reader) in readers {
-        match grouped.iter_mut().find(|(r, _)| r == reader) {
-            Some((_, items)) => items.push(item),
-            None => grouped.push((reader, vec![item])),
-        }
-    }
-    grouped
 }
 
 /// The indentation of the keys of a block mapping.
