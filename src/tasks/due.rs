@@ -173,64 +173,54 @@ impl<'w> Assessor<'w> {
         })
     }
 
-    /// `due` over the documents `found`: see [`each`].
+    /// `due` over the documents `found`: each read and assessed on every core
+    /// ([`assess`]), handed to `sink` in discovery's order, a document's
+    /// proposal after it; then the files discovery could not read. Memory
+    /// stays flat in the number of files ([`crate::parallel::for_each_file`]).
     pub fn each(
         &self,
         found: Found,
         window: &Window,
-        sink: impl FnMut(DuePart) -> std::io::Result<()>,
+        mut sink: impl FnMut(DuePart) -> std::io::Result<()>,
     ) -> Result<(), Failed> {
-        each(self, found, window, sink)
-    }
-}
-
-/// `due` over the documents `found`: each read and assessed on every core
-/// ([`assess`]), handed to `sink` in discovery's order, a document's
-/// proposal after it; then the files discovery could not read. Memory
-/// stays flat in the number of files ([`crate::parallel::for_each_file`]).
-fn each(
-    assessor: &Assessor<'_>,
-    found: Found,
-    window: &Window,
-    mut sink: impl FnMut(DuePart) -> std::io::Result<()>,
-) -> Result<(), Failed> {
-    use crate::workspace::ReadError;
-    let Assessor {
-        workspace,
-        instruments,
-        attestor,
-    } = assessor;
-    let workspace = *workspace;
-    let mut history: Option<Option<History>> = None;
-    crate::parallel::for_each_file(
-        &found.documents,
-        |candidate| {
-            match workspace.read(candidate) {
-                Ok(doc) => Ok(assess(&doc, workspace, instruments, window, attestor)),
-                Err(ReadError::NotText(file)) => {
-                    Ok((due::Outcome::Broken(crate::check::unreadable(&file)), None))
+        use crate::workspace::ReadError;
+        let Assessor {
+            workspace,
+            instruments,
+            attestor,
+        } = self;
+        let workspace = *workspace;
+        let mut history: Option<Option<History>> = None;
+        crate::parallel::for_each_file(
+            &found.documents,
+            |candidate| {
+                match workspace.read(candidate) {
+                    Ok(doc) => Ok(assess(&doc, workspace, instruments, window, attestor)),
+                    Err(ReadError::NotText(file)) => {
+                        Ok((due::Outcome::Broken(crate::check::unreadable(&file)), None))
+                    }
+                    Err(ReadError::Unread(file)) => Err(file),
                 }
-                Err(ReadError::Unread(file)) => Err(file),
-            }
-            .map(|assessed| (candidate, assessed))
-        },
-        |result| match result {
-            Ok((candidate, (outcome, proposal))) => {
-                sink(DuePart::Assessed(candidate.path.clone(), Box::new(outcome)))?;
-                let Some(mut proposal) = proposal else {
-                    return Ok(());
-                };
-                let history = history
-                    .get_or_insert_with(|| History::discover(&workspace.root).ok())
-                    .as_ref();
-                date_proposal(&mut proposal, history, &candidate.path);
-                sink(DuePart::Proposal(proposal))
-            }
-            Err(file) => sink(DuePart::Unread(file)),
-        },
-    )?;
-    for file in found.skipped {
-        sink(DuePart::Unread(file))?;
+                .map(|assessed| (candidate, assessed))
+            },
+            |result| match result {
+                Ok((candidate, (outcome, proposal))) => {
+                    sink(DuePart::Assessed(candidate.path.clone(), Box::new(outcome)))?;
+                    let Some(mut proposal) = proposal else {
+                        return Ok(());
+                    };
+                    let history = history
+                        .get_or_insert_with(|| History::discover(&workspace.root).ok())
+                        .as_ref();
+                    date_proposal(&mut proposal, history, &candidate.path);
+                    sink(DuePart::Proposal(proposal))
+                }
+                Err(file) => sink(DuePart::Unread(file)),
+            },
+        )?;
+        for file in found.skipped {
+            sink(DuePart::Unread(file))?;
+        }
+        Ok(())
     }
-    Ok(())
 }
