@@ -14,6 +14,7 @@ pub(super) const DUE_HELP: &str = "\
 An alliance is due on review.next, else review.last + review.every, else
 created + review.every. Items are due on their [review:: DATE]. Retired
 alliances are skipped; drafts are listed apart and never fail the run.
+When nothing is due, the last line names what is next.
 
 Examples:
   alliance due
