@@ -25,8 +25,7 @@ Examples:
 pub struct LspArgs {}
 
 pub(super) fn run(_args: &LspArgs, out: &mut dyn Write) -> Result<u8, Failed> {
-    let stdin = std::io::stdin();
-    let mut input = stdin.lock();
-    let ended = crate::lsp::serve(&mut input, out)?;
+    let input = Box::new(std::io::BufReader::new(std::io::stdin()));
+    let ended = crate::lsp::serve(input, out)?;
     Ok(ended.code)
 }

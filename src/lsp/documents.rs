@@ -1,6 +1,8 @@
-//! The open documents: each buffer's text (bounded), and what `check`
-//! finds in it, as LSP diagnostics. A document is dropped when it is
-//! closed; a buffer larger than `check` reads is not kept, only its size.
+//! The open documents: each buffer's text (bounded), its version, and
+//! what was found in it as LSP diagnostics; and the repositories they are
+//! in, loaded once (config, kinds, instruments) until the client says a
+//! file of theirs changed. A document is dropped when it is closed; a
+//! buffer larger than `check` reads is not kept, only its diagnostic.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -10,9 +12,11 @@ use lsp_types::{
     NumberOrString, Position, Range, Uri,
 };
 
+use super::checks;
 use super::position::Lines;
 use crate::check::{Finding, Rule, Severity};
 use crate::document::MAX_DOCUMENT_BYTES;
+use crate::pulse::instrument::Instruments;
 use crate::workspace::Workspace;
 
 /// Where each rule is explained (`docs/rules.md`, one heading a rule).
@@ -32,46 +36,72 @@ pub struct Document {
     pub path: PathBuf,
     /// The buffer's text; empty when it is not kept (too large).
     pub text: String,
-    /// What was found in it: each diagnostic with its rule.
+    /// The version the client gave the text.
+    pub version: Option<i32>,
+    /// What was found in it when it was last checked: each diagnostic
+    /// with its rule.
     pub found: Vec<(Diagnostic, Option<Rule>)>,
+}
+
+/// A repository, loaded: its config and kinds, and its pulse instruments
+/// (or why they could not be loaded).
+pub struct Loaded {
+    /// The repository.
+    pub workspace: Workspace,
+    /// Its instruments.
+    pub instruments: Result<Instruments, String>,
 }
 
 /// The open documents and the repositories they are in.
 #[derive(Default)]
 pub struct Documents {
     open: HashMap<Uri, Document>,
-    workspaces: HashMap<PathBuf, Workspace>,
+    workspaces: HashMap<PathBuf, Loaded>,
 }
 
 impl Documents {
-    /// Open (or replace) the buffer of `uri` with `text`, and check it.
-    /// Returns its diagnostics.
-    pub fn set(&mut self, uri: &Uri, text: String) -> Vec<Diagnostic> {
+    /// Keep `text` as the buffer of `uri`, to be checked by
+    /// [`Documents::check`]. When it cannot be kept (not a file, or past
+    /// [`MAX_OPEN_DOCUMENTS`]) it is checked now and its diagnostics are
+    /// returned.
+    pub fn set(&mut self, uri: &Uri, text: String, version: Option<i32>) -> Option<Vec<Diagnostic>> {
         let Some(path) = file_path(uri) else {
             // Not a file (an unsaved `untitled:` buffer): nothing to place
             // it in a repository by, so nothing is checked.
             self.open.remove(uri);
-            return Vec::new();
+            return Some(Vec::new());
         };
-        let found = self.check(&path, &text);
-        let text = if text.len() > MAX_DOCUMENT_BYTES {
-            String::new()
-        } else {
-            text
-        };
-        let diagnostics = found.iter().map(|(d, _)| d.clone()).collect();
-        if self.open.len() < MAX_OPEN_DOCUMENTS || self.open.contains_key(uri) {
-            self.open
-                .insert(uri.clone(), Document { path, text, found });
+        if self.open.len() >= MAX_OPEN_DOCUMENTS && !self.open.contains_key(uri) {
+            let found = self.find(&path, &text);
+            return Some(found.into_iter().map(|(d, _)| d).collect());
         }
-        diagnostics
+        let found = self.open.remove(uri).map(|d| d.found).unwrap_or_default();
+        let document = Document {
+            path,
+            text,
+            version,
+            found,
+        };
+        self.open.insert(uri.clone(), document);
+        None
     }
 
-    /// Check the buffer of `uri` again (on save). Returns its diagnostics,
-    /// or `None` when it is not open.
-    pub fn recheck(&mut self, uri: &Uri) -> Option<Vec<Diagnostic>> {
-        let text = std::mem::take(&mut self.open.get_mut(uri)?.text);
-        Some(self.set(uri, text))
+    /// Check the buffer of `uri` (kept by [`Documents::set`]). Returns its
+    /// diagnostics and version, or `None` when it is not open.
+    pub fn check(&mut self, uri: &Uri) -> Option<(Vec<Diagnostic>, Option<i32>)> {
+        let (path, text) = {
+            let doc = self.open.get_mut(uri)?;
+            (doc.path.clone(), std::mem::take(&mut doc.text))
+        };
+        let found = self.find(&path, &text);
+        let diagnostics = found.iter().map(|(d, _)| d.clone()).collect();
+        let doc = self.open.get_mut(uri)?;
+        // A buffer too large to check is not kept either.
+        if text.len() <= MAX_DOCUMENT_BYTES {
+            doc.text = text;
+        }
+        doc.found = found;
+        Some((diagnostics, doc.version))
     }
 
     /// Forget the document of `uri`.
@@ -84,32 +114,50 @@ impl Documents {
         self.open.get(uri)
     }
 
-    /// What `check` finds in `text` at `path`, when it is an alliance.
-    fn check(&mut self, path: &Path, text: &str) -> Vec<(Diagnostic, Option<Rule>)> {
-        if !crate::workspace::discover::text_looks_like_alliance(path, text) {
+    /// Every open document's URI, in a stable order.
+    pub fn uris(&self) -> Vec<Uri> {
+        let mut uris: Vec<Uri> = self.open.keys().cloned().collect();
+        uris.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        uris
+    }
+
+    /// Forget every loaded repository: its config, kinds or instruments
+    /// changed, and the next check loads them again.
+    pub fn forget_repositories(&mut self) {
+        self.workspaces.clear();
+    }
+
+    /// The open document of `uri` and its repository, loaded (`None` for
+    /// the repository when it cannot be).
+    pub fn with_repository(&mut self, uri: &Uri) -> Option<(&Document, Option<&Loaded>)> {
+        let path = self.open.get(uri)?.path.clone();
+        let root = self.load(&path).ok().map(|_| crate::workspace::root_of(&path));
+        let loaded = root.and_then(|root| self.workspaces.get(&root));
+        Some((self.open.get(uri)?, loaded))
+    }
+
+    /// What is found in `text` at `path`: `check`'s findings for an
+    /// alliance or an answer file, a kind file's error, or nothing.
+    fn find(&mut self, path: &Path, text: &str) -> Vec<(Diagnostic, Option<Rule>)> {
+        let role = checks::role(path, text);
+        if role == checks::Role::Other {
             return Vec::new();
         }
         if text.len() > MAX_DOCUMENT_BYTES {
             return vec![(too_large(text.len()), None)];
         }
-        let findings = if text.contains('\0') {
-            let binary = crate::document::Unreadable {
-                path: path.to_path_buf(),
-                reason: crate::document::NotText::Binary,
-            };
-            vec![crate::check::unreadable(&binary)]
-        } else {
-            match self.workspace(path) {
-                Ok(workspace) => {
-                    // Named from where the server runs (an editor starts it
-                    // in the project), as `check` names files it is given.
-                    let named = crate::workspace::from_here(path);
-                    match crate::tasks::check::text(workspace, &named, text.to_owned()) {
-                        Ok(findings) => findings,
-                        Err(e) => return vec![(not_checked(&e.to_string()), None)],
-                    }
+        let findings = match role {
+            checks::Role::Kinds => return checks::kind_file(path, text),
+            _ if text.contains('\0') => checks::binary(path),
+            _ => {
+                let found = self.load(path).and_then(|loaded| match role {
+                    checks::Role::Answers => checks::answers(loaded, path, text),
+                    _ => checks::alliance(loaded, path, text),
+                });
+                match found {
+                    Ok(findings) => findings,
+                    Err(why) => return vec![(not_checked(&why), None)],
                 }
-                Err(e) => return vec![(not_checked(&e), None)],
             }
         };
         let lines = Lines::new(text);
@@ -119,15 +167,22 @@ impl Documents {
             .collect()
     }
 
-    /// The repository `path` is in, loaded once (its config and kinds).
-    fn workspace(&mut self, path: &Path) -> Result<&Workspace, String> {
+    /// The repository `path` is in, loaded once (its config, kinds and
+    /// instruments).
+    fn load(&mut self, path: &Path) -> Result<&Loaded, String> {
         let root = crate::workspace::root_of(path);
         if !self.workspaces.contains_key(&root) {
             let workspace = Workspace::open(&root).map_err(|e| e.to_string())?;
+            let instruments = Instruments::with_folder(workspace.config.kinds.as_deref())
+                .map_err(|e| e.to_string());
             if self.workspaces.len() >= MAX_WORKSPACES {
                 self.workspaces.clear();
             }
-            self.workspaces.insert(root.clone(), workspace);
+            let loaded = Loaded {
+                workspace,
+                instruments,
+            };
+            self.workspaces.insert(root.clone(), loaded);
         }
         self.workspaces
             .get(&root)
@@ -199,7 +254,8 @@ fn not_checked(why: &str) -> Diagnostic {
     whole_file(format!("not checked: {why}"))
 }
 
-fn whole_file(message: String) -> Diagnostic {
+/// A diagnostic about the whole file, at its start.
+pub fn whole_file(message: String) -> Diagnostic {
     Diagnostic {
         range: Range::new(Position::new(0, 0), Position::new(0, 0)),
         severity: Some(DiagnosticSeverity::ERROR),
@@ -221,18 +277,19 @@ mod tests {
     fn documents_past_the_limit_are_not_kept_and_closed_ones_are_dropped() {
         let mut documents = Documents::default();
         for n in 0..MAX_OPEN_DOCUMENTS {
-            documents.set(&uri(&format!("{n}.md")), "# notes\n".to_owned());
+            documents.set(&uri(&format!("{n}.md")), "# notes\n".to_owned(), None);
         }
         let one_more = uri("more.md");
-        assert_eq!(documents.set(&one_more, "# more\n".to_owned()), Vec::new());
+        let checked_now = documents.set(&one_more, "# more\n".to_owned(), None);
+        assert_eq!(checked_now, Some(Vec::new()));
         assert!(documents.get(&one_more).is_none());
         // One already open is still replaced.
-        documents.set(&uri("0.md"), "# changed\n".to_owned());
+        documents.set(&uri("0.md"), "# changed\n".to_owned(), Some(2));
         let changed = documents.get(&uri("0.md")).map(|d| d.text.as_str());
         assert_eq!(changed, Some("# changed\n"));
         documents.close(&uri("0.md"));
         assert!(documents.get(&uri("0.md")).is_none());
-        documents.set(&one_more, "# more\n".to_owned());
+        assert_eq!(documents.set(&one_more, "# more\n".to_owned(), None), None);
         assert!(documents.get(&one_more).is_some());
     }
 

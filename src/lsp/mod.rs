@@ -1,10 +1,13 @@
 //! The language server (`alliance lsp`): JSON-RPC over the reader and
-//! writer it is given, one message at a time, in order (no threads, no
-//! async runtime). It publishes `check`'s findings on alliance documents
-//! as diagnostics from the editor's unsaved buffer (`tasks::check::text`:
-//! no file is read but the repository's config and kinds, and none is
-//! ever written), explains a diagnostic's rule on hover, and lists a
-//! document's sections and items as symbols.
+//! writer it is given, one message at a time, in order (a reader thread
+//! frames the input; no async runtime). It publishes `check`'s findings as
+//! diagnostics from the editor's unsaved buffers of alliances, pulse answer
+//! files and kind files (`checks`); offers fixes (`actions`) and
+//! completions (`complete`); explains rules, dates and sections on hover,
+//! lists sections and items as symbols, and goes from a handle to its
+//! party (`navigate`). It reads the repository's config, kinds,
+//! instruments and the files an answer file is checked against, and
+//! writes no file: edits are offered to the editor, which applies them.
 //!
 //! It must not print anywhere but the writer it is given, and nothing it
 //! is sent (a malformed message, an unknown method, a huge or binary
@@ -12,33 +15,35 @@
 
 use std::io::{self, BufRead, Write};
 
-use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
-use lsp_types::notification::{self as note, Notification as _};
-use lsp_types::request::{self as req, Request as _};
+use lsp_server::{ErrorCode, Message, Request};
 use lsp_types::{
-    HoverProviderCapability, InitializeResult, OneOf, PublishDiagnosticsParams, SaveOptions,
-    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions,
+    HoverProviderCapability, InitializeResult, OneOf, SaveOptions, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions,
 };
 
+mod actions;
+mod checks;
+mod complete;
 mod documents;
 mod frame;
 mod navigate;
 mod position;
+mod server;
 
-use documents::Documents;
 pub use frame::MAX_MESSAGE_BYTES;
 
-/// Where the session is, by the protocol's lifecycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    /// Before `initialize`: requests are refused.
-    Starting,
-    /// Answering.
-    Running,
-    /// After `shutdown`: only `exit` is expected.
-    ShutDown,
-}
+/// The files the server asks the client to watch for it: when one
+/// changes, the repositories are loaded again (config, kinds,
+/// instruments, templates) and every buffer is checked again.
+pub const WATCHED: &[&str] = &[
+    "**/.alliance.yaml",
+    "**/*.kind.yaml",
+    "**/*.instrument.yaml",
+    "**/*.schema.json",
+    "**/*.j2",
+];
 
 /// How a session ended: the exit code the protocol asks for (0 after
 /// `shutdown` then `exit`, 1 on `exit` or the end of input without it).
@@ -48,17 +53,35 @@ pub struct Ended {
     pub code: u8,
 }
 
+/// How many read messages wait for the server at most: the reader stops
+/// reading while they do, so memory stays bounded however fast a client
+/// writes (each message is at most [`MAX_MESSAGE_BYTES`]).
+const QUEUED_MESSAGES: usize = 4;
+
 /// Serve one client: read its messages from `input`, answer on `output`
 /// (flushed after each message), until `exit` or the end of input. An
 /// `Err` only when `output` cannot be written or `input` read.
-pub fn serve(input: &mut dyn BufRead, output: &mut dyn Write) -> io::Result<Ended> {
-    let mut server = Server {
-        out: output,
-        phase: Phase::Starting,
-        documents: Documents::default(),
-    };
+///
+/// A reader thread frames the input; this thread handles each message in
+/// order. Changes are checked once no message waits: a burst of
+/// keystrokes is checked once, at its last text, and a request always
+/// sees the checks of every change before it.
+pub fn serve(input: Box<dyn BufRead + Send>, output: &mut dyn Write) -> io::Result<Ended> {
+    let (send, frames) = std::sync::mpsc::sync_channel(QUEUED_MESSAGES);
+    // Not joined: after `exit` the process ends, whatever the client's
+    // stream is doing.
+    std::thread::spawn(move || read_frames(input, &send));
+    let mut server = server::Server::new(output);
     loop {
-        let message = match frame::read(input)? {
+        let frame = match frames.try_recv() {
+            Ok(frame) => frame,
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                server.check_pending()?;
+                frames.recv().unwrap_or(Ok(frame::Frame::End))
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Ok(frame::Frame::End),
+        };
+        let message = match frame? {
             frame::Frame::End => return Ok(server.ended()),
             frame::Frame::Skipped(why) => {
                 server.log(&format!("alliance lsp: read past {why}"))?;
@@ -72,14 +95,23 @@ pub fn serve(input: &mut dyn BufRead, output: &mut dyn Write) -> io::Result<Ende
                 }
             },
         };
-        let exit = match message {
-            Message::Request(request) => server.request(request).map(|()| false)?,
-            Message::Notification(n) => server.notification(n)?,
-            // The server sends no requests, so expects no responses.
-            Message::Response(_) => false,
-        };
-        if exit {
+        if server.handle(message)? {
             return Ok(server.ended());
+        }
+    }
+}
+
+/// Frame `input` into `send` until its end, a read error (handed on) or
+/// the server's end.
+fn read_frames(
+    mut input: Box<dyn BufRead + Send>,
+    send: &std::sync::mpsc::SyncSender<io::Result<frame::Frame>>,
+) {
+    loop {
+        let frame = frame::read(&mut input);
+        let last = !matches!(frame, Ok(frame::Frame::Body(_) | frame::Frame::Skipped(_)));
+        if send.send(frame).is_err() || last {
+            return;
         }
     }
 }
@@ -112,190 +144,6 @@ fn error_reply(id: &serde_json::Value, code: ErrorCode, message: &str) -> serde_
     })
 }
 
-struct Server<'w> {
-    out: &'w mut dyn Write,
-    phase: Phase,
-    documents: Documents,
-}
-
-impl Server<'_> {
-    fn ended(&self) -> Ended {
-        Ended {
-            code: u8::from(self.phase != Phase::ShutDown),
-        }
-    }
-
-    /// Answer one request.
-    fn request(&mut self, request: Request) -> io::Result<()> {
-        let id = request.id.clone();
-        let answer = match (self.phase, request.method.as_str()) {
-            (Phase::Starting, req::Initialize::METHOD) => {
-                self.phase = Phase::Running;
-                Ok(to_value(initialize_result()))
-            }
-            (Phase::Starting, _) => {
-                Err((ErrorCode::ServerNotInitialized, "not initialized".into()))
-            }
-            (Phase::ShutDown, _) => Err((ErrorCode::InvalidRequest, "shut down".into())),
-            (Phase::Running, req::Shutdown::METHOD) => {
-                self.phase = Phase::ShutDown;
-                Ok(serde_json::Value::Null)
-            }
-            (Phase::Running, req::Initialize::METHOD) => {
-                Err((ErrorCode::InvalidRequest, "initialized already".into()))
-            }
-            (Phase::Running, _) => self.answer(request),
-        };
-        self.reply(id, answer)
-    }
-
-    /// Answer a request of a running session.
-    fn answer(&mut self, request: Request) -> Result<serde_json::Value, (ErrorCode, String)> {
-        match request.method.as_str() {
-            req::HoverRequest::METHOD => {
-                let params: lsp_types::HoverParams = params(request)?;
-                let at = params.text_document_position_params;
-                let hover = self
-                    .documents
-                    .get(&at.text_document.uri)
-                    .and_then(|doc| navigate::hover(doc, at.position));
-                Ok(to_value(hover))
-            }
-            req::DocumentSymbolRequest::METHOD => {
-                let params: lsp_types::DocumentSymbolParams = params(request)?;
-                let symbols = self
-                    .documents
-                    .get(&params.text_document.uri)
-                    .map(navigate::symbols)
-                    .unwrap_or_default();
-                Ok(to_value(symbols))
-            }
-            other => Err((
-                ErrorCode::MethodNotFound,
-                format!("alliance lsp does not answer {}", one_line(other)),
-            )),
-        }
-    }
-
-    fn reply(
-        &mut self,
-        id: RequestId,
-        answer: Result<serde_json::Value, (ErrorCode, String)>,
-    ) -> io::Result<()> {
-        let response = match answer {
-            Ok(result) => Response {
-                id,
-                response_result: Ok(result),
-            },
-            Err((code, message)) => Response::new_err(id, code as i32, message),
-        };
-        self.send(Message::Response(response))
-    }
-
-    /// Handle one notification. Returns whether it was `exit`.
-    fn notification(&mut self, n: Notification) -> io::Result<bool> {
-        if n.method == note::Exit::METHOD {
-            return Ok(true);
-        }
-        if self.phase != Phase::Running {
-            return Ok(false);
-        }
-        match n.method.as_str() {
-            note::DidOpenTextDocument::METHOD => {
-                if let Ok(p) = note_params::<lsp_types::DidOpenTextDocumentParams>(n) {
-                    let doc = p.text_document;
-                    let diagnostics = self.documents.set(&doc.uri, doc.text);
-                    self.publish(doc.uri, diagnostics, Some(doc.version))?;
-                }
-            }
-            note::DidChangeTextDocument::METHOD => {
-                if let Ok(p) = note_params::<lsp_types::DidChangeTextDocumentParams>(n) {
-                    self.changed(p)?;
-                }
-            }
-            note::DidSaveTextDocument::METHOD => {
-                if let Ok(p) = note_params::<lsp_types::DidSaveTextDocumentParams>(n) {
-                    let uri = p.text_document.uri;
-                    if let Some(diagnostics) = self.documents.recheck(&uri) {
-                        self.publish(uri, diagnostics, None)?;
-                    }
-                }
-            }
-            note::DidCloseTextDocument::METHOD => {
-                if let Ok(p) = note_params::<lsp_types::DidCloseTextDocumentParams>(n) {
-                    let uri = p.text_document.uri;
-                    self.documents.close(&uri);
-                    self.publish(uri, Vec::new(), None)?;
-                }
-            }
-            // `initialized`, `$/cancelRequest`, `$/setTrace` and the rest
-            // need nothing: every request is answered before the next is read.
-            _ => {}
-        }
-        Ok(false)
-    }
-
-    /// A change: the whole text (the sync the server asks for) replaces
-    /// the buffer; a change of a range (a client that sends them anyway)
-    /// cannot be applied without the text it changes and is logged.
-    fn changed(&mut self, p: lsp_types::DidChangeTextDocumentParams) -> io::Result<()> {
-        let doc = p.text_document;
-        let whole = p
-            .content_changes
-            .into_iter()
-            .rev()
-            .find(|c| c.range.is_none());
-        match whole {
-            Some(change) => {
-                let diagnostics = self.documents.set(&doc.uri, change.text);
-                self.publish(doc.uri, diagnostics, Some(doc.version))
-            }
-            None => self.log("alliance lsp: a change without the whole text was ignored"),
-        }
-    }
-
-    fn publish(
-        &mut self,
-        uri: Uri,
-        diagnostics: Vec<lsp_types::Diagnostic>,
-        version: Option<i32>,
-    ) -> io::Result<()> {
-        let diagnostics = diagnostics
-            .into_iter()
-            .map(|d| documents::with_help(d, &uri))
-            .collect();
-        let params = PublishDiagnosticsParams::new(uri, diagnostics, version);
-        self.notify(note::PublishDiagnostics::METHOD, params)
-    }
-
-    fn log(&mut self, message: &str) -> io::Result<()> {
-        let params = lsp_types::LogMessageParams {
-            typ: lsp_types::MessageType::WARNING,
-            message: message.to_owned(),
-        };
-        self.notify(note::LogMessage::METHOD, params)
-    }
-
-    fn notify(&mut self, method: &str, params: impl serde::Serialize) -> io::Result<()> {
-        let params = serde_json::to_value(params).unwrap_or_default();
-        self.send(Message::Notification(Notification {
-            method: method.to_owned(),
-            params,
-        }))
-    }
-
-    fn send(&mut self, message: Message) -> io::Result<()> {
-        message.write(&mut self.out)?;
-        self.out.flush()
-    }
-
-    fn send_raw(&mut self, value: &serde_json::Value) -> io::Result<()> {
-        let text = value.to_string();
-        write!(self.out, "Content-Length: {}\r\n\r\n{text}", text.len())?;
-        self.out.flush()
-    }
-}
-
 /// A result as JSON (every result type serialises; null if one did not).
 fn to_value(result: impl serde::Serialize) -> serde_json::Value {
     serde_json::to_value(result).unwrap_or_default()
@@ -305,10 +153,6 @@ fn to_value(result: impl serde::Serialize) -> serde_json::Value {
 fn params<P: serde::de::DeserializeOwned>(request: Request) -> Result<P, (ErrorCode, String)> {
     serde_json::from_value(request.params)
         .map_err(|e| (ErrorCode::InvalidParams, format!("invalid parameters: {e}")))
-}
-
-fn note_params<P: serde::de::DeserializeOwned>(n: Notification) -> Result<P, serde_json::Error> {
-    serde_json::from_value(n.params)
 }
 
 /// A method name from the client, quoted on one line and bounded.
@@ -334,6 +178,22 @@ fn initialize_result() -> InitializeResult {
             text_document_sync: Some(TextDocumentSyncCapability::Options(sync)),
             hover_provider: Some(HoverProviderCapability::Simple(true)),
             document_symbol_provider: Some(OneOf::Left(true)),
+            definition_provider: Some(OneOf::Left(true)),
+            code_action_provider: Some(CodeActionProviderCapability::Options(
+                CodeActionOptions {
+                    code_action_kinds: Some(vec![
+                        CodeActionKind::QUICKFIX,
+                        CodeActionKind::REFACTOR_REWRITE,
+                        CodeActionKind::SOURCE_FIX_ALL,
+                    ]),
+                    work_done_progress_options: Default::default(),
+                    resolve_provider: Some(false),
+                },
+            )),
+            completion_provider: Some(CompletionOptions {
+                trigger_characters: Some(vec!["@".into(), " ".into(), ":".into()]),
+                ..CompletionOptions::default()
+            }),
             ..ServerCapabilities::default()
         },
         server_info: Some(ServerInfo {

@@ -358,24 +358,60 @@ pub fn read(
 
 /// The answer files of `doc`'s pulse, checked against `setup`.
 fn load(root: &Path, doc: &Alliance, setup: &Setup, today: Date) -> rounds::Loaded {
-    let handles: Vec<String> = setup.parties.iter().map(|p| p.handle.clone()).collect();
-    let keys: HashSet<String> = setup
+    let (handles, keys) = (handles(setup), agreement_key_set(setup));
+    rounds::load(root, &doc.path, &expect(doc, setup, &handles, &keys, today))
+}
+
+/// The parties' handles, in the front matter's order.
+fn handles(setup: &Setup) -> Vec<String> {
+    setup.parties.iter().map(|p| p.handle.clone()).collect()
+}
+
+/// Every key an answer may name an agreement by.
+fn agreement_key_set(setup: &Setup) -> HashSet<String> {
+    setup
         .agreements
         .iter()
         .map(|(k, _)| k.clone())
         .chain(setup.aliases.keys().cloned())
-        .collect();
-    let expect = Expect {
+        .collect()
+}
+
+/// What `doc`'s answer files are checked against.
+fn expect<'a>(
+    doc: &Alliance,
+    setup: &'a Setup,
+    handles: &'a [String],
+    keys: &'a HashSet<String>,
+    today: Date,
+) -> Expect<'a> {
+    Expect {
         instrument: &setup.instrument,
-        handles: &handles,
-        agreements: &keys,
+        handles,
+        agreements: keys,
         today,
         created: doc
             .fields()
             .and_then(|f| f.created.as_ref())
             .and_then(|d| d.get()),
-    };
-    rounds::load(root, &doc.path, &expect)
+    }
+}
+
+/// What is wrong with one answer file of `doc`'s pulse, given as text
+/// (an editor's unsaved buffer): its own findings (A060–A063, A065,
+/// A067, A068), without those that need the other files of its round
+/// (a second answer by the same person, A064).
+pub fn answer_findings(
+    doc: &Alliance,
+    setup: &Setup,
+    path: &Path,
+    text: String,
+    today: Date,
+) -> Vec<Finding> {
+    let (handles, keys) = (handles(setup), agreement_key_set(setup));
+    let mut file = answers::AnswerFile::parse(path, text);
+    file.validate(&expect(doc, setup, &handles, &keys, today));
+    file.findings
 }
 
 /// The findings `check` reports about the alliance document itself: an

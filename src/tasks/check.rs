@@ -24,19 +24,30 @@ use crate::workspace::{ReadError, UnreadFile, Workspace};
 /// places it (its file name decides nothing here: the text is checked
 /// whatever it is called). Findings in line order.
 pub fn text(workspace: &Workspace, path: &Path, text: String) -> Result<Vec<Finding>, Failed> {
+    let instruments = Instruments::with_folder(workspace.config.kinds.as_deref())
+        .map_err(crate::pulse::PulseError::from)?;
+    text_with(workspace, &instruments, path, text)
+}
+
+/// [`text`], with the repository's pulse instruments already loaded (an
+/// editor server checks on every keystroke and loads them once).
+pub fn text_with(
+    workspace: &Workspace,
+    instruments: &Instruments,
+    path: &Path,
+    text: String,
+) -> Result<Vec<Finding>, Failed> {
     let doc = Alliance::parse_text(path, text);
     let settings = check::Settings {
         consent_required: workspace.config.consent.required,
         exists: None,
         proofs: None,
     };
-    let instruments = Instruments::with_folder(workspace.config.kinds.as_deref())
-        .map_err(crate::pulse::PulseError::from)?;
     let mut findings = check::check_with(&doc, &workspace.kinds, &settings);
     findings.extend(crate::pulse::front_matter_findings(
         &doc,
         &workspace.kinds,
-        &instruments,
+        instruments,
         false,
     ));
     in_line_order(&mut findings);
