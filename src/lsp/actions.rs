@@ -17,8 +17,8 @@
 use std::collections::HashMap;
 
 use lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Diagnostic,
-    NumberOrString, Range, TextEdit, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Diagnostic, NumberOrString,
+    Range, TextEdit, WorkspaceEdit,
 };
 
 use super::documents::{Document, Loaded};
@@ -35,8 +35,8 @@ pub fn for_range(
     repository: Option<&Loaded>,
     params: &CodeActionParams,
 ) -> Vec<CodeActionOrCommand> {
-    if document.text.is_empty() || super::checks::role(&document.path, &document.text)
-        != super::checks::Role::Alliance
+    if document.text.is_empty()
+        || super::checks::role(&document.path, &document.text) != super::checks::Role::Alliance
     {
         return Vec::new();
     }
@@ -88,6 +88,9 @@ struct Place<'a> {
 
 impl Place<'_> {
     /// An action of `kind` titled `title` making `edits`.
+    // `WorkspaceEdit::changes` is keyed by `Uri`, whose inner cache the
+    // lint counts as mutable; its hash and equality are of the text alone.
+    #[allow(clippy::mutable_key_type)]
     fn action(&self, title: String, kind: CodeActionKind, edits: Vec<TextEdit>) -> CodeAction {
         let changes = HashMap::from([(self.uri.clone(), edits)]);
         CodeAction {
@@ -190,9 +193,10 @@ fn section_text(doc: &Alliance, kind: &Kind, rule: usize, at: usize) -> String {
 /// next, trimmed; none when it holds template code.
 fn template_block(source: &str, section: &crate::kind::SectionRule) -> Option<String> {
     let mut lines = source.lines();
-    let heading = lines
-        .by_ref()
-        .find(|l| l.strip_prefix("## ").is_some_and(|h| section.matches(h.trim())))?;
+    let heading = lines.by_ref().find(|l| {
+        l.strip_prefix("## ")
+            .is_some_and(|h| section.matches(h.trim()))
+    })?;
     let body: Vec<&str> = lines.take_while(|l| !l.starts_with("## ")).collect();
     let block = format!("{heading}\n{}", body.join("\n"));
     let block = block.trim_end().to_owned();
@@ -267,7 +271,12 @@ fn renames(at: &Place<'_>, kind: &Kind, range: Range) -> Vec<CodeAction> {
                 let rule = &kind.sections[*rule];
                 std::iter::once(&rule.name).chain(&rule.aliases)
             })
-            .map(|n| (n.as_str(), strsim::normalized_levenshtein(&heading, &n.to_lowercase())))
+            .map(|n| {
+                (
+                    n.as_str(),
+                    strsim::normalized_levenshtein(&heading, &n.to_lowercase()),
+                )
+            })
             .collect();
         names.sort_by(|a, b| b.1.total_cmp(&a.1));
         for (name, _) in names.into_iter().take(MAX_RENAMES) {
@@ -283,7 +292,11 @@ fn renames(at: &Place<'_>, kind: &Kind, range: Range) -> Vec<CodeAction> {
 fn line_of(text: &str, at: usize) -> Span {
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    let end = if text[..end].ends_with('\r') { end - 1 } else { end };
+    let end = if text[..end].ends_with('\r') {
+        end - 1
+    } else {
+        end
+    };
     Span::new(start, end.max(start))
 }
 

@@ -75,7 +75,8 @@ pub fn alliance(loaded: &Loaded, path: &Path, text: &str) -> Result<Vec<Finding>
 /// the buffer's own (without the ones that need the round's other files).
 pub fn answers(loaded: &Loaded, path: &Path, text: &str) -> Result<Vec<Finding>, String> {
     let instruments = loaded.instruments.as_ref().map_err(Clone::clone)?;
-    let alliance = alliance_of_answers(path).ok_or("its alliance is not beside its pulse folder")?;
+    let alliance =
+        alliance_of_answers(path).ok_or("its alliance is not beside its pulse folder")?;
     let root = &loaded.workspace.root;
     let named = crate::workspace::from_here(&alliance);
     let doc = crate::workspace::read_document_in(root, &named).map_err(|e| e.to_string())?;
@@ -100,10 +101,7 @@ pub fn answers(loaded: &Loaded, path: &Path, text: &str) -> Result<Vec<Finding>,
 
 /// The pulse setup (instrument, parties, agreements) of the alliance whose
 /// answer file is at `path`; `None` when it has none it can read.
-pub fn pulse_setup(
-    loaded: &Loaded,
-    path: &Path,
-) -> Result<Option<crate::pulse::Setup>, String> {
+pub fn pulse_setup(loaded: &Loaded, path: &Path) -> Result<Option<crate::pulse::Setup>, String> {
     let instruments = loaded.instruments.as_ref().map_err(Clone::clone)?;
     let Some(alliance) = alliance_of_answers(path) else {
         return Ok(None);
@@ -150,18 +148,21 @@ pub fn kind_file(path: &Path, text: &str) -> Vec<(Diagnostic, Option<Rule>)> {
         files.insert(name.clone(), text.to_owned());
         match Kinds::from_texts(folder, &files) {
             Ok(_) => return Vec::new(),
-            Err(KindError::Invalid { path, line, message }) => (Some(path), line, message),
+            Err(KindError::Invalid {
+                path,
+                line,
+                message,
+            }) => (Some(path), line, message),
             Err(other) => (None, 1, other.to_string()),
         }
     };
-    let diagnostic = match error {
-        (Some(other), _, message) if other.file_name() != path.file_name() => whole_file(format!(
-            "the kinds do not load: {}: {}",
-            other.display(),
-            message
-        )),
-        (_, line, message) => at_line(line, message),
-    };
+    let diagnostic =
+        match error {
+            (Some(other), _, message) if other.file_name() != path.file_name() => whole_file(
+                format!("the kinds do not load: {}: {}", other.display(), message),
+            ),
+            (_, line, message) => at_line(line, message),
+        };
     vec![(diagnostic, None)]
 }
 
@@ -175,10 +176,16 @@ fn folder_texts(folder: &Path) -> BTreeMap<String, String> {
     };
     let mut total = 0;
     for entry in entries {
-        let Some(name) = entry.path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        let Some(name) = entry
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+        else {
             continue;
         };
-        let wanted = [".kind.yaml", ".json", ".j2"].iter().any(|e| name.ends_with(e));
+        let wanted = [".kind.yaml", ".json", ".j2"]
+            .iter()
+            .any(|e| name.ends_with(e));
         if !wanted || total > MAX_FOLDER_BYTES {
             continue;
         }

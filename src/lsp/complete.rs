@@ -46,7 +46,10 @@ pub fn at(document: &Document, repository: Option<&Loaded>, at: Position) -> Com
     let items = items
         .into_iter()
         .map(|(label, kind, detail)| CompletionItem {
-            text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(range, label.clone()))),
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(
+                range,
+                label.clone(),
+            ))),
             filter_text: Some(label.clone()),
             label,
             kind: Some(kind),
@@ -143,7 +146,10 @@ fn sections(doc: &Alliance, kinds: &Kinds) -> Vec<Offer> {
     };
     let mut offers: Vec<(bool, Offer)> = Vec::new();
     for section in &kind.sections {
-        let present = doc.sections.iter().any(|s| section.matches(&s.heading.text));
+        let present = doc
+            .sections
+            .iter()
+            .any(|s| section.matches(&s.heading.text));
         let detail = section.help.clone();
         for name in std::iter::once(&section.name).chain(&section.aliases) {
             offers.push((
@@ -191,7 +197,11 @@ fn in_answers(document: &Document, repository: Option<&Loaded>, byte: usize) -> 
             .iter()
             .map(|q| {
                 let words = q.words.for_role(None).to_owned();
-                (format!("{}: ", q.id), CompletionItemKind::FIELD, Some(words))
+                (
+                    format!("{}: ", q.id),
+                    CompletionItemKind::FIELD,
+                    Some(words),
+                )
             })
             .collect(),
         Some("agreements") => setup
@@ -210,7 +220,11 @@ fn in_answers(document: &Document, repository: Option<&Loaded>, byte: usize) -> 
 /// when that line is indented.
 fn parent_key(before: &str) -> Option<&str> {
     let mut lines = before.lines().rev();
-    let current = if before.ends_with('\n') { "" } else { lines.next()? };
+    let current = if before.ends_with('\n') {
+        ""
+    } else {
+        lines.next()?
+    };
     if !current.starts_with(' ') && !current.is_empty() {
         return None;
     }
@@ -243,7 +257,10 @@ mod tests {
     #[test]
     fn an_indented_line_is_under_the_last_top_level_key() {
         assert_eq!(parent_key("rater: ada\nanswers:\n  "), Some("answers"));
-        assert_eq!(parent_key("answers:\n  bond: 4\nagreements:\n"), Some("agreements"));
+        assert_eq!(
+            parent_key("answers:\n  bond: 4\nagreements:\n"),
+            Some("agreements")
+        );
         assert_eq!(parent_key("answers:\nno"), None);
     }
 }

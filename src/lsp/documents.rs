@@ -64,7 +64,12 @@ impl Documents {
     /// [`Documents::check`]. When it cannot be kept (not a file, or past
     /// [`MAX_OPEN_DOCUMENTS`]) it is checked now and its diagnostics are
     /// returned.
-    pub fn set(&mut self, uri: &Uri, text: String, version: Option<i32>) -> Option<Vec<Diagnostic>> {
+    pub fn set(
+        &mut self,
+        uri: &Uri,
+        text: String,
+        version: Option<i32>,
+    ) -> Option<Vec<Diagnostic>> {
         let Some(path) = file_path(uri) else {
             // Not a file (an unsaved `untitled:` buffer): nothing to place
             // it in a repository by, so nothing is checked.
@@ -131,7 +136,10 @@ impl Documents {
     /// the repository when it cannot be).
     pub fn with_repository(&mut self, uri: &Uri) -> Option<(&Document, Option<&Loaded>)> {
         let path = self.open.get(uri)?.path.clone();
-        let root = self.load(&path).ok().map(|_| crate::workspace::root_of(&path));
+        let root = self
+            .load(&path)
+            .ok()
+            .map(|_| crate::workspace::root_of(&path));
         let loaded = root.and_then(|root| self.workspaces.get(&root));
         Some((self.open.get(uri)?, loaded))
     }

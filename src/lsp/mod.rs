@@ -179,17 +179,15 @@ fn initialize_result() -> InitializeResult {
             hover_provider: Some(HoverProviderCapability::Simple(true)),
             document_symbol_provider: Some(OneOf::Left(true)),
             definition_provider: Some(OneOf::Left(true)),
-            code_action_provider: Some(CodeActionProviderCapability::Options(
-                CodeActionOptions {
-                    code_action_kinds: Some(vec![
-                        CodeActionKind::QUICKFIX,
-                        CodeActionKind::REFACTOR_REWRITE,
-                        CodeActionKind::SOURCE_FIX_ALL,
-                    ]),
-                    work_done_progress_options: Default::default(),
-                    resolve_provider: Some(false),
-                },
-            )),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![
+                    CodeActionKind::QUICKFIX,
+                    CodeActionKind::REFACTOR_REWRITE,
+                    CodeActionKind::SOURCE_FIX_ALL,
+                ]),
+                work_done_progress_options: Default::default(),
+                resolve_provider: Some(false),
+            })),
             completion_provider: Some(CompletionOptions {
                 trigger_characters: Some(vec!["@".into(), " ".into(), ":".into()]),
                 ..CompletionOptions::default()

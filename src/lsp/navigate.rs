@@ -106,7 +106,11 @@ fn section_words(doc: &Alliance, repository: Option<&Loaded>, section: &Section)
     let kinds = &repository?.workspace.kinds;
     let kind = kinds.get(&doc.fields()?.kind.as_ref()?.value)?;
     let rule = &kind.sections[kind.section_for(&section.heading.text)?];
-    let need = if rule.required { "required" } else { "optional" };
+    let need = if rule.required {
+        "required"
+    } else {
+        "optional"
+    };
     let mut text = format!(
         "**{}**: a {need} section of the `{}` kind",
         escape_md(&rule.name),
@@ -129,7 +133,12 @@ fn item_words(doc: &Alliance, item: &Item) -> String {
         let named: Vec<String> = owners
             .iter()
             .map(|who| match fields.and_then(|f| f.party(who)) {
-                Some(party) => escape_md(&party.label()),
+                Some(party) => match &party.name {
+                    Some(name) => {
+                        format!("{} ({})", escape_md(&name.value), escape_md(&party.label()))
+                    }
+                    None => escape_md(&party.label()),
+                },
                 None => format!("{} (not a party)", escape_md(who)),
             })
             .collect();
@@ -148,9 +157,10 @@ fn item_words(doc: &Alliance, item: &Item) -> String {
     parts.join("\n\n")
 }
 
-/// Document text, safe to show as Markdown in a hover.
+/// Document text, safe to show as Markdown in a hover (an editor
+/// notifies nobody: handles are shown as written).
 fn escape_md(text: &str) -> String {
-    crate::escape::markdown::inline(text)
+    crate::escape::markdown::inline_with(text, crate::escape::markdown::Mentions::Live)
 }
 
 /// The party the handle at `at` names (`@ada`, or in `[owner:: ada]`):

@@ -84,7 +84,11 @@ impl<'t> Lines<'t> {
     pub fn byte_at(&self, at: Position) -> usize {
         let line = (at.line as usize).min(self.starts.len() - 1);
         let start = self.starts[line];
-        let end = self.starts.get(line + 1).copied().unwrap_or(self.text.len());
+        let end = self
+            .starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
         let on_line = self.text[start..end].trim_end_matches(['\r', '\n']);
         let mut units = 0;
         for (i, c) in on_line.char_indices() {

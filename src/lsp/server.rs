@@ -131,7 +131,9 @@ impl<'w> Server<'w> {
             req::DocumentSymbolRequest::METHOD => {
                 let p: lsp_types::DocumentSymbolParams = super::params(request)?;
                 let doc = self.documents.get(&p.text_document.uri);
-                Ok(super::to_value(doc.map(navigate::symbols).unwrap_or_default()))
+                Ok(super::to_value(
+                    doc.map(navigate::symbols).unwrap_or_default(),
+                ))
             }
             req::GotoDefinition::METHOD => {
                 let p: lsp_types::GotoDefinitionParams = super::params(request)?;

@@ -13,6 +13,8 @@ use serde_json::{Value, json};
 
 use crate::common::{Sandbox, hermetic, team_doc};
 
+mod editing;
+
 /// Far above any real answer: only a hung server reaches it.
 const HANG_GUARD: Duration = Duration::from_secs(120);
 
@@ -26,8 +28,14 @@ struct Client {
 impl Client {
     /// `alliance lsp` started in `dir`, initialized.
     fn start(dir: &Path) -> Client {
+        Client::start_with(dir, json!({}))
+    }
+
+    /// `alliance lsp` started in `dir` by a client of `capabilities`,
+    /// initialized.
+    fn start_with(dir: &Path, capabilities: Value) -> Client {
         let mut client = Client::spawn(dir);
-        let answer = client.request("initialize", json!({ "capabilities": {} }));
+        let answer = client.request("initialize", json!({ "capabilities": capabilities }));
         let capabilities = &answer["result"]["capabilities"];
         assert_eq!(capabilities["textDocumentSync"]["change"], 1, "{answer}");
         assert_eq!(capabilities["hoverProvider"], true);
@@ -219,10 +227,17 @@ fn utf16_column(text: &str, line: u64, column: u64) -> u64 {
 /// start and end (0-based line, UTF-16 character).
 fn expected_from_check(root: &Path, file: &Path) -> Vec<Value> {
     let relative = file.strip_prefix(root).expect("in the project");
+    expected_from_check_of(root, relative, file)
+}
+
+/// [`expected_from_check`] of `file` (an alliance, or one of its pulse
+/// answer files) in the report of `check ALLIANCE`.
+fn expected_from_check_of(root: &Path, alliance: &Path, file: &Path) -> Vec<Value> {
+    let relative = file.strip_prefix(root).expect("in the project");
     let output = hermetic(env!("CARGO_BIN_EXE_alliance"), root)
         .env("ALLIANCE_TODAY", "2026-11-22")
         .args(["check", "--format", "json"])
-        .arg(relative)
+        .arg(alliance)
         .output()
         .expect("run check");
     let report: Value = serde_json::from_slice(&output.stdout).expect("check's JSON");
