@@ -175,7 +175,7 @@ pub enum Command {
     /// Print the JSON Schema of a kind's front matter, for editors.
     #[command(after_help = SCHEMA_HELP)]
     Schema(SchemaArgs),
-    /// The language server (LSP over stdin and stdout) for editors: diagnostics as you type.
+    /// The language server (LSP over stdio) for editors: diagnostics, fixes, completion.
     #[command(after_help = LSP_HELP)]
     Lsp(LspArgs),
     /// Print a shell completion script.

@@ -182,7 +182,6 @@ fn initialize_result() -> InitializeResult {
             code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                 code_action_kinds: Some(vec![
                     CodeActionKind::QUICKFIX,
-                    CodeActionKind::REFACTOR_REWRITE,
                     CodeActionKind::SOURCE_FIX_ALL,
                 ]),
                 work_done_progress_options: Default::default(),
