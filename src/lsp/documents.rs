@@ -70,9 +70,9 @@ impl Documents {
         text: String,
         version: Option<i32>,
     ) -> Option<Vec<Diagnostic>> {
-        let Some(path) = file_path(uri) else {
-            // Not a file (an unsaved `untitled:` buffer): nothing to place
-            // it in a repository by, so nothing is checked.
+        let Some(path) = file_path(uri).or_else(|| untitled_path(uri)) else {
+            // Neither a file nor a new buffer: nothing to place it in a
+            // repository by, so nothing is checked.
             self.open.remove(uri);
             return Some(Vec::new());
         };
@@ -207,6 +207,26 @@ pub fn file_path(uri: &Uri) -> Option<PathBuf> {
     url.to_file_path().ok()
 }
 
+/// Where a new buffer that was never saved (`untitled:Untitled-1`) is
+/// checked as if it were: a Markdown file of that name in the folder the
+/// server runs in (the editor's project), so the project's kinds apply.
+/// It is an alliance when its front matter says `alliance:`.
+pub fn untitled_path(uri: &Uri) -> Option<PathBuf> {
+    let rest = uri.as_str().strip_prefix("untitled:")?;
+    let name: String = rest
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_'))
+        .take(64)
+        .collect();
+    let name = if name.is_empty() {
+        "untitled".to_owned()
+    } else {
+        name
+    };
+    let cwd = std::env::current_dir().ok()?;
+    Some(cwd.join(format!("{name}.md")))
+}
+
 /// A finding as a diagnostic: `check --format json`'s code, range,
 /// severity and message; the help as related information (pointing at the
 /// same range) and as `data.help`.
@@ -311,5 +331,9 @@ mod tests {
         assert_eq!(file_path(&spaced), Some(PathBuf::from("/tmp/a b.md")));
         let untitled: Uri = "untitled:Untitled-1".parse().expect("a URI");
         assert_eq!(file_path(&untitled), None);
+        let cwd = std::env::current_dir().expect("cwd");
+        assert_eq!(untitled_path(&untitled), Some(cwd.join("Untitled-1.md")));
+        let other: Uri = "vscode-notebook-cell:/x".parse().expect("a URI");
+        assert_eq!(untitled_path(&other), None);
     }
 }

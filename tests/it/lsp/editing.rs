@@ -512,3 +512,20 @@ fn a_burst_of_changes_ends_checked_at_its_last_text() {
     assert!(last["diagnostics"].to_string().contains("A030"), "{last}");
     assert_eq!(client.finish(), 0);
 }
+
+#[test]
+fn a_new_buffer_never_saved_is_checked_by_the_projects_kinds() {
+    let (sandbox, _) = team_repository();
+    let mut client = Client::start(sandbox.path());
+    let text = team_doc("", &TEAM_BODY.replacen("## Purpose", "## Porpoise", 1));
+    let diagnostics = client.open("untitled:Untitled-1", &text);
+    assert!(codes(&diagnostics).contains(&"A030"), "{diagnostics:?}");
+    // A new buffer that is no alliance is left alone.
+    assert_eq!(
+        client.open("untitled:Untitled-2", "# Notes\n"),
+        Vec::<Value>::new()
+    );
+    // Nothing is written where the buffer would be.
+    assert!(!sandbox.path().join("Untitled-1.md").exists());
+    assert_eq!(client.finish(), 0);
+}

@@ -18,8 +18,7 @@ fn path_with_alliance() -> std::ffi::OsString {
         .expect("the binary's folder")
         .to_path_buf();
     let rest = std::env::var_os("PATH").unwrap_or_default();
-    std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&rest)))
-        .expect("a PATH")
+    std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&rest))).expect("a PATH")
 }
 
 #[test]
@@ -80,6 +79,9 @@ fn the_helix_set_up_starts_alliance_lsp_for_markdown_and_yaml() {
             .find(|l| l.get("name").and_then(|n| n.as_str()) == Some(name))
             .unwrap_or_else(|| panic!("no {name} entry"));
         let servers = language["language-servers"].as_array().expect("servers");
-        assert!(servers.iter().any(|s| s.as_str() == Some("alliance")), "{name}");
+        assert!(
+            servers.iter().any(|s| s.as_str() == Some("alliance")),
+            "{name}"
+        );
     }
 }
