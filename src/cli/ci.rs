@@ -22,6 +22,7 @@ Examples:
   alliance ci comment --dry-run --base origin/main    print the comment, post nothing
   alliance ci comment                                 in a pull-request job
   alliance ci summary                                 in any job: check, due and the diff
+  alliance ci remind --dry-run                        the reminder issues it would keep open
 
 Exit codes: 0 done (a token that may not write is a warning, not a
 failure), 2 could not run.";
@@ -35,6 +36,9 @@ pub enum CiCommand {
     /// Write check, due and the diff to the job summary.
     #[command(after_help = CI_SUMMARY_HELP)]
     Summary(CiSummaryArgs),
+    /// Keep one open issue per alliance with a review overdue or due soon (a scheduled job).
+    #[command(after_help = super::remind::CI_REMIND_HELP)]
+    Remind(super::remind::CiRemindArgs),
 }
 
 const CI_COMMENT_HELP: &str = "\
