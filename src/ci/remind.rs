@@ -68,6 +68,12 @@ impl OpenIssue {
         Some(read_marker(&self.body)?.0)
     }
 
+    /// Whether the tool last wrote `reminder`'s text here (whatever was
+    /// edited since).
+    fn last_wrote(&self, reminder: &Reminder) -> bool {
+        read_marker(&self.body).is_some_and(|(_, written, _)| written == hash(&reminder.body))
+    }
+
     /// Whether a person changed the text after the tool last wrote it.
     pub fn edited(&self) -> bool {
         match read_marker(&self.body) {
@@ -84,7 +90,7 @@ pub enum Step {
     Create(Reminder),
     /// Our issue says something else now: rewrite it.
     Update(u64, Reminder),
-    /// Our issue already says this.
+    /// Our issue already says this (or said it before a person edited it).
     Unchanged(u64, Reminder),
     /// A person edited our issue: comment with the new text instead.
     Edited(u64, Reminder),
@@ -114,9 +120,11 @@ pub fn plan(reminders: Vec<Reminder>, mut open: Vec<OpenIssue>) -> Vec<Step> {
             continue;
         };
         let (_, issue) = kept.remove(at);
-        steps.push(if issue.edited() {
+        // An edited issue whose news the tool already wrote needs nothing.
+        let said = issue.last_wrote(&reminder);
+        steps.push(if issue.edited() && !said {
             Step::Edited(issue.number, reminder)
-        } else if issue.body == reminder.full_body() && issue.title == reminder.title {
+        } else if said && (issue.edited() || issue.title == reminder.title) {
             Step::Unchanged(issue.number, reminder)
         } else {
             Step::Update(issue.number, reminder)
@@ -207,15 +215,19 @@ mod tests {
     fn create_update_keep_comment_and_close() {
         let same = reminder("A.md", "due");
         let changed = reminder("B.md", "overdue now");
-        let edited = reminder("C.md", "due");
-        let mut by_hand = issue(3, &edited);
+        let edited = reminder("C.md", "overdue now");
+        let mut by_hand = issue(3, &reminder("C.md", "due"));
         by_hand.body.push_str("\nA note of ours.");
+        let quiet = reminder("F.md", "due");
+        let mut by_hand_quiet = issue(6, &quiet);
+        by_hand_quiet.body.push_str("\nA note of ours.");
         let steps = plan(
             vec![
                 same.clone(),
                 changed.clone(),
                 edited.clone(),
                 reminder("D.md", "new"),
+                quiet.clone(),
             ],
             vec![
                 issue(1, &same),
@@ -223,6 +235,7 @@ mod tests {
                 by_hand,
                 issue(4, &reminder("E.md", "due")),
                 issue(5, &same),
+                by_hand_quiet,
             ],
         );
         assert_eq!(
@@ -232,6 +245,7 @@ mod tests {
                 Step::Update(2, changed),
                 Step::Edited(3, edited),
                 Step::Create(reminder("D.md", "new")),
+                Step::Unchanged(6, quiet),
                 Step::Close(4, "E.md".to_owned()),
             ]
         );

@@ -23,9 +23,8 @@ Examples:
   alliance init
   alliance init --ci github     also write .github/workflows/alliance.yml
   alliance init --ci gitlab     also write .gitlab-ci.yml (or .gitlab/alliance.yml to include)
-  alliance init --ci github --schedule   also a weekly workflow that keeps reminder issues
-                                         (.github/workflows/alliance-remind.yml: `alliance ci remind`)
-  alliance init --ci gitlab --schedule   also .gitlab/alliance-remind.yml, a job for scheduled pipelines";
+  alliance init --ci github --schedule   also the weekly reminder workflow (`ci remind`)
+  alliance init --ci gitlab --schedule   also .gitlab/alliance-remind.yml (`ci remind`)";
 
 /// CI services `init` can set up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

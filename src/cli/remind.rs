@@ -64,7 +64,14 @@ pub(super) fn run(
 ) -> Result<u8, Failed> {
     let env = Environment::from_process();
     let today = crate::clock::today()?;
-    let window = Window::new(today, super::within(Some(&args.within))?);
+    let within = super::within(Some(&args.within))?;
+    if within.as_ref().is_some_and(|c| c.after(today).is_none()) {
+        return Err(Failed::WithinPastCalendar {
+            span: args.within.clone(),
+            today,
+        });
+    }
+    let window = Window::new(today, within);
     let workspace = Workspace::current()?;
     let reminders: Vec<Reminder> = crate::tasks::remind::due_alliances(&workspace, &window)?
         .iter()
