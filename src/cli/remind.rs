@@ -194,7 +194,10 @@ fn offline(reminders: &[Reminder], out: &mut dyn Write) -> Result<u8, Failed> {
             crate::report::sanitize(&format!("{}: {}", r.path, r.title))
         )?;
         for line in r.body.lines() {
-            writeln!(out, "    {}", crate::report::sanitize(line))?;
+            match line {
+                "" => writeln!(out)?,
+                line => writeln!(out, "    {}", crate::report::sanitize(line))?,
+            }
         }
     }
     Ok(0)
