@@ -14,6 +14,10 @@ use crate::ci::remind::Reminder;
 use crate::due::{AllianceDue, Basis, Due, Tier, Window};
 use crate::escape::markdown::{code, inline, title};
 
+/// At most this many entries are listed in one issue (the rest are
+/// counted), which keeps the text far below GitHub's 65,536 characters.
+const MAX_ENTRIES: usize = 50;
+
 /// The reminder issue for `alliance` on the window's day: its entries
 /// overdue or due by the window's end, the alliance review first.
 pub fn reminder(alliance: &AllianceDue, window: &Window) -> Reminder {
@@ -25,7 +29,8 @@ pub fn reminder(alliance: &AllianceDue, window: &Window) -> Reminder {
         inline(&alliance.title),
         code(&path),
     );
-    for due in alliance.entries().filter(|d| d.tier != Tier::Ok) {
+    let due: Vec<&Due> = alliance.entries().filter(|d| d.tier != Tier::Ok).collect();
+    for due in due.iter().take(MAX_ENTRIES) {
         let _ = writeln!(
             body,
             "| {} | {} | {} |",
@@ -33,6 +38,10 @@ pub fn reminder(alliance: &AllianceDue, window: &Window) -> Reminder {
             when(due),
             inline(&due.owners.join(", "))
         );
+    }
+    if due.len() > MAX_ENTRIES {
+        let more = due.len() - MAX_ENTRIES;
+        let _ = writeln!(body, "\n…and {more} more: `alliance due` lists them all.");
     }
     let command = format!("alliance review {}", crate::escape::shell_word(&path));
     let _ = write!(
@@ -114,4 +123,63 @@ pub fn closing_comment(path: &str, until: Date) -> String {
         "Nothing in {} is overdue or due by {until} any more (the review was recorded, or its date moved later): closing. `alliance ci remind` opens a new issue when a review falls due again.",
         code(path)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::due::{DueItem, Window};
+
+    fn entry(date: Date, item: Option<&str>, window: &Window) -> Due {
+        Due {
+            date,
+            days_overdue: crate::document::dates::days_between(date, window.today),
+            tier: window.tier(date),
+            basis: if item.is_some() {
+                Basis::Item
+            } else {
+                Basis::Next
+            },
+            owners: vec!["@ada".to_owned(), "Grace".to_owned(), "@ada".to_owned()],
+            line: 1,
+            column: 1,
+            item: item.map(|text| DueItem {
+                text: text.to_owned(),
+                id: None,
+                section: "Agreements".to_owned(),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_long_list_is_cut_and_assignees_are_handles_once() {
+        let today = jiff::civil::date(2026, 11, 22);
+        let window = Window::new(today, None);
+        let past = jiff::civil::date(2026, 11, 1);
+        let alliance = AllianceDue {
+            path: "teams/A B.md".into(),
+            title: "Payments".to_owned(),
+            draft: false,
+            proposed: false,
+            review: Some(entry(past, None, &window)),
+            items: (0..60)
+                .map(|n| entry(past, Some(&format!("item {n}")), &window))
+                .collect(),
+            pulse: None,
+        };
+        let r = reminder(&alliance, &window);
+        assert_eq!(r.path, "teams/A B.md");
+        assert_eq!(r.title, "Review overdue: Payments");
+        assert_eq!(r.assignees, ["ada"]);
+        assert_eq!(r.body.matches("| Item: ").count(), 49);
+        assert!(
+            r.body
+                .contains("…and 11 more: `alliance due` lists them all.")
+        );
+        assert!(
+            r.body.contains("`alliance review 'teams/A B.md'`"),
+            "{}",
+            r.body
+        );
+    }
 }
