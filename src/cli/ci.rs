@@ -14,9 +14,11 @@ use crate::due::Window;
 use crate::workspace::Workspace;
 
 pub(super) const CI_HELP: &str = "\
-Both commands read the base of the change from the CI's environment when
---base is not given: GitHub Actions (the pull_request event's base commit)
-and GitLab CI (CI_MERGE_REQUEST_DIFF_BASE_SHA).
+`comment` and `summary` read the base of the change from the CI's
+environment when --base is not given: GitHub Actions (the pull_request
+event's base commit) and GitLab CI (CI_MERGE_REQUEST_DIFF_BASE_SHA).
+`remind`, for a scheduled job, keeps one issue open per alliance with a
+review due.
 
 Examples:
   alliance ci comment --dry-run --base origin/main    print the comment, post nothing
