@@ -23,6 +23,7 @@
 
 pub mod approvals;
 mod identity;
+pub mod issues;
 pub mod wire;
 
 use std::time::{Duration, Instant};

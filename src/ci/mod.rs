@@ -12,6 +12,7 @@ pub const MARKER: &str = "<!-- alliance-ci-comment (updated in place by `allianc
 
 pub mod changes;
 pub mod forge;
+pub mod remind;
 pub mod rules;
 
 use std::collections::BTreeMap;
@@ -43,7 +44,7 @@ const EVENT_LIMIT: u64 = 16 * 1024 * 1024;
 pub enum CiError {
     /// Neither GitHub Actions nor GitLab CI.
     #[error(
-        "not running in GitHub Actions or GitLab CI (neither GITHUB_ACTIONS nor GITLAB_CI is set); pass --dry-run to print the comment"
+        "not running in GitHub Actions or GitLab CI (neither GITHUB_ACTIONS nor GITLAB_CI is set); pass --dry-run to print what would be posted"
     )]
     NoForge,
     /// A variable the forge needs is missing.
@@ -257,6 +258,48 @@ impl Environment {
                     .map(str::to_owned)
             }),
         })))
+    }
+
+    /// The repository's issues, for `ci remind`: GitHub (GITHUB_API_URL,
+    /// GITHUB_REPOSITORY, GITHUB_TOKEN) or GitLab (CI_API_V4_URL,
+    /// CI_PROJECT_ID, [`GITLAB_TOKEN_VAR`]), any event.
+    pub fn tracker(&self) -> Result<forge::issues::Tracker, CiError> {
+        let forge = if self.is_github() {
+            let repository =
+                self.require("GITHUB_REPOSITORY", "the repository to open issues in")?;
+            let api = self
+                .get("GITHUB_API_URL")
+                .unwrap_or("https://api.github.com");
+            Forge::GitHub(GitHub {
+                budget: self.budget()?,
+                api: url("GITHUB_API_URL", api)?,
+                graphql: match self.get("GITHUB_GRAPHQL_URL") {
+                    Some(graphql) => Some(url("GITHUB_GRAPHQL_URL", graphql)?),
+                    None => None,
+                },
+                repository: repository.to_owned(),
+                number: 0,
+                token: self
+                    .get("GITHUB_TOKEN")
+                    .or_else(|| self.get("GH_TOKEN"))
+                    .map(str::to_owned),
+                head: None,
+            })
+        } else if self.is_gitlab() {
+            let api = self.require("CI_API_V4_URL", "the GitLab API to open issues with")?;
+            let project = self.require("CI_PROJECT_ID", "the project to open issues in")?;
+            Forge::GitLab(GitLab {
+                budget: self.budget()?,
+                api: url("CI_API_V4_URL", api)?,
+                project: project.to_owned(),
+                iid: 0,
+                token: self.get(GITLAB_TOKEN_VAR).map(str::to_owned),
+                head: None,
+            })
+        } else {
+            return Err(CiError::NoForge);
+        };
+        Ok(forge::issues::Tracker { forge })
     }
 
     fn require(&self, var: &'static str, why: &'static str) -> Result<&str, CiError> {

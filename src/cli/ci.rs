@@ -14,14 +14,17 @@ use crate::due::Window;
 use crate::workspace::Workspace;
 
 pub(super) const CI_HELP: &str = "\
-Both commands read the base of the change from the CI's environment when
---base is not given: GitHub Actions (the pull_request event's base commit)
-and GitLab CI (CI_MERGE_REQUEST_DIFF_BASE_SHA).
+`comment` and `summary` read the base of the change from the CI's
+environment when --base is not given: GitHub Actions (the pull_request
+event's base commit) and GitLab CI (CI_MERGE_REQUEST_DIFF_BASE_SHA).
+`remind`, for a scheduled job, keeps one issue open per alliance with a
+review due.
 
 Examples:
   alliance ci comment --dry-run --base origin/main    print the comment, post nothing
   alliance ci comment                                 in a pull-request job
   alliance ci summary                                 in any job: check, due and the diff
+  alliance ci remind --dry-run                        the reminder issues it would keep open
 
 Exit codes: 0 done (a token that may not write is a warning, not a
 failure), 2 could not run.";
@@ -35,6 +38,9 @@ pub enum CiCommand {
     /// Write check, due and the diff to the job summary.
     #[command(after_help = CI_SUMMARY_HELP)]
     Summary(CiSummaryArgs),
+    /// Keep one open issue per alliance with a review overdue or due soon (a scheduled job).
+    #[command(after_help = super::remind::CI_REMIND_HELP)]
+    Remind(super::remind::CiRemindArgs),
 }
 
 const CI_COMMENT_HELP: &str = "\

@@ -22,7 +22,9 @@ written to .gitlab/alliance.yml for you to include.
 Examples:
   alliance init
   alliance init --ci github     also write .github/workflows/alliance.yml
-  alliance init --ci gitlab     also write .gitlab-ci.yml (or .gitlab/alliance.yml to include)";
+  alliance init --ci gitlab     also write .gitlab-ci.yml (or .gitlab/alliance.yml to include)
+  alliance init --ci github --schedule   also the weekly reminder workflow (`ci remind`)
+  alliance init --ci gitlab --schedule   also .gitlab/alliance-remind.yml (`ci remind`)";
 
 /// CI services `init` can set up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -39,6 +41,10 @@ pub struct InitArgs {
     /// Also write a CI workflow for this service.
     #[arg(long, value_enum)]
     pub ci: Option<Ci>,
+    /// With --ci: also write a scheduled job that keeps one issue open per alliance
+    /// with a review due (`alliance ci remind`).
+    #[arg(long, requires = "ci")]
+    pub schedule: bool,
     /// Rewrite what this command names (the config, or the CI job with --ci) even if present.
     #[arg(long)]
     pub force: bool,
@@ -75,6 +81,41 @@ const CONFIG: &str = "\
 
 const GITHUB: &str = include_str!("../../examples/ci/github-workflow.yml");
 const GITLAB: &str = include_str!("../../examples/ci/gitlab-ci.yml");
+const GITHUB_REMIND: &str = include_str!("../../examples/ci/github-remind.yml");
+const GITLAB_REMIND: &str = include_str!("../../examples/ci/gitlab-remind.yml");
+
+/// Where `--schedule` writes the reminder job for `ci`.
+fn schedule_path(ci: Ci) -> &'static str {
+    match ci {
+        Ci::Github => ".github/workflows/alliance-remind.yml",
+        Ci::Gitlab => ".gitlab/alliance-remind.yml",
+    }
+}
+
+/// `--schedule`'s part: the scheduled reminder job for the CI service.
+fn schedule_part(root: &Path, args: &InitArgs) -> Option<Part> {
+    let ci = args.ci.filter(|_| args.schedule)?;
+    Some(Part {
+        path: root.join(schedule_path(ci)),
+        content: match ci {
+            Ci::Github => GITHUB_REMIND,
+            Ci::Gitlab => GITLAB_REMIND,
+        },
+        named: true,
+    })
+}
+
+/// What to do with a GitLab reminder job just written: include it.
+fn schedule_note(root: &Path, written: &[PathBuf], out: &mut dyn Write) -> Result<(), Failed> {
+    let gitlab = root.join(schedule_path(Ci::Gitlab));
+    if written.contains(&gitlab) {
+        writeln!(
+            out,
+            "add to .gitlab-ci.yml:\n  include:\n    - local: .gitlab/alliance-remind.yml\nand create a pipeline schedule (CI/CD > Schedules, e.g. weekly) with ALLIANCE_GITLAB_TOKEN set"
+        )?;
+    }
+    Ok(())
+}
 
 /// One file `init` sets up.
 struct Part {
@@ -128,6 +169,7 @@ pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         }
         None => {}
     }
+    parts.extend(schedule_part(&root, args));
     // Each part is created when missing and kept when present; --force
     // rewrites only the parts the command line named.
     let (write, keep): (Vec<Part>, Vec<Part>) = parts
@@ -145,9 +187,10 @@ pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         };
         writeln!(out, "kept {} (already there{how})", shown(&part.path))?;
     }
-    if let Some(note) = note.filter(|_| !written.is_empty()) {
+    if let Some(note) = note.filter(|_| written.contains(&root.join(".gitlab/alliance.yml"))) {
         writeln!(out, "{note}")?;
     }
+    schedule_note(&root, &written, out)?;
     next_steps(&root, args.ci.is_some(), out)?;
     Ok(0)
 }

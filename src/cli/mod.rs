@@ -44,6 +44,7 @@ use new::NEW_HELP;
 pub use new::NewArgs;
 use pulse::PULSE_HELP;
 pub use pulse::{PulseAskArgs, PulseCommand, PulseReportArgs};
+pub use remind::CiRemindArgs;
 use review::REVIEW_HELP;
 pub use review::ReviewArgs;
 use schema::SCHEMA_HELP;
@@ -71,6 +72,7 @@ mod log;
 mod lsp;
 mod new;
 mod pulse;
+mod remind;
 mod review;
 mod schema;
 mod site;
@@ -265,6 +267,7 @@ fn dispatch(
         Command::Man(args) => completions::man(&args, out),
         Command::Ci(CiCommand::Comment(args)) => ci::comment(&args, out, err),
         Command::Ci(CiCommand::Summary(args)) => ci::summary(&args, out),
+        Command::Ci(CiCommand::Remind(args)) => remind::run(&args, out, err),
         Command::Pulse(PulseCommand::Ask(args)) => pulse::ask(&args, out, err),
         Command::Pulse(PulseCommand::Report(args)) => pulse::report(&args, out),
     }

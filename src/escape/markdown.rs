@@ -189,6 +189,28 @@ pub fn link(path: &str) -> String {
     out
 }
 
+/// `text` for an issue's title, which the forges show as plain text (no
+/// entity is decoded there): on one line, at most 200 characters, control
+/// characters and bidirectional overrides written as `\u{..}`, and a real
+/// zero-width space after every `@` and `#` and inside `://`, so that no
+/// title mentions anyone, references an issue or becomes a link.
+pub fn title(text: &str) -> String {
+    let clean = crate::escape::sanitize(&text.replace(['\n', '\r'], " ")).into_owned();
+    let mut out = String::with_capacity(clean.len() + 8);
+    for (count, (at, c)) in clean.char_indices().enumerate() {
+        if count == 200 {
+            out.push('…');
+            break;
+        }
+        out.push(c);
+        let after = &clean[at + c.len_utf8()..];
+        if matches!(c, '@' | '#') || (c == ':' && after.starts_with("//")) {
+            out.push('\u{200b}');
+        }
+    }
+    out
+}
+
 /// A zero-width space as an entity: readable in the source, invisible on
 /// the page, and enough to stop `@name` and `#12` from being linked.
 const ZERO_WIDTH: &str = "&#8203;";
@@ -201,6 +223,16 @@ fn is_invisible_control(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_mentions_nobody_and_links_nothing() {
+        let t = title("@everyone see #12 at https://evil.example\n\u{202e}x");
+        assert_eq!(
+            t,
+            "@\u{200b}everyone see #\u{200b}12 at https:\u{200b}//evil.example \\u{202e}x"
+        );
+        assert_eq!(title(&"a".repeat(300)).chars().count(), 201);
+    }
 
     #[test]
     fn paired_backticks_stay_code_and_the_rest_is_escaped() {

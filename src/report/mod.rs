@@ -28,6 +28,7 @@ pub mod kinds;
 pub mod list;
 pub mod log;
 pub mod pulse;
+pub mod remind;
 mod sarif;
 pub mod site;
 pub mod write;

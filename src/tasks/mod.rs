@@ -14,4 +14,5 @@ pub mod diff;
 pub mod due;
 pub mod new;
 pub mod pulse;
+pub mod remind;
 pub mod site;

@@ -13,6 +13,8 @@ use alliance::document::yaml::{self, Node, Value};
 const FILES: &[&str] = &[
     "action.yml",
     "examples/ci/gitlab-ci.yml",
+    "examples/ci/github-remind.yml",
+    "examples/ci/gitlab-remind.yml",
     ".pre-commit-hooks.yaml",
 ];
 
@@ -98,7 +100,14 @@ fn ci_files_use_only_flags_that_exist() {
         all.extend(used);
     }
     let commands: BTreeSet<&str> = all.iter().map(|(c, _)| c.as_str()).collect();
-    for expected in ["check", "due", "codeowners", "ci comment", "ci summary"] {
+    for expected in [
+        "check",
+        "due",
+        "codeowners",
+        "ci comment",
+        "ci summary",
+        "ci remind",
+    ] {
         assert!(
             commands.contains(expected),
             "no CI file runs `alliance {expected}`"
@@ -198,6 +207,65 @@ fn the_workflow_uses_the_action_with_inputs_it_has() {
     // The weekly scheduled run.
     let on = workflow.get("on").expect("on");
     assert!(on.get("schedule").is_some() && on.get("pull_request").is_some());
+}
+
+#[test]
+fn the_reminder_workflow_is_scheduled_guarded_and_may_only_write_issues() {
+    let workflow = parse("examples/ci/github-remind.yml");
+    let on = workflow.get("on").expect("on");
+    assert!(on.get("schedule").is_some() && on.get("workflow_dispatch").is_some());
+    assert!(on.get("pull_request").is_none() && on.get("push").is_none());
+    let Some(Value::Map(permissions)) = workflow.get("permissions").map(|p| &p.value) else {
+        panic!("no permissions");
+    };
+    let granted: Vec<(String, String)> = permissions
+        .iter()
+        .map(|(k, v)| {
+            let key = k.as_str().expect("key").to_owned();
+            (key, v.as_str().expect("value").to_owned())
+        })
+        .collect();
+    assert_eq!(
+        granted,
+        [
+            ("contents".to_owned(), "read".to_owned()),
+            ("issues".to_owned(), "write".to_owned())
+        ]
+    );
+    let concurrency = workflow.get("concurrency").expect("a concurrency guard");
+    assert!(concurrency.get("group").is_some());
+    // The action only installs the binary: every input it is given exists
+    // and turns a step off.
+    let action = parse("action.yml");
+    let inputs = action.get("inputs").expect("inputs");
+    let steps = workflow
+        .get("jobs")
+        .and_then(|j| j.get("remind"))
+        .and_then(|j| j.get("steps"))
+        .and_then(Node::as_seq)
+        .expect("jobs.remind.steps");
+    let with = steps
+        .iter()
+        .find_map(|s| s.get("with"))
+        .expect("the action's inputs");
+    let Value::Map(with) = &with.value else {
+        panic!("with: is not a mapping");
+    };
+    for (key, value) in with {
+        let key = key.as_str().expect("key");
+        assert!(inputs.get(key).is_some(), "action.yml has no input `{key}`");
+        assert_eq!(value.as_str(), Some("false"), "{key}");
+    }
+    // GitLab: a job for scheduled pipelines only.
+    let gitlab = parse("examples/ci/gitlab-remind.yml");
+    let job = gitlab.get("alliance-remind").expect("the job");
+    let rules = job.get("rules").and_then(Node::as_seq).expect("rules");
+    assert_eq!(rules.len(), 1);
+    assert_eq!(
+        rules[0].get("if").and_then(Node::as_str),
+        Some("$CI_PIPELINE_SOURCE == \"schedule\"")
+    );
+    assert!(job.get("resource_group").is_some());
 }
 
 #[test]

@@ -231,6 +231,56 @@ fn init_for_gitlab_beside_an_existing_pipeline() {
 }
 
 #[test]
+fn init_schedule_writes_the_reminder_job_beside_the_ci_job() {
+    let sandbox = Sandbox::new();
+    std::fs::create_dir(sandbox.path().join(".git")).expect("mkdir");
+    let run = sandbox.run(&["init", "--ci", "github", "--schedule"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with(
+            "wrote .alliance.yaml\nwrote .github/workflows/alliance.yml\nwrote .github/workflows/alliance-remind.yml\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    let remind = sandbox.read(".github/workflows/alliance-remind.yml");
+    assert!(remind.contains("alliance ci remind"), "{remind}");
+    // Again: both kept; the reminder job alone can be added later.
+    std::fs::remove_file(sandbox.path().join(".github/workflows/alliance-remind.yml")).expect("rm");
+    let run = sandbox.run(&["init", "--ci", "github", "--schedule"]);
+    assert!(
+        run.stdout.starts_with(
+            "wrote .github/workflows/alliance-remind.yml\nkept .alliance.yaml (already there)\nkept .github/workflows/alliance.yml (already there; --force rewrites it)\n"
+        ),
+        "{}",
+        run.stdout
+    );
+
+    let run = sandbox.run(&["init", "--ci", "gitlab", "--schedule"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("wrote .gitlab/alliance-remind.yml\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("- local: .gitlab/alliance-remind.yml"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        sandbox
+            .read(".gitlab/alliance-remind.yml")
+            .contains("$CI_PIPELINE_SOURCE == \"schedule\"")
+    );
+
+    // --schedule is for a CI service.
+    let run = sandbox.run(&["init", "--schedule"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--ci"), "{}", run.stderr);
+}
+
+#[test]
 fn list_shows_the_index() {
     let sandbox = Sandbox::new();
     sandbox.write(

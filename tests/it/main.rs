@@ -15,6 +15,7 @@ mod adopt;
 mod agenda;
 mod ci_api;
 mod ci_files;
+mod ci_remind;
 mod cmd;
 mod codeowners;
 mod commit_graph;

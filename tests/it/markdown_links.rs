@@ -221,3 +221,35 @@ fn ci_summary_links_no_address() {
     );
     assert_shown_not_linked("ci summary", &run);
 }
+
+#[test]
+fn ci_remind_links_no_address() {
+    let forge = crate::common::forge::MockForge::start();
+    let sb = repository();
+    let run = sb.run_with_env(
+        &["ci", "remind"],
+        &[
+            ("ALLIANCE_TODAY", "2026-11-20"),
+            ("GITHUB_ACTIONS", "true"),
+            ("GITHUB_API_URL", forge.url.as_str()),
+            ("GITHUB_REPOSITORY", "alliance-cli/demo"),
+            ("GITHUB_TOKEN", "t0ken"),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let issues = forge.issues();
+    let issue = issues.first().expect("an issue");
+    let body = Run {
+        code: 0,
+        stdout: issue.body.clone(),
+        stderr: String::new(),
+    };
+    assert_shown_not_linked("ci remind", &body);
+    assert!(
+        issue
+            .title
+            .contains("https:\u{200b}//github.com.evil.example"),
+        "{}",
+        issue.title
+    );
+}

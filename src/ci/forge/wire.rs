@@ -77,6 +77,21 @@ pub(super) struct Comment {
     pub(super) author: Option<User>,
 }
 
+/// A GitHub issue (`number`, `body`, `user`; a pull request has
+/// `pull_request`) or a GitLab issue (`iid`, `description`, `author`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct Issue {
+    pub(super) number: Option<u64>,
+    pub(super) iid: Option<u64>,
+    pub(super) title: Option<String>,
+    pub(super) body: Option<String>,
+    pub(super) description: Option<String>,
+    pub(super) user: Option<User>,
+    pub(super) author: Option<User>,
+    pub(super) pull_request: Option<serde::de::IgnoredAny>,
+}
+
 /// What a write answers: the comment's id.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -176,6 +191,7 @@ pub(super) fn page<T: DeserializeOwned>(bytes: &[u8]) -> Result<Vec<T>, serde_js
 pub fn read_all(bytes: &[u8]) -> (usize, String) {
     let oks = [
         page::<Comment>(bytes).is_ok(),
+        page::<Issue>(bytes).is_ok(),
         page::<Review>(bytes).is_ok(),
         page::<Version>(bytes).is_ok(),
         read::<User>(bytes).is_ok(),

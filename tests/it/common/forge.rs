@@ -71,6 +71,20 @@ pub struct Comment {
     pub author: User,
 }
 
+/// A stored issue (`ci remind`).
+#[derive(Debug, Clone)]
+pub struct Issue {
+    pub number: u64,
+    pub title: String,
+    pub body: String,
+    pub author: User,
+    pub open: bool,
+    pub labels: Vec<String>,
+    /// GitHub logins, or GitLab user ids, as the request gave them.
+    pub assignees: Vec<Value>,
+    pub comments: Vec<Comment>,
+}
+
 /// How the mock answers "who is this token?".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Whoami {
@@ -115,6 +129,10 @@ pub struct State {
     /// Answer every GET with headers and the start of a body, then a
     /// space a second until the client hangs up (at most 30 s).
     pub stall: bool,
+    /// The repository's issues.
+    pub issues: Vec<Issue>,
+    /// Accounts that may be assigned: login and (GitLab) user id.
+    pub assignable: Vec<(String, u64)>,
     next_id: u64,
 }
 
@@ -134,6 +152,8 @@ impl Default for State {
             redirect_to: None,
             oversize: None,
             stall: false,
+            issues: Vec::new(),
+            assignable: Vec::new(),
             next_id: 1000,
         }
     }
@@ -211,6 +231,45 @@ impl MockForge {
         id
     }
 
+    pub fn issues(&self) -> Vec<Issue> {
+        self.state.lock().expect("lock").issues.clone()
+    }
+
+    pub fn open_issues(&self) -> Vec<Issue> {
+        self.issues().into_iter().filter(|i| i.open).collect()
+    }
+
+    /// An open issue by `author`: its number.
+    pub fn add_issue(&self, title: &str, body: &str, author: User) -> u64 {
+        let mut state = self.state.lock().expect("lock");
+        let number = state.issues.len() as u64 + 1;
+        state.issues.push(Issue {
+            number,
+            title: title.to_owned(),
+            body: body.to_owned(),
+            author,
+            open: true,
+            labels: Vec::new(),
+            assignees: Vec::new(),
+            comments: Vec::new(),
+        });
+        number
+    }
+
+    /// A person rewrites issue `number`'s body.
+    pub fn edit_issue(&self, number: u64, body: &str) {
+        let mut state = self.state.lock().expect("lock");
+        if let Some(issue) = state.issues.iter_mut().find(|i| i.number == number) {
+            issue.body = body.to_owned();
+        }
+    }
+
+    /// `login` (GitLab user `id`) may be assigned issues.
+    pub fn add_assignable(&self, login: &str, id: u64) {
+        let mut state = self.state.lock().expect("lock");
+        state.assignable.push((login.to_owned(), id));
+    }
+
     /// The token belongs to `user`, who may be asked about as `whoami`.
     pub fn set_token_user(&self, user: User, whoami: Whoami) {
         let mut state = self.state.lock().expect("lock");
@@ -285,10 +344,15 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
         special.answer(&mut stream, &request);
         return;
     }
-    let text = answer.to_string();
+    let text = if status == 204 {
+        String::new()
+    } else {
+        answer.to_string()
+    };
     let reason = match status {
         200 => "OK",
         201 => "Created",
+        204 => "No Content",
         400 => "Bad Request",
         403 => "Forbidden",
         503 => "Service Unavailable",
@@ -390,6 +454,9 @@ fn route(state: &mut State, request: &Request) -> (u16, Value) {
         return answer;
     }
     if let Some(answer) = approvals(state, request, &segments, page) {
+        return answer;
+    }
+    if let Some(answer) = issues(state, request, &segments, gitlab, page, query) {
         return answer;
     }
     comments(state, request, &segments, gitlab, page)
@@ -561,4 +628,150 @@ fn comments(
         }
         _ => (404, json!({"message": "Not Found"})),
     }
+}
+
+fn issue_json(i: &Issue, gitlab: bool) -> Value {
+    let a = &i.author;
+    if gitlab {
+        json!({"id": i.number + 50_000, "iid": i.number, "title": i.title,
+               "description": i.body, "state": if i.open { "opened" } else { "closed" },
+               "author": {"id": a.id, "username": a.login}})
+    } else {
+        json!({"id": i.number + 50_000, "number": i.number, "title": i.title, "body": i.body,
+               "state": if i.open { "open" } else { "closed" },
+               "user": {"id": a.id, "login": a.login,
+                        "type": if a.bot { "Bot" } else { "User" }}})
+    }
+}
+
+/// The repository's issues (`ci remind`): list, create, edit, comment,
+/// and who may be assigned.
+fn issues(
+    state: &mut State,
+    request: &Request,
+    segments: &[&str],
+    gitlab: bool,
+    page: usize,
+    query: &str,
+) -> Option<(u16, Value)> {
+    let sent: Value = serde_json::from_str(&request.body).unwrap_or(Value::Null);
+    let method = request.method.as_str();
+    let number = |s: &str| s.parse::<u64>().ok();
+    let (list, one, notes) = match segments {
+        ["repos", _, _, "issues"] | ["projects", _, "issues"] => (true, None, false),
+        ["repos", _, _, "issues", n] | ["projects", _, "issues", n] => (false, number(n), false),
+        ["repos", _, _, "issues", n, "comments"] | ["projects", _, "issues", n, "notes"]
+            if state.issues.iter().any(|i| Some(i.number) == number(n)) =>
+        {
+            (false, number(n), true)
+        }
+        ["repos", _, _, "assignees", who] if method == "GET" => {
+            let known = state.assignable.iter().any(|(login, _)| login == who);
+            return Some(if known {
+                (204, Value::Null)
+            } else {
+                (404, json!({"message": "Not Found"}))
+            });
+        }
+        ["users"] if method == "GET" => {
+            let who = query
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("username="))
+                .unwrap_or("");
+            let users: Vec<Value> = state
+                .assignable
+                .iter()
+                .filter(|(login, _)| login == who)
+                .map(|(login, id)| json!({"id": id, "username": login}))
+                .collect();
+            return Some((200, Value::Array(users)));
+        }
+        _ => return None,
+    };
+    if method != "GET" && state.read_only {
+        return Some((403, forbidden()));
+    }
+    let text = |key: &str| sent.get(key).and_then(Value::as_str).map(str::to_owned);
+    let body_key = if gitlab { "description" } else { "body" };
+    let answer = match (method, list, one, notes) {
+        ("GET", true, _, _) => {
+            let open: Vec<Value> = state
+                .issues
+                .iter()
+                .filter(|i| i.open)
+                .map(|i| issue_json(i, gitlab))
+                .collect();
+            (200, page_of(&open, page))
+        }
+        ("POST", true, _, _) => {
+            let number = state.issues.len() as u64 + 1;
+            let labels = match sent.get("labels") {
+                Some(Value::Array(l)) => l
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect(),
+                Some(Value::String(l)) => l.split(',').map(str::to_owned).collect(),
+                _ => Vec::new(),
+            };
+            let key = if gitlab { "assignee_ids" } else { "assignees" };
+            let issue = Issue {
+                number,
+                title: text("title").unwrap_or_default(),
+                body: text(body_key).unwrap_or_default(),
+                author: state.token_user.clone(),
+                open: true,
+                labels,
+                assignees: sent
+                    .get(key)
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default(),
+                comments: Vec::new(),
+            };
+            let answer = issue_json(&issue, gitlab);
+            state.issues.push(issue);
+            (201, answer)
+        }
+        ("PATCH" | "PUT", false, Some(n), false) => {
+            let Some(issue) = state.issues.iter_mut().find(|i| i.number == n) else {
+                return Some((404, json!({"message": "Not Found"})));
+            };
+            if let Some(title) = text("title") {
+                issue.title = title;
+            }
+            if let Some(body) = text(body_key) {
+                issue.body = body;
+            }
+            if text("state").as_deref() == Some("closed")
+                || text("state_event").as_deref() == Some("close")
+            {
+                issue.open = false;
+            }
+            (200, issue_json(issue, gitlab))
+        }
+        ("GET", false, Some(n), true) => {
+            let issue = state.issues.iter().find(|i| i.number == n)?;
+            let list: Vec<Value> = issue
+                .comments
+                .iter()
+                .map(|c| comment_json(c, gitlab))
+                .collect();
+            (200, page_of(&list, page))
+        }
+        ("POST", false, Some(n), true) => {
+            state.next_id += 1;
+            let comment = Comment {
+                id: state.next_id,
+                body: text("body").unwrap_or_default(),
+                author: state.token_user.clone(),
+            };
+            let answer = comment_json(&comment, gitlab);
+            let issue = state.issues.iter_mut().find(|i| i.number == n)?;
+            issue.comments.push(comment);
+            (201, answer)
+        }
+        _ => (404, json!({"message": "Not Found"})),
+    };
+    Some(answer)
 }
