@@ -139,6 +139,35 @@ pub fn proposed_on(history: &History, path: &Path) -> Option<jiff::civil::Date> 
         .flatten()
 }
 
+/// What the calendar and chat forms of `due` add from outside the report:
+/// the repository's web address (GitHub Actions' `GITHUB_SERVER_URL` and
+/// `GITHUB_REPOSITORY` when both are set, else the remote `origin` on
+/// github.com or gitlab.com) and, with `mentions`, the `handles:` map of
+/// `.alliance.yaml`. Neither is required: without them there are no links
+/// and no mentions.
+pub fn feed_context(workspace: &Workspace, mentions: bool) -> crate::report::due::FeedContext {
+    use crate::history::remote;
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let actions = match (var("GITHUB_SERVER_URL"), var("GITHUB_REPOSITORY")) {
+        (Some(server), Some(repository)) => remote::from_actions(&server, &repository),
+        _ => None,
+    };
+    let web = actions.or_else(|| {
+        History::discover(&workspace.root)
+            .ok()
+            .and_then(|history| history.origin_url())
+            .and_then(|url| remote::from_remote(&url))
+    });
+    crate::report::due::FeedContext {
+        web,
+        handles: if mentions {
+            workspace.config.handles.clone()
+        } else {
+            Default::default()
+        },
+    }
+}
+
 /// One part of a `due` run, handed on in discovery's order.
 #[derive(Debug)]
 pub enum DuePart {
