@@ -53,7 +53,20 @@ pub fn teams_markdown(text: &str) -> String {
     inert(text, |c, out| {
         if matches!(
             c,
-            '\\' | '*' | '_' | '[' | ']' | '(' | ')' | '~' | '#' | '>' | '<' | '`' | '-' | '+' | '!'
+            '\\' | '*'
+                | '_'
+                | '['
+                | ']'
+                | '('
+                | ')'
+                | '~'
+                | '#'
+                | '>'
+                | '<'
+                | '`'
+                | '-'
+                | '+'
+                | '!'
         ) {
             out.push('\\');
         }
@@ -97,8 +110,14 @@ mod tests {
     fn slack_text_cannot_ping_or_link() {
         let hostile = "<!channel> <@U123> <https://evil.example|click> & @here";
         let escaped = slack(hostile);
-        assert!(!escaped.contains('<') && !escaped.contains('>'), "{escaped}");
-        assert!(!escaped.contains("@here") && !escaped.contains("https://"), "{escaped}");
+        assert!(
+            !escaped.contains('<') && !escaped.contains('>'),
+            "{escaped}"
+        );
+        assert!(
+            !escaped.contains("@here") && !escaped.contains("https://"),
+            "{escaped}"
+        );
         assert!(escaped.contains("&lt;!channel&gt;") && escaped.contains("&amp;"));
         assert_eq!(slack("v1.2 on\ncall"), "v1.\u{200b}2 on call");
     }

@@ -83,7 +83,10 @@ mod tests {
     #[test]
     fn text_escapes_the_separators_and_drops_control_characters() {
         assert_eq!(text("a,b;c\\d"), "a\\,b\\;c\\\\d");
-        assert_eq!(text("one\ntwo\r\u{1b}[31m\u{202e}x\tend"), "onetwo[31mx end");
+        assert_eq!(
+            text("one\ntwo\r\u{1b}[31m\u{202e}x\tend"),
+            "onetwo[31mx end"
+        );
         assert_eq!(
             text_lines(&["a,".to_owned(), "b\nc".to_owned()]),
             "a\\,\\nbc"
@@ -103,7 +106,10 @@ mod tests {
         }
         let unfolded: String = out.replace("\r\n ", "");
         assert_eq!(unfolded, format!("{line}\r\n"));
-        assert_eq!(folded("DTSTART;VALUE=DATE:20261201"), "DTSTART;VALUE=DATE:20261201\r\n");
+        assert_eq!(
+            folded("DTSTART;VALUE=DATE:20261201"),
+            "DTSTART;VALUE=DATE:20261201\r\n"
+        );
     }
 
     #[test]

@@ -52,9 +52,10 @@ impl WebAddress {
 pub fn from_remote(url: &str) -> Option<WebAddress> {
     let url = url.trim();
     let (host, path) = match Url::parse(url) {
-        Ok(parsed) if matches!(parsed.scheme(), "https" | "http" | "ssh" | "git") => {
-            (parsed.host_str()?.to_ascii_lowercase(), parsed.path().to_owned())
-        }
+        Ok(parsed) if matches!(parsed.scheme(), "https" | "http" | "ssh" | "git") => (
+            parsed.host_str()?.to_ascii_lowercase(),
+            parsed.path().to_owned(),
+        ),
         // scp-like: `[user@]host:path`.
         _ => {
             let (left, path) = url.split_once(':')?;
@@ -135,7 +136,11 @@ mod tests {
             "ssh://git@github.com/ana/team",
             "https://GitHub.com/ana/team/",
         ] {
-            assert_eq!(home(url).as_deref(), Some("https://github.com/ana/team"), "{url}");
+            assert_eq!(
+                home(url).as_deref(),
+                Some("https://github.com/ana/team"),
+                "{url}"
+            );
         }
         assert_eq!(
             home("git@gitlab.com:group/sub/team.git").as_deref(),

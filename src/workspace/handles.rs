@@ -58,7 +58,10 @@ pub fn parse(node: &yaml::Node) -> Result<ChatHandles, (usize, String)> {
     if entries.len() > MAX_HANDLES {
         return Err((
             node.span.start,
-            format!("`handles` lists {} handles; alliance takes up to {MAX_HANDLES}", entries.len()),
+            format!(
+                "`handles` lists {} handles; alliance takes up to {MAX_HANDLES}",
+                entries.len()
+            ),
         ));
     }
     let mut handles = BTreeMap::new();
@@ -67,7 +70,10 @@ pub fn parse(node: &yaml::Node) -> Result<ChatHandles, (usize, String)> {
         if !is_handle(handle) {
             return Err((
                 key.span.start,
-                format!("`{}` is not a handle (letters, digits, `.`, `-`, `_`)", crate::document::clip(handle, 80)),
+                format!(
+                    "`{}` is not a handle (letters, digits, `.`, `-`, `_`)",
+                    crate::document::clip(handle, 80)
+                ),
             ));
         }
         handles.insert(handle.to_ascii_lowercase(), member(handle, value)?);
@@ -78,7 +84,10 @@ pub fn parse(node: &yaml::Node) -> Result<ChatHandles, (usize, String)> {
 /// One handle's `{slack: ID, teams: ID}`.
 fn member(handle: &str, node: &yaml::Node) -> Result<ChatMember, (usize, String)> {
     let yaml::Value::Map(entries) = &node.value else {
-        return Err((node.span.start, shape_help(&format!("`handles.{handle}` is not a mapping"))));
+        return Err((
+            node.span.start,
+            shape_help(&format!("`handles.{handle}` is not a mapping")),
+        ));
     };
     let mut member = ChatMember::default();
     for (key, value) in entries {
@@ -88,20 +97,27 @@ fn member(handle: &str, node: &yaml::Node) -> Result<ChatMember, (usize, String)
             "slack" => {
                 return Err((
                     value.span.start,
-                    format!("`handles.{handle}.slack` is not a Slack member ID (`U` or `W`, then capitals and digits, as in U0123ABCD)"),
+                    format!(
+                        "`handles.{handle}.slack` is not a Slack member ID (`U` or `W`, then capitals and digits, as in U0123ABCD)"
+                    ),
                 ));
             }
             "teams" if is_teams_id(id) => member.teams = Some(id.to_owned()),
             "teams" => {
                 return Err((
                     value.span.start,
-                    format!("`handles.{handle}.teams` is neither an Entra object ID (a GUID) nor a user principal name (name@example.com)"),
+                    format!(
+                        "`handles.{handle}.teams` is neither an Entra object ID (a GUID) nor a user principal name (name@example.com)"
+                    ),
                 ));
             }
             other => {
                 return Err((
                     key.span.start,
-                    format!("unknown key `handles.{handle}.{}` (known keys: slack, teams)", crate::document::clip(other, 80)),
+                    format!(
+                        "unknown key `handles.{handle}.{}` (known keys: slack, teams)",
+                        crate::document::clip(other, 80)
+                    ),
                 ));
             }
         }
@@ -171,7 +187,13 @@ mod tests {
         }
         assert!(is_teams_id("ana@example.com"));
         assert!(is_teams_id("8d2c4a1e-5b6f-4c3d-9e8f-0a1b2c3d4e5f"));
-        for bad in ["ana", "ana@localhost", "<at>x</at>@a.b", "a@b..c", "8d2c4a1e-5b6f"] {
+        for bad in [
+            "ana",
+            "ana@localhost",
+            "<at>x</at>@a.b",
+            "a@b..c",
+            "8d2c4a1e-5b6f",
+        ] {
             assert!(!is_teams_id(bad), "{bad}");
         }
     }

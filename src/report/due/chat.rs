@@ -44,7 +44,11 @@ fn mark(row: &Row<'_>) -> &'static str {
 }
 
 /// Write `report` as a Slack Block Kit message to `out`.
-pub fn write_slack(report: &DueReport, context: &FeedContext, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_slack(
+    report: &DueReport,
+    context: &FeedContext,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let (rows, more) = listed(report);
     let mut blocks = vec![json!({
         "type": "header",
@@ -56,7 +60,11 @@ pub fn write_slack(report: &DueReport, context: &FeedContext, out: &mut dyn Writ
     if rows.is_empty() {
         blocks.push(section("Nothing is due. ✅"));
     }
-    for proposal in report.proposals.iter().take(MAX_ROWS.saturating_sub(rows.len())) {
+    for proposal in report
+        .proposals
+        .iter()
+        .take(MAX_ROWS.saturating_sub(rows.len()))
+    {
         let waiting = super::consent::waiting_list(&proposal.consent);
         blocks.push(section(&format!(
             "🗳️ *Waiting for consent* · {}\n`{}` — not yet: {}",
@@ -115,16 +123,26 @@ fn slack_owners(owners: &[String], context: &FeedContext) -> String {
     }
     owners
         .iter()
-        .map(|owner| match context.handles.member(owner).and_then(|m| m.slack.as_deref()) {
-            Some(id) => format!("<@{id}>"),
-            None => chat::slack(owner),
+        .map(|owner| {
+            match context
+                .handles
+                .member(owner)
+                .and_then(|m| m.slack.as_deref())
+            {
+                Some(id) => format!("<@{id}>"),
+                None => chat::slack(owner),
+            }
         })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 /// Write `report` as a Teams Workflows webhook message to `out`.
-pub fn write_teams(report: &DueReport, context: &FeedContext, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_teams(
+    report: &DueReport,
+    context: &FeedContext,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let (rows, more) = listed(report);
     let mut mentions = Mentions::default();
     let mut body = vec![json!({
@@ -140,7 +158,11 @@ pub fn write_teams(report: &DueReport, context: &FeedContext, out: &mut dyn Writ
     if rows.is_empty() {
         body.push(json!({"type": "TextBlock", "text": "Nothing is due.", "wrap": true}));
     }
-    for proposal in report.proposals.iter().take(MAX_ROWS.saturating_sub(rows.len())) {
+    for proposal in report
+        .proposals
+        .iter()
+        .take(MAX_ROWS.saturating_sub(rows.len()))
+    {
         let waiting = super::consent::waiting_list(&proposal.consent);
         body.push(rich(vec![
             json!({"type": "TextRun", "text": "Waiting for consent: ", "weight": "Bolder"}),
@@ -153,7 +175,9 @@ pub fn write_teams(report: &DueReport, context: &FeedContext, out: &mut dyn Writ
     if more > 0 {
         summary.push_str(&format!("; {more} more not listed: run alliance due"));
     }
-    body.push(rich(vec![json!({"type": "TextRun", "text": chat::teams_run(&summary), "isSubtle": true})]));
+    body.push(rich(vec![
+        json!({"type": "TextRun", "text": chat::teams_run(&summary), "isSubtle": true}),
+    ]));
     let mut card = json!({
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
@@ -206,11 +230,16 @@ fn rich(inlines: Vec<Value>) -> Value {
 /// A row: what and when in a `RichTextBlock` (the file a link when the
 /// repository's address is known), then who is responsible.
 fn teams_row(row: &Row<'_>, context: &FeedContext, mentions: &mut Mentions) -> Vec<Value> {
-    let color = if row.due.tier == Tier::Overdue { "Attention" } else { "Warning" };
+    let color = if row.due.tier == Tier::Overdue {
+        "Attention"
+    } else {
+        "Warning"
+    };
     let label = mark(row).trim_start_matches(|c: char| !c.is_ascii_alphabetic());
     let mut file = run(&format!("{}:{}", row.path(), row.due.line));
     if let Some(web) = &context.web {
-        file["selectAction"] = json!({"type": "Action.OpenUrl", "url": web.file(&row.path()).as_str()});
+        file["selectAction"] =
+            json!({"type": "Action.OpenUrl", "url": web.file(&row.path()).as_str()});
     }
     vec![
         rich(vec![
@@ -234,9 +263,15 @@ fn responsible(
 ) -> Value {
     let mut named: Vec<String> = owners
         .iter()
-        .map(|owner| match context.handles.member(owner).and_then(|m| m.teams.as_deref()) {
-            Some(id) => mentions.tag(owner.trim().trim_start_matches('@'), id),
-            None => chat::teams_markdown(owner),
+        .map(|owner| {
+            match context
+                .handles
+                .member(owner)
+                .and_then(|m| m.teams.as_deref())
+            {
+                Some(id) => mentions.tag(owner.trim().trim_start_matches('@'), id),
+                None => chat::teams_markdown(owner),
+            }
         })
         .collect();
     if named.is_empty() {

@@ -60,7 +60,10 @@ pub fn write_calendar(
     for line in [
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".to_owned(),
-        format!("PRODID:-//alliance//alliance {}//EN", env!("CARGO_PKG_VERSION")),
+        format!(
+            "PRODID:-//alliance//alliance {}//EN",
+            env!("CARGO_PKG_VERSION")
+        ),
         "CALSCALE:GREGORIAN".to_owned(),
         "METHOD:PUBLISH".to_owned(),
         format!("X-WR-CALNAME:{}", ics::text(&name)),
@@ -97,12 +100,12 @@ fn due_event(alliance: &AllianceDue, due: &Due) -> Event {
     let (what, summary, record) = match (&due.item, due.basis) {
         (None, Basis::PulseRound) => (
             "pulse".to_owned(),
-            format!("{} pulse round: {title}", if overdue { "Overdue" } else { "Due" }),
+            summary(overdue, "pulse round", title),
             format!("alliance pulse ask {} --as HANDLE", shell_word(&path)),
         ),
         (None, _) => (
             "review".to_owned(),
-            format!("{} review: {title}", if overdue { "Overdue" } else { "Due" }),
+            summary(overdue, "review", title),
             format!("alliance review {}", shell_word(&path)),
         ),
         (Some(item), _) => {
@@ -118,8 +121,8 @@ fn due_event(alliance: &AllianceDue, due: &Due) -> Event {
                 ),
                 None => format!("alliance review {}", shell_word(&path)),
             };
-            let word = if overdue { "Overdue" } else { "Due" };
-            (what, format!("{word} item review: {} ({title})", item.text), record)
+            let about = format!("{} ({title})", item.text);
+            (what, summary(overdue, "item review", &about), record)
         }
     };
     let owners = if due.owners.is_empty() {
@@ -128,7 +131,9 @@ fn due_event(alliance: &AllianceDue, due: &Due) -> Event {
         due.owners.join(", ")
     };
     let mut description = vec![
-        format!("{title}: {path}, line {}", due.line),
+        // No line number: recording a review adds lines above the items,
+        // and their events would change with it.
+        format!("{title}: {path}"),
         format!("{} ({})", tier_words(due), due.date),
         format!("Responsible: {owners}"),
         format!("Record it: {record}"),
@@ -142,6 +147,17 @@ fn due_event(alliance: &AllianceDue, due: &Due) -> Event {
         date: due.date,
         summary,
         description,
+    }
+}
+
+/// "Review: TITLE", "Overdue review: TITLE".
+fn summary(overdue: bool, what: &str, about: &str) -> String {
+    if overdue {
+        format!("Overdue {what}: {about}")
+    } else {
+        let mut what = what.to_owned();
+        what[..1].make_ascii_uppercase();
+        format!("{what}: {about}")
     }
 }
 
@@ -178,7 +194,10 @@ fn consent_event(proposal: &Proposal) -> Option<Event> {
             format!("Proposed {}", since.date),
             format!("Agreed: {}", list(agreed)),
             format!("Not yet: {}", list(waiting)),
-            format!("Record it: alliance agree {} --as HANDLE", shell_word(&path)),
+            format!(
+                "Record it: alliance agree {} --as HANDLE",
+                shell_word(&path)
+            ),
         ],
         path,
     })
