@@ -62,7 +62,7 @@ pub fn fold(out: &mut dyn Write, line: &str) -> io::Result<()> {
         while !rest.is_char_boundary(cut) {
             cut -= 1;
         }
-        out.write_all(rest[..cut].as_bytes())?;
+        out.write_all(&rest.as_bytes()[..cut])?;
         out.write_all(b"\r\n ")?;
         rest = &rest[cut..];
         // The leading space of a continuation counts toward its 75.

@@ -82,7 +82,7 @@ pub fn from_remote(url: &str) -> Option<WebAddress> {
 /// (`GITHUB_REPOSITORY`, `OWNER/NAME`).
 pub fn from_actions(server: &str, repository: &str) -> Option<WebAddress> {
     let server = Url::parse(server.trim()).ok()?;
-    if server.scheme() != "https" || server.path().trim_matches('/') != "" {
+    if server.scheme() != "https" || !server.path().trim_matches('/').is_empty() {
         return None;
     }
     let host = server.host_str()?;

@@ -188,16 +188,20 @@ pub fn write_teams(
     if !mentions.0.is_empty() {
         card["msteams"] = json!({"width": "Full", "entities": mentions.0});
     }
-    let message = json!({
+    crate::escape::json::write_pretty(out, &message(card))?;
+    writeln!(out)
+}
+
+/// A Workflows webhook message carrying `card`.
+fn message(card: Value) -> Value {
+    json!({
         "type": "message",
         "attachments": [{
             "contentType": "application/vnd.microsoft.card.adaptive",
             "contentUrl": null,
             "content": card,
         }],
-    });
-    crate::escape::json::write_pretty(out, &message)?;
-    writeln!(out)
+    })
 }
 
 /// The `msteams.entities` of a card: one mention per member named.
