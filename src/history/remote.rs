@@ -11,7 +11,7 @@ use url::Url;
 
 /// Which web pages a repository has, for the form of a file's address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Forge {
+pub enum Host {
     /// `HOST/OWNER/NAME/blob/HEAD/PATH`.
     GitHub,
     /// `HOST/GROUP/…/NAME/-/blob/HEAD/PATH`.
@@ -24,7 +24,7 @@ pub struct WebAddress {
     /// `https://github.com/OWNER/NAME`, with no credentials.
     pub home: Url,
     /// The forge, for the form of a file's address.
-    pub forge: Forge,
+    pub host: Host,
     /// `OWNER/NAME` (a GitLab project may sit in subgroups).
     pub name: String,
 }
@@ -36,7 +36,7 @@ impl WebAddress {
     pub fn file(&self, path: &str) -> Url {
         let mut url = self.home.clone();
         if let Ok(mut segments) = url.path_segments_mut() {
-            if self.forge == Forge::GitLab {
+            if self.host == Host::GitLab {
                 segments.push("-");
             }
             segments.extend(["blob", "HEAD"]);
@@ -66,15 +66,15 @@ pub fn from_remote(url: &str) -> Option<WebAddress> {
             (host.to_ascii_lowercase(), path.to_owned())
         }
     };
-    let forge = match host.as_str() {
-        "github.com" | "www.github.com" => Forge::GitHub,
-        "gitlab.com" | "www.gitlab.com" => Forge::GitLab,
+    let kind = match host.as_str() {
+        "github.com" | "www.github.com" => Host::GitHub,
+        "gitlab.com" | "www.gitlab.com" => Host::GitLab,
         _ => return None,
     };
     let host = host.trim_start_matches("www.");
     let path = path.trim_matches('/');
     let path = path.strip_suffix(".git").unwrap_or(path);
-    web_address(&format!("https://{host}"), path, forge)
+    web_address(&format!("https://{host}"), path, kind)
 }
 
 /// The web address GitHub Actions names: `server` (`GITHUB_SERVER_URL`,
@@ -90,16 +90,16 @@ pub fn from_actions(server: &str, repository: &str) -> Option<WebAddress> {
         Some(port) => format!("https://{host}:{port}"),
         None => format!("https://{host}"),
     };
-    web_address(&origin, repository.trim(), Forge::GitHub)
+    web_address(&origin, repository.trim(), Host::GitHub)
 }
 
 /// `origin` + `path`, when `path` is a repository's (two names on GitHub,
 /// two or more on GitLab, each of letters, digits, `.`, `-` and `_`).
-fn web_address(origin: &str, path: &str, forge: Forge) -> Option<WebAddress> {
+fn web_address(origin: &str, path: &str, host: Host) -> Option<WebAddress> {
     let names: Vec<&str> = path.split('/').collect();
-    let count_ok = match forge {
-        Forge::GitHub => names.len() == 2,
-        Forge::GitLab => (2..=20).contains(&names.len()),
+    let count_ok = match host {
+        Host::GitHub => names.len() == 2,
+        Host::GitLab => (2..=20).contains(&names.len()),
     };
     let name_ok = |n: &&str| {
         !n.is_empty()
@@ -114,7 +114,7 @@ fn web_address(origin: &str, path: &str, forge: Forge) -> Option<WebAddress> {
     let home = Url::parse(&format!("{origin}/{path}")).ok()?;
     Some(WebAddress {
         home,
-        forge,
+        host,
         name: path.to_owned(),
     })
 }
