@@ -168,6 +168,53 @@ pub fn feed_context(workspace: &Workspace, mentions: bool) -> crate::report::due
     }
 }
 
+/// The whole `due` report of the repository for the calendar: every
+/// document's dates (due soon or not), its pulse round, and its proposal
+/// dated by the commit that proposed it, each file named from the
+/// repository root (so the calendar's UIDs do not depend on where the
+/// caller stands). Files that cannot be read are in `unread`.
+pub fn calendar_report(workspace: &Workspace, window: &Window) -> Result<due::DueReport, Failed> {
+    let found = documents(workspace, &[], None)?;
+    let assessor = Assessor::new(workspace)?;
+    let mut report = due::DueReport::new(*window);
+    assessor.each(found, window, |part| {
+        match part {
+            DuePart::Assessed(path, outcome) => {
+                let mut outcome = *outcome;
+                if let due::Outcome::Listed(alliance) = &mut outcome {
+                    alliance.path = workspace.in_repository(&alliance.path);
+                }
+                report.add(&workspace.in_repository(&path), outcome);
+            }
+            DuePart::Proposal(mut proposal) => {
+                proposal.path = workspace.in_repository(&proposal.path);
+                report.proposals.push(proposal);
+            }
+            DuePart::Unread(mut file) => {
+                file.path = workspace.in_repository(&file.path);
+                report.unread.push(file);
+            }
+        }
+        Ok(())
+    })?;
+    Ok(report)
+}
+
+/// The repository's calendar (`alliances.ics`, what `due --format ics`
+/// prints with no paths), as of `today`, written to `out`: the report of
+/// [`calendar_report`] through [`crate::report::due::ics::write_calendar`],
+/// with the links of [`feed_context`].
+pub fn write_calendar(
+    workspace: &Workspace,
+    today: jiff::civil::Date,
+    out: &mut dyn std::io::Write,
+) -> Result<(), Failed> {
+    let window = Window::new(today, None);
+    let report = calendar_report(workspace, &window)?;
+    crate::report::due::ics::write_calendar(&report, &feed_context(workspace, false), out)?;
+    Ok(())
+}
+
 /// One part of a `due` run, handed on in discovery's order.
 #[derive(Debug)]
 pub enum DuePart {

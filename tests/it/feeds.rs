@@ -433,3 +433,23 @@ fn a_chat_member_id_that_is_not_one_is_refused_with_its_line() {
         run.stderr
     );
 }
+
+/// What the site publishes as `alliances.ics` is what `due --format ics`
+/// prints: `alliance::tasks::due::write_calendar`, the library call.
+#[test]
+fn the_library_writes_the_calendar_the_command_prints() {
+    let sb = repository();
+    let workspace = alliance::workspace::Workspace::open(sb.path()).expect("workspace");
+    let today = jiff::civil::date(2026, 12, 3);
+    let mut written = Vec::new();
+    alliance::tasks::due::write_calendar(&workspace, today, &mut written).expect("calendar");
+    // The library reads GitHub Actions' variables from this process: the
+    // command gets the same ones.
+    let actions: Vec<(&str, String)> = ["GITHUB_SERVER_URL", "GITHUB_REPOSITORY"]
+        .into_iter()
+        .filter_map(|name| std::env::var(name).ok().map(|v| (name, v)))
+        .collect();
+    let env: Vec<(&str, &str)> = actions.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let run = sb.run_with_env(&["due", "--format", "ics", "--today", "2026-12-03"], &env);
+    assert_eq!(String::from_utf8_lossy(&written), run.stdout);
+}
