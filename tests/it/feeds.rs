@@ -453,3 +453,33 @@ fn the_library_writes_the_calendar_the_command_prints() {
     let run = sb.run_with_env(&["due", "--format", "ics", "--today", "2026-12-03"], &env);
     assert_eq!(String::from_utf8_lossy(&written), run.stdout);
 }
+
+/// A title with line breaks and property text cannot end its event or add
+/// a property: the breaks are dropped, the rest is the summary's text.
+#[test]
+fn a_title_cannot_break_out_of_its_event() {
+    let sb = Sandbox::new();
+    let doc = team_doc("status: active\ncreated: 2026-01-31\n", TEAM_BODY).replace(
+        "title: Test team\n",
+        "title: \"x\\r\\nEND:VEVENT\\r\\nBEGIN:VEVENT\\nUID:forged\\u001b[31m\"\n",
+    );
+    sb.write("TEAM_ALLIANCE.md", doc);
+    let run = sb.run(&["due", "--format", "ics", "--today", "2026-12-03"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout.matches("BEGIN:VEVENT").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+    let calendar = parse_calendar(&run.stdout);
+    let events = calendar["events"].as_object().expect("events");
+    assert_eq!(events.len(), 1, "{calendar:#}");
+    let (uid, event) = events.iter().next().expect("one event");
+    assert!(uid.ends_with("@alliance"), "{uid}");
+    assert_eq!(
+        event["summary"],
+        "Review: xEND:VEVENTBEGIN:VEVENTUID:forged[31m"
+    );
+    assert_eq!(event["url"], "", "no remote, no link");
+}
