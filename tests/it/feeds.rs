@@ -465,9 +465,9 @@ fn a_title_cannot_break_out_of_its_event() {
     );
     sb.write("TEAM_ALLIANCE.md", doc);
     let run = sb.run(&["due", "--format", "ics", "--today", "2026-12-03"]);
-    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.code, 1, "overdue since 2026-04-30: {run:?}");
     assert_eq!(
-        run.stdout.matches("BEGIN:VEVENT").count(),
+        run.stdout.matches("\r\nBEGIN:VEVENT\r\n").count(),
         1,
         "{}",
         run.stdout
@@ -479,7 +479,7 @@ fn a_title_cannot_break_out_of_its_event() {
     assert!(uid.ends_with("@alliance"), "{uid}");
     assert_eq!(
         event["summary"],
-        "Review: xEND:VEVENTBEGIN:VEVENTUID:forged[31m"
+        "Overdue review: xEND:VEVENTBEGIN:VEVENTUID:forged[31m"
     );
     assert_eq!(event["url"], "", "no remote, no link");
 }
