@@ -22,9 +22,9 @@ Examples:
   alliance due --today 2026-12-01 --fail-on never --format markdown
   alliance due --format markdown --mentions   a table that notifies who is responsible
   alliance due --changed-since origin/main --format github
-  alliance due --format ics > alliances.ics   a calendar to subscribe to
-  alliance due --format slack --mentions | curl -fsS --data @- \"$SLACK_WEBHOOK\"
-  alliance due --format teams | curl -fsS -H 'Content-Type: application/json' --data @- \"$TEAMS_WEBHOOK\"
+  alliance due --format ics --fail-on never > alliances.ics   a calendar feed
+  alliance due --format slack --mentions | curl -fsS --json @- \"$SLACK_WEBHOOK\"
+  alliance due --format teams | curl -fsS --json @- \"$TEAMS_WEBHOOK\"
 
 With --format slack or teams, --mentions turns the handles listed under
 `handles:` in .alliance.yaml into chat mentions; other text mentions no one.
