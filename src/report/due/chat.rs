@@ -289,3 +289,74 @@ fn responsible(
         "wrap": true,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::due::{AllianceDue, Basis, Due, DueItem, Outcome, Window};
+
+    /// One alliance with `n` overdue items, each owned by @ana.
+    fn report(n: usize) -> DueReport {
+        let today = jiff::civil::date(2026, 12, 3);
+        let due = |i: usize| Due {
+            date: jiff::civil::date(2026, 11, 1),
+            days_overdue: 32,
+            tier: Tier::Overdue,
+            basis: Basis::Item,
+            owners: vec!["@ana".to_owned()],
+            line: i + 10,
+            column: 1,
+            item: Some(DueItem {
+                text: format!("Item {i}"),
+                id: None,
+                section: "Agreements".to_owned(),
+            }),
+        };
+        let alliance = AllianceDue {
+            path: "TEAM_ALLIANCE.md".into(),
+            title: "Team".to_owned(),
+            draft: false,
+            proposed: false,
+            review: None,
+            items: (0..n).map(due).collect(),
+            pulse: None,
+        };
+        let mut report = DueReport::new(Window::new(today, None));
+        report.add(
+            std::path::Path::new("TEAM_ALLIANCE.md"),
+            Outcome::Listed(alliance),
+        );
+        report
+    }
+
+    fn json_of(
+        write: fn(&DueReport, &FeedContext, &mut dyn Write) -> io::Result<()>,
+        n: usize,
+    ) -> Value {
+        let mut out = Vec::new();
+        write(&report(n), &FeedContext::default(), &mut out).expect("write to a Vec");
+        serde_json::from_slice(&out).expect("JSON")
+    }
+
+    #[test]
+    fn a_long_list_stops_at_the_limit_and_says_how_many_more() {
+        let slack = json_of(write_slack, 60);
+        let blocks = slack["blocks"].as_array().expect("blocks");
+        // The header, 40 rows, the summary: within Slack's 50 blocks.
+        assert_eq!(blocks.len(), 1 + MAX_ROWS + 1);
+        let last = blocks[blocks.len() - 1]["elements"][0]["text"]
+            .as_str()
+            .unwrap_or("");
+        assert!(
+            last.ends_with("; 20 more not listed: run `alliance due`"),
+            "{last}"
+        );
+        let teams = json_of(write_teams, 60).to_string();
+        assert!(
+            teams.contains("; 20 more not listed: run alliance due"),
+            "{teams}"
+        );
+        let slack = json_of(write_slack, 3).to_string();
+        assert!(!slack.contains("more not listed"), "{slack}");
+    }
+}
