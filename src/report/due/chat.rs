@@ -28,12 +28,15 @@ use crate::escape::chat;
 /// long card is cut by Teams (28 KB).
 pub const MAX_ROWS: usize = 40;
 
-/// The rows a message lists and how many are left out.
-fn listed<'a>(report: &'a DueReport) -> (Vec<Row<'a>>, usize) {
+/// The rows and proposals a message lists (at most [`MAX_ROWS`] in all),
+/// and how many are left out.
+fn listed(report: &DueReport) -> (Vec<Row<'_>>, &[crate::consent::Proposal], usize) {
     let mut rows = rows(report, false, &[Tier::Overdue, Tier::DueSoon]);
-    let more = rows.len().saturating_sub(MAX_ROWS);
+    let all = rows.len() + report.proposals.len();
     rows.truncate(MAX_ROWS);
-    (rows, more)
+    let proposals = &report.proposals[..report.proposals.len().min(MAX_ROWS - rows.len())];
+    let more = all - rows.len() - proposals.len();
+    (rows, proposals, more)
 }
 
 fn mark(row: &Row<'_>) -> &'static str {
@@ -49,7 +52,7 @@ pub fn write_slack(
     context: &FeedContext,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let (rows, more) = listed(report);
+    let (rows, proposals, more) = listed(report);
     let mut blocks = vec![json!({
         "type": "header",
         "text": {"type": "plain_text", "text": format!("Alliance reviews due on {}", report.window.today)},
@@ -60,11 +63,7 @@ pub fn write_slack(
     if rows.is_empty() {
         blocks.push(section("Nothing is due. ✅"));
     }
-    for proposal in report
-        .proposals
-        .iter()
-        .take(MAX_ROWS.saturating_sub(rows.len()))
-    {
+    for proposal in proposals {
         let waiting = super::consent::waiting_list(&proposal.consent);
         blocks.push(section(&format!(
             "🗳️ *Waiting for consent* · {}\n`{}` — not yet: {}",
@@ -143,7 +142,7 @@ pub fn write_teams(
     context: &FeedContext,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let (rows, more) = listed(report);
+    let (rows, proposals, more) = listed(report);
     let mut mentions = Mentions::default();
     let mut body = vec![json!({
         "type": "TextBlock",
@@ -158,11 +157,7 @@ pub fn write_teams(
     if rows.is_empty() {
         body.push(json!({"type": "TextBlock", "text": "Nothing is due.", "wrap": true}));
     }
-    for proposal in report
-        .proposals
-        .iter()
-        .take(MAX_ROWS.saturating_sub(rows.len()))
-    {
+    for proposal in proposals {
         let waiting = super::consent::waiting_list(&proposal.consent);
         body.push(rich(vec![
             json!({"type": "TextRun", "text": "Waiting for consent: ", "weight": "Bolder"}),
