@@ -22,6 +22,12 @@ Examples:
   alliance due --today 2026-12-01 --fail-on never --format markdown
   alliance due --format markdown --mentions   a table that notifies who is responsible
   alliance due --changed-since origin/main --format github
+  alliance due --format ics --fail-on never > alliances.ics   a calendar feed
+  alliance due --format slack --mentions | curl -fsS --json @- \"$SLACK_WEBHOOK\"
+  alliance due --format teams | curl -fsS --json @- \"$TEAMS_WEBHOOK\"
+
+With --format slack or teams, --mentions turns the handles listed under
+`handles:` in .alliance.yaml into chat mentions; other text mentions no one.
 
 Exit codes: 0 nothing failing, 1 overdue (or due soon with --fail-on
 due-soon), 2 could not run (bad arguments, a file that is not an alliance,
@@ -47,8 +53,9 @@ pub struct DueArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = crate::report::due::DueFormat::Human)]
     pub format: crate::report::due::DueFormat,
-    /// With --format markdown: keep the @handles of the Responsible column live,
-    /// so posting the table notifies those people (by default no text notifies anyone).
+    /// Notify who is responsible: with --format markdown the @handles stay live;
+    /// with slack or teams the handles in .alliance.yaml's `handles:` become
+    /// mentions (by default no text notifies anyone).
     #[arg(long)]
     pub mentions: bool,
 }
@@ -73,7 +80,8 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     };
     let named = namer(&workspace, args.format);
     let assessor = crate::tasks::due::Assessor::new(&workspace)?;
-    let mut stream = DueStream::start(window, args.format, mentions, out)?;
+    let context = crate::tasks::due::feed_context(&workspace, args.mentions);
+    let mut stream = DueStream::start(window, args.format, mentions, out)?.with_context(context);
     assessor.each(found, &window, |part| {
         use crate::tasks::due::DuePart;
         match part {
@@ -100,13 +108,17 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     Ok(report.exit_code(args.fail_on))
 }
 
-/// How `format` names a file: annotations and JUnit from the repository
-/// root, whatever path was typed; the other formats as the user named it.
+/// How `format` names a file: annotations, JUnit, the calendar (its UIDs
+/// and links) and chat messages from the repository root, whatever path
+/// was typed; the other formats as the user named it.
 fn namer(
     workspace: &Workspace,
     format: DueFormat,
 ) -> impl Fn(&std::path::Path) -> std::path::PathBuf + '_ {
-    let from_root = matches!(format, DueFormat::Github | DueFormat::Junit);
+    let from_root = matches!(
+        format,
+        DueFormat::Github | DueFormat::Junit | DueFormat::Ics | DueFormat::Slack | DueFormat::Teams
+    );
     move |path| {
         if from_root {
             workspace.in_repository(path)

@@ -65,6 +65,9 @@ value_enum!(crate::report::due::DueFormat {
         Github => "github": "GitHub Actions annotations on the line of each date",
         Junit => "junit": "JUnit XML: one test case per alliance and per dated item",
         Markdown => "markdown": "A Markdown table, for an issue or a pull-request comment",
+        Ics => "ics": "An iCalendar feed: one all-day event per date, to subscribe to",
+        Slack => "slack": "A Slack Block Kit message, for an incoming webhook",
+        Teams => "teams": "A Teams Workflows webhook message with an Adaptive Card",
 });
 
 value_enum!(crate::due::FailOn {

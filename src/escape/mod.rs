@@ -17,11 +17,17 @@
 //! - [`html`]: the pages of `alliance site`: text, attribute values, and
 //!   which addresses a document's links may keep.
 //!
+//! - [`ics`]: the text values and folded lines of an iCalendar file.
+//! - [`chat`]: Slack `mrkdwn` and Microsoft Teams Adaptive Card text: no
+//!   pings, mentions or links from document text.
+//!
 //! - [`json`]: JSON and SARIF, escaped by `serde_json`, with `[` after `##`
 //!   written `\u005b` so a document printed into a CI log is no command.
 
+pub mod chat;
 pub mod github;
 pub mod html;
+pub mod ics;
 pub mod json;
 pub mod markdown;
 pub mod terminal;

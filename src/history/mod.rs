@@ -17,6 +17,7 @@ pub mod changed;
 mod commit_graph;
 mod loose;
 pub mod proposed;
+pub mod remote;
 pub mod reviews;
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
@@ -332,6 +333,12 @@ impl History {
             }
         }
         Ok(changed)
+    }
+
+    /// The URL of the remote `origin`, when there is one.
+    pub fn origin_url(&self) -> Option<String> {
+        let remote = self.repo.find_remote("origin").ok()?;
+        remote.url().ok().map(str::to_owned)
     }
 
     /// The working tree's root.

@@ -1,6 +1,7 @@
 //! Renderers of a `due` run: human (most overdue first), json, github
-//! annotations, junit (one test case per alliance and per dated item) and a
-//! markdown table. Each writes the same [`DueReport`]; adding a format
+//! annotations, junit (one test case per alliance and per dated item), a
+//! markdown table, an iCalendar feed (`ics.rs`) and chat messages for Slack
+//! and Teams (`chat.rs`). Each writes the same [`DueReport`]; adding a format
 //! touches this file only. Human and Markdown share one skeleton
 //! (`write_report`: the parts and their order) and differ only in their
 //! `DueWriter`.
@@ -20,6 +21,9 @@ use crate::escape::json::Pretty;
 use crate::escape::markdown::{self, Mentions};
 use crate::workspace::UnreadFile;
 
+pub mod chat;
+pub mod ics;
+
 /// Output formats of `alliance due`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DueFormat {
@@ -33,6 +37,24 @@ pub enum DueFormat {
     Junit,
     /// A Markdown table, for an issue or a pull-request comment.
     Markdown,
+    /// An iCalendar (RFC 5545) feed: one all-day event per date.
+    Ics,
+    /// A Slack Block Kit message, for an incoming webhook.
+    Slack,
+    /// A Microsoft Teams Workflows webhook message with an Adaptive Card.
+    Teams,
+}
+
+/// What the calendar and chat formats add to a report from outside it:
+/// the repository's web address (links to each file; the calendar's name)
+/// and who each handle is in chat (mentions). Empty by default: no links,
+/// no mentions.
+#[derive(Debug, Clone, Default)]
+pub struct FeedContext {
+    /// The repository on its forge, when known.
+    pub web: Option<crate::history::remote::WebAddress>,
+    /// Handles that become chat mentions (empty: none do).
+    pub handles: crate::workspace::handles::ChatHandles,
 }
 
 /// Render `report` in `format`; in Markdown, `@handle`s notify nobody.
@@ -49,12 +71,26 @@ pub fn render_with(
     mentions: Mentions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    render_in(report, format, mentions, &FeedContext::default(), out)
+}
+
+/// [`render_with`], the calendar and chat formats with `context`.
+fn render_in(
+    report: &DueReport,
+    format: DueFormat,
+    mentions: Mentions,
+    context: &FeedContext,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         DueFormat::Human => write_report(report, &Human, out),
         DueFormat::Json => json(report, out),
         DueFormat::Github => github(report, out),
         DueFormat::Junit => junit(report, out),
         DueFormat::Markdown => write_report(report, &MarkdownTable { mentions }, out),
+        DueFormat::Ics => ics::write_calendar(report, context, out),
+        DueFormat::Slack => chat::write_slack(report, context, out),
+        DueFormat::Teams => chat::write_teams(report, context, out),
     }
 }
 
@@ -656,11 +692,13 @@ fn json_end(mut object: Pretty<'_>, report: &DueReport) -> io::Result<()> {
 /// stays flat in the number of alliances. The human, GitHub and Markdown
 /// formats list rows most overdue first across every alliance: they keep
 /// the alliances with something to list (an entry overdue or due soon, or
-/// no review date), without their entries that are not. JUnit keeps all.
+/// no review date), without their entries that are not. JUnit and the
+/// calendar keep all.
 /// The bytes are those of [`render_with`] on the whole report.
 pub struct DueStream<'a> {
     report: DueReport,
     sink: DueSink<'a>,
+    context: FeedContext,
 }
 
 enum DueSink<'a> {
@@ -691,7 +729,14 @@ impl<'a> DueStream<'a> {
         Ok(DueStream {
             report: DueReport::new(window),
             sink,
+            context: FeedContext::default(),
         })
+    }
+
+    /// The web address and chat handles the calendar and chat formats use.
+    pub fn with_context(mut self, context: FeedContext) -> Self {
+        self.context = context;
+        self
     }
 
     /// The report so far: its window, and the lists a caller adds to
@@ -707,8 +752,9 @@ impl<'a> DueStream<'a> {
         };
         match &mut self.sink {
             DueSink::Json(object) => object.item(&json_alliance(&alliance)),
+            // The calendar lists every date, due soon or not.
             DueSink::Whole {
-                format: DueFormat::Junit,
+                format: DueFormat::Junit | DueFormat::Ics,
                 ..
             } => {
                 self.report.alliances.push(alliance);
@@ -729,7 +775,7 @@ impl<'a> DueStream<'a> {
                 format,
                 mentions,
                 out,
-            } => render_with(&self.report, format, mentions, out)?,
+            } => render_in(&self.report, format, mentions, &self.context, out)?,
         }
         Ok(self.report)
     }

@@ -139,6 +139,82 @@ pub fn proposed_on(history: &History, path: &Path) -> Option<jiff::civil::Date> 
         .flatten()
 }
 
+/// What the calendar and chat forms of `due` add from outside the report:
+/// the repository's web address (GitHub Actions' `GITHUB_SERVER_URL` and
+/// `GITHUB_REPOSITORY` when both are set, else the remote `origin` on
+/// github.com or gitlab.com) and, with `mentions`, the `handles:` map of
+/// `.alliance.yaml`. Neither is required: without them there are no links
+/// and no mentions.
+pub fn feed_context(workspace: &Workspace, mentions: bool) -> crate::report::due::FeedContext {
+    use crate::history::remote;
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let actions = match (var("GITHUB_SERVER_URL"), var("GITHUB_REPOSITORY")) {
+        (Some(server), Some(repository)) => remote::from_actions(&server, &repository),
+        _ => None,
+    };
+    let web = actions.or_else(|| {
+        History::discover(&workspace.root)
+            .ok()
+            .and_then(|history| history.origin_url())
+            .and_then(|url| remote::from_remote(&url))
+    });
+    crate::report::due::FeedContext {
+        web,
+        handles: if mentions {
+            workspace.config.handles.clone()
+        } else {
+            Default::default()
+        },
+    }
+}
+
+/// The whole `due` report of the repository for the calendar: every
+/// document's dates (due soon or not), its pulse round, and its proposal
+/// dated by the commit that proposed it, each file named from the
+/// repository root (so the calendar's UIDs do not depend on where the
+/// caller stands). Files that cannot be read are in `unread`.
+pub fn calendar_report(workspace: &Workspace, window: &Window) -> Result<due::DueReport, Failed> {
+    let found = documents(workspace, &[], None)?;
+    let assessor = Assessor::new(workspace)?;
+    let mut report = due::DueReport::new(*window);
+    assessor.each(found, window, |part| {
+        match part {
+            DuePart::Assessed(path, outcome) => {
+                let mut outcome = *outcome;
+                if let due::Outcome::Listed(alliance) = &mut outcome {
+                    alliance.path = workspace.in_repository(&alliance.path);
+                }
+                report.add(&workspace.in_repository(&path), outcome);
+            }
+            DuePart::Proposal(mut proposal) => {
+                proposal.path = workspace.in_repository(&proposal.path);
+                report.proposals.push(proposal);
+            }
+            DuePart::Unread(mut file) => {
+                file.path = workspace.in_repository(&file.path);
+                report.unread.push(file);
+            }
+        }
+        Ok(())
+    })?;
+    Ok(report)
+}
+
+/// The repository's calendar (`alliances.ics`, what `due --format ics`
+/// prints with no paths), as of `today`, written to `out`: the report of
+/// [`calendar_report`] through [`crate::report::due::ics::write_calendar`],
+/// with the links of [`feed_context`].
+pub fn write_calendar(
+    workspace: &Workspace,
+    today: jiff::civil::Date,
+    out: &mut dyn std::io::Write,
+) -> Result<(), Failed> {
+    let window = Window::new(today, None);
+    let report = calendar_report(workspace, &window)?;
+    crate::report::due::ics::write_calendar(&report, &feed_context(workspace, false), out)?;
+    Ok(())
+}
+
 /// One part of a `due` run, handed on in discovery's order.
 #[derive(Debug)]
 pub enum DuePart {

@@ -25,7 +25,7 @@ pub const FILE_NAME: &str = ".alliance.yaml";
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// The keys `.alliance.yaml` accepts.
-const KEYS: &[&str] = &["kinds", "exclude", "include", "consent"];
+const KEYS: &[&str] = &["kinds", "exclude", "include", "consent", "handles"];
 
 /// The default path of the allowed-signers file, from the root.
 pub const DEFAULT_ALLOWED_SIGNERS: &str = ".alliance/allowed_signers";
@@ -74,6 +74,9 @@ pub struct Config {
     pub include: Vec<String>,
     /// How consent is judged.
     pub consent: ConsentSettings,
+    /// Who each handle is in chat (`handles:`), for mentions in the Slack
+    /// and Teams forms of `due`.
+    pub handles: super::handles::ChatHandles,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -88,6 +91,9 @@ struct Raw {
     /// Read from the YAML tree by [`consent_settings`], with lines.
     #[serde(default)]
     consent: Option<serde_json::Value>,
+    /// Read from the YAML tree by [`super::handles::parse`], with lines.
+    #[serde(default)]
+    handles: Option<serde_json::Value>,
 }
 
 /// Why the config could not be used.
@@ -146,13 +152,18 @@ impl Config {
                 ..ConsentSettings::default()
             },
         };
-        let _ = raw.consent;
+        let handles = match root.get("handles") {
+            Some(node) => super::handles::parse(node).map_err(|(at, m)| invalid(at, m))?,
+            None => super::handles::ChatHandles::default(),
+        };
+        let _ = (raw.consent, raw.handles);
         Ok(Config {
             path: Some(path.to_path_buf()),
             kinds: raw.kinds.map(|k| folder.join(k)),
             exclude: raw.exclude,
             include: raw.include,
             consent,
+            handles,
         })
     }
 }
@@ -387,7 +398,7 @@ mod tests {
             .expect_err("unknown key");
         assert_eq!(
             err.to_string(),
-            "/r/.alliance.yaml:2: unknown key `exlude`; did you mean `exclude`? (known keys: kinds, exclude, include, consent)"
+            "/r/.alliance.yaml:2: unknown key `exlude`; did you mean `exclude`? (known keys: kinds, exclude, include, consent, handles)"
         );
     }
 

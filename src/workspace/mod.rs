@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod discover;
+pub mod handles;
 
 use crate::read;
 use std::path::{Path, PathBuf};

@@ -24,6 +24,7 @@ mod conformance;
 mod consent;
 mod corpus;
 mod due;
+mod feeds;
 mod history;
 #[cfg(unix)]
 mod hostile;

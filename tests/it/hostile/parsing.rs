@@ -837,7 +837,7 @@ fn a_broken_config_names_the_key_and_file() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains(
-            ".alliance.yaml:2: unknown key `colour` (known keys: kinds, exclude, include, consent)"
+            ".alliance.yaml:2: unknown key `colour` (known keys: kinds, exclude, include, consent, handles)"
         ),
         "{}",
         run.stderr
