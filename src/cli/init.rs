@@ -22,7 +22,9 @@ written to .gitlab/alliance.yml for you to include.
 Examples:
   alliance init
   alliance init --ci github     also write .github/workflows/alliance.yml
-  alliance init --ci gitlab     also write .gitlab-ci.yml (or .gitlab/alliance.yml to include)";
+  alliance init --ci gitlab     also write .gitlab-ci.yml (or .gitlab/alliance.yml to include)
+  alliance init --ci github --pages
+                                also publish the site (`alliance site`) on GitHub Pages";
 
 /// CI services `init` can set up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -42,6 +44,9 @@ pub struct InitArgs {
     /// Rewrite what this command names (the config, or the CI job with --ci) even if present.
     #[arg(long)]
     pub force: bool,
+    /// With --ci, also write a job that builds the site (`alliance site`) and publishes it on GitHub or GitLab Pages.
+    #[arg(long, requires = "ci")]
+    pub pages: bool,
 }
 
 const CONFIG: &str = "\
@@ -75,6 +80,8 @@ const CONFIG: &str = "\
 
 const GITHUB: &str = include_str!("../../examples/ci/github-workflow.yml");
 const GITLAB: &str = include_str!("../../examples/ci/gitlab-ci.yml");
+const GITHUB_PAGES: &str = include_str!("../../examples/ci/github-pages.yml");
+const GITLAB_PAGES: &str = include_str!("../../examples/ci/gitlab-pages.yml");
 
 /// One file `init` sets up.
 struct Part {
@@ -128,6 +135,13 @@ pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         }
         None => {}
     }
+    // --pages: the site's own job, beside the checks (clap requires --ci).
+    let mut pages_note = None;
+    if let Some(ci) = args.ci.filter(|_| args.pages) {
+        let (part, note) = pages_part(&root, ci);
+        pages_note = Some((part.path.clone(), note));
+        parts.push(part);
+    }
     // Each part is created when missing and kept when present; --force
     // rewrites only the parts the command line named.
     let (write, keep): (Vec<Part>, Vec<Part>) = parts
@@ -149,7 +163,33 @@ pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         writeln!(out, "{note}")?;
     }
     next_steps(&root, args.ci.is_some(), out)?;
+    if let Some((path, note)) = pages_note.filter(|(path, _)| written.contains(path)) {
+        writeln!(out, "{}", note.replace("{}", &shown(&path)))?;
+    }
     Ok(0)
+}
+
+/// The job that builds the site and publishes it (`--pages`), in a file
+/// of its own, and what to do for it to run.
+fn pages_part(root: &Path, ci: Ci) -> (Part, &'static str) {
+    let (path, content, note) = match ci {
+        Ci::Github => (
+            ".github/workflows/alliance-site.yml",
+            GITHUB_PAGES,
+            "then: in Settings > Pages, set Source to GitHub Actions, for {} to publish the site",
+        ),
+        Ci::Gitlab => (
+            ".gitlab/alliance-pages.yml",
+            GITLAB_PAGES,
+            "then: add to .gitlab-ci.yml, for the `pages` job in {} to run:\n  include:\n    - local: .gitlab/alliance-pages.yml",
+        ),
+    };
+    let part = Part {
+        path: root.join(path),
+        content,
+        named: true,
+    };
+    (part, note)
 }
 
 /// What to do after `init`: start or adopt an alliance (or check the one
