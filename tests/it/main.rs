@@ -13,6 +13,7 @@ mod common;
 
 mod adopt;
 mod agenda;
+mod browser;
 mod ci_api;
 mod ci_files;
 mod cmd;

@@ -38,7 +38,7 @@ th, td { text-align: left; vertical-align: top; padding: .4rem .6rem; border-bot
 .muted, footer { color: var(--muted); }
 .badge { font-weight: bold; white-space: nowrap; }
 .overdue { color: var(--late); } .due-soon { color: var(--soon); } .ok { color: var(--ok); }
-.status-box { background: var(--box); border-left: .3rem solid var(--line); padding: .6rem 1rem; margin: 1rem 0; }
+.status-box { color: var(--fg); background: var(--box); border-left: .3rem solid var(--line); padding: .6rem 1rem; margin: 1rem 0; }
 .status-box.overdue { border-color: var(--late); } .status-box.due-soon { border-color: var(--soon); }
 dl.front { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
 dl.front dt { font-weight: bold; }
