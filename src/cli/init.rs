@@ -136,22 +136,37 @@ pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         None => {}
     }
     // --pages: the site's own job, beside the checks (clap requires --ci).
-    let mut pages_note = None;
-    if let Some(ci) = args.ci.filter(|_| args.pages) {
-        let (part, note) = pages_part(&root, ci);
-        pages_note = Some((part.path.clone(), note));
-        parts.push(part);
-    }
+    let pages = (args.ci)
+        .filter(|_| args.pages)
+        .map(|ci| pages_part(&root, ci, &mut parts));
     // Each part is created when missing and kept when present; --force
     // rewrites only the parts the command line named.
     let (write, keep): (Vec<Part>, Vec<Part>) = parts
         .into_iter()
         .partition(|p| p.path.symlink_metadata().is_err() || (args.force && p.named));
     let written = write_all(&root, &write)?;
-    for path in &written {
+    tell(&written, &keep, &shown, out)?;
+    if let Some(note) = note.filter(|_| !written.is_empty()) {
+        writeln!(out, "{note}")?;
+    }
+    next_steps(&root, args.ci.is_some(), out)?;
+    if let Some((path, note)) = pages.filter(|(path, _)| written.contains(path)) {
+        writeln!(out, "{}", note.replace("{}", &shown(&path)))?;
+    }
+    Ok(0)
+}
+
+/// Say what was written and what was kept.
+fn tell(
+    written: &[PathBuf],
+    keep: &[Part],
+    shown: &dyn Fn(&Path) -> String,
+    out: &mut dyn Write,
+) -> Result<(), Failed> {
+    for path in written {
         writeln!(out, "wrote {}", shown(path))?;
     }
-    for part in &keep {
+    for part in keep {
         let how = if part.named {
             "; --force rewrites it"
         } else {
@@ -159,19 +174,12 @@ pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         };
         writeln!(out, "kept {} (already there{how})", shown(&part.path))?;
     }
-    if let Some(note) = note.filter(|_| !written.is_empty()) {
-        writeln!(out, "{note}")?;
-    }
-    next_steps(&root, args.ci.is_some(), out)?;
-    if let Some((path, note)) = pages_note.filter(|(path, _)| written.contains(path)) {
-        writeln!(out, "{}", note.replace("{}", &shown(&path)))?;
-    }
-    Ok(0)
+    Ok(())
 }
 
-/// The job that builds the site and publishes it (`--pages`), in a file
-/// of its own, and what to do for it to run.
-fn pages_part(root: &Path, ci: Ci) -> (Part, &'static str) {
+/// Add the job that builds the site and publishes it (`--pages`), in a
+/// file of its own, to `parts`; its path and what to do for it to run.
+fn pages_part(root: &Path, ci: Ci, parts: &mut Vec<Part>) -> (PathBuf, &'static str) {
     let (path, content, note) = match ci {
         Ci::Github => (
             ".github/workflows/alliance-site.yml",
@@ -184,12 +192,12 @@ fn pages_part(root: &Path, ci: Ci) -> (Part, &'static str) {
             "then: add to .gitlab-ci.yml, for the `pages` job in {} to run:\n  include:\n    - local: .gitlab/alliance-pages.yml",
         ),
     };
-    let part = Part {
+    parts.push(Part {
         path: root.join(path),
         content,
         named: true,
-    };
-    (part, note)
+    });
+    (root.join(path), note)
 }
 
 /// What to do after `init`: start or adopt an alliance (or check the one

@@ -15,3 +15,4 @@ pub mod due;
 pub mod new;
 pub mod pulse;
 pub mod site;
+pub mod site_merge;

@@ -42,4 +42,5 @@ mod rules;
 mod schema_agreement;
 mod several;
 mod site;
+mod site_merge;
 mod yaml_test_suite;
