@@ -72,7 +72,8 @@ pub struct Team {
     /// Its name: the repository's folder name as `site.json` gives it,
     /// else the file's folder name.
     pub name: String,
-    /// Where its site is published, ending in `/`.
+    /// Where its site is published, ending in `/` (its index is
+    /// `index.html` there, which a link names, for `file://`).
     pub url: String,
     /// The day its site was judged by.
     pub today: Date,

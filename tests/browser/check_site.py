@@ -123,11 +123,15 @@ def check_html(pages, vnu_jar, root, problems):
 
 
 def photograph(browser, root, folder):
+    """The site's index (the first index.html below the top one, when the
+    top one is an organisation's index), light and dark."""
     folder.mkdir(parents=True, exist_ok=True)
+    indexes = sorted(root.rglob("index.html"), key=lambda p: (len(p.parts), p))
+    index = indexes[1] if len(indexes) > 1 else indexes[0]
     for scheme in ("light", "dark"):
         context = browser.new_context(color_scheme=scheme, viewport={"width": 1100, "height": 700})
         page = context.new_page()
-        page.goto((root / "index.html").as_uri(), wait_until="load")
+        page.goto(index.as_uri(), wait_until="load")
         page.screenshot(path=str(folder / f"site-{scheme}.png"))
         context.close()
 

@@ -1,4 +1,5 @@
-//! The examples' site in a real browser: `tests/browser/check_site.py`
+//! The examples' site, and an organisation's index of it (`--merge`), in
+//! a real browser: `tests/browser/check_site.py`
 //! opens every page in Chromium (Playwright for Python, with the system's
 //! Chromium) from `file://` and fails on a console error, a failed or
 //! outside request, a link that does not resolve, an empty chart, a
@@ -111,9 +112,22 @@ fn the_examples_site_passes_in_a_real_browser() {
     let axe = npm::package("axe-core", AXE_CORE, "ALLIANCE_AXE_CORE");
     let vnu = npm::package("vnu-jar", VNU_JAR, "ALLIANCE_VNU_JAR");
 
+    // The examples' site, and an organisation's index beside it that
+    // links to it (`--url examples/`), so both are read and every link
+    // between them is followed.
     let sb = Sandbox::new();
     copy(&common::examples(), sb.path());
-    let run = sb.run(&["site", "--today", "2026-12-01"]);
+    let run = sb.run(&[
+        "site",
+        "--today",
+        "2026-12-01",
+        "-o",
+        "site/examples",
+        "--url",
+        "examples/",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = sb.run(&["site", "--merge", "site/examples/site.json", "-o", "site"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/check_site.py");

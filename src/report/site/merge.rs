@@ -48,7 +48,7 @@ fn row(team: &Team, a: &TeamAlliance) -> String {
         needs = needs(a),
         href = h(&a.href),
         title = h(&a.title),
-        url = h(&team.url),
+        url = h(&format!("{}index.html", team.url)),
         team = h(&team.name),
         kind = h(&a.kind),
         parties = parties.join("<br>"),
@@ -100,7 +100,7 @@ fn teams(org: &Organisation) -> String {
         let _ = writeln!(
             out,
             "<li><a href=\"{url}\" rel=\"noopener noreferrer\">{name}</a> <span class=\"muted\">(as of {today})</span></li>",
-            url = h(&team.url),
+            url = h(&format!("{}index.html", team.url)),
             name = h(&team.name),
             today = team.today,
         );
