@@ -19,14 +19,21 @@ reader's setting; the pages print.
 
 The folder must be inside the repository; files already there are replaced.
 
+--url records where the site is published in site.json. --merge reads the
+site.json of several sites (each written with --url) and writes one index
+across them: what needs attention first (overdue, waiting for consent, due
+soon), each alliance linking to its team's page; teams are never ranked.
+
 Examples:
   alliance site                        write site/ for the repository's alliances
   alliance site -o public              write public/ instead
   alliance site teams/ --today 2026-12-01
+  alliance site --url https://org.github.io/team/
+  alliance site --merge teams/*/site.json -o organisation
   xdg-open site/index.html
 
 Exit codes: 0 written, 2 could not write (a folder outside the repository,
-a file that could not be read).";
+a file that could not be read, a site.json or --url refused).";
 
 /// Arguments of `alliance site`.
 #[derive(Debug, Args)]

@@ -327,5 +327,9 @@ fn the_gitlab_pages_job_publishes_public() {
     );
     let mut texts = Vec::new();
     strings(pages, &mut texts);
-    assert!(texts.iter().any(|t| t.contains("alliance site -o public --url \"$CI_PAGES_URL\"")));
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("alliance site -o public --url \"$CI_PAGES_URL\""))
+    );
 }
