@@ -137,12 +137,11 @@ impl Organisation {
             .flat_map(|team| team.alliances.iter().map(move |a| (team, a)))
             .collect();
         all.sort_by(|(ta, a), (tb, b)| {
-            let key = |t: &Team, x: &TeamAlliance| {
-                let date = x.next.map(|(d, _, _)| d);
-                (x.attention(), date.is_none(), date, t.name.clone())
-            };
-            key(ta, a)
-                .cmp(&key(tb, b))
+            let date = |x: &TeamAlliance| x.next.map(|(d, _, _)| d);
+            let key = |x: &TeamAlliance| (x.attention(), date(x).is_none(), date(x));
+            key(a)
+                .cmp(&key(b))
+                .then_with(|| ta.name.cmp(&tb.name))
                 .then_with(|| a.title.cmp(&b.title))
         });
         all
