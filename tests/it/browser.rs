@@ -99,8 +99,8 @@ fn copy(from: &Path, to: &Path) {
     }
 }
 
-#[test]
-fn the_examples_site_passes_in_a_real_browser() {
+/// The tools, found or installed, and the check as a command on `site`.
+fn check_site(site: &Path) -> Command {
     let python = python();
     assert!(
         imports_playwright(&python),
@@ -111,7 +111,22 @@ fn the_examples_site_passes_in_a_real_browser() {
     assert_java();
     let axe = npm::package("axe-core", AXE_CORE, "ALLIANCE_AXE_CORE");
     let vnu = npm::package("vnu-jar", VNU_JAR, "ALLIANCE_VNU_JAR");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/check_site.py");
+    let mut check = Command::new(&python);
+    check
+        .arg(&script)
+        .arg(site)
+        .arg("--chromium")
+        .arg(&chromium)
+        .arg("--axe")
+        .arg(&axe)
+        .arg("--vnu")
+        .arg(&vnu);
+    check
+}
 
+#[test]
+fn the_examples_site_passes_in_a_real_browser() {
     // The examples' site, and an organisation's index beside it that
     // links to it (`--url examples/`), so both are read and every link
     // between them is followed.
@@ -130,17 +145,7 @@ fn the_examples_site_passes_in_a_real_browser() {
     let run = sb.run(&["site", "--merge", "site/examples/site.json", "-o", "site"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/check_site.py");
-    let mut check = Command::new(&python);
-    check
-        .arg(&script)
-        .arg(sb.path().join("site"))
-        .arg("--chromium")
-        .arg(&chromium)
-        .arg("--axe")
-        .arg(&axe)
-        .arg("--vnu")
-        .arg(&vnu);
+    let mut check = check_site(&sb.path().join("site"));
     if let Some(dir) = std::env::var_os("ALLIANCE_SCREENSHOTS") {
         check.arg("--screenshots").arg(dir);
     }
@@ -152,4 +157,36 @@ fn the_examples_site_passes_in_a_real_browser() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// The check itself sees each thing it is for, so a pass above means
+/// something: a page with one of each fails, each named.
+#[test]
+fn the_browser_check_fails_on_each_thing_it_looks_for() {
+    let sb = Sandbox::new();
+    sb.write(
+        "site/index.html",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>bad</title></head>\n\
+<body><main><p><a href=\"missing.html\">gone</a> <a href=\"#nowhere\">here</a></p>\n\
+<svg role=\"img\" aria-label=\"empty\"><g></g></svg>\n\
+<img src=\"http://example.invalid/x.png\">\n\
+<div><li>stray</li></div>\n</main></body></html>\n",
+    );
+    let out = check_site(&sb.path().join("site"))
+        .output()
+        .expect("run check_site.py");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    for expected in [
+        "index.html: outside request: http://example.invalid/x.png",
+        "index.html: console error: ",
+        "index.html: link does not resolve: file://",
+        "index.html: no #nowhere in index.html",
+        "index.html: empty chart #0 'empty'",
+        "index.html (light): axe critical: image-alt:",
+        "index.html (dark): axe serious: listitem:",
+        "index.html:5: invalid HTML: An “img” element must have an “alt” attribute",
+    ] {
+        assert!(said.contains(expected), "no `{expected}` in:\n{said}");
+    }
 }
