@@ -25,6 +25,12 @@ pub struct Site {
     pub today: Date,
     /// The alliances, in discovery's order.
     pub alliances: Vec<SiteAlliance>,
+    /// The repository's name (its folder's), for an organisation's view.
+    pub repository: String,
+    /// Where the site is published (`--url`, checked by
+    /// [`crate::tasks::site_merge::site_url`]), for an organisation's view
+    /// to link to; `None` when not given.
+    pub url: Option<String>,
 }
 
 /// One alliance, as the site shows it.
@@ -82,7 +88,17 @@ pub fn gather(
         alliances.push(alliance(&doc, path, slug, &window, &attestor));
     }
     let today = window.today;
-    Ok((Site { today, alliances }, unread))
+    let repository = crate::read::canonical_root(&workspace.root)
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let site = Site {
+        today,
+        alliances,
+        repository,
+        url: None,
+    };
+    Ok((site, unread))
 }
 
 /// What the site shows of `doc`.

@@ -8,7 +8,7 @@ use crate::common::{self, Sandbox, TEAM_BODY, team_doc};
 
 /// A copy of `examples/` (the test must not depend on the project's own
 /// repository around it).
-fn examples() -> Sandbox {
+pub(crate) fn examples() -> Sandbox {
     let sb = Sandbox::new();
     copy(&common::examples(), sb.path());
     sb
@@ -40,7 +40,7 @@ fn tags(page: &str) -> Vec<&str> {
 
 /// What every page must be: its policy, no script, no request anywhere,
 /// and a link to another site only as a link the reader follows.
-fn assert_safe(name: &str, page: &str) {
+pub(crate) fn assert_safe(name: &str, page: &str) {
     assert!(
         page.contains(
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:;"

@@ -9,6 +9,7 @@
 //! agreement's body through [`markdown::render`].
 
 pub mod markdown;
+pub mod merge;
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -24,7 +25,7 @@ use crate::tasks::site::{Site, SiteAlliance};
 /// styles (and pictures of its own, of which there are none).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
 
-const STYLE: &str = "
+pub(crate) const STYLE: &str = "
 :root { color-scheme: light dark; --fg: #0b0c0c; --bg: #fff; --muted: #505a5f; --line: #b1b4b6;
   --link: #1d70b8; --ok: #00703c; --soon: #8a5300; --late: #d4351c; --box: #f3f2f1; }
 @media (prefers-color-scheme: dark) {
@@ -38,7 +39,7 @@ th, td { text-align: left; vertical-align: top; padding: .4rem .6rem; border-bot
 .muted, footer { color: var(--muted); }
 .badge { font-weight: bold; white-space: nowrap; }
 .overdue { color: var(--late); } .due-soon { color: var(--soon); } .ok { color: var(--ok); }
-.status-box { background: var(--box); border-left: .3rem solid var(--line); padding: .6rem 1rem; margin: 1rem 0; }
+.status-box { color: var(--fg); background: var(--box); border-left: .3rem solid var(--line); padding: .6rem 1rem; margin: 1rem 0; }
 .status-box.overdue { border-color: var(--late); } .status-box.due-soon { border-color: var(--soon); }
 dl.front { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
 dl.front dt { font-weight: bold; }
@@ -282,6 +283,8 @@ fn party_words(state: &PartyState) -> (&'static str, String) {
 pub fn json_of(site: &Site) -> Value {
     json!({
         "today": site.today.to_string(),
+        "repository": site.repository,
+        "url": site.url,
         "alliances": site.alliances.iter().map(alliance_json).collect::<Vec<_>>(),
     })
 }
