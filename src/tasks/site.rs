@@ -16,6 +16,7 @@ use crate::attest::Attestor;
 use crate::consent::Consent;
 use crate::document::Alliance;
 use crate::due::{self, Window};
+use crate::pulse::{Picture, Seal};
 use crate::workspace::{ReadError, UnreadFile, Workspace};
 
 /// Everything the site shows.
@@ -53,7 +54,14 @@ pub struct SiteAlliance {
     pub consent: Option<Consent>,
     /// The Markdown body, after the front matter.
     pub body: String,
+    /// Its pulse, as of the site's day with the open round sealed; `None`
+    /// when it has no pulse rounds, why not when they cannot be read.
+    pub pulse: Option<Part<Picture>>,
 }
+
+/// A part of a page that may not be worked out: the data, or why not (for
+/// people, shown on the page in its place).
+pub type Part<T> = Result<T, String>;
 
 /// Gather the site of the documents under `paths` (the repository's when
 /// none), judged by `window` (its day, and how soon is due soon); the
@@ -79,7 +87,9 @@ pub fn gather(
         };
         let path = workspace.in_repository(&doc.path);
         let slug = unique(slug(&path), &mut slugs);
-        alliances.push(alliance(&doc, path, slug, &window, &attestor));
+        let mut shown = alliance(&doc, path, slug, &window, &attestor);
+        shown.pulse = pulse(workspace, &doc, window.today);
+        alliances.push(shown);
     }
     let today = window.today;
     Ok((Site { today, alliances }, unread))
@@ -120,7 +130,20 @@ fn alliance(
             .get(doc.body_start..)
             .unwrap_or_default()
             .to_owned(),
+        pulse: None,
     }
+}
+
+/// The pulse picture of `doc` as of `today`, the open round sealed (the
+/// keys of reworded items carried, as `pulse report` does); `None` when it
+/// has no rounds.
+fn pulse(workspace: &Workspace, doc: &Alliance, today: Date) -> Option<Part<Picture>> {
+    crate::pulse::rounds::last_round(&workspace.root, &doc.path)?;
+    let carry = crate::tasks::pulse::carried(doc);
+    Some(
+        crate::pulse::picture(workspace, doc, today, Seal::Sealed, Some(&carry))
+            .map_err(|e| e.to_string()),
+    )
 }
 
 /// A page name for the file at `path`: its path without `.md`, in

@@ -8,6 +8,7 @@
 //! Every piece of document text goes through [`crate::escape::html`]; the
 //! agreement's body through [`markdown::render`].
 
+pub mod chart;
 pub mod markdown;
 
 use std::fmt::Write as _;
@@ -18,7 +19,8 @@ use serde_json::{Value, json};
 use crate::consent::{Consent, PartyState};
 use crate::due::{Due, Tier};
 use crate::escape::html::text as h;
-use crate::tasks::site::{Site, SiteAlliance};
+use crate::pulse::Picture;
+use crate::tasks::site::{Part, Site, SiteAlliance};
 
 /// The policy every page carries: nothing loads but the page's own inline
 /// styles (and pictures of its own, of which there are none).
@@ -26,10 +28,12 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe
 
 const STYLE: &str = "
 :root { color-scheme: light dark; --fg: #0b0c0c; --bg: #fff; --muted: #505a5f; --line: #b1b4b6;
-  --link: #1d70b8; --ok: #00703c; --soon: #8a5300; --late: #d4351c; --box: #f3f2f1; }
+  --link: #1d70b8; --ok: #00703c; --soon: #8a5300; --late: #d4351c; --box: #f3f2f1;
+  --c0: #1d70b8; --c1: #d4351c; --c2: #00703c; --c3: #4c2c92; --c4: #b58840; --c5: #28a197; }
 @media (prefers-color-scheme: dark) {
   :root { --fg: #f3f2f1; --bg: #161819; --muted: #b1b4b6; --line: #505a5f;
-    --link: #8fc1ff; --ok: #5fd38d; --soon: #ffcf66; --late: #ff8a80; --box: #24272a; } }
+    --link: #8fc1ff; --ok: #5fd38d; --soon: #ffcf66; --late: #ff8a80; --box: #24272a;
+    --c0: #8fc1ff; --c1: #ff8a80; --c2: #5fd38d; --c3: #c5a3ff; --c4: #ffcf66; --c5: #6fe0d4; } }
 body { font: 1rem/1.5 system-ui, sans-serif; color: var(--fg); background: var(--bg);
   max-width: 60rem; margin: 0 auto; padding: 1rem; }
 a { color: var(--link); }
@@ -43,8 +47,23 @@ th, td { text-align: left; vertical-align: top; padding: .4rem .6rem; border-bot
 dl.front { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
 dl.front dt { font-weight: bold; }
 .refused { text-decoration: underline dotted; }
+.pulse-chart { margin: 1.5rem 0; }
+svg.chart { width: 100%; max-width: 40rem; height: auto; display: block; }
+svg.chart .axes line { stroke: var(--line); stroke-width: 1; }
+svg.chart text { fill: var(--muted); font-size: 11px; }
+svg.chart .line { fill: none; stroke-width: 2.5; }
+svg.chart .gap { fill: var(--line); opacity: .35; } svg.chart .gap.flagged { fill: var(--soon); }
+svg.chart .mark.rupture { fill: var(--late); } svg.chart .mark.repair { fill: var(--ok); }
+svg.chart .sealed rect { fill: none; stroke: var(--muted); stroke-dasharray: 4 3; }
+svg.chart .p0 { stroke: var(--c0); } svg.chart .p1 { stroke: var(--c1); stroke-dasharray: 7 3; }
+svg.chart .p2 { stroke: var(--c2); stroke-dasharray: 2 3; } svg.chart .p3 { stroke: var(--c3); }
+svg.chart .p4 { stroke: var(--c4); stroke-dasharray: 7 3; } svg.chart .p5 { stroke: var(--c5); stroke-dasharray: 2 3; }
+svg.chart .dot { fill: var(--bg); stroke-width: 2; stroke-dasharray: none; }
+table.chart-data { font-size: .9rem; max-width: 40rem; }
+caption { text-align: left; font-weight: bold; padding: .3rem 0; }
 pre { overflow-x: auto; background: var(--box); padding: .6rem; }
-@media print { nav, footer { display: none; } a { color: inherit; } body { max-width: none; } }
+@media print { nav, footer { display: none; } a { color: inherit; } body { max-width: none; }
+  .pulse-chart, tr { break-inside: avoid; } details > * { display: block; } }
 ";
 
 /// Every file of the site, its path inside the site's folder first.
@@ -193,10 +212,23 @@ fn page(site: &Site, a: &SiteAlliance) -> String {
     );
     main.push_str(&status_box(a));
     main.push_str(&consent_section(a.consent.as_ref()));
+    main.push_str(&pulse_section(a.pulse.as_ref()));
     main.push_str("<section class=\"agreement\" aria-label=\"The agreement\">\n");
     main.push_str(&markdown::render(&a.body));
     main.push_str("</section>\n");
     layout(&a.title, "../", site, &main)
+}
+
+/// The pulse charts, or why there are none.
+fn pulse_section(pulse: Option<&Part<Picture>>) -> String {
+    match pulse {
+        None => String::new(),
+        Some(Ok(picture)) => chart::section(picture),
+        Some(Err(why)) => format!(
+            "<section class=\"pulse\" id=\"pulse\">\n<h2>Pulse</h2>\n<p>The pulse cannot be shown: {}</p>\n</section>\n",
+            h(why)
+        ),
+    }
 }
 
 /// The box at the top of a page, as GOV.UK's tech docs have: when it was
