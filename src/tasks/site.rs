@@ -16,6 +16,8 @@ use crate::attest::Attestor;
 use crate::consent::Consent;
 use crate::document::Alliance;
 use crate::due::{self, Window};
+use crate::history::reviews::{self, CommitList, ReviewLog, Side};
+use crate::history::{History, HistoryError};
 use crate::pulse::{Picture, Seal};
 use crate::workspace::{ReadError, UnreadFile, Workspace};
 
@@ -57,6 +59,9 @@ pub struct SiteAlliance {
     /// Its pulse, as of the site's day with the open round sealed; `None`
     /// when it has no pulse rounds, why not when they cannot be read.
     pub pulse: Option<Part<Picture>>,
+    /// Its reviews read from git, oldest first, each with what changed
+    /// since the one before; why not when there is no history.
+    pub reviews: Part<ReviewLog>,
 }
 
 /// A part of a page that may not be worked out: the data, or why not (for
@@ -72,7 +77,14 @@ pub fn gather(
     window: Window,
 ) -> Result<(Site, Vec<UnreadFile>), Failed> {
     let found = workspace.discover(paths)?;
-    let attestor = Attestor::for_workspace(workspace, Vec::new())?;
+    let cwd = std::env::current_dir().map_err(Failed::Io)?;
+    let reader = Reader {
+        workspace,
+        attestor: Attestor::for_workspace(workspace, Vec::new())?,
+        history: History::discover(&cwd).map_err(|e| history_words(&e)),
+        cwd,
+        window,
+    };
     let mut unread = found.skipped;
     let mut alliances = Vec::new();
     let mut slugs = HashSet::new();
@@ -87,12 +99,60 @@ pub fn gather(
         };
         let path = workspace.in_repository(&doc.path);
         let slug = unique(slug(&path), &mut slugs);
-        let mut shown = alliance(&doc, path, slug, &window, &attestor);
-        shown.pulse = pulse(workspace, &doc, window.today);
-        alliances.push(shown);
+        alliances.push(reader.alliance(&doc, path, slug));
     }
     let today = window.today;
     Ok((Site { today, alliances }, unread))
+}
+
+/// What every alliance is read with: the repository, its history (opened
+/// once), and the day.
+struct Reader<'a> {
+    workspace: &'a Workspace,
+    attestor: Attestor,
+    /// The repository's history, or why there is none (for people).
+    history: Part<History>,
+    cwd: PathBuf,
+    window: Window,
+}
+
+impl Reader<'_> {
+    /// Everything the site shows of `doc`: its history read once.
+    fn alliance(&self, doc: &Alliance, path: PathBuf, slug: String) -> SiteAlliance {
+        let mut shown = alliance(doc, path, slug, &self.window, &self.attestor);
+        shown.pulse = pulse(self.workspace, doc, self.window.today);
+        let (reviews, _last) = self.reviews(doc);
+        shown.reviews = reviews;
+        shown
+    }
+
+    /// The review log of `doc` and its last review, from one walk of its
+    /// history.
+    fn reviews(&self, doc: &Alliance) -> (Part<ReviewLog>, Option<Side>) {
+        let history = match &self.history {
+            Ok(history) => history,
+            Err(why) => return (Err(why.clone()), None),
+        };
+        let read = || {
+            let relative = history.relative(&doc.path, &self.cwd)?;
+            reviews::log_and_last_review(history, &relative, CommitList::Never)
+        };
+        match read() {
+            Ok((log, last)) => (Ok(log), last),
+            Err(e) => (Err(history_words(&e)), None),
+        }
+    }
+}
+
+/// Why an alliance has no review history, for people.
+fn history_words(e: &HistoryError) -> String {
+    match e {
+        HistoryError::NotARepository { .. } => {
+            "this is not a git repository, so there is no review history".to_owned()
+        }
+        HistoryError::NeverTracked(_) => "never committed, so no reviews yet".to_owned(),
+        e => e.to_string(),
+    }
 }
 
 /// What the site shows of `doc`.
@@ -131,6 +191,7 @@ fn alliance(
             .unwrap_or_default()
             .to_owned(),
         pulse: None,
+        reviews: Err(String::new()),
     }
 }
 

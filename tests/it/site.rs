@@ -454,3 +454,123 @@ fn an_alliance_without_pulse_rounds_has_no_pulse_section() {
     assert!(!page.contains("id=\"pulse\""), "{page}");
     assert!(!page.contains("<svg"));
 }
+
+/// A team alliance committed on 10 January, then reworded and reviewed on
+/// 1 April with a note and a win, and changed once more after.
+fn reviewed_team() -> Sandbox {
+    let sb = Sandbox::new();
+    sb.git(&["init", "-q", "-b", "main"], "2026-01-10T10:00:00Z");
+    sb.write("TEAM_ALLIANCE.md", team_doc("status: active\n", TEAM_BODY));
+    sb.commit_as(
+        ("Ada Lovelace", "ada@example.com"),
+        "Our alliance",
+        "2026-01-10T10:00:00Z",
+        None,
+    );
+    let reworded = team_doc(
+        "status: active\n",
+        &TEAM_BODY.replace("We start on time.", "We start on time, <b>always</b>."),
+    );
+    sb.write("TEAM_ALLIANCE.md", reworded);
+    let run = sb.run(&[
+        "review",
+        "TEAM_ALLIANCE.md",
+        "--date",
+        "2026-04-01",
+        "--note",
+        "Kept <all> of it",
+        "--win",
+        "Shipped the </details> ledger",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    sb.commit_as(
+        ("Grace Hopper", "grace@example.com"),
+        "Review: <script>",
+        "2026-04-01T10:00:00Z",
+        None,
+    );
+    let later = sb
+        .read("TEAM_ALLIANCE.md")
+        .replace("We talk it through.", "We talk it through, calmly.");
+    sb.write("TEAM_ALLIANCE.md", later);
+    sb.commit_as(
+        ("Ada Lovelace", "ada@example.com"),
+        "Calmly",
+        "2026-05-01T10:00:00Z",
+        None,
+    );
+    sb
+}
+
+/// The part of `page` from `start` to the next `end`.
+fn between<'a>(page: &'a str, start: &str, end: &str) -> &'a str {
+    let at = page
+        .find(start)
+        .unwrap_or_else(|| panic!("no {start} in {page}"));
+    let rest = &page[at..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
+}
+
+#[test]
+fn the_review_timeline_shows_each_review_newest_first_with_the_changes_folded() {
+    let sb = reviewed_team();
+    let run = sb.run(&["site", "--today", "2026-06-01"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let page = read(&sb.path().join("site/alliances/team-alliance.html"));
+    assert_safe("team-alliance.html", &page);
+    let reviews = between(&page, "<section class=\"reviews\"", "</section>");
+    assert!(
+        reviews.contains("<p>Since the last review: 1 commit: "),
+        "{reviews}"
+    );
+    let review = reviews
+        .find("<h3>Review of 2026-04-01</h3>")
+        .expect("the review");
+    let first = reviews
+        .find("<h3>First version, 2026-01-10</h3>")
+        .expect("the start");
+    assert!(review < first, "newest first: {reviews}");
+    assert!(
+        reviews.contains("<p class=\"muted\">Commit <code>"),
+        "{reviews}"
+    );
+    assert!(
+        reviews.contains(" by Grace Hopper: Review: &lt;script&gt;</p>"),
+        "{reviews}"
+    );
+    assert!(
+        reviews.contains("<p><strong>Note:</strong> Kept &lt;all&gt; of it</p>"),
+        "{reviews}"
+    );
+    assert!(
+        reviews.contains("<li>Shipped the &lt;/details&gt; ledger</li>"),
+        "{reviews}"
+    );
+    // What changed since the first version, as `alliance diff` says it,
+    // folded away; the first version has nothing before it.
+    assert_eq!(reviews.matches("<details>").count(), 1, "{reviews}");
+    let details = between(reviews, "<details>", "</details>");
+    assert!(
+        details.starts_with("<details>\n<summary>What changed since the previous review</summary>"),
+        "{details}"
+    );
+    assert!(details.contains("always"), "the reworded item: {details}");
+    assert!(!details.contains("<b>"), "{details}");
+    assert!(
+        page.contains("<a href=\"#team-alliance--reviews\">Reviews</a>"),
+        "linked from the contents"
+    );
+}
+
+#[test]
+fn outside_git_the_page_says_there_is_no_review_timeline() {
+    let sb = Sandbox::new();
+    sb.write("TEAM_ALLIANCE.md", team_doc("status: active\n", TEAM_BODY));
+    let run = sb.run(&["site", "--today", "2026-06-01"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let page = read(&sb.path().join("site/alliances/team-alliance.html"));
+    assert!(
+        page.contains("<p class=\"muted\">No review timeline: this is not a git repository, so there is no review history.</p>"),
+        "{page}"
+    );
+}

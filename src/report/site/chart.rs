@@ -28,11 +28,12 @@ const BOTTOM: f64 = 40.0;
 /// reuse them, and the table tells them apart.
 const COLOURS: usize = 6;
 
-/// The pulse section of a page: the charts of every dimension, then of
-/// every item, or what stands in their place.
-pub fn section(picture: &Picture) -> String {
+/// The pulse section of the page of the alliance `slug` (its ids start
+/// `slug--`): the charts of every dimension, then of every item, or what
+/// stands in their place.
+pub fn section(picture: &Picture, slug: &str) -> String {
     let mut out = format!(
-        "<section class=\"pulse\" id=\"pulse\">\n<h2>Pulse</h2>\n<p>{} ({}), answered by {}.</p>\n",
+        "<section class=\"pulse\" id=\"{slug}--pulse\">\n<h2>Pulse</h2>\n<p>{} ({}), answered by {}.</p>\n",
         h(&picture.instrument_title),
         h(&picture.instrument),
         handles(picture).join(", "),
@@ -50,7 +51,7 @@ pub fn section(picture: &Picture) -> String {
     }
     let _ = writeln!(out, "<p class=\"muted\">{}</p>", h(&legend()));
     for (n, trend) in picture.dimensions.iter().chain(&picture.items).enumerate() {
-        out.push_str(&chart(picture, trend, n));
+        out.push_str(&chart(picture, trend, &format!("{slug}--chart-{n}")));
     }
     out.push_str("</section>\n");
     out
@@ -140,7 +141,7 @@ impl Mark<'_> {
 }
 
 /// One chart and its table, in a figure.
-fn chart(picture: &Picture, trend: &Trend, n: usize) -> String {
+fn chart(picture: &Picture, trend: &Trend, id: &str) -> String {
     let marks = marks(picture, trend);
     let plot = Plot::new(picture, trend);
     let about = subject(trend);
@@ -167,7 +168,7 @@ fn chart(picture: &Picture, trend: &Trend, n: usize) -> String {
         .map(|(_, w)| format!(": \u{201c}{}\u{201d}", h(w)))
         .unwrap_or_default();
     format!(
-        "<figure class=\"pulse-chart\" id=\"chart-{n}\">\n<figcaption><strong>{}</strong>{words} <span class=\"muted\">(scale {})</span></figcaption>\n{svg}{}</figure>\n",
+        "<figure class=\"pulse-chart\" id=\"{id}\">\n<figcaption><strong>{}</strong>{words} <span class=\"muted\">(scale {})</span></figcaption>\n{svg}{}</figure>\n",
         h(&about),
         h(&trend.scale.label()),
         table(picture, trend, &marks),
@@ -561,7 +562,7 @@ mod tests {
             trend("it\"><svg onload=x>", series),
             vec![rupture],
         );
-        let html = section(&p);
+        let html = section(&p, "a");
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<svg onload"), "{html}");
         assert!(!html.contains("<b>"), "{html}");
@@ -582,7 +583,7 @@ mod tests {
             partial: false,
             notes: Vec::new(),
         });
-        let html = section(&p);
+        let html = section(&p, "a");
         // Two moves for the party who skipped a round, one for the other.
         assert!(html.contains("<path class=\"line p0\" d=\"M"), "{html}");
         let p0 = html.split("class=\"line p0\" d=\"").nth(1).expect("p0");

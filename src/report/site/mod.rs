@@ -10,6 +10,7 @@
 
 pub mod chart;
 pub mod markdown;
+pub mod timeline;
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -61,6 +62,11 @@ svg.chart .p4 { stroke: var(--c4); stroke-dasharray: 7 3; } svg.chart .p5 { stro
 svg.chart .dot { fill: var(--bg); stroke-width: 2; stroke-dasharray: none; }
 table.chart-data { font-size: .9rem; max-width: 40rem; }
 caption { text-align: left; font-weight: bold; padding: .3rem 0; }
+nav.contents ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; }
+ol.timeline { padding-left: 1.2rem; } ol.timeline > li { margin-bottom: 1.2rem; }
+ol.timeline h3 { margin-bottom: .2rem; }
+details { border-left: .2rem solid var(--line); padding-left: .8rem; }
+summary { cursor: pointer; color: var(--link); }
 pre { overflow-x: auto; background: var(--box); padding: .6rem; }
 @media print { nav, footer { display: none; } a { color: inherit; } body { max-width: none; }
   .pulse-chart, tr { break-inside: avoid; } details > * { display: block; } }
@@ -195,7 +201,16 @@ fn consent_summary(consent: Option<&Consent>) -> String {
 /// One alliance's page: its front matter, the status box, consent, and
 /// the agreement itself.
 fn page(site: &Site, a: &SiteAlliance) -> String {
-    let mut main = format!("<h1>{}</h1>\n", h(&a.title));
+    layout(&a.title, "../", site, &article(a, 1))
+}
+
+/// What an alliance's page holds, its title at heading `level` (1 on its
+/// own page): the front matter, the status box, what is on the page, then
+/// the agreement, consent, the pulse and the reviews. Its ids start
+/// `slug--`, so that several fit on one page.
+fn article(a: &SiteAlliance, level: usize) -> String {
+    let slug = &a.slug;
+    let mut main = format!("<h{level}>{}</h{level}>\n", h(&a.title));
     let _ = writeln!(
         main,
         "<dl class=\"front\">\n<dt>Kind</dt><dd>{kind}</dd>\n<dt>Status</dt><dd>{status}</dd>\n\
@@ -211,21 +226,46 @@ fn page(site: &Site, a: &SiteAlliance) -> String {
         path = h(&a.path.to_string_lossy()),
     );
     main.push_str(&status_box(a));
-    main.push_str(&consent_section(a.consent.as_ref()));
-    main.push_str(&pulse_section(a.pulse.as_ref()));
-    main.push_str("<section class=\"agreement\" aria-label=\"The agreement\">\n");
+    main.push_str(&contents(a));
+    let _ = writeln!(
+        main,
+        "<section class=\"agreement\" id=\"{slug}--agreement\" aria-label=\"The agreement\">"
+    );
     main.push_str(&markdown::render(&a.body));
     main.push_str("</section>\n");
-    layout(&a.title, "../", site, &main)
+    main.push_str(&consent_section(a.consent.as_ref(), slug));
+    main.push_str(&pulse_section(a.pulse.as_ref(), slug));
+    main.push_str(&timeline::section(a.reviews.as_ref(), slug));
+    main
+}
+
+/// The page's own contents: a link to each part it has.
+fn contents(a: &SiteAlliance) -> String {
+    let mut parts = vec![("agreement", "The agreement")];
+    if a.consent.is_some() {
+        parts.push(("consent", "Consent"));
+    }
+    if a.pulse.is_some() {
+        parts.push(("pulse", "Pulse"));
+    }
+    parts.push(("reviews", "Reviews"));
+    let links: Vec<String> = parts
+        .iter()
+        .map(|(id, words)| format!("<li><a href=\"#{}--{id}\">{words}</a></li>", a.slug))
+        .collect();
+    format!(
+        "<nav class=\"contents\" aria-label=\"On this page\"><ul>{}</ul></nav>\n",
+        links.join("")
+    )
 }
 
 /// The pulse charts, or why there are none.
-fn pulse_section(pulse: Option<&Part<Picture>>) -> String {
+fn pulse_section(pulse: Option<&Part<Picture>>, slug: &str) -> String {
     match pulse {
         None => String::new(),
-        Some(Ok(picture)) => chart::section(picture),
+        Some(Ok(picture)) => chart::section(picture, slug),
         Some(Err(why)) => format!(
-            "<section class=\"pulse\" id=\"pulse\">\n<h2>Pulse</h2>\n<p>The pulse cannot be shown: {}</p>\n</section>\n",
+            "<section class=\"pulse\" id=\"{slug}--pulse\">\n<h2>Pulse</h2>\n<p>The pulse cannot be shown: {}</p>\n</section>\n",
             h(why)
         ),
     }
@@ -261,12 +301,12 @@ fn status_box(a: &SiteAlliance) -> String {
 }
 
 /// Who agreed to which version, with the proof, and who has not.
-fn consent_section(consent: Option<&Consent>) -> String {
+fn consent_section(consent: Option<&Consent>, slug: &str) -> String {
     let Some(consent) = consent else {
         return String::new();
     };
     let mut out = format!(
-        "<section class=\"consent\">\n<h2>Consent</h2>\n<p>To this version, <code>{}</code>: {}.</p>\n<ul>\n",
+        "<section class=\"consent\" id=\"{slug}--consent\">\n<h2>Consent</h2>\n<p>To this version, <code>{}</code>: {}.</p>\n<ul>\n",
         h(&consent.digest.short()),
         consent_summary(Some(consent)),
     );
