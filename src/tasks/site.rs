@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::Failed;
+use crate::agenda::{Agenda, Since};
 use crate::attest::Attestor;
 use crate::consent::Consent;
 use crate::document::Alliance;
@@ -62,6 +63,9 @@ pub struct SiteAlliance {
     /// Its reviews read from git, oldest first, each with what changed
     /// since the one before; why not when there is no history.
     pub reviews: Part<ReviewLog>,
+    /// The agenda of its next review (on its date, or the site's day when
+    /// that has passed); `None` when no review is planned.
+    pub agenda: Option<Part<Agenda>>,
 }
 
 /// A part of a page that may not be worked out: the data, or why not (for
@@ -121,26 +125,65 @@ impl Reader<'_> {
     fn alliance(&self, doc: &Alliance, path: PathBuf, slug: String) -> SiteAlliance {
         let mut shown = alliance(doc, path, slug, &self.window, &self.attestor);
         shown.pulse = pulse(self.workspace, doc, self.window.today);
-        let (reviews, _last) = self.reviews(doc);
+        let (reviews, since) = self.reviews(doc);
         shown.reviews = reviews;
+        if let Some(due) = &shown.review {
+            let date = due.date.max(self.window.today);
+            let picture = shown.pulse.as_ref().and_then(|p| p.as_ref().ok());
+            shown.agenda = Some(self.agenda(doc, date, since, picture));
+        }
         shown
     }
 
-    /// The review log of `doc` and its last review, from one walk of its
-    /// history.
-    fn reviews(&self, doc: &Alliance) -> (Part<ReviewLog>, Option<Side>) {
+    /// The review log of `doc` and what changed since its last review,
+    /// from one walk of its history.
+    fn reviews(&self, doc: &Alliance) -> (Part<ReviewLog>, Since) {
         let history = match &self.history {
             Ok(history) => history,
-            Err(why) => return (Err(why.clone()), None),
+            Err(why) => return (Err(why.clone()), Since::Unavailable(why.clone())),
         };
         let read = || {
             let relative = history.relative(&doc.path, &self.cwd)?;
-            reviews::log_and_last_review(history, &relative, CommitList::Never)
+            let (log, last) = reviews::log_and_last_review(history, &relative, CommitList::Never)?;
+            let now = Side {
+                label: "the working tree".to_owned(),
+                commit: None,
+                path: relative,
+                doc: doc.clone(),
+            };
+            let since = match last {
+                Some(last) => crate::tasks::agenda::since(&last, &now),
+                None => Since::Unavailable("no review in the history yet".to_owned()),
+            };
+            Ok::<_, HistoryError>((log, since))
         };
         match read() {
-            Ok((log, last)) => (Ok(log), last),
-            Err(e) => (Err(history_words(&e)), None),
+            Ok((log, since)) => (Ok(log), since),
+            Err(e) => (
+                Err(history_words(&e)),
+                Since::Unavailable(history_words(&e)),
+            ),
         }
+    }
+
+    /// The agenda of `doc`'s review on `date`, or why there is none.
+    fn agenda(
+        &self,
+        doc: &Alliance,
+        date: Date,
+        since: Since,
+        picture: Option<&Picture>,
+    ) -> Part<Agenda> {
+        let read = crate::tasks::agenda::Read {
+            workspace: self.workspace,
+            attestor: &self.attestor,
+            history: self.history.as_ref().ok(),
+        };
+        crate::tasks::agenda::usable(doc, &doc.path)
+            .and_then(|()| {
+                crate::tasks::agenda::prepare_from(&read, doc, date, None, since, picture)
+            })
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -192,6 +235,7 @@ fn alliance(
             .to_owned(),
         pulse: None,
         reviews: Err(String::new()),
+        agenda: None,
     }
 }
 

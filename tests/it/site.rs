@@ -574,3 +574,50 @@ fn outside_git_the_page_says_there_is_no_review_timeline() {
         "{page}"
     );
 }
+
+#[test]
+fn the_next_reviews_agenda_is_the_one_alliance_agenda_prepares() {
+    let sb = reviewed_team();
+    assert_eq!(sb.run(&["site", "--today", "2026-06-01"]).code, 0);
+    let page = read(&sb.path().join("site/alliances/team-alliance.html"));
+    // Reviewed on 1 April, every 3 months: the next review is on 1 July.
+    let agenda = sb.run(&[
+        "agenda",
+        "TEAM_ALLIANCE.md",
+        "--date",
+        "2026-07-01",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(agenda.code, 0, "{agenda:?}");
+    let expected = alliance::report::site::markdown::render(&agenda.stdout);
+    let section = between(&page, "<section class=\"agenda\"", "</section>");
+    assert_eq!(
+        section,
+        format!(
+            "<section class=\"agenda\" id=\"team-alliance--agenda\">\n<h2>The next review</h2>\n{expected}"
+        )
+    );
+    assert!(
+        section.contains("From the review of 2026-04-01 ("),
+        "{section}"
+    );
+    assert!(section.contains("calmly"), "the change since: {section}");
+    assert!(page.contains("<a href=\"#team-alliance--agenda\">The next review</a>"));
+}
+
+#[test]
+fn an_overdue_reviews_agenda_is_for_today_and_a_retired_alliance_has_none() {
+    let sb = examples();
+    assert_eq!(sb.run(&["site", "--today", "2026-12-01"]).code, 0);
+    // Overdue by 7 days: the meeting is today.
+    let page = read(&sb.path().join("site/alliances/designed-alliance.html"));
+    let section = between(&page, "<section class=\"agenda\"", "</section>");
+    assert!(section.contains("· 2026-12-01 ·"), "{section}");
+    let retired = sb.path().join("RETIRED_ALLIANCE.md");
+    let text = team_doc("status: retired\n", TEAM_BODY);
+    std::fs::write(&retired, text).expect("write");
+    assert_eq!(sb.run(&["site", "--today", "2026-12-01"]).code, 0);
+    let page = read(&sb.path().join("site/alliances/retired-alliance.html"));
+    assert!(!page.contains("class=\"agenda\""), "{page}");
+}

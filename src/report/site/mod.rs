@@ -17,10 +17,12 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
+use crate::agenda::Agenda;
 use crate::consent::{Consent, PartyState};
 use crate::due::{Due, Tier};
 use crate::escape::html::text as h;
 use crate::pulse::Picture;
+use crate::report::agenda::AgendaFormat;
 use crate::tasks::site::{Part, Site, SiteAlliance};
 
 /// The policy every page carries: nothing loads but the page's own inline
@@ -234,6 +236,7 @@ fn article(a: &SiteAlliance, level: usize) -> String {
     main.push_str(&markdown::render(&a.body));
     main.push_str("</section>\n");
     main.push_str(&consent_section(a.consent.as_ref(), slug));
+    main.push_str(&agenda_section(a.agenda.as_ref(), slug));
     main.push_str(&pulse_section(a.pulse.as_ref(), slug));
     main.push_str(&timeline::section(a.reviews.as_ref(), slug));
     main
@@ -244,6 +247,9 @@ fn contents(a: &SiteAlliance) -> String {
     let mut parts = vec![("agreement", "The agreement")];
     if a.consent.is_some() {
         parts.push(("consent", "Consent"));
+    }
+    if a.agenda.is_some() {
+        parts.push(("agenda", "The next review"));
     }
     if a.pulse.is_some() {
         parts.push(("pulse", "Pulse"));
@@ -256,6 +262,28 @@ fn contents(a: &SiteAlliance) -> String {
     format!(
         "<nav class=\"contents\" aria-label=\"On this page\"><ul>{}</ul></nav>\n",
         links.join("")
+    )
+}
+
+/// The agenda of the next review, as `alliance agenda --format markdown`
+/// words it (written as HTML by [`markdown::render`]), or why there is
+/// none.
+fn agenda_section(agenda: Option<&Part<Agenda>>, slug: &str) -> String {
+    let Some(agenda) = agenda else {
+        return String::new();
+    };
+    let body = match agenda {
+        Ok(agenda) => {
+            let mut text = Vec::new();
+            // Writing to memory cannot fail.
+            let style = crate::report::Style { color: false };
+            let _ = crate::report::agenda::render(agenda, AgendaFormat::Markdown, style, &mut text);
+            markdown::render(&String::from_utf8_lossy(&text))
+        }
+        Err(why) => format!("<p>No agenda can be prepared: {}</p>\n", h(why)),
+    };
+    format!(
+        "<section class=\"agenda\" id=\"{slug}--agenda\">\n<h2>The next review</h2>\n{body}</section>\n"
     )
 }
 
