@@ -11,17 +11,22 @@ use crate::workspace::Workspace;
 pub(super) const SITE_HELP: &str = "\
 Writes index.html (every alliance: kind, parties, status, consent, last and
 next review, an overdue or due-soon badge), one page per alliance under
-alliances/ (the agreement, a status box, who agreed to which version), and
-site.json (the same data, for tools). The pages have no script and load
+alliances/ (the agreement, a status box, who agreed to which version, the
+agenda of the next review, the pulse charts, the review timeline from git),
+and site.json (the same data, for tools). The pages have no script and load
 nothing from anywhere; links are relative, so the folder reads the same from
 file://, a web server or a GitHub Pages sub-path. Light and dark follow the
 reader's setting; the pages print.
 
-The folder must be inside the repository; files already there are replaced.
+The folder must be inside the repository; files already there are replaced,
+and the pages an earlier run wrote for alliances that are gone are removed
+(only those: site.json names them). With --single-file, the whole site is
+one file, DIR/alliances.html, still with no script and nothing loaded.
 
 Examples:
   alliance site                        write site/ for the repository's alliances
   alliance site -o public              write public/ instead
+  alliance site --single-file          write site/alliances.html, one file to share
   alliance site teams/ --today 2026-12-01
   xdg-open site/index.html
 
@@ -42,6 +47,10 @@ pub struct SiteArgs {
     /// A review within this span is due soon: 14d, 2w, 1 month.
     #[arg(long, value_name = "SPAN", default_value = "14d")]
     pub within: String,
+    /// Write the whole site as one file, DIR/alliances.html (the index, then
+    /// every alliance), to send or attach; nothing else is written.
+    #[arg(long)]
+    pub single_file: bool,
 }
 
 pub(super) fn run(args: &SiteArgs, out: &mut dyn Write) -> Result<u8, Failed> {
@@ -54,20 +63,44 @@ pub(super) fn run(args: &SiteArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     if !unread.is_empty() {
         return Err(Failed::Unreadable(unread));
     }
+    if args.single_file {
+        let file = (
+            PathBuf::from("alliances.html"),
+            crate::report::site::single_file(&site).into_bytes(),
+        );
+        crate::tasks::site::write(&workspace, &dir, &[file], false)?;
+        let pages = site.alliances.len();
+        let name = as_typed(&dir.join("alliances.html"));
+        writeln!(
+            out,
+            "wrote {name}, one file with {pages} alliance{}",
+            if pages == 1 { "" } else { "s" }
+        )?;
+        return Ok(0);
+    }
     let files = crate::report::site::files(&site);
-    crate::tasks::site::write(&workspace, &dir, &files)?;
-    let index = dir.join("index.html");
-    // Named from where the user stands, as they would type it.
-    let index = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| pathdiff::diff_paths(&index, cwd))
-        .unwrap_or(index);
+    let removed = crate::tasks::site::write(&workspace, &dir, &files, true)?;
     let pages = site.alliances.len();
-    writeln!(
+    write!(
         out,
         "wrote {}, {pages} alliance page{} and site.json",
-        crate::escape::sanitize(&index.to_string_lossy()),
+        as_typed(&dir.join("index.html")),
         if pages == 1 { "" } else { "s" },
     )?;
+    match removed {
+        0 => writeln!(out)?,
+        1 => writeln!(out, "; removed 1 page of an alliance no longer here")?,
+        n => writeln!(out, "; removed {n} pages of alliances no longer here")?,
+    }
     Ok(0)
+}
+
+/// `path` named from where the user stands, as they would type it,
+/// sanitised for the terminal.
+fn as_typed(path: &std::path::Path) -> String {
+    let named = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| pathdiff::diff_paths(path, cwd))
+        .unwrap_or_else(|| path.to_path_buf());
+    crate::escape::sanitize(&named.to_string_lossy()).into_owned()
 }

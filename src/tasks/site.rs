@@ -307,12 +307,24 @@ pub fn output_folder(workspace: &Workspace, dir: Option<&Path>) -> Result<PathBu
 }
 
 /// Write the site's `files` (paths inside `dir`) all or nothing, replacing
-/// the pages of an earlier run.
+/// the pages of an earlier run. With `prune`, the pages an earlier run
+/// wrote (named in its `site.json`) of alliances that are gone are
+/// removed after; nothing else is. Returns how many were removed.
 pub fn write(
     workspace: &Workspace,
     dir: &Path,
     files: &[(PathBuf, Vec<u8>)],
-) -> Result<(), Failed> {
+    prune: bool,
+) -> Result<usize, Failed> {
+    let stale: Vec<PathBuf> = if prune {
+        let keep: HashSet<&Path> = files.iter().map(|(path, _)| path.as_path()).collect();
+        written_pages(workspace, dir)
+            .into_iter()
+            .filter(|page| !keep.contains(page.as_path()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let files: Vec<(PathBuf, &[u8])> = files
         .iter()
         .map(|(path, bytes)| (dir.join(path), bytes.as_slice()))
@@ -322,7 +334,48 @@ pub fn write(
         &files,
         crate::write::atomic::Replace::Always,
     )?;
-    Ok(())
+    let mut removed = 0;
+    for page in stale {
+        removed += usize::from(crate::write::atomic::remove(
+            &workspace.root,
+            &dir.join(page),
+        )?);
+    }
+    Ok(removed)
+}
+
+/// The alliance pages an earlier run wrote in `dir`, as its `site.json`
+/// names them: only names the site gives (`alliances/<slug>.html`); none
+/// when there is no such file or it cannot be read.
+fn written_pages(workspace: &Workspace, dir: &Path) -> Vec<PathBuf> {
+    let json = dir.join("site.json");
+    let Ok(bytes) =
+        crate::read::read_file(&workspace.root, &json, crate::workspace::MAX_FILE_BYTES)
+    else {
+        return Vec::new();
+    };
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Vec::new();
+    };
+    let pages = value["alliances"].as_array().into_iter().flatten();
+    pages
+        .filter_map(|a| a["page"].as_str())
+        .filter(|page| is_page_name(page))
+        .map(PathBuf::from)
+        .collect()
+}
+
+/// Whether `page` is a name the site gives a page: `alliances/`, a slug,
+/// `.html`.
+fn is_page_name(page: &str) -> bool {
+    page.strip_prefix("alliances/")
+        .and_then(|rest| rest.strip_suffix(".html"))
+        .is_some_and(|slug| {
+            !slug.is_empty()
+                && slug
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
 }
 
 #[cfg(test)]
@@ -338,6 +391,18 @@ mod tests {
         );
         assert_eq!(slug(Path::new("../<x>.md")), "x");
         assert_eq!(slug(Path::new("é.md")), "alliance");
+        assert!(is_page_name("alliances/team-alliance-2.html"));
+        for not in [
+            "alliances/../x.html",
+            "alliances/a/b.html",
+            "alliances/.html",
+            "alliances/A.html",
+            "index.html",
+            "alliances/x.htm",
+            "/etc/alliances/x.html",
+        ] {
+            assert!(!is_page_name(not), "{not}");
+        }
         let mut taken = HashSet::new();
         assert_eq!(unique("a".into(), &mut taken), "a");
         assert_eq!(unique("a".into(), &mut taken), "a-2");

@@ -621,3 +621,155 @@ fn an_overdue_reviews_agenda_is_for_today_and_a_retired_alliance_has_none() {
     let page = read(&sb.path().join("site/alliances/retired-alliance.html"));
     assert!(!page.contains("class=\"agenda\""), "{page}");
 }
+
+/// Every `href="#id"` of `page` and whether `id="id"` is on it.
+fn anchors(page: &str) -> Vec<(String, bool)> {
+    page.split("href=\"#")
+        .skip(1)
+        .map(|rest| {
+            let id = &rest[..rest.find('"').expect("end")];
+            (id.to_owned(), page.contains(&format!(" id=\"{id}\"")))
+        })
+        .collect()
+}
+
+#[test]
+fn single_file_is_the_whole_site_in_one_page_linked_within_itself() {
+    let sb = examples();
+    let run = sb.run(&["site", "--single-file", "--today", "2026-12-01"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout,
+        "wrote site/alliances.html, one file with 5 alliances\n"
+    );
+    let names: Vec<String> = std::fs::read_dir(sb.path().join("site"))
+        .expect("site/")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["alliances.html"], "one file and nothing else");
+    let page = read(&sb.path().join("site/alliances.html"));
+    assert_safe("alliances.html", &page);
+    assert!(page.contains("<a href=\"#index\">All alliances</a>"));
+    assert!(page.contains("<section id=\"index\">\n<h1>Alliances</h1>"));
+    for slug in [
+        "designed-alliance",
+        "one-on-one-ada-grace",
+        "support-rotation-alliance",
+        "team-alliance",
+        "working-alliance-coaching",
+    ] {
+        assert!(
+            page.contains(&format!("<a href=\"#{slug}\">")),
+            "{slug} listed"
+        );
+        assert!(
+            page.contains(&format!("<article id=\"{slug}\">\n<h2>")),
+            "{slug} as an article"
+        );
+    }
+    let anchors = anchors(&page);
+    assert!(anchors.len() > 20, "{anchors:?}");
+    let broken: Vec<_> = anchors.iter().filter(|(_, found)| !found).collect();
+    assert!(broken.is_empty(), "links to nothing: {broken:?}");
+    let mut ids: Vec<&str> = page
+        .split(" id=\"")
+        .skip(1)
+        .map(|r| &r[..r.find('"').expect("end")])
+        .collect();
+    let all = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "every id once");
+    assert_eq!(
+        page.matches("<h1>").count(),
+        1,
+        "one page title; each alliance a level down"
+    );
+    assert!(page.contains("<h3>Pulse</h3>") && page.contains("<h3>Reviews</h3>"));
+    assert!(!page.contains("site.json"), "no file beside it to point to");
+}
+
+#[test]
+fn the_pages_of_alliances_that_are_gone_are_removed_and_nothing_else() {
+    let sb = examples();
+    assert_eq!(sb.run(&["site", "--today", "2026-12-01"]).code, 0);
+    let site = sb.path().join("site");
+    assert!(
+        site.join("alliances/support-rotation-alliance.html")
+            .exists()
+    );
+    std::fs::remove_file(sb.path().join("support-rotation-alliance.md")).expect("remove");
+    sb.write("site/alliances/notes.html", "<p>mine</p>");
+    sb.write("site/keep.txt", "mine");
+    let run = sb.run(&["site", "--today", "2026-12-01"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout,
+        "wrote site/index.html, 4 alliance pages and site.json; removed 1 page of an alliance no longer here\n"
+    );
+    assert!(
+        !site
+            .join("alliances/support-rotation-alliance.html")
+            .exists()
+    );
+    assert_eq!(
+        sb.read("site/alliances/notes.html"),
+        "<p>mine</p>",
+        "not the site's"
+    );
+    assert_eq!(sb.read("site/keep.txt"), "mine");
+    assert_eq!(
+        pages(&site).len(),
+        4 + 1 + 1,
+        "index, four pages and the user's"
+    );
+    let again = sb.run(&["site", "--today", "2026-12-01"]);
+    assert_eq!(
+        again.stdout,
+        "wrote site/index.html, 4 alliance pages and site.json\n"
+    );
+}
+
+#[test]
+fn a_site_json_naming_other_files_removes_none_of_them() {
+    let sb = examples();
+    sb.write("outside.html", "keep");
+    sb.write("site/alliances/kept.html", "keep");
+    let manifest = serde_json::json!({ "alliances": [
+        { "page": "../outside.html" },
+        { "page": "alliances/../../TEAM_ALLIANCE.md" },
+        { "page": "/etc/passwd" },
+        { "page": "index.html" },
+        { "page": "alliances/kept.html/" },
+    ]});
+    sb.write("site/site.json", manifest.to_string());
+    let run = sb.run(&["site", "--today", "2026-12-01"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(sb.read("outside.html"), "keep");
+    assert_eq!(sb.read("site/alliances/kept.html"), "keep");
+    assert!(sb.path().join("TEAM_ALLIANCE.md").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_stale_page_that_is_a_link_is_not_followed() {
+    let sb = examples();
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let target = elsewhere.path().join("precious.html");
+    std::fs::write(&target, "precious").expect("write");
+    std::fs::create_dir_all(sb.path().join("site/alliances")).expect("mkdir");
+    std::os::unix::fs::symlink(&target, sb.path().join("site/alliances/gone.html")).expect("link");
+    let manifest = serde_json::json!({ "alliances": [{ "page": "alliances/gone.html" }] });
+    sb.write("site/site.json", manifest.to_string());
+    let run = sb.run(&["site", "--today", "2026-12-01"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("is a symbolic link"), "{run:?}");
+    assert_eq!(std::fs::read_to_string(&target).expect("read"), "precious");
+    assert!(
+        sb.path()
+            .join("site/alliances/gone.html")
+            .symlink_metadata()
+            .is_ok(),
+        "the link stays"
+    );
+}

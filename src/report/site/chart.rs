@@ -57,6 +57,30 @@ pub fn section(picture: &Picture, slug: &str) -> String {
     out
 }
 
+/// The pulse at a glance, for the index: how many signals the complete
+/// rounds show, and whether the newest round is sealed.
+pub fn glance(pulse: Option<&crate::tasks::site::Part<Picture>>) -> String {
+    let picture = match pulse {
+        None => return "<span class=\"muted\">none</span>".to_owned(),
+        Some(Err(_)) => return "<span class=\"muted\">cannot be read</span>".to_owned(),
+        Some(Ok(picture)) => picture,
+    };
+    let mut words = match (picture.rounds.len(), picture.signals.len()) {
+        (0, _) => "no complete round yet".to_owned(),
+        (_, 0) => "quiet".to_owned(),
+        (_, 1) => "1 signal".to_owned(),
+        (_, n) => format!("{n} signals"),
+    };
+    if let Some(latest) = sealed(picture) {
+        let _ = write!(
+            words,
+            "<br><span class=\"muted\">round {} sealed ({} of {})</span>",
+            latest.date, latest.answered, latest.expected
+        );
+    }
+    words
+}
+
 /// The legend of `pulse report`, on one line.
 fn legend() -> String {
     LEGEND.split_whitespace().collect::<Vec<_>>().join(" ")

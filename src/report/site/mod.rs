@@ -93,40 +93,99 @@ pub fn page_path(alliance: &SiteAlliance) -> PathBuf {
     PathBuf::from(format!("alliances/{}.html", alliance.slug))
 }
 
-/// A whole page: `up` leads from the page to the site's folder (`""` or
-/// `"../"`).
-fn layout(title: &str, up: &str, site: &Site, main: &str) -> String {
+/// Where a page's own links lead: the index, and `site.json` when there
+/// is one.
+struct Links {
+    home: String,
+    json: Option<String>,
+}
+
+impl Links {
+    /// The links of a page `up` (`""` or `"../"`) from the site's folder.
+    fn folder(up: &str) -> Links {
+        Links {
+            home: format!("{up}index.html"),
+            json: Some(format!("{up}site.json")),
+        }
+    }
+}
+
+/// A whole page.
+fn layout(title: &str, links: &Links, site: &Site, main: &str) -> String {
+    let json = match &links.json {
+        Some(json) => format!(" Data for tools: <a href=\"{json}\">site.json</a>."),
+        None => String::new(),
+    };
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\">\n\
 <meta name=\"referrer\" content=\"no-referrer\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
 <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
-<nav><a href=\"{up}index.html\">All alliances</a></nav>\n<main>\n{main}</main>\n\
-<footer><p>As of {today}. Written by <code>alliance site</code>. \
-Data for tools: <a href=\"{up}site.json\">site.json</a>.</p></footer>\n</body>\n</html>\n",
+<nav><a href=\"{home}\">All alliances</a></nav>\n<main>\n{main}</main>\n\
+<footer><p>As of {today}. Written by <code>alliance site</code>.{json}</p></footer>\n</body>\n</html>\n",
         title = h(title),
+        home = links.home,
         today = site.today,
     )
 }
 
-/// The index: every alliance, with where its review and consent stand.
+/// The whole site in one page (`--single-file`): the index, then every
+/// alliance as an `<article>` its row links to (`#slug`), its headings one
+/// level down.
+pub fn single_file(site: &Site) -> String {
+    let mut main = String::from("<section id=\"index\">\n");
+    main.push_str(&index_main(site, &|a| format!("#{}", a.slug)));
+    main.push_str("</section>\n");
+    for a in &site.alliances {
+        let _ = writeln!(main, "<article id=\"{}\">", a.slug);
+        main.push_str(&demote(&article(a)));
+        main.push_str("</article>\n");
+    }
+    let links = Links {
+        home: "#index".to_owned(),
+        json: None,
+    };
+    layout("Alliances", &links, site, &main)
+}
+
+/// `html` (ours: every text in it escaped, so each `<h` starts a heading
+/// we wrote) with every heading one level further down, `h6` staying `h6`.
+fn demote(html: &str) -> String {
+    let mut out = html.to_owned();
+    for level in (1..=5).rev() {
+        out = out
+            .replace(&format!("<h{level}>"), &format!("<h{}>", level + 1))
+            .replace(&format!("</h{level}>"), &format!("</h{}>", level + 1));
+    }
+    out
+}
+
+/// The index page.
 fn index(site: &Site) -> String {
+    let main = index_main(site, &|a| page_path(a).to_string_lossy().into_owned());
+    layout("Alliances", &Links::folder(""), site, &main)
+}
+
+/// The index: every alliance, with where its review, consent and pulse
+/// stand, each linked to `link(alliance)`.
+fn index_main(site: &Site, link: &dyn Fn(&SiteAlliance) -> String) -> String {
     let mut main = String::from("<h1>Alliances</h1>\n");
     if site.alliances.is_empty() {
         main.push_str("<p>No alliances here yet.</p>\n");
-        return layout("Alliances", "", site, &main);
+        return main;
     }
     main.push_str(
         "<table>\n<thead><tr><th>Alliance</th><th>Kind</th><th>Parties</th><th>Status</th>\
-<th>Consent</th><th>Last review</th><th>Next review</th></tr></thead>\n<tbody>\n",
+<th>Consent</th><th>Last review</th><th>Next review</th><th>Pulse</th></tr></thead>\n<tbody>\n",
     );
     for a in &site.alliances {
         let _ = writeln!(
             main,
             "<tr><td><a href=\"{href}\">{title}</a><br><span class=\"muted\">{path}</span></td>\
-<td>{kind}</td><td>{parties}</td><td>{status}</td><td>{consent}</td><td>{last}</td><td>{next}</td></tr>",
-            href = h(&page_path(a).to_string_lossy()),
+<td>{kind}</td><td>{parties}</td><td>{status}</td><td>{consent}</td><td>{last}</td><td>{next}</td>\
+<td>{pulse}</td></tr>",
+            href = h(&link(a)),
             title = h(&a.title),
             path = h(&a.path.to_string_lossy()),
             kind = h(&a.kind),
@@ -143,10 +202,11 @@ fn index(site: &Site) -> String {
                 .map(|d| d.to_string())
                 .unwrap_or_else(|| "never".into()),
             next = next_review(a.review.as_ref()),
+            pulse = chart::glance(a.pulse.as_ref()),
         );
     }
     main.push_str("</tbody>\n</table>\n");
-    layout("Alliances", "", site, &main)
+    main
 }
 
 /// The next review's date and its badge.
@@ -203,16 +263,15 @@ fn consent_summary(consent: Option<&Consent>) -> String {
 /// One alliance's page: its front matter, the status box, consent, and
 /// the agreement itself.
 fn page(site: &Site, a: &SiteAlliance) -> String {
-    layout(&a.title, "../", site, &article(a, 1))
+    layout(&a.title, &Links::folder("../"), site, &article(a))
 }
 
-/// What an alliance's page holds, its title at heading `level` (1 on its
-/// own page): the front matter, the status box, what is on the page, then
+/// What an alliance's page holds: its title, the front matter, the status box, what is on the page, then
 /// the agreement, consent, the pulse and the reviews. Its ids start
 /// `slug--`, so that several fit on one page.
-fn article(a: &SiteAlliance, level: usize) -> String {
+fn article(a: &SiteAlliance) -> String {
     let slug = &a.slug;
-    let mut main = format!("<h{level}>{}</h{level}>\n", h(&a.title));
+    let mut main = format!("<h1>{}</h1>\n", h(&a.title));
     let _ = writeln!(
         main,
         "<dl class=\"front\">\n<dt>Kind</dt><dd>{kind}</dd>\n<dt>Status</dt><dd>{status}</dd>\n\
