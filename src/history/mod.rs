@@ -15,6 +15,7 @@
 pub mod attribution;
 pub mod changed;
 mod commit_graph;
+mod index;
 mod loose;
 pub mod proposed;
 pub mod reviews;
@@ -232,6 +233,9 @@ pub struct History {
     /// commits (consent attribution): each tree is inflated once while it
     /// stays in the cache, not once per file. Bounded in bytes.
     trees: std::sync::Mutex<TreeCache>,
+    /// Which of many files each commit changed, when a caller built it
+    /// ([`History::index_paths`]).
+    index: Option<index::WalkIndex>,
 }
 
 /// Inflated trees by id, up to [`TreeCache::BUDGET`] bytes; when full it
@@ -317,6 +321,7 @@ impl History {
             root,
             shallow,
             graph,
+            index: None,
         })
     }
 
@@ -887,6 +892,9 @@ impl History {
     /// already (a parent read from the graph): no id lookup then.
     fn node_of(&self, parent: Parent) -> Result<Node, HistoryError> {
         let id = parent.id;
+        if let Some(node) = self.index.as_ref().and_then(|i| i.nodes.get(&id)) {
+            return Ok(node.clone());
+        }
         if let (Some(graph), Some(position)) = (&self.graph, parent.position) {
             if let Some(found) = graph.commit(position) {
                 return Ok(Node {
@@ -1254,9 +1262,18 @@ impl Changes<'_> {
         self.history.blob_in_tree(&self.odb, tree, &self.path)
     }
 
-    /// The commit-graph's Bloom filter says `node` certainly left the path
-    /// as its first parent had it.
-    fn unchanged(&self, node: &Node) -> bool {
+    /// The index ([`History::index_paths`]) or the commit-graph's Bloom
+    /// filter says commit `id` (`node`) certainly left the path as its
+    /// first parent had it.
+    fn unchanged(&self, id: Oid, node: &Node) -> bool {
+        if let Some(known) = self
+            .history
+            .index
+            .as_ref()
+            .and_then(|i| i.unchanged(id, &self.path))
+        {
+            return known && !node.parents.is_empty();
+        }
         let (Some(graph), Some(position), Some(keys)) =
             (&self.history.graph, node.position, &self.keys)
         else {
@@ -1296,7 +1313,7 @@ impl Changes<'_> {
                 None if self.cache.is_empty() => None,
                 None => self.cache.get(&id).copied(),
             };
-            if self.unchanged(&node) {
+            if self.unchanged(id, &node) {
                 // Same blob as the first parent: no change here, and the
                 // parent's blob is known without reading its tree.
                 for (i, parent) in node.parents.iter().enumerate() {

@@ -82,10 +82,20 @@ pub fn gather(
 ) -> Result<(Site, Vec<UnreadFile>), Failed> {
     let found = workspace.discover(paths)?;
     let cwd = std::env::current_dir().map_err(Failed::Io)?;
+    let mut history = History::discover(&cwd).map_err(|e| history_words(&e));
+    if let Ok(history) = &mut history {
+        // Every alliance's history from one walk of the commits.
+        let paths: Vec<PathBuf> = found
+            .documents
+            .iter()
+            .filter_map(|c| history.relative(&c.path, &cwd).ok())
+            .collect();
+        history.index_paths(&paths);
+    }
     let reader = Reader {
         workspace,
         attestor: Attestor::for_workspace(workspace, Vec::new())?,
-        history: History::discover(&cwd).map_err(|e| history_words(&e)),
+        history,
         cwd,
         window,
     };

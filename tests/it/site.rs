@@ -773,3 +773,81 @@ fn a_stale_page_that_is_a_link_is_not_followed() {
         "the link stays"
     );
 }
+
+#[test]
+fn the_timeline_read_for_all_alliances_at_once_is_alliance_logs_through_merges_and_renames() {
+    let sb = Sandbox::new();
+    let at = |day: &str| format!("2026-{day}T10:00:00Z");
+    sb.git(&["init", "-q", "-b", "main"], &at("01-10"));
+    sb.write("TEAM.md", team_doc("status: active\n", TEAM_BODY));
+    sb.write(
+        "other/ONE_ALLIANCE.md",
+        team_doc("status: active\n", TEAM_BODY),
+    );
+    sb.commit_as(
+        ("Ada Lovelace", "ada@example.com"),
+        "start",
+        &at("01-10"),
+        None,
+    );
+    sb.git(&["checkout", "-q", "-b", "side"], &at("02-01"));
+    let review = |path: &str, date: &str| {
+        let run = sb.run(&["review", path, "--date", date, "--note", "on the way"]);
+        assert_eq!(run.code, 0, "{run:?}");
+    };
+    review("TEAM.md", "2026-02-01");
+    sb.commit_as(
+        ("Grace Hopper", "grace@example.com"),
+        "review on a branch",
+        &at("02-01"),
+        None,
+    );
+    sb.git(&["checkout", "-q", "main"], &at("02-02"));
+    review("other/ONE_ALLIANCE.md", "2026-02-02");
+    sb.commit_as(
+        ("Ada Lovelace", "ada@example.com"),
+        "review the other",
+        &at("02-02"),
+        None,
+    );
+    sb.git(
+        &["merge", "-q", "--no-ff", "-m", "merge side", "side"],
+        &at("02-03"),
+    );
+    sb.git(&["mv", "TEAM.md", "TEAM_ALLIANCE.md"], &at("03-01"));
+    sb.commit_as(
+        ("Ada Lovelace", "ada@example.com"),
+        "rename",
+        &at("03-01"),
+        None,
+    );
+    review("TEAM_ALLIANCE.md", "2026-04-01");
+    sb.commit_as(
+        ("Ada Lovelace", "ada@example.com"),
+        "review again",
+        &at("04-01"),
+        None,
+    );
+    assert_eq!(sb.run(&["site", "--today", "2026-05-01"]).code, 0);
+    for (file, page) in [
+        ("TEAM_ALLIANCE.md", "team-alliance"),
+        ("other/ONE_ALLIANCE.md", "other-one-alliance"),
+    ] {
+        let log = sb.run(&["log", file, "--format", "json"]).json();
+        let mut commits: Vec<String> = log["reviews"]
+            .as_array()
+            .expect("reviews")
+            .iter()
+            .map(|r| r["commit"].as_str().expect("commit")[..10].to_owned())
+            .collect();
+        commits.reverse();
+        let html = read(&sb.path().join(format!("site/alliances/{page}.html")));
+        let shown: Vec<String> = html
+            .split("<p class=\"muted\">Commit <code>")
+            .skip(1)
+            .map(|rest| rest[..10].to_owned())
+            .collect();
+        assert_eq!(shown, commits, "{file}");
+        assert!(!shown.is_empty());
+    }
+}
