@@ -34,12 +34,17 @@ pub(super) struct WalkIndex {
 }
 
 impl WalkIndex {
-    /// Whether commit `id` certainly left `path` as its first parent had
+    /// The number of the indexed file `path`, which [`Self::unchanged`]
+    /// takes (looked up once per walk, not once per commit).
+    pub(super) fn file(&self, path: &Path) -> Option<u32> {
+        self.files.get(path).copied()
+    }
+
+    /// Whether commit `id` certainly left `file` as its first parent had
     /// it; `None` when the index cannot tell.
-    pub(super) fn unchanged(&self, id: Oid, path: &Path) -> Option<bool> {
-        let file = self.files.get(path)?;
+    pub(super) fn unchanged(&self, id: Oid, file: u32) -> Option<bool> {
         let changed = self.changed.get(&id)?;
-        Some(!changed.contains(file))
+        Some(!changed.contains(&file))
     }
 }
 

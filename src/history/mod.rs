@@ -851,7 +851,12 @@ impl History {
         });
         // A walk visits most of the graph: room for it up front (within
         // reason), rather than growing through every power of two.
-        let expected = self.graph.as_ref().map_or(0, |g| g.len().min(1 << 16));
+        let expected = match (&self.graph, &self.index) {
+            (Some(graph), _) => graph.len(),
+            (None, Some(index)) => index.nodes.len(),
+            (None, None) => 0,
+        }
+        .min(1 << 16);
         let mut seen = HashSet::with_capacity_and_hasher(expected, OidHashing::default());
         seen.insert(start);
         Ok(Changes {
@@ -860,6 +865,7 @@ impl History {
             queue,
             seen,
             keys: self.bloom_keys(path),
+            file: self.index.as_ref().and_then(|i| i.file(path)),
             path: path.to_path_buf(),
             cache: HashMap::default(),
             done: false,
@@ -1250,6 +1256,8 @@ pub struct Changes<'h> {
     path: PathBuf,
     /// The current path's Bloom keys, when the commit-graph has filters.
     keys: Option<BloomKeys>,
+    /// The current path's number in the history's index, when it has one.
+    file: Option<u32>,
     /// The current path's blob in commits that were already queued when a
     /// second child looked it up (merges); the rest travels in the queue.
     cache: HashMap<Oid, Option<Oid>, OidHashing>,
@@ -1266,11 +1274,10 @@ impl Changes<'_> {
     /// filter says commit `id` (`node`) certainly left the path as its
     /// first parent had it.
     fn unchanged(&self, id: Oid, node: &Node) -> bool {
-        if let Some(known) = self
-            .history
-            .index
-            .as_ref()
-            .and_then(|i| i.unchanged(id, &self.path))
+        let index = self.history.index.as_ref();
+        if let Some(known) = index
+            .zip(self.file)
+            .and_then(|(i, file)| i.unchanged(id, file))
         {
             return known && !node.parents.is_empty();
         }
@@ -1383,6 +1390,7 @@ impl Changes<'_> {
                 let parent = self.history.commit(parent)?;
                 if let Some(old) = self.history.renamed_from(&parent, &commit, &path)? {
                     self.keys = self.history.bloom_keys(&old);
+                    self.file = self.history.index.as_ref().and_then(|i| i.file(&old));
                     self.path = old;
                     // What the walk knew was about the new name.
                     self.cache.clear();

@@ -194,9 +194,15 @@ fn waiting_for_consent(doc: &Alliance, read: &Read<'_>) -> Vec<agenda::Waiting> 
         agreed: consent.agreed().map(name).collect(),
         waiting_for: consent.not_agreed().map(name).collect(),
     };
+    // Only a proposal has a day it was proposed on: its history is read
+    // for nothing else.
+    let proposed = doc
+        .fields()
+        .is_some_and(|f| f.status() == crate::document::Status::Proposed);
     let proposed_on = || crate::tasks::due::proposed_on(read.history?, &doc.path);
     let proofs = read.attestor.proofs(doc);
-    if let Some(proposal) = crate::consent::proposal(doc, proposed_on(), &proofs) {
+    let since = if proposed { proposed_on() } else { None };
+    if let Some(proposal) = crate::consent::proposal(doc, since, &proofs) {
         return vec![as_input(
             format!("{} ({})", proposal.title, proposal.consent.digest.short()),
             proposal.since.map(|s| s.date),
