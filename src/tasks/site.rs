@@ -59,18 +59,18 @@ pub struct SiteAlliance {
     pub body: String,
     /// Its pulse, as of the site's day with the open round sealed; `None`
     /// when it has no pulse rounds, why not when they cannot be read.
-    pub pulse: Option<Part<Picture>>,
+    pub pulse: Option<Shown<Picture>>,
     /// Its reviews read from git, oldest first, each with what changed
     /// since the one before; why not when there is no history.
-    pub reviews: Part<ReviewLog>,
+    pub reviews: Shown<ReviewLog>,
     /// The agenda of its next review (on its date, or the site's day when
     /// that has passed); `None` when no review is planned.
-    pub agenda: Option<Part<Agenda>>,
+    pub agenda: Option<Shown<Agenda>>,
 }
 
 /// A part of a page that may not be worked out: the data, or why not (for
 /// people, shown on the page in its place).
-pub type Part<T> = Result<T, String>;
+pub type Shown<T> = Result<T, String>;
 
 /// Gather the site of the documents under `paths` (the repository's when
 /// none), judged by `window` (its day, and how soon is due soon); the
@@ -125,7 +125,7 @@ struct Reader<'a> {
     workspace: &'a Workspace,
     attestor: Attestor,
     /// The repository's history, or why there is none (for people).
-    history: Part<History>,
+    history: Shown<History>,
     cwd: PathBuf,
     window: Window,
 }
@@ -147,7 +147,7 @@ impl Reader<'_> {
 
     /// The review log of `doc` and what changed since its last review,
     /// from one walk of its history.
-    fn reviews(&self, doc: &Alliance) -> (Part<ReviewLog>, Since) {
+    fn reviews(&self, doc: &Alliance) -> (Shown<ReviewLog>, Since) {
         let history = match &self.history {
             Ok(history) => history,
             Err(why) => return (Err(why.clone()), Since::Unavailable(why.clone())),
@@ -183,7 +183,7 @@ impl Reader<'_> {
         date: Date,
         since: Since,
         picture: Option<&Picture>,
-    ) -> Part<Agenda> {
+    ) -> Shown<Agenda> {
         let read = crate::tasks::agenda::Read {
             workspace: self.workspace,
             attestor: &self.attestor,
@@ -252,7 +252,7 @@ fn alliance(
 /// The pulse picture of `doc` as of `today`, the open round sealed (the
 /// keys of reworded items carried, as `pulse report` does); `None` when it
 /// has no rounds.
-fn pulse(workspace: &Workspace, doc: &Alliance, today: Date) -> Option<Part<Picture>> {
+fn pulse(workspace: &Workspace, doc: &Alliance, today: Date) -> Option<Shown<Picture>> {
     crate::pulse::rounds::last_round(&workspace.root, &doc.path)?;
     let carry = crate::tasks::pulse::carried(doc);
     Some(

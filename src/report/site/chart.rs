@@ -59,7 +59,7 @@ pub fn section(picture: &Picture, slug: &str) -> String {
 
 /// The pulse at a glance, for the index: how many signals the complete
 /// rounds show, and whether the newest round is sealed.
-pub fn glance(pulse: Option<&crate::tasks::site::Part<Picture>>) -> String {
+pub fn glance(pulse: Option<&crate::tasks::site::Shown<Picture>>) -> String {
     let picture = match pulse {
         None => return "<span class=\"muted\">none</span>".to_owned(),
         Some(Err(_)) => return "<span class=\"muted\">cannot be read</span>".to_owned(),

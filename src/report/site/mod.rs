@@ -23,7 +23,7 @@ use crate::due::{Due, Tier};
 use crate::escape::html::text as h;
 use crate::pulse::Picture;
 use crate::report::agenda::AgendaFormat;
-use crate::tasks::site::{Part, Site, SiteAlliance};
+use crate::tasks::site::{Shown, Site, SiteAlliance};
 
 /// The policy every page carries: nothing loads but the page's own inline
 /// styles (and pictures of its own, of which there are none).
@@ -327,7 +327,7 @@ fn contents(a: &SiteAlliance) -> String {
 /// The agenda of the next review, as `alliance agenda --format markdown`
 /// words it (written as HTML by [`markdown::render`]), or why there is
 /// none.
-fn agenda_section(agenda: Option<&Part<Agenda>>, slug: &str) -> String {
+fn agenda_section(agenda: Option<&Shown<Agenda>>, slug: &str) -> String {
     let Some(agenda) = agenda else {
         return String::new();
     };
@@ -347,7 +347,7 @@ fn agenda_section(agenda: Option<&Part<Agenda>>, slug: &str) -> String {
 }
 
 /// The pulse charts, or why there are none.
-fn pulse_section(pulse: Option<&Part<Picture>>, slug: &str) -> String {
+fn pulse_section(pulse: Option<&Shown<Picture>>, slug: &str) -> String {
     match pulse {
         None => String::new(),
         Some(Ok(picture)) => chart::section(picture, slug),
