@@ -11,13 +11,18 @@ use crate::workspace::Workspace;
 pub(super) const SITE_HELP: &str = "\
 Writes index.html (every alliance: kind, parties, status, consent, last and
 next review, an overdue or due-soon badge), one page per alliance under
-alliances/ (the agreement, a status box, who agreed to which version), and
-site.json (the same data, for tools). The pages have no script and load
+alliances/ (the agreement, a status box, who agreed to which version, the
+agenda of the next review, the pulse charts, the review timeline from git),
+site.json (the same data, for tools) and alliances.ics (every review date as
+a calendar to subscribe to: `due --format ics`). The pages have no script and load
 nothing from anywhere; links are relative, so the folder reads the same from
 file://, a web server or a GitHub Pages sub-path. Light and dark follow the
 reader's setting; the pages print.
 
-The folder must be inside the repository; files already there are replaced.
+The folder must be inside the repository; files already there are replaced,
+and the pages an earlier run wrote for alliances that are gone are removed
+(only those: site.json names them). With --single-file, the whole site is
+one file, DIR/alliances.html, still with no script and nothing loaded.
 
 --url records where the site is published in site.json. --merge reads the
 site.json of several sites (each written with --url) and writes one index
@@ -27,6 +32,7 @@ soon), each alliance linking to its team's page; teams are never ranked.
 Examples:
   alliance site                        write site/ for the repository's alliances
   alliance site -o public              write public/ instead
+  alliance site --single-file          write site/alliances.html, one file to share
   alliance site teams/ --today 2026-12-01
   alliance site --url https://org.github.io/team/
   alliance site --merge teams/*/site.json -o organisation
@@ -55,8 +61,12 @@ pub struct SiteArgs {
     pub url: Option<String>,
     /// Build one organisation index from these site.json files (each
     /// written with --url) instead of this repository's site.
-    #[arg(long, value_name = "SITE_JSON", num_args = 1.., conflicts_with_all = ["paths", "today", "url"])]
+    #[arg(long, value_name = "SITE_JSON", num_args = 1.., conflicts_with_all = ["paths", "today", "url", "single_file"])]
     pub merge: Vec<PathBuf>,
+    /// Write the whole site as one file, DIR/alliances.html (the index, then
+    /// every alliance), to send or attach; nothing else is written.
+    #[arg(long)]
+    pub single_file: bool,
 }
 
 pub(super) fn run(args: &SiteArgs, out: &mut dyn Write) -> Result<u8, Failed> {
@@ -78,15 +88,36 @@ pub(super) fn run(args: &SiteArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     if !unread.is_empty() {
         return Err(Failed::Unreadable(unread));
     }
-    let files = crate::report::site::files(&site);
-    crate::tasks::site::write(&workspace, &dir, &files)?;
+    if args.single_file {
+        let file = (
+            PathBuf::from("alliances.html"),
+            crate::report::site::single_file(&site).into_bytes(),
+        );
+        crate::tasks::site::write(&workspace, &dir, &[file], false)?;
+        let pages = site.alliances.len();
+        let name = as_typed(&dir.join("alliances.html"));
+        writeln!(
+            out,
+            "wrote {name}, one file with {pages} alliance{}",
+            if pages == 1 { "" } else { "s" }
+        )?;
+        return Ok(0);
+    }
+    let mut files = crate::report::site::files(&site);
+    files.push((PathBuf::from("alliances.ics"), calendar(&workspace, today)?));
+    let removed = crate::tasks::site::write(&workspace, &dir, &files, true)?;
     let pages = site.alliances.len();
-    writeln!(
+    write!(
         out,
-        "wrote {}, {pages} alliance page{} and site.json",
-        shown_index(&dir),
+        "wrote {}, {pages} alliance page{}, site.json and alliances.ics",
+        as_typed(&dir.join("index.html")),
         if pages == 1 { "" } else { "s" },
     )?;
+    match removed {
+        0 => writeln!(out)?,
+        1 => writeln!(out, "; removed 1 page of an alliance no longer here")?,
+        n => writeln!(out, "; removed {n} pages of alliances no longer here")?,
+    }
     Ok(0)
 }
 
@@ -97,25 +128,33 @@ fn merge(args: &SiteArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let org = crate::tasks::site_merge::merge(&args.merge)?;
     let index = crate::report::site::merge::index(&org);
     let files = [(PathBuf::from("index.html"), index.into_bytes())];
-    crate::tasks::site::write(&workspace, &dir, &files)?;
+    crate::tasks::site::write(&workspace, &dir, &files, false)?;
     let alliances: usize = org.teams.iter().map(|t| t.alliances.len()).sum();
     let teams = org.teams.len();
     writeln!(
         out,
         "wrote {}: {alliances} alliance{} of {teams} team{}",
-        shown_index(&dir),
+        as_typed(&dir.join("index.html")),
         if alliances == 1 { "" } else { "s" },
         if teams == 1 { "" } else { "s" },
     )?;
     Ok(0)
 }
 
-/// `DIR/index.html`, named from where the user stands, as they would type it.
-fn shown_index(dir: &std::path::Path) -> String {
-    let index = dir.join("index.html");
-    let index = std::env::current_dir()
+/// The repository's calendar (`due --format ics`), published beside the
+/// pages as alliances.ics for people to subscribe to.
+fn calendar(workspace: &Workspace, today: jiff::civil::Date) -> Result<Vec<u8>, Failed> {
+    let mut ics = Vec::new();
+    crate::tasks::due::write_calendar(workspace, today, &mut ics)?;
+    Ok(ics)
+}
+
+/// `path` named from where the user stands, as they would type it,
+/// sanitised for the terminal.
+fn as_typed(path: &std::path::Path) -> String {
+    let named = std::env::current_dir()
         .ok()
-        .and_then(|cwd| pathdiff::diff_paths(&index, cwd))
-        .unwrap_or(index);
-    crate::escape::sanitize(&index.to_string_lossy()).into_owned()
+        .and_then(|cwd| pathdiff::diff_paths(path, cwd))
+        .unwrap_or_else(|| path.to_path_buf());
+    crate::escape::sanitize(&named.to_string_lossy()).into_owned()
 }
