@@ -129,7 +129,7 @@ fn check_site(site: &Path) -> Command {
 fn the_examples_site_passes_in_a_real_browser() {
     // The examples' site, and an organisation's index beside it that
     // links to it (`--url examples/`), so both are read and every link
-    // between them is followed.
+    // between them is followed; and the site as one file.
     let sb = Sandbox::new();
     copy(&common::examples(), sb.path());
     let run = sb.run(&[
@@ -143,6 +143,17 @@ fn the_examples_site_passes_in_a_real_browser() {
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let run = sb.run(&["site", "--merge", "site/examples/site.json", "-o", "site"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The whole site as one file is checked beside them.
+    let one = [
+        "site",
+        "--today",
+        "2026-12-01",
+        "--single-file",
+        "-o",
+        "site/one",
+    ];
+    let run = sb.run(&one);
     assert_eq!(run.code, 0, "{}", run.stderr);
 
     let mut check = check_site(&sb.path().join("site"));

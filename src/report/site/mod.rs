@@ -164,7 +164,12 @@ fn demote(html: &str) -> String {
 
 /// The index page.
 fn index(site: &Site) -> String {
-    let main = index_main(site, &|a| page_path(a).to_string_lossy().into_owned());
+    let mut main = index_main(site, &|a| page_path(a).to_string_lossy().into_owned());
+    // `alliance site` writes the calendar beside the index.
+    main.push_str(
+        "<p>Every review date as a calendar to subscribe to: \
+<a href=\"alliances.ics\">alliances.ics</a> (add its address in your calendar app).</p>\n",
+    );
     layout("Alliances", &Links::folder(""), site, &main)
 }
 
