@@ -19,7 +19,7 @@ use std::path::{Component, Path, PathBuf};
 use git2::Oid;
 
 use super::commit_graph::{OidHashing, Parent};
-use super::{History, Node};
+use super::{History, HistoryError, Node};
 
 /// The index: each commit's node, and the indexed files it changed.
 #[derive(Default)]
@@ -122,7 +122,16 @@ impl History {
                 index.changed.insert(*id, changed);
             }
         }
-        self.index = Some(index);
+        self.index = Some(std::sync::Arc::new(index));
+    }
+
+    /// The same repository opened again, sharing this one's
+    /// [`WalkIndex`]: one for each thread that walks (a `History` is used
+    /// by one thread at a time), the index built once.
+    pub fn reopen(&self) -> Result<History, HistoryError> {
+        let mut again = History::discover(&self.root)?;
+        again.index = self.index.clone();
+        Ok(again)
     }
 
     /// Push to `out` every file of `names` whose entry differs between

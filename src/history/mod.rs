@@ -236,7 +236,7 @@ pub struct History {
     trees: std::sync::Mutex<TreeCache>,
     /// Which of many files each commit changed, when a caller built it
     /// ([`History::index_paths`]).
-    index: Option<index::WalkIndex>,
+    index: Option<std::sync::Arc<index::WalkIndex>>,
 }
 
 /// Inflated trees by id, up to [`TreeCache::BUDGET`] bytes; when full it

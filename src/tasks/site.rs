@@ -8,6 +8,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use jiff::civil::Date;
 
@@ -101,12 +102,12 @@ pub fn gather(
     let reader = Reader {
         workspace,
         attestor: Attestor::for_workspace(workspace, Vec::new())?,
-        history,
+        histories: history.map(Histories::new),
         cwd,
         window,
     };
     let mut unread = found.skipped;
-    let mut alliances = Vec::new();
+    let mut read = Vec::new();
     let mut slugs = HashSet::new();
     for candidate in &found.documents {
         let doc = match workspace.read(candidate) {
@@ -119,8 +120,12 @@ pub fn gather(
         };
         let path = workspace.in_repository(&doc.path);
         let slug = unique(slug(&path), &mut slugs);
-        alliances.push(reader.alliance(&doc, path, slug));
+        read.push((doc, path, slug));
     }
+    // Each alliance's history, agenda and pulse on every core, in order.
+    let alliances = crate::parallel::map_files(&read, |(doc, path, slug)| {
+        reader.alliance(doc, path.clone(), slug.clone())
+    });
     let today = window.today;
     let repository = crate::read::canonical_root(&workspace.root)
         .file_name()
@@ -135,13 +140,48 @@ pub fn gather(
     Ok((site, unread))
 }
 
-/// What every alliance is read with: the repository, its history (opened
-/// once), and the day.
+/// The repository opened once for each thread that reads alliances (a
+/// `History` serves one thread at a time), all sharing one walk index.
+struct Histories {
+    /// The first one opened, which the others are opened from.
+    first: Mutex<History>,
+    /// Opened ones not in use.
+    free: Mutex<Vec<History>>,
+}
+
+impl Histories {
+    fn new(first: History) -> Histories {
+        Histories {
+            first: Mutex::new(first),
+            free: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// `f` with a history of its own, or why none could be opened.
+    fn with<R>(&self, f: impl FnOnce(&History) -> R) -> Shown<R> {
+        let taken = self.free.lock().ok().and_then(|mut free| free.pop());
+        let history = match taken {
+            Some(history) => history,
+            None => {
+                let first = self.first.lock().map_err(|_| "the history is unusable")?;
+                first.reopen().map_err(|e| history_words(&e))?
+            }
+        };
+        let out = f(&history);
+        if let Ok(mut free) = self.free.lock() {
+            free.push(history);
+        }
+        Ok(out)
+    }
+}
+
+/// What every alliance is read with: the repository, its history, and the
+/// day. Shared by the threads that read alliances.
 struct Reader<'a> {
     workspace: &'a Workspace,
     attestor: Attestor,
     /// The repository's history, or why there is none (for people).
-    history: Shown<History>,
+    histories: Shown<Histories>,
     cwd: PathBuf,
     window: Window,
 }
@@ -151,22 +191,35 @@ impl Reader<'_> {
     fn alliance(&self, doc: &Alliance, path: PathBuf, slug: String) -> SiteAlliance {
         let mut shown = alliance(doc, path, slug, &self.window, &self.attestor);
         shown.pulse = pulse(self.workspace, doc, self.window.today);
-        let (reviews, since) = self.reviews(doc);
+        let with_history = |history: Result<&History, &str>| {
+            let (reviews, since) = self.reviews(history, doc);
+            let agenda = shown.review.as_ref().map(|due| {
+                let date = due.date.max(self.window.today);
+                let picture = shown.pulse.as_ref().and_then(|p| p.as_ref().ok());
+                self.agenda(history.ok(), doc, date, since, picture)
+            });
+            (reviews, agenda)
+        };
+        let read = match &self.histories {
+            Ok(histories) => histories.with(|history| with_history(Ok(history))),
+            Err(why) => Ok(with_history(Err(why))),
+        };
+        let (reviews, agenda) = read.unwrap_or_else(|why| with_history(Err(&why)));
         shown.reviews = reviews;
-        if let Some(due) = &shown.review {
-            let date = due.date.max(self.window.today);
-            let picture = shown.pulse.as_ref().and_then(|p| p.as_ref().ok());
-            shown.agenda = Some(self.agenda(doc, date, since, picture));
-        }
+        shown.agenda = agenda;
         shown
     }
 
     /// The review log of `doc` and what changed since its last review,
     /// from one walk of its history.
-    fn reviews(&self, doc: &Alliance) -> (Shown<ReviewLog>, Since) {
-        let history = match &self.history {
+    fn reviews(
+        &self,
+        history: Result<&History, &str>,
+        doc: &Alliance,
+    ) -> (Shown<ReviewLog>, Since) {
+        let history = match history {
             Ok(history) => history,
-            Err(why) => return (Err(why.clone()), Since::Unavailable(why.clone())),
+            Err(why) => return (Err(why.to_owned()), Since::Unavailable(why.to_owned())),
         };
         let read = || {
             let relative = history.relative(&doc.path, &self.cwd)?;
@@ -195,6 +248,7 @@ impl Reader<'_> {
     /// The agenda of `doc`'s review on `date`, or why there is none.
     fn agenda(
         &self,
+        history: Option<&History>,
         doc: &Alliance,
         date: Date,
         since: Since,
@@ -203,7 +257,7 @@ impl Reader<'_> {
         let read = crate::tasks::agenda::Read {
             workspace: self.workspace,
             attestor: &self.attestor,
-            history: self.history.as_ref().ok(),
+            history,
         };
         crate::tasks::agenda::usable(doc, &doc.path)
             .and_then(|()| {
