@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-3600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(parse review diff render workspace forge kinds)
+[ ${#targets[@]} -gt 0 ] || targets=(parse review diff render workspace forge kinds lsp)
 shared=../shared/corpus/real
 export RUSTC_BOOTSTRAP=1
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
@@ -37,6 +37,7 @@ for target in "${targets[@]}"; do
   case $target in
     render) extra=(-max_len=4096) ;;
     workspace) extra=(-timeout=20) ;;
+    lsp) extra=(-timeout=20 -max_len=16384) ;;
     *) extra=(-max_len=65536) ;;
   esac
   log=$(mktemp)

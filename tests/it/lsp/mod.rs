@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use crate::common::{Sandbox, hermetic, team_doc};
 
 mod editing;
+mod hostile;
 mod editors;
 
 /// Far above any real answer: only a hung server reaches it.
