@@ -28,7 +28,10 @@ use serde_json::{Value, json};
 
 macro_rules! example {
     ($path:literal) => {
-        ($path, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/", $path)))
+        (
+            $path,
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/", $path)),
+        )
     };
 }
 
@@ -161,7 +164,11 @@ impl Session<'_> {
             1 => fuzzed_path(u)?,
             _ => (*u.choose(PATHS)?).to_owned(),
         };
-        Ok(format!("file://{}/{}", encode(&self.root.to_string_lossy()), encode(&path)))
+        Ok(format!(
+            "file://{}/{}",
+            encode(&self.root.to_string_lossy()),
+            encode(&path)
+        ))
     }
 
     /// One message of the session.
@@ -191,7 +198,10 @@ impl Session<'_> {
                     json!({ "textDocument": id, "contentChanges": changes }),
                 );
             }
-            4 => self.request("textDocument/hover", json!({ "textDocument": doc, "position": position(u)? })),
+            4 => self.request(
+                "textDocument/hover",
+                json!({ "textDocument": doc, "position": position(u)? }),
+            ),
             5 => {
                 let mut params = json!({ "textDocument": doc, "position": position(u)? });
                 if u.arbitrary()? {
@@ -203,7 +213,8 @@ impl Session<'_> {
             6 => {
                 let mut context = json!({ "diagnostics": [] });
                 if u.arbitrary()? {
-                    let only = *u.choose(&["quickfix", "source.fixAll", "source", "refactor", ""])?;
+                    let only =
+                        *u.choose(&["quickfix", "source.fixAll", "source", "refactor", ""])?;
                     context["only"] = json!([only]);
                 }
                 if u.arbitrary()? {
@@ -215,8 +226,14 @@ impl Session<'_> {
                     json!({ "textDocument": doc, "range": range(u)?, "context": context }),
                 );
             }
-            7 => self.request("textDocument/definition", json!({ "textDocument": doc, "position": position(u)? })),
-            8 => self.request("textDocument/documentSymbol", json!({ "textDocument": doc })),
+            7 => self.request(
+                "textDocument/definition",
+                json!({ "textDocument": doc, "position": position(u)? }),
+            ),
+            8 => self.request(
+                "textDocument/documentSymbol",
+                json!({ "textDocument": doc }),
+            ),
             9 => self.notify(
                 "workspace/didChangeWatchedFiles",
                 json!({ "changes": [{ "uri": uri, "type": u.int_in_range(1..=3)? }] }),
@@ -298,7 +315,11 @@ fn encode(text: &str) -> String {
 /// endings or not; fuzzed text; empty; or (rarely) larger than `check`
 /// reads.
 fn text(u: &mut Unstructured) -> Result<String> {
-    let seeds: Vec<&str> = EXAMPLES.iter().map(|(_, t)| *t).chain([KIND, CONFIG]).collect();
+    let seeds: Vec<&str> = EXAMPLES
+        .iter()
+        .map(|(_, t)| *t)
+        .chain([KIND, CONFIG])
+        .collect();
     Ok(match u.int_in_range(0..=9)? {
         0 => String::new(),
         1 => u.arbitrary()?,
@@ -353,10 +374,19 @@ fn range(u: &mut Unstructured) -> Result<Value> {
 /// The session `data` decodes into.
 fn session<'r>(root: &'r Path, data: &[u8]) -> Session<'r> {
     let mut u = Unstructured::new(data);
-    let mut session = Session { root, bytes: Vec::new(), ids: Vec::new(), clean: true };
+    let mut session = Session {
+        root,
+        bytes: Vec::new(),
+        ids: Vec::new(),
+        clean: true,
+    };
     let watch = u.arbitrary().unwrap_or(false);
-    let capabilities = json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": watch } } });
-    session.request("initialize", json!({ "capabilities": capabilities, "rootUri": null }));
+    let capabilities =
+        json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": watch } } });
+    session.request(
+        "initialize",
+        json!({ "capabilities": capabilities, "rootUri": null }),
+    );
     session.notify("initialized", json!({}));
     for _ in 0..32 {
         if u.is_empty() || session.message(&mut u).is_err() {
@@ -402,9 +432,16 @@ fuzz_target!(|data: &[u8]| {
     if session.clean {
         assert_eq!(ended.code, 0, "a clean session ends with shutdown and exit");
         for id in &session.ids {
-            let n = answers.iter().filter(|m| m["id"] == json!(id) && m.get("method").is_none()).count();
+            let n = answers
+                .iter()
+                .filter(|m| m["id"] == json!(id) && m.get("method").is_none())
+                .count();
             assert_eq!(n, 1, "request {id} answered {n} times");
         }
     }
-    assert_eq!(listing(&scratch.root), scratch.before, "the server wrote in the repository");
+    assert_eq!(
+        listing(&scratch.root),
+        scratch.before,
+        "the server wrote in the repository"
+    );
 });

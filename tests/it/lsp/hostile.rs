@@ -105,7 +105,10 @@ fn a_change_of_a_range_only_is_logged_and_the_buffer_kept() {
         "textDocument/documentSymbol",
         json!({ "textDocument": { "uri": uri } }),
     );
-    assert!(symbols["result"].to_string().contains("Purpose"), "{symbols}");
+    assert!(
+        symbols["result"].to_string().contains("Purpose"),
+        "{symbols}"
+    );
     assert_eq!(client.finish(), 0);
 }
 

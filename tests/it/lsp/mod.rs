@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use crate::common::{Sandbox, hermetic, team_doc};
 
 mod editing;
-mod hostile;
 mod editors;
+mod hostile;
 
 /// Far above any real answer: only a hung server reaches it.
 const HANG_GUARD: Duration = Duration::from_secs(120);
