@@ -55,8 +55,22 @@ const KIND: &str = "name: lab\nextends: team\nsections:\n  - name: Atmosphere\n 
 const OWN: &[(&str, &str)] = &[
     (".alliance.yaml", CONFIG),
     ("alliance-kinds/lab.kind.yaml", KIND),
+    ("odd.md", "# Notes, not an alliance\n"),
     ("odd.pulse/round/ada.yaml", "rater: ada\n"),
+    ("empty.md", ""),
+    ("empty.pulse/round/ada.yaml", "rater: ada\n"),
+    ("folder.md/inside.md", "# a folder named as an alliance\n"),
+    ("folder.pulse/round/ada.yaml", "rater: ada\n"),
+    ("cr.md", CR_ONLY),
+    (
+        "cr.pulse/2026-11-01/ada.yaml",
+        "rater: ada\rdate: 2026-11-01\ranswers:\r  a: 1\r",
+    ),
 ];
+
+/// An alliance with a pulse, its lines ended by a lone CR.
+const CR_ONLY: &str =
+    "---\ralliance: one-on-one\rtitle: CR\rparties:\r  - name: Ada\r    handle: ada\r---\r# CR\r";
 
 /// Paths the messages name (relative to the repository), besides fuzzed
 /// ones: files, a folder, answer files whose alliance is odd or missing,
@@ -69,6 +83,11 @@ const PATHS: &[&str] = &[
     "one-on-one-ada-grace.pulse/2026-12-01/grace.yaml",
     "working-alliance-coaching.pulse/2026-09-01/sam.yaml",
     "odd.pulse/round/ada.yaml",
+    "empty.pulse/round/ada.yaml",
+    "folder.pulse/round/ada.yaml",
+    "folder.md",
+    "cr.md",
+    "cr.pulse/2026-11-01/ada.yaml",
     "missing.pulse/r/x.yaml",
     ".pulse/r/x.yaml",
     "alliance-kinds/lab.kind.yaml",
