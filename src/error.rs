@@ -45,6 +45,9 @@ pub enum Failed {
     /// A file could not be written.
     #[error(transparent)]
     Write(#[from] WriteError),
+    /// A `site.json` to merge, or a site's address, was refused.
+    #[error(transparent)]
+    Merge(#[from] crate::tasks::site_merge::MergeError),
     /// No kind could be made from a document's headings.
     #[error(transparent)]
     NewKind(#[from] crate::write::adopt::NewKindError),

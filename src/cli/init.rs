@@ -23,8 +23,12 @@ Examples:
   alliance init
   alliance init --ci github     also write .github/workflows/alliance.yml
   alliance init --ci gitlab     also write .gitlab-ci.yml (or .gitlab/alliance.yml to include)
-  alliance init --ci github --schedule   also the weekly reminder workflow (`ci remind`)
-  alliance init --ci gitlab --schedule   also .gitlab/alliance-remind.yml (`ci remind`)";
+  alliance init --ci github --schedule
+                                also the weekly reminder workflow (`ci remind`)
+  alliance init --ci gitlab --schedule
+                                also .gitlab/alliance-remind.yml (`ci remind`)
+  alliance init --ci github --pages
+                                also publish the site (`alliance site`) on GitHub Pages";
 
 /// CI services `init` can set up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -48,6 +52,9 @@ pub struct InitArgs {
     /// Rewrite what this command names (the config, or the CI job with --ci) even if present.
     #[arg(long)]
     pub force: bool,
+    /// With --ci, also write a job that builds the site (`alliance site`) and publishes it on GitHub or GitLab Pages.
+    #[arg(long, requires = "ci")]
+    pub pages: bool,
 }
 
 const CONFIG: &str = "\
@@ -117,6 +124,9 @@ fn schedule_note(root: &Path, written: &[PathBuf], out: &mut dyn Write) -> Resul
     Ok(())
 }
 
+const GITHUB_PAGES: &str = include_str!("../../examples/ci/github-pages.yml");
+const GITLAB_PAGES: &str = include_str!("../../examples/ci/gitlab-pages.yml");
+
 /// One file `init` sets up.
 struct Part {
     path: PathBuf,
@@ -170,16 +180,39 @@ pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         None => {}
     }
     parts.extend(schedule_part(&root, args));
+    // --pages: the site's own job, beside the checks (clap requires --ci).
+    let pages = (args.ci)
+        .filter(|_| args.pages)
+        .map(|ci| pages_part(&root, ci, &mut parts));
     // Each part is created when missing and kept when present; --force
     // rewrites only the parts the command line named.
     let (write, keep): (Vec<Part>, Vec<Part>) = parts
         .into_iter()
         .partition(|p| p.path.symlink_metadata().is_err() || (args.force && p.named));
     let written = write_all(&root, &write)?;
-    for path in &written {
+    tell(&written, &keep, &shown, out)?;
+    if let Some(note) = note.filter(|_| written.contains(&root.join(".gitlab/alliance.yml"))) {
+        writeln!(out, "{note}")?;
+    }
+    schedule_note(&root, &written, out)?;
+    next_steps(&root, args.ci.is_some(), out)?;
+    if let Some((path, note)) = pages.filter(|(path, _)| written.contains(path)) {
+        writeln!(out, "{}", note.replace("{}", &shown(&path)))?;
+    }
+    Ok(0)
+}
+
+/// Say what was written and what was kept.
+fn tell(
+    written: &[PathBuf],
+    keep: &[Part],
+    shown: &dyn Fn(&Path) -> String,
+    out: &mut dyn Write,
+) -> Result<(), Failed> {
+    for path in written {
         writeln!(out, "wrote {}", shown(path))?;
     }
-    for part in &keep {
+    for part in keep {
         let how = if part.named {
             "; --force rewrites it"
         } else {
@@ -187,12 +220,30 @@ pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         };
         writeln!(out, "kept {} (already there{how})", shown(&part.path))?;
     }
-    if let Some(note) = note.filter(|_| written.contains(&root.join(".gitlab/alliance.yml"))) {
-        writeln!(out, "{note}")?;
-    }
-    schedule_note(&root, &written, out)?;
-    next_steps(&root, args.ci.is_some(), out)?;
-    Ok(0)
+    Ok(())
+}
+
+/// Add the job that builds the site and publishes it (`--pages`), in a
+/// file of its own, to `parts`; its path and what to do for it to run.
+fn pages_part(root: &Path, ci: Ci, parts: &mut Vec<Part>) -> (PathBuf, &'static str) {
+    let (path, content, note) = match ci {
+        Ci::Github => (
+            ".github/workflows/alliance-site.yml",
+            GITHUB_PAGES,
+            "then: in Settings > Pages, set Source to GitHub Actions, for {} to publish the site",
+        ),
+        Ci::Gitlab => (
+            ".gitlab/alliance-pages.yml",
+            GITLAB_PAGES,
+            "then: add to .gitlab-ci.yml, for the `pages` job in {} to run:\n  include:\n    - local: .gitlab/alliance-pages.yml",
+        ),
+    };
+    parts.push(Part {
+        path: root.join(path),
+        content,
+        named: true,
+    });
+    (root.join(path), note)
 }
 
 /// What to do after `init`: start or adopt an alliance (or check the one

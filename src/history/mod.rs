@@ -15,6 +15,7 @@
 pub mod attribution;
 pub mod changed;
 mod commit_graph;
+mod index;
 mod loose;
 pub mod proposed;
 pub mod remote;
@@ -233,6 +234,9 @@ pub struct History {
     /// commits (consent attribution): each tree is inflated once while it
     /// stays in the cache, not once per file. Bounded in bytes.
     trees: std::sync::Mutex<TreeCache>,
+    /// Which of many files each commit changed, when a caller built it
+    /// ([`History::index_paths`]).
+    index: Option<index::WalkIndex>,
 }
 
 /// Inflated trees by id, up to [`TreeCache::BUDGET`] bytes; when full it
@@ -318,6 +322,7 @@ impl History {
             root,
             shallow,
             graph,
+            index: None,
         })
     }
 
@@ -853,7 +858,12 @@ impl History {
         });
         // A walk visits most of the graph: room for it up front (within
         // reason), rather than growing through every power of two.
-        let expected = self.graph.as_ref().map_or(0, |g| g.len().min(1 << 16));
+        let expected = match (&self.graph, &self.index) {
+            (Some(graph), _) => graph.len(),
+            (None, Some(index)) => index.nodes.len(),
+            (None, None) => 0,
+        }
+        .min(1 << 16);
         let mut seen = HashSet::with_capacity_and_hasher(expected, OidHashing::default());
         seen.insert(start);
         Ok(Changes {
@@ -862,6 +872,7 @@ impl History {
             queue,
             seen,
             keys: self.bloom_keys(path),
+            file: self.index.as_ref().and_then(|i| i.file(path)),
             path: path.to_path_buf(),
             cache: HashMap::default(),
             done: false,
@@ -894,6 +905,9 @@ impl History {
     /// already (a parent read from the graph): no id lookup then.
     fn node_of(&self, parent: Parent) -> Result<Node, HistoryError> {
         let id = parent.id;
+        if let Some(node) = self.index.as_ref().and_then(|i| i.nodes.get(&id)) {
+            return Ok(node.clone());
+        }
         if let (Some(graph), Some(position)) = (&self.graph, parent.position) {
             if let Some(found) = graph.commit(position) {
                 return Ok(Node {
@@ -1249,6 +1263,8 @@ pub struct Changes<'h> {
     path: PathBuf,
     /// The current path's Bloom keys, when the commit-graph has filters.
     keys: Option<BloomKeys>,
+    /// The current path's number in the history's index, when it has one.
+    file: Option<u32>,
     /// The current path's blob in commits that were already queued when a
     /// second child looked it up (merges); the rest travels in the queue.
     cache: HashMap<Oid, Option<Oid>, OidHashing>,
@@ -1261,9 +1277,17 @@ impl Changes<'_> {
         self.history.blob_in_tree(&self.odb, tree, &self.path)
     }
 
-    /// The commit-graph's Bloom filter says `node` certainly left the path
-    /// as its first parent had it.
-    fn unchanged(&self, node: &Node) -> bool {
+    /// The index ([`History::index_paths`]) or the commit-graph's Bloom
+    /// filter says commit `id` (`node`) certainly left the path as its
+    /// first parent had it.
+    fn unchanged(&self, id: Oid, node: &Node) -> bool {
+        let index = self.history.index.as_ref();
+        if let Some(known) = index
+            .zip(self.file)
+            .and_then(|(i, file)| i.unchanged(id, file))
+        {
+            return known && !node.parents.is_empty();
+        }
         let (Some(graph), Some(position), Some(keys)) =
             (&self.history.graph, node.position, &self.keys)
         else {
@@ -1303,7 +1327,7 @@ impl Changes<'_> {
                 None if self.cache.is_empty() => None,
                 None => self.cache.get(&id).copied(),
             };
-            if self.unchanged(&node) {
+            if self.unchanged(id, &node) {
                 // Same blob as the first parent: no change here, and the
                 // parent's blob is known without reading its tree.
                 for (i, parent) in node.parents.iter().enumerate() {
@@ -1373,6 +1397,7 @@ impl Changes<'_> {
                 let parent = self.history.commit(parent)?;
                 if let Some(old) = self.history.renamed_from(&parent, &commit, &path)? {
                     self.keys = self.history.bloom_keys(&old);
+                    self.file = self.history.index.as_ref().and_then(|i| i.file(&old));
                     self.path = old;
                     // What the walk knew was about the new name.
                     self.cache.clear();

@@ -53,6 +53,9 @@ pub struct Review {
     pub commits: usize,
     /// What changed since the previous review (from nothing, for the first).
     pub counts: Counts,
+    /// The same, item by item.
+    #[serde(skip)]
+    pub diff: AllianceDiff,
     /// For the first review: the shape of the agreement then.
     #[serde(skip)]
     pub first: Option<Shape>,
@@ -251,6 +254,16 @@ fn head(history: &History, path: &Path) -> Result<Oid, HistoryError> {
 /// version after it and the one being read), so memory does not grow with
 /// history.
 pub fn log(history: &History, path: &Path, list: CommitList) -> Result<ReviewLog, HistoryError> {
+    log_and_last_review(history, path, list).map(|(log, _)| log)
+}
+
+/// [`log`], and the last review as a side (what [`at_last_review`] reads),
+/// from the same walk: the history is read once.
+pub fn log_and_last_review(
+    history: &History,
+    path: &Path,
+    list: CommitList,
+) -> Result<(ReviewLog, Option<Side>), HistoryError> {
     let changes = changes_oldest_first(history, path)?;
     let count = changes.len();
     let truncated_at = changes
@@ -290,25 +303,34 @@ pub fn log(history: &History, path: &Path, list: CommitList) -> Result<ReviewLog
         last = Some((i, version));
         newest = None;
     }
-    let since_last_review = match (&last, &newest) {
-        (Some((l, review)), Some(newest)) => {
-            let counts = compare::compare(&review.doc, &newest.doc).counts();
-            Some(Pending {
-                commits: count - l - 1,
-                counts,
-            })
-        }
-        _ => None,
-    };
+    let since_last_review = pending(last.as_ref(), newest.as_ref(), count);
     if list == CommitList::UntilReviewed && reviews.iter().any(|r| r.recorded) {
         commits = None;
     }
-    Ok(ReviewLog {
+    let log = ReviewLog {
         path: path.display().to_string(),
         reviews,
         since_last_review,
         truncated_at,
         commits,
+    };
+    Ok((
+        log,
+        last.map(|(_, v)| review_side(history, v.change, v.doc)),
+    ))
+}
+
+/// What changed after the `last` review (the `l`th of `count` versions),
+/// up to the `newest` version.
+fn pending(
+    last: Option<&(usize, Version)>,
+    newest: Option<&Version>,
+    count: usize,
+) -> Option<Pending> {
+    let ((l, review), newest) = (last?, newest?);
+    Some(Pending {
+        commits: count - l - 1,
+        counts: compare::compare(&review.doc, &newest.doc).counts(),
     })
 }
 
@@ -322,7 +344,7 @@ fn review_entry(
     empty: &Alliance,
 ) -> Review {
     let before = last.map_or(empty, |(_, v)| &v.doc);
-    let counts = compare::compare(before, &version.doc).counts();
+    let diff = compare::compare(before, &version.doc);
     let first = last.is_none().then(|| Shape::of(&version.doc));
     let change = &version.change;
     let Recorded {
@@ -341,7 +363,8 @@ fn review_entry(
         message: change.summary.clone(),
         path: change.path.display().to_string(),
         commits: i - last.map_or(0, |(l, _)| l + 1) + 1,
-        counts,
+        counts: diff.counts(),
+        diff,
         first,
     }
 }
@@ -481,16 +504,22 @@ pub fn at_last_review(history: &History, path: &Path) -> Result<Side, HistoryErr
     let rev = history.short(change.commit);
     let text = history.read_blob_oid(change.blob, &change.path, &rev)?;
     let doc = Alliance::parse_text(&change.path, text);
+    Ok(review_side(history, change, doc))
+}
+
+/// The review `change` made (`doc`) as a side.
+fn review_side(history: &History, change: Change, doc: Alliance) -> Side {
+    let rev = history.short(change.commit);
     let label = match review_last(&doc) {
         Some(date) => format!("the review of {date} ({rev})"),
         None => format!("the first commit ({rev})"),
     };
-    Ok(Side {
+    Side {
         label,
         commit: Some(change.commit.to_string()),
         path: change.path,
         doc,
-    })
+    }
 }
 
 /// The file in the working tree.

@@ -21,7 +21,7 @@ use lsp_types::{
     Range, TextEdit, WorkspaceEdit,
 };
 
-use super::documents::{Document, Loaded};
+use super::documents::{Document, Repository};
 use super::position::Lines;
 use crate::document::{Alliance, Span};
 use crate::kind::{Kind, Kinds};
@@ -32,7 +32,7 @@ const MAX_RENAMES: usize = 6;
 /// The actions for the request's range (and its `only` kinds).
 pub fn for_range(
     document: &Document,
-    repository: Option<&Loaded>,
+    repository: Option<&Repository>,
     params: &CodeActionParams,
 ) -> Vec<CodeActionOrCommand> {
     if document.text.is_empty()

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use lsp_types::{Diagnostic, DiagnosticSeverity, Position, Range};
 
-use super::documents::{Loaded, whole_file};
+use super::documents::{Repository, whole_file};
 use crate::check::{Finding, Rule};
 use crate::kind::{KindError, Kinds};
 use crate::pulse::instrument::InstrumentError;
@@ -61,7 +61,7 @@ fn alliance_of_answers(path: &Path) -> Option<PathBuf> {
 }
 
 /// `check`'s findings for the alliance `text` at `path`.
-pub fn alliance(loaded: &Loaded, path: &Path, text: &str) -> Result<Vec<Finding>, String> {
+pub fn alliance(loaded: &Repository, path: &Path, text: &str) -> Result<Vec<Finding>, String> {
     let instruments = loaded.instruments.as_ref().map_err(Clone::clone)?;
     // Named from where the server runs (an editor starts it in the
     // project), as `check` names files it is given.
@@ -73,7 +73,7 @@ pub fn alliance(loaded: &Loaded, path: &Path, text: &str) -> Result<Vec<Finding>
 /// `check`'s findings for the answer file `text` at `path`: those `check`
 /// reports for the file on disk when the buffer is what is saved, else
 /// the buffer's own (without the ones that need the round's other files).
-pub fn answers(loaded: &Loaded, path: &Path, text: &str) -> Result<Vec<Finding>, String> {
+pub fn answers(loaded: &Repository, path: &Path, text: &str) -> Result<Vec<Finding>, String> {
     let instruments = loaded.instruments.as_ref().map_err(Clone::clone)?;
     let alliance =
         alliance_of_answers(path).ok_or("its alliance is not beside its pulse folder")?;
@@ -104,7 +104,10 @@ pub fn answers(loaded: &Loaded, path: &Path, text: &str) -> Result<Vec<Finding>,
 
 /// The pulse setup (instrument, parties, agreements) of the alliance whose
 /// answer file is at `path`; `None` when it has none it can read.
-pub fn pulse_setup(loaded: &Loaded, path: &Path) -> Result<Option<crate::pulse::Setup>, String> {
+pub fn pulse_setup(
+    loaded: &Repository,
+    path: &Path,
+) -> Result<Option<crate::pulse::Setup>, String> {
     let instruments = loaded.instruments.as_ref().map_err(Clone::clone)?;
     let Some(alliance) = alliance_of_answers(path) else {
         return Ok(None);

@@ -14,7 +14,7 @@ use lsp_types::{
 };
 
 use super::checks::{self, Role};
-use super::documents::{Document, Loaded};
+use super::documents::{Document, Repository};
 use super::position::Lines;
 use crate::document::Alliance;
 use crate::kind::Kinds;
@@ -32,7 +32,11 @@ const CADENCES: &[&str] = &[
 ];
 
 /// What may be written at `at` in the document.
-pub fn at(document: &Document, repository: Option<&Loaded>, at: Position) -> CompletionResponse {
+pub fn at(
+    document: &Document,
+    repository: Option<&Repository>,
+    at: Position,
+) -> CompletionResponse {
     let lines = Lines::new(&document.text);
     let byte = lines.byte_at(at);
     let before = lines.line_before(byte);
@@ -80,7 +84,7 @@ fn partial(before: &str) -> &str {
 
 fn in_alliance(
     document: &Document,
-    repository: Option<&Loaded>,
+    repository: Option<&Repository>,
     byte: usize,
     word: &str,
 ) -> Vec<Offer> {
@@ -183,7 +187,7 @@ fn handles(doc: &Alliance) -> Vec<Offer> {
 
 /// In an answer file: under `answers:` the instrument's item keys, under
 /// `agreements:` the agreements' keys.
-fn in_answers(document: &Document, repository: Option<&Loaded>, byte: usize) -> Vec<Offer> {
+fn in_answers(document: &Document, repository: Option<&Repository>, byte: usize) -> Vec<Offer> {
     let Some(loaded) = repository else {
         return Vec::new();
     };

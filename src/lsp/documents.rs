@@ -45,7 +45,7 @@ pub struct Document {
 
 /// A repository, loaded: its config and kinds, and its pulse instruments
 /// (or why they could not be loaded).
-pub struct Loaded {
+pub struct Repository {
     /// The repository.
     pub workspace: Workspace,
     /// Its instruments.
@@ -56,7 +56,7 @@ pub struct Loaded {
 #[derive(Default)]
 pub struct Documents {
     open: HashMap<Uri, Document>,
-    workspaces: HashMap<PathBuf, Loaded>,
+    workspaces: HashMap<PathBuf, Repository>,
 }
 
 impl Documents {
@@ -134,7 +134,7 @@ impl Documents {
 
     /// The open document of `uri` and its repository, loaded (`None` for
     /// the repository when it cannot be).
-    pub fn with_repository(&mut self, uri: &Uri) -> Option<(&Document, Option<&Loaded>)> {
+    pub fn with_repository(&mut self, uri: &Uri) -> Option<(&Document, Option<&Repository>)> {
         let path = self.open.get(uri)?.path.clone();
         let root = self
             .load(&path)
@@ -177,7 +177,7 @@ impl Documents {
 
     /// The repository `path` is in, loaded once (its config, kinds and
     /// instruments).
-    fn load(&mut self, path: &Path) -> Result<&Loaded, String> {
+    fn load(&mut self, path: &Path) -> Result<&Repository, String> {
         let root = crate::workspace::root_of(path);
         if !self.workspaces.contains_key(&root) {
             let workspace = Workspace::open(&root).map_err(|e| e.to_string())?;
@@ -186,7 +186,7 @@ impl Documents {
             if self.workspaces.len() >= MAX_WORKSPACES {
                 self.workspaces.clear();
             }
-            let loaded = Loaded {
+            let loaded = Repository {
                 workspace,
                 instruments,
             };

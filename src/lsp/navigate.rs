@@ -8,7 +8,7 @@ use lsp_types::{
     MarkupKind, Position, SymbolKind, Uri,
 };
 
-use super::documents::{Document, Loaded, RULES_URL};
+use super::documents::{Document, RULES_URL, Repository};
 use super::position::{Lines, contains};
 use crate::check::Rule;
 use crate::document::{Alliance, Item, Section, Span};
@@ -16,7 +16,7 @@ use crate::due::{Due, Outcome, Window};
 
 /// What there is to say at `at`: the rules of the diagnostics there, else
 /// what the place is (the alliance's review, an item, a section).
-pub fn hover(document: &Document, repository: Option<&Loaded>, at: Position) -> Option<Hover> {
+pub fn hover(document: &Document, repository: Option<&Repository>, at: Position) -> Option<Hover> {
     rules_at(document, at).or_else(|| place(document, repository, at))
 }
 
@@ -56,7 +56,7 @@ fn markdown(value: String, range: Option<lsp_types::Range>) -> Hover {
 
 /// The alliance's next review on its `review:` lines, an item's owners
 /// and review on the item, the kind's words on a section's heading.
-fn place(document: &Document, repository: Option<&Loaded>, at: Position) -> Option<Hover> {
+fn place(document: &Document, repository: Option<&Repository>, at: Position) -> Option<Hover> {
     if document.text.is_empty() {
         return None;
     }
@@ -102,7 +102,11 @@ fn when(due: &Due) -> String {
 
 /// What the kind says of `section`: its name, whether it is required,
 /// what it holds and what to write there.
-fn section_words(doc: &Alliance, repository: Option<&Loaded>, section: &Section) -> Option<String> {
+fn section_words(
+    doc: &Alliance,
+    repository: Option<&Repository>,
+    section: &Section,
+) -> Option<String> {
     let kinds = &repository?.workspace.kinds;
     let kind = kinds.get(&doc.fields()?.kind.as_ref()?.value)?;
     let rule = &kind.sections[kind.section_for(&section.heading.text)?];

@@ -96,7 +96,7 @@ fn human_commits(log: &ReviewLog, commits: &[Commit], out: &mut dyn Write) -> io
 }
 
 /// What changed at a review, in words.
-fn summary(review: &Review) -> String {
+pub(crate) fn summary(review: &Review) -> String {
     match review.first {
         Some(shape) => first_version(shape.agreements, shape.sections, shape.parties),
         None => headline(&review.counts),

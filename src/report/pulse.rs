@@ -54,7 +54,8 @@ fn t(text: &str) -> String {
     terminal::line(text).into_owned()
 }
 
-fn number(v: f64) -> String {
+/// A score as shown: whole, or to one decimal.
+pub(crate) fn number(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
         format!("{}", v.round() as i64)
     } else {
@@ -62,7 +63,8 @@ fn number(v: f64) -> String {
     }
 }
 
-fn signed(v: f64) -> String {
+/// A difference as shown: `+2`, `-0.5`, `0`.
+pub(crate) fn signed(v: f64) -> String {
     if v.abs() < 1e-9 {
         "0".to_owned()
     } else if v > 0.0 {

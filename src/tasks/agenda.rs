@@ -18,8 +18,34 @@ use crate::workspace::{Workspace, read_document};
 /// `minutes` (default: the kind's, else 60).
 pub fn prepare(path: &Path, date: Date, minutes: Option<u32>) -> Result<Agenda, Failed> {
     let doc = read_document(path)?;
-    if let Some(finding) = crate::due::broken(&doc) {
-        return Err(Failed::UnusableAlliance {
+    usable(&doc, path)?;
+    let workspace = Workspace::current()?;
+    let attestor = crate::attest::Attestor::for_workspace(&workspace, Vec::new())?;
+    let picture = pulse_picture(&workspace, &doc, date)?;
+    let history = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| History::discover(&cwd).ok());
+    let read = Read {
+        workspace: &workspace,
+        attestor: &attestor,
+        history: history.as_ref(),
+    };
+    prepare_from(
+        &read,
+        &doc,
+        date,
+        minutes,
+        since_last_review(path),
+        picture.as_ref(),
+    )
+}
+
+/// An alliance's agenda can be prepared only when its front matter says
+/// what it needs (`due::broken` finds nothing).
+pub fn usable(doc: &Alliance, path: &Path) -> Result<(), Failed> {
+    match crate::due::broken(doc) {
+        None => Ok(()),
+        Some(finding) => Err(Failed::UnusableAlliance {
             path: path.to_path_buf(),
             finding: format!(
                 "{} {}: {}",
@@ -27,28 +53,57 @@ pub fn prepare(path: &Path, date: Date, minutes: Option<u32>) -> Result<Agenda, 
                 finding.rule.name(),
                 finding.message
             ),
-        });
+        }),
     }
-    let workspace = Workspace::current()?;
-    let attestor = crate::attest::Attestor::for_workspace(&workspace, Vec::new())?;
+}
+
+/// What a caller that prepares many agendas reads once: the repository,
+/// its signers, and its history when it is a git repository.
+#[derive(Clone, Copy)]
+pub struct Read<'a> {
+    /// The repository's settings and kinds.
+    pub workspace: &'a Workspace,
+    /// Who may prove an agreement.
+    pub attestor: &'a crate::attest::Attestor,
+    /// The history, which dates a proposal.
+    pub history: Option<&'a History>,
+}
+
+/// The agenda of the meeting on `date` for `doc` (usable: see [`usable`]),
+/// from what the caller has already read: what changed since the last
+/// review (`since`) and the pulse picture (`None` without rounds; see
+/// [`pulse_picture`]). `alliance site` calls this with the history it read
+/// for the review timeline.
+pub fn prepare_from(
+    read: &Read<'_>,
+    doc: &Alliance,
+    date: Date,
+    minutes: Option<u32>,
+    since: Since,
+    picture: Option<&crate::pulse::Picture>,
+) -> Result<Agenda, Failed> {
     let kind = doc
         .fields()
         .and_then(|f| f.kind.as_ref())
-        .and_then(|k| workspace.kinds.get(&k.value));
+        .and_then(|k| read.workspace.kinds.get(&k.value));
+    let last_review = doc
+        .fields()
+        .and_then(|f| f.review.last.as_ref())
+        .and_then(|d| d.get());
     let agenda = agenda::build(
-        &doc,
+        doc,
         Request {
-            path: path.display().to_string(),
+            path: doc.path.display().to_string(),
             kind,
             date,
             minutes,
-            since: since_last_review(path),
+            since,
             // The pulse signals since the last review and the proposals
             // waiting for consent, each read from the repository.
             inputs: Inputs {
-                pulse: pulse_signals(&workspace, &doc, date)?,
-                proposals: Some(waiting_for_consent(&doc, path, &attestor)),
-                carried: carried_readings(&doc),
+                pulse: picture.map(|p| agenda::pulse_signals(p, last_review)),
+                proposals: Some(waiting_for_consent(doc, read)),
+                carried: carried_readings(doc),
             },
         },
     )?;
@@ -69,7 +124,7 @@ pub fn carried_readings(doc: &Alliance) -> std::collections::HashMap<String, Str
 /// The last review and what changed since, from git; without history, why
 /// there is nothing to compare.
 fn since_last_review(path: &Path) -> Since {
-    let read = || -> Result<SinceReview, HistoryError> {
+    let read = || -> Result<(reviews::Side, reviews::Side), HistoryError> {
         let cwd = std::env::current_dir().map_err(|source| HistoryError::WorkingTree {
             path: path.to_path_buf(),
             source,
@@ -78,18 +133,10 @@ fn since_last_review(path: &Path) -> Since {
         let relative = history.relative(path, &cwd)?;
         let from = reviews::at_last_review(&history, &relative)?;
         let to = reviews::working_tree(&history, &relative)?;
-        let recorded = reviews::recorded_at_last(&from.doc);
-        Ok(SinceReview {
-            diff: reviews::diff(&from, &to),
-            from: from.label,
-            from_commit: from.commit,
-            to: to.label,
-            note: recorded.note,
-            wins: recorded.wins,
-        })
+        Ok((from, to))
     };
     match read() {
-        Ok(since) => Since::Changes(Box::new(since)),
+        Ok((from, to)) => since(&from, &to),
         Err(HistoryError::NotARepository { .. }) => Since::Unavailable(
             "this is not a git repository, so there is no review history to compare with"
                 .to_owned(),
@@ -98,15 +145,27 @@ fn since_last_review(path: &Path) -> Since {
     }
 }
 
-/// The pulse rounds since the last review and their signals (the latest
-/// round's when none is newer), for "how it is going". `None`
-/// when the alliance has no pulse rounds; an empty list when they show
-/// nothing to talk about.
-fn pulse_signals(
+/// What changed between the last review (`from`) and `to`, with what the
+/// review recorded.
+pub fn since(from: &reviews::Side, to: &reviews::Side) -> Since {
+    let recorded = reviews::recorded_at_last(&from.doc);
+    Since::Changes(Box::new(SinceReview {
+        diff: reviews::diff(from, to),
+        from: from.label.clone(),
+        from_commit: from.commit.clone(),
+        to: to.label.clone(),
+        note: recorded.note,
+        wins: recorded.wins,
+    }))
+}
+
+/// The pulse picture the agenda's signals come from, judged by `date`;
+/// `None` when the alliance has no pulse rounds.
+pub fn pulse_picture(
     workspace: &Workspace,
     doc: &Alliance,
     date: Date,
-) -> Result<Option<agenda::PulsePart>, Failed> {
+) -> Result<Option<crate::pulse::Picture>, Failed> {
     if crate::pulse::rounds::last_round(&workspace.root, &doc.path).is_none() {
         return Ok(None);
     }
@@ -118,11 +177,7 @@ fn pulse_signals(
         crate::pulse::Seal::Sealed,
         Some(&carry),
     )?;
-    let last_review = doc
-        .fields()
-        .and_then(|f| f.review.last.as_ref())
-        .and_then(|d| d.get());
-    Ok(Some(agenda::pulse_signals(&picture, last_review)))
+    Ok(Some(picture))
 }
 
 /// What waits for the parties' consent in this alliance: the proposal,
@@ -130,11 +185,7 @@ fn pulse_signals(
 /// it, else the dates in the file: see `consent::proposal`), or, for an
 /// active alliance whose text changed after some parties agreed, the
 /// current text (since an unknown date).
-fn waiting_for_consent(
-    doc: &Alliance,
-    path: &Path,
-    attestor: &crate::attest::Attestor,
-) -> Vec<agenda::Waiting> {
+fn waiting_for_consent(doc: &Alliance, read: &Read<'_>) -> Vec<agenda::Waiting> {
     use crate::consent::{Consent, PartyConsent, PartyState};
     let name = |p: &PartyConsent| p.handle.clone().unwrap_or_else(|| p.party.clone());
     let as_input = |what: String, since, consent: &Consent| agenda::Waiting {
@@ -143,13 +194,15 @@ fn waiting_for_consent(
         agreed: consent.agreed().map(name).collect(),
         waiting_for: consent.not_agreed().map(name).collect(),
     };
-    let proposed_on = || {
-        let cwd = std::env::current_dir().ok()?;
-        let history = History::discover(&cwd).ok()?;
-        crate::tasks::due::proposed_on(&history, path)
-    };
-    let proofs = attestor.proofs(doc);
-    if let Some(proposal) = crate::consent::proposal(doc, proposed_on(), &proofs) {
+    // Only a proposal has a day it was proposed on: its history is read
+    // for nothing else.
+    let proposed = doc
+        .fields()
+        .is_some_and(|f| f.status() == crate::document::Status::Proposed);
+    let proposed_on = || crate::tasks::due::proposed_on(read.history?, &doc.path);
+    let proofs = read.attestor.proofs(doc);
+    let since = if proposed { proposed_on() } else { None };
+    if let Some(proposal) = crate::consent::proposal(doc, since, &proofs) {
         return vec![as_input(
             format!("{} ({})", proposal.title, proposal.consent.digest.short()),
             proposal.since.map(|s| s.date),

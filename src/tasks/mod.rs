@@ -16,3 +16,4 @@ pub mod new;
 pub mod pulse;
 pub mod remind;
 pub mod site;
+pub mod site_merge;

@@ -12,10 +12,14 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::Failed;
+use crate::agenda::{Agenda, Since};
 use crate::attest::Attestor;
 use crate::consent::Consent;
 use crate::document::Alliance;
 use crate::due::{self, Window};
+use crate::history::reviews::{self, CommitList, ReviewLog, Side};
+use crate::history::{History, HistoryError};
+use crate::pulse::{Picture, Seal};
 use crate::workspace::{ReadError, UnreadFile, Workspace};
 
 /// Everything the site shows.
@@ -25,6 +29,12 @@ pub struct Site {
     pub today: Date,
     /// The alliances, in discovery's order.
     pub alliances: Vec<SiteAlliance>,
+    /// The repository's name (its folder's), for an organisation's view.
+    pub repository: String,
+    /// Where the site is published (`--url`, checked by
+    /// [`crate::tasks::site_merge::site_url`]), for an organisation's view
+    /// to link to; `None` when not given.
+    pub url: Option<String>,
 }
 
 /// One alliance, as the site shows it.
@@ -53,7 +63,20 @@ pub struct SiteAlliance {
     pub consent: Option<Consent>,
     /// The Markdown body, after the front matter.
     pub body: String,
+    /// Its pulse, as of the site's day with the open round sealed; `None`
+    /// when it has no pulse rounds, why not when they cannot be read.
+    pub pulse: Option<Shown<Picture>>,
+    /// Its reviews read from git, oldest first, each with what changed
+    /// since the one before; why not when there is no history.
+    pub reviews: Shown<ReviewLog>,
+    /// The agenda of its next review (on its date, or the site's day when
+    /// that has passed); `None` when no review is planned.
+    pub agenda: Option<Shown<Agenda>>,
 }
+
+/// A part of a page that may not be worked out: the data, or why not (for
+/// people, shown on the page in its place).
+pub type Shown<T> = Result<T, String>;
 
 /// Gather the site of the documents under `paths` (the repository's when
 /// none), judged by `window` (its day, and how soon is due soon); the
@@ -64,7 +87,24 @@ pub fn gather(
     window: Window,
 ) -> Result<(Site, Vec<UnreadFile>), Failed> {
     let found = workspace.discover(paths)?;
-    let attestor = Attestor::for_workspace(workspace, Vec::new())?;
+    let cwd = std::env::current_dir().map_err(Failed::Io)?;
+    let mut history = History::discover(&cwd).map_err(|e| history_words(&e));
+    if let Ok(history) = &mut history {
+        // Every alliance's history from one walk of the commits.
+        let paths: Vec<PathBuf> = found
+            .documents
+            .iter()
+            .filter_map(|c| history.relative(&c.path, &cwd).ok())
+            .collect();
+        history.index_paths(&paths);
+    }
+    let reader = Reader {
+        workspace,
+        attestor: Attestor::for_workspace(workspace, Vec::new())?,
+        history,
+        cwd,
+        window,
+    };
     let mut unread = found.skipped;
     let mut alliances = Vec::new();
     let mut slugs = HashSet::new();
@@ -79,10 +119,109 @@ pub fn gather(
         };
         let path = workspace.in_repository(&doc.path);
         let slug = unique(slug(&path), &mut slugs);
-        alliances.push(alliance(&doc, path, slug, &window, &attestor));
+        alliances.push(reader.alliance(&doc, path, slug));
     }
     let today = window.today;
-    Ok((Site { today, alliances }, unread))
+    let repository = crate::read::canonical_root(&workspace.root)
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let site = Site {
+        today,
+        alliances,
+        repository,
+        url: None,
+    };
+    Ok((site, unread))
+}
+
+/// What every alliance is read with: the repository, its history (opened
+/// once), and the day.
+struct Reader<'a> {
+    workspace: &'a Workspace,
+    attestor: Attestor,
+    /// The repository's history, or why there is none (for people).
+    history: Shown<History>,
+    cwd: PathBuf,
+    window: Window,
+}
+
+impl Reader<'_> {
+    /// Everything the site shows of `doc`: its history read once.
+    fn alliance(&self, doc: &Alliance, path: PathBuf, slug: String) -> SiteAlliance {
+        let mut shown = alliance(doc, path, slug, &self.window, &self.attestor);
+        shown.pulse = pulse(self.workspace, doc, self.window.today);
+        let (reviews, since) = self.reviews(doc);
+        shown.reviews = reviews;
+        if let Some(due) = &shown.review {
+            let date = due.date.max(self.window.today);
+            let picture = shown.pulse.as_ref().and_then(|p| p.as_ref().ok());
+            shown.agenda = Some(self.agenda(doc, date, since, picture));
+        }
+        shown
+    }
+
+    /// The review log of `doc` and what changed since its last review,
+    /// from one walk of its history.
+    fn reviews(&self, doc: &Alliance) -> (Shown<ReviewLog>, Since) {
+        let history = match &self.history {
+            Ok(history) => history,
+            Err(why) => return (Err(why.clone()), Since::Unavailable(why.clone())),
+        };
+        let read = || {
+            let relative = history.relative(&doc.path, &self.cwd)?;
+            let (log, last) = reviews::log_and_last_review(history, &relative, CommitList::Never)?;
+            let now = Side {
+                label: "the working tree".to_owned(),
+                commit: None,
+                path: relative,
+                doc: doc.clone(),
+            };
+            let since = match last {
+                Some(last) => crate::tasks::agenda::since(&last, &now),
+                None => Since::Unavailable("no review in the history yet".to_owned()),
+            };
+            Ok::<_, HistoryError>((log, since))
+        };
+        match read() {
+            Ok((log, since)) => (Ok(log), since),
+            Err(e) => (
+                Err(history_words(&e)),
+                Since::Unavailable(history_words(&e)),
+            ),
+        }
+    }
+
+    /// The agenda of `doc`'s review on `date`, or why there is none.
+    fn agenda(
+        &self,
+        doc: &Alliance,
+        date: Date,
+        since: Since,
+        picture: Option<&Picture>,
+    ) -> Shown<Agenda> {
+        let read = crate::tasks::agenda::Read {
+            workspace: self.workspace,
+            attestor: &self.attestor,
+            history: self.history.as_ref().ok(),
+        };
+        crate::tasks::agenda::usable(doc, &doc.path)
+            .and_then(|()| {
+                crate::tasks::agenda::prepare_from(&read, doc, date, None, since, picture)
+            })
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Why an alliance has no review history, for people.
+fn history_words(e: &HistoryError) -> String {
+    match e {
+        HistoryError::NotARepository { .. } => {
+            "this is not a git repository, so there is no review history".to_owned()
+        }
+        HistoryError::NeverTracked(_) => "never committed, so no reviews yet".to_owned(),
+        e => e.to_string(),
+    }
 }
 
 /// What the site shows of `doc`.
@@ -120,7 +259,22 @@ fn alliance(
             .get(doc.body_start..)
             .unwrap_or_default()
             .to_owned(),
+        pulse: None,
+        reviews: Err(String::new()),
+        agenda: None,
     }
+}
+
+/// The pulse picture of `doc` as of `today`, the open round sealed (the
+/// keys of reworded items carried, as `pulse report` does); `None` when it
+/// has no rounds.
+fn pulse(workspace: &Workspace, doc: &Alliance, today: Date) -> Option<Shown<Picture>> {
+    crate::pulse::rounds::last_round(&workspace.root, &doc.path)?;
+    let carry = crate::tasks::pulse::carried(doc);
+    Some(
+        crate::pulse::picture(workspace, doc, today, Seal::Sealed, Some(&carry))
+            .map_err(|e| e.to_string()),
+    )
 }
 
 /// A page name for the file at `path`: its path without `.md`, in
@@ -179,12 +333,24 @@ pub fn output_folder(workspace: &Workspace, dir: Option<&Path>) -> Result<PathBu
 }
 
 /// Write the site's `files` (paths inside `dir`) all or nothing, replacing
-/// the pages of an earlier run.
+/// the pages of an earlier run. With `prune`, the pages an earlier run
+/// wrote (named in its `site.json`) of alliances that are gone are
+/// removed after; nothing else is. Returns how many were removed.
 pub fn write(
     workspace: &Workspace,
     dir: &Path,
     files: &[(PathBuf, Vec<u8>)],
-) -> Result<(), Failed> {
+    prune: bool,
+) -> Result<usize, Failed> {
+    let stale: Vec<PathBuf> = if prune {
+        let keep: HashSet<&Path> = files.iter().map(|(path, _)| path.as_path()).collect();
+        written_pages(workspace, dir)
+            .into_iter()
+            .filter(|page| !keep.contains(page.as_path()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let files: Vec<(PathBuf, &[u8])> = files
         .iter()
         .map(|(path, bytes)| (dir.join(path), bytes.as_slice()))
@@ -194,7 +360,48 @@ pub fn write(
         &files,
         crate::write::atomic::Replace::Always,
     )?;
-    Ok(())
+    let mut removed = 0;
+    for page in stale {
+        removed += usize::from(crate::write::atomic::remove(
+            &workspace.root,
+            &dir.join(page),
+        )?);
+    }
+    Ok(removed)
+}
+
+/// The alliance pages an earlier run wrote in `dir`, as its `site.json`
+/// names them: only names the site gives (`alliances/<slug>.html`); none
+/// when there is no such file or it cannot be read.
+fn written_pages(workspace: &Workspace, dir: &Path) -> Vec<PathBuf> {
+    let json = dir.join("site.json");
+    let Ok(bytes) =
+        crate::read::read_file(&workspace.root, &json, crate::workspace::MAX_FILE_BYTES)
+    else {
+        return Vec::new();
+    };
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Vec::new();
+    };
+    let pages = value["alliances"].as_array().into_iter().flatten();
+    pages
+        .filter_map(|a| a["page"].as_str())
+        .filter(|page| is_page_name(page))
+        .map(PathBuf::from)
+        .collect()
+}
+
+/// Whether `page` is a name the site gives a page: `alliances/`, a slug,
+/// `.html`.
+fn is_page_name(page: &str) -> bool {
+    page.strip_prefix("alliances/")
+        .and_then(|rest| rest.strip_suffix(".html"))
+        .is_some_and(|slug| {
+            !slug.is_empty()
+                && slug
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
 }
 
 #[cfg(test)]
@@ -210,6 +417,18 @@ mod tests {
         );
         assert_eq!(slug(Path::new("../<x>.md")), "x");
         assert_eq!(slug(Path::new("é.md")), "alliance");
+        assert!(is_page_name("alliances/team-alliance-2.html"));
+        for not in [
+            "alliances/../x.html",
+            "alliances/a/b.html",
+            "alliances/.html",
+            "alliances/A.html",
+            "index.html",
+            "alliances/x.htm",
+            "/etc/alliances/x.html",
+        ] {
+            assert!(!is_page_name(not), "{not}");
+        }
         let mut taken = HashSet::new();
         assert_eq!(unique("a".into(), &mut taken), "a");
         assert_eq!(unique("a".into(), &mut taken), "a-2");

@@ -347,6 +347,25 @@ fn check_place(root: &Path, path: &Path) -> Result<PathBuf, WriteError> {
     Ok(folder)
 }
 
+/// Remove the file `path`, inside the repository at `root`, by the rules
+/// of this module: only a regular file, never through or a link itself,
+/// never under `.git`. `false` when there is nothing there.
+pub fn remove(root: &Path, path: &Path) -> Result<bool, WriteError> {
+    check_place(root, path)?;
+    let io = |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = match path.symlink_metadata() {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(io(e)),
+    };
+    refuse_kind(path, &meta)?;
+    std::fs::remove_file(path).map_err(io)?;
+    Ok(true)
+}
+
 fn refuse_kind(path: &Path, meta: &std::fs::Metadata) -> Result<(), WriteError> {
     let file_type = meta.file_type();
     let what = if file_type.is_symlink() {

@@ -15,6 +15,7 @@ const FILES: &[&str] = &[
     "examples/ci/gitlab-ci.yml",
     "examples/ci/github-remind.yml",
     "examples/ci/gitlab-remind.yml",
+    "examples/ci/gitlab-pages.yml",
     ".pre-commit-hooks.yaml",
 ];
 
@@ -33,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "completions",
     "man",
     "codeowners",
+    "site",
 ];
 
 fn parse(path: &str) -> Node {
@@ -278,4 +280,124 @@ fn the_invocation_scanner_sees_flags() {
     assert!(used.contains(&("check".to_owned(), "--format".to_owned())));
     let used = invocations("alliance ci summary --within \"$WITHIN\"");
     assert!(used.contains(&("ci summary".to_owned(), "--within".to_owned())));
+}
+
+/// A workflow's job `name`, or a panic naming what is missing.
+fn job<'a>(workflow: &'a Node, name: &str) -> &'a Node {
+    workflow
+        .get("jobs")
+        .and_then(|j| j.get(name))
+        .unwrap_or_else(|| panic!("no job {name}"))
+}
+
+/// Every `uses:` of a job's steps.
+fn uses(job: &Node) -> Vec<String> {
+    job.get("steps")
+        .and_then(Node::as_seq)
+        .expect("steps")
+        .iter()
+        .filter_map(|s| s.get("uses").and_then(Node::as_str).map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn the_pages_workflow_builds_the_site_and_deploys_it() {
+    let workflow = parse("examples/ci/github-pages.yml");
+    let permissions = workflow.get("permissions").expect("permissions");
+    for (key, value) in [
+        ("contents", "read"),
+        ("pages", "write"),
+        ("id-token", "write"),
+    ] {
+        assert_eq!(
+            permissions.get(key).and_then(Node::as_str),
+            Some(value),
+            "permissions.{key}"
+        );
+    }
+    let concurrency = workflow.get("concurrency").expect("a concurrency group");
+    assert_eq!(
+        concurrency.get("group").and_then(Node::as_str),
+        Some("pages")
+    );
+    let build = job(&workflow, "build");
+    let steps = uses(build);
+    for action in [
+        "actions/checkout@",
+        "actions/configure-pages@",
+        "actions/upload-pages-artifact@",
+    ] {
+        assert!(
+            steps.iter().any(|u| u.starts_with(action)),
+            "build has no {action}"
+        );
+    }
+    let checkout = build.get("steps").and_then(Node::as_seq).expect("steps")[0]
+        .get("with")
+        .and_then(|w| w.get("fetch-depth"))
+        .expect("fetch-depth");
+    assert_eq!(checkout.value, Value::Int(0), "the history is there");
+    assert!(
+        uses(job(&workflow, "deploy"))
+            .iter()
+            .any(|u| u.starts_with("actions/deploy-pages@"))
+    );
+    // The action only installs alliance here: every input it passes exists.
+    let action = parse("action.yml");
+    let inputs = action.get("inputs").expect("inputs");
+    let install = build
+        .get("steps")
+        .and_then(Node::as_seq)
+        .expect("steps")
+        .iter()
+        .find(|s| {
+            s.get("uses")
+                .and_then(Node::as_str)
+                .is_some_and(|u| u.contains("/alliance@"))
+        })
+        .expect("the alliance action");
+    let Some(Value::Map(with)) = install.get("with").map(|w| &w.value) else {
+        panic!("the alliance step has no `with:`");
+    };
+    for (key, value) in with {
+        let key = key.as_str().expect("key");
+        assert!(inputs.get(key).is_some(), "action.yml has no input {key}");
+        assert_eq!(
+            value.as_str(),
+            Some("false"),
+            "{key}: the site's job checks nothing"
+        );
+    }
+    let mut texts = Vec::new();
+    strings(&workflow, &mut texts);
+    assert!(texts.iter().any(|t| t.contains("alliance site -o _site")));
+}
+
+#[test]
+fn the_gitlab_pages_job_publishes_public() {
+    let jobs = parse("examples/ci/gitlab-pages.yml");
+    let pages = jobs.get("pages").expect("a job named pages");
+    let paths = pages
+        .get("artifacts")
+        .and_then(|a| a.get("paths"))
+        .and_then(Node::as_seq)
+        .expect("artifacts.paths");
+    assert_eq!(
+        paths.iter().filter_map(Node::as_str).collect::<Vec<_>>(),
+        ["public"]
+    );
+    assert_eq!(
+        pages
+            .get("variables")
+            .and_then(|v| v.get("GIT_DEPTH"))
+            .and_then(Node::as_str),
+        Some("0")
+    );
+    let mut texts = Vec::new();
+    strings(pages, &mut texts);
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("alliance site -o public --url \"$CI_PAGES_URL\""))
+    );
 }

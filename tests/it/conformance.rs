@@ -33,10 +33,9 @@ fn sarif_schema() -> std::path::PathBuf {
     .join("lib/schemas/sarif-2.1.0-rtm.5.json")
 }
 
-/// The Python that has `jsonschema`: `ALLIANCE_TEST_PYTHON` (set by
-/// `.ci/run` to its virtualenv), else `python3`.
-fn python() -> String {
-    std::env::var("ALLIANCE_TEST_PYTHON").unwrap_or_else(|_| "python3".to_owned())
+/// The Python that has `jsonschema` (see [`crate::common::python`]).
+fn python() -> std::path::PathBuf {
+    crate::common::python::python()
 }
 
 fn output_of(command: &mut Command, what: &str) -> Output {

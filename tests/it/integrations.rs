@@ -281,6 +281,69 @@ fn init_schedule_writes_the_reminder_job_beside_the_ci_job() {
 }
 
 #[test]
+fn init_pages_adds_the_site_job_beside_the_checks() {
+    let sandbox = Sandbox::new();
+    std::fs::create_dir(sandbox.path().join(".git")).expect("mkdir");
+    let run = sandbox.run(&["init", "--ci", "github", "--pages"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "wrote .alliance.yaml\nwrote .github/workflows/alliance.yml\nwrote .github/workflows/alliance-site.yml\n\
+next: `alliance new team` to start the team's alliance (or `alliance adopt FILE --kind team` for one you have), then `alliance check`\n\
+then: `alliance codeowners --write` and commit it with the workflow, which runs `alliance codeowners --check`\n\
+then: in Settings > Pages, set Source to GitHub Actions, for .github/workflows/alliance-site.yml to publish the site\n"
+    );
+    assert!(
+        sandbox
+            .read(".github/workflows/alliance-site.yml")
+            .contains("uses: actions/deploy-pages@")
+    );
+    // Added later to a repository that has the checks: only the site's job.
+    std::fs::remove_file(sandbox.path().join(".github/workflows/alliance-site.yml")).expect("rm");
+    let run = sandbox.run(&["init", "--ci", "github", "--pages"]);
+    assert!(
+        run.stdout.starts_with(
+            "wrote .github/workflows/alliance-site.yml\nkept .alliance.yaml (already there)\nkept .github/workflows/alliance.yml (already there; --force rewrites it)\n"
+        ),
+        "{}",
+        run.stdout
+    );
+
+    let run = sandbox.run(&["init", "--ci", "gitlab", "--pages"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("wrote .gitlab-ci.yml\nwrote .gitlab/alliance-pages.yml\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.ends_with(
+        "then: add to .gitlab-ci.yml, for the `pages` job in .gitlab/alliance-pages.yml to run:\n  include:\n    - local: .gitlab/alliance-pages.yml\n"
+    ));
+    assert!(
+        sandbox
+            .read(".gitlab/alliance-pages.yml")
+            .contains("\npages:\n")
+    );
+}
+
+#[test]
+fn init_pages_without_a_ci_service_is_a_usage_error() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.run(&["init", "--pages"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("--ci <CI>")
+            && run
+                .stderr
+                .contains("Usage: alliance init --ci <CI> --pages"),
+        "{}",
+        run.stderr
+    );
+    assert!(!sandbox.path().join(".alliance.yaml").exists());
+}
+
+#[test]
 fn list_shows_the_index() {
     let sandbox = Sandbox::new();
     sandbox.write(

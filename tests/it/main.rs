@@ -13,6 +13,7 @@ mod common;
 
 mod adopt;
 mod agenda;
+mod browser;
 mod ci_api;
 mod ci_files;
 mod ci_remind;
@@ -43,4 +44,5 @@ mod rules;
 mod schema_agreement;
 mod several;
 mod site;
+mod site_merge;
 mod yaml_test_suite;

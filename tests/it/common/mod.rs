@@ -6,6 +6,7 @@
 
 pub mod forge;
 pub mod npm;
+pub mod python;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
