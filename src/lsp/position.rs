@@ -184,7 +184,10 @@ mod tests {
                     let at = lines.byte_at(Position::new(line, character));
                     assert!(text.is_char_boundary(at), "{text:?} {line}:{character}");
                     // And back: the same line, never past it.
-                    assert!(lines.at_byte(at).line <= line, "{text:?} {line}:{character}");
+                    assert!(
+                        lines.at_byte(at).line <= line,
+                        "{text:?} {line}:{character}"
+                    );
                 }
             }
         }
