@@ -86,7 +86,10 @@ pub fn answers(loaded: &Repository, path: &Path, text: &str) -> Result<Vec<Findi
     let pulse = crate::pulse::read(root, &doc, kinds, instruments, today, Some(&carry))
         .map_err(|e| e.to_string())?;
     let here = absolute(path);
-    let saved = std::fs::read_to_string(path).is_ok_and(|disk| disk == text);
+    // Through the one reader: a pipe, a link out of the repository or a
+    // huge file at the buffer's path is not what the buffer saved.
+    let max = crate::document::MAX_DOCUMENT_BYTES as u64;
+    let saved = crate::read::read_text(root, path, max).is_ok_and(|disk| disk == text);
     let on_disk = pulse
         .file_findings()
         .find(|(p, _)| absolute(p) == here)
@@ -147,7 +150,7 @@ pub fn kind_file(path: &Path, text: &str) -> Vec<(Diagnostic, Option<Rule>)> {
         }
     } else {
         let folder = path.parent().unwrap_or(Path::new("."));
-        let mut files = folder_texts(folder);
+        let mut files = folder_texts(&crate::workspace::root_of(path), folder);
         files.insert(name.clone(), text.to_owned());
         match Kinds::from_texts(folder, &files) {
             Ok(_) => return Vec::new(),
@@ -170,11 +173,12 @@ pub fn kind_file(path: &Path, text: &str) -> Vec<(Diagnostic, Option<Rule>)> {
 }
 
 /// The texts of the kinds folder's definitions, schemas and templates,
-/// by file name, read through the one reader, at most
+/// by file name, read through the one reader as files of the repository
+/// at `root` (a folder or file linked out of it is not read), at most
 /// [`MAX_FOLDER_BYTES`] in all.
-fn folder_texts(folder: &Path) -> BTreeMap<String, String> {
+fn folder_texts(root: &Path, folder: &Path) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
-    let Ok(entries) = crate::read::list_folder(folder, folder) else {
+    let Ok(entries) = crate::read::list_folder(root, folder) else {
         return files;
     };
     let mut total = 0;
@@ -192,7 +196,7 @@ fn folder_texts(folder: &Path) -> BTreeMap<String, String> {
         if !wanted || total > MAX_FOLDER_BYTES {
             continue;
         }
-        if let Ok(text) = crate::read::read_text(folder, &entry.path, 1024 * 1024) {
+        if let Ok(text) = crate::read::read_text(root, &entry.path, 1024 * 1024) {
             total += text.len();
             files.insert(name, text);
         }

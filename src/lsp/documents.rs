@@ -333,6 +333,11 @@ mod tests {
         assert_eq!(file_path(&untitled), None);
         let cwd = std::env::current_dir().expect("cwd");
         assert_eq!(untitled_path(&untitled), Some(cwd.join("Untitled-1.md")));
+        // `..` is resolved as the URI is read: the path is where it leads,
+        // so the reader sees a file named outside, never one that only
+        // looks inside the repository.
+        let dotted: Uri = "file:///repo/sub/../../etc/x.md".parse().expect("a URI");
+        assert_eq!(file_path(&dotted), Some(PathBuf::from("/etc/x.md")));
         let other: Uri = "vscode-notebook-cell:/x".parse().expect("a URI");
         assert_eq!(untitled_path(&other), None);
     }

@@ -172,4 +172,27 @@ mod tests {
         let lines = Lines::new("ab");
         assert_eq!(lines.at_byte(99), Position::new(0, 2));
     }
+
+    #[test]
+    fn any_position_a_client_sends_is_a_character_boundary_of_the_text() {
+        let far = Position::new(u32::MAX, u32::MAX);
+        for text in ["", "\r", "\r\r\n", "a\rb", "é🎉\r\n", "x\n🎉"] {
+            let lines = Lines::new(text);
+            assert_eq!(lines.byte_at(far), text.len(), "{text:?}");
+            for line in 0..4 {
+                for character in 0..5 {
+                    let at = lines.byte_at(Position::new(line, character));
+                    assert!(text.is_char_boundary(at), "{text:?} {line}:{character}");
+                    // And back: the same line, never past it.
+                    assert!(
+                        lines.at_byte(at).line <= line,
+                        "{text:?} {line}:{character}"
+                    );
+                }
+            }
+        }
+        // Inside the emoji's surrogate pair: the character after it.
+        let lines = Lines::new("a🎉b");
+        assert_eq!(lines.byte_at(Position::new(0, 2)), "a🎉".len());
+    }
 }

@@ -286,7 +286,7 @@ fn completion_offers_sections_handles_and_front_matter_words() {
 /// A copy of the coaching example with its pulse folder, in a repository
 /// of its own (the example repository's config); the answer file of
 /// jordan's newest round.
-fn coaching_repository() -> (Sandbox, std::path::PathBuf) {
+pub(super) fn coaching_repository() -> (Sandbox, std::path::PathBuf) {
     let sandbox = Sandbox::new();
     std::fs::create_dir(sandbox.path().join(".git")).expect("mkdir .git");
     let examples = crate::common::examples();

@@ -15,6 +15,7 @@ use crate::common::{Sandbox, hermetic, team_doc};
 
 mod editing;
 mod editors;
+mod hostile;
 
 /// Far above any real answer: only a hung server reaches it.
 const HANG_GUARD: Duration = Duration::from_secs(120);
