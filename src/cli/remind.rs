@@ -24,8 +24,8 @@ force: no issue). Run it on a schedule (`alliance init --ci github
   are listed in their alliance's issue.
 - An issue whose text a person edited is left alone: the tool comments
   with what it would say instead (once per change).
-- When the review is recorded, or its date moves past the span, the issue
-  is closed with a comment.
+- When the review is recorded, its date moves past the span, or the
+  alliance is deleted or retired, the issue is closed with a comment.
 Only issues the token's own account opened are ever touched.
 
 Talks to the API the CI names:

@@ -10,8 +10,9 @@ use crate::workspace::Workspace;
 
 /// The alliances with something due by the window's end, in discovery's
 /// order, each `path` relative to the repository root.
+/// A repository with no alliance left has nothing due: its reminders close.
 pub fn due_alliances(workspace: &Workspace, window: &Window) -> Result<Vec<AllianceDue>, Failed> {
-    let found = crate::tasks::due::documents(workspace, &[], None)?;
+    let found = workspace.discover(&[])?;
     let assessor = Assessor::new(workspace)?;
     let mut due = Vec::new();
     assessor.each(found, window, |part| {

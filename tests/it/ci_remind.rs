@@ -228,6 +228,25 @@ fn the_issue_is_closed_with_a_comment_once_the_review_is_recorded() {
 }
 
 #[test]
+fn the_issue_of_a_deleted_alliance_is_closed_even_when_none_is_left() {
+    let forge = MockForge::start();
+    let sb = repository("Payments");
+    let env = github(&forge.url);
+    assert_ok(&remind(&sb, "2026-12-02", &[], &env));
+    assert_eq!(forge.open_issues().len(), 1);
+    // The team retires its only alliance by deleting it.
+    std::fs::remove_file(sb.path().join("TEAM_ALLIANCE.md")).expect("rm");
+    let run = remind(&sb, "2026-12-02", &[], &env);
+    assert_ok(&run);
+    assert!(
+        run.stdout.contains("closed issue #1 for TEAM_ALLIANCE.md"),
+        "{}",
+        run.stdout
+    );
+    assert!(forge.open_issues().is_empty());
+}
+
+#[test]
 fn a_token_that_may_not_write_issues_is_a_warning_and_exit_0() {
     let forge = MockForge::start();
     forge.set_read_only(true);
