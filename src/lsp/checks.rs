@@ -70,9 +70,9 @@ pub fn alliance(loaded: &Repository, path: &Path, text: &str) -> Result<Vec<Find
         .map_err(|e| e.to_string())
 }
 
-/// `check`'s findings for the answer file `text` at `path`: those `check`
-/// reports for the file on disk when the buffer is what is saved, else
-/// the buffer's own (without the ones that need the round's other files).
+/// `check`'s findings for the answer file `text` at `path`: what `check`
+/// would report were the buffer saved, its round's other files read from
+/// disk.
 pub fn answers(loaded: &Repository, path: &Path, text: &str) -> Result<Vec<Finding>, String> {
     let instruments = loaded.instruments.as_ref().map_err(Clone::clone)?;
     let alliance =
@@ -85,19 +85,12 @@ pub fn answers(loaded: &Repository, path: &Path, text: &str) -> Result<Vec<Findi
     let kinds = &loaded.workspace.kinds;
     let pulse = crate::pulse::read(root, &doc, kinds, instruments, today, Some(&carry))
         .map_err(|e| e.to_string())?;
-    let here = absolute(path);
-    // Through the one reader: a pipe, a link out of the repository or a
-    // huge file at the buffer's path is not what the buffer saved.
-    let max = crate::document::MAX_DOCUMENT_BYTES as u64;
-    let saved = crate::read::read_text(root, path, max).is_ok_and(|disk| disk == text);
-    let on_disk = pulse
-        .file_findings()
-        .find(|(p, _)| absolute(p) == here)
-        .map(|(_, findings)| findings.to_vec());
-    let mut findings = match on_disk {
-        Some(findings) if saved => findings,
-        _ => crate::pulse::answer_findings(&doc, &pulse.setup, path, text.to_owned(), today),
-    };
+    // The buffer in its round as read from disk: what `check` would say
+    // of it saved, whether it is or not.
+    let folder = path.parent().and_then(Path::file_name);
+    let round = pulse.rounds.iter().find(|r| r.folder.file_name() == folder);
+    let mut findings =
+        crate::pulse::answer_findings(&doc, &pulse.setup, round, path, text.to_owned(), today);
     findings.sort_by_key(|f| f.location.as_ref().map(|l| (l.line, l.column)));
     Ok(findings)
 }
@@ -116,11 +109,6 @@ pub fn pulse_setup(
     let root = &loaded.workspace.root;
     let doc = crate::workspace::read_document_in(root, &named).map_err(|e| e.to_string())?;
     Ok(crate::pulse::setup(&doc, &loaded.workspace.kinds, instruments).ok())
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    crate::read::lexical(&cwd.join(path))
 }
 
 /// The one finding of a buffer that is not text.

@@ -397,21 +397,42 @@ fn expect<'a>(
     }
 }
 
-/// What is wrong with one answer file of `doc`'s pulse, given as text
-/// (an editor's unsaved buffer): its own findings (A060–A063, A065,
-/// A067, A068), without those that need the other files of its round
-/// (a second answer by the same person, A064).
+/// What is wrong with one answer file of `doc`'s pulse, given as text (an
+/// editor's unsaved buffer): what `check` would report of it were it
+/// saved. `round` is its round as read from disk, when there is one: the
+/// buffer takes its file's place there (or the place its name would
+/// have), so a second answer by the same person (A064) and a file not
+/// named after its rater (A060) are found as `check` finds them.
 pub fn answer_findings(
     doc: &Alliance,
     setup: &Setup,
+    round: Option<&Round>,
     path: &Path,
     text: String,
     today: Date,
 ) -> Vec<Finding> {
     let (handles, keys) = (handles(setup), agreement_key_set(setup));
+    let expect = expect(doc, setup, &handles, &keys, today);
     let mut file = answers::AnswerFile::parse(path, text);
-    file.validate(&expect(doc, setup, &handles, &keys, today));
-    file.findings
+    file.validate(&expect);
+    let Some(round) = round else {
+        return file.findings;
+    };
+    let mut files = round.files.clone();
+    let name = path.file_name();
+    let at = match files.iter().position(|f| f.path.file_name() == name) {
+        Some(at) => {
+            files[at] = file;
+            at
+        }
+        None => {
+            let at = files.partition_point(|f| f.path.file_name() < name);
+            files.insert(at, file);
+            at
+        }
+    };
+    rounds::by_party(&mut files, &expect);
+    std::mem::take(&mut files[at].findings)
 }
 
 /// The findings `check` reports about the alliance document itself: an

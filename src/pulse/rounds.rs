@@ -276,7 +276,7 @@ fn load_round(
 /// For each party (in `expect`'s order), the index in `files` of the
 /// answers that count; a file not named after its rater (A060) or a second
 /// one (A064) gets its finding.
-fn by_party(files: &mut [AnswerFile], expect: &Expect<'_>) -> Vec<Option<usize>> {
+pub(super) fn by_party(files: &mut [AnswerFile], expect: &Expect<'_>) -> Vec<Option<usize>> {
     let mut by_party: Vec<Option<usize>> = vec![None; expect.handles.len()];
     // A file named after its rater counts before one that is not: the
     // misnamed one is the duplicate.

@@ -340,6 +340,23 @@ fn an_answer_file_has_checks_findings_saved_or_not() {
     let unsaved = saved.replace("rater: jordan", "rater: zed");
     let changed = client.change(&uri, 2, &unsaved);
     assert!(codes(&changed).contains(&"A063"), "{changed:?}");
+    // Unsaved, the other answers of its round count as they would saved:
+    // Sam answering in jordan.yaml, beside sam.yaml (A060, A064).
+    let twice = saved.replace("rater: jordan", "rater: sam");
+    let published = client.change(&uri, 3, &twice);
+    let published: Vec<Value> = published.iter().map(super::as_published).collect();
+    std::fs::write(&jordan, &twice).expect("write");
+    let expected = expected_from_check_of(
+        sandbox.path(),
+        Path::new("working-alliance-coaching.md"),
+        &jordan,
+    );
+    assert_eq!(published, expected);
+    let codes = codes_of(&expected);
+    assert!(
+        codes.contains(&"A060") && codes.contains(&"A064"),
+        "{codes:?}"
+    );
     assert_eq!(client.finish(), 0);
 }
 
