@@ -285,10 +285,7 @@ pub fn collect(
 /// its kind's (see [`Kind::files`]) and its pulse instrument's
 /// (`NAME.instrument.yaml`, whether or not the folder holds it).
 pub fn files_of(doc: &Alliance, kinds: &Kinds) -> Vec<String> {
-    let kind = doc
-        .fields()
-        .and_then(|f| f.kind.as_ref())
-        .and_then(|k| kinds.get(&k.value));
+    let kind = kinds.of(doc);
     let instrument = instrument_named(doc)
         .or_else(|| kind.and_then(|k| k.instrument.clone()))
         .unwrap_or_else(|| DEFAULT_INSTRUMENT.to_owned());

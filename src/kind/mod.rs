@@ -697,6 +697,11 @@ impl Kinds {
         self.kinds.iter().find(|k| k.name() == name).map(Slot::kind)
     }
 
+    /// The kind `doc`'s front matter names (`alliance:`), when it is one.
+    pub fn of(&self, doc: &crate::document::Alliance) -> Option<&Kind> {
+        self.get(&doc.fields()?.kind.as_ref()?.value)
+    }
+
     /// Every kind, built-in first.
     pub fn iter(&self) -> impl Iterator<Item = &Kind> {
         self.kinds.iter().map(Slot::kind)

@@ -82,10 +82,7 @@ pub fn prepare_from(
     since: Since,
     picture: Option<&crate::pulse::Picture>,
 ) -> Result<Agenda, Failed> {
-    let kind = doc
-        .fields()
-        .and_then(|f| f.kind.as_ref())
-        .and_then(|k| read.workspace.kinds.get(&k.value));
+    let kind = read.workspace.kinds.of(doc);
     let last_review = doc
         .fields()
         .and_then(|f| f.review.last.as_ref())
