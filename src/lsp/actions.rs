@@ -24,7 +24,7 @@ use lsp_types::{
 use super::documents::{Document, Repository};
 use super::position::Lines;
 use crate::document::{Alliance, Span};
-use crate::kind::{Kind, Kinds};
+use crate::kind::Kind;
 
 /// The most headings offered to rename a heading to.
 const MAX_RENAMES: usize = 6;
@@ -40,14 +40,7 @@ pub fn for_range(
     {
         return Vec::new();
     }
-    let builtin;
-    let kinds = match repository {
-        Some(loaded) => &loaded.workspace.kinds,
-        None => {
-            builtin = Kinds::builtin();
-            &builtin
-        }
-    };
+    let kinds = super::documents::kinds(repository);
     let doc = Alliance::parse_text(&document.path, document.text.clone());
     let lines = Lines::new(&doc.text);
     let at = Place {
@@ -56,10 +49,7 @@ pub fn for_range(
         uri: &params.text_document.uri,
         found: &document.found,
     };
-    let kind = doc
-        .fields()
-        .and_then(|f| f.kind.as_ref())
-        .and_then(|k| kinds.get(&k.value));
+    let kind = kinds.of(&doc);
     let mut actions = Vec::new();
     if let Some(kind) = kind {
         actions.extend(add_sections(&at, kind, params.range));

@@ -14,6 +14,7 @@ use lsp_types::{Diagnostic, DiagnosticSeverity, Position, Range};
 
 use super::documents::{Repository, whole_file};
 use crate::check::{Finding, Rule};
+use crate::document::Alliance;
 use crate::kind::{KindError, Kinds};
 use crate::pulse::instrument::InstrumentError;
 
@@ -75,11 +76,8 @@ pub fn alliance(loaded: &Repository, path: &Path, text: &str) -> Result<Vec<Find
 /// disk.
 pub fn answers(loaded: &Repository, path: &Path, text: &str) -> Result<Vec<Finding>, String> {
     let instruments = loaded.instruments.as_ref().map_err(Clone::clone)?;
-    let alliance =
-        alliance_of_answers(path).ok_or("its alliance is not beside its pulse folder")?;
     let root = &loaded.workspace.root;
-    let named = crate::workspace::from_here(&alliance);
-    let doc = crate::workspace::read_document_in(root, &named).map_err(|e| e.to_string())?;
+    let doc = alliance_of_answer_file(loaded, path)?;
     let today = crate::clock::today().map_err(|e| e.to_string())?;
     let carry = crate::tasks::pulse::carried(&doc);
     let kinds = &loaded.workspace.kinds;
@@ -96,19 +94,20 @@ pub fn answers(loaded: &Repository, path: &Path, text: &str) -> Result<Vec<Findi
 }
 
 /// The pulse setup (instrument, parties, agreements) of the alliance whose
-/// answer file is at `path`; `None` when it has none it can read.
-pub fn pulse_setup(
-    loaded: &Repository,
-    path: &Path,
-) -> Result<Option<crate::pulse::Setup>, String> {
-    let instruments = loaded.instruments.as_ref().map_err(Clone::clone)?;
-    let Some(alliance) = alliance_of_answers(path) else {
-        return Ok(None);
-    };
+/// answer file is at `path`, when it can be read and has one.
+pub fn pulse_setup(loaded: &Repository, path: &Path) -> Option<crate::pulse::Setup> {
+    let instruments = loaded.instruments.as_ref().ok()?;
+    let doc = alliance_of_answer_file(loaded, path).ok()?;
+    crate::pulse::setup(&doc, &loaded.workspace.kinds, instruments).ok()
+}
+
+/// The alliance whose pulse the answer file at `path` belongs to, read
+/// from disk through the one reader.
+fn alliance_of_answer_file(loaded: &Repository, path: &Path) -> Result<Alliance, String> {
+    let alliance =
+        alliance_of_answers(path).ok_or("its alliance is not beside its pulse folder")?;
     let named = crate::workspace::from_here(&alliance);
-    let root = &loaded.workspace.root;
-    let doc = crate::workspace::read_document_in(root, &named).map_err(|e| e.to_string())?;
-    Ok(crate::pulse::setup(&doc, &loaded.workspace.kinds, instruments).ok())
+    crate::workspace::read_document_in(&loaded.workspace.root, &named).map_err(|e| e.to_string())
 }
 
 /// The one finding of a buffer that is not text.
@@ -124,9 +123,9 @@ pub fn binary(path: &Path) -> Vec<Finding> {
 const MAX_FOLDER_BYTES: usize = 16 * 1024 * 1024;
 
 /// What stops the kinds folder from loading with `text` as the file at
-/// `path`: at its line when the error is this file's, at the top when it
+/// `path` (in the repository at `root`): at its line when the error is this file's, at the top when it
 /// is another file's. Nothing when the kinds load.
-pub fn kind_file(path: &Path, text: &str) -> Vec<(Diagnostic, Option<Rule>)> {
+pub fn kind_file(root: &Path, path: &Path, text: &str) -> Vec<(Diagnostic, Option<Rule>)> {
     let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
         return Vec::new();
     };
@@ -138,7 +137,7 @@ pub fn kind_file(path: &Path, text: &str) -> Vec<(Diagnostic, Option<Rule>)> {
         }
     } else {
         let folder = path.parent().unwrap_or(Path::new("."));
-        let mut files = folder_texts(&crate::workspace::root_of(path), folder);
+        let mut files = folder_texts(root, folder);
         files.insert(name.clone(), text.to_owned());
         match Kinds::from_texts(folder, &files) {
             Ok(_) => return Vec::new(),

@@ -43,7 +43,7 @@ pub fn at(
     let word = partial(before);
     let range = Range::new(lines.at_byte(byte - word.len()), at);
     let items = match checks::role(&document.path, &document.text) {
-        Role::Alliance => in_alliance(document, repository, byte, word),
+        Role::Alliance => in_alliance(document, repository, before, byte),
         Role::Answers => in_answers(document, repository, byte),
         _ => Vec::new(),
     };
@@ -85,18 +85,11 @@ fn partial(before: &str) -> &str {
 fn in_alliance(
     document: &Document,
     repository: Option<&Repository>,
+    before: &str,
     byte: usize,
-    word: &str,
 ) -> Vec<Offer> {
-    let before = Lines::new(&document.text).line_before(byte);
-    let builtin;
-    let kinds = match repository {
-        Some(loaded) => &loaded.workspace.kinds,
-        None => {
-            builtin = Kinds::builtin();
-            &builtin
-        }
-    };
+    let kinds = super::documents::kinds(repository);
+    let word = partial(before);
     let doc = Alliance::parse_text(&document.path, document.text.clone());
     let key = before.trim_start().split(':').next().unwrap_or("");
     let in_front = doc.fields().is_some() && byte < doc.body_start;
@@ -141,11 +134,7 @@ fn owner_field_open(before: &str) -> bool {
 
 /// The kind's section names and aliases, those the document lacks first.
 fn sections(doc: &Alliance, kinds: &Kinds) -> Vec<Offer> {
-    let Some(kind) = doc
-        .fields()
-        .and_then(|f| f.kind.as_ref())
-        .and_then(|k| kinds.get(&k.value))
-    else {
+    let Some(kind) = kinds.of(doc) else {
         return Vec::new();
     };
     let mut offers: Vec<(bool, Offer)> = Vec::new();
@@ -191,7 +180,7 @@ fn in_answers(document: &Document, repository: Option<&Repository>, byte: usize)
     let Some(loaded) = repository else {
         return Vec::new();
     };
-    let Ok(Some(setup)) = checks::pulse_setup(loaded, &document.path) else {
+    let Some(setup) = checks::pulse_setup(loaded, &document.path) else {
         return Vec::new();
     };
     match parent_key(&document.text[..byte]) {

@@ -34,6 +34,8 @@ pub const MAX_OPEN_DOCUMENTS: usize = 512;
 pub struct Document {
     /// Its path on disk (where it is, not necessarily saved there).
     pub path: PathBuf,
+    /// The root of the repository it is in, found when it was opened.
+    pub root: PathBuf,
     /// The buffer's text; empty when it is not kept (too large).
     pub text: String,
     /// The version the client gave the text.
@@ -50,6 +52,16 @@ pub struct Repository {
     pub workspace: Workspace,
     /// Its instruments.
     pub instruments: Result<Instruments, String>,
+}
+
+/// The kinds of `repository`, or the built-in ones (made once) when it
+/// could not be loaded.
+pub fn kinds(repository: Option<&Repository>) -> &crate::kind::Kinds {
+    static BUILTIN: std::sync::OnceLock<crate::kind::Kinds> = std::sync::OnceLock::new();
+    match repository {
+        Some(loaded) => &loaded.workspace.kinds,
+        None => BUILTIN.get_or_init(crate::kind::Kinds::builtin),
+    }
 }
 
 /// The open documents and the repositories they are in.
@@ -70,22 +82,38 @@ impl Documents {
         text: String,
         version: Option<i32>,
     ) -> Option<Vec<Diagnostic>> {
-        let Some(path) = file_path(uri).or_else(|| untitled_path(uri)) else {
-            // Neither a file nor a new buffer: nothing to place it in a
-            // repository by, so nothing is checked.
-            self.open.remove(uri);
-            return Some(Vec::new());
+        // Where an open document is and its repository were found when it
+        // was opened: a change only replaces its text.
+        let (path, root) = match self.open.remove(uri) {
+            Some(open) => {
+                let document = Document {
+                    text,
+                    version,
+                    ..open
+                };
+                self.open.insert(uri.clone(), document);
+                return None;
+            }
+            None => match file_path(uri).or_else(|| untitled_path(uri)) {
+                Some(path) => {
+                    let root = crate::workspace::root_of(&path);
+                    (path, root)
+                }
+                // Neither a file nor a new buffer: nothing to place it in
+                // a repository by, so nothing is checked.
+                None => return Some(Vec::new()),
+            },
         };
-        if self.open.len() >= MAX_OPEN_DOCUMENTS && !self.open.contains_key(uri) {
-            let found = self.find(&path, &text);
+        if self.open.len() >= MAX_OPEN_DOCUMENTS {
+            let found = self.find(&path, &root, &text);
             return Some(found.into_iter().map(|(d, _)| d).collect());
         }
-        let found = self.open.remove(uri).map(|d| d.found).unwrap_or_default();
         let document = Document {
             path,
+            root,
             text,
             version,
-            found,
+            found: Vec::new(),
         };
         self.open.insert(uri.clone(), document);
         None
@@ -94,11 +122,15 @@ impl Documents {
     /// Check the buffer of `uri` (kept by [`Documents::set`]). Returns its
     /// diagnostics and version, or `None` when it is not open.
     pub fn check(&mut self, uri: &Uri) -> Option<(Vec<Diagnostic>, Option<i32>)> {
-        let (path, text) = {
+        let (path, root, text) = {
             let doc = self.open.get_mut(uri)?;
-            (doc.path.clone(), std::mem::take(&mut doc.text))
+            (
+                doc.path.clone(),
+                doc.root.clone(),
+                std::mem::take(&mut doc.text),
+            )
         };
-        let found = self.find(&path, &text);
+        let found = self.find(&path, &root, &text);
         let diagnostics = found.iter().map(|(d, _)| d.clone()).collect();
         let doc = self.open.get_mut(uri)?;
         // A buffer too large to check is not kept either.
@@ -135,18 +167,15 @@ impl Documents {
     /// The open document of `uri` and its repository, loaded (`None` for
     /// the repository when it cannot be).
     pub fn with_repository(&mut self, uri: &Uri) -> Option<(&Document, Option<&Repository>)> {
-        let path = self.open.get(uri)?.path.clone();
-        let root = self
-            .load(&path)
-            .ok()
-            .map(|_| crate::workspace::root_of(&path));
-        let loaded = root.and_then(|root| self.workspaces.get(&root));
+        let root = self.open.get(uri)?.root.clone();
+        let loaded = self.load(&root).is_ok();
+        let loaded = self.workspaces.get(&root).filter(|_| loaded);
         Some((self.open.get(uri)?, loaded))
     }
 
     /// What is found in `text` at `path`: `check`'s findings for an
     /// alliance or an answer file, a kind file's error, or nothing.
-    fn find(&mut self, path: &Path, text: &str) -> Vec<(Diagnostic, Option<Rule>)> {
+    fn find(&mut self, path: &Path, root: &Path, text: &str) -> Vec<(Diagnostic, Option<Rule>)> {
         let role = checks::role(path, text);
         if role == checks::Role::Other {
             return Vec::new();
@@ -155,10 +184,10 @@ impl Documents {
             return vec![(too_large(text.len()), None)];
         }
         let findings = match role {
-            checks::Role::Kinds => return checks::kind_file(path, text),
+            checks::Role::Kinds => return checks::kind_file(root, path, text),
             _ if text.contains('\0') => checks::binary(path),
             _ => {
-                let found = self.load(path).and_then(|loaded| match role {
+                let found = self.load(root).and_then(|loaded| match role {
                     checks::Role::Answers => checks::answers(loaded, path, text),
                     _ => checks::alliance(loaded, path, text),
                 });
@@ -177,10 +206,9 @@ impl Documents {
 
     /// The repository `path` is in, loaded once (its config, kinds and
     /// instruments).
-    fn load(&mut self, path: &Path) -> Result<&Repository, String> {
-        let root = crate::workspace::root_of(path);
-        if !self.workspaces.contains_key(&root) {
-            let workspace = Workspace::open(&root).map_err(|e| e.to_string())?;
+    fn load(&mut self, root: &Path) -> Result<&Repository, String> {
+        if !self.workspaces.contains_key(root) {
+            let workspace = Workspace::open(root).map_err(|e| e.to_string())?;
             let instruments = Instruments::with_folder(workspace.config.kinds.as_deref())
                 .map_err(|e| e.to_string());
             if self.workspaces.len() >= MAX_WORKSPACES {
@@ -190,10 +218,10 @@ impl Documents {
                 workspace,
                 instruments,
             };
-            self.workspaces.insert(root.clone(), loaded);
+            self.workspaces.insert(root.to_path_buf(), loaded);
         }
         self.workspaces
-            .get(&root)
+            .get(root)
             .ok_or_else(|| "the repository was not loaded".to_owned())
     }
 }

@@ -107,8 +107,7 @@ fn section_words(
     repository: Option<&Repository>,
     section: &Section,
 ) -> Option<String> {
-    let kinds = &repository?.workspace.kinds;
-    let kind = kinds.get(&doc.fields()?.kind.as_ref()?.value)?;
+    let kind = super::documents::kinds(repository).of(doc)?;
     let rule = &kind.sections[kind.section_for(&section.heading.text)?];
     let need = if rule.required {
         "required"
