@@ -80,8 +80,11 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     };
     let named = namer(&workspace, args.format);
     let assessor = crate::tasks::due::Assessor::new(&workspace)?;
-    let context = crate::tasks::due::feed_context(&workspace, args.mentions);
-    let mut stream = DueStream::start(window, args.format, mentions, out)?.with_context(context);
+    let mut stream = DueStream::start(window, args.format, mentions, out)?;
+    // Only a feed reads the context: other formats open no git history for it.
+    if args.format.is_feed() {
+        stream = stream.with_context(crate::tasks::due::feed_context(&workspace, args.mentions));
+    }
     assessor.each(found, &window, |part| {
         use crate::tasks::due::DuePart;
         match part {
@@ -115,10 +118,7 @@ fn namer(
     workspace: &Workspace,
     format: DueFormat,
 ) -> impl Fn(&std::path::Path) -> std::path::PathBuf + '_ {
-    let from_root = matches!(
-        format,
-        DueFormat::Github | DueFormat::Junit | DueFormat::Ics | DueFormat::Slack | DueFormat::Teams
-    );
+    let from_root = format.is_feed() || matches!(format, DueFormat::Github | DueFormat::Junit);
     move |path| {
         if from_root {
             workspace.in_repository(path)
