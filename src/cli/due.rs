@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::Failed;
-use crate::due::{self, Window};
+use crate::due::Window;
 use crate::escape::markdown::Mentions;
 use crate::report::due::{DueFormat, DueStream};
 use crate::workspace::Workspace;
@@ -87,21 +87,13 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     }
     assessor.each(found, &window, |part| {
         use crate::tasks::due::DuePart;
-        match part {
-            DuePart::Assessed(path, outcome) => {
-                let mut outcome = *outcome;
-                if let due::Outcome::Listed(alliance) = &mut outcome {
-                    alliance.path = named(&alliance.path);
-                }
-                stream.add(&named(&path), outcome)
-            }
-            DuePart::Proposal(mut proposal) => {
-                proposal.path = named(&proposal.path);
+        match part.named(&named) {
+            DuePart::Assessed(path, outcome) => stream.add(&path, *outcome),
+            DuePart::Proposal(proposal) => {
                 stream.report().proposals.push(proposal);
                 Ok(())
             }
-            DuePart::Unread(mut file) => {
-                file.path = named(&file.path);
+            DuePart::Unread(file) => {
                 stream.report().unread.push(file);
                 Ok(())
             }
