@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::Failed;
-use crate::due::{self, Window};
+use crate::due::Window;
 use crate::escape::markdown::Mentions;
 use crate::report::due::{DueFormat, DueStream};
 use crate::workspace::Workspace;
@@ -80,25 +80,20 @@ pub(super) fn run(args: &DueArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     };
     let named = namer(&workspace, args.format);
     let assessor = crate::tasks::due::Assessor::new(&workspace)?;
-    let context = crate::tasks::due::feed_context(&workspace, args.mentions);
-    let mut stream = DueStream::start(window, args.format, mentions, out)?.with_context(context);
+    let mut stream = DueStream::start(window, args.format, mentions, out)?;
+    // Only a feed reads the context: other formats open no git history for it.
+    if args.format.is_feed() {
+        stream = stream.with_context(crate::tasks::due::feed_context(&workspace, args.mentions));
+    }
     assessor.each(found, &window, |part| {
         use crate::tasks::due::DuePart;
-        match part {
-            DuePart::Assessed(path, outcome) => {
-                let mut outcome = *outcome;
-                if let due::Outcome::Listed(alliance) = &mut outcome {
-                    alliance.path = named(&alliance.path);
-                }
-                stream.add(&named(&path), outcome)
-            }
-            DuePart::Proposal(mut proposal) => {
-                proposal.path = named(&proposal.path);
+        match part.named(&named) {
+            DuePart::Assessed(path, outcome) => stream.add(&path, *outcome),
+            DuePart::Proposal(proposal) => {
                 stream.report().proposals.push(proposal);
                 Ok(())
             }
-            DuePart::Unread(mut file) => {
-                file.path = named(&file.path);
+            DuePart::Unread(file) => {
                 stream.report().unread.push(file);
                 Ok(())
             }
@@ -115,10 +110,7 @@ fn namer(
     workspace: &Workspace,
     format: DueFormat,
 ) -> impl Fn(&std::path::Path) -> std::path::PathBuf + '_ {
-    let from_root = matches!(
-        format,
-        DueFormat::Github | DueFormat::Junit | DueFormat::Ics | DueFormat::Slack | DueFormat::Teams
-    );
+    let from_root = format.is_feed() || matches!(format, DueFormat::Github | DueFormat::Junit);
     move |path| {
         if from_root {
             workspace.in_repository(path)

@@ -8,11 +8,13 @@
 //!   no `<!channel>`, `<!here>`, `<@U…>` or `<https://…|label>` can form;
 //!   an `@` gets a zero-width space after it, so `@channel` and `@here`
 //!   stay words even where a client links names.
+//! - [`slack_url`]: an address the tool made, inside a Slack link
+//!   `<URL|label>`: nothing in it can end the link.
 //! - [`teams_run`]: the text of an Adaptive Card `TextRun`, which reads no
 //!   Markdown: only `<at>` (a Teams mention tag) is broken.
 //! - [`teams_markdown`]: the text of a `TextBlock`, which reads a subset of
-//!   Markdown: `\ * _ [ ] ( ) ~ # > <` and backquotes get a backslash, `<at>`
-//!   cannot form.
+//!   Markdown: `\ * _ [ ] ( ) ~ # > < - + !` and backquotes get a
+//!   backslash, `<at>` cannot form.
 //!
 //! In every form control characters are dropped, the text stays on one
 //! line, and a bare address (`https://…`, `evil.example`) gets a zero-width
@@ -34,6 +36,16 @@ pub fn slack(text: &str) -> String {
         }
         c => out.push(c),
     })
+}
+
+/// An address the tool made (percent-encoded already) for the inside of a
+/// Slack link `<URL|label>`: `&` as its entity, and `|`, `<` and `>`
+/// percent-encoded, so the address cannot end the link or start another.
+pub fn slack_url(url: &str) -> String {
+    url.replace('&', "&amp;")
+        .replace('|', "%7C")
+        .replace('<', "%3C")
+        .replace('>', "%3E")
 }
 
 /// `text` for an Adaptive Card `TextRun` (no Markdown): see the module
@@ -120,6 +132,14 @@ mod tests {
         );
         assert!(escaped.contains("&lt;!channel&gt;") && escaped.contains("&amp;"));
         assert_eq!(slack("v1.2 on\ncall"), "v1.\u{200b}2 on call");
+    }
+
+    #[test]
+    fn a_slack_link_address_cannot_end_the_link() {
+        assert_eq!(
+            slack_url("https://x.example/a?b=1&c=2|<!here>"),
+            "https://x.example/a?b=1&amp;c=2%7C%3C!here%3E"
+        );
     }
 
     #[test]

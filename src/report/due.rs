@@ -45,6 +45,14 @@ pub enum DueFormat {
     Teams,
 }
 
+impl DueFormat {
+    /// Whether the format is a feed (the calendar or a chat message): the
+    /// only formats that read a [`FeedContext`].
+    pub fn is_feed(self) -> bool {
+        matches!(self, DueFormat::Ics | DueFormat::Slack | DueFormat::Teams)
+    }
+}
+
 /// What the calendar and chat formats add to a report from outside it:
 /// the repository's web address (links to each file; the calendar's name)
 /// and who each handle is in chat (mentions). Empty by default: no links,

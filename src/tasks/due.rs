@@ -178,22 +178,10 @@ pub fn calendar_report(workspace: &Workspace, window: &Window) -> Result<due::Du
     let assessor = Assessor::new(workspace)?;
     let mut report = due::DueReport::new(*window);
     assessor.each(found, window, |part| {
-        match part {
-            DuePart::Assessed(path, outcome) => {
-                let mut outcome = *outcome;
-                if let due::Outcome::Listed(alliance) = &mut outcome {
-                    alliance.path = workspace.in_repository(&alliance.path);
-                }
-                report.add(&workspace.in_repository(&path), outcome);
-            }
-            DuePart::Proposal(mut proposal) => {
-                proposal.path = workspace.in_repository(&proposal.path);
-                report.proposals.push(proposal);
-            }
-            DuePart::Unread(mut file) => {
-                file.path = workspace.in_repository(&file.path);
-                report.unread.push(file);
-            }
+        match part.named(|path| workspace.in_repository(path)) {
+            DuePart::Assessed(path, outcome) => report.add(&path, *outcome),
+            DuePart::Proposal(proposal) => report.proposals.push(proposal),
+            DuePart::Unread(file) => report.unread.push(file),
         }
         Ok(())
     })?;
@@ -225,6 +213,29 @@ pub enum DuePart {
     Proposal(crate::consent::Proposal),
     /// A file that could not be read.
     Unread(crate::workspace::UnreadFile),
+}
+
+impl DuePart {
+    /// The part with every path in it (the document's, its alliance's,
+    /// its proposal's, the unread file's) renamed by `name`.
+    pub fn named(self, name: impl Fn(&Path) -> PathBuf) -> DuePart {
+        match self {
+            DuePart::Assessed(path, mut outcome) => {
+                if let due::Outcome::Listed(alliance) = outcome.as_mut() {
+                    alliance.path = name(&alliance.path);
+                }
+                DuePart::Assessed(name(&path), outcome)
+            }
+            DuePart::Proposal(mut proposal) => {
+                proposal.path = name(&proposal.path);
+                DuePart::Proposal(proposal)
+            }
+            DuePart::Unread(mut file) => {
+                file.path = name(&file.path);
+                DuePart::Unread(file)
+            }
+        }
+    }
 }
 
 /// What `due` needs to assess a repository's documents, made before any

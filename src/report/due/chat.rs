@@ -92,7 +92,7 @@ fn slack_row(row: &Row<'_>, context: &FeedContext) -> String {
     let file = match &context.web {
         Some(web) => format!(
             "<{}|{}>",
-            slack_url(web.file(&row.path()).as_str()),
+            chat::slack_url(web.file(&row.path()).as_str()),
             chat::slack(&place)
         ),
         None => format!("`{}`", chat::slack(&place)),
@@ -104,15 +104,6 @@ fn slack_row(row: &Row<'_>, context: &FeedContext) -> String {
         chat::slack(&row.when()),
         slack_owners(&row.due.owners, context)
     )
-}
-
-/// An address made by the tool (percent-encoded already), with what Slack
-/// reads inside `<…|…>` escaped too.
-fn slack_url(url: &str) -> String {
-    url.replace('&', "&amp;")
-        .replace('|', "%7C")
-        .replace('<', "%3C")
-        .replace('>', "%3E")
 }
 
 /// `@ana, @bo` with each handle the map knows as a Slack mention.
