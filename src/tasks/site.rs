@@ -445,9 +445,10 @@ fn written_pages(workspace: &Workspace, dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Whether `page` is a name the site gives a page: `alliances/`, a slug,
-/// `.html`.
-fn is_page_name(page: &str) -> bool {
+/// Whether `page` is a name the site gives a page: `alliances/`, a slug
+/// (lower-case letters, digits and dashes), `.html`. What a `site.json`
+/// may name, here and in [`crate::tasks::site_merge`].
+pub fn is_page_name(page: &str) -> bool {
     page.strip_prefix("alliances/")
         .and_then(|rest| rest.strip_suffix(".html"))
         .is_some_and(|slug| {
