@@ -112,15 +112,9 @@ fn teams(org: &Organisation) -> String {
 /// The whole page, with the site's policy and stylesheet.
 fn layout(main: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n\
-<meta name=\"referrer\" content=\"no-referrer\">\n\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-<title>Alliances across teams</title>\n<style>{style}</style>\n</head>\n<body>\n\
-<main>\n{main}</main>\n\
+        "{head}<main>\n{main}</main>\n\
 <footer><p>Written by <code>alliance site --merge</code> from each team's site.json.</p></footer>\n\
 </body>\n</html>\n",
-        policy = super::CONTENT_SECURITY_POLICY,
-        style = super::STYLE,
+        head = super::head("Alliances across teams"),
     )
 }
