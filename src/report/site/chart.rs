@@ -68,8 +68,7 @@ pub fn glance(pulse: Option<&crate::tasks::site::Shown<Picture>>) -> String {
     let mut words = match (picture.rounds.len(), picture.signals.len()) {
         (0, _) => "no complete round yet".to_owned(),
         (_, 0) => "quiet".to_owned(),
-        (_, 1) => "1 signal".to_owned(),
-        (_, n) => format!("{n} signals"),
+        (_, n) => crate::report::words::plural(n, "signal"),
     };
     if let Some(latest) = sealed(picture) {
         let _ = write!(

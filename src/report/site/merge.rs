@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 
 use crate::due::Tier;
 use crate::escape::html::text as h;
+use crate::report::words::plural;
 use crate::tasks::site_merge::{Attention, Organisation, Team, TeamAlliance};
 
 /// The organisation's `index.html`.
@@ -60,13 +61,7 @@ fn row(team: &Team, a: &TeamAlliance) -> String {
 
 /// What the alliance needs, in words.
 fn needs(a: &TeamAlliance) -> String {
-    let days = |n: i64| {
-        if n == 1 {
-            "1 day".to_owned()
-        } else {
-            format!("{n} days")
-        }
-    };
+    let days = |n: i64| plural(usize::try_from(n).unwrap_or_default(), "day");
     match (a.attention(), a.next) {
         (Attention::Overdue, Some((_, _, late))) => {
             format!(
