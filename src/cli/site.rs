@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use super::Failed;
 use crate::due::Window;
+use crate::report::words::plural;
 use crate::workspace::Workspace;
 
 pub(super) const SITE_HELP: &str = "\
@@ -98,8 +99,8 @@ pub(super) fn run(args: &SiteArgs, out: &mut dyn Write) -> Result<u8, Failed> {
         let name = as_typed(&dir.join("alliances.html"));
         writeln!(
             out,
-            "wrote {name}, one file with {pages} alliance{}",
-            if pages == 1 { "" } else { "s" }
+            "wrote {name}, one file with {}",
+            plural(pages, "alliance")
         )?;
         return Ok(0);
     }
@@ -109,9 +110,9 @@ pub(super) fn run(args: &SiteArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let pages = site.alliances.len();
     write!(
         out,
-        "wrote {}, {pages} alliance page{}, site.json and alliances.ics",
+        "wrote {}, {}, site.json and alliances.ics",
         as_typed(&dir.join("index.html")),
-        if pages == 1 { "" } else { "s" },
+        plural(pages, "alliance page"),
     )?;
     match removed {
         0 => writeln!(out)?,
@@ -133,10 +134,10 @@ fn merge(args: &SiteArgs, out: &mut dyn Write) -> Result<u8, Failed> {
     let teams = org.teams.len();
     writeln!(
         out,
-        "wrote {}: {alliances} alliance{} of {teams} team{}",
+        "wrote {}: {} of {}",
         as_typed(&dir.join("index.html")),
-        if alliances == 1 { "" } else { "s" },
-        if teams == 1 { "" } else { "s" },
+        plural(alliances, "alliance"),
+        plural(teams, "team"),
     )?;
     Ok(0)
 }

@@ -166,15 +166,30 @@ pub fn pulse_picture(
     if crate::pulse::rounds::last_round(&workspace.root, &doc.path).is_none() {
         return Ok(None);
     }
+    let instruments = crate::pulse::Instruments::with_folder(workspace.config.kinds.as_deref())
+        .map_err(crate::pulse::PulseError::from)?;
+    Ok(Some(sealed_picture(workspace, &instruments, doc, date)?))
+}
+
+/// The pulse picture of `doc` as of `date`, the open round sealed (the
+/// keys of reworded items carried, as `pulse report` does), read with
+/// `instruments` (loaded once by a caller with many alliances).
+pub fn sealed_picture(
+    workspace: &Workspace,
+    instruments: &crate::pulse::Instruments,
+    doc: &Alliance,
+    date: Date,
+) -> Result<crate::pulse::Picture, crate::pulse::PulseError> {
     let carry = crate::tasks::pulse::carried(doc);
-    let picture = crate::pulse::picture(
-        workspace,
+    let pulse = crate::pulse::read(
+        &workspace.root,
         doc,
+        &workspace.kinds,
+        instruments,
         date,
-        crate::pulse::Seal::Sealed,
         Some(&carry),
     )?;
-    Ok(Some(picture))
+    Ok(pulse.picture(&doc.path, crate::pulse::Seal::Sealed))
 }
 
 /// What waits for the parties' consent in this alliance: the proposal,

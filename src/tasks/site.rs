@@ -20,7 +20,7 @@ use crate::document::Alliance;
 use crate::due::{self, Window};
 use crate::history::reviews::{self, CommitList, ReviewLog, Side};
 use crate::history::{History, HistoryError};
-use crate::pulse::{Picture, Seal};
+use crate::pulse::{Instruments, Picture, PulseError};
 use crate::workspace::{ReadError, UnreadFile, Workspace};
 
 /// Everything the site shows.
@@ -103,6 +103,8 @@ pub fn gather(
         workspace,
         attestor: Attestor::for_workspace(workspace, Vec::new())?,
         histories: history.map(Histories::new),
+        instruments: Instruments::with_folder(workspace.config.kinds.as_deref())
+            .map_err(|e| PulseError::from(e).to_string()),
         cwd,
         window,
     };
@@ -182,6 +184,8 @@ struct Reader<'a> {
     attestor: Attestor,
     /// The repository's history, or why there is none (for people).
     histories: Shown<Histories>,
+    /// The pulse instruments, loaded once, or why they cannot be.
+    instruments: Shown<Instruments>,
     cwd: PathBuf,
     window: Window,
 }
@@ -190,7 +194,7 @@ impl Reader<'_> {
     /// Everything the site shows of `doc`: its history read once.
     fn alliance(&self, doc: &Alliance, path: PathBuf, slug: String) -> SiteAlliance {
         let mut shown = alliance(doc, path, slug, &self.window, &self.attestor);
-        shown.pulse = pulse(self.workspace, doc, self.window.today);
+        shown.pulse = self.pulse(doc);
         let with_history = |history: Result<&History, &str>| {
             let (reviews, since) = self.reviews(history, doc);
             let agenda = shown.review.as_ref().map(|due| {
@@ -208,6 +212,19 @@ impl Reader<'_> {
         shown.reviews = reviews;
         shown.agenda = agenda;
         shown
+    }
+
+    /// The pulse picture of `doc` as of the site's day, the open round
+    /// sealed (as the agenda reads it); `None` when it has no rounds.
+    fn pulse(&self, doc: &Alliance) -> Option<Shown<Picture>> {
+        crate::pulse::rounds::last_round(&self.workspace.root, &doc.path)?;
+        let instruments = match &self.instruments {
+            Ok(instruments) => instruments,
+            Err(why) => return Some(Err(why.clone())),
+        };
+        let today = self.window.today;
+        let picture = crate::tasks::agenda::sealed_picture(self.workspace, instruments, doc, today);
+        Some(picture.map_err(|e| e.to_string()))
     }
 
     /// The review log of `doc` and what changed since its last review,
@@ -317,18 +334,6 @@ fn alliance(
         reviews: Err(String::new()),
         agenda: None,
     }
-}
-
-/// The pulse picture of `doc` as of `today`, the open round sealed (the
-/// keys of reworded items carried, as `pulse report` does); `None` when it
-/// has no rounds.
-fn pulse(workspace: &Workspace, doc: &Alliance, today: Date) -> Option<Shown<Picture>> {
-    crate::pulse::rounds::last_round(&workspace.root, &doc.path)?;
-    let carry = crate::tasks::pulse::carried(doc);
-    Some(
-        crate::pulse::picture(workspace, doc, today, Seal::Sealed, Some(&carry))
-            .map_err(|e| e.to_string()),
-    )
 }
 
 /// A page name for the file at `path`: its path without `.md`, in
@@ -445,9 +450,10 @@ fn written_pages(workspace: &Workspace, dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Whether `page` is a name the site gives a page: `alliances/`, a slug,
-/// `.html`.
-fn is_page_name(page: &str) -> bool {
+/// Whether `page` is a name the site gives a page: `alliances/`, a slug
+/// (lower-case letters, digits and dashes), `.html`. What a `site.json`
+/// may name, here and in [`crate::tasks::site_merge`].
+pub fn is_page_name(page: &str) -> bool {
     page.strip_prefix("alliances/")
         .and_then(|rest| rest.strip_suffix(".html"))
         .is_some_and(|slug| {

@@ -267,7 +267,7 @@ fn team(path: &Path) -> Result<Team, MergeError> {
 
 /// One alliance of a `site.json`, or the field that is wrong and why.
 fn alliance(a: AllianceJson, url: &str) -> Result<TeamAlliance, (&'static str, &'static str)> {
-    if !is_page(&a.page) {
+    if !crate::tasks::site::is_page_name(&a.page) {
         return Err(("page", "not alliances/<name>.html"));
     }
     let next = match (&a.review.next, &a.review.tier) {
@@ -293,18 +293,6 @@ fn alliance(a: AllianceJson, url: &str) -> Result<TeamAlliance, (&'static str, &
         next,
         waiting: a.consent.map(|c| c.waiting),
     })
-}
-
-/// `alliances/<slug>.html`, the slug of lower-case letters, digits and dashes.
-fn is_page(page: &str) -> bool {
-    page.strip_prefix("alliances/")
-        .and_then(|p| p.strip_suffix(".html"))
-        .is_some_and(|slug| {
-            !slug.is_empty()
-                && slug
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        })
 }
 
 fn date(text: &str) -> Option<Date> {
@@ -341,7 +329,9 @@ mod tests {
 
     #[test]
     fn pages_are_only_the_sites_own() {
-        assert!(is_page("alliances/team-alliance.html"));
+        assert!(crate::tasks::site::is_page_name(
+            "alliances/team-alliance.html"
+        ));
         for refused in [
             "alliances/../index.html",
             "alliances/x.html?x",
@@ -350,7 +340,7 @@ mod tests {
             "alliances/A.html",
             "https://evil/alliances/x.html",
         ] {
-            assert!(!is_page(refused), "{refused}");
+            assert!(!crate::tasks::site::is_page_name(refused), "{refused}");
         }
     }
 

@@ -455,7 +455,9 @@ fn an_alliance_without_pulse_rounds_has_no_pulse_section() {
     let sb = examples();
     assert_eq!(sb.run(&["site", "--today", "2026-12-01"]).code, 0);
     let page = read(&sb.path().join("site/alliances/team-alliance.html"));
-    assert!(!page.contains("id=\"pulse\""), "{page}");
+    // Neither the section (its id is `team-alliance--pulse`) nor its link
+    // in the page's contents.
+    assert!(!page.contains("team-alliance--pulse"), "{page}");
     assert!(!page.contains("<svg"));
 }
 

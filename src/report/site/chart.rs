@@ -68,8 +68,7 @@ pub fn glance(pulse: Option<&crate::tasks::site::Shown<Picture>>) -> String {
     let mut words = match (picture.rounds.len(), picture.signals.len()) {
         (0, _) => "no complete round yet".to_owned(),
         (_, 0) => "quiet".to_owned(),
-        (_, 1) => "1 signal".to_owned(),
-        (_, n) => format!("{n} signals"),
+        (_, n) => crate::report::words::plural(n, "signal"),
     };
     if let Some(latest) = sealed(picture) {
         let _ = write!(
@@ -466,24 +465,19 @@ impl Plot {
             .and_then(|s| s.get(mark.round).copied().flatten())
             .unwrap_or(self.min);
         let (x, y) = (self.x(mark.round), self.y(score));
-        let d = match mark.signal.kind {
-            SignalKind::Rupture => format!(
-                "M{:.1},{:.1} L{:.1},{:.1} L{x:.1},{:.1} Z",
-                x - 6.0,
-                y - 16.0,
-                x + 6.0,
-                y - 16.0,
-                y - 6.0
-            ),
-            _ => format!(
-                "M{:.1},{:.1} L{:.1},{:.1} L{x:.1},{:.1} Z",
-                x - 6.0,
-                y + 16.0,
-                x + 6.0,
-                y + 16.0,
-                y + 6.0
-            ),
+        // Above the score (its point down) or below it (its point up).
+        let side = match mark.signal.kind {
+            SignalKind::Rupture => -1.0,
+            _ => 1.0,
         };
+        let d = format!(
+            "M{:.1},{:.1} L{:.1},{:.1} L{x:.1},{:.1} Z",
+            x - 6.0,
+            y + side * 16.0,
+            x + 6.0,
+            y + side * 16.0,
+            y + side * 6.0
+        );
         format!(
             "<path class=\"mark {}\" d=\"{d}\"><title>{} in round {}</title></path>\n",
             mark.class(),

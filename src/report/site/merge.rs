@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 
 use crate::due::Tier;
 use crate::escape::html::text as h;
+use crate::report::words::plural;
 use crate::tasks::site_merge::{Attention, Organisation, Team, TeamAlliance};
 
 /// The organisation's `index.html`.
@@ -60,13 +61,7 @@ fn row(team: &Team, a: &TeamAlliance) -> String {
 
 /// What the alliance needs, in words.
 fn needs(a: &TeamAlliance) -> String {
-    let days = |n: i64| {
-        if n == 1 {
-            "1 day".to_owned()
-        } else {
-            format!("{n} days")
-        }
-    };
+    let days = |n: i64| plural(usize::try_from(n).unwrap_or_default(), "day");
     match (a.attention(), a.next) {
         (Attention::Overdue, Some((_, _, late))) => {
             format!(
@@ -112,15 +107,9 @@ fn teams(org: &Organisation) -> String {
 /// The whole page, with the site's policy and stylesheet.
 fn layout(main: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n\
-<meta name=\"referrer\" content=\"no-referrer\">\n\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-<title>Alliances across teams</title>\n<style>{style}</style>\n</head>\n<body>\n\
-<main>\n{main}</main>\n\
+        "{head}<main>\n{main}</main>\n\
 <footer><p>Written by <code>alliance site --merge</code> from each team's site.json.</p></footer>\n\
 </body>\n</html>\n",
-        policy = super::CONTENT_SECURITY_POLICY,
-        style = super::STYLE,
+        head = super::head("Alliances across teams"),
     )
 }

@@ -30,7 +30,7 @@ use crate::tasks::site::{Shown, Site, SiteAlliance};
 /// styles (and pictures of its own, of which there are none).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
 
-pub(crate) const STYLE: &str = "
+const STYLE: &str = "
 :root { color-scheme: light dark; --fg: #0b0c0c; --bg: #fff; --muted: #505a5f; --line: #b1b4b6;
   --link: #1d70b8; --ok: #00703c; --soon: #8a5300; --late: #d4351c; --box: #f3f2f1;
   --c0: #1d70b8; --c1: #d4351c; --c2: #00703c; --c3: #4c2c92; --c4: #b58840; --c5: #28a197; }
@@ -118,16 +118,24 @@ fn layout(title: &str, links: &Links, site: &Site, main: &str) -> String {
         None => String::new(),
     };
     format!(
+        "{head}<nav><a href=\"{home}\">All alliances</a></nav>\n<main>\n{main}</main>\n\
+<footer><p>As of {today}. Written by <code>alliance site</code>.{json}</p></footer>\n</body>\n</html>\n",
+        head = head(title),
+        home = links.home,
+        today = site.today,
+    )
+}
+
+/// Every page's start, to `<body>`: the policy, the stylesheet and the
+/// title (escaped here).
+pub(crate) fn head(title: &str) -> String {
+    format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta http-equiv=\"Content-Security-Policy\" content=\"{CONTENT_SECURITY_POLICY}\">\n\
 <meta name=\"referrer\" content=\"no-referrer\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
-<nav><a href=\"{home}\">All alliances</a></nav>\n<main>\n{main}</main>\n\
-<footer><p>As of {today}. Written by <code>alliance site</code>.{json}</p></footer>\n</body>\n</html>\n",
+<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
         title = h(title),
-        home = links.home,
-        today = site.today,
     )
 }
 
