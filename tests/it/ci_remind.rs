@@ -247,6 +247,21 @@ fn the_issue_of_a_deleted_alliance_is_closed_even_when_none_is_left() {
 }
 
 #[test]
+fn a_new_issue_answered_without_its_number_is_the_forges_fault_not_issue_0() {
+    let forge = MockForge::start();
+    forge.state.lock().expect("state").numberless = true;
+    let sb = repository("Payments");
+    let run = remind(&sb, "2026-12-02", &[], &github(&forge.url));
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(!run.stdout.contains("#0"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("the new issue's number is missing"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_token_that_may_not_write_issues_is_a_warning_and_exit_0() {
     let forge = MockForge::start();
     forge.set_read_only(true);

@@ -161,10 +161,21 @@ impl Session<'_> {
                    "labels": remind::LABEL, "assignee_ids": assignees})
         };
         let url = self.issues_url();
-        Ok(self.send("POST", &url, &request)?.map(|answer| {
-            let issue: wire::Issue = wire::read(&answer).unwrap_or_default();
-            issue.number.or(issue.iid).unwrap_or_default()
-        }))
+        let answer = match self.send("POST", &url, &request)? {
+            Ok(answer) => answer,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        // An answer without the new issue's number is the forge's fault,
+        // said as such, never "opened issue #0".
+        let issue: wire::Issue = parse(&answer, "POST", &url)?;
+        match issue.number.or(issue.iid) {
+            Some(number) => Ok(Ok(number)),
+            None => Err(ForgeError::Unexpected {
+                method: "POST",
+                url,
+                reason: "the new issue's number is missing".to_owned(),
+            }),
+        }
     }
 
     /// Rewrite issue `number`'s title and body to `reminder`'s.

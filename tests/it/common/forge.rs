@@ -131,6 +131,8 @@ pub struct State {
     pub stall: bool,
     /// The repository's issues.
     pub issues: Vec<Issue>,
+    /// Answer a new issue with `{}` (no number), as a broken forge would.
+    pub numberless: bool,
     /// Accounts that may be assigned: login and (GitLab) user id.
     pub assignable: Vec<(String, u64)>,
     next_id: u64,
@@ -153,6 +155,7 @@ impl Default for State {
             oversize: None,
             stall: false,
             issues: Vec::new(),
+            numberless: false,
             assignable: Vec::new(),
             next_id: 1000,
         }
@@ -729,7 +732,11 @@ fn issues(
                     .unwrap_or_default(),
                 comments: Vec::new(),
             };
-            let answer = issue_json(&issue, gitlab);
+            let answer = if state.numberless {
+                json!({})
+            } else {
+                issue_json(&issue, gitlab)
+            };
             state.issues.push(issue);
             (201, answer)
         }
